@@ -1,0 +1,17 @@
+"""Counteroffer: a B2B webshop negotiates prices with its buyers by itself.
+
+    from counteroffer import Counteroffer, Actor
+
+    counteroffer = Counteroffer(app)
+
+    @counteroffer.user_loader
+    def current_actor():
+        return Actor(id=..., role="buyer", company_id=...)
+"""
+from .adapters import CatalogItem, Customer
+from .negotiation import (Actor, ConflictError, DealView, NegotiationError, NotFoundError)
+from .plugin import Counteroffer
+
+__all__ = ["Counteroffer", "Actor", "CatalogItem", "Customer", "DealView", "NegotiationError",
+           "ConflictError", "NotFoundError"]
+__version__ = "0.1.0"

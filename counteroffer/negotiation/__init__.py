@@ -1,0 +1,20 @@
+"""The use cases of a negotiation and its state machine. Each public function is one
+transaction: it takes primitives, returns plain views, and commits once."""
+from .actors import Actor
+from .deals import accept_offer, deal_for_token, redeem_deal
+from .deps import Deps
+from .errors import (ConflictError, ForbiddenError, InvalidRequestError, NegotiationError,
+                     NotFoundError, UnauthenticatedError)
+from .expiry import expire_lapsed
+from .queries import ProductTerms, get_negotiation, list_negotiations, product_terms
+from .requests import counter, escalate, request_price, withdraw
+from .states import OfferStatus, Role, Status
+from .views import DealView, NegotiationView, OfferView
+
+__all__ = [
+    "Actor", "Deps", "accept_offer", "deal_for_token", "redeem_deal", "expire_lapsed",
+    "get_negotiation", "list_negotiations", "product_terms", "ProductTerms", "counter",
+    "escalate", "request_price", "withdraw", "OfferStatus", "Role", "Status", "DealView",
+    "NegotiationView", "OfferView", "ConflictError", "ForbiddenError", "InvalidRequestError",
+    "NegotiationError", "NotFoundError", "UnauthenticatedError",
+]

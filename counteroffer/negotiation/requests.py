@@ -1,0 +1,131 @@
+"""Use cases of a buyer's price request: ask, counter, withdraw, hand to a person."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from ..adapters import CatalogItem, Customer
+from ..db import transaction
+from ..db.models import Negotiation
+from ..jobs.outbox import add_message
+from ..rules import Decision, PriceRequest, PricingContext, decide
+from .actors import Actor, require_buyer
+from .deps import Deps
+from .errors import ConflictError, ForbiddenError, InvalidRequestError
+from .records import close_open_offers, locked_negotiation, new_id, offers_of, record_event, write_offers
+from .rulebook import rules_for_sku
+from .states import OfferStatus, Status, require_move, status_for
+from .views import NegotiationView, negotiation_view
+
+__all__ = ["request_price", "counter", "withdraw", "escalate"]
+
+
+def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
+                  target_unit_price: Decimal, currency: str) -> NegotiationView:
+    company_id = require_buyer(actor)
+    now = deps.clock()
+    with transaction(deps.session_factory) as session:
+        customer, item = _customer_and_item(deps, session, company_id, sku, currency)
+        row = Negotiation(id=new_id(), company_id=company_id, buyer_id=actor.id, sku=sku,
+                          currency=currency, quantity=quantity, target_unit_price=target_unit_price,
+                          status=Status.OPEN.value, round=1, created_at=now, updated_at=now)
+        session.add(row)
+        decision = _decide(deps, session, row, item, customer, now)
+        _apply(session, row, decision, now)
+        record_event(session, row, actor, "requested", None, now, quantity=quantity,
+                     target_unit_price=target_unit_price, outcome=decision.outcome.value,
+                     reason=decision.reason)
+        return negotiation_view(row, offers_of(session, row.id))
+
+
+def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: Decimal,
+            quantity: int | None = None) -> NegotiationView:
+    """The buyer's next round: a new target (and maybe quantity), a new decision."""
+    company_id = require_buyer(actor)
+    now = deps.clock()
+    with transaction(deps.session_factory) as session:
+        row = locked_negotiation(session, negotiation_id, company_id)
+        require_move("counter", row.status)
+        _require_round_left(deps, row)
+        customer, item = _customer_and_item(deps, session, company_id, row.sku, row.currency)
+        before = row.status
+        close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
+        row.round += 1
+        row.target_unit_price = target_unit_price
+        row.quantity = quantity if quantity is not None else row.quantity
+        decision = _decide(deps, session, row, item, customer, now)
+        _apply(session, row, decision, now)
+        record_event(session, row, actor, "countered", before, now, round=row.round,
+                     quantity=row.quantity, target_unit_price=target_unit_price,
+                     outcome=decision.outcome.value, reason=decision.reason)
+        return negotiation_view(row, offers_of(session, row.id))
+
+
+def withdraw(deps: Deps, actor: Actor, negotiation_id: str) -> NegotiationView:
+    return _close_by_buyer(deps, actor, negotiation_id, "withdraw", Status.WITHDRAWN)
+
+
+def escalate(deps: Deps, actor: Actor, negotiation_id: str) -> NegotiationView:
+    """The buyer wants a person. Offers on the table stay valid until they expire."""
+    return _close_by_buyer(deps, actor, negotiation_id, "escalate", Status.ESCALATED)
+
+
+def _close_by_buyer(deps: Deps, actor: Actor, negotiation_id: str, action: str,
+                    status: Status) -> NegotiationView:
+    company_id = require_buyer(actor)
+    now = deps.clock()
+    with transaction(deps.session_factory) as session:
+        row = locked_negotiation(session, negotiation_id, company_id)
+        require_move(action, row.status)
+        before, row.status, row.updated_at = row.status, status.value, now
+        if status is Status.WITHDRAWN:
+            close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
+        if status is Status.ESCALATED:
+            _queue_escalation(session, row, now, reason="the buyer asked for a person")
+        record_event(session, row, actor, status.value, before, now)
+        return negotiation_view(row, offers_of(session, row.id))
+
+
+def _customer_and_item(deps: Deps, session: Session, company_id: str, sku: str,
+                       currency: str) -> tuple[Customer, CatalogItem]:
+    customer = deps.customers_for(session).customer(company_id)
+    if customer is None:
+        raise ForbiddenError("Your company is not set up for price requests; contact your sales rep.")
+    item = deps.catalog_for(session).item(sku)
+    if item is None:
+        raise InvalidRequestError("No product with this SKU.", {"sku": ["No product with this SKU."]})
+    if item.currency != currency:
+        message = f"This product is priced in {item.currency}."
+        raise InvalidRequestError(message, {"currency": [message]})
+    return customer, item
+
+
+def _decide(deps: Deps, session: Session, row: Negotiation, item: CatalogItem,
+            customer: Customer, now: datetime) -> Decision:
+    request = PriceRequest(sku=row.sku, quantity=row.quantity,
+                           target_unit_price=row.target_unit_price, currency=row.currency,
+                           round=row.round)
+    context = PricingContext(list_price=item.list_price, cost=item.cost, currency=item.currency,
+                             segment=customer.segment, order_multiple=item.order_multiple)
+    return decide(request, context, rules_for_sku(session, row.sku), now, deps.policy)
+
+
+def _apply(session: Session, row: Negotiation, decision: Decision, now: datetime) -> None:
+    row.status, row.updated_at = status_for(decision.outcome).value, now
+    session.flush()  # the negotiation row must exist before its offers reference it
+    write_offers(session, row, decision, now)
+    if row.status == Status.ESCALATED:
+        _queue_escalation(session, row, now, reason=decision.reason)
+
+
+def _queue_escalation(session: Session, row: Negotiation, now: datetime, reason: str) -> None:
+    add_message(session, "negotiation.escalated", f"escalated:{row.id}:{row.round}",
+                {"negotiation_id": row.id, "round": row.round, "reason": reason}, now)
+
+
+def _require_round_left(deps: Deps, row: Negotiation) -> None:
+    if row.round >= deps.policy.max_rounds:
+        raise ConflictError(f"This request has used all {deps.policy.max_rounds} rounds; "
+                            "accept an offer or ask for a person.")

@@ -1,0 +1,118 @@
+"""The buyer's JSON API: thin views that parse, call one use case, and dump."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from marshmallow import Schema
+
+from .. import negotiation as uc
+from ..negotiation import Actor, UnauthenticatedError
+from .errors import ApiError, install_error_handlers
+from .schemas import (CounterSchema, DealSchema, EmptySchema, ListQuerySchema, NegotiationSchema,
+                      PriceRequestSchema, RedeemSchema, TermsSchema)
+
+__all__ = ["api"]
+
+api = Blueprint("negotiation", __name__)
+install_error_handlers(api)
+
+_negotiation, _negotiations = NegotiationSchema(), NegotiationSchema(many=True)
+_deal, _terms = DealSchema(), TermsSchema()
+
+
+def _extension() -> Any:
+    return current_app.extensions["counteroffer"]
+
+
+def _actor() -> Actor:
+    actor = _extension().current_actor()
+    if actor is None:
+        raise UnauthenticatedError("Log in to negotiate prices.")
+    return actor
+
+
+def _body(schema: Schema) -> dict[str, Any]:
+    """Parse the JSON body exactly: decimals stay Decimal (never float), no extra fields."""
+    raw = request.get_data(cache=False)
+    if not raw.strip():
+        return schema.load({})
+    if not request.is_json:
+        raise ApiError(400, "bad_request", "Send JSON with Content-Type: application/json.")
+    try:
+        data = json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(400, "bad_request", f"The body is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_request", "The body must be a JSON object.")
+    return schema.load(data)
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number we accept")
+
+
+def _created(payload: Any) -> tuple[Response, int]:
+    return jsonify(payload), 201
+
+
+@api.post("/api/requests")
+def create_request() -> tuple[Response, int]:
+    data = _body(PriceRequestSchema())
+    view = uc.request_price(_extension().deps, _actor(), data["sku"], data["quantity"],
+                            data["target_unit_price"], data["currency"])
+    return _created(_negotiation.dump(view))
+
+
+@api.get("/api/requests")
+def list_requests() -> Response:
+    query = ListQuerySchema().load(request.args.to_dict())
+    views = uc.list_negotiations(_extension().deps, _actor(), sku=query.get("sku"),
+                                 status=query.get("status"), limit=query["limit"])
+    return jsonify({"requests": _negotiations.dump(views)})
+
+
+@api.get("/api/requests/<negotiation_id>")
+def show_request(negotiation_id: str) -> Response:
+    return jsonify(_negotiation.dump(uc.get_negotiation(_extension().deps, _actor(), negotiation_id)))
+
+
+@api.post("/api/requests/<negotiation_id>/counter")
+def counter_request(negotiation_id: str) -> Response:
+    data = _body(CounterSchema())
+    view = uc.counter(_extension().deps, _actor(), negotiation_id, data["target_unit_price"],
+                      data.get("quantity"))
+    return jsonify(_negotiation.dump(view))
+
+
+@api.post("/api/requests/<negotiation_id>/withdraw")
+def withdraw_request(negotiation_id: str) -> Response:
+    _body(EmptySchema())
+    return jsonify(_negotiation.dump(uc.withdraw(_extension().deps, _actor(), negotiation_id)))
+
+
+@api.post("/api/requests/<negotiation_id>/escalate")
+def escalate_request(negotiation_id: str) -> Response:
+    _body(EmptySchema())
+    return jsonify(_negotiation.dump(uc.escalate(_extension().deps, _actor(), negotiation_id)))
+
+
+@api.post("/api/offers/<offer_id>/accept")
+def accept_offer(offer_id: str) -> tuple[Response, int]:
+    _body(EmptySchema())
+    return _created(_deal.dump(uc.accept_offer(_extension().deps, _actor(), offer_id)))
+
+
+@api.post("/api/deals/<token>/redeem")
+def redeem_deal(token: str) -> Response:
+    data = _body(RedeemSchema())
+    view = uc.redeem_deal(_extension().deps, token, actor=_actor(), sku=data.get("sku"),
+                          quantity=data.get("quantity"), order_ref=data.get("order_ref"))
+    return jsonify(_deal.dump(view))
+
+
+@api.get("/api/products/<sku>/terms")
+def product_terms(sku: str) -> Response:
+    return jsonify(_terms.dump(uc.product_terms(_extension().deps, _actor(), sku)))

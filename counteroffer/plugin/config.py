@@ -1,0 +1,89 @@
+"""Configuration keys, their defaults, and how they become the use cases' settings.
+
+Every key is read with ``app.config.setdefault``: the host's value wins, then the value
+given to ``Counteroffer(**options)``, then the default below. See docs/configuration.md.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask import Config
+
+from ..rules import Policy, is_known_currency
+
+__all__ = ["DEFAULTS", "Settings", "read_settings"]
+
+#: Config key -> default. ``None`` for the database means SQLite in the instance folder,
+#: for Redis an embedded server the plugin starts itself.
+DEFAULTS: dict[str, Any] = {
+    "COUNTEROFFER_DATABASE_URL": None,
+    "COUNTEROFFER_ENGINE_OPTIONS": {},
+    "COUNTEROFFER_REDIS_URL": None,
+    "COUNTEROFFER_URL_PREFIX": "/negotiate",
+    "COUNTEROFFER_OFFER_VALIDITY_HOURS": 48,
+    "COUNTEROFFER_DEAL_VALIDITY_HOURS": 168,
+    "COUNTEROFFER_CURRENCY": "USD",
+    "COUNTEROFFER_MAX_ROUNDS": 3,
+    "COUNTEROFFER_DECLINE_BELOW_FLOOR_PCT": "10",
+    "COUNTEROFFER_QUEUE": "counteroffer",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    engine_options: dict[str, Any]
+    redis_url: str | None
+    embedded_redis_path: str
+    url_prefix: str
+    currency: str
+    queue_name: str
+    policy: Policy
+    deal_validity: timedelta
+
+
+def _apply_defaults(config: Config, options: dict[str, Any]) -> None:
+    for key, default in DEFAULTS.items():
+        option = key.removeprefix("COUNTEROFFER_").lower()
+        config.setdefault(key, options.get(option, default))
+    unknown = set(options) - {k.removeprefix("COUNTEROFFER_").lower() for k in DEFAULTS}
+    if unknown:
+        raise TypeError(f"unknown Counteroffer option(s): {', '.join(sorted(unknown))}")
+
+
+def _positive_int(config: Config, key: str) -> int:
+    value = int(config[key])
+    if value < 1:
+        raise ValueError(f"{key} must be at least 1, got {value}")
+    return value
+
+
+def _instance_sqlite(instance_path: str) -> str:
+    os.makedirs(instance_path, exist_ok=True)  # Flask does not create the instance folder
+    return "sqlite:///" + os.path.join(instance_path, "counteroffer.sqlite3")
+
+
+def read_settings(config: Config, options: dict[str, Any], instance_path: str) -> Settings:
+    _apply_defaults(config, options)
+    currency = str(config["COUNTEROFFER_CURRENCY"]).upper()
+    if not is_known_currency(currency):
+        raise ValueError(f"COUNTEROFFER_CURRENCY {currency!r} is not a currency we know")
+    database_url = config["COUNTEROFFER_DATABASE_URL"] or _instance_sqlite(instance_path)
+    return Settings(
+        database_url=database_url,
+        engine_options=dict(config["COUNTEROFFER_ENGINE_OPTIONS"]),
+        redis_url=config["COUNTEROFFER_REDIS_URL"] or None,
+        embedded_redis_path=os.path.join(instance_path, "counteroffer-redis.db"),
+        url_prefix="/" + str(config["COUNTEROFFER_URL_PREFIX"]).strip("/"),
+        currency=currency,
+        queue_name=str(config["COUNTEROFFER_QUEUE"]),
+        policy=Policy(
+            offer_validity_hours=_positive_int(config, "COUNTEROFFER_OFFER_VALIDITY_HOURS"),
+            max_rounds=_positive_int(config, "COUNTEROFFER_MAX_ROUNDS"),
+            decline_below_floor_pct=Decimal(str(config["COUNTEROFFER_DECLINE_BELOW_FLOOR_PCT"]))),
+        deal_validity=timedelta(hours=_positive_int(config, "COUNTEROFFER_DEAL_VALIDITY_HOURS")),
+    )

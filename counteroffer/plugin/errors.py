@@ -1,0 +1,51 @@
+"""Every error leaves as JSON: {"error": {"code", "message", "fields"}}."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from ..negotiation import NegotiationError
+
+__all__ = ["ApiError", "error_response", "install_error_handlers"]
+
+
+class ApiError(Exception):
+    """An error found by the web layer itself (bad JSON, wrong content type)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def error_response(status: int, code: str, message: str,
+                   fields: dict[str, Any] | None = None) -> tuple[Response, int]:
+    return jsonify({"error": {"code": code, "message": message, "fields": fields or {}}}), status
+
+
+def _validation_fields(messages: Any) -> dict[str, Any]:
+    if isinstance(messages, dict):
+        return messages
+    return {"_schema": messages if isinstance(messages, list) else [str(messages)]}
+
+
+def install_error_handlers(blueprint: Blueprint) -> None:
+    @blueprint.errorhandler(NegotiationError)
+    def _negotiation(error: NegotiationError) -> tuple[Response, int]:
+        return error_response(error.status, error.code, error.message, error.fields)
+
+    @blueprint.errorhandler(ValidationError)
+    def _invalid(error: ValidationError) -> tuple[Response, int]:
+        return error_response(422, "invalid", "The request has invalid fields.",
+                              _validation_fields(error.messages))
+
+    @blueprint.errorhandler(ApiError)
+    def _api(error: ApiError) -> tuple[Response, int]:
+        return error_response(error.status, error.code, error.message)
+
+    @blueprint.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[Response, int]:
+        return error_response(error.code or 500, (error.name or "error").lower().replace(" ", "_"),
+                              error.description or "")

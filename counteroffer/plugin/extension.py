@@ -1,0 +1,140 @@
+"""``Counteroffer``: the Flask extension, in the manner of Flask-SQLAlchemy and Flask-Login.
+
+The app is never stored on the extension: per-app state lives in a WeakKeyDictionary and
+is found through ``current_app``, so one extension object can serve several apps (factory
+pattern, tests) in one process.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
+
+from flask import Flask, current_app
+from sqlalchemy import Engine
+
+from ..adapters import (CatalogItem, Customer, FunctionCatalog, FunctionCustomers, SqlCatalog,
+                        SqlCustomers)
+from ..db import make_engine, make_session_factory
+from ..db import upgrade as upgrade_schema
+from ..jobs.connection import RedisProvider
+from ..negotiation import Actor, DealView, Deps, ProductTerms, deal_for_token, product_terms, redeem_deal
+from ..negotiation.deps import utc_now
+from .config import Settings, read_settings
+
+__all__ = ["Counteroffer", "AppState"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXTENSION_KEY = "counteroffer"
+
+
+@dataclass
+class AppState:
+    """Everything the plugin keeps for one app."""
+
+    settings: Settings
+    engine: Engine
+    deps: Deps
+    redis: RedisProvider
+
+
+class Counteroffer:
+    def __init__(self, app: Flask | None = None, *, clock: Callable[[], datetime] = utc_now,
+                 **options: Any) -> None:
+        self._options = options
+        self._clock = clock
+        self._user_loader: Callable[[], Actor | None] | None = None
+        self._catalog_loader: Callable[[str], CatalogItem | None] | None = None
+        self._customer_loader: Callable[[str], Customer | None] | None = None
+        self._states: WeakKeyDictionary[Flask, AppState] = WeakKeyDictionary()
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        if EXTENSION_KEY in app.extensions:
+            raise RuntimeError("A 'Counteroffer' instance has already been registered on this "
+                               "Flask app. Import and use that instance instead.")
+        settings = read_settings(app.config, self._options, app.instance_path)
+        app.extensions[EXTENSION_KEY] = self
+        self._states[app] = self._build_state(settings)
+        from . import web  # the blueprints, CLI and template helpers
+
+        web.register(app, self, settings)
+
+    # -- host hooks, registered as decorators (Flask-Login style) ------------------------
+
+    def user_loader(self, callback: F) -> F:
+        """Register ``callback() -> Actor | None``: who is calling, as the host knows it."""
+        self._user_loader = callback
+        return callback
+
+    def catalog_loader(self, callback: F) -> F:
+        """Register ``callback(sku) -> CatalogItem | None`` to use the host's catalog and costs."""
+        self._catalog_loader = callback
+        return callback
+
+    def customer_loader(self, callback: F) -> F:
+        """Register ``callback(company_id) -> Customer | None`` for the buyer's segment."""
+        self._customer_loader = callback
+        return callback
+
+    # -- what the host calls from Python -------------------------------------------------
+
+    def current_actor(self) -> Actor | None:
+        if self._user_loader is None:
+            raise RuntimeError("No user loader: decorate a function with @counteroffer.user_loader.")
+        return self._user_loader()
+
+    def deal_price(self, token: str, sku: str | None = None, quantity: int | None = None,
+                   company_id: str | None = None) -> DealView:
+        """The deal a token stands for, if it still applies to this cart line (else raises)."""
+        return deal_for_token(self.deps, token, sku=sku, quantity=quantity, company_id=company_id)
+
+    def redeem_deal(self, token: str, sku: str | None = None, quantity: int | None = None,
+                    order_ref: str | None = None, actor: Actor | None = None) -> DealView:
+        """Mark a deal used by the host's order; a second call raises ConflictError."""
+        return redeem_deal(self.deps, token, actor=actor, sku=sku, quantity=quantity,
+                           order_ref=order_ref)
+
+    def product_terms(self, sku: str, actor: Actor | None = None) -> ProductTerms:
+        return product_terms(self.deps, actor, sku)
+
+    def upgrade_database(self) -> None:
+        """Apply the plugin's migrations to the current app's database."""
+        upgrade_schema(self.state.engine)
+
+    # -- per-app state -------------------------------------------------------------------
+
+    @property
+    def state(self) -> AppState:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        try:
+            return self._states[app]
+        except KeyError:
+            raise RuntimeError("Counteroffer is not registered on the current app. "
+                               "Did you forget to call 'init_app'?") from None
+
+    @property
+    def deps(self) -> Deps:
+        return self.state.deps
+
+    def _build_state(self, settings: Settings) -> AppState:
+        engine = make_engine(settings.database_url, **settings.engine_options)
+        deps = Deps(session_factory=make_session_factory(engine), catalog_for=self._catalog_port,
+                    customers_for=self._customers_port, policy=settings.policy,
+                    deal_validity=settings.deal_validity, clock=self._clock)
+        return AppState(settings=settings, engine=engine, deps=deps,
+                        redis=RedisProvider(settings.redis_url, settings.embedded_redis_path))
+
+    def _catalog_port(self, session: Any) -> Any:
+        # Looked up at call time, so a loader registered after init_app still counts.
+        if self._catalog_loader is not None:
+            return FunctionCatalog(self._catalog_loader)
+        return SqlCatalog(session)
+
+    def _customers_port(self, session: Any) -> Any:
+        if self._customer_loader is not None:
+            return FunctionCustomers(self._customer_loader)
+        return SqlCustomers(session)

@@ -1,0 +1,39 @@
+"""Wiring the plugin into a host app: blueprints, JSON errors, template helper, CLI."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from .api import api
+from .cli import counteroffer_cli
+from .config import Settings
+from .errors import error_response
+from .widget import assets_blueprint, widget_context
+
+if TYPE_CHECKING:
+    from .extension import Counteroffer
+
+__all__ = ["register"]
+
+
+def register(app: Flask, extension: Counteroffer, settings: Settings) -> None:
+    app.register_blueprint(api, url_prefix=settings.url_prefix)
+    app.register_blueprint(assets_blueprint, url_prefix=settings.url_prefix)
+    app.jinja_env.globals["counteroffer_widget"] = widget_context
+    app.cli.add_command(counteroffer_cli)
+    _json_errors_for_api(app, settings.url_prefix + "/api/")
+
+
+def _json_errors_for_api(app: Flask, api_root: str) -> None:
+    """Unmatched URLs and wrong methods under the API answer JSON, not the host's HTML."""
+
+    def handle(error: HTTPException) -> Response | tuple[Response, int] | HTTPException:
+        if not request.path.startswith(api_root):
+            return error
+        code = (error.name or "error").lower().replace(" ", "_")
+        return error_response(error.code or 500, code, error.description or "")
+
+    for status in (404, 405):
+        app.register_error_handler(status, handle)

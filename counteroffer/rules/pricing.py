@@ -1,0 +1,55 @@
+"""Price at a quantity and the floor: the two numbers every decision starts from."""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from decimal import Decimal
+
+from .model import Floor, PriceBreak, PriceBreaks, PricingContext
+from .money import round_up
+from .scope import matching, most_specific
+
+__all__ = ["breaks_for", "price_for_quantity", "floor_price", "next_break"]
+
+HUNDRED = Decimal(100)
+
+
+def breaks_for(rules: Iterable[PriceBreaks], sku: str, segment: str | None) -> tuple[PriceBreak, ...]:
+    """The most specific price-break rule's steps, sorted by quantity."""
+    rule = most_specific(rules, sku, segment)
+    if rule is None:
+        return ()
+    return tuple(sorted(rule.breaks, key=lambda step: step.min_quantity))
+
+
+def price_for_quantity(list_price: Decimal, breaks: tuple[PriceBreak, ...], quantity: int) -> Decimal:
+    """The catalog price per unit at ``quantity``: the last break reached, else list."""
+    index = bisect_right([step.min_quantity for step in breaks], quantity)
+    if index == 0:
+        return list_price
+    return min(list_price, breaks[index - 1].unit_price)
+
+
+def next_break(breaks: tuple[PriceBreak, ...], quantity: int) -> PriceBreak | None:
+    """The first step above ``quantity``: what the widget shows before anyone asks."""
+    index = bisect_right([step.min_quantity for step in breaks], quantity)
+    return breaks[index] if index < len(breaks) else None
+
+
+def _floor_of(rule: Floor, cost: Decimal) -> Decimal:
+    candidates = [cost]
+    if rule.min_margin_pct is not None:
+        candidates.append(cost * (1 + rule.min_margin_pct / HUNDRED))
+    if rule.min_unit_price is not None:
+        candidates.append(rule.min_unit_price)
+    return max(candidates)
+
+
+def floor_price(rules: Iterable[Floor], sku: str, context: PricingContext) -> Decimal:
+    """The strictest applicable floor, never below cost, rounded up to the minor unit.
+
+    Rounding up means an offer that passes ``price >= floor`` after rounding to what
+    is charged can never undercut the unrounded floor.
+    """
+    floors = [_floor_of(rule, context.cost) for rule in matching(rules, sku, context.segment)]
+    return round_up(max(floors, default=context.cost), context.currency)
