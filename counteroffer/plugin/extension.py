@@ -6,7 +6,7 @@ pattern, tests) in one process.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -21,6 +21,7 @@ from ..db import make_engine, make_session_factory
 from ..db import upgrade as upgrade_schema
 from ..jobs.connection import RedisProvider
 from ..negotiation import Actor, DealView, Deps, ProductTerms, deal_for_token, product_terms, redeem_deal
+from ..negotiation import setup
 from ..negotiation.deps import utc_now
 from .config import Settings, read_settings
 
@@ -100,6 +101,22 @@ class Counteroffer:
 
     def product_terms(self, sku: str, actor: Actor | None = None) -> ProductTerms:
         return product_terms(self.deps, actor, sku)
+
+    def save_products(self, items: Iterable[CatalogItem]) -> int:
+        """Load products into the plugin's own catalog (the default ``catalog_loader``)."""
+        return setup.save_products(self.deps, items)
+
+    def save_customers(self, customers: Iterable[Customer]) -> int:
+        """Load companies and their segments into the plugin's own customer table."""
+        return setup.save_customers(self.deps, customers)
+
+    def save_rule(self, kind: str, params: dict[str, Any], sku: str | None = None,
+                  segment: str | None = None, priority: int = 0) -> int:
+        """Add a pricing rule (``"floor"`` or ``"price_breaks"``); returns its id."""
+        return setup.save_rule(self.deps, kind, params, sku=sku, segment=segment, priority=priority)
+
+    def catalog_size(self) -> int:
+        return setup.catalog_size(self.deps)
 
     def upgrade_database(self) -> None:
         """Apply the plugin's migrations to the current app's database."""

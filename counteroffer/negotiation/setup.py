@@ -1,0 +1,59 @@
+"""Loading the plugin's own catalog, customers and rules (the default adapters' data).
+
+Hosts that keep their catalog elsewhere register loaders instead and never call these.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..adapters import CatalogItem, Customer
+from ..db import transaction
+from ..db.models import Company, Product, Rule
+from .deps import Deps
+from .rulebook import add_rule
+
+__all__ = ["save_products", "save_customers", "save_rule", "catalog_size", "rule_count"]
+
+
+def save_products(deps: Deps, items: Iterable[CatalogItem]) -> int:
+    """Insert or update products by SKU; returns how many were written."""
+    count = 0
+    with transaction(deps.session_factory) as session:
+        for item in items:
+            session.merge(Product(sku=item.sku, name=item.name, category=item.category,
+                                  currency=item.currency, list_price=item.list_price,
+                                  cost=item.cost, order_multiple=item.order_multiple))
+            count += 1
+    return count
+
+
+def save_customers(deps: Deps, customers: Iterable[Customer]) -> int:
+    count = 0
+    with transaction(deps.session_factory) as session:
+        for customer in customers:
+            session.merge(Company(id=customer.company_id, name=customer.name,
+                                  segment=customer.segment))
+            count += 1
+    return count
+
+
+def save_rule(deps: Deps, kind: str, params: dict[str, Any], sku: str | None = None,
+              segment: str | None = None, priority: int = 0) -> int:
+    """Store one rule (checked by the engine's loader first); returns its id."""
+    with transaction(deps.session_factory) as session:
+        rule = add_rule(session, kind, params, sku=sku, segment=segment, priority=priority)
+        session.flush()
+        return rule.id
+
+
+def catalog_size(deps: Deps) -> int:
+    with transaction(deps.session_factory) as session:
+        return session.scalar(select(func.count()).select_from(Product)) or 0
+
+
+def rule_count(deps: Deps) -> int:
+    with transaction(deps.session_factory) as session:
+        return session.scalar(select(func.count()).select_from(Rule)) or 0
