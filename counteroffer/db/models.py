@@ -144,3 +144,6 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set by the handler in the transaction that does the work: a redelivery sees it and
+    #: does nothing, so at-least-once delivery still acts exactly once.
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

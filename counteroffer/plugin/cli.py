@@ -38,3 +38,12 @@ def db_current() -> None:
 def expire() -> None:
     """Mark offers past their time as expired (the worker does this on a schedule)."""
     click.echo(f"expired {expire_lapsed(_extension().deps)} offer(s)")
+
+
+@counteroffer_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Relay and run what is waiting, then exit.")
+def worker(burst: bool) -> None:
+    """Run an rq worker with its scheduler and the outbox relay."""
+    from .worker import run_worker
+
+    run_worker(current_app._get_current_object(), _extension(), burst=burst)  # type: ignore[attr-defined]

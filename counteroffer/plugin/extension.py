@@ -118,6 +118,18 @@ class Counteroffer:
     def catalog_size(self) -> int:
         return setup.catalog_size(self.deps)
 
+    def relay_outbox(self) -> int:
+        """Hand committed outbox messages to rq now (the worker does this every second)."""
+        from .worker import relay_once
+
+        return relay_once(self)
+
+    def close(self) -> None:
+        """Release the current app's database pool and Redis (stopping an embedded one)."""
+        state = self.state
+        state.engine.dispose()
+        state.redis.close()
+
     def upgrade_database(self) -> None:
         """Apply the plugin's migrations to the current app's database."""
         upgrade_schema(self.state.engine)

@@ -46,6 +46,7 @@ def upgrade() -> None:
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('created_at', counteroffer.db.types.UTCDateTime(), nullable=False),
     sa.Column('published_at', counteroffer.db.types.UTCDateTime(), nullable=True),
+    sa.Column('handled_at', counteroffer.db.types.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_counteroffer_outbox')),
     sa.UniqueConstraint('business_key', name=op.f('uq_counteroffer_outbox_business_key'))
     )

@@ -1,0 +1,76 @@
+"""The worker process: an rq worker (with its scheduler) plus the outbox pump.
+
+Web processes only write rows; workers move them to Redis and run them. Each kind of
+process scales out on its own: more gunicorn workers, more ``flask counteroffer worker``.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from flask import Flask
+from rq import SimpleWorker
+
+from ..jobs import JobRuntime, bind_runtime, relay_pending
+from ..jobs.queue import enqueue_message, make_queue
+from ..negotiation import expire_lapsed
+
+if TYPE_CHECKING:
+    from .extension import Counteroffer
+
+__all__ = ["OutboxPump", "run_worker", "relay_once"]
+
+log = logging.getLogger(__name__)
+
+
+def relay_once(extension: Counteroffer) -> int:
+    """Hand every committed outbox message to rq once; returns how many."""
+    state = extension.state
+    queue = make_queue(state.settings.queue_name, state.redis.client())
+    return relay_pending(state.deps.session_factory, lambda mid: enqueue_message(queue, mid),
+                         state.deps.clock)
+
+
+class OutboxPump(threading.Thread):
+    """Relays the outbox every ``interval`` seconds and sweeps expired offers each minute."""
+
+    def __init__(self, app: Flask, extension: Counteroffer, interval: float = 1.0) -> None:
+        super().__init__(name="counteroffer-outbox", daemon=True)
+        self._app, self._extension, self._interval = app, extension, interval
+        self._stop_event = threading.Event()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+
+    def run(self) -> None:
+        ticks = 0
+        with self._app.app_context():
+            while not self._stop_event.wait(self._interval):
+                self._pass(sweep=ticks % max(1, int(60 / self._interval)) == 0)
+                ticks += 1
+
+    def _pass(self, sweep: bool) -> None:
+        try:
+            relay_once(self._extension)
+            if sweep:
+                expire_lapsed(self._extension.deps)
+        except Exception:  # keep pumping: a failed pass is retried on the next tick
+            log.exception("outbox pass failed")
+
+
+def run_worker(app: Flask, extension: Counteroffer, burst: bool = False) -> None:
+    state = extension.state
+    bind_runtime(JobRuntime(state.deps.session_factory, state.deps.clock, app))
+    pump = OutboxPump(app, extension)
+    if burst:
+        relay_once(extension)
+    else:
+        pump.start()
+    queue = make_queue(state.settings.queue_name, state.redis.client())
+    try:
+        # SimpleWorker runs jobs in this process: no fork, so the SQLAlchemy pool and the
+        # app context stay valid; scale out by starting more worker processes.
+        SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=not burst)
+    finally:
+        pump.stop()
