@@ -41,6 +41,10 @@ class _Frame:
 def decide(request: PriceRequest, context: PricingContext, rules: RuleSet,
            now: datetime, policy: Policy = Policy()) -> Decision:
     frame = _frame(request, context, rules, now, policy)
+    # A catalog price under the floor is a pricing error a person must see, not a deal.
+    if frame.price_at_quantity < frame.floor:
+        return _decision(frame, Outcome.ESCALATE, (), "the catalog price for this quantity "
+                         "is below the floor; check the price breaks")
     if request.target_unit_price >= frame.price_at_quantity:
         return _accept(frame)
     volume = _volume_offer(frame)

@@ -50,6 +50,10 @@
     return groupDigits(String(quantity));
   }
 
+  function units(quantity) {
+    return formatQuantity(quantity) + (quantity === 1 ? " unit" : " units");
+  }
+
   function decimalPlaces(amount) {
     var parts = String(amount).split(".");
     return parts.length > 1 ? parts[1].length : 0;
@@ -146,13 +150,17 @@
     });
   }
 
-  /** Run an API call with the widget marked busy, so a double click sends one request. */
-  function busy(widget, promise) {
+  /** Run one API call at a time, so a double click sends one request. Buttons get
+   *  aria-disabled, not disabled: a disabled button drops keyboard focus to the page. */
+  function busy(widget, start) {
+    if (widget.pending) { return new Promise(function () {}); }
+    widget.pending = true;
     widget.root.setAttribute("aria-busy", "true");
-    widget.root.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-    return promise.finally(function () {
+    widget.root.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
+    return start().finally(function () {
+      widget.pending = false;
       widget.root.removeAttribute("aria-busy");
-      widget.root.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+      widget.root.querySelectorAll("button").forEach(function (b) { b.removeAttribute("aria-disabled"); });
     });
   }
 
@@ -175,10 +183,11 @@
 
   /** Field messages go next to their inputs; the rest, with the summary, above the button. */
   function showErrors(form, error) {
-    var general = [error.message];
+    var general = [error.message || "Something went wrong; please try again."];
+    var fields = error.fields || {};
     var first = null;
-    Object.keys(error.fields).forEach(function (field) {
-      var messages = [].concat(error.fields[field]).join(" ");
+    Object.keys(fields).forEach(function (field) {
+      var messages = [].concat(fields[field]).join(" ");
       var slot = form.querySelector('[data-co-error="' + field + '"]');
       var input = form.querySelector('[name="' + field + '"]');
       if (slot && input) {
@@ -218,8 +227,7 @@
     var terms = widget.terms;
     var quantityText = widget.ask.elements.quantity.value.trim();
     var quantity = /^\d+$/.test(quantityText) && Number(quantityText) >= 1 ? Number(quantityText) : 1;
-    part(widget.root, "quote").textContent = "At " + plural(formatQuantity(quantity), "unit").replace(/^1 units$/, "1 unit")
-      + ": " + formatMoney(priceAt(terms, quantity), terms.currency) + " each";
+    part(widget.root, "quote").textContent = "At " + units(quantity) + ": " + formatMoney(priceAt(terms, quantity), terms.currency) + " each";
     var next = nextBreak(terms, quantity);
     part(widget.root, "next").textContent = next
       ? "Next volume break: from " + formatQuantity(next.min_quantity) + " units: "
@@ -243,7 +251,7 @@
       : offer.status;
     var item = el("li", { "class": "co-offer" }, [
       el("p", { "class": "co-offer-message", id: messageId }, [offer.message]),
-      definitions([["Quantity", formatQuantity(offer.quantity) + " units"],
+      definitions([["Quantity", units(offer.quantity)],
                    ["Unit price", formatMoney(offer.unit_price, offer.currency)],
                    [offer.status === "open" ? "Expires" : "Status", expiry]])
     ]);
@@ -256,7 +264,7 @@
   }
 
   function dealSection(widget, deal) {
-    var facts = [["Quantity", formatQuantity(deal.quantity) + " units"],
+    var facts = [["Quantity", units(deal.quantity)],
                  ["Unit price", formatMoney(deal.unit_price, deal.currency)],
                  ["Deal code", el("code", {}, [deal.token])],
                  ["Valid until", localTime(deal.valid_until)]];
@@ -277,9 +285,9 @@
     result.replaceChildren(
       heading,
       el("p", { "class": "co-round" }, ["Round " + negotiation.round + " of " + widget.terms.max_rounds]),
-      el("p", {}, ["You asked for " + formatQuantity(request.quantity) + " units at "
+      el("p", {}, ["You asked for " + units(request.quantity) + " at "
                    + formatMoney(request.target_unit_price, request.currency) + " each."]),
-      EXPLANATIONS[negotiation.status] ? el("p", { "class": "co-explain" }, [EXPLANATIONS[negotiation.status]]) : null,
+      explanation(negotiation.status, deal),
       deal ? dealSection(widget, deal) : null,
       negotiation.offers.length && !deal
         ? el("ul", { "class": "co-offers" }, negotiation.offers.map(function (o) { return offerItem(widget, negotiation, o); }))
@@ -288,6 +296,13 @@
     renderActions(widget, negotiation);
     part(widget.root, "ask").hidden = true;
     if (focus) { heading.focus(); }
+  }
+
+  function explanation(status, deal) {
+    var text = status === "accepted" && !deal
+      ? "You accepted the offer below. Its deal code was shown when you accepted; your sales rep can look it up."
+      : EXPLANATIONS[status];
+    return text ? el("p", { "class": "co-explain" }, [text]) : null;
   }
 
   function showNotice(widget, message) {
@@ -317,7 +332,7 @@
   function actionButton(widget, negotiation, action, label) {
     var button = el("button", { type: "button", "class": "co-secondary" }, [label]);
     button.addEventListener("click", function () {
-      busy(widget, call(widget, "POST", "/requests/" + encodeURIComponent(negotiation.id) + "/" + action))
+      busy(widget, function () { return call(widget, "POST", "/requests/" + encodeURIComponent(negotiation.id) + "/" + action); })
         .then(function (updated) { renderResult(widget, updated, null, true); })
         .catch(function (error) { refreshAfterError(widget, negotiation, error); });
     });
@@ -360,7 +375,7 @@
     if (problem) { showErrors(form, problem); return; }
     var body = { sku: widget.sku, quantity: Number(quantityText), target_unit_price: priceText,
                  currency: widget.terms.currency };
-    busy(widget, call(widget, "POST", "/requests", body))
+    busy(widget, function () { return call(widget, "POST", "/requests", body); })
       .then(function (negotiation) { renderResult(widget, negotiation, null, true); })
       .catch(function (error) { showErrors(form, error); });
   }
@@ -372,13 +387,13 @@
     var problem = checkInputs(widget, quantityText, priceText);
     if (problem) { showErrors(form, problem); return; }
     var body = { target_unit_price: priceText, quantity: Number(quantityText) };
-    busy(widget, call(widget, "POST", "/requests/" + encodeURIComponent(negotiation.id) + "/counter", body))
+    busy(widget, function () { return call(widget, "POST", "/requests/" + encodeURIComponent(negotiation.id) + "/counter", body); })
       .then(function (updated) { renderResult(widget, updated, null, true); })
       .catch(function (error) { showErrors(form, error); });
   }
 
   function accept(widget, negotiation, offer) {
-    busy(widget, call(widget, "POST", "/offers/" + encodeURIComponent(offer.id) + "/accept"))
+    busy(widget, function () { return call(widget, "POST", "/offers/" + encodeURIComponent(offer.id) + "/accept"); })
       .then(function (deal) {
         rememberDeal(negotiation.id, deal);
         var accepted = Object.assign({}, negotiation, { status: "accepted" });
@@ -421,7 +436,7 @@
     var widget = { root: root, ask: ask, api: root.dataset.coApi, sku: root.dataset.coSku,
                    cartUrl: root.dataset.cartUrl || null, terms: JSON.parse(root.dataset.coTerms),
                    uid: root.getAttribute("aria-labelledby").replace(/-title$/, "") };
-    part(root, "currency").textContent = widget.terms.currency;
+    part(root, "currency").textContent = " (" + widget.terms.currency + ")";
     renderRules(widget);
     renderQuote(widget);
     ask.elements.quantity.addEventListener("input", function () { renderQuote(widget); });

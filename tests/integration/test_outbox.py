@@ -1,0 +1,91 @@
+"""Escalations reach the workers through the outbox, once, on embedded and real Redis."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rq import SimpleWorker
+from sqlalchemy import select
+
+from counteroffer.db import transaction
+from counteroffer.db.models import OutboxMessage
+from counteroffer.jobs import JobRuntime, bind_runtime, negotiation_escalated
+from counteroffer.jobs.queue import make_queue
+from tests.conftest import BUYER_ACME, make_app
+from tests.seed import seed_scenario
+
+ESCALATING = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "100.00", "currency": "USD"}
+
+
+@pytest.fixture
+def worker_app(db_url, redis_url, clock, tmp_path: Path):
+    app = make_app(db_url, clock, tmp_path, COUNTEROFFER_REDIS_URL=redis_url,
+                   COUNTEROFFER_QUEUE=f"co-test-{tmp_path.name}", TEST_ACTOR=BUYER_ACME)
+    extension = app.extensions["counteroffer"]
+    with app.app_context():
+        seed_scenario(extension)
+        bind_runtime(JobRuntime(extension.deps.session_factory, clock, app))
+        yield app, extension
+        bind_runtime(None)
+        extension.close()
+
+
+def run_jobs(extension) -> None:
+    queue = make_queue(extension.state.settings.queue_name, extension.state.redis.client())
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+
+def outbox(extension) -> list[OutboxMessage]:
+    with transaction(extension.deps.session_factory) as session:
+        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_an_escalation_is_delivered_once_even_if_relayed_twice(worker_app):
+    app, extension = worker_app
+    received: list[dict] = []
+    negotiation_escalated.connect(lambda sender, payload, message_id: received.append(payload), weak=False)
+    try:
+        created = app.test_client().post("/negotiate/api/requests", json=ESCALATING).get_json()
+        assert created["status"] == "escalated"
+        [message] = outbox(extension)
+        assert (message.topic, message.published_at) == ("negotiation.escalated", None)
+        assert extension.relay_outbox() == 1
+        assert extension.relay_outbox() == 0  # already published
+        run_jobs(extension)
+        # At-least-once: hand the same message to rq again; the handler sees it was done.
+        from counteroffer.jobs.queue import enqueue_message
+        enqueue_message(make_queue(extension.state.settings.queue_name, extension.state.redis.client()), message.id)
+        run_jobs(extension)
+    finally:
+        negotiation_escalated.receivers.clear()
+    assert [p["negotiation_id"] for p in received] == [created["id"]]
+    assert outbox(extension)[0].handled_at is not None
+
+
+def test_a_failing_receiver_leaves_the_message_unhandled_for_a_retry(worker_app):
+    app, extension = worker_app
+
+    def broken(sender, payload, message_id):
+        raise RuntimeError("mail server down")
+
+    negotiation_escalated.connect(broken, weak=False)
+    try:
+        app.test_client().post("/negotiate/api/requests", json=ESCALATING)
+        extension.relay_outbox()
+        run_jobs(extension)
+    finally:
+        negotiation_escalated.receivers.clear()
+    assert outbox(extension)[0].handled_at is None
+
+
+def test_with_redis_away_buyers_get_answers_and_messages_wait(db_url, clock, tmp_path):
+    app = make_app(db_url, clock, tmp_path, COUNTEROFFER_REDIS_URL="redis://127.0.0.1:1/0",
+                   TEST_ACTOR=BUYER_ACME)
+    extension = app.extensions["counteroffer"]
+    with app.app_context():
+        seed_scenario(extension)
+        response = app.test_client().post("/negotiate/api/requests", json=ESCALATING)
+        assert response.status_code == 201
+        assert extension.relay_outbox() == 0
+        assert [m.published_at for m in outbox(extension)] == [None]
+        extension.close()
