@@ -40,14 +40,15 @@ def offers_of(session: Session, negotiation_id: str) -> list[Offer]:
 
 
 def write_offers(session: Session, negotiation: Negotiation, decision: Decision,
-                 now: datetime) -> None:
-    for offer in decision.offers:
-        session.add(Offer(
+                 now: datetime) -> list[Offer]:
+    rows = [Offer(
             id=new_id(), negotiation_id=negotiation.id, round=negotiation.round,
             kind=offer.kind.value, sku=offer.sku, quantity=offer.quantity,
             unit_price=offer.unit_price, currency=offer.currency, status=OfferStatus.OPEN.value,
             expires_at=offer.expires_at, message=offer.message, explanation=offer.explanation,
-            created_at=now))
+            created_at=now) for offer in decision.offers]
+    session.add_all(rows)
+    return rows
 
 
 def close_open_offers(session: Session, negotiation_id: str, status: OfferStatus) -> int:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..adapters import CatalogItem, Customer
 from ..db import transaction
-from ..db.models import Negotiation
+from ..db.models import Negotiation, Offer
 from ..jobs.outbox import add_message
 from ..rules import Decision, PriceRequest, PricingContext, decide
 from .actors import Actor, require_buyer
@@ -33,11 +33,11 @@ def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
                           status=Status.OPEN.value, round=1, created_at=now, updated_at=now)
         session.add(row)
         decision = _decide(deps, session, row, item, customer, now)
-        _apply(session, row, decision, now)
+        offers = _apply(session, row, decision, now)
         record_event(session, row, actor, "requested", None, now, quantity=quantity,
                      target_unit_price=target_unit_price, outcome=decision.outcome.value,
                      reason=decision.reason)
-        return negotiation_view(row, offers_of(session, row.id))
+        return negotiation_view(row, offers)  # a new request has no older offers to read
 
 
 def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: Decimal,
@@ -112,12 +112,13 @@ def _decide(deps: Deps, session: Session, row: Negotiation, item: CatalogItem,
     return decide(request, context, rules_for_sku(session, row.sku), now, deps.policy)
 
 
-def _apply(session: Session, row: Negotiation, decision: Decision, now: datetime) -> None:
+def _apply(session: Session, row: Negotiation, decision: Decision, now: datetime) -> list[Offer]:
     row.status, row.updated_at = status_for(decision.outcome).value, now
     session.flush()  # the negotiation row must exist before its offers reference it
-    write_offers(session, row, decision, now)
+    offers = write_offers(session, row, decision, now)
     if row.status == Status.ESCALATED:
         _queue_escalation(session, row, now, reason=decision.reason)
+    return offers
 
 
 def _queue_escalation(session: Session, row: Negotiation, now: datetime, reason: str) -> None:
