@@ -1,5 +1,4 @@
 /* Counteroffer "Request a better price" widget: plain JavaScript, no build step.
- *
  * Every string from the server goes into the page through textContent, never innerHTML.
  * Prices stay the decimal strings the server sends: nothing shown as a price is ever
  * computed with floats here, only picked from the terms or the API's answers.
@@ -13,32 +12,26 @@
 
   var SYMBOLS = { USD: "$", EUR: "\u20ac", GBP: "\u00a3", JPY: "\u00a5" };  // as the server's messages
   var SHOWN_ON_LOAD = ["open", "countered", "escalated", "accepted"];
-  var CAN_ACCEPT = ["open", "countered", "escalated"];
-  var CAN_COUNTER = ["open", "countered", "escalated", "declined"];
-  var CAN_ESCALATE = ["open", "countered", "declined"];
-  var CAN_WITHDRAW = ["open", "countered", "escalated", "declined"];
+  // The server's state machine (negotiation/states.py): which statuses allow which move.
+  var MOVES = { accept: ["open", "countered", "escalated"], counter: ["open", "countered", "escalated", "declined"],
+                escalate: ["open", "countered", "declined"], withdraw: ["open", "countered", "escalated", "declined"] };
   // An accepted request is worth showing again only while its deal is likely still good.
   var RECENT_ACCEPTED_MS = 7 * 24 * 3600 * 1000;
   var HOUR_MS = 3600 * 1000;
 
   var HEADINGS = {
-    open: "We can do that price", countered: "Here is what we can offer",
-    escalated: "A sales rep will answer", accepted: "Deal agreed",
-    declined: "We cannot offer that price", withdrawn: "Request withdrawn",
-    expired: "This request has expired"
-  };
+    open: "We can do that price", countered: "Here is what we can offer", escalated: "A sales rep will answer",
+    accepted: "Deal agreed", declined: "We cannot offer that price", withdrawn: "Request withdrawn",
+    expired: "This request has expired" };
   var EXPLANATIONS = {
-    escalated: "A sales rep will answer your request. Offers shown below still hold until they expire.",
+    escalated: "A sales rep will answer your request.",
     declined: "That target is too far below what we can offer. Try another price or quantity, or ask a sales rep.",
     withdrawn: "You withdrew this request.",
     expired: "The offers ran out of time. Ask again for a new offer."
   };
 
   // ---- money and numbers, on strings ------------------------------------------------
-
-  function groupDigits(digits) {
-    return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  }
+  function groupDigits(digits) { return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ","); }  // as Python's "{:,}"
 
   function formatMoney(amount, currency) {
     var parts = String(amount).split(".");
@@ -46,27 +39,19 @@
     return SYMBOLS[currency] ? SYMBOLS[currency] + text : currency + " " + text;
   }
 
-  function formatQuantity(quantity) {
-    return groupDigits(String(quantity));
-  }
+  function formatQuantity(quantity) { return groupDigits(String(quantity)); }
 
-  function units(quantity) {
-    return formatQuantity(quantity) + (quantity === 1 ? " unit" : " units");
-  }
+  function units(quantity) { return formatQuantity(quantity) + (quantity === 1 ? " unit" : " units"); }
 
-  function decimalPlaces(amount) {
-    var parts = String(amount).split(".");
-    return parts.length > 1 ? parts[1].length : 0;
-  }
+  function decimalPlaces(amount) { return (String(amount).split(".")[1] || "").length; }
 
   /** Compare two non-negative decimal strings exactly: -1, 0 or 1. */
   function compareDecimal(a, b) {
     var pa = a.split("."), pb = b.split(".");
     var width = Math.max(pa[0].length, pb[0].length);
     var places = Math.max(decimalPlaces(a), decimalPlaces(b));
-    var ka = pa[0].padStart(width, "0") + (pa[1] || "").padEnd(places, "0");
-    var kb = pb[0].padStart(width, "0") + (pb[1] || "").padEnd(places, "0");
-    return ka < kb ? -1 : (ka > kb ? 1 : 0);
+    function key(p) { return p[0].padStart(width, "0") + (p[1] || "").padEnd(places, "0"); }
+    return key(pa) < key(pb) ? -1 : (key(pa) > key(pb) ? 1 : 0);
   }
 
   /** The catalog price at a quantity, as the server's price_for_quantity picks it. */
@@ -77,47 +62,40 @@
     return compareDecimal(price, terms.list_price) < 0 ? price : terms.list_price;
   }
 
-  function nextBreak(terms, quantity) {
+  function nextBreak(terms, quantity) {  // as the server's next_break
     return terms.breaks.filter(function (step) { return step.min_quantity > quantity; })[0] || null;
   }
 
-  function plural(count, word) {
-    return count + " " + word + (count === 1 ? "" : "s");
-  }
+  function can(move, status) { return MOVES[move].indexOf(status) >= 0; }
+  function plural(count, word) { return count + " " + word + (count === 1 ? "" : "s"); }
 
   // ---- DOM helpers ------------------------------------------------------------------
-
   /** Build an element; children are nodes or strings (strings become text, never HTML). */
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) {
-      if (attrs[name] !== null && attrs[name] !== undefined) { node.setAttribute(name, attrs[name]); }
-    });
+    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
     (children || []).forEach(function (child) {
-      if (child !== null && child !== undefined) {
-        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-      }
+      if (child) { node.appendChild(typeof child === "string" ? document.createTextNode(child) : child); }
     });
     return node;
   }
 
-  function part(root, name) {
-    return root.querySelector('[data-co-part="' + name + '"]');
+  function button(label, kind, onClick, attrs) {
+    var node = el("button", Object.assign({ type: "button", "class": kind }, attrs || {}), [label]);
+    node.addEventListener("click", onClick);
+    return node;
   }
+
+  function part(root, name) { return root.querySelector('[data-co-part="' + name + '"]'); }
 
   function definitions(pairs) {
     var list = el("dl", { "class": "co-facts" });
-    pairs.forEach(function (pair) {
-      list.appendChild(el("dt", {}, [pair[0]]));
-      list.appendChild(el("dd", {}, [pair[1]]));
-    });
+    pairs.forEach(function (pair) { list.append(el("dt", {}, [pair[0]]), el("dd", {}, [pair[1]])); });
     return list;
   }
 
-  function localTime(iso) {
-    var date = new Date(iso);
-    var text = date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-    return el("time", { datetime: iso }, [text]);
+  function localTime(iso) {  // the buyer's own time zone and format
+    return el("time", { datetime: iso }, [new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })]);
   }
 
   function expiresIn(iso) {
@@ -128,11 +106,7 @@
   }
 
   // ---- talking to the API -----------------------------------------------------------
-
-  function ApiError(message, fields) {
-    this.message = message;
-    this.fields = fields || {};
-  }
+  function ApiError(message, fields) { this.message = message; this.fields = fields || {}; }
 
   function call(widget, method, path, body) {
     var init = { method: method, credentials: "same-origin",
@@ -143,9 +117,8 @@
     }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (data) {
         if (response.ok) { return data; }
-        var error = (data && data.error) || {};
-        throw new ApiError(error.message || "Something went wrong (HTTP " + response.status + ").",
-                           error.fields);
+        var error = (data && data.error) || {};  // the API's {"error": {code, message, fields}}
+        throw new ApiError(error.message || "Something went wrong (HTTP " + response.status + ").", error.fields);
       });
     });
   }
@@ -154,28 +127,27 @@
    *  aria-disabled, not disabled: a disabled button drops keyboard focus to the page. */
   function busy(widget, start) {
     if (widget.pending) { return new Promise(function () {}); }
-    widget.pending = true;
-    widget.root.setAttribute("aria-busy", "true");
-    widget.root.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
-    return start().finally(function () {
-      widget.pending = false;
-      widget.root.removeAttribute("aria-busy");
-      widget.root.querySelectorAll("button").forEach(function (b) { b.removeAttribute("aria-disabled"); });
-    });
+    setBusy(widget, true);
+    return start().finally(function () { setBusy(widget, false); });
+  }
+
+  function setBusy(widget, on) {
+    widget.pending = on;
+    widget.root.setAttribute("aria-busy", String(on));
+    widget.root.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-disabled", String(on)); });
   }
 
   // ---- deals are kept per tab: the API has no "deal of this negotiation" lookup -----
-
-  function rememberDeal(negotiationId, deal) {
-    try { sessionStorage.setItem("counteroffer:deal:" + negotiationId, JSON.stringify(deal)); } catch (e) { /* storage off */ }
-  }
-
-  function recalledDeal(negotiationId) {
-    try { return JSON.parse(sessionStorage.getItem("counteroffer:deal:" + negotiationId)); } catch (e) { return null; }
+  /** storedDeal(id) reads, storedDeal(id, deal) writes; with storage off there is just no memory. */
+  function storedDeal(negotiationId, deal) {
+    var key = "counteroffer:deal:" + negotiationId;
+    try {
+      if (deal) { sessionStorage.setItem(key, JSON.stringify(deal)); }
+      return JSON.parse(sessionStorage.getItem(key));
+    } catch (e) { return deal || null; }
   }
 
   // ---- forms and errors -------------------------------------------------------------
-
   function clearErrors(form) {
     form.querySelectorAll("[data-co-error]").forEach(function (slot) { slot.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
@@ -212,17 +184,14 @@
     if (!/^\d+(\.\d+)?$/.test(priceText) || /^[0.]+$/.test(priceText)) {
       fields.target_unit_price = ["Enter a price above zero, like " + widget.terms.list_price + "."];
     } else if (decimalPlaces(priceText) > places) {
-      fields.target_unit_price = [widget.terms.currency + " prices have at most " + plural(places, "decimal place") + "."];
+      fields.target_unit_price = [widget.terms.currency + (places ? " prices have at most " + plural(places, "decimal place") + "." : " prices are whole numbers.")];
     }
     return Object.keys(fields).length ? new ApiError("Please check the highlighted fields.", fields) : null;
   }
 
-  function cleanPrice(text) {
-    return text.trim().replace(/^[^\d.]+/, "");  // tolerate a typed currency symbol
-  }
+  function cleanPrice(text) { return text.trim().replace(/^[^\d.]+/, ""); }  // tolerate a typed currency symbol
 
   // ---- the terms shown before asking ------------------------------------------------
-
   function renderQuote(widget) {
     var terms = widget.terms;
     var quantityText = widget.ask.elements.quantity.value.trim();
@@ -236,29 +205,25 @@
   }
 
   function renderRules(widget) {
-    var terms = widget.terms;
-    part(widget.root, "rules").textContent = "Offers hold for " + plural(terms.offer_validity_hours, "hour")
-      + ". Up to " + plural(terms.max_rounds, "round") + " per request; after that, accept an offer or ask a sales rep.";
+    part(widget.root, "rules").textContent = "Offers hold for " + plural(widget.terms.offer_validity_hours, "hour") + ". Up to "
+      + plural(widget.terms.max_rounds, "round") + " per request; after that, accept an offer or ask a sales rep.";
   }
 
   // ---- the answer: offers, deal and what the buyer can do next ----------------------
-
   function offerItem(widget, negotiation, offer) {
     var open = offer.status === "open" && new Date(offer.expires_at).getTime() > Date.now();
     var messageId = "co-offer-" + offer.id;
-    var expiry = offer.status === "open"
-      ? el("span", {}, [localTime(offer.expires_at), " (" + expiresIn(offer.expires_at) + ")"])
-      : offer.status;
+    var expiry = offer.status !== "open" ? offer.status
+      : el("span", {}, [localTime(offer.expires_at), " (" + expiresIn(offer.expires_at) + ")"]);
     var item = el("li", { "class": "co-offer" }, [
       el("p", { "class": "co-offer-message", id: messageId }, [offer.message]),
       definitions([["Quantity", units(offer.quantity)],
                    ["Unit price", formatMoney(offer.unit_price, offer.currency)],
                    [offer.status === "open" ? "Expires" : "Status", expiry]])
     ]);
-    if (open && CAN_ACCEPT.indexOf(negotiation.status) >= 0) {
-      var button = el("button", { type: "button", "class": "co-primary", "aria-describedby": messageId }, ["Accept"]);
-      button.addEventListener("click", function () { accept(widget, negotiation, offer); });
-      item.appendChild(button);
+    if (open && can("accept", negotiation.status)) {
+      item.appendChild(button("Accept", "co-primary", function () { accept(widget, negotiation, offer); },
+                              { "aria-describedby": messageId }));
     }
     return item;
   }
@@ -269,12 +234,10 @@
                  ["Deal code", el("code", {}, [deal.token])],
                  ["Valid until", localTime(deal.valid_until)]];
     var section = el("div", { "class": "co-deal" }, [definitions(facts)]);
-    if (widget.cartUrl) {
-      var href = widget.cartUrl.split("{token}").join(encodeURIComponent(deal.token));
-      section.appendChild(el("a", { href: href, "class": "co-cart-link" }, ["Add to cart at this price"]));
-    } else {
-      section.appendChild(el("p", {}, ["Give this code at checkout or to your sales rep."]));
-    }
+    // "{token}" as written, or as url_for(..., token="{token}") escapes it.
+    var href = widget.cartUrl && widget.cartUrl.split(/\{token\}|%7Btoken%7D/i).join(encodeURIComponent(deal.token));
+    section.appendChild(href ? el("a", { href: href, "class": "co-cart-link" }, ["Add to cart at this price"])
+                             : el("p", {}, ["Give this code at checkout or to your sales rep."]));
     return section;
   }
 
@@ -282,120 +245,105 @@
     var result = part(widget.root, "result");
     var request = negotiation.request;
     var heading = el("h3", { tabindex: "-1", "class": "co-result-title" }, [HEADINGS[negotiation.status] || negotiation.status]);
-    result.replaceChildren(
-      heading,
-      el("p", { "class": "co-round" }, ["Round " + negotiation.round + " of " + widget.terms.max_rounds]),
-      el("p", {}, ["You asked for " + units(request.quantity) + " at "
-                   + formatMoney(request.target_unit_price, request.currency) + " each."]),
-      explanation(negotiation.status, deal),
-      deal ? dealSection(widget, deal) : null,
-      negotiation.offers.length && !deal
-        ? el("ul", { "class": "co-offers" }, negotiation.offers.map(function (o) { return offerItem(widget, negotiation, o); }))
-        : null
-    );
+    var offers = negotiation.offers.length && !deal
+      ? el("ul", { "class": "co-offers" }, negotiation.offers.map(function (o) { return offerItem(widget, negotiation, o); }))
+      : null;
+    var round = "Round " + negotiation.round + " of " + widget.terms.max_rounds;
+    var asked = "You asked for " + units(request.quantity) + " at " + formatMoney(request.target_unit_price, request.currency) + " each.";
+    result.replaceChildren.apply(result, [heading, el("p", { "class": "co-round" }, [round]), el("p", {}, [asked]),
+      explanation(negotiation, deal), deal ? dealSection(widget, deal) : null, offers].filter(Boolean));
     renderActions(widget, negotiation);
-    part(widget.root, "ask").hidden = true;
+    widget.ask.hidden = true;
+    // The quote above then speaks of the quantity under negotiation, not the form's old value.
+    widget.ask.elements.quantity.value = String(request.quantity);
+    renderQuote(widget);
     if (focus) { heading.focus(); }
   }
 
-  function explanation(status, deal) {
-    var text = status === "accepted" && !deal
-      ? "You accepted the offer below. Its deal code was shown when you accepted; your sales rep can look it up."
-      : EXPLANATIONS[status];
+  function explanation(negotiation, deal) {
+    var text = EXPLANATIONS[negotiation.status];
+    if (negotiation.status === "accepted" && !deal) {
+      text = "You accepted the offer below. Its deal code was shown when you accepted; your sales rep can look it up.";
+    } else if (negotiation.status === "escalated" && negotiation.offers.length) {
+      text += " The offers below still hold until they expire.";
+    }
     return text ? el("p", { "class": "co-explain" }, [text]) : null;
   }
 
-  function showNotice(widget, message) {
-    part(widget.root, "result").appendChild(el("p", { "class": "co-error" }, [message]));
-  }
+  function showNotice(widget, message) { part(widget.root, "result").appendChild(el("p", { "class": "co-error" }, [message])); }
 
   function renderActions(widget, negotiation) {
     var status = negotiation.status;
     var actions = part(widget.root, "actions");
     actions.replaceChildren();
-    if (CAN_COUNTER.indexOf(status) >= 0 && negotiation.round < widget.terms.max_rounds) {
+    if (can("counter", status) && negotiation.round < widget.terms.max_rounds) {
       actions.appendChild(counterForm(widget, negotiation));
-    } else if (CAN_COUNTER.indexOf(status) >= 0) {
-      actions.appendChild(el("p", {}, ["That was the last round: accept an offer or ask a sales rep."]));
+    } else if (can("counter", status)) {
+      actions.appendChild(el("p", {}, [status === "escalated" ? "That was the last round; a sales rep will answer."
+                                                               : "That was the last round: accept an offer or ask a sales rep."]));
     }
     var row = el("div", { "class": "co-buttons" });
-    if (CAN_ESCALATE.indexOf(status) >= 0) { row.appendChild(actionButton(widget, negotiation, "escalate", "Ask a sales rep")); }
-    if (CAN_WITHDRAW.indexOf(status) >= 0) { row.appendChild(actionButton(widget, negotiation, "withdraw", "Withdraw request")); }
-    if (CAN_WITHDRAW.indexOf(status) < 0) {
-      var again = el("button", { type: "button", "class": "co-secondary" }, ["Start a new request"]);
-      again.addEventListener("click", function () { startOver(widget); });
-      row.appendChild(again);
+    if (can("escalate", status)) { row.appendChild(actionButton(widget, negotiation, "escalate", "Ask a sales rep")); }
+    if (can("withdraw", status)) { row.appendChild(actionButton(widget, negotiation, "withdraw", "Withdraw request")); }
+    if (!can("withdraw", status)) {
+      row.appendChild(button("Start a new request", "co-secondary", function () { startOver(widget); }));
     }
     actions.appendChild(row);
   }
 
   function actionButton(widget, negotiation, action, label) {
-    var button = el("button", { type: "button", "class": "co-secondary" }, [label]);
-    button.addEventListener("click", function () {
+    return button(label, "co-secondary", function () {
       busy(widget, function () { return call(widget, "POST", "/requests/" + encodeURIComponent(negotiation.id) + "/" + action); })
         .then(function (updated) { renderResult(widget, updated, null, true); })
         .catch(function (error) { refreshAfterError(widget, negotiation, error); });
     });
-    return button;
+  }
+
+  /** A labelled input with its error slot, the same shape as the template's ask form. */
+  function field(id, label, attrs) {
+    attrs.id = id;
+    attrs["aria-describedby"] = id + "-error";
+    return el("div", { "class": "co-field" }, [
+      el("label", { "for": id }, [label]), el("input", attrs),
+      el("p", { "class": "co-field-error", id: id + "-error", "data-co-error": attrs.name })]);
   }
 
   function counterForm(widget, negotiation) {
-    var ids = { price: widget.uid + "-counter-target", quantity: widget.uid + "-counter-quantity" };
     var nextRound = "Counter-offer: round " + (negotiation.round + 1) + " of " + widget.terms.max_rounds;
     var form = el("form", { "class": "co-form co-counter", novalidate: "" }, [
       el("h4", {}, [nextRound]),
-      el("div", { "class": "co-field" }, [
-        el("label", { "for": ids.quantity }, ["Quantity"]),
-        el("input", { id: ids.quantity, name: "quantity", type: "number", inputmode: "numeric", min: "1", step: "1",
-                      value: String(negotiation.request.quantity), "aria-describedby": ids.quantity + "-error" }),
-        el("p", { "class": "co-field-error", id: ids.quantity + "-error", "data-co-error": "quantity" })]),
-      el("div", { "class": "co-field" }, [
-        el("label", { "for": ids.price }, ["New target unit price (" + widget.terms.currency + ")"]),
-        el("input", { id: ids.price, name: "target_unit_price", type: "text", inputmode: "decimal", autocomplete: "off",
-                      "aria-describedby": ids.price + "-error" }),
-        el("p", { "class": "co-field-error", id: ids.price + "-error", "data-co-error": "target_unit_price" })]),
+      field(widget.uid + "-counter-quantity", "Quantity", { name: "quantity", type: "number", inputmode: "numeric",
+                                                            min: "1", step: "1", value: String(negotiation.request.quantity) }),
+      field(widget.uid + "-counter-target", "New target unit price (" + widget.terms.currency + ")",
+            { name: "target_unit_price", type: "text", inputmode: "decimal", autocomplete: "off" }),
       el("p", { "class": "co-form-error", "data-co-error": "_form", "aria-live": "polite" }),
       el("button", { type: "submit", "class": "co-secondary" }, ["Send counter-offer"])
     ]);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      submitCounter(widget, negotiation, form);
-    });
+    var path = "/requests/" + encodeURIComponent(negotiation.id) + "/counter";
+    onSubmit(widget, form, path, function (quantity, price) { return { target_unit_price: price, quantity: quantity }; });
     return form;
   }
 
   // ---- actions ----------------------------------------------------------------------
-
-  function submitAsk(widget) {
-    var form = widget.ask;
-    var quantityText = form.elements.quantity.value.trim();
-    var priceText = cleanPrice(form.elements.target_unit_price.value);
-    clearErrors(form);
-    var problem = checkInputs(widget, quantityText, priceText);
-    if (problem) { showErrors(form, problem); return; }
-    var body = { sku: widget.sku, quantity: Number(quantityText), target_unit_price: priceText,
-                 currency: widget.terms.currency };
-    busy(widget, function () { return call(widget, "POST", "/requests", body); })
-      .then(function (negotiation) { renderResult(widget, negotiation, null, true); })
-      .catch(function (error) { showErrors(form, error); });
-  }
-
-  function submitCounter(widget, negotiation, form) {
-    var quantityText = form.elements.quantity.value.trim();
-    var priceText = cleanPrice(form.elements.target_unit_price.value);
-    clearErrors(form);
-    var problem = checkInputs(widget, quantityText, priceText);
-    if (problem) { showErrors(form, problem); return; }
-    var body = { target_unit_price: priceText, quantity: Number(quantityText) };
-    busy(widget, function () { return call(widget, "POST", "/requests/" + encodeURIComponent(negotiation.id) + "/counter", body); })
-      .then(function (updated) { renderResult(widget, updated, null, true); })
-      .catch(function (error) { showErrors(form, error); });
+  /** Both forms (ask, counter): check lightly, POST what makeBody builds, show the answer or the errors. */
+  function onSubmit(widget, form, path, makeBody) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var quantityText = form.elements.quantity.value.trim();
+      var priceText = cleanPrice(form.elements.target_unit_price.value);
+      clearErrors(form);
+      var problem = checkInputs(widget, quantityText, priceText);
+      if (problem) { showErrors(form, problem); return; }
+      busy(widget, function () { return call(widget, "POST", path, makeBody(Number(quantityText), priceText)); })
+        .then(function (negotiation) { renderResult(widget, negotiation, null, true); })
+        .catch(function (error) { showErrors(form, error); });
+    });
   }
 
   function accept(widget, negotiation, offer) {
     busy(widget, function () { return call(widget, "POST", "/offers/" + encodeURIComponent(offer.id) + "/accept"); })
       .then(function (deal) {
-        rememberDeal(negotiation.id, deal);
+        storedDeal(negotiation.id, deal);
         var accepted = Object.assign({}, negotiation, { status: "accepted" });
         renderResult(widget, accepted, deal, true);
       })
@@ -405,14 +353,13 @@
   /** A refused action usually means the negotiation moved on (expired, already accepted): show where it is now. */
   function refreshAfterError(widget, negotiation, error) {
     call(widget, "GET", "/requests/" + encodeURIComponent(negotiation.id))
-      .then(function (current) { renderResult(widget, current, recalledDeal(current.id), true); })
+      .then(function (current) { renderResult(widget, current, storedDeal(current.id), true); })
       .catch(function () { /* keep what is on screen */ })
       .then(function () { showNotice(widget, error.message); });
   }
 
   function startOver(widget) {
-    part(widget.root, "result").replaceChildren();
-    part(widget.root, "actions").replaceChildren();
+    ["result", "actions"].forEach(function (name) { part(widget.root, name).replaceChildren(); });
     widget.ask.hidden = false;
     widget.ask.elements.quantity.focus();
   }
@@ -423,12 +370,11 @@
       var latest = data && data.requests && data.requests[0];
       if (!latest || SHOWN_ON_LOAD.indexOf(latest.status) < 0) { return; }
       if (latest.status === "accepted" && Date.now() - new Date(latest.updated_at).getTime() > RECENT_ACCEPTED_MS) { return; }
-      renderResult(widget, latest, recalledDeal(latest.id), false);
+      renderResult(widget, latest, storedDeal(latest.id), false);
     }).catch(function () { /* nothing to resume: the empty form is the right start */ });
   }
 
   // ---- start ------------------------------------------------------------------------
-
   function init(root) {
     var ask = part(root, "ask");
     if (!ask || root.dataset.coReady) { return; }
@@ -440,17 +386,14 @@
     renderRules(widget);
     renderQuote(widget);
     ask.elements.quantity.addEventListener("input", function () { renderQuote(widget); });
-    ask.addEventListener("submit", function (event) { event.preventDefault(); submitAsk(widget); });
+    onSubmit(widget, ask, "/requests", function (quantity, price) {
+      return { sku: widget.sku, quantity: quantity, target_unit_price: price, currency: widget.terms.currency };
+    });
     loadLatest(widget);
   }
 
-  function initAll() {
-    document.querySelectorAll(".co-widget").forEach(init);
-  }
+  function initAll() { document.querySelectorAll(".co-widget").forEach(init); }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", initAll);
-  } else {
-    initAll();
-  }
+  // The macro loads this with defer, but a host may load it otherwise.
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", initAll); } else { initAll(); }
 })();
