@@ -7,14 +7,14 @@ from .errors import (ConflictError, ForbiddenError, InvalidRequestError, Negotia
                      NotFoundError, UnauthenticatedError)
 from .expiry import expire_lapsed
 from .queries import ProductTerms, get_negotiation, list_negotiations, product_terms
-from .requests import counter, escalate, request_price, withdraw
+from .requests import counter, escalate, places_message, request_price, withdraw
 from .states import OfferStatus, Role, Status
 from .views import DealView, NegotiationView, OfferView
 
 __all__ = [
     "Actor", "Deps", "accept_offer", "deal_for_token", "redeem_deal", "expire_lapsed",
     "get_negotiation", "list_negotiations", "product_terms", "ProductTerms", "counter",
-    "escalate", "request_price", "withdraw", "OfferStatus", "Role", "Status", "DealView",
+    "escalate", "request_price", "withdraw", "places_message", "OfferStatus", "Role", "Status", "DealView",
     "NegotiationView", "OfferView", "ConflictError", "ForbiddenError", "InvalidRequestError",
     "NegotiationError", "NotFoundError", "UnauthenticatedError",
 ]

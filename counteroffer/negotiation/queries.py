@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import transaction
-from ..db.models import Negotiation, Offer
+from ..db.models import Deal, Negotiation, Offer
 from ..rules import PriceBreak, breaks_for, round_money
 from .rulebook import rules_for_sku
 from .actors import Actor, require_buyer
@@ -28,6 +28,7 @@ class ProductTerms:
     currency: str
     list_price: Decimal
     breaks: tuple[PriceBreak, ...]
+    order_multiple: int
     offer_validity_hours: int
     max_rounds: int
 
@@ -38,9 +39,9 @@ def get_negotiation(deps: Deps, actor: Actor, negotiation_id: str) -> Negotiatio
         row = session.get(Negotiation, negotiation_id)
         if row is None or row.company_id != company_id:
             raise NotFoundError("No such price request.")
-        offers = list(session.scalars(select(Offer).where(Offer.negotiation_id == row.id)
-                                      .order_by(Offer.created_at, Offer.id)))
-        return negotiation_view(row, offers)
+        offers = _offers_by_negotiation(session, [row.id]).get(row.id, [])
+        deal = _deals_by_negotiation(session, [row.id]).get(row.id)
+        return negotiation_view(row, offers, deps.clock(), deal)
 
 
 def list_negotiations(deps: Deps, actor: Actor, sku: str | None = None,
@@ -55,8 +56,9 @@ def list_negotiations(deps: Deps, actor: Actor, sku: str | None = None,
     query = query.order_by(Negotiation.created_at.desc(), Negotiation.id).limit(limit)
     with transaction(deps.session_factory) as session:
         rows = list(session.scalars(query))
-        offers = _offers_by_negotiation(session, [row.id for row in rows])
-        return [negotiation_view(row, offers.get(row.id, [])) for row in rows]
+        ids, now = [row.id for row in rows], deps.clock()
+        offers, deals = _offers_by_negotiation(session, ids), _deals_by_negotiation(session, ids)
+        return [negotiation_view(row, offers.get(row.id, []), now, deals.get(row.id)) for row in rows]
 
 
 def _offers_by_negotiation(session: Session, ids: list[str]) -> dict[str, list[Offer]]:
@@ -67,6 +69,13 @@ def _offers_by_negotiation(session: Session, ids: list[str]) -> dict[str, list[O
     for offer in session.scalars(query):
         grouped.setdefault(offer.negotiation_id, []).append(offer)
     return grouped
+
+
+def _deals_by_negotiation(session: Session, ids: list[str]) -> dict[str, Deal]:
+    if not ids:
+        return {}
+    return {deal.negotiation_id: deal
+            for deal in session.scalars(select(Deal).where(Deal.negotiation_id.in_(ids)))}
 
 
 def product_terms(deps: Deps, actor: Actor | None, sku: str) -> ProductTerms:
@@ -85,5 +94,6 @@ def product_terms(deps: Deps, actor: Actor | None, sku: str) -> ProductTerms:
                           for step in breaks)
     return ProductTerms(sku=item.sku, name=item.name, currency=currency,
                         list_price=round_money(item.list_price, currency), breaks=public_breaks,
+                        order_multiple=item.order_multiple,
                         offer_validity_hours=deps.policy.offer_validity_hours,
                         max_rounds=deps.policy.max_rounds)

@@ -10,7 +10,7 @@ from ..adapters import CatalogItem, Customer
 from ..db import transaction
 from ..db.models import Negotiation, Offer
 from ..jobs.outbox import add_message
-from ..rules import Decision, PriceRequest, PricingContext, decide
+from ..rules import Decision, PriceRequest, PricingContext, decide, has_valid_places, minor_unit
 from .actors import Actor, require_buyer
 from .deps import Deps
 from .errors import ConflictError, ForbiddenError, InvalidRequestError
@@ -19,7 +19,7 @@ from .rulebook import rules_for_sku
 from .states import OfferStatus, Status, require_move, status_for
 from .views import NegotiationView, negotiation_view
 
-__all__ = ["request_price", "counter", "withdraw", "escalate"]
+__all__ = ["request_price", "counter", "withdraw", "escalate", "places_message"]
 
 
 def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
@@ -37,7 +37,7 @@ def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
         record_event(session, row, actor, "requested", None, now, quantity=quantity,
                      target_unit_price=target_unit_price, outcome=decision.outcome.value,
                      reason=decision.reason)
-        return negotiation_view(row, offers)  # a new request has no older offers to read
+        return negotiation_view(row, offers, now)  # a new request has no older offers to read
 
 
 def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: Decimal,
@@ -49,6 +49,7 @@ def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: De
         row = locked_negotiation(session, negotiation_id, company_id)
         require_move("counter", row.status)
         _require_round_left(deps, row)
+        _require_places(target_unit_price, row.currency)
         customer, item = _customer_and_item(deps, session, company_id, row.sku, row.currency)
         before = row.status
         close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
@@ -60,7 +61,7 @@ def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: De
         record_event(session, row, actor, "countered", before, now, round=row.round,
                      quantity=row.quantity, target_unit_price=target_unit_price,
                      outcome=decision.outcome.value, reason=decision.reason)
-        return negotiation_view(row, offers_of(session, row.id))
+        return negotiation_view(row, offers_of(session, row.id), now)
 
 
 def withdraw(deps: Deps, actor: Actor, negotiation_id: str) -> NegotiationView:
@@ -85,7 +86,7 @@ def _close_by_buyer(deps: Deps, actor: Actor, negotiation_id: str, action: str,
         if status is Status.ESCALATED:
             _queue_escalation(session, row, now, reason="the buyer asked for a person")
         record_event(session, row, actor, status.value, before, now)
-        return negotiation_view(row, offers_of(session, row.id))
+        return negotiation_view(row, offers_of(session, row.id), now)
 
 
 def _customer_and_item(deps: Deps, session: Session, company_id: str, sku: str,
@@ -124,6 +125,16 @@ def _apply(session: Session, row: Negotiation, decision: Decision, now: datetime
 def _queue_escalation(session: Session, row: Negotiation, now: datetime, reason: str) -> None:
     add_message(session, "negotiation.escalated", f"escalated:{row.id}:{row.round}",
                 {"negotiation_id": row.id, "round": row.round, "reason": reason}, now)
+
+
+def places_message(currency: str) -> str:
+    return f"{currency} prices have at most {minor_unit(currency)} decimal places."
+
+
+def _require_places(amount: Decimal, currency: str) -> None:
+    if not has_valid_places(amount, currency):
+        message = places_message(currency)
+        raise InvalidRequestError(message, {"target_unit_price": [message]})
 
 
 def _require_round_left(deps: Deps, row: Negotiation) -> None:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from ..db.models import Deal, Negotiation, Offer
 from ..rules import round_money
-from .states import OfferStatus
+from .states import OfferStatus, Status
 
 __all__ = ["OfferView", "NegotiationView", "DealView", "offer_view", "negotiation_view", "deal_view"]
 
@@ -44,6 +44,7 @@ class NegotiationView:
     offers: tuple[OfferView, ...]
     company_id: str
     buyer_id: str
+    deal: DealView | None = None
 
 
 @dataclass(frozen=True)
@@ -68,14 +69,30 @@ def offer_view(offer: Offer) -> OfferView:
                      status=offer.status, round=offer.round, explanation=offer.explanation)
 
 
-def negotiation_view(row: Negotiation, offers: list[Offer]) -> NegotiationView:
+def _on_the_table(offer: Offer, now: datetime) -> bool:
+    if offer.status == OfferStatus.ACCEPTED:
+        return True
+    # Past its time an offer is gone, whether or not the expiry sweep has run yet.
+    return offer.status == OfferStatus.OPEN and now < offer.expires_at
+
+
+def _status_as_of(row: Negotiation, current: tuple[OfferView, ...]) -> str:
+    waiting = row.status in (Status.OPEN, Status.COUNTERED)
+    if waiting and not any(o.status == OfferStatus.OPEN for o in current):
+        return Status.EXPIRED.value
+    return row.status
+
+
+def negotiation_view(row: Negotiation, offers: list[Offer], now: datetime,
+                     deal: Deal | None = None) -> NegotiationView:
     # The buyer sees the offers still on the table; history stays in the audit trail.
-    current = tuple(offer_view(o) for o in offers if o.status in (OfferStatus.OPEN, OfferStatus.ACCEPTED))
+    current = tuple(offer_view(o) for o in offers if _on_the_table(o, now))
     return NegotiationView(
-        id=row.id, status=row.status, sku=row.sku, quantity=row.quantity,
+        id=row.id, status=_status_as_of(row, current), sku=row.sku, quantity=row.quantity,
         target_unit_price=round_money(row.target_unit_price, row.currency), currency=row.currency,
         round=row.round, created_at=row.created_at, updated_at=row.updated_at, offers=current,
-        company_id=row.company_id, buyer_id=row.buyer_id)
+        company_id=row.company_id, buyer_id=row.buyer_id,
+        deal=deal_view(deal) if deal is not None else None)
 
 
 def deal_view(deal: Deal) -> DealView:

@@ -10,7 +10,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from ..rules import is_known_currency, minor_unit
+from ..negotiation import places_message
+from ..rules import has_valid_places, is_known_currency
 
 __all__ = ["PriceRequestSchema", "CounterSchema", "RedeemSchema", "EmptySchema",
            "NegotiationSchema", "DealSchema", "TermsSchema", "ListQuerySchema"]
@@ -36,9 +37,8 @@ def _quantity_field(**kwargs: Any) -> fields.Integer:
 
 
 def _check_places(amount: Decimal | None, currency: str, field: str) -> None:
-    places = minor_unit(currency)
-    if amount is not None and -amount.as_tuple().exponent > places:  # type: ignore[operator]
-        raise ValidationError(f"{currency} prices have at most {places} decimal places.", field)
+    if amount is not None and not has_valid_places(amount, currency):
+        raise ValidationError(places_message(currency), field)
 
 
 class PriceRequestSchema(_Strict):
@@ -103,6 +103,8 @@ class NegotiationSchema(Schema):
     round = fields.Integer()
     request = fields.Function(lambda view: _RequestPart().dump(view))
     offers = fields.List(fields.Nested(OfferSchema))
+    #: The deal, once an offer is accepted: a reload in another tab still finds its code.
+    deal = fields.Nested(lambda: DealSchema(), allow_none=True)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
 
@@ -117,6 +119,7 @@ class DealSchema(Schema):
     valid_until = fields.AwareDateTime()
     redeemed_at = fields.AwareDateTime(allow_none=True)
     order_ref = fields.String(allow_none=True)
+    negotiation_id = fields.String()
 
 
 class _BreakSchema(Schema):
@@ -130,5 +133,6 @@ class TermsSchema(Schema):
     currency = fields.String()
     list_price = fields.Decimal(as_string=True)
     breaks = fields.List(fields.Nested(_BreakSchema))
+    order_multiple = fields.Integer()
     offer_validity_hours = fields.Integer()
     max_rounds = fields.Integer()

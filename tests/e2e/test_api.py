@@ -222,4 +222,31 @@ def test_public_terms_show_the_breaks_and_the_rules_of_play(api):
     terms = api.get("/products/DEMO-120/terms").get_json()
     assert terms == {"sku": "DEMO-120", "name": "Hydraulic fitting", "currency": "USD",
                      "list_price": "120.00", "breaks": [{"min_quantity": 3000, "unit_price": "110.00"}],
-                     "offer_validity_hours": 48, "max_rounds": 3}
+                     "order_multiple": 1, "offer_validity_hours": 48, "max_rounds": 3}
+
+
+def test_a_counter_price_must_fit_the_currency_too(api, app):
+    created = api.post("/requests", SEED).get_json()
+    response = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "111.005"})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {
+        "target_unit_price": ["USD prices have at most 2 decimal places."]}
+    assert api.get(f"/requests/{created['id']}").get_json()["round"] == 1
+
+
+def test_a_reload_finds_the_deal_of_an_accepted_request(api):
+    created = api.post("/requests", SEED).get_json()
+    deal = api.post(f"/offers/{created['offers'][0]['id']}/accept").get_json()
+    assert deal["negotiation_id"] == created["id"]
+    shown = api.get(f"/requests/{created['id']}").get_json()
+    assert shown["deal"] == deal
+    assert api.get("/requests").get_json()["requests"][0]["deal"]["token"] == deal["token"]
+    assert api.as_(BUYER_GLOBEX).get("/requests").get_json()["requests"] == []
+
+
+def test_offers_past_their_time_read_as_expired_before_any_sweep(api, clock):
+    created = api.post("/requests", SEED).get_json()
+    assert created["deal"] is None
+    clock.advance(hours=48)
+    shown = api.get(f"/requests/{created['id']}").get_json()
+    assert (shown["status"], shown["offers"]) == ("expired", [])

@@ -137,16 +137,6 @@
     widget.root.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-disabled", String(on)); });
   }
 
-  // ---- deals are kept per tab: the API has no "deal of this negotiation" lookup -----
-  /** storedDeal(id) reads, storedDeal(id, deal) writes; with storage off there is just no memory. */
-  function storedDeal(negotiationId, deal) {
-    var key = "counteroffer:deal:" + negotiationId;
-    try {
-      if (deal) { sessionStorage.setItem(key, JSON.stringify(deal)); }
-      return JSON.parse(sessionStorage.getItem(key));
-    } catch (e) { return deal || null; }
-  }
-
   // ---- forms and errors -------------------------------------------------------------
   function clearErrors(form) {
     form.querySelectorAll("[data-co-error]").forEach(function (slot) { slot.textContent = ""; });
@@ -262,9 +252,7 @@
 
   function explanation(negotiation, deal) {
     var text = EXPLANATIONS[negotiation.status];
-    if (negotiation.status === "accepted" && !deal) {
-      text = "You accepted the offer below. Its deal code was shown when you accepted; your sales rep can look it up.";
-    } else if (negotiation.status === "escalated" && negotiation.offers.length) {
+    if (negotiation.status === "escalated" && negotiation.offers.length) {
       text += " The offers below still hold until they expire.";
     }
     return text ? el("p", { "class": "co-explain" }, [text]) : null;
@@ -343,7 +331,6 @@
   function accept(widget, negotiation, offer) {
     busy(widget, function () { return call(widget, "POST", "/offers/" + encodeURIComponent(offer.id) + "/accept"); })
       .then(function (deal) {
-        storedDeal(negotiation.id, deal);
         var accepted = Object.assign({}, negotiation, { status: "accepted" });
         renderResult(widget, accepted, deal, true);
       })
@@ -353,7 +340,7 @@
   /** A refused action usually means the negotiation moved on (expired, already accepted): show where it is now. */
   function refreshAfterError(widget, negotiation, error) {
     call(widget, "GET", "/requests/" + encodeURIComponent(negotiation.id))
-      .then(function (current) { renderResult(widget, current, storedDeal(current.id), true); })
+      .then(function (current) { renderResult(widget, current, current.deal, true); })
       .catch(function () { /* keep what is on screen */ })
       .then(function () { showNotice(widget, error.message); });
   }
@@ -370,7 +357,7 @@
       var latest = data && data.requests && data.requests[0];
       if (!latest || SHOWN_ON_LOAD.indexOf(latest.status) < 0) { return; }
       if (latest.status === "accepted" && Date.now() - new Date(latest.updated_at).getTime() > RECENT_ACCEPTED_MS) { return; }
-      renderResult(widget, latest, storedDeal(latest.id), false);
+      renderResult(widget, latest, latest.deal, false);
     }).catch(function () { /* nothing to resume: the empty form is the right start */ });
   }
 
