@@ -13,7 +13,7 @@ from flask import (Blueprint, Response, flash, jsonify, redirect, render_templat
 
 from counteroffer import Actor
 
-from . import cart
+from . import cart, catalog
 from .plugin import negotiation
 
 __all__ = ["auth", "USERS", "current_actor", "company_name"]
@@ -30,7 +30,8 @@ USERS: dict[str, Actor] = {actor.id: actor for actor in (
 )}
 
 ROLE_TITLES = {"buyer": "Buyer", "rep": "Sales rep", "manager": "Pricing manager"}
-COMPANY_NAMES = {"acme": "Acme Corp", "globex": "Globex"}
+COMPANY_NAMES = {customer.company_id: customer.name for customer in catalog.CUSTOMERS}
+SEGMENTS = {customer.company_id: customer.segment for customer in catalog.CUSTOMERS}
 
 
 @negotiation.user_loader
@@ -44,8 +45,7 @@ def company_name(company_id: str | None) -> str:
 
 @auth.get("/demo/login")
 def login_form() -> str:
-    return render_template("demo/login.html", users=USERS.values(), titles=ROLE_TITLES,
-                           next_url=_safe_next(request.args.get("next")))
+    return _login_page(request.args.get("next"))
 
 
 @auth.post("/demo/login")
@@ -55,18 +55,22 @@ def login() -> Any:
     actor = USERS.get(request.form.get("username", "").strip().lower())
     if actor is None:
         flash("Unknown user. Pick one of the demo users below.", "error")
-        return render_template("demo/login.html", users=USERS.values(), titles=ROLE_TITLES,
-                               next_url=_safe_next(request.form.get("next"))), 401
+        return _login_page(request.form.get("next")), 401
     _log_in(actor)
     flash(f"Logged in as {actor.name} ({ROLE_TITLES[actor.role].lower()}).", "success")
-    return redirect(_safe_next(request.form.get("next")) or url_for("shop.catalog"))
+    return redirect(_safe_next(request.form.get("next")) or url_for("shop.catalog_page"))
 
 
 @auth.post("/demo/logout")
 def logout() -> Response:
     session.clear()
     flash("You are logged out.", "info")
-    return redirect(url_for("shop.catalog"))
+    return redirect(url_for("shop.catalog_page"))
+
+
+def _login_page(next_url: str | None) -> str:
+    return render_template("demo/login.html", users=USERS.values(), titles=ROLE_TITLES,
+                           companies=COMPANY_NAMES, segments=SEGMENTS, next_url=_safe_next(next_url))
 
 
 def _json_login(data: Any) -> tuple[Response, int]:

@@ -12,13 +12,14 @@ from typing import Any
 
 from flask import session
 
-from counteroffer import Actor, DealView
+from counteroffer import Actor, DealView, NegotiationError
 
 from . import catalog
 from .plugin import negotiation
 
-__all__ = ["CartLine", "PricedLine", "lines", "save", "without_deals", "add_plain", "set_quantity",
-           "add_deal", "remove", "price_lines", "unit_price_at", "check_quantity", "MAX_QUANTITY"]
+__all__ = ["CartLine", "PricedLine", "lines", "save", "without_deals", "add_plain", "plain_quantity",
+           "set_quantity", "add_deal", "remove", "price_lines", "unit_price_at", "check_quantity",
+           "MAX_QUANTITY"]
 
 MAX_QUANTITY = 10_000_000  # the plugin API's own limit for a quantity
 SESSION_KEY = "cart"
@@ -65,6 +66,10 @@ def add_plain(cart_lines: list[CartLine], sku: str, quantity: int) -> list[CartL
     return cart_lines + [CartLine(sku=sku, quantity=quantity)]
 
 
+def plain_quantity(cart_lines: list[CartLine], sku: str) -> int:
+    return sum(line.quantity for line in cart_lines if line.sku == sku and line.deal_token is None)
+
+
 def set_quantity(cart_lines: list[CartLine], sku: str, quantity: int) -> list[CartLine]:
     return [replace(line, quantity=quantity) if line.sku == sku and line.deal_token is None
             else line for line in cart_lines]
@@ -102,19 +107,26 @@ def unit_price_at(list_price: Decimal, breaks: Any, quantity: int) -> Decimal:
 
 
 def price_lines(actor: Actor | None, cart_lines: list[CartLine]) -> list[PricedLine]:
-    """Each line with its unit price; plain lines at the buyer's segment's breaks."""
-    return [_priced(actor, line) for line in cart_lines]
+    """Each line with its unit price; plain lines at the buyer's segment's breaks.
+
+    A product the shop no longer sells is left out here; checkout says why.
+    """
+    return [priced for priced in (_priced(actor, line) for line in cart_lines) if priced]
 
 
-def _priced(actor: Actor | None, line: CartLine) -> PricedLine:
+def _priced(actor: Actor | None, line: CartLine) -> PricedLine | None:
     item = catalog.product(line.sku)
-    name = item.name if item else line.sku
-    multiple = item.order_multiple if item else 1
+    if item is None:
+        return None
     if line.deal_price is not None:
-        return PricedLine(line=line, name=name, unit_price=line.deal_price, order_multiple=multiple)
-    terms = negotiation.product_terms(line.sku, actor)
+        return PricedLine(line=line, name=item.name, unit_price=line.deal_price,
+                          order_multiple=item.order_multiple)
+    try:
+        terms = negotiation.product_terms(line.sku, actor)
+    except NegotiationError:
+        return None
     price = unit_price_at(terms.list_price, terms.breaks, line.quantity)
-    return PricedLine(line=line, name=name, unit_price=price, order_multiple=multiple)
+    return PricedLine(line=line, name=item.name, unit_price=price, order_multiple=item.order_multiple)
 
 
 def _from_session(data: Any) -> CartLine | None:

@@ -11,12 +11,13 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import (Column, DateTime, Engine, ForeignKey, Integer, MetaData, String, Table,
                         func, select)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["OrderLine", "Order", "create_tables", "new_order_ref", "save_order", "get_order",
+__all__ = ["OrderLine", "Order", "EXTENSION_KEY", "shop_engine", "create_tables", "new_order_ref", "save_order", "get_order",
            "list_orders", "order_count"]
 
 
@@ -37,6 +38,7 @@ class DecimalText(TypeDecorator[Decimal]):
         return None if value is None else Decimal(value)
 
 
+EXTENSION_KEY = "counteroffer_demo"
 metadata = MetaData()
 
 orders_table = Table(
@@ -89,6 +91,12 @@ class Order:
     @property
     def total(self) -> Decimal:
         return sum((line.line_total for line in self.lines), Decimal("0.00"))
+
+
+def shop_engine() -> Engine:
+    """The shop's own engine for the current app (set up by ``create_app``)."""
+    engine: Engine = current_app.extensions[EXTENSION_KEY]
+    return engine
 
 
 def create_tables(engine: Engine) -> None:

@@ -82,4 +82,5 @@ def _lock_path(engine: Engine) -> str:
     database = engine.url.database
     if not database or database == ":memory:":
         return os.path.join(tempfile.gettempdir(), "counteroffer-demo-startup.lock")
+    os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)  # SQLite will not
     return os.path.abspath(database) + ".startup-lock"

@@ -1,0 +1,106 @@
+"""Checkout: turn the cart into an order, redeeming each deal exactly once.
+
+A deal is redeemed by the plugin in its own transaction, and there is no way to give a
+redemption back. So everything that can be checked is checked first (without using
+anything up); only then are deals redeemed, and once one is, the order is written
+whatever happens to the others, because that deal now points at this order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from counteroffer import Actor, NegotiationError
+
+from . import cart, catalog
+from .cart import CartLine
+from .orders import Order, OrderLine, new_order_ref, save_order, utc_now
+from .plugin import negotiation
+
+__all__ = ["CheckoutResult", "place_order"]
+
+
+@dataclass
+class CheckoutResult:
+    order: Order | None = None
+    problems: list[str] = field(default_factory=list)
+    remaining: list[CartLine] = field(default_factory=list)  # what stays in the cart
+
+
+def place_order(engine: Engine, actor: Actor, cart_lines: list[CartLine]) -> CheckoutResult:
+    result = _precheck(actor, cart_lines)
+    if result.problems:
+        return result
+    # Priced before any deal is redeemed: if this raises, nothing has been used up.
+    plain_lines = [_plain_order_line(actor, line) for line in cart.without_deals(cart_lines)]
+    ref = new_order_ref()
+    deal_lines, problems, dead = _redeem_all(actor, cart_lines, ref)
+    if problems and not deal_lines:
+        # Nothing was used up: refuse the whole order, keep the plain lines.
+        return CheckoutResult(problems=problems, remaining=_minus(cart_lines, dead))
+    order = Order(ref=ref, company_id=actor.company_id or "", buyer_id=actor.id,
+                  currency=catalog.CURRENCY, lines=tuple(plain_lines + deal_lines),
+                  created_at=utc_now())
+    save_order(engine, order)
+    return CheckoutResult(order=order, problems=problems)
+
+
+def _precheck(actor: Actor, cart_lines: list[CartLine]) -> CheckoutResult:
+    """Every reason the cart cannot be ordered, without redeeming anything."""
+    result = CheckoutResult(remaining=list(cart_lines))
+    for line in cart_lines:
+        problem = _problem(actor, line)
+        if problem is not None:
+            result.problems.append(problem)
+            if line.deal_token is not None:  # a used or expired deal will not come back
+                result.remaining.remove(line)
+    return result
+
+
+def _problem(actor: Actor, line: CartLine) -> str | None:
+    try:
+        if line.deal_token is None:
+            negotiation.product_terms(line.sku, actor)
+            return cart.check_quantity(line.sku, line.quantity)
+        negotiation.deal_price(line.deal_token, sku=line.sku, quantity=line.quantity,
+                               company_id=actor.company_id)
+    except NegotiationError as error:
+        return f"{line.sku}: {error.message}"
+    return None
+
+
+def _redeem_all(actor: Actor, cart_lines: list[CartLine],
+                ref: str) -> tuple[list[OrderLine], list[str], list[CartLine]]:
+    redeemed: list[OrderLine] = []
+    problems: list[str] = []
+    dead: list[CartLine] = []
+    for line in cart_lines:
+        if line.deal_token is None:
+            continue
+        try:
+            deal = negotiation.redeem_deal(line.deal_token, sku=line.sku, quantity=line.quantity,
+                                           order_ref=ref, actor=actor)
+        except NegotiationError as error:
+            problems.append(f"{line.sku}: {error.message}")
+            dead.append(line)
+            continue
+        # Charge what the plugin confirms at redemption, not the price in the session.
+        redeemed.append(OrderLine(sku=deal.sku, name=_name(deal.sku), quantity=deal.quantity,
+                                  unit_price=deal.unit_price, deal_id=deal.id))
+    return redeemed, problems, dead
+
+
+def _plain_order_line(actor: Actor, line: CartLine) -> OrderLine:
+    terms = negotiation.product_terms(line.sku, actor)
+    price = cart.unit_price_at(terms.list_price, terms.breaks, line.quantity)
+    return OrderLine(sku=line.sku, name=terms.name, quantity=line.quantity, unit_price=price)
+
+
+def _name(sku: str) -> str:
+    item = catalog.product(sku)
+    return item.name if item else sku
+
+
+def _minus(cart_lines: list[CartLine], dropped: list[CartLine]) -> list[CartLine]:
+    return [line for line in cart_lines if line not in dropped]
