@@ -7,7 +7,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 __all__ = ["alembic_config", "upgrade", "current_revision", "head_revision", "make_revision"]
 
@@ -21,9 +21,17 @@ def alembic_config() -> Config:
     return config
 
 
+#: Any fixed number: PostgreSQL advisory locks are keyed by integers.
+_MIGRATION_LOCK = 0x436F756E  # "Coun"
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate; on PostgreSQL several processes may call this at once (gunicorn workers
+    starting together): the first migrates, the others wait for it and find nothing to do."""
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
