@@ -1,0 +1,1 @@
+"""Benchmarks: importable as ``bench`` so gunicorn can load ``bench.bare_app:app``."""

@@ -1,0 +1,373 @@
+#!/usr/bin/env python3
+"""HTTP benchmark: the demo's price-request endpoint against bare Flask, same run.
+
+Both apps run under gunicorn with the same settings (2 sync workers) on free ports of
+127.0.0.1 and are loaded in turn by Debian's wrk. The demo is reported as a ratio of the
+bare app, so the figures mean the same on a faster or slower machine.
+
+    .venv/bin/python bench/http_bench.py --duration 10 [--db postgres|sqlite]
+
+The last line printed is one JSON object (see ``summary``). Any non-201 answer, socket
+timeout or startup failure stops the run with a non-zero exit: a broken endpoint that
+answers errors quickly must never look fast.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
+PG_APP_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
+DEMO_MODULE = "counteroffer.demo"
+DEMO_APP, BARE_APP = f"{DEMO_MODULE}:create_app()", "bench.bare_app:app"
+ENDPOINT, LOGIN = "/negotiate/api/requests", "/demo/login"
+BUYER = {"username": "buyer@acme"}
+BODY = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "110.00", "currency": "USD"}
+EXPECTED_STATUS = 201
+# One list for both servers, so the comparison differs only in the app.
+GUNICORN_ARGS = ["--workers", "2", "--worker-class", "sync", "--log-level", "warning"]
+GOAL_RATIO_RPS, GOAL_RATIO_P99 = 0.2, 6
+WARMUP_S = 3
+READY_TIMEOUT_S = 60
+WRK_TIMEOUT = "10s"  # longer than any sane p99, so slow requests are measured, not dropped
+TIME_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+class BenchError(Exception):
+    """A run that cannot be trusted: reported on stderr with a non-zero exit."""
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    base_url: str
+    log_path: Path
+
+    def log_tail(self, lines: int = 30) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:]) or "(empty log)"
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    rps: float
+    p99_ms: float
+    requests: int
+    error_status: int  # wrk's own count: status >= 400
+    unexpected_status: int  # our Lua count: anything but 201, redirects included
+    socket_errors: dict[str, int]
+
+
+# -- command line --------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measured run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    args = parser.parse_args(argv)
+    if args.duration < 1 or args.connections < 1 or args.threads < 1:
+        parser.error("--duration, --connections and --threads must be at least 1")
+    if args.threads > args.connections:
+        parser.error("wrk needs at least one connection per thread")
+    return args
+
+
+# -- the database: a throwaway schema or file per run --------------------------------
+
+
+@contextlib.contextmanager
+def database(kind: str) -> Iterator[str]:
+    """Yield a SQLAlchemy URL to an empty database, removed again afterwards."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="counteroffer-bench-db-") as folder:
+            yield f"sqlite:///{folder}/bench.sqlite3"
+        return
+    schema = f"bench_{os.getpid()}"
+    pg_execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        # search_path makes the app create and use its tables in our schema only.
+        yield f"{PG_APP_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        pg_execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def pg_execute(sql: str) -> None:
+    try:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=10) as connection:
+            connection.execute("SET lock_timeout = '10s'")  # never hang on a stray lock
+            connection.execute(sql)
+    except psycopg.Error as error:
+        raise BenchError(f"PostgreSQL at {PG_ADMIN_URL}: {sql}: {error}") from None
+
+
+# -- the servers ---------------------------------------------------------------------
+
+
+def server_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["COUNTEROFFER_DATABASE_URL"] = database_url
+    env.setdefault("COUNTEROFFER_REDIS_URL", DEFAULT_REDIS_URL)
+    # One key for both workers: a session cookie signed by one must be valid in the other.
+    env["SECRET_KEY"] = secrets.token_hex(32)
+    return env
+
+
+def prime_demo(env: dict[str, str]) -> None:
+    """Migrate and seed once, before gunicorn: two workers doing it at once would race."""
+    code = f"import {DEMO_MODULE} as demo; demo.create_app()"
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=180, check=False)
+    if done.returncode != 0:
+        raise BenchError(f"the demo app failed to start (create_app):\n{done.stderr[-3000:]}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(name: str, app_spec: str, env: dict[str, str], log_dir: Path) -> Iterator[Server]:
+    port = free_port()
+    server = Server(name, f"http://127.0.0.1:{port}", log_dir / f"{name}.log")
+    command = [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS, "--bind", f"127.0.0.1:{port}",
+               app_spec]
+    with server.log_path.open("wb") as log:
+        # A session of its own: Ctrl-C reaches only us, and we stop it in order below.
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_until_ready(process, server)
+        yield server
+    finally:
+        stop(process)
+
+
+def wait_until_ready(process: subprocess.Popen[bytes], server: Server) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"gunicorn for {server.name} exited ({process.returncode}):\n"
+                             f"{server.log_tail()}")
+        try:
+            requests.get(server.base_url + "/", timeout=5)
+            return  # any HTTP answer, even 404, means a worker is serving
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise BenchError(f"gunicorn for {server.name} not ready after {READY_TIMEOUT_S} s:\n"
+                     f"{server.log_tail()}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: no 30 s graceful wait
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # the master and its workers, by group id
+        process.wait(timeout=5)
+
+
+# -- talking to the apps -------------------------------------------------------------
+
+
+def login(server: Server) -> str:
+    """Log the demo buyer in; return the Cookie header that wrk will send."""
+    with requests.Session() as session:
+        answer = session.post(server.base_url + LOGIN, json=BUYER, timeout=30)
+        if answer.status_code >= 400 or not session.cookies:
+            raise BenchError(f"login at {LOGIN} failed: {answer.status_code} {answer.text[:500]}")
+        return "; ".join(f"{name}={value}" for name, value in session.cookies.items())
+
+
+def smoke_test(server: Server, cookie: str) -> None:
+    """One request by hand first, so a broken endpoint fails with its own message."""
+    answer = requests.post(server.base_url + ENDPOINT, json=BODY, headers={"Cookie": cookie},
+                           timeout=30)
+    if answer.status_code != EXPECTED_STATUS:
+        raise BenchError(f"{server.name}: POST {ENDPOINT} answered {answer.status_code}, "
+                         f"not {EXPECTED_STATUS}: {answer.text[:500]}\n{server.log_tail()}")
+
+
+# -- wrk -----------------------------------------------------------------------------
+
+
+def lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def wrk_script(cookie: str) -> str:
+    # wrk counts only statuses >= 400 as errors; response() also catches redirects
+    # (e.g. to a login page), and done() adds up the per-thread counts.
+    return f"""
+wrk.method = "POST"
+wrk.body = {lua_string(json.dumps(BODY))}
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Cookie"] = {lua_string(cookie)}
+
+local threads = {{}}
+function setup(thread) table.insert(threads, thread) end
+function init(args) unexpected = 0 end
+function response(status, headers, body)
+  if status ~= {EXPECTED_STATUS} then unexpected = unexpected + 1 end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("unexpected") end
+  io.write(string.format("UNEXPECTED_STATUS %d\\n", total))
+end
+"""
+
+
+def run_wrk(server: Server, script: Path, duration: int, args: argparse.Namespace) -> WrkResult:
+    command = ["wrk", "--latency", "--threads", str(args.threads), "--connections",
+               str(args.connections), "--duration", f"{duration}s", "--timeout", WRK_TIMEOUT,
+               "--script", str(script), server.base_url + ENDPOINT]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60,
+                          check=False)
+    if done.returncode != 0:
+        raise BenchError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
+    result = parse_wrk(done.stdout)
+    require_clean(server, result, done.stdout)
+    return result
+
+
+def parse_wrk(output: str) -> WrkResult:
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
+    p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s|m|h)\s*$", output, re.M)
+    total = re.search(r"^\s*(\d+) requests in", output, re.M)
+    if not (rps and p99 and total):
+        raise BenchError(f"could not read wrk's output:\n{output}")
+    return WrkResult(
+        rps=float(rps.group(1)),
+        p99_ms=float(p99.group(1)) * TIME_UNITS_MS[p99.group(2)],
+        requests=int(total.group(1)),
+        error_status=count(r"Non-2xx or 3xx responses:\s+(\d+)", output),
+        unexpected_status=count(r"UNEXPECTED_STATUS (\d+)", output),
+        socket_errors=socket_errors(output),
+    )
+
+
+def count(pattern: str, output: str) -> int:
+    found = re.search(pattern, output)
+    return int(found.group(1)) if found else 0
+
+
+def socket_errors(output: str) -> dict[str, int]:
+    found = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                      output)
+    values = map(int, found.groups()) if found else (0, 0, 0, 0)
+    return dict(zip(("connect", "read", "write", "timeout"), values))
+
+
+def require_clean(server: Server, result: WrkResult, output: str) -> None:
+    problems = []
+    if result.requests == 0:
+        problems.append("no request completed")
+    if result.error_status or result.unexpected_status:
+        problems.append(f"{max(result.error_status, result.unexpected_status)} answers were "
+                        f"not {EXPECTED_STATUS}")
+    if any(result.socket_errors.values()):
+        problems.append(f"socket errors {result.socket_errors}")
+    if problems:
+        raise BenchError(f"{server.name} under load: {'; '.join(problems)}; its figures would "
+                         f"be meaningless.\n{output}\n{server.log_tail()}")
+
+
+# -- report --------------------------------------------------------------------------
+
+
+def summary(db: str, demo: WrkResult, bare: WrkResult, args: argparse.Namespace) -> dict:
+    ratio_rps, ratio_p99 = demo.rps / bare.rps, demo.p99_ms / bare.p99_ms
+    return {
+        "db": db, "rps": round(demo.rps, 2), "bare_rps": round(bare.rps, 2),
+        "ratio_rps": round(ratio_rps, 4), "p99_ms": round(demo.p99_ms, 2),
+        "bare_p99_ms": round(bare.p99_ms, 2), "ratio_p99": round(ratio_p99, 3),
+        "goal_ratio_rps": GOAL_RATIO_RPS, "goal_ratio_p99": GOAL_RATIO_P99,
+        "meets_goal": ratio_rps >= GOAL_RATIO_RPS and ratio_p99 <= GOAL_RATIO_P99,
+        "duration_s": args.duration, "connections": args.connections,
+    }
+
+
+def print_table(result: dict, demo: WrkResult, bare: WrkResult, args: argparse.Namespace) -> None:
+    print(f"\ndb={result['db']}  {args.duration} s per run  {args.connections} connections  "
+          f"{args.threads} wrk threads  gunicorn {' '.join(GUNICORN_ARGS[:4])}")
+    row = "{:<26} {:>10} {:>10} {:>10}"
+    print(row.format("endpoint", "req/s", "p99 ms", "requests"))
+    print(row.format("bare Flask", f"{bare.rps:.1f}", f"{bare.p99_ms:.2f}", bare.requests))
+    print(row.format("demo price request", f"{demo.rps:.1f}", f"{demo.p99_ms:.2f}",
+                     demo.requests))
+    print(row.format("demo / bare", f"{result['ratio_rps']:.3f}", f"{result['ratio_p99']:.2f}", ""))
+    verdict = "met" if result["meets_goal"] else "MISSED"
+    print(row.format("goal", f">= {GOAL_RATIO_RPS}", f"<= {GOAL_RATIO_P99}", verdict))
+
+
+# -- the run -------------------------------------------------------------------------
+
+
+def benchmark(args: argparse.Namespace, work: Path) -> dict:
+    with database(args.db) as database_url:
+        env = server_env(database_url)
+        print(f"preparing the demo database ({args.db}) ...", file=sys.stderr)
+        prime_demo(env)
+        with gunicorn("demo", DEMO_APP, env, work) as demo, \
+                gunicorn("bare", BARE_APP, env, work) as bare:
+            cookie = login(demo)
+            smoke_test(demo, cookie)
+            smoke_test(bare, cookie)
+            script = work / "post.lua"
+            script.write_text(wrk_script(cookie))
+            for server in (bare, demo):  # warm-up: imports, pools, caches; not measured
+                print(f"warming up {server.name} ...", file=sys.stderr)
+                run_wrk(server, script, min(WARMUP_S, args.duration), args)
+            results = {}
+            for server in (bare, demo):
+                print(f"measuring {server.name} for {args.duration} s ...", file=sys.stderr)
+                results[server.name] = run_wrk(server, script, args.duration, args)
+    result = summary(args.db, results["demo"], results["bare"], args)
+    print_table(result, results["demo"], results["bare"], args)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    # Turn SIGTERM into SystemExit, so the finally blocks stop gunicorn and drop the schema.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        with tempfile.TemporaryDirectory(prefix="counteroffer-bench-") as work:
+            result = benchmark(args, Path(work))
+    except BenchError as error:
+        print(f"http_bench: FAILED: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("http_bench: interrupted; servers stopped", file=sys.stderr)
+        return 130
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
