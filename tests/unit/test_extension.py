@@ -125,25 +125,15 @@ def test_an_actor_must_have_a_known_role_and_a_buyer_a_company():
 def test_two_processes_migrating_an_empty_postgres_schema_at_once_both_succeed(tmp_path):
     import subprocess
     import sys
-    import uuid
-
-    from sqlalchemy import text
 
     from counteroffer.db import make_engine
-    from tests.conftest import PG_BASE, _need
+    from tests.conftest import fresh_pg_schema
 
-    _need(5432, "PostgreSQL")
-    schema = f"co_mig_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(PG_BASE)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
     script = ("import sys; from counteroffer.db import make_engine, upgrade; "
               "upgrade(make_engine(sys.argv[1]))")
-    try:
+    with fresh_pg_schema("co_mig") as url:
         runs = [subprocess.Popen([sys.executable, "-c", script, url]) for _ in range(3)]
         assert [run.wait(timeout=120) for run in runs] == [0, 0, 0]
-        assert current_revision(make_engine(url)) == head_revision()
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine = make_engine(url)
+        assert current_revision(engine) == head_revision()
+        engine.dispose()
