@@ -30,7 +30,10 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, **options)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    options.setdefault("pool_pre_ping", True)
+    # No pool_pre_ping by default: it costs a round trip on every request. A connection
+    # the server dropped fails one request and the pool reconnects; hosts whose network
+    # drops idle connections set COUNTEROFFER_ENGINE_OPTIONS={"pool_pre_ping": True}.
+    options.setdefault("pool_recycle", 1800)
     return create_engine(url, **options)
 
 

@@ -130,6 +130,8 @@ class Event(Base):
     before_status: Mapped[str | None] = mapped_column(String(16))
     after_status: Mapped[str] = mapped_column(String(16))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Declared so one flush inserts the negotiation before its events.
+    negotiation: Mapped[Negotiation] = relationship()
 
 
 class OutboxMessage(Base):

@@ -7,8 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..adapters import Catalog, Customers, SqlCatalog, SqlCustomers
-from ..rules import Policy
+from ..adapters import Catalog, CatalogItem, Customer, Customers, SqlCatalog, SqlCustomers
+from ..rules import Policy, RuleSet
+from .cache import LookupCache
+from .rulebook import rules_for_sku
 
 __all__ = ["Deps", "utc_now"]
 
@@ -25,3 +27,16 @@ class Deps:
     policy: Policy = field(default_factory=Policy)
     deal_validity: timedelta = timedelta(days=7)
     clock: Callable[[], datetime] = utc_now
+    cache: LookupCache = field(default_factory=lambda: LookupCache(0))
+
+    def catalog_item(self, session: Session, sku: str) -> CatalogItem | None:
+        return self.cache.items.get_or_load(sku, lambda: self.catalog_for(session).item(sku))
+
+    def customer(self, session: Session, company_id: str) -> Customer | None:
+        return self.cache.customers.get_or_load(
+            company_id, lambda: self.customers_for(session).customer(company_id))
+
+    def rules(self, session: Session, sku: str) -> RuleSet:
+        rules = self.cache.rules.get_or_load(sku, lambda: rules_for_sku(session, sku))
+        assert rules is not None  # a SKU without rules still has an (empty) RuleSet
+        return rules

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from ..db import transaction
 from ..db.models import Deal, Negotiation, Offer
 from ..rules import PriceBreak, breaks_for, round_money
-from .rulebook import rules_for_sku
 from .actors import Actor, require_buyer
 from .deps import Deps
 from .errors import NotFoundError
@@ -81,14 +80,14 @@ def _deals_by_negotiation(session: Session, ids: list[str]) -> dict[str, Deal]:
 def product_terms(deps: Deps, actor: Actor | None, sku: str) -> ProductTerms:
     """Public terms for the widget; segment-specific breaks when the buyer is known."""
     with transaction(deps.session_factory) as session:
-        item = deps.catalog_for(session).item(sku)
+        item = deps.catalog_item(session, sku)
         if item is None:
             raise NotFoundError("No product with this SKU.")
         segment = None
         if actor is not None and actor.company_id:
-            customer = deps.customers_for(session).customer(actor.company_id)
+            customer = deps.customer(session, actor.company_id)
             segment = customer.segment if customer else None
-        breaks = breaks_for(rules_for_sku(session, sku).price_breaks, sku, segment)
+        breaks = breaks_for(deps.rules(session, sku).price_breaks, sku, segment)
     currency = item.currency
     public_breaks = tuple(PriceBreak(step.min_quantity, round_money(step.unit_price, currency))
                           for step in breaks)

@@ -15,7 +15,6 @@ from .actors import Actor, require_buyer
 from .deps import Deps
 from .errors import ConflictError, ForbiddenError, InvalidRequestError
 from .records import close_open_offers, locked_negotiation, new_id, offers_of, record_event, write_offers
-from .rulebook import rules_for_sku
 from .states import OfferStatus, Status, require_move, status_for
 from .views import NegotiationView, negotiation_view
 
@@ -28,11 +27,15 @@ def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
     now = deps.clock()
     with transaction(deps.session_factory) as session:
         customer, item = _customer_and_item(deps, session, company_id, sku, currency)
+        # Decide first, write after: every row goes out in one flush at commit, with its
+        # final status, instead of an INSERT followed by an UPDATE.
+        request = PriceRequest(sku, quantity, target_unit_price, currency, round=1)
+        decision = _decide(deps, session, request, item, customer, now)
         row = Negotiation(id=new_id(), company_id=company_id, buyer_id=actor.id, sku=sku,
                           currency=currency, quantity=quantity, target_unit_price=target_unit_price,
-                          status=Status.OPEN.value, round=1, created_at=now, updated_at=now)
+                          status=status_for(decision.outcome).value, round=1, created_at=now,
+                          updated_at=now)
         session.add(row)
-        decision = _decide(deps, session, row, item, customer, now)
         offers = _apply(session, row, decision, now)
         record_event(session, row, actor, "requested", None, now, quantity=quantity,
                      target_unit_price=target_unit_price, outcome=decision.outcome.value,
@@ -51,12 +54,13 @@ def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: De
         _require_round_left(deps, row)
         _require_places(target_unit_price, row.currency)
         customer, item = _customer_and_item(deps, session, company_id, row.sku, row.currency)
+        request = PriceRequest(row.sku, quantity or row.quantity, target_unit_price, row.currency,
+                               round=row.round + 1)
+        decision = _decide(deps, session, request, item, customer, now)
         before = row.status
         close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
-        row.round += 1
-        row.target_unit_price = target_unit_price
-        row.quantity = quantity if quantity is not None else row.quantity
-        decision = _decide(deps, session, row, item, customer, now)
+        row.round, row.quantity, row.target_unit_price = request.round, request.quantity, target_unit_price
+        row.status, row.updated_at = status_for(decision.outcome).value, now
         _apply(session, row, decision, now)
         record_event(session, row, actor, "countered", before, now, round=row.round,
                      quantity=row.quantity, target_unit_price=target_unit_price,
@@ -91,10 +95,10 @@ def _close_by_buyer(deps: Deps, actor: Actor, negotiation_id: str, action: str,
 
 def _customer_and_item(deps: Deps, session: Session, company_id: str, sku: str,
                        currency: str) -> tuple[Customer, CatalogItem]:
-    customer = deps.customers_for(session).customer(company_id)
+    customer = deps.customer(session, company_id)
     if customer is None:
         raise ForbiddenError("Your company is not set up for price requests; contact your sales rep.")
-    item = deps.catalog_for(session).item(sku)
+    item = deps.catalog_item(session, sku)
     if item is None:
         raise InvalidRequestError("No product with this SKU.", {"sku": ["No product with this SKU."]})
     if item.currency != currency:
@@ -103,19 +107,15 @@ def _customer_and_item(deps: Deps, session: Session, company_id: str, sku: str,
     return customer, item
 
 
-def _decide(deps: Deps, session: Session, row: Negotiation, item: CatalogItem,
+def _decide(deps: Deps, session: Session, request: PriceRequest, item: CatalogItem,
             customer: Customer, now: datetime) -> Decision:
-    request = PriceRequest(sku=row.sku, quantity=row.quantity,
-                           target_unit_price=row.target_unit_price, currency=row.currency,
-                           round=row.round)
     context = PricingContext(list_price=item.list_price, cost=item.cost, currency=item.currency,
                              segment=customer.segment, order_multiple=item.order_multiple)
-    return decide(request, context, rules_for_sku(session, row.sku), now, deps.policy)
+    return decide(request, context, deps.rules(session, request.sku), now, deps.policy)
 
 
 def _apply(session: Session, row: Negotiation, decision: Decision, now: datetime) -> list[Offer]:
-    row.status, row.updated_at = status_for(decision.outcome).value, now
-    session.flush()  # the negotiation row must exist before its offers reference it
+    """Write the decision's offers and, for an escalation, its outbox message."""
     offers = write_offers(session, row, decision, now)
     if row.status == Status.ESCALATED:
         _queue_escalation(session, row, now, reason=decision.reason)

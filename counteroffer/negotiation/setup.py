@@ -27,6 +27,7 @@ def save_products(deps: Deps, items: Iterable[CatalogItem]) -> int:
                                   currency=item.currency, list_price=item.list_price,
                                   cost=item.cost, order_multiple=item.order_multiple))
             count += 1
+    deps.cache.clear()
     return count
 
 
@@ -37,6 +38,7 @@ def save_customers(deps: Deps, customers: Iterable[Customer]) -> int:
             session.merge(Company(id=customer.company_id, name=customer.name,
                                   segment=customer.segment))
             count += 1
+    deps.cache.clear()
     return count
 
 
@@ -46,7 +48,9 @@ def save_rule(deps: Deps, kind: str, params: dict[str, Any], sku: str | None = N
     with transaction(deps.session_factory) as session:
         rule = add_rule(session, kind, params, sku=sku, segment=segment, priority=priority)
         session.flush()
-        return rule.id
+        rule_id = rule.id
+    deps.cache.clear()
+    return rule_id
 
 
 def catalog_size(deps: Deps) -> int:

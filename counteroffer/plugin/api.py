@@ -19,8 +19,12 @@ __all__ = ["api"]
 api = Blueprint("negotiation", __name__)
 install_error_handlers(api)
 
+# Built once: a marshmallow schema copies its fields on construction, and they hold no
+# per-call state, so one instance serves every request and thread.
 _negotiation, _negotiations = NegotiationSchema(), NegotiationSchema(many=True)
 _deal, _terms = DealSchema(), TermsSchema()
+_price_request, _counter, _redeem = PriceRequestSchema(), CounterSchema(), RedeemSchema()
+_empty, _list_query = EmptySchema(), ListQuerySchema()
 
 
 def _extension() -> Any:
@@ -60,7 +64,7 @@ def _created(payload: Any) -> tuple[Response, int]:
 
 @api.post("/api/requests")
 def create_request() -> tuple[Response, int]:
-    data = _body(PriceRequestSchema())
+    data = _body(_price_request)
     view = uc.request_price(_extension().deps, _actor(), data["sku"], data["quantity"],
                             data["target_unit_price"], data["currency"])
     return _created(_negotiation.dump(view))
@@ -68,7 +72,7 @@ def create_request() -> tuple[Response, int]:
 
 @api.get("/api/requests")
 def list_requests() -> Response:
-    query = ListQuerySchema().load(request.args.to_dict())
+    query = _list_query.load(request.args.to_dict())
     views = uc.list_negotiations(_extension().deps, _actor(), sku=query.get("sku"),
                                  status=query.get("status"), limit=query["limit"])
     return jsonify({"requests": _negotiations.dump(views)})
@@ -81,7 +85,7 @@ def show_request(negotiation_id: str) -> Response:
 
 @api.post("/api/requests/<negotiation_id>/counter")
 def counter_request(negotiation_id: str) -> Response:
-    data = _body(CounterSchema())
+    data = _body(_counter)
     view = uc.counter(_extension().deps, _actor(), negotiation_id, data["target_unit_price"],
                       data.get("quantity"))
     return jsonify(_negotiation.dump(view))
@@ -89,25 +93,25 @@ def counter_request(negotiation_id: str) -> Response:
 
 @api.post("/api/requests/<negotiation_id>/withdraw")
 def withdraw_request(negotiation_id: str) -> Response:
-    _body(EmptySchema())
+    _body(_empty)
     return jsonify(_negotiation.dump(uc.withdraw(_extension().deps, _actor(), negotiation_id)))
 
 
 @api.post("/api/requests/<negotiation_id>/escalate")
 def escalate_request(negotiation_id: str) -> Response:
-    _body(EmptySchema())
+    _body(_empty)
     return jsonify(_negotiation.dump(uc.escalate(_extension().deps, _actor(), negotiation_id)))
 
 
 @api.post("/api/offers/<offer_id>/accept")
 def accept_offer(offer_id: str) -> tuple[Response, int]:
-    _body(EmptySchema())
+    _body(_empty)
     return _created(_deal.dump(uc.accept_offer(_extension().deps, _actor(), offer_id)))
 
 
 @api.post("/api/deals/<token>/redeem")
 def redeem_deal(token: str) -> Response:
-    data = _body(RedeemSchema())
+    data = _body(_redeem)
     view = uc.redeem_deal(_extension().deps, token, actor=_actor(), sku=data.get("sku"),
                           quantity=data.get("quantity"), order_ref=data.get("order_ref"))
     return jsonify(_deal.dump(view))

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "COUNTEROFFER_MAX_ROUNDS": 3,
     "COUNTEROFFER_DECLINE_BELOW_FLOOR_PCT": "10",
     "COUNTEROFFER_QUEUE": "counteroffer",
+    "COUNTEROFFER_CACHE_SECONDS": 5,
 }
 
 
@@ -44,6 +45,7 @@ class Settings:
     queue_name: str
     policy: Policy
     deal_validity: timedelta
+    cache_seconds: float
 
 
 def _apply_defaults(config: Config, options: dict[str, Any]) -> None:
@@ -86,4 +88,5 @@ def read_settings(config: Config, options: dict[str, Any], instance_path: str) -
             max_rounds=_positive_int(config, "COUNTEROFFER_MAX_ROUNDS"),
             decline_below_floor_pct=Decimal(str(config["COUNTEROFFER_DECLINE_BELOW_FLOOR_PCT"]))),
         deal_validity=timedelta(hours=_positive_int(config, "COUNTEROFFER_DEAL_VALIDITY_HOURS")),
+        cache_seconds=max(0.0, float(config["COUNTEROFFER_CACHE_SECONDS"])),
     )

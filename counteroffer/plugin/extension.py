@@ -22,6 +22,7 @@ from ..db import upgrade as upgrade_schema
 from ..jobs.connection import RedisProvider
 from ..negotiation import Actor, DealView, Deps, ProductTerms, deal_for_token, product_terms, redeem_deal
 from ..negotiation import setup
+from ..negotiation.cache import LookupCache
 from ..negotiation.deps import utc_now
 from .config import Settings, read_settings
 
@@ -153,7 +154,8 @@ class Counteroffer:
         engine = make_engine(settings.database_url, **settings.engine_options)
         deps = Deps(session_factory=make_session_factory(engine), catalog_for=self._catalog_port,
                     customers_for=self._customers_port, policy=settings.policy,
-                    deal_validity=settings.deal_validity, clock=self._clock)
+                    deal_validity=settings.deal_validity, clock=self._clock,
+                    cache=LookupCache(settings.cache_seconds))
         return AppState(settings=settings, engine=engine, deps=deps,
                         redis=RedisProvider(settings.redis_url, settings.embedded_redis_path))
 

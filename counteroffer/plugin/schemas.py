@@ -97,11 +97,14 @@ class _RequestPart(Schema):
     currency = fields.String()
 
 
+_REQUEST_PART = _RequestPart()
+
+
 class NegotiationSchema(Schema):
     id = fields.String()
     status = fields.String()
     round = fields.Integer()
-    request = fields.Function(lambda view: _RequestPart().dump(view))
+    request = fields.Function(lambda view: _REQUEST_PART.dump(view))
     offers = fields.List(fields.Nested(OfferSchema))
     #: The deal, once an offer is accepted: a reload in another tab still finds its code.
     deal = fields.Nested(lambda: DealSchema(), allow_none=True)

@@ -1,0 +1,54 @@
+"""Per-process caches of what every price request reads but pricing managers rarely
+change: products, customers and the rules of a SKU.
+
+Entries live ``seconds`` (``COUNTEROFFER_CACHE_SECONDS``); 0 turns caching off. A change
+made through this process clears its cache at once; other processes see it within the
+TTL. Misses (an unknown SKU) are not cached, so a new product can be asked for at once.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+__all__ = ["TtlCache", "LookupCache"]
+
+V = TypeVar("V")
+
+
+class TtlCache(Generic[V]):
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._seconds, self._clock = seconds, clock
+        self._entries: dict[Hashable, tuple[float, V]] = {}
+        self._lock = threading.Lock()
+
+    def get_or_load(self, key: Hashable, load: Callable[[], V | None]) -> V | None:
+        if self._seconds <= 0:
+            return load()
+        now = self._clock()
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        value = load()
+        if value is not None:
+            with self._lock:
+                self._entries[key] = (now + self._seconds, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class LookupCache:
+    """The three caches one app keeps; cleared together when this process writes."""
+
+    def __init__(self, seconds: float) -> None:
+        self.items: TtlCache = TtlCache(seconds)
+        self.customers: TtlCache = TtlCache(seconds)
+        self.rules: TtlCache = TtlCache(seconds)
+
+    def clear(self) -> None:
+        for cache in (self.items, self.customers, self.rules):
+            cache.clear()
