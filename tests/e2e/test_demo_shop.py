@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -17,13 +16,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
 
-from counteroffer.db import make_engine
 from counteroffer.demo import catalog, create_app
 from counteroffer.demo.orders import get_order, list_orders, order_count
 from counteroffer.negotiation.setup import rule_count
-from tests.conftest import PG_BASE, _need
+from tests.conftest import fresh_pg_schema
 
 SEED = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "110.00", "currency": "USD"}
 SEED_MESSAGE = "Buy 2,000 more units (3,000 in total) and pay $110.00 each."
@@ -359,16 +356,6 @@ def test_two_workers_starting_on_an_empty_sqlite_file_seed_once(tmp_path: Path) 
 
 @pytest.mark.postgres
 def test_two_workers_starting_on_an_empty_postgres_seed_once(tmp_path: Path) -> None:
-    _need(5432, "PostgreSQL")
-    schema = f"co_demo_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(PG_BASE)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
+    with fresh_pg_schema("co_demo") as url:
         start_two_workers(url, tmp_path)
         assert_seeded_once(url, tmp_path)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
