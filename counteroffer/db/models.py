@@ -59,6 +59,7 @@ class Rule(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(32))
     sku: Mapped[str | None] = mapped_column(String(64), index=True)
+    category: Mapped[str | None] = mapped_column(String(100))
     segment: Mapped[str | None] = mapped_column(String(64))
     priority: Mapped[int] = mapped_column(Integer, default=0)
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -76,6 +77,8 @@ class Negotiation(Base):
     target_unit_price: Mapped[Decimal] = mapped_column(Money)
     status: Mapped[str] = mapped_column(String(16))
     round: Mapped[int] = mapped_column(Integer, default=1)
+    #: What the buyer is told beyond the offers (e.g. why a person will answer).
+    buyer_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     offers: Mapped[list[Offer]] = relationship(back_populates="negotiation", order_by="Offer.created_at")

@@ -45,6 +45,7 @@ class NegotiationView:
     company_id: str
     buyer_id: str
     deal: DealView | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def negotiation_view(row: Negotiation, offers: list[Offer], now: datetime,
         target_unit_price=round_money(row.target_unit_price, row.currency), currency=row.currency,
         round=row.round, created_at=row.created_at, updated_at=row.updated_at, offers=current,
         company_id=row.company_id, buyer_id=row.buyer_id,
-        deal=deal_view(deal) if deal is not None else None)
+        deal=deal_view(deal) if deal is not None else None, note=row.buyer_note)
 
 
 def deal_view(deal: Deal) -> DealView:

@@ -108,6 +108,8 @@ class NegotiationSchema(Schema):
     offers = fields.List(fields.Nested(OfferSchema))
     #: The deal, once an offer is accepted: a reload in another tab still finds its code.
     deal = fields.Nested(lambda: DealSchema(), allow_none=True)
+    #: A word for the buyer beyond the offers, e.g. why a person will answer.
+    note = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
 
