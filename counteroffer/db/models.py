@@ -98,6 +98,8 @@ class Offer(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     message: Mapped[str] = mapped_column(Text)
     explanation: Mapped[str] = mapped_column(Text)  # rep-only
+    #: Term levers the buyer gives for this price: [{"group", "option", "label"}].
+    terms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     negotiation: Mapped[Negotiation] = relationship(back_populates="offers")
 
@@ -115,6 +117,8 @@ class Deal(Base):
     unit_price: Mapped[Decimal] = mapped_column(Money)
     currency: Mapped[str] = mapped_column(String(3))
     valid_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The terms the deal binds, as on its offer.
+    terms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     order_ref: Mapped[str | None] = mapped_column(String(100))

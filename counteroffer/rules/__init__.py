@@ -3,14 +3,18 @@
 It imports no Flask, SQLAlchemy, Redis or requests, and takes the clock as an argument,
 so it can be tested exhaustively and run anywhere (a web process, a worker, a simulation).
 """
-from .engine import RuleSet, decide
-from .model import (Decision, Floor, Offer, OfferKind, Outcome, Policy, PriceBreak, PriceBreaks,
-                    PriceRequest, PricingContext)
+from .engine import decide
+from .model import (AlternativeProduct, Alternatives, ConcessionPolicy, Decision, Floor,
+                    LastPrice, Offer, OfferKind, Outcome, Policy, PriceBreak, PriceBreaks,
+                    PriceRequest, PricingContext, Routing, Term, TermLever)
 from .money import has_valid_places, is_known_currency, minor_unit, round_money
 from .pricing import breaks_for, floor_price, next_break, price_for_quantity
+from .ruleset import CompiledRules, RuleSet, SkuRules
 
 __all__ = [
-    "RuleSet", "decide", "Decision", "Floor", "Offer", "OfferKind", "Outcome", "Policy",
-    "PriceBreak", "PriceBreaks", "PriceRequest", "PricingContext", "is_known_currency",
-    "minor_unit", "round_money", "has_valid_places", "breaks_for", "floor_price", "next_break", "price_for_quantity",
+    "decide", "RuleSet", "CompiledRules", "SkuRules", "Decision", "Floor", "PriceBreak",
+    "PriceBreaks", "TermLever", "Alternatives", "ConcessionPolicy", "Routing", "Offer",
+    "OfferKind", "Outcome", "Policy", "PriceRequest", "PricingContext", "LastPrice",
+    "AlternativeProduct", "Term", "is_known_currency", "minor_unit", "round_money",
+    "has_valid_places", "breaks_for", "floor_price", "next_break", "price_for_quantity",
 ]

@@ -1,135 +1,113 @@
-"""``decide``: answer one price request with an acceptance, a trade-off, or a hand-off.
+"""``decide``: answer one price request with an acceptance, trade-offs, or a hand-off.
 
 Pure: the clock comes in as ``now``; nothing here touches a database or the network.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 
-from .messages import accept_message, format_money, volume_message
-from .model import (Decision, Floor, Offer, OfferKind, Outcome, Policy, PriceBreak,
-                    PriceBreaks, PriceRequest, PricingContext)
-from .money import round_money
-from .pricing import breaks_for, floor_price, price_for_quantity
+from .concession import concession_offer, concession_price
+from .frame import Frame, Priced, make_frame, make_offer
+from .messages import accept_message
+from .model import Decision, Offer, OfferKind, Outcome, Policy, PriceRequest, PricingContext, Routing
+from .ruleset import CompiledRules, RuleSet, SkuRules, resolve
+from .tradeoffs import (alternatives, last_price_anchor, margin_neutral_volume, term_bundles,
+                        volume_to_break)
 
-__all__ = ["RuleSet", "decide"]
+__all__ = ["decide"]
 
 HUNDRED = Decimal(100)
+Rules = RuleSet | CompiledRules
+Resolve = Callable[[str, str | None, str | None], SkuRules]
 
 
-@dataclass(frozen=True)
-class RuleSet:
-    floors: tuple[Floor, ...] = ()
-    price_breaks: tuple[PriceBreaks, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Frame:
-    """Everything a decision needs, worked out once."""
-
-    request: PriceRequest
-    context: PricingContext
-    breaks: tuple[PriceBreak, ...]
-    floor: Decimal
-    price_at_quantity: Decimal
-    expires_at: datetime
-
-
-def decide(request: PriceRequest, context: PricingContext, rules: RuleSet,
-           now: datetime, policy: Policy = Policy()) -> Decision:
-    frame = _frame(request, context, rules, now, policy)
+def decide(request: PriceRequest, context: PricingContext, rules: Rules, now: datetime,
+           policy: Policy = Policy()) -> Decision:
+    resolver = _resolver(rules)
+    frame = make_frame(request, context, resolver(request.sku, context.category, context.segment),
+                       now, policy, lambda sku, category: resolver(sku, category, context.segment))
     # A catalog price under the floor is a pricing error a person must see, not a deal.
     if frame.price_at_quantity < frame.floor:
         return _decision(frame, Outcome.ESCALATE, (), "the catalog price for this quantity "
                          "is below the floor; check the price breaks")
     if request.target_unit_price >= frame.price_at_quantity:
-        return _accept(frame)
-    volume = _volume_offer(frame)
-    if volume is not None:
-        return _decision(frame, Outcome.COUNTER, (volume,), "a price break meets the target")
-    if request.target_unit_price >= _decline_line(frame.floor, policy):
-        return _decision(frame, Outcome.ESCALATE, (), _escalation_reason(frame))
+        return _accept(frame, frame.price_at_quantity, "target meets the price for the quantity")
+    return _route(frame, frame.rules.routing or Routing())
+
+
+def _resolver(rules: Rules) -> Resolve:
+    if isinstance(rules, CompiledRules):
+        return rules.resolve
+    return lambda sku, category, segment: resolve(rules, sku, category, segment)
+
+
+def _route(frame: Frame, routing: Routing) -> Decision:
+    offers = _ranked(frame, _trade_offs(frame))
+    concession = concession_price(frame)
+    if frame.context.segment in routing.strategic_segments:
+        return _escalate(frame, "strategic account: a rep answers", offers)
+    if _over_limit(frame, routing):
+        return _escalate(frame, "order value above the auto-approval limit", offers)
+    if _within_auto_accept(frame, routing) or (concession is not None and concession <= frame.target):
+        return _accept(frame, frame.target, "target within what the rules concede")
+    if concession is not None:
+        offers = _ranked(frame, [*offers, concession_offer(frame, concession)])
+    if offers:
+        return _decision(frame, Outcome.COUNTER, offers, "trade-offs meet the target")
+    if frame.target >= _decline_line(frame, routing):
+        return _escalate(frame, _escalation_reason(frame), ())
     return _decision(frame, Outcome.DECLINE, (), "target is far below the floor")
 
 
-def _frame(request: PriceRequest, context: PricingContext, rules: RuleSet,
-           now: datetime, policy: Policy) -> _Frame:
-    breaks = breaks_for(rules.price_breaks, request.sku, context.segment)
-    return _Frame(
-        request=request, context=context, breaks=breaks,
-        floor=floor_price(rules.floors, request.sku, context),
-        price_at_quantity=round_money(
-            price_for_quantity(context.list_price, breaks, request.quantity), context.currency),
-        expires_at=now + timedelta(hours=policy.offer_validity_hours),
-    )
+def _trade_offs(frame: Frame) -> list[Offer]:
+    volume = volume_to_break(frame) or margin_neutral_volume(frame)
+    found = [volume, last_price_anchor(frame), *term_bundles(frame), *alternatives(frame)]
+    return [offer for offer in found if offer is not None]
 
 
-def _decision(frame: _Frame, outcome: Outcome, offers: tuple[Offer, ...], reason: str) -> Decision:
-    return Decision(outcome=outcome, offers=offers, reason=reason, floor=frame.floor,
-                    price_for_quantity=frame.price_at_quantity)
+def _ranked(frame: Frame, offers: list[Offer]) -> tuple[Offer, ...]:
+    """Best for the seller first; a stable order for equal value keeps decisions repeatable."""
+    order = sorted(offers, key=lambda o: (-o.seller_value, o.kind.value, o.sku, o.quantity))
+    return tuple(order[: frame.policy.max_offers])
 
 
-def _accept(frame: _Frame) -> Decision:
-    # The buyer never pays more than the catalog price for the quantity asked.
-    price = frame.price_at_quantity
-    request = frame.request
-    offer = Offer(
-        kind=OfferKind.PRICE, sku=request.sku, quantity=request.quantity, unit_price=price,
-        currency=request.currency, expires_at=frame.expires_at,
-        message=accept_message(request.quantity, price, request.currency),
-        explanation=_explain(frame, price, "target at or above the price for this quantity"),
-    )
-    return _decision(frame, Outcome.ACCEPT, (offer,), "target meets the price for the quantity")
+def _over_limit(frame: Frame, routing: Routing) -> bool:
+    limit = routing.auto_approval_limit
+    return limit is not None and frame.target * frame.request.quantity > limit
 
 
-def _round_up_to_multiple(quantity: int, multiple: int) -> int:
-    return -(-quantity // multiple) * multiple
+def _within_auto_accept(frame: Frame, routing: Routing) -> bool:
+    lowest = frame.price_at_quantity * (1 - routing.auto_accept_within_pct / HUNDRED)
+    return routing.auto_accept_within_pct > 0 and frame.target >= max(lowest, frame.floor)
 
 
-def _qualifying_steps(frame: _Frame) -> Sequence[PriceBreak]:
-    target = frame.request.target_unit_price
-    currency = frame.context.currency
-    return [step for step in frame.breaks
-            if step.min_quantity > frame.request.quantity
-            and round_money(step.unit_price, currency) <= target
-            and round_money(step.unit_price, currency) >= frame.floor]
+def _decline_line(frame: Frame, routing: Routing) -> Decimal:
+    reach = routing.rep_reach_pct
+    if reach is None:
+        reach = frame.policy.decline_below_floor_pct
+    return frame.floor * (1 - reach / HUNDRED)
 
 
-def _volume_offer(frame: _Frame) -> Offer | None:
-    """The smallest extra volume whose break price meets the target, never below the floor."""
-    steps = _qualifying_steps(frame)
-    if not steps:
-        return None
-    step = steps[0]
-    request, currency = frame.request, frame.context.currency
-    total = _round_up_to_multiple(step.min_quantity, frame.context.order_multiple)
-    price = round_money(price_for_quantity(frame.context.list_price, frame.breaks, total), currency)
-    return Offer(
-        kind=OfferKind.VOLUME, sku=request.sku, quantity=total, unit_price=price,
-        currency=currency, expires_at=frame.expires_at,
-        message=volume_message(total - request.quantity, total, price, currency),
-        explanation=_explain(frame, price, f"price break from {step.min_quantity:,} units"),
-    )
-
-
-def _decline_line(floor: Decimal, policy: Policy) -> Decimal:
-    return floor * (1 - policy.decline_below_floor_pct / HUNDRED)
-
-
-def _escalation_reason(frame: _Frame) -> str:
-    target = frame.request.target_unit_price
-    if target >= frame.floor:
-        return "no price break meets the target; it is above the floor, a rep may agree"
+def _escalation_reason(frame: Frame) -> str:
+    if frame.target >= frame.floor:
+        return "no trade-off meets the target; it is above the floor, a rep may agree"
     return "target is below the floor, within a rep's reach"
 
 
-def _explain(frame: _Frame, price: Decimal, why: str) -> str:
-    currency, cost = frame.context.currency, frame.context.cost
-    margin = price - cost
-    markup = (margin / cost * HUNDRED).quantize(Decimal("0.1")) if cost else Decimal(0)
-    return (f"{why}; cost {format_money(cost, currency)}, floor {format_money(frame.floor, currency)}; "
-            f"margin after offer {format_money(margin, currency)}/unit ({markup}% over cost); "
-            f"headroom above floor {format_money(price - frame.floor, currency)}/unit")
+def _decision(frame: Frame, outcome: Outcome, offers: tuple[Offer, ...], reason: str,
+              suggestions: tuple[Offer, ...] = ()) -> Decision:
+    return Decision(outcome=outcome, offers=offers, reason=reason, floor=frame.floor,
+                    price_for_quantity=frame.price_at_quantity, suggestions=suggestions)
+
+
+def _escalate(frame: Frame, reason: str, suggestions: tuple[Offer, ...]) -> Decision:
+    return _decision(frame, Outcome.ESCALATE, (), reason, suggestions)
+
+
+def _accept(frame: Frame, price: Decimal, why: str) -> Decision:
+    request = frame.request
+    priced = Priced(OfferKind.PRICE, request.sku, request.quantity, price, frame.context.cost, frame.floor)
+    offer = make_offer(frame, priced, accept_message(request.quantity, price, frame.currency), why)
+    return _decision(frame, Outcome.ACCEPT, (offer,), why)

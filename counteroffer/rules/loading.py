@@ -1,16 +1,21 @@
-"""Rules arrive as JSON-able data; the engine wants frozen dataclasses."""
+"""Rules arrive as JSON-able data; the engine wants frozen dataclasses.
+
+A record is ``{"kind", "sku", "category", "segment", "priority", "params"}``. Bad data
+raises ``RuleDataError`` naming the field, so the admin layer can show it next to it.
+"""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .engine import RuleSet
-from .model import Floor, PriceBreak, PriceBreaks
+from .model import (LEVER_GROUPS, Alternatives, ConcessionPolicy, Floor, PriceBreak, PriceBreaks,
+                    Routing, TermLever)
+from .ruleset import RuleSet
 
-__all__ = ["RuleDataError", "RuleRecord", "rule_set_from_records"]
+__all__ = ["RuleDataError", "RuleRecord", "RULE_KINDS", "rule_from_record", "rule_set_from_records"]
 
-RuleRecord = Mapping[str, Any]  # {"kind", "sku", "segment", "priority", "params"}
+RuleRecord = Mapping[str, Any]
 
 
 class RuleDataError(ValueError):
@@ -18,12 +23,17 @@ class RuleDataError(ValueError):
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
-        self.field = field
+        self.field, self.reason = field, message
 
 
-def _decimal(value: Any, field: str) -> Decimal | None:
+def _decimal(params: Mapping[str, Any], field: str, required: bool = False) -> Decimal | None:
+    value = params.get(field)
     if value is None:
+        if required:
+            raise RuleDataError(field, "is required")
         return None
+    if isinstance(value, (bool, float)):
+        raise RuleDataError(field, "must be a number written as a string or an integer, never a float")
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
@@ -33,44 +43,130 @@ def _decimal(value: Any, field: str) -> Decimal | None:
     return amount
 
 
-def _floor(record: RuleRecord) -> Floor:
-    params = record["params"]
-    floor = Floor(sku=record.get("sku"), segment=record.get("segment"),
-                  priority=int(record.get("priority") or 0),
-                  min_margin_pct=_decimal(params.get("min_margin_pct"), "min_margin_pct"),
-                  min_unit_price=_decimal(params.get("min_unit_price"), "min_unit_price"))
+def _int(params: Mapping[str, Any], field: str, default: int | None = None, minimum: int = 1) -> int | None:
+    value = params.get(field, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise RuleDataError(field, f"must be a whole number of at least {minimum}")
+    return value
+
+
+def _pct(params: Mapping[str, Any], field: str, required: bool = False, top: int = 100) -> Decimal | None:
+    value = _decimal(params, field, required)
+    if value is not None and value > top:
+        raise RuleDataError(field, f"must be at most {top}")
+    return value
+
+
+def _scope(record: RuleRecord) -> dict[str, Any]:
+    priority = record.get("priority") or 0
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        raise RuleDataError("priority", "must be a whole number")
+    return {"sku": record.get("sku"), "category": record.get("category"),
+            "segment": record.get("segment"), "priority": priority}
+
+
+def _floor(params: Mapping[str, Any], scope: dict[str, Any]) -> Floor:
+    floor = Floor(min_margin_pct=_pct(params, "min_margin_pct", top=10_000),
+                  min_unit_price=_decimal(params, "min_unit_price"), **scope)
     if floor.min_margin_pct is None and floor.min_unit_price is None:
         raise RuleDataError("params", "a floor needs min_margin_pct or min_unit_price")
     return floor
 
 
-def _step(data: Mapping[str, Any], index: int) -> PriceBreak:
-    quantity = data.get("min_quantity")
-    if not isinstance(quantity, int) or quantity < 1:
-        raise RuleDataError(f"breaks[{index}].min_quantity", "must be a positive whole number")
-    price = _decimal(data.get("unit_price"), f"breaks[{index}].unit_price")
-    if price is None:
-        raise RuleDataError(f"breaks[{index}].unit_price", "is required")
+def _step(data: Any, index: int) -> PriceBreak:
+    prefix = f"breaks[{index}]"
+    if not isinstance(data, Mapping):
+        raise RuleDataError(prefix, "must be an object")
+    try:
+        quantity = _int(data, "min_quantity")
+        price = _decimal(data, "unit_price", required=True)
+    except RuleDataError as error:
+        raise RuleDataError(f"{prefix}.{error.field}", error.reason) from None
+    if quantity is None or price is None:
+        raise RuleDataError(f"{prefix}.min_quantity", "is required")
     return PriceBreak(min_quantity=quantity, unit_price=price)
 
 
-def _price_breaks(record: RuleRecord) -> PriceBreaks:
-    steps = tuple(_step(data, i) for i, data in enumerate(record["params"].get("breaks") or ()))
+def _price_breaks(params: Mapping[str, Any], scope: dict[str, Any]) -> PriceBreaks:
+    steps = tuple(_step(data, i) for i, data in enumerate(params.get("breaks") or ()))
+    if not steps:
+        raise RuleDataError("breaks", "needs at least one step")
     quantities = [step.min_quantity for step in steps]
     if quantities != sorted(set(quantities)):
         raise RuleDataError("breaks", "quantities must be strictly increasing")
-    return PriceBreaks(breaks=steps, sku=record.get("sku"), segment=record.get("segment"),
-                       priority=int(record.get("priority") or 0))
+    prices = [step.unit_price for step in steps]
+    if prices != sorted(prices, reverse=True):
+        raise RuleDataError("breaks", "prices must not increase with quantity")
+    return PriceBreaks(breaks=steps, order_multiple=_int(params, "order_multiple"), **scope)
+
+
+def _lever(params: Mapping[str, Any], scope: dict[str, Any]) -> TermLever:
+    group, option, label = params.get("group"), params.get("option"), params.get("label")
+    if group not in LEVER_GROUPS:
+        raise RuleDataError("group", f"must be one of {', '.join(LEVER_GROUPS)}")
+    for name, value in (("option", option), ("label", label)):
+        if not isinstance(value, str) or not value.strip():
+            raise RuleDataError(name, "is required")
+    pct, per_unit = _pct(params, "value_pct"), _decimal(params, "value_per_unit")
+    if (pct is None) == (per_unit is None):
+        raise RuleDataError("params", "a term lever needs exactly one of value_pct and value_per_unit")
+    return TermLever(group=group, option=option, label=label, value_pct=pct,
+                     value_per_unit=per_unit, **scope)
+
+
+def _alternatives(params: Mapping[str, Any], scope: dict[str, Any]) -> Alternatives:
+    skus = params.get("skus")
+    if not isinstance(skus, list) or not skus or not all(isinstance(s, str) and s for s in skus):
+        raise RuleDataError("skus", "must be a non-empty list of SKUs")
+    return Alternatives(skus=tuple(skus), **scope)
+
+
+def _concession(params: Mapping[str, Any], scope: dict[str, Any]) -> ConcessionPolicy:
+    exponent = _decimal(params, "exponent") or Decimal(1)
+    if exponent <= 0:
+        raise RuleDataError("exponent", "must be above 0 (0.2 Boulware, 1 linear, 2 conceder)")
+    return ConcessionPolicy(
+        max_discount_pct=_pct(params, "max_discount_pct", required=True) or Decimal(0),
+        first_position_pct=_pct(params, "first_position_pct") or Decimal(0),
+        exponent=exponent, rounds=_int(params, "rounds", default=3) or 3, **scope)
+
+
+def _routing(params: Mapping[str, Any], scope: dict[str, Any]) -> Routing:
+    segments = params.get("strategic_segments") or []
+    if not isinstance(segments, list) or not all(isinstance(s, str) for s in segments):
+        raise RuleDataError("strategic_segments", "must be a list of segment names")
+    return Routing(auto_accept_within_pct=_pct(params, "auto_accept_within_pct") or Decimal(0),
+                   auto_approval_limit=_decimal(params, "auto_approval_limit"),
+                   strategic_segments=tuple(segments), rep_reach_pct=_pct(params, "rep_reach_pct"),
+                   **scope)
+
+
+_PARSERS: dict[str, Callable[[Mapping[str, Any], dict[str, Any]], Any]] = {
+    "floor": _floor, "price_breaks": _price_breaks, "term_lever": _lever,
+    "alternatives": _alternatives, "concession": _concession, "routing": _routing,
+}
+RULE_KINDS = tuple(_PARSERS)
+
+
+def rule_from_record(record: RuleRecord) -> Any:
+    parse = _PARSERS.get(record.get("kind", ""))
+    if parse is None:
+        raise RuleDataError("kind", f"unknown rule kind {record.get('kind')!r}; one of {', '.join(RULE_KINDS)}")
+    params = record.get("params")
+    if not isinstance(params, Mapping):
+        raise RuleDataError("params", "must be an object")
+    return parse(params, _scope(record))
+
+
+_FIELD = {Floor: "floors", PriceBreaks: "price_breaks", TermLever: "levers",
+          Alternatives: "alternatives", ConcessionPolicy: "concessions", Routing: "routings"}
 
 
 def rule_set_from_records(records: Iterable[RuleRecord]) -> RuleSet:
-    floors: list[Floor] = []
-    breaks: list[PriceBreaks] = []
+    grouped: dict[str, list[Any]] = {name: [] for name in _FIELD.values()}
     for record in records:
-        if record["kind"] == "floor":
-            floors.append(_floor(record))
-        elif record["kind"] == "price_breaks":
-            breaks.append(_price_breaks(record))
-        else:
-            raise RuleDataError("kind", f"unknown rule kind {record['kind']!r}")
-    return RuleSet(floors=tuple(floors), price_breaks=tuple(breaks))
+        rule = rule_from_record(record)
+        grouped[_FIELD[type(rule)]].append(rule)
+    return RuleSet(**{name: tuple(rules) for name, rules in grouped.items()})

@@ -1,18 +1,20 @@
 """The engine's inputs and outputs: frozen dataclasses, no IO.
 
-Rules are plain data. ``Floor`` and ``PriceBreaks`` are the first two kinds; each is
-scoped to a SKU (or all SKUs when ``sku`` is None) and optionally to a customer segment.
+Rules are plain data, each scoped to all SKUs, a category or one SKU (``sku`` wins over
+``category``, which wins over neither), optionally to one customer segment; among rules
+of one kind and equal scope, the higher ``priority`` wins.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 
 __all__ = [
-    "Floor", "PriceBreak", "PriceBreaks", "Policy", "PriceRequest", "PricingContext",
-    "Outcome", "OfferKind", "Offer", "Decision",
+    "Floor", "PriceBreak", "PriceBreaks", "TermLever", "LEVER_GROUPS", "Alternatives",
+    "ConcessionPolicy", "Routing", "Policy", "PriceRequest", "LastPrice", "AlternativeProduct",
+    "PricingContext", "Outcome", "OfferKind", "Term", "Offer", "Decision",
 ]
 
 
@@ -21,7 +23,7 @@ class Floor:
     """The lowest unit price the engine may ever offer on its own.
 
     ``min_margin_pct`` is a markup over cost (price >= cost * (1 + pct/100));
-    ``min_unit_price`` an absolute minimum. When both are set the higher wins.
+    ``min_unit_price`` an absolute minimum. The strictest applicable floor wins.
     """
 
     sku: str | None = None
@@ -29,6 +31,7 @@ class Floor:
     min_margin_pct: Decimal | None = None
     min_unit_price: Decimal | None = None
     priority: int = 0
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,22 +42,100 @@ class PriceBreak:
 
 @dataclass(frozen=True)
 class PriceBreaks:
-    """Volume steps: from ``min_quantity`` units on, each unit costs ``unit_price``."""
+    """Volume steps: from ``min_quantity`` units on, each unit costs ``unit_price``.
+    ``order_multiple`` (cartons of 50) overrides the catalog's when set."""
 
     breaks: tuple[PriceBreak, ...]
     sku: str | None = None
     segment: str | None = None
     priority: int = 0
+    category: str | None = None
+    order_multiple: int | None = None
+
+
+#: Lever groups; a bundle takes at most one option from each.
+LEVER_GROUPS = ("payment", "delivery", "lead_time", "commitment")
+
+
+@dataclass(frozen=True)
+class TermLever:
+    """Something the buyer can give that is worth money to the seller.
+
+    ``value_pct`` is a share of the unit price, ``value_per_unit`` an amount per unit;
+    ``label`` is what the buyer reads ("pay within 10 days").
+    """
+
+    group: str
+    option: str
+    label: str
+    value_pct: Decimal | None = None
+    value_per_unit: Decimal | None = None
+    sku: str | None = None
+    segment: str | None = None
+    priority: int = 0
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    """Equivalent SKUs that may be offered in place of the one asked for."""
+
+    skus: tuple[str, ...]
+    sku: str | None = None
+    segment: str | None = None
+    priority: int = 0
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class ConcessionPolicy:
+    """How a price-only counter moves across rounds, after GENIUS's time-dependent tactic:
+    share conceded at round r of R is f(t) = k + (1 - k) * t ** (1 / e), t = (r-1)/(R-1).
+    ``first_position_pct`` is k (as %), ``exponent`` e: 0.2 Boulware, 1 linear, 2 conceder.
+    The concession runs from the price for the quantity down to the reservation price:
+    the floor, or list less ``max_discount_pct`` if that is higher."""
+
+    max_discount_pct: Decimal
+    first_position_pct: Decimal = Decimal(0)
+    exponent: Decimal = Decimal(1)
+    rounds: int = 3
+    sku: str | None = None
+    segment: str | None = None
+    priority: int = 0
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Who settles what. Defaults: accept only at the price, send anything up to
+    ``rep_reach_pct`` below the floor to a rep, decline below that."""
+
+    auto_accept_within_pct: Decimal = Decimal(0)
+    auto_approval_limit: Decimal | None = None
+    strategic_segments: tuple[str, ...] = ()
+    rep_reach_pct: Decimal | None = None
+    sku: str | None = None
+    segment: str | None = None
+    priority: int = 0
+    category: str | None = None
 
 
 @dataclass(frozen=True)
 class Policy:
-    """Settings of the exchange that are not per-SKU rules."""
+    """App-wide settings of the exchange, used where no rule says otherwise."""
 
     offer_validity_hours: int = 48
     max_rounds: int = 3
     #: Below the floor by more than this share of it, a request is declined, not escalated.
     decline_below_floor_pct: Decimal = Decimal("10")
+    #: The most offers a buyer sees at once, best for the seller first.
+    max_offers: int = 3
+    #: Margin-neutral volume is offered only up to this many times the quantity asked.
+    max_volume_factor: int = 10
+    #: A last price paid counts as an anchor for this many days...
+    anchor_days: int = 365
+    #: ...and for quantities within this factor of the one paid for (0.5x to 2x).
+    anchor_quantity_factor: Decimal = Decimal(2)
 
 
 @dataclass(frozen=True)
@@ -67,6 +148,23 @@ class PriceRequest:
 
 
 @dataclass(frozen=True)
+class LastPrice:
+    unit_price: Decimal
+    quantity: int
+    paid_at: datetime
+
+
+@dataclass(frozen=True)
+class AlternativeProduct:
+    sku: str
+    name: str
+    list_price: Decimal
+    cost: Decimal
+    category: str | None = None
+    order_multiple: int = 1
+
+
+@dataclass(frozen=True)
 class PricingContext:
     """What the shop knows about the product and the buyer when the request comes in."""
 
@@ -75,6 +173,12 @@ class PricingContext:
     currency: str
     segment: str | None = None
     order_multiple: int = 1
+    category: str | None = None
+    profitability_tier: str | None = None
+    last_price: LastPrice | None = None
+    #: The lowest price-only counter made in earlier rounds: never to be gone back on.
+    previous_concession: Decimal | None = None
+    alternatives: tuple[AlternativeProduct, ...] = ()
 
 
 class Outcome(str, Enum):
@@ -86,7 +190,18 @@ class Outcome(str, Enum):
 
 class OfferKind(str, Enum):
     PRICE = "price"  # the price asked for, at the quantity asked for
-    VOLUME = "volume"  # the price asked for, for more units
+    VOLUME = "volume"  # a lower price for more units
+    TERMS = "terms"  # the price asked for, for terms worth as much to the seller
+    ALTERNATIVE = "alternative"  # an equivalent product at the price asked for
+    ANCHOR = "anchor"  # the price the buyer paid last time
+    CONCESSION = "concession"  # a step toward the buyer's price, this round
+
+
+@dataclass(frozen=True)
+class Term:
+    group: str
+    option: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -100,6 +215,9 @@ class Offer:
     message: str
     #: For the sales rep only; never sent to the buyer.
     explanation: str
+    terms: tuple[Term, ...] = ()
+    #: Margin plus the value of the terms, for the whole offer: how offers are ranked.
+    seller_value: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -110,4 +228,5 @@ class Decision:
     reason: str = ""
     floor: Decimal | None = None
     price_for_quantity: Decimal | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    #: For an escalation: what the engine would have offered, as a starting point for the rep.
+    suggestions: tuple[Offer, ...] = ()

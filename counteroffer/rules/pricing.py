@@ -9,25 +9,33 @@ from .model import Floor, PriceBreak, PriceBreaks, PricingContext
 from .money import round_up
 from .scope import matching, most_specific
 
-__all__ = ["breaks_for", "price_for_quantity", "floor_price", "next_break"]
+__all__ = ["breaks_for", "price_for_quantity", "price_at", "floor_price", "floor_from",
+           "next_break"]
 
 HUNDRED = Decimal(100)
 
 
-def breaks_for(rules: Iterable[PriceBreaks], sku: str, segment: str | None) -> tuple[PriceBreak, ...]:
+def breaks_for(rules: Iterable[PriceBreaks], sku: str, segment: str | None,
+               category: str | None = None) -> tuple[PriceBreak, ...]:
     """The most specific price-break rule's steps, sorted by quantity."""
-    rule = most_specific(rules, sku, segment)
+    rule = most_specific(rules, sku, segment, category)
     if rule is None:
         return ()
     return tuple(sorted(rule.breaks, key=lambda step: step.min_quantity))
 
 
-def price_for_quantity(list_price: Decimal, breaks: tuple[PriceBreak, ...], quantity: int) -> Decimal:
-    """The catalog price per unit at ``quantity``: the last break reached, else list."""
-    index = bisect_right([step.min_quantity for step in breaks], quantity)
+def price_at(list_price: Decimal, breaks: tuple[PriceBreak, ...], quantities: tuple[int, ...],
+             quantity: int) -> Decimal:
+    """Like ``price_for_quantity`` with the quantities already extracted (the hot path)."""
+    index = bisect_right(quantities, quantity)
     if index == 0:
         return list_price
     return min(list_price, breaks[index - 1].unit_price)
+
+
+def price_for_quantity(list_price: Decimal, breaks: tuple[PriceBreak, ...], quantity: int) -> Decimal:
+    """The catalog price per unit at ``quantity``: the last break reached, else list."""
+    return price_at(list_price, breaks, tuple(step.min_quantity for step in breaks), quantity)
 
 
 def next_break(breaks: tuple[PriceBreak, ...], quantity: int) -> PriceBreak | None:
@@ -45,11 +53,16 @@ def _floor_of(rule: Floor, cost: Decimal) -> Decimal:
     return max(candidates)
 
 
-def floor_price(rules: Iterable[Floor], sku: str, context: PricingContext) -> Decimal:
-    """The strictest applicable floor, never below cost, rounded up to the minor unit.
+def floor_from(floors: Iterable[Floor], cost: Decimal, currency: str) -> Decimal:
+    """The strictest of these floors, never below cost, rounded up to the minor unit.
 
     Rounding up means an offer that passes ``price >= floor`` after rounding to what
     is charged can never undercut the unrounded floor.
     """
-    floors = [_floor_of(rule, context.cost) for rule in matching(rules, sku, context.segment)]
-    return round_up(max(floors, default=context.cost), context.currency)
+    return round_up(max((_floor_of(rule, cost) for rule in floors), default=cost), currency)
+
+
+def floor_price(rules: Iterable[Floor], sku: str, context: PricingContext) -> Decimal:
+    """The strictest floor among the rules that apply to this SKU and buyer."""
+    applicable = matching(rules, sku, context.segment, context.category)
+    return floor_from(applicable, context.cost, context.currency)

@@ -57,8 +57,8 @@ def test_expired_offer_is_refused_and_the_request_marked_expired(api, clock):
 
 
 def test_counter_starts_the_next_round_and_rounds_run_out(api):
-    created = api.post("/requests", {**SEED, "target_unit_price": "100.00"}).get_json()
-    assert created["status"] == "escalated"  # above the 96.00 floor, but no break reaches it
+    created = api.post("/requests", {**SEED, "target_unit_price": "90.00"}).get_json()
+    assert created["status"] == "escalated"  # below the 96.00 floor, within a rep's reach
     second = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "110.00"})
     assert second.status_code == 200
     assert (second.get_json()["round"], second.get_json()["status"]) == (2, "countered")

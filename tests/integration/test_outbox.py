@@ -14,7 +14,8 @@ from counteroffer.jobs.queue import make_queue
 from tests.conftest import BUYER_ACME, make_app
 from tests.seed import seed_scenario
 
-ESCALATING = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "100.00", "currency": "USD"}
+# Below the 96.00 floor but within a rep's reach: the rules hand it to a person.
+ESCALATING = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "90.00", "currency": "USD"}
 
 
 @pytest.fixture

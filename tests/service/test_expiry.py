@@ -43,7 +43,7 @@ def test_the_cli_runs_the_sweep(app, clock):
 def test_escalated_requests_are_not_expired_by_the_sweep(app, clock):
     with app.app_context():
         deps = app.extensions["counteroffer"].deps
-        waiting = request_price(deps, BUYER_ACME, "DEMO-120", 1000, Decimal("100.00"), "USD")
+        waiting = request_price(deps, BUYER_ACME, "DEMO-120", 1000, Decimal("90.00"), "USD")
         clock.advance(days=30)
         assert expire_lapsed(deps) == 0
         assert stored(app, Negotiation)[0].status == waiting.status == "escalated"

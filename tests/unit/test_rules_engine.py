@@ -79,8 +79,8 @@ def test_a_break_below_the_floor_is_never_offered():
     assert decision.offers == ()
 
 
-def test_above_the_floor_with_no_break_goes_to_a_person():
-    decision = ask("100.00")
+def test_above_the_floor_with_no_trade_off_goes_to_a_person():
+    decision = ask("100.00", quantity=1000, max_volume_factor=1)  # margin-neutral volume off
     assert (decision.outcome, decision.floor) == (Outcome.ESCALATE, D("96.00"))
     assert "a rep may agree" in decision.reason
 

@@ -1,0 +1,54 @@
+"""Price-only counters across rounds: a time-dependent tactic (GENIUS, NegMAS).
+
+Round r of R concedes the share f(t) = k + (1 - k) * t ** (1 / e) of the room between
+the price for the quantity and the reservation price, with t = (r - 1) / (R - 1).
+e < 1 (Boulware) holds out and concedes late, e = 1 is linear, e > 1 (Conceder) gives
+most early so later steps shrink. Whatever the curve, a round never offers more than an
+earlier one did: the price is capped by the lowest earlier concession.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .frame import Frame, Priced, make_offer
+from .messages import concession_message
+from .model import ConcessionPolicy, OfferKind, Offer
+from .money import round_up
+
+__all__ = ["reservation_price", "concession_price", "concession_offer"]
+
+HUNDRED = Decimal(100)
+
+
+def reservation_price(frame: Frame, policy: ConcessionPolicy) -> Decimal:
+    most_off_list = frame.price_at_quantity * (1 - policy.max_discount_pct / HUNDRED)
+    return max(frame.floor, round_up(most_off_list, frame.currency))
+
+
+def _share(policy: ConcessionPolicy, round_: int) -> Decimal:
+    k = policy.first_position_pct / HUNDRED
+    if policy.rounds <= 1:
+        return Decimal(1)
+    t = Decimal(min(round_, policy.rounds) - 1) / Decimal(policy.rounds - 1)
+    return k + (1 - k) * (t ** (1 / policy.exponent) if t else Decimal(0))
+
+
+def concession_price(frame: Frame) -> Decimal | None:
+    """This round's price, rounded up (in our favour), never above an earlier round's."""
+    policy = frame.rules.concession
+    if policy is None:
+        return None
+    reservation, start = reservation_price(frame, policy), frame.price_at_quantity
+    if reservation >= start:
+        return None
+    price = round_up(start - _share(policy, frame.request.round) * (start - reservation), frame.currency)
+    previous = frame.context.previous_concession
+    return max(reservation, min(price, previous) if previous is not None else price)
+
+
+def concession_offer(frame: Frame, price: Decimal) -> Offer:
+    request = frame.request
+    priced = Priced(OfferKind.CONCESSION, request.sku, request.quantity, price,
+                    frame.context.cost, frame.floor)
+    return make_offer(frame, priced, concession_message(request.quantity, price, frame.currency),
+                      f"concession, round {request.round}")

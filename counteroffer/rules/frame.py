@@ -1,0 +1,92 @@
+"""Everything one decision needs, worked out once, and how an offer is put together."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from .messages import format_money
+from .model import Offer, OfferKind, Policy, PriceRequest, PricingContext, Term
+from .money import round_money
+from .pricing import floor_from, price_at
+from .ruleset import SkuRules
+
+__all__ = ["Frame", "Resolver", "make_frame", "make_offer", "round_up_to_multiple"]
+
+HUNDRED = Decimal(100)
+#: Resolves the rules of another SKU (an alternative): (sku, category) -> SkuRules.
+Resolver = Callable[[str, str | None], SkuRules]
+
+
+@dataclass(frozen=True)
+class Frame:
+    request: PriceRequest
+    context: PricingContext
+    rules: SkuRules
+    policy: Policy
+    floor: Decimal
+    price_at_quantity: Decimal
+    order_multiple: int
+    now: datetime
+    expires_at: datetime
+    resolve: Resolver
+
+    @property
+    def target(self) -> Decimal:
+        return self.request.target_unit_price
+
+    @property
+    def currency(self) -> str:
+        return self.context.currency
+
+
+def make_frame(request: PriceRequest, context: PricingContext, rules: SkuRules, now: datetime,
+               policy: Policy, resolve: Resolver) -> Frame:
+    price = price_at(context.list_price, rules.breaks, rules.break_quantities, request.quantity)
+    return Frame(
+        request=request, context=context, rules=rules, policy=policy,
+        floor=floor_from(rules.floors, context.cost, context.currency),
+        price_at_quantity=round_money(price, context.currency),
+        order_multiple=rules.order_multiple or context.order_multiple or 1, now=now,
+        expires_at=now + timedelta(hours=policy.offer_validity_hours), resolve=resolve)
+
+
+def round_up_to_multiple(quantity: int, multiple: int) -> int:
+    return -(-quantity // multiple) * multiple
+
+
+@dataclass(frozen=True)
+class Priced:
+    """An offer's economics before it is dressed as an Offer."""
+
+    kind: OfferKind
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    cost: Decimal
+    floor: Decimal
+    terms: tuple[Term, ...] = ()
+    terms_value: Decimal = Decimal(0)  # per unit, to the seller
+
+
+def make_offer(frame: Frame, priced: Priced, message: str, why: str) -> Offer:
+    margin = priced.unit_price - priced.cost
+    return Offer(
+        kind=priced.kind, sku=priced.sku, quantity=priced.quantity, unit_price=priced.unit_price,
+        currency=frame.currency, expires_at=frame.expires_at, message=message,
+        explanation=_explain(frame, priced, margin, why), terms=priced.terms,
+        seller_value=(margin + priced.terms_value) * priced.quantity)
+
+
+def _explain(frame: Frame, priced: Priced, margin: Decimal, why: str) -> str:
+    currency, cost = frame.currency, priced.cost
+    markup = (margin / cost * HUNDRED).quantize(Decimal("0.1")) if cost else Decimal(0)
+    text = (f"{why}; cost {format_money(cost, currency)}, floor {format_money(priced.floor, currency)}; "
+            f"margin after offer {format_money(margin, currency)}/unit ({markup}% over cost); "
+            f"headroom above floor {format_money(priced.unit_price - priced.floor, currency)}/unit")
+    if priced.terms_value:
+        text += f"; terms worth {format_money(priced.terms_value, currency)}/unit to us"
+    if frame.context.profitability_tier:
+        text += f"; customer tier {frame.context.profitability_tier}"
+    return text

@@ -1,0 +1,130 @@
+"""The trade-offs: ways to give the buyer their price for something worth as much to us.
+
+Each finder returns offers that are never below the floor of the product offered, after
+rounding to the currency's minor unit, or nothing.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from itertools import product
+
+from .frame import Frame, Priced, make_offer, round_up_to_multiple
+from .messages import (alternative_message, anchor_message, terms_message, volume_message)
+from .model import AlternativeProduct, LEVER_GROUPS, Offer, OfferKind, Term, TermLever
+from .money import round_money
+from .pricing import floor_from, price_at
+
+__all__ = ["volume_to_break", "margin_neutral_volume", "term_bundles", "alternatives",
+           "last_price_anchor"]
+
+HUNDRED = Decimal(100)
+
+
+def _volume_offer(frame: Frame, total: int, price: Decimal, why: str) -> Offer:
+    request = frame.request
+    priced = Priced(OfferKind.VOLUME, request.sku, total, price, frame.context.cost, frame.floor)
+    message = volume_message(total - request.quantity, total, price, frame.currency)
+    return make_offer(frame, priced, message, why)
+
+
+def volume_to_break(frame: Frame) -> Offer | None:
+    """The smallest extra volume whose break price meets the target: "buy N more"."""
+    request, currency = frame.request, frame.currency
+    for step in frame.rules.breaks:
+        price = round_money(step.unit_price, currency)
+        if step.min_quantity > request.quantity and frame.floor <= price <= frame.target:
+            total = round_up_to_multiple(step.min_quantity, frame.order_multiple)
+            rules = frame.rules
+            at_total = round_money(price_at(frame.context.list_price, rules.breaks,
+                                            rules.break_quantities, total), currency)
+            return _volume_offer(frame, total, at_total, f"price break from {step.min_quantity:,} units")
+    return None
+
+
+def margin_neutral_volume(frame: Frame) -> Offer | None:
+    """The smallest quantity at which the target earns as much margin as the quantity
+    asked earns at its own price; in order multiples, at most ``max_volume_factor`` times."""
+    cost, target, quantity = frame.context.cost, frame.target, frame.request.quantity
+    if target < frame.floor or target <= cost:
+        return None
+    needed = quantity * (frame.price_at_quantity - cost) / (target - cost)
+    total = round_up_to_multiple(int(needed.to_integral_value(rounding="ROUND_CEILING")),
+                                 frame.order_multiple)
+    if total <= quantity or total > quantity * frame.policy.max_volume_factor:
+        return None
+    return _volume_offer(frame, total, target, "margin-neutral volume: the same total margin")
+
+
+def _lever_value(lever: TermLever, price: Decimal) -> Decimal:
+    if lever.value_per_unit is not None:
+        return lever.value_per_unit
+    return price * (lever.value_pct or Decimal(0)) / HUNDRED
+
+
+def _bundles(frame: Frame) -> list[tuple[Decimal, tuple[TermLever, ...]]]:
+    """Every combination of at most one option per lever group, with its value per unit."""
+    groups = [(None, *frame.rules.levers[g]) for g in LEVER_GROUPS if g in frame.rules.levers]
+    found = []
+    for combo in product(*groups):
+        chosen = tuple(lever for lever in combo if lever is not None)
+        if chosen:
+            found.append((sum((_lever_value(lv, frame.price_at_quantity) for lv in chosen),
+                              Decimal(0)), chosen))
+    return found
+
+
+def term_bundles(frame: Frame, limit: int = 2) -> list[Offer]:
+    """Terms that close the gap between the target and the price: cheapest for the buyer
+    first (the least value given up), then the fewest levers."""
+    gap = frame.price_at_quantity - frame.target
+    if frame.target < frame.floor or gap <= 0:
+        return []
+    closing = sorted((b for b in _bundles(frame) if b[0] >= gap), key=lambda b: (b[0], len(b[1])))
+    return [_terms_offer(frame, value, levers) for value, levers in closing[:limit]]
+
+
+def _terms_offer(frame: Frame, value: Decimal, levers: tuple[TermLever, ...]) -> Offer:
+    request = frame.request
+    terms = tuple(Term(lv.group, lv.option, lv.label) for lv in levers)
+    priced = Priced(OfferKind.TERMS, request.sku, request.quantity, frame.target,
+                    frame.context.cost, frame.floor, terms, value)
+    message = terms_message([lv.label for lv in levers], request.quantity, frame.target, frame.currency)
+    return make_offer(frame, priced, message, "term levers: " + ", ".join(lv.option for lv in levers))
+
+
+def alternatives(frame: Frame) -> list[Offer]:
+    """Equivalent products whose price at the target keeps their own floor."""
+    wanted = set(frame.rules.alternatives)
+    return [offer for product_ in frame.context.alternatives if product_.sku in wanted
+            for offer in [_alternative_offer(frame, product_)] if offer is not None]
+
+
+def _alternative_offer(frame: Frame, alt: AlternativeProduct) -> Offer | None:
+    rules, currency = frame.resolve(alt.sku, alt.category), frame.currency
+    quantity = round_up_to_multiple(frame.request.quantity, rules.order_multiple or alt.order_multiple)
+    catalog = round_money(price_at(alt.list_price, rules.breaks, rules.break_quantities, quantity), currency)
+    price, floor = min(catalog, frame.target), floor_from(rules.floors, alt.cost, currency)
+    if price < floor or catalog < floor:
+        return None
+    priced = Priced(OfferKind.ALTERNATIVE, alt.sku, quantity, price, alt.cost, floor)
+    message = alternative_message(alt.name, alt.sku, quantity, price, currency)
+    return make_offer(frame, priced, message, f"equivalent product {alt.sku}")
+
+
+def last_price_anchor(frame: Frame) -> Offer | None:
+    """The price this company paid recently for a comparable quantity, if today's floor
+    allows it and it is below today's price."""
+    last, policy, request = frame.context.last_price, frame.policy, frame.request
+    if last is None or frame.now - last.paid_at > timedelta(days=policy.anchor_days):
+        return None
+    factor = policy.anchor_quantity_factor
+    if not last.quantity / factor <= request.quantity <= last.quantity * factor:
+        return None
+    price = round_money(max(last.unit_price, frame.target), frame.currency)
+    if price < frame.floor or price >= frame.price_at_quantity:
+        return None
+    priced = Priced(OfferKind.ANCHOR, request.sku, request.quantity, price, frame.context.cost, frame.floor)
+    message = anchor_message(last.unit_price, last.quantity, last.paid_at, request.quantity, price,
+                             frame.currency)
+    return make_offer(frame, priced, message, f"last price paid on {last.paid_at:%Y-%m-%d}")
