@@ -76,7 +76,7 @@ def _make_deal(deps: Deps, session: Session, row: Negotiation, offer: Offer, act
     deal = Deal(id=new_id(), token=secrets.token_urlsafe(24), offer_id=offer.id,
                 negotiation_id=row.id, company_id=row.company_id, sku=offer.sku,
                 quantity=offer.quantity, unit_price=offer.unit_price, currency=offer.currency,
-                valid_until=now + deps.deal_validity, created_at=now)
+                terms=offer.terms, valid_until=now + deps.deal_validity, created_at=now)
     session.add(deal)
     record_event(session, row, actor, "accepted", before, now, offer_id=offer.id, deal_id=deal.id,
                  quantity=offer.quantity, unit_price=offer.unit_price)

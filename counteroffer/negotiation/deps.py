@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..adapters import Catalog, CatalogItem, Customer, Customers, SqlCatalog, SqlCustomers
-from ..rules import Policy, RuleSet
+from ..rules import CompiledRules, Policy
 from .cache import LookupCache
-from .rulebook import rules_for_sku
+from .rulebook import compiled_rules
 
 __all__ = ["Deps", "utc_now"]
 
@@ -36,7 +36,8 @@ class Deps:
         return self.cache.customers.get_or_load(
             company_id, lambda: self.customers_for(session).customer(company_id))
 
-    def rules(self, session: Session, sku: str) -> RuleSet:
-        rules = self.cache.rules.get_or_load(sku, lambda: rules_for_sku(session, sku))
-        assert rules is not None  # a SKU without rules still has an (empty) RuleSet
+    def rules(self, session: Session) -> CompiledRules:
+        """The compiled rule set, read again after the cache's TTL or a local change."""
+        rules = self.cache.rules.get_or_load("all", lambda: compiled_rules(session))
+        assert rules is not None  # an empty rule set still compiles
         return rules

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..db import transaction
 from ..db.models import Deal, Negotiation, Offer
-from ..rules import PriceBreak, breaks_for, round_money
+from ..rules import PriceBreak, round_money
 from .actors import Actor, require_buyer
 from .deps import Deps
 from .errors import NotFoundError
@@ -87,12 +87,12 @@ def product_terms(deps: Deps, actor: Actor | None, sku: str) -> ProductTerms:
         if actor is not None and actor.company_id:
             customer = deps.customer(session, actor.company_id)
             segment = customer.segment if customer else None
-        breaks = breaks_for(deps.rules(session, sku).price_breaks, sku, segment)
+        resolved = deps.rules(session).resolve(sku, item.category, segment)
     currency = item.currency
     public_breaks = tuple(PriceBreak(step.min_quantity, round_money(step.unit_price, currency))
-                          for step in breaks)
+                          for step in resolved.breaks)
     return ProductTerms(sku=item.sku, name=item.name, currency=currency,
                         list_price=round_money(item.list_price, currency), breaks=public_breaks,
-                        order_multiple=item.order_multiple,
+                        order_multiple=resolved.order_multiple or item.order_multiple,
                         offer_validity_hours=deps.policy.offer_validity_hours,
                         max_rounds=deps.policy.max_rounds)

@@ -46,6 +46,7 @@ def write_offers(session: Session, negotiation: Negotiation, decision: Decision,
             kind=offer.kind.value, sku=offer.sku, quantity=offer.quantity,
             unit_price=offer.unit_price, currency=offer.currency, status=OfferStatus.OPEN.value,
             expires_at=offer.expires_at, message=offer.message, explanation=offer.explanation,
+            terms=[{"group": t.group, "option": t.option, "label": t.label} for t in offer.terms] or None,
             created_at=now) for offer in decision.offers]
     session.add_all(rows)
     return rows

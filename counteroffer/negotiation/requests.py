@@ -10,7 +10,8 @@ from ..adapters import CatalogItem, Customer
 from ..db import transaction
 from ..db.models import Negotiation, Offer
 from ..jobs.outbox import add_message
-from ..rules import Decision, PriceRequest, PricingContext, decide, has_valid_places, minor_unit
+from ..rules import Decision, PriceRequest, decide, has_valid_places, minor_unit
+from .context import previous_concession, pricing_context
 from .actors import Actor, require_buyer
 from .deps import Deps
 from .errors import ConflictError, ForbiddenError, InvalidRequestError
@@ -56,7 +57,8 @@ def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: De
         customer, item = _customer_and_item(deps, session, company_id, row.sku, row.currency)
         request = PriceRequest(row.sku, quantity or row.quantity, target_unit_price, row.currency,
                                round=row.round + 1)
-        decision = _decide(deps, session, request, item, customer, now)
+        decision = _decide(deps, session, request, item, customer, now,
+                           previous_concession(session, row.id))
         before = row.status
         close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
         row.round, row.quantity, row.target_unit_price = request.round, request.quantity, target_unit_price
@@ -108,10 +110,10 @@ def _customer_and_item(deps: Deps, session: Session, company_id: str, sku: str,
 
 
 def _decide(deps: Deps, session: Session, request: PriceRequest, item: CatalogItem,
-            customer: Customer, now: datetime) -> Decision:
-    context = PricingContext(list_price=item.list_price, cost=item.cost, currency=item.currency,
-                             segment=customer.segment, order_multiple=item.order_multiple)
-    return decide(request, context, deps.rules(session, request.sku), now, deps.policy)
+            customer: Customer, now: datetime, previous: Decimal | None = None) -> Decision:
+    rules = deps.rules(session)
+    context = pricing_context(deps, session, rules, item, customer, previous)
+    return decide(request, context, rules, now, deps.policy)
 
 
 def _apply(session: Session, row: Negotiation, decision: Decision, now: datetime) -> list[Offer]:

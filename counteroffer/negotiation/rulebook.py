@@ -1,28 +1,37 @@
-"""Reading the pricing manager's rules for one SKU from the plugin's tables."""
+"""Reading the pricing manager's rules from the plugin's tables, compiled for the engine."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from typing import Any
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db.models import Rule
-from ..rules import RuleSet
+from ..rules import CompiledRules, RuleSet
 from ..rules.loading import rule_set_from_records
 
-__all__ = ["rules_for_sku", "add_rule"]
+__all__ = ["load_rule_set", "compiled_rules", "add_rule"]
 
 
-def rules_for_sku(session: Session, sku: str) -> RuleSet:
-    rows = session.scalars(select(Rule).where(or_(Rule.sku == sku, Rule.sku.is_(None))))
+def load_rule_set(session: Session) -> RuleSet:
+    rows = session.scalars(select(Rule).order_by(Rule.id))
     return rule_set_from_records(
-        {"kind": r.kind, "sku": r.sku, "segment": r.segment, "priority": r.priority,
-         "params": r.params} for r in rows)
+        {"kind": r.kind, "sku": r.sku, "category": r.category, "segment": r.segment,
+         "priority": r.priority, "params": r.params} for r in rows)
 
 
-def add_rule(session: Session, kind: str, params: dict, sku: str | None = None,
-             segment: str | None = None, priority: int = 0) -> Rule:
-    """Store a rule after checking the engine can read it."""
-    rule_set_from_records([{"kind": kind, "sku": sku, "segment": segment,
-                            "priority": priority, "params": params}])
-    rule = Rule(kind=kind, sku=sku, segment=segment, priority=priority, params=params)
+def compiled_rules(session: Session) -> CompiledRules:
+    """The whole rule set, indexed by SKU and category; each process caches it."""
+    return CompiledRules(load_rule_set(session))
+
+
+def add_rule(session: Session, kind: str, params: dict[str, Any], sku: str | None = None,
+             segment: str | None = None, priority: int = 0, category: str | None = None) -> Rule:
+    """Store a rule after checking the engine can read it (RuleDataError names the field)."""
+    record = {"kind": kind, "sku": sku, "category": category, "segment": segment,
+              "priority": priority, "params": params}
+    rule_set_from_records([record])
+    rule = Rule(kind=kind, sku=sku, category=category, segment=segment, priority=priority,
+                params=params)
     session.add(rule)
     return rule

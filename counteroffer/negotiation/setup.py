@@ -43,10 +43,11 @@ def save_customers(deps: Deps, customers: Iterable[Customer]) -> int:
 
 
 def save_rule(deps: Deps, kind: str, params: dict[str, Any], sku: str | None = None,
-              segment: str | None = None, priority: int = 0) -> int:
+              segment: str | None = None, priority: int = 0, category: str | None = None) -> int:
     """Store one rule (checked by the engine's loader first); returns its id."""
     with transaction(deps.session_factory) as session:
-        rule = add_rule(session, kind, params, sku=sku, segment=segment, priority=priority)
+        rule = add_rule(session, kind, params, sku=sku, segment=segment, priority=priority,
+                        category=category)
         session.flush()
         rule_id = rule.id
     deps.cache.clear()

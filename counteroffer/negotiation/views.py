@@ -28,6 +28,7 @@ class OfferView:
     status: str
     round: int
     explanation: str
+    terms: tuple[dict[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,15 @@ class DealView:
     order_ref: str | None
     negotiation_id: str
     company_id: str
+    terms: tuple[dict[str, str], ...] = ()
 
 
 def offer_view(offer: Offer) -> OfferView:
     return OfferView(id=offer.id, kind=offer.kind, sku=offer.sku, quantity=offer.quantity,
                      unit_price=round_money(offer.unit_price, offer.currency),
                      currency=offer.currency, expires_at=offer.expires_at, message=offer.message,
-                     status=offer.status, round=offer.round, explanation=offer.explanation)
+                     status=offer.status, round=offer.round, explanation=offer.explanation,
+                     terms=tuple(offer.terms or ()))
 
 
 def _on_the_table(offer: Offer, now: datetime) -> bool:
@@ -101,4 +104,4 @@ def deal_view(deal: Deal) -> DealView:
                     unit_price=round_money(deal.unit_price, deal.currency), currency=deal.currency,
                     valid_until=deal.valid_until, redeemed_at=deal.redeemed_at,
                     order_ref=deal.order_ref, negotiation_id=deal.negotiation_id,
-                    company_id=deal.company_id)
+                    company_id=deal.company_id, terms=tuple(deal.terms or ()))

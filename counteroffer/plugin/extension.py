@@ -112,9 +112,11 @@ class Counteroffer:
         return setup.save_customers(self.deps, customers)
 
     def save_rule(self, kind: str, params: dict[str, Any], sku: str | None = None,
-                  segment: str | None = None, priority: int = 0) -> int:
-        """Add a pricing rule (``"floor"`` or ``"price_breaks"``); returns its id."""
-        return setup.save_rule(self.deps, kind, params, sku=sku, segment=segment, priority=priority)
+                  segment: str | None = None, priority: int = 0, category: str | None = None) -> int:
+        """Add a pricing rule (see docs/rules.md for the kinds); returns its id.
+        Raises ``RuleDataError`` naming the field if the engine could not use it."""
+        return setup.save_rule(self.deps, kind, params, sku=sku, segment=segment,
+                               priority=priority, category=category)
 
     def catalog_size(self) -> int:
         return setup.catalog_size(self.deps)

@@ -78,6 +78,12 @@ class ListQuerySchema(_Strict):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
+class TermSchema(Schema):
+    group = fields.String()
+    option = fields.String()
+    label = fields.String()
+
+
 class OfferSchema(Schema):
     id = fields.String()
     kind = fields.String()
@@ -88,6 +94,7 @@ class OfferSchema(Schema):
     expires_at = fields.AwareDateTime()
     message = fields.String()
     status = fields.String()
+    terms = fields.List(fields.Nested(TermSchema))
 
 
 class _RequestPart(Schema):
@@ -125,6 +132,7 @@ class DealSchema(Schema):
     redeemed_at = fields.AwareDateTime(allow_none=True)
     order_ref = fields.String(allow_none=True)
     negotiation_id = fields.String()
+    terms = fields.List(fields.Nested(TermSchema))
 
 
 class _BreakSchema(Schema):
