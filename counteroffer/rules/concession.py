@@ -43,7 +43,8 @@ def concession_price(frame: Frame) -> Decimal | None:
         return None
     price = round_up(start - _share(policy, frame.request.round) * (start - reservation), frame.currency)
     previous = frame.context.previous_concession
-    return max(reservation, min(price, previous) if previous is not None else price)
+    price = max(reservation, min(price, previous) if previous is not None else price)
+    return price if price < start else None  # conceding nothing is no offer
 
 
 def concession_offer(frame: Frame, price: Decimal) -> Offer:

@@ -13,8 +13,8 @@ from .frame import Frame, Priced, make_frame, make_offer
 from .messages import accept_message
 from .model import Decision, Offer, OfferKind, Outcome, Policy, PriceRequest, PricingContext, Routing
 from .ruleset import CompiledRules, RuleSet, SkuRules, resolve
-from .tradeoffs import (alternatives, last_price_anchor, margin_neutral_volume, term_bundles,
-                        volume_to_break)
+from .tradeoffs import (alternatives, anchor_price, last_price_anchor, margin_neutral_volume,
+                        term_bundles, volume_to_break)
 
 __all__ = ["decide"]
 
@@ -52,6 +52,9 @@ def _route(frame: Frame, routing: Routing) -> Decision:
         return _escalate(frame, "order value above the auto-approval limit", offers)
     if _within_auto_accept(frame, routing) or (concession is not None and concession <= frame.target):
         return _accept(frame, frame.target, "target within what the rules concede")
+    anchor = anchor_price(frame)
+    if anchor is not None and anchor <= frame.target:
+        return _accept(frame, frame.target, "target at or above the price this buyer paid last time")
     if concession is not None:
         offers = _ranked(frame, [*offers, concession_offer(frame, concession)])
     if offers:

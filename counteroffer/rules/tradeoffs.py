@@ -16,7 +16,7 @@ from .money import round_money
 from .pricing import floor_from, price_at
 
 __all__ = ["volume_to_break", "margin_neutral_volume", "term_bundles", "alternatives",
-           "last_price_anchor"]
+           "anchor_price", "last_price_anchor"]
 
 HUNDRED = Decimal(100)
 
@@ -80,8 +80,11 @@ def term_bundles(frame: Frame, limit: int = 2) -> list[Offer]:
     gap = frame.price_at_quantity - frame.target
     if frame.target < frame.floor or gap <= 0:
         return []
-    closing = sorted((b for b in _bundles(frame) if b[0] >= gap), key=lambda b: (b[0], len(b[1])))
-    return [_terms_offer(frame, value, levers) for value, levers in closing[:limit]]
+    closing = [b for b in _bundles(frame) if b[0] >= gap]
+    # A bundle holding a smaller closing bundle asks the buyer for more at the same price.
+    minimal = [b for b in closing if not any(set(o[1]) < set(b[1]) for o in closing)]
+    minimal.sort(key=lambda b: (b[0], len(b[1]), [lv.option for lv in b[1]]))
+    return [_terms_offer(frame, value, levers) for value, levers in minimal[:limit]]
 
 
 def _terms_offer(frame: Frame, value: Decimal, levers: tuple[TermLever, ...]) -> Offer:
@@ -112,17 +115,23 @@ def _alternative_offer(frame: Frame, alt: AlternativeProduct) -> Offer | None:
     return make_offer(frame, priced, message, f"equivalent product {alt.sku}")
 
 
-def last_price_anchor(frame: Frame) -> Offer | None:
-    """The price this company paid recently for a comparable quantity, if today's floor
-    allows it and it is below today's price."""
-    last, policy, request = frame.context.last_price, frame.policy, frame.request
+def anchor_price(frame: Frame) -> Decimal | None:
+    """The price this company paid recently for a comparable quantity, if it is below
+    today's price and not below today's floor."""
+    last, policy, quantity = frame.context.last_price, frame.policy, frame.request.quantity
     if last is None or frame.now - last.paid_at > timedelta(days=policy.anchor_days):
         return None
     factor = policy.anchor_quantity_factor
-    if not last.quantity / factor <= request.quantity <= last.quantity * factor:
+    if not last.quantity / factor <= quantity <= last.quantity * factor:
         return None
-    price = round_money(max(last.unit_price, frame.target), frame.currency)
-    if price < frame.floor or price >= frame.price_at_quantity:
+    price = round_money(last.unit_price, frame.currency)
+    return price if frame.floor <= price < frame.price_at_quantity else None
+
+
+def last_price_anchor(frame: Frame) -> Offer | None:
+    """Offer the last price paid again, saying so; only when the buyer asks for less."""
+    price, last, request = anchor_price(frame), frame.context.last_price, frame.request
+    if price is None or last is None or price <= frame.target:
         return None
     priced = Priced(OfferKind.ANCHOR, request.sku, request.quantity, price, frame.context.cost, frame.floor)
     message = anchor_message(last.unit_price, last.quantity, last.paid_at, request.quantity, price,

@@ -1,0 +1,205 @@
+"""Every rule kind and every trade-off, on worked examples a pricing manager can check."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal as D
+
+import pytest
+
+from counteroffer.rules import (AlternativeProduct, Alternatives, CompiledRules, ConcessionPolicy,
+                                Floor, LastPrice, OfferKind, Outcome, Policy, PriceBreak,
+                                PriceBreaks, PriceRequest, PricingContext, Routing, RuleSet,
+                                TermLever, decide)
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+FLOOR = Floor(sku="DEMO-120", min_margin_pct=D("20"))  # 96.00 on a cost of 80.00
+CONTEXT = PricingContext(list_price=D("120.00"), cost=D("80.00"), currency="USD",
+                         category="hydraulics", segment="wholesale")
+NET10 = TermLever(group="payment", option="net10", label="pay within 10 days", value_pct=D("2"))
+PREPAY = TermLever(group="payment", option="prepay", label="pay up front", value_pct=D("4"))
+PICKUP = TermLever(group="delivery", option="pickup", label="pick up at our warehouse",
+                   value_per_unit=D("3.00"))
+LEAD = TermLever(group="lead_time", option="+21d", label="accept delivery in 5 weeks",
+                 value_per_unit=D("1.50"))
+
+
+def ask(target: str, *rules: object, quantity: int = 1000, context: PricingContext = CONTEXT,
+        round_: int = 1, **policy: object):
+    rule_set = _rule_set(FLOOR, *rules)
+    request = PriceRequest("DEMO-120", quantity, D(target), "USD", round=round_)
+    return decide(request, context, rule_set, NOW, Policy(**policy))
+
+
+def _rule_set(*rules: object) -> RuleSet:
+    kinds = {Floor: "floors", PriceBreaks: "price_breaks", TermLever: "levers",
+             Alternatives: "alternatives", ConcessionPolicy: "concessions", Routing: "routings"}
+    grouped: dict[str, list] = {}
+    for rule in rules:
+        grouped.setdefault(kinds[type(rule)], []).append(rule)
+    return RuleSet(**{k: tuple(v) for k, v in grouped.items()})
+
+
+def kinds(decision) -> list[str]:
+    return [offer.kind.value for offer in decision.offers]
+
+
+def test_margin_neutral_volume_when_no_break_fits():
+    # Asked: 1,000 at 120 earns 40,000. At 110 each unit earns 30: 1,334 units earn 40,020.
+    decision = ask("110.00")
+    assert decision.outcome is Outcome.COUNTER
+    [offer] = decision.offers
+    assert (offer.kind, offer.quantity, offer.unit_price) == (OfferKind.VOLUME, 1334, D("110.00"))
+    assert offer.message == "Buy 334 more units (1,334 in total) and pay $110.00 each."
+    assert (D("110.00") - D("80.00")) * 1334 >= (D("120.00") - D("80.00")) * 1000
+
+
+def test_margin_neutral_volume_respects_order_multiples_and_the_volume_cap():
+    multiple = PricingContext(list_price=D("120.00"), cost=D("80.00"), currency="USD", order_multiple=50)
+    assert ask("110.00", context=multiple).offers[0].quantity == 1350
+    assert ask("110.00", max_volume_factor=1).outcome is Outcome.ESCALATE
+
+
+def test_the_cheapest_term_bundle_that_closes_the_gap_comes_first():
+    # Gap 120 - 116 = 4.00 a unit. net10 is 2.40, prepay 4.80, pickup 3.00, lead time 1.50.
+    # Closing bundles: pickup + lead time 4.50, prepay 4.80, net10 + pickup 5.40, ...
+    decision = ask("116.00", NET10, PREPAY, PICKUP, LEAD, max_volume_factor=1)
+    terms = {tuple(t.option for t in o.terms) for o in decision.offers if o.kind is OfferKind.TERMS}
+    assert terms == {("pickup", "+21d"), ("prepay",)}
+
+
+def test_term_bundle_message_and_price_and_no_bundle_that_asks_for_more():
+    decision = ask("117.00", NET10, PICKUP, max_volume_factor=1)
+    [offer] = [o for o in decision.offers if o.kind is OfferKind.TERMS]  # not net10 + pickup too
+    assert offer.unit_price == D("117.00") and offer.quantity == 1000
+    assert offer.message == "Pick up at our warehouse, and pay $117.00 each for 1,000 units."
+    assert "terms worth $3.00/unit" in offer.explanation
+
+
+def test_one_option_per_lever_group():
+    decision = ask("113.00", NET10, PREPAY, max_volume_factor=1)  # gap 7: net10+prepay would be 7.20
+    assert [o for o in decision.offers if o.kind is OfferKind.TERMS] == []
+
+
+def test_an_equivalent_product_at_the_target_if_it_keeps_its_own_floor():
+    alt = AlternativeProduct(sku="DEMO-121", name="Hydraulic fitting, brass", list_price=D("118.00"),
+                             cost=D("70.00"), category="hydraulics")
+    context = PricingContext(**{**CONTEXT.__dict__, "alternatives": (alt,)})
+    alt_floor = Floor(sku="DEMO-121", min_margin_pct=D("50"))  # 105.00
+    decision = ask("106.00", Alternatives(sku="DEMO-120", skus=("DEMO-121",)), alt_floor,
+                   context=context, max_volume_factor=1)
+    [offer] = [o for o in decision.offers if o.kind is OfferKind.ALTERNATIVE]
+    assert (offer.sku, offer.unit_price, offer.quantity) == ("DEMO-121", D("106.00"), 1000)
+    assert offer.message == ("Take Hydraulic fitting, brass (DEMO-121), an equivalent product, "
+                             "instead: 1,000 units at $106.00 each.")
+    below_its_floor = ask("104.00", Alternatives(sku="DEMO-120", skus=("DEMO-121",)), alt_floor,
+                          context=context, max_volume_factor=1)
+    assert not [o for o in below_its_floor.offers if o.kind is OfferKind.ALTERNATIVE]
+
+
+def test_the_last_price_paid_is_offered_again_and_said_so():
+    paid = LastPrice(unit_price=D("112.00"), quantity=1200, paid_at=NOW - timedelta(days=60))
+    context = PricingContext(**{**CONTEXT.__dict__, "last_price": paid})
+    decision = ask("108.00", context=context, max_volume_factor=1)
+    [anchor] = [o for o in decision.offers if o.kind is OfferKind.ANCHOR]
+    assert anchor.unit_price == D("112.00")
+    assert anchor.message == ("You paid $112.00 each for 1,200 units on 03 Sep 2026; "
+                              "we can do that price again: 1,000 units at $112.00 each.")
+
+
+@pytest.mark.parametrize("paid, why", [
+    (LastPrice(D("112.00"), 1200, NOW - timedelta(days=400)), "too long ago"),
+    (LastPrice(D("112.00"), 100, NOW - timedelta(days=10)), "not a comparable quantity"),
+    (LastPrice(D("90.00"), 1000, NOW - timedelta(days=10)), "below today's floor"),
+])
+def test_a_last_price_is_no_anchor_when(paid, why):
+    context = PricingContext(**{**CONTEXT.__dict__, "last_price": paid})
+    decision = ask("108.00", context=context, max_volume_factor=1)
+    assert OfferKind.ANCHOR not in [o.kind for o in decision.offers], why
+
+
+LINEAR = ConcessionPolicy(max_discount_pct=D("10"), first_position_pct=D("0"), exponent=D("1"), rounds=3)
+
+
+def test_concessions_follow_the_curve_round_by_round():
+    # Room: 120.00 down to the reservation 108.00 (10% off; the floor is 96.00).
+    prices = [ask("100.00", LINEAR, round_=r, max_volume_factor=1).offers for r in (1, 2, 3)]
+    concessions = [[o.unit_price for o in offers if o.kind is OfferKind.CONCESSION] for offers in prices]
+    assert concessions == [[], [D("114.00")], [D("108.00")]]  # round 1 concedes nothing (k = 0)
+    first = ConcessionPolicy(max_discount_pct=D("10"), first_position_pct=D("25"), rounds=3)
+    assert [o.unit_price for o in ask("100.00", first, max_volume_factor=1).offers] == [D("117.00")]
+
+
+# Round 2 of 3 is t = 0.5: Boulware concedes 0.5**5 of the 12.00, linear half, conceder 0.5**0.5.
+@pytest.mark.parametrize("exponent, second_round", [("0.2", "119.63"), ("1", "114.00"), ("2", "111.52")])
+def test_boulware_holds_out_and_conceder_gives_early(exponent, second_round):
+    policy = ConcessionPolicy(max_discount_pct=D("10"), exponent=D(exponent), rounds=3)
+    offers = ask("100.00", policy, round_=2, max_volume_factor=1).offers
+    assert [o.unit_price for o in offers if o.kind is OfferKind.CONCESSION] == [D(second_round)]
+
+
+def test_a_round_never_goes_back_on_an_earlier_concession():
+    context = PricingContext(**{**CONTEXT.__dict__, "previous_concession": D("112.00")})
+    offers = ask("100.00", LINEAR, round_=2, context=context, max_volume_factor=1).offers
+    assert [o.unit_price for o in offers if o.kind is OfferKind.CONCESSION] == [D("112.00")]
+
+
+def test_when_the_concession_reaches_the_target_the_target_is_accepted():
+    decision = ask("114.00", LINEAR, round_=2, max_volume_factor=1)
+    assert (decision.outcome, decision.offers[0].unit_price) == (Outcome.ACCEPT, D("114.00"))
+
+
+def test_auto_accept_within_a_share_of_the_price():
+    routing = Routing(auto_accept_within_pct=D("5"))
+    assert ask("114.00", routing).outcome is Outcome.ACCEPT
+    assert ask("113.99", routing).outcome is Outcome.COUNTER
+
+
+def test_strategic_accounts_and_large_orders_go_to_a_rep_with_suggestions():
+    strategic = ask("110.00", Routing(strategic_segments=("wholesale",)))
+    assert (strategic.outcome, strategic.offers) == (Outcome.ESCALATE, ())
+    assert [o.kind for o in strategic.suggestions] == [OfferKind.VOLUME]
+    large = ask("110.00", Routing(auto_approval_limit=D("100000")))
+    assert large.outcome is Outcome.ESCALATE and "auto-approval limit" in large.reason
+    assert ask("110.00", Routing(auto_approval_limit=D("110000"))).outcome is Outcome.COUNTER
+
+
+def test_rep_reach_sets_the_line_between_escalate_and_decline():
+    wide = Routing(rep_reach_pct=D("30"))
+    assert ask("70.00", wide).outcome is Outcome.ESCALATE
+    assert ask("67.19", wide).outcome is Outcome.DECLINE
+    strategic = Routing(strategic_segments=("wholesale",))
+    assert ask("10.00", strategic).outcome is Outcome.ESCALATE  # never declined
+
+
+def test_offers_are_ranked_by_value_to_the_seller_and_capped():
+    paid = LastPrice(unit_price=D("112.00"), quantity=1000, paid_at=NOW - timedelta(days=5))
+    context = PricingContext(**{**CONTEXT.__dict__, "last_price": paid})
+    everything = ask("108.00", context=context)  # the anchor at 112 and margin-neutral volume
+    values = [o.seller_value for o in everything.offers]
+    assert len(values) == 2 and values == sorted(values, reverse=True)
+    assert ask("108.00", context=context, max_offers=1).offers == everything.offers[:1]
+
+
+def test_most_specific_scope_wins_sku_over_category_over_all():
+    general = PriceBreaks(breaks=(PriceBreak(5000, D("110.00")),))
+    category = PriceBreaks(category="hydraulics", breaks=(PriceBreak(4000, D("110.00")),))
+    sku = PriceBreaks(sku="DEMO-120", breaks=(PriceBreak(3000, D("110.00")),))
+    other_category = PriceBreaks(category="fasteners", breaks=(PriceBreak(2000, D("110.00")),))
+    assert ask("110.00", general, other_category).offers[0].quantity == 5000
+    assert ask("110.00", general, category).offers[0].quantity == 4000
+    assert ask("110.00", general, category, sku).offers[0].quantity == 3000
+
+
+def test_compiled_rules_decide_exactly_like_the_plain_rule_set():
+    rules = _rule_set(FLOOR, NET10, PICKUP, LINEAR, PriceBreaks(sku="DEMO-120", breaks=(PriceBreak(3000, D("110.00")),)))
+    compiled = CompiledRules(rules)
+    for target in ("100.00", "110.00", "116.00", "119.00"):
+        request = PriceRequest("DEMO-120", 1000, D(target), "USD", round=2)
+        assert decide(request, CONTEXT, compiled, NOW) == decide(request, CONTEXT, rules, NOW)
+
+
+def test_asking_at_or_above_the_last_price_paid_is_accepted():
+    paid = LastPrice(unit_price=D("112.00"), quantity=1000, paid_at=NOW - timedelta(days=5))
+    context = PricingContext(**{**CONTEXT.__dict__, "last_price": paid})
+    decision = ask("113.00", context=context)
+    assert (decision.outcome, decision.offers[0].unit_price) == (Outcome.ACCEPT, D("113.00"))
