@@ -1,3 +1,3 @@
-"""The back office for sales reps and pricing managers (approval inbox, rule editor,
-results). Not built yet: the approval workflow and rule editor issues add it here. Like
-``plugin``, it may import ``negotiation`` and nothing imports it."""
+"""The back office for sales reps and pricing managers. So far: validation of rule data
+(``schemas.RuleSchema``); the approval inbox, rule editor and results pages are to come.
+Like ``plugin``, it may import ``negotiation`` and ``rules``; nothing imports it."""
