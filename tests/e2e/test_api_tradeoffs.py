@@ -1,0 +1,64 @@
+"""The new trade-offs through the buyer API, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from counteroffer import CatalogItem
+
+SEED = {"sku": "DEMO-120", "quantity": 1000, "currency": "USD"}
+
+
+def rules(app, *rules: tuple[str, dict, dict]) -> None:
+    with app.app_context():
+        extension = app.extensions["counteroffer"]
+        for kind, params, scope in rules:
+            extension.save_rule(kind, params, **scope)
+
+
+def test_terms_are_offered_shown_and_bound_to_the_deal(api, app):
+    rules(app, ("term_lever", {"group": "delivery", "option": "pickup", "label": "pick up at our warehouse",
+                               "value_per_unit": "3.00"}, {"sku": "DEMO-120"}),
+          ("routing", {"auto_accept_within_pct": "0"}, {}))
+    # Above the 3,000 break's reach: 117.00 for 1,000 is a 3.00 gap, which pickup closes.
+    body = api.post("/requests", {**SEED, "target_unit_price": "117.00"}).get_json()
+    terms = [o for o in body["offers"] if o["kind"] == "terms"]
+    assert [(o["unit_price"], o["terms"]) for o in terms] == [
+        ("117.00", [{"group": "delivery", "option": "pickup", "label": "pick up at our warehouse"}])]
+    assert terms[0]["message"] == "Pick up at our warehouse, and pay $117.00 each for 1,000 units."
+    deal = api.post(f"/offers/{terms[0]['id']}/accept").get_json()
+    assert deal["terms"] == terms[0]["terms"] and deal["unit_price"] == "117.00"
+    assert "explanation" not in str(body) and "worth" not in str(body)
+
+
+def test_concessions_step_down_across_rounds_and_never_go_back(api, app):
+    rules(app, ("concession", {"max_discount_pct": "10", "first_position_pct": "25", "exponent": "1",
+                               "rounds": 3}, {"sku": "DEMO-120"}))
+    quantity = {"quantity": 500}  # below the 3,000 break, and margin-neutral volume too far off
+    created = api.post("/requests", {**SEED, **quantity, "target_unit_price": "100.00"}).get_json()
+    def concession(body):  # noqa: E306
+        return [o["unit_price"] for o in body["offers"] if o["kind"] == "concession"]
+    assert concession(created) == ["117.00"]  # 25% of the room from 120.00 down to 108.00
+    second = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "101.00"}).get_json()
+    assert concession(second) == ["112.50"]  # 25% + 75% * 0.5 = 62.5% of 12.00
+    third = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "102.00"}).get_json()
+    assert concession(third) == ["108.00"]
+
+
+def test_an_equivalent_product_is_offered_from_the_catalog(api, app):
+    with app.app_context():
+        extension = app.extensions["counteroffer"]
+        extension.save_products([CatalogItem(sku="DEMO-121", name="Hydraulic fitting, brass", currency="USD",
+                                             list_price=Decimal("118.00"), cost=Decimal("60.00"))])
+    rules(app, ("alternatives", {"skus": ["DEMO-121"]}, {"sku": "DEMO-120"}),
+          ("floor", {"min_margin_pct": "50"}, {"sku": "DEMO-121"}))
+    body = api.post("/requests", {**SEED, "quantity": 200, "target_unit_price": "97.00"}).get_json()
+    [alternative] = [o for o in body["offers"] if o["kind"] == "alternative"]
+    assert (alternative["sku"], alternative["unit_price"], alternative["quantity"]) == ("DEMO-121", "97.00", 200)
+    deal = api.post(f"/offers/{alternative['id']}/accept").get_json()
+    assert (deal["sku"], deal["unit_price"]) == ("DEMO-121", "97.00")
+
+
+def test_a_strategic_account_goes_to_a_rep(api, app):
+    rules(app, ("routing", {"strategic_segments": ["wholesale"]}, {}))
+    body = api.post("/requests", {**SEED, "target_unit_price": "110.00"}).get_json()
+    assert (body["status"], body["offers"]) == ("escalated", [])
