@@ -203,3 +203,32 @@ def test_asking_at_or_above_the_last_price_paid_is_accepted():
     context = PricingContext(**{**CONTEXT.__dict__, "last_price": paid})
     decision = ask("113.00", context=context)
     assert (decision.outcome, decision.offers[0].unit_price) == (Outcome.ACCEPT, D("113.00"))
+
+
+SEED_BREAK = PriceBreaks(sku="DEMO-120", breaks=(PriceBreak(3000, D("110.00")),))
+
+
+@pytest.mark.parametrize("target, outcome, message", [
+    ("120.00", Outcome.ACCEPT, "Agreed: 1,000 units at $120.00 each."),
+    ("110.00", Outcome.COUNTER, "Buy 2,000 more units (3,000 in total) and pay $110.00 each."),
+    ("100.00", Outcome.COUNTER, "Buy 1,000 more units (2,000 in total) and pay $100.00 each."),
+    ("90.00", Outcome.ESCALATE, None),
+    ("50.00", Outcome.DECLINE, None),
+])
+def test_the_worked_examples_of_docs_rules_md(target, outcome, message):
+    decision = ask(target, SEED_BREAK)
+    assert decision.outcome is outcome
+    assert [o.message for o in decision.offers][:1] == ([message] if message else [])
+
+
+def test_the_docs_lever_and_concession_examples():
+    pickup = ask("117.00", SEED_BREAK, PICKUP, quantity=500)
+    assert "Pick up at our warehouse, and pay $117.00 each for 500 units." in [o.message for o in pickup.offers]
+    policy = ConcessionPolicy(max_discount_pct=D("10"), first_position_pct=D("25"), rounds=3)
+    prices, previous = [], None
+    for round_ in (1, 2, 3):
+        context = PricingContext(**{**CONTEXT.__dict__, "previous_concession": previous})
+        offers = ask("100.00", SEED_BREAK, policy, quantity=500, round_=round_, context=context).offers
+        previous = next(o.unit_price for o in offers if o.kind is OfferKind.CONCESSION)
+        prices.append(previous)
+    assert prices == [D("117.00"), D("112.50"), D("108.00")]
