@@ -1,7 +1,16 @@
-"""Ports to the shop's catalog and customers, and their default SQL implementations."""
-from .ports import Catalog, CatalogItem, Customer, Customers
+"""Ports to the shop's systems (``ports.py``), and their implementations: the plugin's own
+tables (``sql.py``, the default) and host functions (``functions.py``)."""
+from .errors import (AdapterError, BackOfficeUnavailableError, CircuitOpenError, DeliveryError,
+                     MalformedAnswerError)
 from .functions import FunctionCatalog, FunctionCustomers
-from .sql import SqlCatalog, SqlCustomers
+from .ports import (Catalog, CatalogItem, Chat, Crm, Customer, Customers, LastPrice, Mailer,
+                    NegotiationOutcome, OrderLine, Orders, Webhooks)
+from .sql import SqlCatalog, SqlCustomers, SqlOrders
 
-__all__ = ["Catalog", "CatalogItem", "Customer", "Customers", "FunctionCatalog", "FunctionCustomers",
-           "SqlCatalog", "SqlCustomers"]
+__all__ = [
+    "Catalog", "CatalogItem", "Customer", "Customers", "LastPrice", "Orders", "OrderLine",
+    "Mailer", "Webhooks", "Chat", "Crm", "NegotiationOutcome",
+    "FunctionCatalog", "FunctionCustomers", "SqlCatalog", "SqlCustomers", "SqlOrders",
+    "AdapterError", "BackOfficeUnavailableError", "CircuitOpenError", "MalformedAnswerError",
+    "DeliveryError",
+]

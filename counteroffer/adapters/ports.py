@@ -1,15 +1,21 @@
-"""The outside world as small Protocols. Hosts plug their own catalog and customers in.
+"""The outside world as small Protocols. Hosts plug their own systems in.
 
-Values crossing a port are frozen dataclasses of primitives and ``Decimal``: no ORM
-objects, so a port can be backed by SQL, HTTP or a function the host writes.
+Values crossing a port are frozen dataclasses of primitives, ``Decimal`` and aware UTC
+``datetime``: no ORM objects, so a port can be backed by SQL, HTTP or a function the host
+writes. Ports that read (catalog, customers, orders) return ``None`` for "does not
+exist" and raise ``BackOfficeUnavailableError`` for "could not find out": the two must
+never be confused, or a dead ERP would look like an unknown product.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
-__all__ = ["CatalogItem", "Customer", "Catalog", "Customers"]
+__all__ = ["CatalogItem", "Customer", "LastPrice", "OrderLine", "NegotiationOutcome",
+           "Catalog", "Customers", "Orders", "Mailer", "Webhooks", "Chat", "Crm"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,15 @@ class CatalogItem:
     cost: Decimal
     category: str | None = None
     order_multiple: int = 1
+    #: The shop's own volume prices: (min_quantity, unit_price) pairs, ascending.
+    price_breaks: tuple[tuple[int, Decimal], ...] = ()
+    #: SKUs the shop would sell instead (same product, other brand or pack).
+    equivalents: tuple[str, ...] = ()
+
+    def unit_price_for(self, quantity: int) -> Decimal:
+        """The shop's price per unit at this quantity: the best break reached, else list."""
+        reached = [price for minimum, price in self.price_breaks if quantity >= minimum]
+        return min(reached, default=self.list_price)
 
 
 @dataclass(frozen=True)
@@ -28,15 +43,96 @@ class Customer:
     company_id: str
     name: str
     segment: str | None = None
+    #: The sales rep who owns the account (an id or e-mail, as the host knows reps).
+    owner_rep: str | None = None
+    #: The shop's own grading of the account, e.g. "A", "B", "C".
+    profitability_tier: str | None = None
+
+
+@dataclass(frozen=True)
+class LastPrice:
+    """What the company paid per unit for a SKU the last time it ordered it."""
+
+    unit_price: Decimal
+    quantity: int
+    paid_at: datetime
+    currency: str
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One line of an order the host placed; ``deal_token`` set if a deal priced it."""
+
+    order_ref: str
+    company_id: str
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    currency: str
+    placed_at: datetime
+    deal_token: str | None = None
+
+
+@dataclass(frozen=True)
+class NegotiationOutcome:
+    """How a negotiation ended, for the CRM or ERP. ``event_id`` is stable per outcome,
+    so a receiver can drop a redelivery."""
+
+    event_id: str
+    negotiation_id: str
+    company_id: str
+    sku: str
+    status: str
+    quantity: int
+    currency: str
+    round: int
+    at: datetime
+    unit_price: Decimal | None = None  # the agreed price, if there was a deal
 
 
 class Catalog(Protocol):
     def item(self, sku: str) -> CatalogItem | None:
-        """The product with its list price and cost, or None if the shop does not sell it."""
+        """The product with its list price, cost, breaks, order multiple, currency and
+        equivalents; None if the shop does not sell it."""
         ...
 
 
 class Customers(Protocol):
     def customer(self, company_id: str) -> Customer | None:
-        """The buyer's company with its segment, or None if unknown."""
+        """The buyer's company with its segment, owner rep and tier; None if unknown."""
+        ...
+
+    def last_price_paid(self, company_id: str, sku: str) -> LastPrice | None:
+        """The unit price of the company's latest order of the SKU; None if it never ordered it."""
+        ...
+
+
+class Orders(Protocol):
+    def order_lines(self, company_id: str, sku: str, since: datetime) -> Sequence[OrderLine]:
+        """The company's order lines for the SKU placed since a moment, oldest first, with
+        or without a deal: redeemed deals and plain orders, to measure conversion."""
+        ...
+
+
+class Mailer(Protocol):
+    def send_email(self, to: Sequence[str], subject: str, text: str) -> None:
+        """Send a plain-text e-mail; raises DeliveryError if the server refuses it."""
+        ...
+
+
+class Webhooks(Protocol):
+    def deliver(self, event_type: str, data: Mapping[str, Any], event_id: str | None = None) -> str:
+        """POST a signed event; returns its id (the same on every retry of one event)."""
+        ...
+
+
+class Chat(Protocol):
+    def post(self, text: str) -> None:
+        """Post a message to a team channel (Slack-compatible incoming webhook)."""
+        ...
+
+
+class Crm(Protocol):
+    def record_outcome(self, outcome: NegotiationOutcome) -> None:
+        """Push how a negotiation ended to the CRM or ERP."""
         ...

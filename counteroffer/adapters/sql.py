@@ -1,12 +1,21 @@
-"""Default adapters: the plugin's own tables (what the demo uses)."""
+"""Default adapters: the plugin's own tables (what the demo uses).
+
+The plugin's tables know only what the plugin itself saw: a customer's last price paid
+and its orders are the deals it redeemed. Owner rep, profitability tier, the shop's own
+price breaks and equivalents are not stored here (they come back empty); a host that
+has them plugs in its own adapters.
+"""
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db.models import Company, Product
-from .ports import CatalogItem, Customer
+from ..db.models import Company, Deal, Product
+from .ports import CatalogItem, Customer, LastPrice, OrderLine
 
-__all__ = ["SqlCatalog", "SqlCustomers"]
+__all__ = ["SqlCatalog", "SqlCustomers", "SqlOrders"]
 
 
 class SqlCatalog:
@@ -22,6 +31,11 @@ class SqlCatalog:
                            order_multiple=row.order_multiple)
 
 
+def _redeemed(company_id: str, sku: str):  # noqa: ANN202 - a Select of Deal
+    return select(Deal).where(Deal.company_id == company_id, Deal.sku == sku,
+                              Deal.redeemed_at.is_not(None))
+
+
 class SqlCustomers:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -31,3 +45,27 @@ class SqlCustomers:
         if row is None:
             return None
         return Customer(company_id=row.id, name=row.name, segment=row.segment)
+
+    def last_price_paid(self, company_id: str, sku: str) -> LastPrice | None:
+        """The latest redeemed deal of the company for the SKU."""
+        query = _redeemed(company_id, sku).order_by(Deal.redeemed_at.desc(), Deal.id).limit(1)
+        deal = self._session.scalars(query).first()
+        if deal is None or deal.redeemed_at is None:
+            return None
+        return LastPrice(unit_price=deal.unit_price, quantity=deal.quantity,
+                         paid_at=deal.redeemed_at, currency=deal.currency)
+
+
+class SqlOrders:
+    """Orders as the plugin knows them: the lines its deals priced."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def order_lines(self, company_id: str, sku: str, since: datetime) -> tuple[OrderLine, ...]:
+        query = _redeemed(company_id, sku).where(Deal.redeemed_at >= since).order_by(Deal.redeemed_at)
+        return tuple(OrderLine(order_ref=deal.order_ref or deal.token, company_id=deal.company_id,
+                               sku=deal.sku, quantity=deal.quantity, unit_price=deal.unit_price,
+                               currency=deal.currency, placed_at=deal.redeemed_at,
+                               deal_token=deal.token)
+                     for deal in self._session.scalars(query) if deal.redeemed_at is not None)
