@@ -21,6 +21,7 @@ from sqlalchemy import text
 
 from counteroffer import Actor, Counteroffer
 from counteroffer.db import make_engine, upgrade
+from tests.backoffice import ReferenceBackOffice
 from tests.seed import seed_scenario
 
 PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -187,3 +188,11 @@ def redis_url(request: pytest.FixtureRequest) -> str | None:
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     return REDIS_URL
+
+
+@pytest.fixture
+def backoffice() -> Iterator[ReferenceBackOffice]:
+    """The shop's ERP as a real HTTP server on loopback (tests/backoffice.py)."""
+    server = ReferenceBackOffice().start()
+    yield server
+    server.stop()
