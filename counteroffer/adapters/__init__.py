@@ -1,10 +1,13 @@
 """Ports to the shop's systems (``ports.py``), and their implementations: the plugin's own
-tables (``sql.py``, the default), host functions (``functions.py``) and HTTP/JSON back
-offices (``backoffice.py``)."""
+tables (``sql.py``, the default), host functions (``functions.py``), HTTP/JSON back
+offices (``backoffice.py``), e-mail, webhooks and chat (``notify.py``), a CRM (``crm.py``)
+and CSV files (``csv_import.py``)."""
 from .backoffice import HttpCatalog, HttpCustomers, HttpOrders
+from .crm import HttpCrm
 from .errors import (AdapterError, BackOfficeUnavailableError, CircuitOpenError, DeliveryError,
                      MalformedAnswerError)
 from .functions import FunctionCatalog, FunctionCustomers
+from .notify import ChatWebhook, SignedWebhooks, SmtpMailer, verify_signature
 from .ports import (Catalog, CatalogItem, Chat, Crm, Customer, Customers, LastPrice, Mailer,
                     NegotiationOutcome, OrderLine, Orders, Webhooks)
 from .resilience import BreakerState, CircuitBreaker, RetryPolicy
@@ -14,7 +17,8 @@ __all__ = [
     "Catalog", "CatalogItem", "Customer", "Customers", "LastPrice", "Orders", "OrderLine",
     "Mailer", "Webhooks", "Chat", "Crm", "NegotiationOutcome",
     "FunctionCatalog", "FunctionCustomers", "SqlCatalog", "SqlCustomers", "SqlOrders",
-    "HttpCatalog", "HttpCustomers", "HttpOrders", "CircuitBreaker", "BreakerState", "RetryPolicy",
+    "HttpCatalog", "HttpCustomers", "HttpOrders", "HttpCrm", "SmtpMailer", "SignedWebhooks",
+    "ChatWebhook", "verify_signature", "CircuitBreaker", "BreakerState", "RetryPolicy",
     "AdapterError", "BackOfficeUnavailableError", "CircuitOpenError", "MalformedAnswerError",
     "DeliveryError",
 ]

@@ -1,0 +1,29 @@
+"""Negotiation outcomes pushed to a CRM or ERP over HTTP.
+
+``POST {url}`` with the outcome as JSON and ``Idempotency-Key: <event_id>``: the job that
+pushes may run twice, and the key lets the CRM keep one record. Any 2xx is success; the
+body of the answer is not used, so it is not read.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict
+
+import requests
+
+from .http import Timeout, encode_json, post_bytes
+from .ports import NegotiationOutcome
+
+__all__ = ["HttpCrm"]
+
+
+class HttpCrm:
+    def __init__(self, url: str, session: requests.Session | None = None, timeout: Timeout = 5.0,
+                 headers: Mapping[str, str] | None = None) -> None:
+        self.url, self.session, self.timeout = url, session or requests.Session(), timeout
+        self.headers = dict(headers or {})  # e.g. {"Authorization": "Bearer ..."}
+
+    def record_outcome(self, outcome: NegotiationOutcome) -> None:
+        headers = {**self.headers, "Content-Type": "application/json",
+                   "Idempotency-Key": outcome.event_id}
+        post_bytes(self.session, self.url, encode_json(asdict(outcome)), headers, self.timeout)
