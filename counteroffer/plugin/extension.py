@@ -15,8 +15,8 @@ from weakref import WeakKeyDictionary
 from flask import Flask, current_app
 from sqlalchemy import Engine
 
-from ..adapters import (CatalogItem, Customer, FunctionCatalog, FunctionCustomers, SqlCatalog,
-                        SqlCustomers)
+from ..adapters import (Catalog, CatalogItem, Customer, Customers, FunctionCatalog,
+                        FunctionCustomers, SqlCatalog, SqlCustomers)
 from ..db import make_engine, make_session_factory
 from ..db import upgrade as upgrade_schema
 from ..jobs.connection import RedisProvider
@@ -48,8 +48,8 @@ class Counteroffer:
         self._options = options
         self._clock = clock
         self._user_loader: Callable[[], Actor | None] | None = None
-        self._catalog_loader: Callable[[str], CatalogItem | None] | None = None
-        self._customer_loader: Callable[[str], Customer | None] | None = None
+        self._catalog: Catalog | None = None  # None: the plugin's own tables
+        self._customers: Customers | None = None
         self._states: WeakKeyDictionary[Flask, AppState] = WeakKeyDictionary()
         if app is not None:
             self.init_app(app)
@@ -74,13 +74,31 @@ class Counteroffer:
 
     def catalog_loader(self, callback: F) -> F:
         """Register ``callback(sku) -> CatalogItem | None`` to use the host's catalog and costs."""
-        self._catalog_loader = callback
+        self.use_catalog(FunctionCatalog(callback))
         return callback
 
     def customer_loader(self, callback: F) -> F:
         """Register ``callback(company_id) -> Customer | None`` for the buyer's segment."""
-        self._customer_loader = callback
+        self.use_customers(FunctionCustomers(callback))
         return callback
+
+    def use_catalog(self, port: Catalog) -> Catalog:
+        """Use a Catalog port object (e.g. ``HttpCatalog``) instead of the plugin's tables.
+        The last registration, this or ``catalog_loader``, wins."""
+        self._catalog = port
+        self._forget_lookups()
+        return port
+
+    def use_customers(self, port: Customers) -> Customers:
+        """Use a Customers port object (e.g. ``HttpCustomers``) instead of the plugin's tables."""
+        self._customers = port
+        self._forget_lookups()
+        return port
+
+    def _forget_lookups(self) -> None:
+        # Products and customers cached from the previous source must not outlive it.
+        for state in list(self._states.values()):
+            state.deps.cache.clear()
 
     # -- what the host calls from Python -------------------------------------------------
 
@@ -161,13 +179,9 @@ class Counteroffer:
         return AppState(settings=settings, engine=engine, deps=deps,
                         redis=RedisProvider(settings.redis_url, settings.embedded_redis_path))
 
-    def _catalog_port(self, session: Any) -> Any:
-        # Looked up at call time, so a loader registered after init_app still counts.
-        if self._catalog_loader is not None:
-            return FunctionCatalog(self._catalog_loader)
-        return SqlCatalog(session)
+    def _catalog_port(self, session: Any) -> Catalog:
+        # Looked up at call time, so a port registered after init_app still counts.
+        return self._catalog if self._catalog is not None else SqlCatalog(session)
 
-    def _customers_port(self, session: Any) -> Any:
-        if self._customer_loader is not None:
-            return FunctionCustomers(self._customer_loader)
-        return SqlCustomers(session)
+    def _customers_port(self, session: Any) -> Customers:
+        return self._customers if self._customers is not None else SqlCustomers(session)
