@@ -4,7 +4,7 @@ from .actors import Actor
 from .deals import accept_offer, deal_for_token, redeem_deal
 from .deps import Deps
 from .errors import (ConflictError, ForbiddenError, InvalidRequestError, NegotiationError,
-                     NotFoundError, UnauthenticatedError)
+                     NotFoundError, ServiceUnavailableError, UnauthenticatedError)
 from .expiry import expire_lapsed
 from .queries import ProductTerms, get_negotiation, list_negotiations, product_terms
 from .requests import counter, escalate, places_message, request_price, withdraw
@@ -16,5 +16,5 @@ __all__ = [
     "get_negotiation", "list_negotiations", "product_terms", "ProductTerms", "counter",
     "escalate", "request_price", "withdraw", "places_message", "OfferStatus", "Role", "Status", "DealView",
     "NegotiationView", "OfferView", "ConflictError", "ForbiddenError", "InvalidRequestError",
-    "NegotiationError", "NotFoundError", "UnauthenticatedError",
+    "NegotiationError", "NotFoundError", "UnauthenticatedError", "ServiceUnavailableError",
 ]

@@ -12,10 +12,12 @@ from ..db.models import Deal, Negotiation, Offer
 from ..rules import PriceBreak, round_money
 from .actors import Actor, require_buyer
 from .deps import Deps
-from .errors import NotFoundError
+from .errors import NotFoundError, unavailable_as_503
 from .views import NegotiationView, negotiation_view
 
 __all__ = ["ProductTerms", "get_negotiation", "list_negotiations", "product_terms"]
+
+TERMS_UNAVAILABLE = "This product's prices cannot be checked right now; please try again shortly."
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def _deals_by_negotiation(session: Session, ids: list[str]) -> dict[str, Deal]:
 
 def product_terms(deps: Deps, actor: Actor | None, sku: str) -> ProductTerms:
     """Public terms for the widget; segment-specific breaks when the buyer is known."""
-    with transaction(deps.session_factory) as session:
+    with transaction(deps.session_factory) as session, unavailable_as_503(TERMS_UNAVAILABLE):
         item = deps.catalog_item(session, sku)
         if item is None:
             raise NotFoundError("No product with this SKU.")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from ..adapters import CatalogItem, Customer
+from ..adapters import BackOfficeUnavailableError, CatalogItem, Customer
 from ..db import transaction
 from ..db.models import Negotiation, Offer
 from ..jobs.outbox import add_message
@@ -14,12 +14,19 @@ from ..rules import Decision, PriceRequest, decide, has_valid_places, minor_unit
 from .context import previous_concession, pricing_context
 from .actors import Actor, require_buyer
 from .deps import Deps
-from .errors import ConflictError, ForbiddenError, InvalidRequestError
+from .errors import ConflictError, ForbiddenError, InvalidRequestError, unavailable_as_503
 from .records import close_open_offers, locked_negotiation, new_id, offers_of, record_event, write_offers
 from .states import OfferStatus, Status, require_move, status_for
 from .views import NegotiationView, negotiation_view
 
-__all__ = ["request_price", "counter", "withdraw", "escalate", "places_message"]
+__all__ = ["request_price", "counter", "withdraw", "escalate", "places_message",
+           "UNCHECKED_PRICE_NOTE", "UNCHECKED_PRICE_RETRY"]
+
+#: What the buyer reads when the shop's back office could not confirm price and cost.
+UNCHECKED_PRICE_NOTE = ("We could not check this price right now. "
+                        "A sales rep has your request and will answer.")
+UNCHECKED_PRICE_RETRY = ("We could not check this price right now; nothing has changed. "
+                         "Please try again in a few minutes, or ask for a sales rep.")
 
 
 def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
@@ -27,11 +34,14 @@ def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
     company_id = require_buyer(actor)
     now = deps.clock()
     with transaction(deps.session_factory) as session:
-        customer, item = _customer_and_item(deps, session, company_id, sku, currency)
-        # Decide first, write after: every row goes out in one flush at commit, with its
-        # final status, instead of an INSERT followed by an UPDATE.
         request = PriceRequest(sku, quantity, target_unit_price, currency, round=1)
-        decision = _decide(deps, session, request, item, customer, now)
+        try:
+            customer, item = _customer_and_item(deps, session, company_id, sku, currency)
+            # Decide first, write after: every row goes out in one flush at commit, with its
+            # final status, instead of an INSERT followed by an UPDATE.
+            decision = _decide(deps, session, request, item, customer, now)
+        except BackOfficeUnavailableError as error:
+            return _keep_for_rep(session, actor, company_id, request, now, error)
         row = Negotiation(id=new_id(), company_id=company_id, buyer_id=actor.id, sku=sku,
                           currency=currency, quantity=quantity, target_unit_price=target_unit_price,
                           status=status_for(decision.outcome).value, round=1, created_at=now,
@@ -54,15 +64,17 @@ def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: De
         require_move("counter", row.status)
         _require_round_left(deps, row)
         _require_places(target_unit_price, row.currency)
-        customer, item = _customer_and_item(deps, session, company_id, row.sku, row.currency)
         request = PriceRequest(row.sku, quantity or row.quantity, target_unit_price, row.currency,
                                round=row.round + 1)
-        decision = _decide(deps, session, request, item, customer, now,
-                           previous_concession(session, row.id))
+        with unavailable_as_503(UNCHECKED_PRICE_RETRY):
+            customer, item = _customer_and_item(deps, session, company_id, row.sku, row.currency)
+            decision = _decide(deps, session, request, item, customer, now,
+                               previous_concession(session, row.id))
         before = row.status
         close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
         row.round, row.quantity, row.target_unit_price = request.round, request.quantity, target_unit_price
         row.status, row.updated_at = status_for(decision.outcome).value, now
+        row.buyer_note = None  # a note on an earlier round (e.g. "could not check") is stale now
         _apply(session, row, decision, now)
         record_event(session, row, actor, "countered", before, now, round=row.round,
                      quantity=row.quantity, target_unit_price=target_unit_price,
@@ -122,6 +134,22 @@ def _apply(session: Session, row: Negotiation, decision: Decision, now: datetime
     if row.status == Status.ESCALATED:
         _queue_escalation(session, row, now, reason=decision.reason)
     return offers
+
+
+def _keep_for_rep(session: Session, actor: Actor, company_id: str, request: PriceRequest,
+                  now: datetime, error: BackOfficeUnavailableError) -> NegotiationView:
+    """The price or cost could not be checked, so the engine is not asked (it must never
+    offer what it could not hold against a floor): a person gets the request instead."""
+    row = Negotiation(id=new_id(), company_id=company_id, buyer_id=actor.id, sku=request.sku,
+                      currency=request.currency, quantity=request.quantity,
+                      target_unit_price=request.target_unit_price, status=Status.ESCALATED.value,
+                      round=1, buyer_note=UNCHECKED_PRICE_NOTE, created_at=now, updated_at=now)
+    session.add(row)
+    reason = f"the back office could not be asked: {error}"
+    _queue_escalation(session, row, now, reason=reason)
+    record_event(session, row, actor, "requested", None, now, quantity=request.quantity,
+                 target_unit_price=request.target_unit_price, outcome="escalate", reason=reason)
+    return negotiation_view(row, [], now)
 
 
 def _queue_escalation(session: Session, row: Negotiation, now: datetime, reason: str) -> None:

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from ..adapters import AdapterError
 from ..negotiation import NegotiationError
 
 __all__ = ["ApiError", "error_response", "install_error_handlers"]
@@ -40,6 +41,13 @@ def install_error_handlers(blueprint: Blueprint) -> None:
     def _invalid(error: ValidationError) -> tuple[Response, int]:
         return error_response(422, "invalid", "The request has invalid fields.",
                               _validation_fields(error.messages))
+
+    @blueprint.errorhandler(AdapterError)
+    def _back_office(_error: AdapterError) -> tuple[Response, int]:
+        # A safety net: the use cases turn these into their own answers. The details
+        # (URLs, status codes of the shop's systems) are for the logs, not the buyer.
+        return error_response(503, "unavailable", "A system this answer depends on is not "
+                              "available right now; please try again shortly.")
 
     @blueprint.errorhandler(ApiError)
     def _api(error: ApiError) -> tuple[Response, int]:
