@@ -4,10 +4,12 @@ Hosts that keep their catalog elsewhere register loaders instead and never call 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ..adapters import CatalogItem, Customer
 from ..db import transaction
@@ -15,7 +17,8 @@ from ..db.models import Company, Product, Rule
 from .deps import Deps
 from .rulebook import add_rule
 
-__all__ = ["save_products", "save_customers", "save_rule", "catalog_size", "rule_count"]
+__all__ = ["save_products", "save_customers", "update_costs", "save_rule", "catalog_size",
+           "rule_count"]
 
 
 def save_products(deps: Deps, items: Iterable[CatalogItem]) -> int:
@@ -40,6 +43,25 @@ def save_customers(deps: Deps, customers: Iterable[Customer]) -> int:
             count += 1
     deps.cache.clear()
     return count
+
+
+def update_costs(deps: Deps, costs: Mapping[str, Decimal]) -> set[str]:
+    """Set the cost of products already in the catalog, all or none: returns the SKUs
+    that are not there (and then writes nothing)."""
+    with transaction(deps.session_factory) as session:
+        products = {product.sku: product for product in _products(session, list(costs))}
+        unknown = set(costs) - set(products)
+        if unknown:
+            return unknown
+        for sku, cost in costs.items():
+            products[sku].cost = cost
+    deps.cache.clear()
+    return set()
+
+
+def _products(session: Session, skus: list[str]) -> Iterable[Product]:
+    for start in range(0, len(skus), 1000):  # stay far below any database's bind limit
+        yield from session.scalars(select(Product).where(Product.sku.in_(skus[start:start + 1000])))
 
 
 def save_rule(deps: Deps, kind: str, params: dict[str, Any], sku: str | None = None,

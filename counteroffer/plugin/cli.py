@@ -1,18 +1,28 @@
-"""``flask counteroffer ...``: database migrations and housekeeping."""
+"""``flask counteroffer ...``: database migrations, CSV imports and housekeeping."""
 from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn, TypeVar
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..adapters.csv_import import (COSTS, CUSTOMERS, PRODUCTS, CsvFormat, CsvImportError, RowError,
+                                   parse_rows, read_rows)
 from ..db.migrate import current_revision, head_revision
-from ..negotiation import expire_lapsed
+from ..negotiation import expire_lapsed, setup
 
 __all__ = ["counteroffer_cli"]
 
 counteroffer_cli = AppGroup("counteroffer", help="Counteroffer price negotiation.")
 db_cli = AppGroup("db", help="The plugin's database tables.")
 counteroffer_cli.add_command(db_cli)
+import_cli = AppGroup("import", help="Load the plugin's own catalog, costs or customers from a "
+                      "CSV file: every row is checked first, and nothing is written unless all are good.")
+counteroffer_cli.add_command(import_cli)
+T = TypeVar("T")
+CSV_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 def _extension():  # noqa: ANN202 - the extension type would import the web layer
@@ -47,3 +57,47 @@ def worker(burst: bool) -> None:
     from .worker import run_worker
 
     run_worker(current_app._get_current_object(), _extension(), burst=burst)  # type: ignore[attr-defined]
+
+
+@import_cli.command("products")
+@click.argument("file", type=CSV_FILE)
+def import_products(file: Path) -> None:
+    """Columns sku,name,currency,list_price,cost[,category,order_multiple]; adds or updates by SKU."""
+    count = _extension().save_products(_checked_rows(file, PRODUCTS))
+    click.echo(f"imported {count} product(s) from {file.name}")
+
+
+@import_cli.command("costs")
+@click.argument("file", type=CSV_FILE)
+def import_costs(file: Path) -> None:
+    """Columns sku,cost; every SKU must already be in the catalog."""
+    lines = _checked_rows(file, COSTS)
+    unknown = setup.update_costs(_extension().deps, {line.sku: line.cost for line in lines})
+    if unknown:
+        _refuse([RowError(line.line, f"no product with sku {line.sku!r}")
+                 for line in lines if line.sku in unknown])
+    click.echo(f"updated the cost of {len(lines)} product(s) from {file.name}")
+
+
+@import_cli.command("customers")
+@click.argument("file", type=CSV_FILE)
+def import_customers(file: Path) -> None:
+    """Columns company_id,name[,segment]; adds or updates by company_id."""
+    count = _extension().save_customers(_checked_rows(file, CUSTOMERS))
+    click.echo(f"imported {count} customer(s) from {file.name}")
+
+
+def _checked_rows(file: Path, fmt: CsvFormat[T]) -> list[T]:
+    try:
+        with file.open(newline="", encoding="utf-8-sig") as stream:
+            rows = read_rows(stream, fmt)
+        with click.progressbar(rows, label=f"Checking {len(rows)} {fmt.name}") as progress:
+            return parse_rows(progress, fmt)
+    except CsvImportError as error:
+        _refuse(error.errors)
+
+
+def _refuse(errors: list[RowError]) -> NoReturn:
+    for error in errors:
+        click.echo(str(error), err=True)
+    raise click.ClickException(f"{len(errors)} bad row(s); nothing was imported.")
