@@ -10,7 +10,7 @@ from .api import api
 from .cli import counteroffer_cli
 from .config import Settings
 from .errors import error_response
-from .widget import assets_blueprint, widget_context
+from .widget import assets_blueprint, widget_context, widget_macro
 
 if TYPE_CHECKING:
     from .extension import Counteroffer
@@ -22,6 +22,7 @@ def register(app: Flask, extension: Counteroffer, settings: Settings) -> None:
     app.register_blueprint(api, url_prefix=settings.url_prefix)
     app.register_blueprint(assets_blueprint, url_prefix=settings.url_prefix)
     app.jinja_env.globals["counteroffer_widget"] = widget_context
+    app.jinja_env.globals["price_request_widget"] = widget_macro
     app.cli.add_command(counteroffer_cli)
     _json_errors_for_api(app, settings.url_prefix + "/api/")
 

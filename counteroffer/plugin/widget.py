@@ -1,20 +1,21 @@
 """The "Request a better price" widget: a Jinja macro plus plain JS and CSS, no build step.
 
-Hosts write ``{% from "counteroffer/widget.html" import price_request_widget %}`` and
-``{{ price_request_widget("SKU-1") }}`` on a product page. The macro calls
-``counteroffer_widget(sku)`` below for the data it embeds.
+Hosts write ``{{ price_request_widget("SKU-1") }}`` on a product page (the macro is a
+template global; ``{% from "counteroffer/widget.html" import price_request_widget %}``
+works too). The macro calls ``counteroffer_widget(sku)`` below for the data it embeds.
 """
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, current_app, get_template_attribute, url_for
+from markupsafe import Markup
 
 from ..negotiation import NegotiationError
 from .schemas import TermsSchema
 
-__all__ = ["widget_context", "assets_blueprint"]
+__all__ = ["widget_context", "widget_macro", "assets_blueprint"]
 
 assets_blueprint = Blueprint("counteroffer_widget", __name__, static_folder="static",
                              template_folder="templates", static_url_path="/static")
@@ -38,3 +39,9 @@ def widget_context(sku: str, quantity: int = 1) -> dict[str, Any]:
         "css": url_for("counteroffer_widget.static", filename="counteroffer/widget.css"),
         "js": url_for("counteroffer_widget.static", filename="counteroffer/widget.js"),
     }
+
+
+def widget_macro(sku: str, **options: Any) -> Markup:
+    """``price_request_widget`` as a template global, so placing it is one line."""
+    macro = get_template_attribute("counteroffer/widget.html", "price_request_widget")
+    return Markup(macro(sku, **options))
