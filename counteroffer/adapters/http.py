@@ -101,6 +101,9 @@ class JsonClient:
         except requests.RequestException as error:
             self.breaker.record_failure()
             raise BackOfficeUnavailableError(f"GET {url} failed: {error}") from error
+        except BaseException:
+            self.breaker.record_failure()  # a half-open trial must never stay unresolved
+            raise
         if response.status_code >= 500:
             self.breaker.record_failure()
             raise _TransientError(f"GET {url} answered {response.status_code}")

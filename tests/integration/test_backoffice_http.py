@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
+import requests
 
 from counteroffer.adapters import (BackOfficeUnavailableError, CatalogItem, CircuitBreaker,
                                    CircuitOpenError, HttpCatalog, HttpCustomers, HttpOrders,
@@ -168,6 +169,31 @@ def test_the_breaker_stops_calling_a_dead_back_office_and_tries_again_later(back
     backoffice.always("normal")
     assert adapter.item("DEMO-120").sku == "DEMO-120"  # the half-open trial closes it
     assert adapter.item("GLOVE-50").sku == "GLOVE-50"
+
+
+class CrashingAdapter(requests.adapters.BaseAdapter):
+    """A transport that fails with something requests does not wrap (a bug, an interrupt)."""
+
+    def send(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        raise RuntimeError("transport bug")
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_trial_call_that_crashes_reopens_the_breaker_instead_of_wedging_it(backoffice):
+    clock = Clock()
+    breaker = CircuitBreaker(failure_threshold=1, reset_seconds=30, clock=clock)
+    crashing = requests.Session()
+    crashing.mount("http://", CrashingAdapter())
+    backoffice.answer("error")
+    with pytest.raises(BackOfficeUnavailableError):  # opens the breaker
+        catalog(backoffice, breaker=breaker, retry=NO_RETRY).item("DEMO-120")
+    clock.now += 30  # half-open: the next call is the trial, and it crashes
+    with pytest.raises(RuntimeError):
+        catalog(backoffice, session=crashing, breaker=breaker, retry=NO_RETRY).item("DEMO-120")
+    clock.now += 30  # had the crashed trial stayed "running", nobody could ever call again
+    assert catalog(backoffice, breaker=breaker, retry=NO_RETRY).item("DEMO-120").sku == "DEMO-120"
 
 
 def test_retries_stop_when_the_breaker_opens_mid_way(backoffice):
