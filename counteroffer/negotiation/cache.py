@@ -42,13 +42,14 @@ class TtlCache(Generic[V]):
 
 
 class LookupCache:
-    """The three caches one app keeps; cleared together when this process writes."""
+    """The caches one app keeps; cleared together when this process writes."""
 
     def __init__(self, seconds: float) -> None:
         self.items: TtlCache = TtlCache(seconds)
         self.customers: TtlCache = TtlCache(seconds)
         self.rules: TtlCache = TtlCache(seconds)
+        self.last_prices: TtlCache = TtlCache(seconds)
 
     def clear(self) -> None:
-        for cache in (self.items, self.customers, self.rules):
+        for cache in (self.items, self.customers, self.rules, self.last_prices):
             cache.clear()

@@ -108,7 +108,9 @@ def redeem_deal(deps: Deps, token: str, actor: Actor | None = None, sku: str | N
                      order_ref=order_ref)
         add_message(session, "deal.redeemed", f"deal.redeemed:{deal.id}",
                     {"deal_id": deal.id, "order_ref": order_ref}, now)
-        return deal_view(deal)
+        view = deal_view(deal)
+    deps.cache.last_prices.clear()  # this price is now the company's last one paid
+    return view
 
 
 def _usable_deal(session: Session, token: str, company_id: str | None, now: datetime,

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..adapters import Catalog, CatalogItem, Customer, Customers, SqlCatalog, SqlCustomers
+from ..adapters import (Catalog, CatalogItem, Customer, Customers, LastPrice, SqlCatalog,
+                        SqlCustomers)
 from ..rules import CompiledRules, Policy
 from .cache import LookupCache
 from .rulebook import compiled_rules
@@ -35,6 +36,12 @@ class Deps:
     def customer(self, session: Session, company_id: str) -> Customer | None:
         return self.cache.customers.get_or_load(
             company_id, lambda: self.customers_for(session).customer(company_id))
+
+    def last_price_paid(self, session: Session, company_id: str, sku: str) -> LastPrice | None:
+        # Wrapped in a 1-tuple so "never bought it" is cached too: most requests have no history.
+        found = self.cache.last_prices.get_or_load(
+            (company_id, sku), lambda: (self.customers_for(session).last_price_paid(company_id, sku),))
+        return found[0] if found else None
 
     def rules(self, session: Session) -> CompiledRules:
         """The compiled rule set, read again after the cache's TTL or a local change."""

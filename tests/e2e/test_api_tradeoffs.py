@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from counteroffer import CatalogItem
+from tests.conftest import BUYER_GLOBEX
 
 SEED = {"sku": "DEMO-120", "quantity": 1000, "currency": "USD"}
 
@@ -62,3 +63,17 @@ def test_a_strategic_account_goes_to_a_rep(api, app):
     rules(app, ("routing", {"strategic_segments": ["wholesale"]}, {}))
     body = api.post("/requests", {**SEED, "target_unit_price": "110.00"}).get_json()
     assert (body["status"], body["offers"]) == ("escalated", [])
+
+
+def test_the_price_paid_last_time_is_offered_again(api, app):
+    offer = api.post("/requests", {**SEED, "target_unit_price": "110.00"}).get_json()["offers"][0]
+    token = api.post(f"/offers/{offer['id']}/accept").get_json()["token"]
+    assert api.post(f"/deals/{token}/redeem", {"quantity": 3000}).status_code == 200
+    body = api.post("/requests", {**SEED, "quantity": 2000, "target_unit_price": "105.00"}).get_json()
+    [anchor] = [o for o in body["offers"] if o["kind"] == "anchor"]
+    assert (anchor["unit_price"], anchor["quantity"]) == ("110.00", 2000)
+    assert anchor["message"] == ("You paid $110.00 each for 3,000 units on 02 Nov 2026; "
+                                 "we can do that price again: 2,000 units at $110.00 each.")
+    other_company = api.as_(BUYER_GLOBEX).post("/requests", {**SEED, "quantity": 2000,
+                                                             "target_unit_price": "105.00"}).get_json()
+    assert "anchor" not in [o["kind"] for o in other_company["offers"]]
