@@ -44,17 +44,18 @@ def _resolver(rules: Rules) -> Resolve:
 
 
 def _route(frame: Frame, routing: Routing) -> Decision:
-    offers = _ranked(frame, _trade_offs(frame))
     concession = concession_price(frame)
     if frame.context.segment in routing.strategic_segments:
-        return _escalate(frame, "strategic account: a rep answers", offers)
+        return _escalate(frame, "strategic account: a rep answers", _ranked(frame, _trade_offs(frame)))
     if _over_limit(frame, routing):
-        return _escalate(frame, "order value above the auto-approval limit", offers)
+        return _escalate(frame, "order value above the auto-approval limit",
+                         _ranked(frame, _trade_offs(frame)))
     if _within_auto_accept(frame, routing) or (concession is not None and concession <= frame.target):
         return _accept(frame, frame.target, "target within what the rules concede")
     anchor = anchor_price(frame)
     if anchor is not None and anchor <= frame.target:
         return _accept(frame, frame.target, "target at or above the price this buyer paid last time")
+    offers = _ranked(frame, _trade_offs(frame))  # only now: an accepted request needs none
     if concession is not None:
         offers = _ranked(frame, [*offers, concession_offer(frame, concession)])
     if offers:

@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Floor:
     """The lowest unit price the engine may ever offer on its own.
 
@@ -34,13 +34,13 @@ class Floor:
     category: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PriceBreak:
     min_quantity: int
     unit_price: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PriceBreaks:
     """Volume steps: from ``min_quantity`` units on, each unit costs ``unit_price``.
     ``order_multiple`` (cartons of 50) overrides the catalog's when set."""
@@ -57,7 +57,7 @@ class PriceBreaks:
 LEVER_GROUPS = ("payment", "delivery", "lead_time", "commitment")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TermLever:
     """Something the buyer can give that is worth money to the seller.
 
@@ -76,7 +76,7 @@ class TermLever:
     category: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alternatives:
     """Equivalent SKUs that may be offered in place of the one asked for."""
 
@@ -87,7 +87,7 @@ class Alternatives:
     category: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConcessionPolicy:
     """How a price-only counter moves across rounds, after GENIUS's time-dependent tactic:
     share conceded at round r of R is f(t) = k + (1 - k) * t ** (1 / e), t = (r-1)/(R-1).
@@ -105,7 +105,7 @@ class ConcessionPolicy:
     category: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Routing:
     """Who settles what. Defaults: accept only at the price, send anything up to
     ``rep_reach_pct`` below the floor to a rep, decline below that."""

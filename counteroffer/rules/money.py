@@ -25,8 +25,12 @@ def minor_unit(currency: str) -> int:
     return MINOR_UNITS.get(currency, 2)
 
 
+_QUANTA: dict[str, Decimal] = {code: Decimal(1).scaleb(-places) for code, places in MINOR_UNITS.items()}
+_DEFAULT_QUANTUM = Decimal("0.01")
+
+
 def quantum(currency: str) -> Decimal:
-    return Decimal(1).scaleb(-minor_unit(currency))
+    return _QUANTA.get(currency, _DEFAULT_QUANTUM)
 
 
 def has_valid_places(amount: Decimal, currency: str) -> bool:

@@ -34,7 +34,7 @@ class RuleSet:
             yield from kind
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SkuRules:
     """Everything that applies to one SKU for one segment, resolved once."""
 
@@ -59,12 +59,23 @@ def _levers(levers: list[TermLever]) -> dict[str, tuple[TermLever, ...]]:
     return {group: tuple(options) for group, options in groups.items()}
 
 
+def strictest(floors: list[Floor]) -> tuple[Floor, ...]:
+    """One floor as strict as all of them: for any cost >= 0, the highest margin and the
+    highest minimum price give max over the floors of max(cost, cost * (1 + m), p)."""
+    if len(floors) <= 1:
+        return tuple(floors)
+    margins = [f.min_margin_pct for f in floors if f.min_margin_pct is not None]
+    minimums = [f.min_unit_price for f in floors if f.min_unit_price is not None]
+    return (Floor(min_margin_pct=max(margins) if margins else None,
+                  min_unit_price=max(minimums) if minimums else None),)
+
+
 def resolve(rules: RuleSet, sku: str, category: str | None, segment: str | None) -> SkuRules:
     breaks_rule = most_specific(rules.price_breaks, sku, segment, category)
     breaks = tuple(sorted(breaks_rule.breaks, key=lambda b: b.min_quantity)) if breaks_rule else ()
     alternatives = most_specific(rules.alternatives, sku, segment, category)
     return SkuRules(
-        floors=tuple(matching(rules.floors, sku, segment, category)),
+        floors=strictest(matching(rules.floors, sku, segment, category)),
         breaks=breaks, break_quantities=tuple(b.min_quantity for b in breaks),
         order_multiple=breaks_rule.order_multiple if breaks_rule else None,
         levers=_levers(matching(rules.levers, sku, segment, category)),
@@ -74,8 +85,26 @@ def resolve(rules: RuleSet, sku: str, category: str | None, segment: str | None)
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """The category- and all-scoped rules that match one (category, segment), most
+    specific first, resolved once for every SKU of the category."""
+
+    floors: tuple[Floor, ...]
+    price_breaks: tuple[PriceBreaks, ...]
+    levers: tuple[TermLever, ...]
+    lever_groups: dict[str, tuple[TermLever, ...]]
+    alternatives: tuple[Alternatives, ...]
+    concessions: tuple[ConcessionPolicy, ...]
+    routings: tuple[Routing, ...]
+
+
 class CompiledRules:
-    """A rule set indexed for fast lookups; resolve() results are memoised."""
+    """A rule set indexed for fast lookups; resolve() results are memoised.
+
+    A SKU-scoped rule always outranks a category- or all-scoped one, so a SKU's rules,
+    most specific first, are its own matching rules followed by those of its (category,
+    segment), which are worked out once per (category, segment) and shared."""
 
     def __init__(self, rules: RuleSet, cache_size: int = 200_000) -> None:
         self.rules = rules
@@ -84,6 +113,9 @@ class CompiledRules:
         self._general: list[Any] = []
         for rule in rules.all_rules():
             self._index(rule)
+        self._shared_parts: dict[tuple[str | None, str | None], _Shared] = {}
+        self._sorted_breaks: dict[int, tuple[tuple[PriceBreak, ...], tuple[int, ...]]] = {}
+        self._floors: dict[tuple[Any, ...], tuple[Floor, ...]] = {}  # equal floors shared
         self.resolve = lru_cache(maxsize=cache_size)(self._resolve)
 
     def _index(self, rule: Any) -> None:
@@ -94,12 +126,53 @@ class CompiledRules:
         else:
             self._general.append(rule)
 
-    def _reachable(self, sku: str, category: str | None) -> RuleSet:
-        found = self._by_sku.get(sku, []) + (self._by_category.get(category, []) if category else [])
-        return _split(found + self._general)
+    def _shared(self, category: str | None, segment: str | None) -> _Shared:
+        key = (category, segment)
+        found = self._shared_parts.get(key)
+        if found is None:
+            pool = _split((self._by_category.get(category, []) if category else []) + self._general)
+            levers = tuple(matching(pool.levers, "", segment, category))
+            found = _Shared(
+                floors=strictest(matching(pool.floors, "", segment, category)),
+                price_breaks=tuple(matching(pool.price_breaks, "", segment, category)),
+                levers=levers, lever_groups=_levers(list(levers)),
+                alternatives=tuple(matching(pool.alternatives, "", segment, category)),
+                concessions=tuple(matching(pool.concessions, "", segment, category)),
+                routings=tuple(matching(pool.routings, "", segment, category)))
+            self._shared_parts[key] = found
+        return found
+
+    def _breaks(self, rule: PriceBreaks) -> tuple[tuple[PriceBreak, ...], tuple[int, ...]]:
+        found = self._sorted_breaks.get(id(rule))  # rules live as long as self.rules
+        if found is None:
+            steps = tuple(sorted(rule.breaks, key=lambda b: b.min_quantity))
+            found = self._sorted_breaks[id(rule)] = (steps, tuple(b.min_quantity for b in steps))
+        return found
 
     def _resolve(self, sku: str, category: str | None, segment: str | None) -> SkuRules:
-        return resolve(self._reachable(sku, category), sku, category, segment)
+        shared = self._shared(category, segment)
+        own = _split(self._by_sku.get(sku, []))
+
+        def first(own_rules: tuple[Any, ...], shared_rules: tuple[Any, ...]) -> Any:
+            found = matching(own_rules, sku, segment, category) if own_rules else ()
+            return found[0] if found else (shared_rules[0] if shared_rules else None)
+
+        breaks_rule = first(own.price_breaks, shared.price_breaks)
+        breaks, quantities = self._breaks(breaks_rule) if breaks_rule else ((), ())
+        own_levers = matching(own.levers, sku, segment, category) if own.levers else []
+        alternatives = first(own.alternatives, shared.alternatives)
+        own_floors = matching(own.floors, sku, segment, category) if own.floors else []
+        floors = strictest(own_floors + list(shared.floors)) if own_floors else shared.floors
+        floors = self._floors.setdefault(tuple((f.min_margin_pct, f.min_unit_price) for f in floors), floors)
+        return SkuRules(
+            floors=floors,
+            breaks=breaks, break_quantities=quantities,
+            order_multiple=breaks_rule.order_multiple if breaks_rule else None,
+            levers=_levers(own_levers + list(shared.levers)) if own_levers else shared.lever_groups,
+            alternatives=tuple(s for s in alternatives.skus if s != sku) if alternatives else (),
+            concession=first(own.concessions, shared.concessions),
+            routing=first(own.routings, shared.routings),
+        )
 
 
 _KIND_FIELD = {Floor: "floors", PriceBreaks: "price_breaks", TermLever: "levers",

@@ -38,7 +38,9 @@ def volume_to_break(frame: Frame) -> Offer | None:
             rules = frame.rules
             at_total = round_money(price_at(frame.context.list_price, rules.breaks,
                                             rules.break_quantities, total), currency)
-            return _volume_offer(frame, total, at_total, f"price break from {step.min_quantity:,} units")
+            # Rounding up to the order multiple can reach a cheaper break: check that one.
+            if at_total >= frame.floor:
+                return _volume_offer(frame, total, at_total, f"price break from {step.min_quantity:,} units")
     return None
 
 
@@ -62,15 +64,23 @@ def _lever_value(lever: TermLever, price: Decimal) -> Decimal:
     return price * (lever.value_pct or Decimal(0)) / HUNDRED
 
 
-def _bundles(frame: Frame) -> list[tuple[Decimal, tuple[TermLever, ...]]]:
-    """Every combination of at most one option per lever group, with its value per unit."""
-    groups = [(None, *frame.rules.levers[g]) for g in LEVER_GROUPS if g in frame.rules.levers]
-    found = []
+def _bundles(frame: Frame) -> list[tuple[Decimal, tuple[TermLever, ...], int]]:
+    """Every combination of at most one option per lever group, with its value per unit
+    and a bit mask of its levers (for subset tests without hashing the levers)."""
+    price, found = frame.price_at_quantity, []
+    groups, bit = [], 0
+    for g in LEVER_GROUPS:
+        if g in frame.rules.levers:
+            options = [(None, Decimal(0), 0)]
+            for lever in frame.rules.levers[g]:
+                options.append((lever, _lever_value(lever, price), 1 << bit))
+                bit += 1
+            groups.append(options)
     for combo in product(*groups):
-        chosen = tuple(lever for lever in combo if lever is not None)
+        chosen = tuple(lever for lever, _, _ in combo if lever is not None)
         if chosen:
-            found.append((sum((_lever_value(lv, frame.price_at_quantity) for lv in chosen),
-                              Decimal(0)), chosen))
+            found.append((sum((value for lever, value, _ in combo if lever is not None), Decimal(0)),
+                          chosen, sum(mask for _, _, mask in combo)))
     return found
 
 
@@ -82,9 +92,10 @@ def term_bundles(frame: Frame, limit: int = 2) -> list[Offer]:
         return []
     closing = [b for b in _bundles(frame) if b[0] >= gap]
     # A bundle holding a smaller closing bundle asks the buyer for more at the same price.
-    minimal = [b for b in closing if not any(set(o[1]) < set(b[1]) for o in closing)]
+    masks = [b[2] for b in closing]
+    minimal = [b for b in closing if not any(m != b[2] and m & b[2] == m for m in masks)]
     minimal.sort(key=lambda b: (b[0], len(b[1]), [lv.option for lv in b[1]]))
-    return [_terms_offer(frame, value, levers) for value, levers in minimal[:limit]]
+    return [_terms_offer(frame, value, levers) for value, levers, _ in minimal[:limit]]
 
 
 def _terms_offer(frame: Frame, value: Decimal, levers: tuple[TermLever, ...]) -> Offer:

@@ -232,3 +232,13 @@ def test_the_docs_lever_and_concession_examples():
         previous = next(o.unit_price for o in offers if o.kind is OfferKind.CONCESSION)
         prices.append(previous)
     assert prices == [D("117.00"), D("112.50"), D("108.00")]
+
+
+def test_rounding_to_the_order_multiple_never_lands_on_a_break_below_the_floor():
+    # Found by the property test: 51 @ 0.02 qualifies, but cartons of 10 make it 60 units,
+    # which reach the 52 @ 0.01 break, below the 0.02 floor.
+    context = PricingContext(list_price=D("1.00"), cost=D("0.0101"), currency="USD", order_multiple=10)
+    rules = PriceBreaks(sku="DEMO-120", breaks=(PriceBreak(51, D("0.02")), PriceBreak(52, D("0.01"))))
+    request = PriceRequest("DEMO-120", 2, D("0.02"), "USD")
+    decision = decide(request, context, RuleSet(price_breaks=(rules,)), NOW, Policy(max_volume_factor=1))
+    assert all(o.unit_price >= D("0.02") for o in decision.offers)
