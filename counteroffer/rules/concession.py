@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .frame import Frame, Priced, make_offer
+from .frame import Candidate, Frame, Priced
 from .messages import concession_message
-from .model import ConcessionPolicy, OfferKind, Offer
+from .model import ConcessionPolicy, OfferKind
 from .money import round_up
 
 __all__ = ["reservation_price", "concession_price", "concession_offer"]
@@ -47,9 +47,9 @@ def concession_price(frame: Frame) -> Decimal | None:
     return price if price < start else None  # conceding nothing is no offer
 
 
-def concession_offer(frame: Frame, price: Decimal) -> Offer:
+def concession_offer(frame: Frame, price: Decimal) -> Candidate:
     request = frame.request
     priced = Priced(OfferKind.CONCESSION, request.sku, request.quantity, price,
                     frame.context.cost, frame.floor)
-    return make_offer(frame, priced, concession_message(request.quantity, price, frame.currency),
-                      f"concession, round {request.round}")
+    return Candidate(priced, lambda: concession_message(request.quantity, price, frame.currency),
+                     f"concession, round {request.round}")

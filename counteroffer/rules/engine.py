@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .concession import concession_offer, concession_price
-from .frame import Frame, Priced, make_frame, make_offer
+from .frame import Candidate, Frame, Priced, make_frame, make_offer
 from .messages import accept_message
 from .model import Decision, Offer, OfferKind, Outcome, Policy, PriceRequest, PricingContext, Routing
 from .ruleset import CompiledRules, RuleSet, SkuRules, resolve
@@ -55,9 +55,10 @@ def _route(frame: Frame, routing: Routing) -> Decision:
     anchor = anchor_price(frame)
     if anchor is not None and anchor <= frame.target:
         return _accept(frame, frame.target, "target at or above the price this buyer paid last time")
-    offers = _ranked(frame, _trade_offs(frame))  # only now: an accepted request needs none
+    candidates = _trade_offs(frame)  # only now: an accepted request needs none
     if concession is not None:
-        offers = _ranked(frame, [*offers, concession_offer(frame, concession)])
+        candidates.append(concession_offer(frame, concession))
+    offers = _ranked(frame, candidates)
     if offers:
         return _decision(frame, Outcome.COUNTER, offers, "trade-offs meet the target")
     if frame.target >= _decline_line(frame, routing):
@@ -65,16 +66,16 @@ def _route(frame: Frame, routing: Routing) -> Decision:
     return _decision(frame, Outcome.DECLINE, (), "target is far below the floor")
 
 
-def _trade_offs(frame: Frame) -> list[Offer]:
+def _trade_offs(frame: Frame) -> list[Candidate]:
     volume = volume_to_break(frame) or margin_neutral_volume(frame)
     found = [volume, last_price_anchor(frame), *term_bundles(frame), *alternatives(frame)]
-    return [offer for offer in found if offer is not None]
+    return [candidate for candidate in found if candidate is not None]
 
 
-def _ranked(frame: Frame, offers: list[Offer]) -> tuple[Offer, ...]:
-    """Best for the seller first; a stable order for equal value keeps decisions repeatable."""
-    order = sorted(offers, key=lambda o: (-o.seller_value, o.kind.value, o.sku, o.quantity))
-    return tuple(order[: frame.policy.max_offers])
+def _ranked(frame: Frame, candidates: list[Candidate]) -> tuple[Offer, ...]:
+    """The best offers for the seller, worded only once they are chosen."""
+    kept = sorted(candidates, key=lambda candidate: candidate.rank)[: frame.policy.max_offers]
+    return tuple(make_offer(frame, candidate) for candidate in kept)
 
 
 def _over_limit(frame: Frame, routing: Routing) -> bool:
@@ -113,5 +114,6 @@ def _escalate(frame: Frame, reason: str, suggestions: tuple[Offer, ...]) -> Deci
 def _accept(frame: Frame, price: Decimal, why: str) -> Decision:
     request = frame.request
     priced = Priced(OfferKind.PRICE, request.sku, request.quantity, price, frame.context.cost, frame.floor)
-    offer = make_offer(frame, priced, accept_message(request.quantity, price, frame.currency), why)
+    offer = make_offer(frame, Candidate(priced, lambda: accept_message(request.quantity, price,
+                                                                       frame.currency), why))
     return _decision(frame, Outcome.ACCEPT, (offer,), why)

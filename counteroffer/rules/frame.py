@@ -12,7 +12,8 @@ from .money import round_money
 from .pricing import floor_from, price_at
 from .ruleset import SkuRules
 
-__all__ = ["Frame", "Resolver", "make_frame", "make_offer", "round_up_to_multiple"]
+__all__ = ["Frame", "Resolver", "Priced", "Candidate", "make_frame", "make_offer",
+           "round_up_to_multiple"]
 
 HUNDRED = Decimal(100)
 #: Resolves the rules of another SKU (an alternative): (sku, category) -> SkuRules.
@@ -56,7 +57,7 @@ def round_up_to_multiple(quantity: int, multiple: int) -> int:
     return -(-quantity // multiple) * multiple
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Priced:
     """An offer's economics before it is dressed as an Offer."""
 
@@ -70,13 +71,34 @@ class Priced:
     terms_value: Decimal = Decimal(0)  # per unit, to the seller
 
 
-def make_offer(frame: Frame, priced: Priced, message: str, why: str) -> Offer:
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An offer priced but not yet worded. Wording (the buyer's message, the rep's
+    explanation) is most of an offer's cost, so only the offers kept are worded."""
+
+    priced: Priced
+    message: Callable[[], str]
+    why: str
+
+    @property
+    def seller_value(self) -> Decimal:
+        priced = self.priced
+        return (priced.unit_price - priced.cost + priced.terms_value) * priced.quantity
+
+    @property
+    def rank(self) -> tuple[Decimal, str, str, int]:
+        # Best for the seller first; a stable order for equal value keeps decisions repeatable.
+        return (-self.seller_value, self.priced.kind.value, self.priced.sku, self.priced.quantity)
+
+
+def make_offer(frame: Frame, candidate: Candidate) -> Offer:
+    priced = candidate.priced
     margin = priced.unit_price - priced.cost
     return Offer(
         kind=priced.kind, sku=priced.sku, quantity=priced.quantity, unit_price=priced.unit_price,
-        currency=frame.currency, expires_at=frame.expires_at, message=message,
-        explanation=_explain(frame, priced, margin, why), terms=priced.terms,
-        seller_value=(margin + priced.terms_value) * priced.quantity)
+        currency=frame.currency, expires_at=frame.expires_at, message=candidate.message(),
+        explanation=_explain(frame, priced, margin, candidate.why), terms=priced.terms,
+        seller_value=candidate.seller_value)
 
 
 def _explain(frame: Frame, priced: Priced, margin: Decimal, why: str) -> str:

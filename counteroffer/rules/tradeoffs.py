@@ -9,9 +9,9 @@ from datetime import timedelta
 from decimal import Decimal
 from itertools import product
 
-from .frame import Frame, Priced, make_offer, round_up_to_multiple
+from .frame import Candidate, Frame, Priced, round_up_to_multiple
 from .messages import (alternative_message, anchor_message, terms_message, volume_message)
-from .model import AlternativeProduct, LEVER_GROUPS, Offer, OfferKind, Term, TermLever
+from .model import LEVER_GROUPS, AlternativeProduct, OfferKind, Term, TermLever
 from .money import round_money
 from .pricing import floor_from, price_at
 
@@ -21,14 +21,14 @@ __all__ = ["volume_to_break", "margin_neutral_volume", "term_bundles", "alternat
 HUNDRED = Decimal(100)
 
 
-def _volume_offer(frame: Frame, total: int, price: Decimal, why: str) -> Offer:
+def _volume_offer(frame: Frame, total: int, price: Decimal, why: str) -> Candidate:
     request = frame.request
     priced = Priced(OfferKind.VOLUME, request.sku, total, price, frame.context.cost, frame.floor)
-    message = volume_message(total - request.quantity, total, price, frame.currency)
-    return make_offer(frame, priced, message, why)
+    return Candidate(priced, lambda: volume_message(total - request.quantity, total, price,
+                                                    frame.currency), why)
 
 
-def volume_to_break(frame: Frame) -> Offer | None:
+def volume_to_break(frame: Frame) -> Candidate | None:
     """The smallest extra volume whose break price meets the target: "buy N more"."""
     request, currency = frame.request, frame.currency
     for step in frame.rules.breaks:
@@ -44,7 +44,7 @@ def volume_to_break(frame: Frame) -> Offer | None:
     return None
 
 
-def margin_neutral_volume(frame: Frame) -> Offer | None:
+def margin_neutral_volume(frame: Frame) -> Candidate | None:
     """The smallest quantity at which the target earns as much margin as the quantity
     asked earns at its own price; in order multiples, at most ``max_volume_factor`` times."""
     cost, target, quantity = frame.context.cost, frame.target, frame.request.quantity
@@ -84,7 +84,7 @@ def _bundles(frame: Frame) -> list[tuple[Decimal, tuple[TermLever, ...], int]]:
     return found
 
 
-def term_bundles(frame: Frame, limit: int = 2) -> list[Offer]:
+def term_bundles(frame: Frame, limit: int = 2) -> list[Candidate]:
     """Terms that close the gap between the target and the price: cheapest for the buyer
     first (the least value given up), then the fewest levers."""
     gap = frame.price_at_quantity - frame.target
@@ -98,23 +98,24 @@ def term_bundles(frame: Frame, limit: int = 2) -> list[Offer]:
     return [_terms_offer(frame, value, levers) for value, levers, _ in minimal[:limit]]
 
 
-def _terms_offer(frame: Frame, value: Decimal, levers: tuple[TermLever, ...]) -> Offer:
+def _terms_offer(frame: Frame, value: Decimal, levers: tuple[TermLever, ...]) -> Candidate:
     request = frame.request
     terms = tuple(Term(lv.group, lv.option, lv.label) for lv in levers)
     priced = Priced(OfferKind.TERMS, request.sku, request.quantity, frame.target,
                     frame.context.cost, frame.floor, terms, value)
-    message = terms_message([lv.label for lv in levers], request.quantity, frame.target, frame.currency)
-    return make_offer(frame, priced, message, "term levers: " + ", ".join(lv.option for lv in levers))
+    return Candidate(priced, lambda: terms_message([lv.label for lv in levers], request.quantity,
+                                                   frame.target, frame.currency),
+                     "term levers: " + ", ".join(lv.option for lv in levers))
 
 
-def alternatives(frame: Frame) -> list[Offer]:
+def alternatives(frame: Frame) -> list[Candidate]:
     """Equivalent products whose price at the target keeps their own floor."""
     wanted = set(frame.rules.alternatives)
     return [offer for product_ in frame.context.alternatives if product_.sku in wanted
             for offer in [_alternative_offer(frame, product_)] if offer is not None]
 
 
-def _alternative_offer(frame: Frame, alt: AlternativeProduct) -> Offer | None:
+def _alternative_offer(frame: Frame, alt: AlternativeProduct) -> Candidate | None:
     rules, currency = frame.resolve(alt.sku, alt.category), frame.currency
     quantity = round_up_to_multiple(frame.request.quantity, rules.order_multiple or alt.order_multiple)
     catalog = round_money(price_at(alt.list_price, rules.breaks, rules.break_quantities, quantity), currency)
@@ -122,8 +123,8 @@ def _alternative_offer(frame: Frame, alt: AlternativeProduct) -> Offer | None:
     if price < floor or catalog < floor:
         return None
     priced = Priced(OfferKind.ALTERNATIVE, alt.sku, quantity, price, alt.cost, floor)
-    message = alternative_message(alt.name, alt.sku, quantity, price, currency)
-    return make_offer(frame, priced, message, f"equivalent product {alt.sku}")
+    return Candidate(priced, lambda: alternative_message(alt.name, alt.sku, quantity, price, currency),
+                     f"equivalent product {alt.sku}")
 
 
 def anchor_price(frame: Frame) -> Decimal | None:
@@ -139,12 +140,12 @@ def anchor_price(frame: Frame) -> Decimal | None:
     return price if frame.floor <= price < frame.price_at_quantity else None
 
 
-def last_price_anchor(frame: Frame) -> Offer | None:
+def last_price_anchor(frame: Frame) -> Candidate | None:
     """Offer the last price paid again, saying so; only when the buyer asks for less."""
     price, last, request = anchor_price(frame), frame.context.last_price, frame.request
     if price is None or last is None or price <= frame.target:
         return None
     priced = Priced(OfferKind.ANCHOR, request.sku, request.quantity, price, frame.context.cost, frame.floor)
-    message = anchor_message(last.unit_price, last.quantity, last.paid_at, request.quantity, price,
-                             frame.currency)
-    return make_offer(frame, priced, message, f"last price paid on {last.paid_at:%Y-%m-%d}")
+    return Candidate(priced, lambda: anchor_message(last.unit_price, last.quantity, last.paid_at,
+                                                    request.quantity, price, frame.currency),
+                     f"last price paid on {last.paid_at:%Y-%m-%d}")
