@@ -67,6 +67,7 @@ class CustomerAnswer(_Tolerant):
     segment = fields.String(allow_none=True, load_default=None, validate=_KEY)
     owner_rep = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
     profitability_tier = fields.String(allow_none=True, load_default=None, validate=_KEY)
+    region = fields.String(allow_none=True, load_default=None, validate=_KEY)
 
 
 class LastPriceAnswer(_Tolerant):

@@ -158,14 +158,18 @@ def _customer(row: Row, _line: int) -> Customer:
     cells = _Fields(row)
     company_id, name = cells.text("company_id"), cells.text("name", max_length=200)
     segment = cells.text("segment", required=False)
+    owner_rep = cells.text("owner_rep", max_length=254, required=False)
+    tier, region = cells.text("profitability_tier", required=False), cells.text("region", required=False)
     cells.done()
-    return Customer(company_id=company_id, name=name, segment=segment)
+    return Customer(company_id=company_id, name=name, segment=segment, owner_rep=owner_rep,
+                    profitability_tier=tier, region=region)
 
 
 PRODUCTS = CsvFormat("products", ("sku", "name", "currency", "list_price", "cost"),
                      ("category", "order_multiple"), "sku", _product)
 COSTS = CsvFormat("costs", ("sku", "cost"), (), "sku", _cost)
-CUSTOMERS = CsvFormat("customers", ("company_id", "name"), ("segment",), "company_id", _customer)
+CUSTOMERS = CsvFormat("customers", ("company_id", "name"),
+                      ("segment", "owner_rep", "profitability_tier", "region"), "company_id", _customer)
 
 
 def _check_header(header: list[str] | None, fmt: CsvFormat[Any]) -> None:

@@ -47,6 +47,8 @@ class Customer:
     owner_rep: str | None = None
     #: The shop's own grading of the account, e.g. "A", "B", "C".
     profitability_tier: str | None = None
+    #: Sales region: requests of accounts without an owner rep go to the region's pool.
+    region: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Default adapters: the plugin's own tables (what the demo uses).
 
 The plugin's tables know only what the plugin itself saw: a customer's last price paid
-and its orders are the deals it redeemed. Owner rep, profitability tier, the shop's own
-price breaks and equivalents are not stored here (they come back empty); a host that
-has them plugs in its own adapters.
+and its orders are the deals it redeemed. Companies keep their segment, owner rep,
+profitability tier and region; the shop's own price breaks and equivalents are not
+stored here (they come back empty); a host that has them plugs in its own adapters.
 """
 from __future__ import annotations
 
@@ -44,7 +44,9 @@ class SqlCustomers:
         row = self._session.get(Company, company_id)
         if row is None:
             return None
-        return Customer(company_id=row.id, name=row.name, segment=row.segment)
+        return Customer(company_id=row.id, name=row.name, segment=row.segment,
+                        owner_rep=row.owner_rep, profitability_tier=row.profitability_tier,
+                        region=row.region)
 
     def last_price_paid(self, company_id: str, sku: str) -> LastPrice | None:
         """The latest redeemed deal of the company for the SKU."""

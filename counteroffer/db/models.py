@@ -9,13 +9,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import Money, UTCDateTime
 
 __all__ = ["Base", "metadata", "Product", "Company", "Rule", "Negotiation", "Offer", "Deal",
-           "Event", "OutboxMessage"]
+           "Event", "OutboxMessage", "Rep", "Delegation", "Escalation"]
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -50,6 +50,11 @@ class Company(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     segment: Mapped[str | None] = mapped_column(String(64))
+    #: The rep who owns the account: a rep's id or e-mail (see ``Rep``).
+    owner_rep: Mapped[str | None] = mapped_column(String(254))
+    profitability_tier: Mapped[str | None] = mapped_column(String(64))
+    #: Sales region, for routing to a regional pool when the account has no owner rep.
+    region: Mapped[str | None] = mapped_column(String(64))
 
 
 class Rule(Base):
@@ -79,6 +84,9 @@ class Negotiation(Base):
     round: Mapped[int] = mapped_column(Integer, default=1)
     #: What the buyer is told beyond the offers (e.g. why a person will answer).
     buyer_note: Mapped[str | None] = mapped_column(Text)
+    #: How to reach the buyer when a person decides (from the host's ``Actor``).
+    buyer_name: Mapped[str | None] = mapped_column(String(200))
+    buyer_email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     offers: Mapped[list[Offer]] = relationship(back_populates="negotiation", order_by="Offer.created_at")
@@ -146,7 +154,9 @@ class OutboxMessage(Base):
 
     __tablename__ = "counteroffer_outbox"
     __table_args__ = (UniqueConstraint("business_key"),
-                      Index("ix_counteroffer_outbox_pending", "published_at", "id"))
+                      Index("ix_counteroffer_outbox_pending", "published_at", "id"),
+                      # The relay's search for messages handed over but never handled.
+                      Index("ix_counteroffer_outbox_unhandled", "handled_at", "published_at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     topic: Mapped[str] = mapped_column(String(64))
     business_key: Mapped[str] = mapped_column(String(128))
@@ -156,3 +166,84 @@ class OutboxMessage(Base):
     #: Set by the handler in the transaction that does the work: a redelivery sees it and
     #: does nothing, so at-least-once delivery still acts exactly once.
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Rep(Base):
+    """A sales rep or manager who decides escalations, with what they may approve alone.
+
+    ``id`` is the host's user id (the ``Actor.id`` its ``user_loader`` returns).
+    ``max_deal_value`` None means no limit on value; the discount limit always applies.
+    """
+
+    __tablename__ = "counteroffer_reps"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    #: Next up the approval chain; no foreign key, so reps load in any order.
+    manager_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: Percent off the price for the quantity this person may grant.
+    max_discount_pct: Mapped[Decimal] = mapped_column(Money)
+    max_deal_value: Mapped[Decimal | None] = mapped_column(Money)
+    #: Product categories and customer regions whose unowned requests this rep takes.
+    pool_categories: Mapped[list[str] | None] = mapped_column(JSON)
+    pool_regions: Mapped[list[str] | None] = mapped_column(JSON)
+
+
+class Delegation(Base):
+    """Out of office: from ``starts_at`` (inclusive) to ``ends_at`` (exclusive), the
+    delegate gets ``rep_id``'s new escalations and may decide their open ones."""
+
+    __tablename__ = "counteroffer_delegations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rep_id: Mapped[str] = mapped_column(ForeignKey("counteroffer_reps.id"), index=True)
+    delegate_id: Mapped[str] = mapped_column(ForeignKey("counteroffer_reps.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Escalation(Base):
+    """A request a person must decide: written with the negotiation change that needs it.
+
+    ``status`` is open, decided or void (the buyer changed the request first). At most one
+    is open per negotiation: a partial unique index makes the database refuse a second.
+    Prices are what the engine saw when it escalated (None if the back office was down).
+    """
+
+    __tablename__ = "counteroffer_escalations"
+    __table_args__ = (
+        Index("uq_counteroffer_escalations_open", "negotiation_id", unique=True,
+              postgresql_where=text("status = 'open'"), sqlite_where=text("status = 'open'")),
+        Index("ix_counteroffer_escalations_inbox", "status", "due_at"),
+    )
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    negotiation_id: Mapped[str] = mapped_column(ForeignKey("counteroffer_negotiations.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    assignee_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: Set when the assignee stands in for someone out of office.
+    on_behalf_of_id: Mapped[str | None] = mapped_column(String(64))
+    segment: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    list_price: Mapped[Decimal | None] = mapped_column(Money)
+    price_for_quantity: Mapped[Decimal | None] = mapped_column(Money)
+    floor: Mapped[Decimal | None] = mapped_column(Money)
+    cost: Mapped[Decimal | None] = mapped_column(Money)
+    #: The offer the rules would have made: {"kind", "quantity", "unit_price", "message", "explanation"}.
+    suggested_offer: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    remind_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Answer by then, or it moves to the assignee's manager.
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When it was decided or became void.
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_action: Mapped[str | None] = mapped_column(String(16))
+    decision_unit_price: Mapped[Decimal | None] = mapped_column(Money)
+    decision_quantity: Mapped[int | None] = mapped_column(Integer)
+    decision_terms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    decision_rationale: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_by_role: Mapped[str | None] = mapped_column(String(16))
+    decided_on_behalf_of: Mapped[str | None] = mapped_column(String(64))

@@ -39,7 +39,9 @@ def save_customers(deps: Deps, customers: Iterable[Customer]) -> int:
     with transaction(deps.session_factory) as session:
         for customer in customers:
             session.merge(Company(id=customer.company_id, name=customer.name,
-                                  segment=customer.segment))
+                                  segment=customer.segment, owner_rep=customer.owner_rep,
+                                  profitability_tier=customer.profitability_tier,
+                                  region=customer.region))
             count += 1
     deps.cache.clear()
     return count

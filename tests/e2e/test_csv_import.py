@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from counteroffer.adapters import SqlCustomers
 from counteroffer.db import transaction
 from counteroffer.db.models import Company, Product
 
@@ -132,8 +133,18 @@ def test_customers_are_imported_with_an_optional_segment(app, tmp_path):
     assert (saved["initech"], saved["umbrella"]) == ("retail", None)
 
 
+def test_customers_keep_their_owner_rep_tier_and_region_for_routing(app, tmp_path):
+    path = write(tmp_path, "company_id,name,owner_rep,profitability_tier,region\n"
+                           "initech,Initech,rita@seller,A,west\n")
+    assert run(app, "customers", str(path)).exit_code == 0
+    with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as s:
+        customer = SqlCustomers(s).customer("initech")
+    assert (customer.owner_rep, customer.profitability_tier, customer.region) == ("rita@seller", "A", "west")
+
+
 def test_customer_columns_the_plugins_tables_cannot_keep_are_refused(app, tmp_path):
-    path = write(tmp_path, "company_id,name,owner_rep\ninitech,Initech,rita\n")
+    path = write(tmp_path, "company_id,name,credit_limit\ninitech,Initech,5000\n")
     result = run(app, "customers", str(path))
     assert result.exit_code == 1
-    assert "unknown column(s): owner_rep (known: company_id,name,segment)" in result.output
+    assert ("unknown column(s): credit_limit (known: company_id,name,segment,owner_rep,"
+            "profitability_tier,region)") in result.output
