@@ -9,9 +9,9 @@
         return Actor(id=..., role="buyer", company_id=...)
 """
 from .adapters import CatalogItem, Customer
-from .negotiation import (Actor, ConflictError, DealView, NegotiationError, NotFoundError)
+from .negotiation import (Actor, ConflictError, DealView, NegotiationError, NotFoundError, Rep)
 from .plugin import Counteroffer
 
 __all__ = ["Counteroffer", "Actor", "CatalogItem", "Customer", "DealView", "NegotiationError",
-           "ConflictError", "NotFoundError"]
+           "ConflictError", "NotFoundError", "Rep"]
 __version__ = "0.1.0"

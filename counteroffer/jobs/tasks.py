@@ -2,9 +2,10 @@
 once is skipped when rq delivers it again."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,6 +25,8 @@ class JobRuntime:
     session_factory: sessionmaker[Session]
     clock: Callable[[], datetime]
     sender: object  # what signals are sent from: the Flask app in the worker
+    #: topic -> handler(payload, business_key), e.g. the e-mail and webhook senders.
+    handlers: Mapping[str, Callable[[dict[str, Any], str], None]] = field(default_factory=dict)
 
 
 _runtime: JobRuntime | None = None
@@ -42,7 +45,10 @@ def _bound() -> JobRuntime:
 
 
 def handle_message(message_id: int) -> str:
-    """Deliver one outbox message to its signal's receivers, once."""
+    """Deliver one outbox message to its handler and its signal's receivers, once.
+
+    The row stays locked while they run, so a second delivery of the same message waits
+    for the first and then finds it handled."""
     runtime = _bound()
     with transaction(runtime.session_factory) as session:
         message = session.scalars(select(OutboxMessage).where(OutboxMessage.id == message_id)
@@ -51,10 +57,13 @@ def handle_message(message_id: int) -> str:
             return "missing"
         if message.handled_at is not None:
             return "duplicate"
+        # Handlers and receivers run inside the transaction: if one fails, handled_at is
+        # rolled back and rq's retry delivers the message again.
+        handler = runtime.handlers.get(message.topic)
+        if handler is not None:
+            handler(dict(message.payload), message.business_key)
         signal = SIGNAL_BY_TOPIC.get(message.topic)
         if signal is not None:
-            # Receivers run inside the transaction: if one fails, handled_at is rolled
-            # back and rq's retry delivers the message again.
             signal.send(runtime.sender, payload=dict(message.payload), message_id=message.id)
         message.handled_at = runtime.clock()
         return "handled"

@@ -8,6 +8,10 @@ from .errors import (ConflictError, ForbiddenError, InvalidRequestError, Negotia
 from .expiry import expire_lapsed
 from .queries import ProductTerms, get_negotiation, list_negotiations, product_terms
 from .requests import counter, escalate, places_message, request_price, withdraw
+from .escalations import (AuditEvent, BeyondAuthorityError, EscalationView, Rep, audit_csv,
+                          audit_trail, decide_escalation, get_escalation, list_escalations,
+                          sweep_escalations)
+from .service_levels import ServiceLevel, ServiceLevels
 from .states import OfferStatus, Role, Status
 from .views import DealView, NegotiationView, OfferView
 
@@ -17,4 +21,7 @@ __all__ = [
     "escalate", "request_price", "withdraw", "places_message", "OfferStatus", "Role", "Status", "DealView",
     "NegotiationView", "OfferView", "ConflictError", "ForbiddenError", "InvalidRequestError",
     "NegotiationError", "NotFoundError", "UnauthenticatedError", "ServiceUnavailableError",
+    "Rep", "EscalationView", "AuditEvent", "BeyondAuthorityError", "list_escalations",
+    "get_escalation", "decide_escalation", "audit_trail", "audit_csv", "sweep_escalations",
+    "ServiceLevel", "ServiceLevels",
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,10 +15,11 @@ from .actors import Actor, require_buyer
 from .deps import Deps
 from .errors import ConflictError, NotFoundError
 from .records import close_open_offers, locked_negotiation, new_id, record_event
+from .routing import void_open_escalation
 from .states import OfferStatus, Status, require_move
 from .views import DealView, deal_view
 
-__all__ = ["accept_offer", "deal_for_token", "redeem_deal"]
+__all__ = ["accept_offer", "deal_for_token", "redeem_deal", "make_deal"]
 
 
 def accept_offer(deps: Deps, actor: Actor, offer_id: str) -> DealView:
@@ -32,7 +34,11 @@ def accept_offer(deps: Deps, actor: Actor, offer_id: str) -> DealView:
         assert offer is not None  # the lock above found its negotiation
         refusal = _refusal(session, row, offer, actor, now)
         if refusal is None:
-            return deal_view(_make_deal(deps, session, row, offer, actor, now))
+            before = row.status
+            deal = make_deal(deps, session, row, offer, actor, now)
+            # Accepting an offer still on the table answers the request a rep was asked about.
+            void_open_escalation(session, row, actor, before, now)
+            return deal_view(deal)
     # Outside the transaction: the expiry it recorded is committed, then we refuse.
     raise refusal
 
@@ -68,8 +74,10 @@ def _expire(session: Session, row: Negotiation, offer: Offer, actor: Actor, now:
         record_event(session, row, actor, "expired", before, now, offer_id=offer.id)
 
 
-def _make_deal(deps: Deps, session: Session, row: Negotiation, offer: Offer, actor: Actor,
-               now: datetime) -> Deal:
+def make_deal(deps: Deps, session: Session, row: Negotiation, offer: Offer, actor: Actor,
+              now: datetime, action: str = "accepted", **detail: Any) -> Deal:
+    """Accept ``offer`` for the buyer: the deal, its audit event (``action``, with
+    ``detail``) and its ``deal.created`` message. The caller holds the row lock."""
     offer.status = OfferStatus.ACCEPTED.value
     close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
     before, row.status, row.updated_at = row.status, Status.ACCEPTED.value, now
@@ -78,8 +86,8 @@ def _make_deal(deps: Deps, session: Session, row: Negotiation, offer: Offer, act
                 quantity=offer.quantity, unit_price=offer.unit_price, currency=offer.currency,
                 terms=offer.terms, valid_until=now + deps.deal_validity, created_at=now)
     session.add(deal)
-    record_event(session, row, actor, "accepted", before, now, offer_id=offer.id, deal_id=deal.id,
-                 quantity=offer.quantity, unit_price=offer.unit_price)
+    record_event(session, row, actor, action, before, now, offer_id=offer.id, deal_id=deal.id,
+                 quantity=offer.quantity, unit_price=offer.unit_price, **detail)
     add_message(session, "deal.created", f"deal.created:{deal.id}", {"deal_id": deal.id}, now)
     return deal
 

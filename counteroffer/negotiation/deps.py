@@ -12,6 +12,7 @@ from ..adapters import (Catalog, CatalogItem, Customer, Customers, LastPrice, Sq
 from ..rules import CompiledRules, Policy
 from .cache import LookupCache
 from .rulebook import compiled_rules
+from .service_levels import ServiceLevels
 
 __all__ = ["Deps", "utc_now"]
 
@@ -29,6 +30,7 @@ class Deps:
     deal_validity: timedelta = timedelta(days=7)
     clock: Callable[[], datetime] = utc_now
     cache: LookupCache = field(default_factory=lambda: LookupCache(0))
+    service_levels: ServiceLevels = field(default_factory=ServiceLevels)
 
     def catalog_item(self, session: Session, sku: str) -> CatalogItem | None:
         return self.cache.items.get_or_load(sku, lambda: self.catalog_for(session).item(sku))

@@ -1,6 +1,7 @@
 """Use cases of a buyer's price request: ask, counter, withdraw, hand to a person."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -9,13 +10,14 @@ from sqlalchemy.orm import Session
 from ..adapters import BackOfficeUnavailableError, CatalogItem, Customer
 from ..db import transaction
 from ..db.models import Negotiation, Offer
-from ..jobs.outbox import add_message
 from ..rules import Decision, PriceRequest, decide, has_valid_places, minor_unit
 from .context import previous_concession, pricing_context
 from .actors import Actor, require_buyer
 from .deps import Deps
 from .errors import ConflictError, ForbiddenError, InvalidRequestError, unavailable_as_503
+from .prices import facts_from_decision, price_facts
 from .records import close_open_offers, locked_negotiation, new_id, offers_of, record_event, write_offers
+from .routing import open_escalation, void_open_escalation
 from .states import OfferStatus, Status, require_move, status_for
 from .views import NegotiationView, negotiation_view
 
@@ -35,23 +37,37 @@ def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
     now = deps.clock()
     with transaction(deps.session_factory) as session:
         request = PriceRequest(sku, quantity, target_unit_price, currency, round=1)
+        known = _Known()
         try:
-            customer, item = _customer_and_item(deps, session, company_id, sku, currency)
+            customer, item = _customer_and_item(deps, session, company_id, sku, currency, known)
             # Decide first, write after: every row goes out in one flush at commit, with its
             # final status, instead of an INSERT followed by an UPDATE.
             decision = _decide(deps, session, request, item, customer, now)
         except BackOfficeUnavailableError as error:
-            return _keep_for_rep(session, actor, company_id, request, now, error)
-        row = Negotiation(id=new_id(), company_id=company_id, buyer_id=actor.id, sku=sku,
-                          currency=currency, quantity=quantity, target_unit_price=target_unit_price,
-                          status=status_for(decision.outcome).value, round=1, created_at=now,
-                          updated_at=now)
+            return _keep_for_rep(deps, session, actor, request, now, error, known.customer)
+        row = _new_negotiation(actor, company_id, request, status_for(decision.outcome), now)
         session.add(row)
-        offers = _apply(session, row, decision, now)
         record_event(session, row, actor, "requested", None, now, quantity=quantity,
                      target_unit_price=target_unit_price, outcome=decision.outcome.value,
                      reason=decision.reason)
+        offers = _apply(deps, session, row, decision, now, customer, item)
         return negotiation_view(row, offers, now)  # a new request has no older offers to read
+
+
+@dataclass
+class _Known:
+    """What was learnt before the back office stopped answering."""
+
+    customer: Customer | None = None
+
+
+def _new_negotiation(actor: Actor, company_id: str, request: PriceRequest, status: Status,
+                     now: datetime, note: str | None = None) -> Negotiation:
+    return Negotiation(id=new_id(), company_id=company_id, buyer_id=actor.id, sku=request.sku,
+                       currency=request.currency, quantity=request.quantity,
+                       target_unit_price=request.target_unit_price, status=status.value, round=1,
+                       buyer_note=note, buyer_name=actor.name or None, buyer_email=actor.email,
+                       created_at=now, updated_at=now)
 
 
 def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: Decimal,
@@ -75,10 +91,11 @@ def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: De
         row.round, row.quantity, row.target_unit_price = request.round, request.quantity, target_unit_price
         row.status, row.updated_at = status_for(decision.outcome).value, now
         row.buyer_note = None  # a note on an earlier round (e.g. "could not check") is stale now
-        _apply(session, row, decision, now)
         record_event(session, row, actor, "countered", before, now, round=row.round,
                      quantity=row.quantity, target_unit_price=target_unit_price,
                      outcome=decision.outcome.value, reason=decision.reason)
+        void_open_escalation(session, row, actor, before, now)
+        _apply(deps, session, row, decision, now, customer, item)
         return negotiation_view(row, offers_of(session, row.id), now)
 
 
@@ -99,17 +116,32 @@ def _close_by_buyer(deps: Deps, actor: Actor, negotiation_id: str, action: str,
         row = locked_negotiation(session, negotiation_id, company_id)
         require_move(action, row.status)
         before, row.status, row.updated_at = row.status, status.value, now
+        record_event(session, row, actor, status.value, before, now)
         if status is Status.WITHDRAWN:
             close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
+            void_open_escalation(session, row, actor, before, now)
         if status is Status.ESCALATED:
-            _queue_escalation(session, row, now, reason="the buyer asked for a person")
-        record_event(session, row, actor, status.value, before, now)
+            _hand_to_person(deps, session, row, now)
         return negotiation_view(row, offers_of(session, row.id), now)
 
 
+def _hand_to_person(deps: Deps, session: Session, row: Negotiation, now: datetime) -> None:
+    """The buyer asked for a person: route with what the back office can tell right now."""
+    try:
+        customer = deps.customer(session, row.company_id)
+        item = deps.catalog_item(session, row.sku)
+    except BackOfficeUnavailableError:
+        customer, item = None, None
+    facts = price_facts(deps, session, item, customer.segment if customer else None,
+                        row.quantity) if item is not None else None
+    open_escalation(deps, session, row, now, "the buyer asked for a person", customer, item, facts)
+
+
 def _customer_and_item(deps: Deps, session: Session, company_id: str, sku: str,
-                       currency: str) -> tuple[Customer, CatalogItem]:
+                       currency: str, known: _Known | None = None) -> tuple[Customer, CatalogItem]:
     customer = deps.customer(session, company_id)
+    if known is not None:
+        known.customer = customer
     if customer is None:
         raise ForbiddenError("Your company is not set up for price requests; contact your sales rep.")
     item = deps.catalog_item(session, sku)
@@ -128,33 +160,29 @@ def _decide(deps: Deps, session: Session, request: PriceRequest, item: CatalogIt
     return decide(request, context, rules, now, deps.policy)
 
 
-def _apply(session: Session, row: Negotiation, decision: Decision, now: datetime) -> list[Offer]:
-    """Write the decision's offers and, for an escalation, its outbox message."""
+def _apply(deps: Deps, session: Session, row: Negotiation, decision: Decision, now: datetime,
+           customer: Customer, item: CatalogItem) -> list[Offer]:
+    """Write the decision's offers and, for an escalation, the escalation and its messages."""
     offers = write_offers(session, row, decision, now)
     if row.status == Status.ESCALATED:
-        _queue_escalation(session, row, now, reason=decision.reason)
+        open_escalation(deps, session, row, now, decision.reason, customer, item,
+                        facts_from_decision(decision, item), decision)
     return offers
 
 
-def _keep_for_rep(session: Session, actor: Actor, company_id: str, request: PriceRequest,
-                  now: datetime, error: BackOfficeUnavailableError) -> NegotiationView:
+def _keep_for_rep(deps: Deps, session: Session, actor: Actor, request: PriceRequest, now: datetime,
+                  error: BackOfficeUnavailableError, customer: Customer | None) -> NegotiationView:
     """The price or cost could not be checked, so the engine is not asked (it must never
     offer what it could not hold against a floor): a person gets the request instead."""
-    row = Negotiation(id=new_id(), company_id=company_id, buyer_id=actor.id, sku=request.sku,
-                      currency=request.currency, quantity=request.quantity,
-                      target_unit_price=request.target_unit_price, status=Status.ESCALATED.value,
-                      round=1, buyer_note=UNCHECKED_PRICE_NOTE, created_at=now, updated_at=now)
+    assert actor.company_id is not None  # a buyer: checked by the caller
+    row = _new_negotiation(actor, actor.company_id, request, Status.ESCALATED, now,
+                           note=UNCHECKED_PRICE_NOTE)
     session.add(row)
     reason = f"the back office could not be asked: {error}"
-    _queue_escalation(session, row, now, reason=reason)
     record_event(session, row, actor, "requested", None, now, quantity=request.quantity,
                  target_unit_price=request.target_unit_price, outcome="escalate", reason=reason)
+    open_escalation(deps, session, row, now, reason, customer, None, None)
     return negotiation_view(row, [], now)
-
-
-def _queue_escalation(session: Session, row: Negotiation, now: datetime, reason: str) -> None:
-    add_message(session, "negotiation.escalated", f"escalated:{row.id}:{row.round}",
-                {"negotiation_id": row.id, "round": row.round, "reason": reason}, now)
 
 
 def places_message(currency: str) -> str:

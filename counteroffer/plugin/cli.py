@@ -50,6 +50,14 @@ def expire() -> None:
     click.echo(f"expired {expire_lapsed(_extension().deps)} offer(s)")
 
 
+@counteroffer_cli.command("sla")
+def sla() -> None:
+    """Send due escalation reminders and move overdue escalations to managers now
+    (the worker does this every minute)."""
+    result = _extension().sweep_escalations()
+    click.echo(f"reminded {result.reminded}, moved {result.escalated} to a manager")
+
+
 @counteroffer_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Relay and run what is waiting, then exit.")
 def worker(burst: bool) -> None:

@@ -6,13 +6,15 @@ given to ``Counteroffer(**options)``, then the default below. See docs/configura
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from flask import Config
 
+from ..negotiation import ServiceLevel, ServiceLevels
 from ..rules import Policy, is_known_currency
 
 __all__ = ["DEFAULTS", "Settings", "read_settings"]
@@ -31,6 +33,17 @@ DEFAULTS: dict[str, Any] = {
     "COUNTEROFFER_DECLINE_BELOW_FLOOR_PCT": "10",
     "COUNTEROFFER_QUEUE": "counteroffer",
     "COUNTEROFFER_CACHE_SECONDS": 5,
+    "COUNTEROFFER_REMIND_AFTER_HOURS": 4,
+    "COUNTEROFFER_ESCALATE_AFTER_HOURS": 24,
+    #: {"segment": {"remind_after_hours": 1, "escalate_after_hours": 4}}
+    "COUNTEROFFER_SERVICE_LEVELS": {},
+    #: Keyword arguments of ``SmtpMailer`` ({"host", "port", "sender", ...}); None: no e-mail
+    #: unless the host registers a mailer with ``use_mailer``.
+    "COUNTEROFFER_SMTP": None,
+    "COUNTEROFFER_WEBHOOK_URL": None,
+    "COUNTEROFFER_WEBHOOK_SECRET": None,
+    "COUNTEROFFER_RETRY_SECONDS": [10, 60, 300, 900],
+    "COUNTEROFFER_REPUBLISH_AFTER_SECONDS": 1800,
 }
 
 
@@ -46,6 +59,12 @@ class Settings:
     policy: Policy
     deal_validity: timedelta
     cache_seconds: float
+    service_levels: ServiceLevels = field(default_factory=ServiceLevels)
+    smtp: dict[str, Any] | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    retry_seconds: tuple[int, ...] = (10, 60, 300, 900)
+    republish_after: timedelta = timedelta(minutes=30)
 
 
 def _apply_defaults(config: Config, options: dict[str, Any]) -> None:
@@ -89,4 +108,40 @@ def read_settings(config: Config, options: dict[str, Any], instance_path: str) -
             decline_below_floor_pct=Decimal(str(config["COUNTEROFFER_DECLINE_BELOW_FLOOR_PCT"]))),
         deal_validity=timedelta(hours=_positive_int(config, "COUNTEROFFER_DEAL_VALIDITY_HOURS")),
         cache_seconds=max(0.0, float(config["COUNTEROFFER_CACHE_SECONDS"])),
+        service_levels=_service_levels(config),
+        smtp=dict(config["COUNTEROFFER_SMTP"]) if config["COUNTEROFFER_SMTP"] else None,
+        webhook_url=config["COUNTEROFFER_WEBHOOK_URL"] or None,
+        webhook_secret=config["COUNTEROFFER_WEBHOOK_SECRET"] or None,
+        retry_seconds=_retry_seconds(config["COUNTEROFFER_RETRY_SECONDS"]),
+        republish_after=timedelta(seconds=_positive_int(config, "COUNTEROFFER_REPUBLISH_AFTER_SECONDS")),
     )
+
+
+def _hours(value: Any, key: str) -> timedelta:
+    hours = float(value)
+    if not hours > 0:
+        raise ValueError(f"{key} must be more than 0 hours, got {value!r}")
+    return timedelta(hours=hours)
+
+
+def _service_levels(config: Config) -> ServiceLevels:
+    remind, escalate = config["COUNTEROFFER_REMIND_AFTER_HOURS"], config["COUNTEROFFER_ESCALATE_AFTER_HOURS"]
+    default = ServiceLevel(_hours(remind, "COUNTEROFFER_REMIND_AFTER_HOURS"),
+                           _hours(escalate, "COUNTEROFFER_ESCALATE_AFTER_HOURS"))
+    segments: Mapping[str, Mapping[str, Any]] = config["COUNTEROFFER_SERVICE_LEVELS"] or {}
+    by_segment = {}
+    for segment, level in segments.items():
+        unknown = set(level) - {"remind_after_hours", "escalate_after_hours"}
+        if unknown:
+            raise ValueError(f"COUNTEROFFER_SERVICE_LEVELS[{segment!r}]: unknown key(s) {sorted(unknown)}")
+        by_segment[segment] = ServiceLevel(
+            _hours(level.get("remind_after_hours", remind), f"{segment} remind_after_hours"),
+            _hours(level.get("escalate_after_hours", escalate), f"{segment} escalate_after_hours"))
+    return ServiceLevels(default=default, by_segment=by_segment)
+
+
+def _retry_seconds(value: Any) -> tuple[int, ...]:
+    intervals = tuple(int(seconds) for seconds in value)
+    if any(seconds < 0 for seconds in intervals):
+        raise ValueError(f"COUNTEROFFER_RETRY_SECONDS must not be negative, got {value!r}")
+    return intervals

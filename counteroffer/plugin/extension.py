@@ -6,9 +6,10 @@ pattern, tests) in one process.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
@@ -16,12 +17,14 @@ from flask import Flask, current_app
 from sqlalchemy import Engine
 
 from ..adapters import (Catalog, CatalogItem, Customer, Customers, FunctionCatalog,
-                        FunctionCustomers, SqlCatalog, SqlCustomers)
+                        FunctionCustomers, Mailer, SignedWebhooks, SmtpMailer, SqlCatalog,
+                        SqlCustomers, Webhooks)
 from ..db import make_engine, make_session_factory
 from ..db import upgrade as upgrade_schema
 from ..jobs.connection import RedisProvider
 from ..negotiation import Actor, DealView, Deps, ProductTerms, deal_for_token, product_terms, redeem_deal
-from ..negotiation import setup
+from ..negotiation import escalations, setup
+from ..negotiation.escalations import EscalationView, Rep, SweepResult
 from ..negotiation.cache import LookupCache
 from ..negotiation.deps import utc_now
 from .config import Settings, read_settings
@@ -50,6 +53,8 @@ class Counteroffer:
         self._user_loader: Callable[[], Actor | None] | None = None
         self._catalog: Catalog | None = None  # None: the plugin's own tables
         self._customers: Customers | None = None
+        self._mailer: Mailer | None = None  # None: from COUNTEROFFER_SMTP, if set
+        self._webhooks: Webhooks | None = None
         self._states: WeakKeyDictionary[Flask, AppState] = WeakKeyDictionary()
         if app is not None:
             self.init_app(app)
@@ -95,6 +100,27 @@ class Counteroffer:
         self._forget_lookups()
         return port
 
+    def use_mailer(self, port: Mailer) -> Mailer:
+        """Send e-mail through this Mailer (e.g. ``SmtpMailer``) instead of COUNTEROFFER_SMTP."""
+        self._mailer = port
+        return port
+
+    def use_webhooks(self, port: Webhooks) -> Webhooks:
+        """Deliver events through this Webhooks port instead of COUNTEROFFER_WEBHOOK_URL."""
+        self._webhooks = port
+        return port
+
+    def mailer(self) -> Mailer | None:
+        """The registered mailer, else one built from the current app's config, else None."""
+        smtp = self.state.settings.smtp
+        return self._mailer or (SmtpMailer(**smtp) if smtp else None)
+
+    def webhooks(self) -> Webhooks | None:
+        settings = self.state.settings
+        if self._webhooks is None and settings.webhook_url and settings.webhook_secret:
+            return SignedWebhooks(settings.webhook_url, settings.webhook_secret)
+        return self._webhooks
+
     def _forget_lookups(self) -> None:
         # Products and customers cached from the previous source must not outlive it.
         for state in list(self._states.values()):
@@ -136,6 +162,29 @@ class Counteroffer:
         return setup.save_rule(self.deps, kind, params, sku=sku, segment=segment,
                                priority=priority, category=category)
 
+    def save_reps(self, reps: Iterable[Rep]) -> int:
+        """Add or update the reps and managers who decide escalations (by id); raises
+        ValueError, writing nothing, on a bad limit or a manager who is not a rep."""
+        return escalations.save_reps(self.deps, reps)
+
+    def save_delegation(self, rep_id: str, delegate_id: str, starts_at: datetime,
+                        ends_at: datetime) -> int:
+        """``delegate_id`` stands in for ``rep_id`` from ``starts_at`` until ``ends_at``."""
+        return escalations.save_delegation(self.deps, rep_id, delegate_id, starts_at, ends_at)
+
+    def list_escalations(self, actor: Actor, status: str = "open") -> list[EscalationView]:
+        return escalations.list_escalations(self.deps, actor, status)
+
+    def decide_escalation(self, actor: Actor, escalation_id: str, action: str, rationale: str,
+                          unit_price: Decimal | None = None, quantity: int | None = None,
+                          terms: Sequence[dict[str, str]] | None = None) -> EscalationView:
+        return escalations.decide_escalation(self.deps, actor, escalation_id, action, rationale,
+                                             unit_price=unit_price, quantity=quantity, terms=terms)
+
+    def sweep_escalations(self) -> SweepResult:
+        """Send due reminders and move overdue escalations to managers now."""
+        return escalations.sweep_escalations(self.deps)
+
     def catalog_size(self) -> int:
         return setup.catalog_size(self.deps)
 
@@ -175,7 +224,8 @@ class Counteroffer:
         deps = Deps(session_factory=make_session_factory(engine), catalog_for=self._catalog_port,
                     customers_for=self._customers_port, policy=settings.policy,
                     deal_validity=settings.deal_validity, clock=self._clock,
-                    cache=LookupCache(settings.cache_seconds))
+                    cache=LookupCache(settings.cache_seconds),
+                    service_levels=settings.service_levels)
         return AppState(settings=settings, engine=engine, deps=deps,
                         redis=RedisProvider(settings.redis_url, settings.embedded_redis_path))
 

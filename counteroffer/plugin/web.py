@@ -7,6 +7,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from .api import api
+from .rep_api import rep_api
 from .cli import counteroffer_cli
 from .config import Settings
 from .errors import error_response
@@ -20,6 +21,7 @@ __all__ = ["register"]
 
 def register(app: Flask, extension: Counteroffer, settings: Settings) -> None:
     app.register_blueprint(api, url_prefix=settings.url_prefix)
+    app.register_blueprint(rep_api, url_prefix=settings.url_prefix)
     app.register_blueprint(assets_blueprint, url_prefix=settings.url_prefix)
     app.jinja_env.globals["counteroffer_widget"] = widget_context
     app.jinja_env.globals["price_request_widget"] = widget_macro

@@ -2,6 +2,9 @@
 
 Web processes only write rows; workers move them to Redis and run them. Each kind of
 process scales out on its own: more gunicorn workers, more ``flask counteroffer worker``.
+The pump relays the outbox every second; once a minute it also expires lapsed offers,
+sends escalation reminders, moves overdue escalations to managers, and hands over again
+messages that were relayed but never handled (a Redis restarted without its data).
 """
 from __future__ import annotations
 
@@ -12,28 +15,50 @@ from typing import TYPE_CHECKING
 from flask import Flask
 from rq import SimpleWorker
 
-from ..jobs import JobRuntime, bind_runtime, relay_pending
+from ..jobs import JobRuntime, bind_runtime, relay_pending, relay_stale
+from ..jobs.notifications import EMAIL_TOPIC, WEBHOOK_TOPIC, email_sender, webhook_sender
 from ..jobs.queue import enqueue_message, make_queue
-from ..negotiation import expire_lapsed
+from ..negotiation import expire_lapsed, sweep_escalations
 
 if TYPE_CHECKING:
     from .extension import Counteroffer
 
-__all__ = ["OutboxPump", "run_worker", "relay_once"]
+__all__ = ["OutboxPump", "run_worker", "relay_once", "job_runtime", "sweep_once"]
 
 log = logging.getLogger(__name__)
+
+
+def _enqueue(extension: Counteroffer):  # noqa: ANN202 - a function of a message id
+    state = extension.state
+    queue = make_queue(state.settings.queue_name, state.redis.client())
+    return lambda message_id: enqueue_message(queue, message_id, state.settings.retry_seconds)
 
 
 def relay_once(extension: Counteroffer) -> int:
     """Hand every committed outbox message to rq once; returns how many."""
     state = extension.state
-    queue = make_queue(state.settings.queue_name, state.redis.client())
-    return relay_pending(state.deps.session_factory, lambda mid: enqueue_message(queue, mid),
-                         state.deps.clock)
+    return relay_pending(state.deps.session_factory, _enqueue(extension), state.deps.clock)
+
+
+def sweep_once(extension: Counteroffer) -> None:
+    """The once-a-minute work: expiry, escalation service levels, lost messages."""
+    state = extension.state
+    expire_lapsed(state.deps)
+    sweep_escalations(state.deps)
+    relay_stale(state.deps.session_factory, _enqueue(extension), state.deps.clock,
+                state.settings.republish_after)
+
+
+def job_runtime(app: Flask, extension: Counteroffer) -> JobRuntime:
+    """What the tasks run against: this app's database, clock and notification ports."""
+    deps = extension.state.deps
+    handlers = {EMAIL_TOPIC: email_sender(extension.mailer()),
+                WEBHOOK_TOPIC: webhook_sender(extension.webhooks())}
+    return JobRuntime(deps.session_factory, deps.clock, app, handlers)
 
 
 class OutboxPump(threading.Thread):
-    """Relays the outbox every ``interval`` seconds and sweeps expired offers each minute."""
+    """Relays the outbox every ``interval`` seconds and runs ``sweep_once`` each minute."""
 
     def __init__(self, app: Flask, extension: Counteroffer, interval: float = 1.0) -> None:
         super().__init__(name="counteroffer-outbox", daemon=True)
@@ -54,14 +79,14 @@ class OutboxPump(threading.Thread):
         try:
             relay_once(self._extension)
             if sweep:
-                expire_lapsed(self._extension.deps)
+                sweep_once(self._extension)
         except Exception:  # keep pumping: a failed pass is retried on the next tick
             log.exception("outbox pass failed")
 
 
 def run_worker(app: Flask, extension: Counteroffer, burst: bool = False) -> None:
     state = extension.state
-    bind_runtime(JobRuntime(state.deps.session_factory, state.deps.clock, app))
+    bind_runtime(job_runtime(app, extension))
     pump = OutboxPump(app, extension)
     if burst:
         relay_once(extension)

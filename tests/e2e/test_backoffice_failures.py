@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from counteroffer.adapters import CircuitBreaker, HttpCatalog, HttpCustomers, RetryPolicy
 from counteroffer.db import transaction
-from counteroffer.db.models import Event, Negotiation, Offer, OutboxMessage
+from counteroffer.db.models import Escalation, Event, Negotiation, Offer, OutboxMessage
 from counteroffer.negotiation.requests import UNCHECKED_PRICE_NOTE
 from tests.conftest import ApiClient, BUYER_ACME, make_app
 from tests.seed import seed_scenario
@@ -74,12 +74,15 @@ def test_a_price_that_cannot_be_checked_is_kept_for_a_rep(api, http_app, backoff
     assert body["request"] == SEED
     [row] = rows(http_app, Negotiation)
     assert (row.status, row.buyer_note, row.round) == ("escalated", UNCHECKED_PRICE_NOTE, 1)
-    [event] = rows(http_app, Event)
+    event, assigned = rows(http_app, Event)
     assert (event.action, event.before_status, event.after_status) == ("requested", None, "escalated")
     assert event.detail["outcome"] == "escalate"
     assert "back office could not be asked" in event.detail["reason"]
-    [message] = rows(http_app, OutboxMessage)
-    assert message.topic == "negotiation.escalated"
+    assert assigned.action == "assigned"
+    [escalation] = rows(http_app, Escalation)
+    # Nothing was checked, so the rep sees no prices from this moment: none are made up.
+    assert (escalation.status, escalation.price_for_quantity, escalation.floor) == ("open", None, None)
+    [message] = [m for m in rows(http_app, OutboxMessage) if m.topic == "negotiation.escalated"]
     assert message.payload["negotiation_id"] == body["id"]
     assert count(http_app, Offer) == 0
 

@@ -1,0 +1,87 @@
+"""What people are told about escalations, and the outbox messages that tell them.
+
+Every function here writes into the caller's transaction: a notice exists if and only if
+the change it reports committed. Business keys make each notice unique per escalation.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from ..db.models import Escalation, Negotiation
+from ..jobs.notifications import queue_email, queue_webhook
+from ..rules.messages import format_money, format_quantity
+from .reps import Rep
+
+__all__ = ["tell_assignee", "tell_reminder", "tell_decision", "buyer_note", "DECIDED_EVENT",
+           "ASSIGNED_EVENT"]
+
+ASSIGNED_EVENT = "escalation.assigned"
+DECIDED_EVENT = "escalation.decided"
+
+
+def _ask(row: Negotiation) -> str:
+    target = format_money(row.target_unit_price, row.currency)
+    return f"{format_quantity(row.quantity)} x {row.sku} at {target} each"
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def tell_assignee(session: Session, escalation: Escalation, row: Negotiation, company: str,
+                  assignee: Rep | None, on_behalf_of: Rep | None, now: datetime,
+                  overdue: bool = False) -> None:
+    """A new escalation (or one moved up because nobody answered in time)."""
+    kind = "overdue" if overdue else "assigned"
+    if assignee is not None:
+        standing_in = f"\nYou stand in for {on_behalf_of.name}." if on_behalf_of else ""
+        late = "\nIt was not decided in time and now comes to you." if overdue else ""
+        text = (f"{company} asks for {_ask(row)}.\nWhy it needs a person: {escalation.reason}."
+                f"{standing_in}{late}\nPlease decide by {_when(escalation.due_at)} in the rep inbox.")
+        queue_email(session, f"{kind}:{escalation.id}", [assignee.email or ""],
+                    f"Price request to decide: {company}, {row.sku}", text, now)
+    queue_webhook(session, f"{ASSIGNED_EVENT}:{kind}:{escalation.id}", ASSIGNED_EVENT, {
+        "escalation_id": escalation.id, "negotiation_id": row.id, "company_id": row.company_id,
+        "sku": row.sku, "quantity": row.quantity, "currency": row.currency,
+        "target_unit_price": str(row.target_unit_price), "assignee_id": escalation.assignee_id,
+        "on_behalf_of_id": escalation.on_behalf_of_id, "due_at": escalation.due_at.isoformat(),
+        "overdue": overdue}, now)
+
+
+def tell_reminder(session: Session, escalation: Escalation, row: Negotiation, company: str,
+                  assignee: Rep, now: datetime) -> None:
+    text = (f"Still waiting for your decision: {company} asks for {_ask(row)}.\n"
+            f"Please decide by {_when(escalation.due_at)}, or it goes to your manager.")
+    queue_email(session, f"reminder:{escalation.id}", [assignee.email or ""],
+                f"Reminder: price request from {company}, {row.sku}", text, now)
+
+
+def buyer_note(action: str, rep_name: str, unit_price: Decimal, quantity: int, currency: str) -> str:
+    """What the widget shows the buyer beside the request's new status."""
+    price, units = format_money(unit_price, currency), format_quantity(quantity)
+    if action == "approve":
+        return f"Your sales rep {rep_name} approved {price} each for {units} units."
+    if action == "counter":
+        return f"Your sales rep {rep_name} offers {price} each for {units} units."
+    return f"Your sales rep {rep_name} could not agree to {price} each."
+
+
+def tell_decision(session: Session, escalation: Escalation, row: Negotiation, note: str,
+                  now: datetime) -> None:
+    """The buyer hears of the decision by e-mail (and in the widget, through the note)."""
+    subjects = {"approve": "approved", "counter": "a new offer", "reject": "declined"}
+    action = escalation.decision_action or "reject"
+    if row.buyer_email:
+        greeting = f"Hello {row.buyer_name}," if row.buyer_name else "Hello,"
+        text = f"{greeting}\n\n{note}\n\nOpen the product page of {row.sku} to see it."
+        queue_email(session, f"decided:{escalation.id}", [row.buyer_email],
+                    f"Your price request for {row.sku}: {subjects[action]}", text, now)
+    queue_webhook(session, f"{DECIDED_EVENT}:{escalation.id}", DECIDED_EVENT, {
+        "escalation_id": escalation.id, "negotiation_id": row.id, "company_id": row.company_id,
+        "sku": row.sku, "action": action, "status": row.status,
+        "unit_price": str(escalation.decision_unit_price) if escalation.decision_unit_price else None,
+        "quantity": escalation.decision_quantity, "currency": row.currency,
+        "decided_by": escalation.decided_by, "on_behalf_of": escalation.decided_on_behalf_of}, now)

@@ -1,0 +1,127 @@
+"""Opening an escalation in the transaction that needs it, and voiding it when the buyer
+moves first.
+
+Routing: the account's owner rep (from the customer data, by id or e-mail); else the
+pool for the product's category, else for the customer's region (the member with the
+fewest open escalations); else nobody, and every manager sees it. If approving the
+buyer's target is beyond that person's authority, it goes up their approval chain to the
+first who may approve it (the top of the chain if nobody may). If that person is out of
+office, their delegate gets it, on their behalf.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..adapters import CatalogItem, Customer
+from ..db.models import Escalation, Negotiation
+from ..jobs.outbox import add_message
+from ..rules import Decision
+from .actors import Actor
+from .deps import Deps
+from .notices import tell_assignee
+from .prices import PriceFacts
+from .records import new_id, record_event
+from .reps import (Rep, approval_chain, delegate_of, discount_pct, first_approver,
+                   owner_of_account, pool_rep)
+
+__all__ = ["open_escalation", "void_open_escalation", "Assignment", "with_delegate",
+           "suggestion_of"]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    assignee: Rep | None
+    on_behalf_of: Rep | None
+    route: str  # how it was found, for the audit trail
+
+
+def open_escalation(deps: Deps, session: Session, row: Negotiation, now: datetime, reason: str,
+                    customer: Customer | None, item: CatalogItem | None,
+                    facts: PriceFacts | None, decision: Decision | None = None) -> Escalation:
+    """Write the escalation, its audit event and its outbox messages for ``row``."""
+    assignment = _route(session, row, customer, item, facts, now)
+    level = deps.service_levels.for_segment(customer.segment if customer else None)
+    escalation = Escalation(
+        id=new_id(), negotiation_id=row.id, round=row.round, status="open",
+        assignee_id=_id(assignment.assignee), on_behalf_of_id=_id(assignment.on_behalf_of),
+        segment=customer.segment if customer else None, reason=reason,
+        list_price=facts.list_price if facts else None,
+        price_for_quantity=facts.price_for_quantity if facts else None,
+        floor=facts.floor if facts else None, cost=facts.cost if facts else None,
+        suggested_offer=suggestion_of(decision), created_at=now,
+        remind_at=now + level.remind_after, due_at=now + level.escalate_after)
+    session.add(escalation)
+    record_event(session, row, None, "assigned", row.status, now, escalation_id=escalation.id,
+                 assignee=_id(assignment.assignee), stands_in_for=_id(assignment.on_behalf_of),
+                 route=assignment.route)
+    add_message(session, "negotiation.escalated", f"escalated:{escalation.id}",
+                {"negotiation_id": row.id, "round": row.round, "reason": reason,
+                 "escalation_id": escalation.id}, now)
+    company = customer.name if customer else row.company_id
+    tell_assignee(session, escalation, row, company, assignment.assignee, assignment.on_behalf_of, now)
+    return escalation
+
+
+def _id(rep: Rep | None) -> str | None:
+    return rep.id if rep is not None else None
+
+
+def _route(session: Session, row: Negotiation, customer: Customer | None, item: CatalogItem | None,
+           facts: PriceFacts | None, now: datetime) -> Assignment:
+    base, route = _first_in_line(session, customer, item)
+    if base is None:
+        return Assignment(None, None, route)
+    approver = base
+    if facts is not None:
+        discount = discount_pct(row.target_unit_price, facts.price_for_quantity)
+        value = row.target_unit_price * row.quantity
+        approver = first_approver(session, base, discount, value) or approval_chain(session, base)[-1]
+        if approver.id != base.id:
+            route = f"{route}, then up the approval chain"
+    return with_delegate(session, approver, now, route)
+
+
+def _first_in_line(session: Session, customer: Customer | None,
+                   item: CatalogItem | None) -> tuple[Rep | None, str]:
+    owner = owner_of_account(session, customer.owner_rep if customer else None)
+    if owner is not None:
+        return owner, "account owner"
+    pooled = pool_rep(session, item.category if item else None, customer.region if customer else None)
+    if pooled is not None:
+        return pooled, "pool"
+    return None, "unrouted: every manager sees it"
+
+
+def with_delegate(session: Session, person: Rep, now: datetime, route: str) -> Assignment:
+    """``person``, or whoever stands in for them at ``now``."""
+    delegate = delegate_of(session, person.id, now)
+    if delegate is None:
+        return Assignment(person, None, route)
+    return Assignment(delegate, person, f"{route}; {person.name} is away")
+
+
+def suggestion_of(decision: Decision | None) -> dict[str, str | int] | None:
+    if decision is None or not decision.suggestions:
+        return None
+    offer = decision.suggestions[0]
+    return {"kind": offer.kind.value, "quantity": offer.quantity, "unit_price": str(offer.unit_price),
+            "message": offer.message, "explanation": offer.explanation}
+
+
+def void_open_escalation(session: Session, row: Negotiation, actor: Actor | None, before: str,
+                         now: datetime) -> Escalation | None:
+    """The buyer changed the request: a decision on the old one would answer the wrong
+    question. Flushed at once, so a new escalation may open in the same transaction."""
+    escalation = session.scalars(select(Escalation).where(
+        Escalation.negotiation_id == row.id, Escalation.status == "open")
+        .with_for_update().execution_options(populate_existing=True)).first()
+    if escalation is None:
+        return None
+    escalation.status, escalation.decided_at = "void", now
+    session.flush()
+    record_event(session, row, actor, "escalation_void", before, now, escalation_id=escalation.id)
+    return escalation

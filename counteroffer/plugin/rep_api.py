@@ -1,0 +1,72 @@
+"""The rep JSON API: the escalation inbox, decisions and the audit trail.
+
+Mounted under the same prefix as the buyer API, as its own blueprint. Every route needs a
+rep or manager: nobody logged in is 401, a buyer is 403.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from ..negotiation import Actor, UnauthenticatedError
+from ..negotiation import escalations as uc
+from ..negotiation.staff import require_staff
+from .api import _body
+from .errors import install_error_handlers
+from .rep_schemas import AuditEventSchema, DecisionSchema, EscalationQuerySchema, EscalationSchema
+
+__all__ = ["rep_api"]
+
+rep_api = Blueprint("negotiation_reps", __name__)
+install_error_handlers(rep_api)
+
+_escalation, _escalations = EscalationSchema(), EscalationSchema(many=True)
+_decision, _query, _events = DecisionSchema(), EscalationQuerySchema(), AuditEventSchema(many=True)
+
+
+def _extension():  # noqa: ANN202 - the extension type would be a circular import
+    return current_app.extensions["counteroffer"]
+
+
+def _staff() -> Actor:
+    actor = _extension().current_actor()
+    if actor is None:
+        raise UnauthenticatedError("Log in as a sales rep or manager.")
+    require_staff(actor)
+    return actor
+
+
+@rep_api.get("/api/escalations")
+def list_escalations() -> Response:
+    actor = _staff()
+    query = _query.load(request.args.to_dict())
+    views = uc.list_escalations(_extension().deps, actor, query["status"])
+    return jsonify({"escalations": _escalations.dump(views)})
+
+
+@rep_api.get("/api/escalations/<escalation_id>")
+def show_escalation(escalation_id: str) -> Response:
+    view = uc.get_escalation(_extension().deps, _staff(), escalation_id)
+    return jsonify(_escalation.dump(view))
+
+
+@rep_api.post("/api/escalations/<escalation_id>/decision")
+def decide(escalation_id: str) -> Response:
+    actor = _staff()
+    data = _body(_decision)
+    view = uc.decide_escalation(_extension().deps, actor, escalation_id, data["action"],
+                                data["rationale"], unit_price=data.get("unit_price"),
+                                quantity=data.get("quantity"), terms=data.get("terms"))
+    return jsonify(_escalation.dump(view))
+
+
+@rep_api.get("/api/negotiations/<negotiation_id>/audit")
+def audit(negotiation_id: str) -> Response:
+    events = uc.audit_trail(_extension().deps, _staff(), negotiation_id)
+    return jsonify({"events": _events.dump(events)})
+
+
+@rep_api.get("/api/negotiations/<negotiation_id>/audit.csv")
+def audit_csv(negotiation_id: str) -> Response:
+    text = uc.audit_csv(_extension().deps, _staff(), negotiation_id)
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="negotiation-{negotiation_id}-audit.csv"'})
