@@ -8,9 +8,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from counteroffer import CatalogItem, Customer
+from counteroffer import CatalogItem, Customer, Rep
 
-__all__ = ["PRODUCTS", "CUSTOMERS", "RULES", "DESCRIPTIONS", "product", "CURRENCY"]
+__all__ = ["PRODUCTS", "CUSTOMERS", "REPS", "RULES", "DESCRIPTIONS", "product", "CURRENCY"]
 
 CURRENCY = "USD"
 
@@ -69,8 +69,17 @@ DESCRIPTIONS: dict[str, str] = {row[0]: row[6] for row in _ROWS}
 _BY_SKU = {item.sku: item for item in PRODUCTS}
 
 CUSTOMERS: tuple[Customer, ...] = (
-    Customer(company_id="acme", name="Acme Corp", segment="wholesale"),
-    Customer(company_id="globex", name="Globex", segment="retail"),
+    Customer(company_id="acme", name="Acme Corp", segment="wholesale", owner_rep="rep@seller"),
+    Customer(company_id="globex", name="Globex", segment="retail", owner_rep="rep@seller"),
+)
+
+# Who decides what the rules hand to a person: Rita owns both accounts and may give up to
+# 10% off the price for the quantity on deals up to $500,000; beyond that it is Max's call.
+REPS: tuple[Rep, ...] = (
+    Rep(id="manager@seller", name="Max Moreno", email="max@seller.example",
+        max_discount_pct=Decimal("25"), max_deal_value=Decimal("2000000")),
+    Rep(id="rep@seller", name="Rita Reyes", email="rita@seller.example", manager_id="manager@seller",
+        max_discount_pct=Decimal("10"), max_deal_value=Decimal("500000")),
 )
 
 

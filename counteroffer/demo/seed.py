@@ -37,6 +37,7 @@ def seed_if_empty(ext: Counteroffer) -> bool:
     """Load the demo data into a database that has no products yet; True if it did."""
     if ext.catalog_size() > 0:
         return False
+    ext.save_reps(catalog.REPS)
     ext.save_customers(catalog.CUSTOMERS)
     for kind, params, sku, segment in catalog.RULES:
         ext.save_rule(kind, params, sku=sku, segment=segment)
