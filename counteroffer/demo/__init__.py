@@ -29,6 +29,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=settings.instance_path(values))
     app.config.update(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True)
     app.config.update(values)
+    # Where the plugin's back office sends staff who are not logged in (it adds ?next=).
+    app.config.setdefault("COUNTEROFFER_LOGIN_URL", "/demo/login")
     if not app.config.get("COUNTEROFFER_DATABASE_URL"):
         app.config["COUNTEROFFER_DATABASE_URL"] = settings.default_database_url(app.instance_path)
     if not app.config.get("SECRET_KEY"):

@@ -1,4 +1,5 @@
-"""Wiring the plugin into a host app: blueprints, JSON errors, template helper, CLI."""
+"""Wiring the plugin into a host app: blueprints (API, widget, back office), JSON errors,
+template helper, CLI."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -6,6 +7,9 @@ from typing import TYPE_CHECKING
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+# The one place anything imports ``admin``: the extension is the composition root that
+# mounts every blueprint (docs/architecture.md).
+from ..admin.views import negotiation_admin
 from .api import api
 from .rep_api import rep_api
 from .cli import counteroffer_cli
@@ -23,6 +27,7 @@ def register(app: Flask, extension: Counteroffer, settings: Settings) -> None:
     app.register_blueprint(api, url_prefix=settings.url_prefix)
     app.register_blueprint(rep_api, url_prefix=settings.url_prefix)
     app.register_blueprint(assets_blueprint, url_prefix=settings.url_prefix)
+    app.register_blueprint(negotiation_admin, url_prefix=settings.url_prefix)  # back-office pages
     app.jinja_env.globals["counteroffer_widget"] = widget_context
     app.jinja_env.globals["price_request_widget"] = widget_macro
     app.cli.add_command(counteroffer_cli)

@@ -1,0 +1,170 @@
+"""The rep inbox: escalations a person must decide, as server-rendered pages.
+
+    GET  <prefix>/admin/escalations?status=open|decided|void|all   the inbox
+    GET  <prefix>/admin/escalations/<id>                           one escalation and its form
+    POST <prefix>/admin/escalations/<id>                           the decision (CSRF-checked)
+
+The views call the use cases in ``negotiation.escalations`` directly, as the JSON API
+does; the use cases decide who may see and decide what, the page shows their answer.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+from flask import (Blueprint, Response, current_app, flash, g, redirect, render_template,
+                   request, url_for)
+
+from ..negotiation import (Actor, ConflictError, ForbiddenError, InvalidRequestError,
+                           NegotiationError, ServiceUnavailableError)
+from ..negotiation import escalations as uc
+from ..negotiation.escalations import EscalationView
+from . import display
+from .csrf import FIELD as CSRF_FIELD
+from .csrf import csrf_token, is_valid_csrf
+from .forms import field_errors, read_decision
+from .security import LOGIN_URL_KEY, add_security_headers, is_staff, login_redirect_target
+
+__all__ = ["negotiation_admin", "FILTERS"]
+
+negotiation_admin = Blueprint("negotiation_admin", __name__, template_folder="templates",
+                              static_folder="static", static_url_path="/admin/static")
+
+#: Inbox filters, as the use case names them, with their tab labels.
+FILTERS = {"open": "Open", "decided": "Decided", "void": "Void", "all": "All"}
+_TITLES = {400: "Bad request", 401: "Log in first", 403: "Not allowed", 404: "Not found",
+           409: "Already settled", 422: "Check the decision", 503: "Try again shortly"}
+#: Titles for a decision the use case refused, over the rep's form.
+_REFUSALS = {403: "Beyond your authority", 404: "Not found", 409: "This escalation has changed",
+             422: "Check the decision", 503: "Try again shortly"}
+_STATIC = "negotiation_admin.static"
+
+
+def _deps() -> Any:
+    return current_app.extensions["counteroffer"].deps
+
+
+def _actor() -> Actor:
+    return g._counteroffer_admin_actor  # set by _staff_only before every view
+
+
+@negotiation_admin.before_request
+def _staff_only() -> Response | tuple[str, int] | None:
+    if request.endpoint == _STATIC:
+        return None  # the stylesheet also dresses the 401 and 403 pages
+    actor = current_app.extensions["counteroffer"].current_actor()
+    if actor is None:
+        login_url = current_app.config.get(LOGIN_URL_KEY)
+        if login_url:
+            return redirect(login_redirect_target(login_url))
+        return _problem(401, "Log in to the shop with a sales rep or manager account to see "
+                             "the approvals inbox.")
+    if not is_staff(actor.role):
+        return _problem(403, "The approvals inbox is for the shop's sales reps and pricing "
+                             "managers.", actor=actor)
+    g._counteroffer_admin_actor = actor
+    return None
+
+
+@negotiation_admin.after_request
+def _headers(response: Response) -> Response:
+    return add_security_headers(response, cacheable=request.endpoint == _STATIC)
+
+
+@negotiation_admin.context_processor
+def _helpers() -> dict[str, Any]:
+    now = _deps().clock()
+    return {**display.HELPERS, "csrf_token": csrf_token, "csrf_field": CSRF_FIELD,
+            "due": lambda value: display.due(value, now),
+            "audit_url": _audit_url, "filters": FILTERS,
+            "actor": getattr(g, "_counteroffer_admin_actor", None)}
+
+
+@negotiation_admin.errorhandler(NegotiationError)
+def _refused(error: NegotiationError) -> tuple[str, int]:
+    return _problem(error.status, error.message)
+
+
+@negotiation_admin.get("/admin/")
+def home() -> Response:
+    return redirect(url_for(".inbox"))
+
+
+@negotiation_admin.get("/admin/escalations")
+def inbox() -> str | tuple[str, int]:
+    status = request.args.get("status", "open")
+    if status not in FILTERS:
+        return _problem(400, f"There is no {status!r} filter; use one of "
+                             f"{', '.join(FILTERS)}.")
+    # The use case orders them soonest due first.
+    items = uc.list_escalations(_deps(), _actor(), status)
+    return render_template("counteroffer_admin/inbox.html", escalations=items, status=status)
+
+
+@negotiation_admin.get("/admin/escalations/<escalation_id>")
+def detail(escalation_id: str) -> str:
+    escalation = uc.get_escalation(_deps(), _actor(), escalation_id)
+    return _detail_page(escalation, _suggested_values(escalation))
+
+
+@negotiation_admin.post("/admin/escalations/<escalation_id>")
+def decide(escalation_id: str) -> Response | str | tuple[str, int]:
+    if not is_valid_csrf(request.form.get(CSRF_FIELD)):
+        return _problem(400, "This form has expired or did not come from this site. Nothing "
+                             "was changed: reload the page and send the decision again.")
+    escalation = uc.get_escalation(_deps(), _actor(), escalation_id)
+    arguments, errors = read_decision(request.form, escalation.currency)
+    if errors:
+        return _detail_page(escalation, request.form, errors), 422
+    try:
+        decided = uc.decide_escalation(_deps(), _actor(), escalation_id, **arguments)
+    except (ForbiddenError, ConflictError, InvalidRequestError, ServiceUnavailableError) as error:
+        return _refused_decision(escalation_id, error)
+    flash(_decided_message(decided), "success")
+    return redirect(url_for(".inbox"))
+
+
+def _refused_decision(escalation_id: str, error: NegotiationError) -> tuple[str, int]:
+    """The page again, as it is now (a 409 means someone else changed it), with the
+    use case's message on top and its field errors next to the fields."""
+    escalation = uc.get_escalation(_deps(), _actor(), escalation_id)
+    errors = field_errors(error.fields) if error.fields else {}
+    return _detail_page(escalation, request.form, errors, refusal=error), error.status
+
+
+def _detail_page(escalation: EscalationView, values: Mapping[str, str],
+                 errors: Mapping[str, str] | None = None,
+                 refusal: NegotiationError | None = None) -> str:
+    return render_template("counteroffer_admin/escalation.html", e=escalation, values=values,
+                           errors=errors or {}, refusal=refusal,
+                           refusal_title=_REFUSALS.get(refusal.status, "") if refusal else "")
+
+
+def _suggested_values(escalation: EscalationView) -> dict[str, str]:
+    """The counter-offer fields start from the engine's suggestion, if it made one."""
+    offer = escalation.suggested_offer
+    if offer is None:
+        return {"quantity": str(escalation.quantity)}
+    return {"quantity": str(offer.quantity), "unit_price": str(offer.unit_price)}
+
+
+def _decided_message(escalation: EscalationView) -> str:
+    decision = escalation.decision
+    assert decision is not None  # the use case returns it decided
+    verb = {"approve": "Approved", "counter": "Counter-offer sent", "reject": "Rejected"}
+    what = f"{escalation.company.name}, {display.quantity(escalation.quantity)} x {escalation.sku}"
+    return f"{verb.get(decision.action, 'Decided')}: {what}. The buyer sees it in the widget now."
+
+
+def _audit_url(negotiation_id: str) -> str:
+    # The rep API's path is the contract; built from it so the page does not depend on
+    # how that blueprint names its endpoints.
+    prefix = current_app.extensions["counteroffer"].state.settings.url_prefix
+    return f"{request.script_root}{prefix}/api/negotiations/{quote(negotiation_id, safe='')}/audit.csv"
+
+
+def _problem(status: int, message: str, actor: Actor | None = None) -> tuple[str, int]:
+    return render_template("counteroffer_admin/problem.html", status=status,
+                           title=_TITLES.get(status, "Error"), message=message,
+                           actor=actor), status
