@@ -97,7 +97,7 @@ def make_offer(frame: Frame, candidate: Candidate) -> Offer:
     return Offer(
         kind=priced.kind, sku=priced.sku, quantity=priced.quantity, unit_price=priced.unit_price,
         currency=frame.currency, expires_at=frame.expires_at, message=candidate.message(),
-        explanation=_explain(frame, priced, margin, candidate.why), terms=priced.terms,
+        explain=lambda: _explain(frame, priced, margin, candidate.why), terms=priced.terms,
         seller_value=candidate.seller_value)
 
 

@@ -6,8 +6,10 @@ of one kind and equal scope, the higher ``priority`` wins.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from decimal import Decimal
 from enum import Enum
 
@@ -213,11 +215,17 @@ class Offer:
     currency: str
     expires_at: datetime
     message: str
-    #: For the sales rep only; never sent to the buyer.
-    explanation: str
     terms: tuple[Term, ...] = ()
     #: Margin plus the value of the terms, for the whole offer: how offers are ranked.
     seller_value: Decimal = Decimal(0)
+    #: Writes the rep's explanation; called once, on first read (see ``explanation``).
+    explain: Callable[[], str] = field(default=lambda: "", compare=False, repr=False)
+
+    @cached_property
+    def explanation(self) -> str:
+        """For the sales rep only; never sent to the buyer. Worded on first read: most
+        decisions (simulations, benchmarks, offers never stored) never need it."""
+        return self.explain()
 
 
 @dataclass(frozen=True)

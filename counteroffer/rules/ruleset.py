@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
+from itertools import product
 from typing import Any
 
-from .model import (Alternatives, ConcessionPolicy, Floor, PriceBreak, PriceBreaks, Routing,
-                    TermLever)
+from .model import (LEVER_GROUPS, Alternatives, ConcessionPolicy, Floor, PriceBreak, PriceBreaks,
+                    Routing, TermLever)
 from .scope import matching, most_specific
 
 __all__ = ["RuleSet", "SkuRules", "CompiledRules", "resolve"]
@@ -46,6 +48,39 @@ class SkuRules:
     alternatives: tuple[str, ...] = ()
     concession: ConcessionPolicy | None = None
     routing: Routing | None = None
+    bundles: tuple[LeverBundle, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LeverBundle:
+    """At most one option per lever group. Worth ``per_unit + price * pct / 100`` a unit
+    to the seller; ``mask`` has a bit per lever, for cheap subset tests."""
+
+    levers: tuple[TermLever, ...]
+    pct: Decimal
+    per_unit: Decimal
+    mask: int
+
+
+def lever_bundles(groups: dict[str, tuple[TermLever, ...]]) -> tuple[LeverBundle, ...]:
+    """Every non-empty bundle, worked out once per resolved SKU instead of per decision."""
+    rows, bit = [], 0
+    for group in LEVER_GROUPS:
+        options: list[tuple[TermLever, int] | None] = [None]
+        for lever in groups.get(group, ()):
+            options.append((lever, 1 << bit))
+            bit += 1
+        rows.append(options)
+    return tuple(_bundle([c for c in combo if c is not None]) for combo in product(*rows)
+                 if any(c is not None for c in combo))
+
+
+def _bundle(chosen: list[tuple[TermLever, int]]) -> LeverBundle:
+    levers = tuple(lever for lever, _ in chosen)
+    return LeverBundle(levers=levers, mask=sum(mask for _, mask in chosen),
+                       pct=sum((lv.value_pct for lv in levers if lv.value_pct is not None), Decimal(0)),
+                       per_unit=sum((lv.value_per_unit for lv in levers if lv.value_per_unit is not None),
+                                    Decimal(0)))
 
 
 def _levers(levers: list[TermLever]) -> dict[str, tuple[TermLever, ...]]:
@@ -78,7 +113,8 @@ def resolve(rules: RuleSet, sku: str, category: str | None, segment: str | None)
         floors=strictest(matching(rules.floors, sku, segment, category)),
         breaks=breaks, break_quantities=tuple(b.min_quantity for b in breaks),
         order_multiple=breaks_rule.order_multiple if breaks_rule else None,
-        levers=_levers(matching(rules.levers, sku, segment, category)),
+        levers=(groups := _levers(matching(rules.levers, sku, segment, category))),
+        bundles=lever_bundles(groups),
         alternatives=tuple(s for s in alternatives.skus if s != sku) if alternatives else (),
         concession=most_specific(rules.concessions, sku, segment, category),
         routing=most_specific(rules.routings, sku, segment, category),
@@ -94,6 +130,7 @@ class _Shared:
     price_breaks: tuple[PriceBreaks, ...]
     levers: tuple[TermLever, ...]
     lever_groups: dict[str, tuple[TermLever, ...]]
+    bundles: tuple[LeverBundle, ...]
     alternatives: tuple[Alternatives, ...]
     concessions: tuple[ConcessionPolicy, ...]
     routings: tuple[Routing, ...]
@@ -135,7 +172,8 @@ class CompiledRules:
             found = _Shared(
                 floors=strictest(matching(pool.floors, "", segment, category)),
                 price_breaks=tuple(matching(pool.price_breaks, "", segment, category)),
-                levers=levers, lever_groups=_levers(list(levers)),
+                levers=levers, lever_groups=(groups := _levers(list(levers))),
+                bundles=lever_bundles(groups),
                 alternatives=tuple(matching(pool.alternatives, "", segment, category)),
                 concessions=tuple(matching(pool.concessions, "", segment, category)),
                 routings=tuple(matching(pool.routings, "", segment, category)))
@@ -160,6 +198,7 @@ class CompiledRules:
         breaks_rule = first(own.price_breaks, shared.price_breaks)
         breaks, quantities = self._breaks(breaks_rule) if breaks_rule else ((), ())
         own_levers = matching(own.levers, sku, segment, category) if own.levers else []
+        groups = _levers(own_levers + list(shared.levers)) if own_levers else shared.lever_groups
         alternatives = first(own.alternatives, shared.alternatives)
         own_floors = matching(own.floors, sku, segment, category) if own.floors else []
         floors = strictest(own_floors + list(shared.floors)) if own_floors else shared.floors
@@ -168,7 +207,7 @@ class CompiledRules:
             floors=floors,
             breaks=breaks, break_quantities=quantities,
             order_multiple=breaks_rule.order_multiple if breaks_rule else None,
-            levers=_levers(own_levers + list(shared.levers)) if own_levers else shared.lever_groups,
+            levers=groups, bundles=lever_bundles(groups) if own_levers else shared.bundles,
             alternatives=tuple(s for s in alternatives.skus if s != sku) if alternatives else (),
             concession=first(own.concessions, shared.concessions),
             routing=first(own.routings, shared.routings),

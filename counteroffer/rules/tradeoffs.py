@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from itertools import product
 
 from .frame import Candidate, Frame, Priced, round_up_to_multiple
 from .messages import (alternative_message, anchor_message, terms_message, volume_message)
-from .model import LEVER_GROUPS, AlternativeProduct, OfferKind, Term, TermLever
+from .model import AlternativeProduct, OfferKind, Term, TermLever
 from .money import round_money
 from .pricing import floor_from, price_at
 
@@ -58,44 +57,19 @@ def margin_neutral_volume(frame: Frame) -> Candidate | None:
     return _volume_offer(frame, total, target, "margin-neutral volume: the same total margin")
 
 
-def _lever_value(lever: TermLever, price: Decimal) -> Decimal:
-    if lever.value_per_unit is not None:
-        return lever.value_per_unit
-    return price * (lever.value_pct or Decimal(0)) / HUNDRED
-
-
-def _bundles(frame: Frame) -> list[tuple[Decimal, tuple[TermLever, ...], int]]:
-    """Every combination of at most one option per lever group, with its value per unit
-    and a bit mask of its levers (for subset tests without hashing the levers)."""
-    price, found = frame.price_at_quantity, []
-    groups, bit = [], 0
-    for g in LEVER_GROUPS:
-        if g in frame.rules.levers:
-            options = [(None, Decimal(0), 0)]
-            for lever in frame.rules.levers[g]:
-                options.append((lever, _lever_value(lever, price), 1 << bit))
-                bit += 1
-            groups.append(options)
-    for combo in product(*groups):
-        chosen = tuple(lever for lever, _, _ in combo if lever is not None)
-        if chosen:
-            found.append((sum((value for lever, value, _ in combo if lever is not None), Decimal(0)),
-                          chosen, sum(mask for _, _, mask in combo)))
-    return found
-
-
 def term_bundles(frame: Frame, limit: int = 2) -> list[Candidate]:
     """Terms that close the gap between the target and the price: cheapest for the buyer
     first (the least value given up), then the fewest levers."""
-    gap = frame.price_at_quantity - frame.target
+    gap, price = frame.price_at_quantity - frame.target, frame.price_at_quantity
     if frame.target < frame.floor or gap <= 0:
         return []
-    closing = [b for b in _bundles(frame) if b[0] >= gap]
+    valued = ((b.per_unit + price * b.pct / HUNDRED, b) for b in frame.rules.bundles)
+    closing = [(value, b) for value, b in valued if value >= gap]
     # A bundle holding a smaller closing bundle asks the buyer for more at the same price.
-    masks = [b[2] for b in closing]
-    minimal = [b for b in closing if not any(m != b[2] and m & b[2] == m for m in masks)]
-    minimal.sort(key=lambda b: (b[0], len(b[1]), [lv.option for lv in b[1]]))
-    return [_terms_offer(frame, value, levers) for value, levers, _ in minimal[:limit]]
+    masks = [b.mask for _, b in closing]
+    minimal = [(v, b) for v, b in closing if not any(m != b.mask and m & b.mask == m for m in masks)]
+    minimal.sort(key=lambda vb: (vb[0], len(vb[1].levers), [lv.option for lv in vb[1].levers]))
+    return [_terms_offer(frame, value, bundle.levers) for value, bundle in minimal[:limit]]
 
 
 def _terms_offer(frame: Frame, value: Decimal, levers: tuple[TermLever, ...]) -> Candidate:
