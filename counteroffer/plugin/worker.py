@@ -27,6 +27,9 @@ __all__ = ["OutboxPump", "run_worker", "relay_once", "job_runtime", "sweep_once"
 
 log = logging.getLogger(__name__)
 
+#: How often a worker looks for jobs a dead worker left behind, and retries them.
+MAINTENANCE_SECONDS = 60
+
 
 def _enqueue(extension: Counteroffer):  # noqa: ANN202 - a function of a message id
     state = extension.state
@@ -95,7 +98,10 @@ def run_worker(app: Flask, extension: Counteroffer, burst: bool = False) -> None
     queue = make_queue(state.settings.queue_name, state.redis.client())
     try:
         # SimpleWorker runs jobs in this process: no fork, so the SQLAlchemy pool and the
-        # app context stay valid; scale out by starting more worker processes.
-        SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=not burst)
+        # app context stay valid; scale out by starting more worker processes. Maintenance
+        # (finding jobs of workers that died) every minute rather than rq's ten.
+        worker = SimpleWorker([queue], connection=queue.connection,
+                              maintenance_interval=MAINTENANCE_SECONDS)
+        worker.work(burst=burst, with_scheduler=not burst)
     finally:
         pump.stop()
