@@ -1,0 +1,131 @@
+"""Notices of the approval workflow, end to end: outbox -> relay -> rq -> a real SMTP server
+(aiosmtpd) and signed webhooks to a real HTTP server, each once however often delivered."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rq import SimpleWorker
+from sqlalchemy import select
+
+from counteroffer.adapters import SignedWebhooks, verify_signature
+from counteroffer.db import transaction
+from counteroffer.db.models import OutboxMessage
+from counteroffer.jobs import bind_runtime
+from counteroffer.jobs.queue import enqueue_message, make_queue
+from counteroffer.plugin.worker import job_runtime, sweep_once
+from tests.approvals import ANN, RITA, seed_approvals
+from tests.conftest import REDIS_URL, _need, make_app
+from tests.mailbox import Mailbox, free_port, running_mailbox
+from tests.seed import seed_scenario
+
+ESCALATING = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "90.00", "currency": "USD"}
+SECRET = "whsec_approvals"
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    with running_mailbox() as box:
+        yield box
+
+
+def notifying_app(db_url, clock, tmp_path: Path, smtp_port: int, backoffice):  # noqa: ANN001, ANN201
+    _need(6379, "Redis")
+    app = make_app(db_url, clock, tmp_path, COUNTEROFFER_REDIS_URL=REDIS_URL,
+                   COUNTEROFFER_QUEUE=f"co-notify-{tmp_path.name}", COUNTEROFFER_RETRY_SECONDS=[0],
+                   COUNTEROFFER_SMTP={"host": "127.0.0.1", "port": smtp_port,
+                                      "sender": "negotiations@shop.example", "timeout": 5})
+    extension = app.extensions["counteroffer"]
+    extension.use_webhooks(SignedWebhooks(backoffice.url + "/hooks/counteroffer", SECRET, timeout=2))
+    return app, extension
+
+
+@pytest.fixture
+def worker_app(db_url, clock, tmp_path, mailbox, backoffice):
+    app, extension = notifying_app(db_url, clock, tmp_path, mailbox.port, backoffice)
+    with app.app_context():
+        seed_scenario(extension)
+        seed_approvals(extension)
+        bind_runtime(job_runtime(app, extension))
+        yield app, extension
+        bind_runtime(None)
+        extension.close()
+
+
+def deliver(extension, again: bool = False) -> None:
+    """Relay and run every job; with ``again``, hand every message to rq a second time."""
+    queue = make_queue(extension.state.settings.queue_name, extension.state.redis.client())
+    extension.relay_outbox()
+    if again:
+        for message_id in message_ids(extension):
+            enqueue_message(queue, message_id)
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+
+def message_ids(extension) -> list[int]:
+    with transaction(extension.deps.session_factory) as session:
+        return list(session.scalars(select(OutboxMessage.id)))
+
+
+def unhandled_topics(extension) -> list[str]:
+    with transaction(extension.deps.session_factory) as session:
+        return list(session.scalars(select(OutboxMessage.topic).where(OutboxMessage.handled_at.is_(None))))
+
+
+def hooks(backoffice, event_type: str) -> list:
+    return [hit for hit in backoffice.hits("/hooks/") if hit.headers["Counteroffer-Event"] == event_type]
+
+
+def test_the_rep_is_told_once_and_the_buyer_is_told_the_decision_once(worker_app, mailbox, backoffice):
+    app, extension = worker_app
+    client = app.test_client()
+    app.config["TEST_ACTOR"] = ANN
+    request = client.post("/negotiate/api/requests", json=ESCALATING).get_json()
+    deliver(extension)
+    deliver(extension, again=True)  # at least once: every job delivered a second time
+    [to_rita] = mailbox.messages()
+    assert (to_rita["To"], to_rita["Subject"]) == ("rita@seller.example", "Price request to decide: Acme Corp, DEMO-120")
+    assert "Acme Corp asks for 1,000 x DEMO-120 at $90.00 each." in to_rita.get_content()
+    [assigned] = hooks(backoffice, "escalation.assigned")
+    assert verify_signature(SECRET, assigned.headers["Counteroffer-Timestamp"], assigned.body,
+                            assigned.headers["Counteroffer-Signature"])
+    assert json.loads(assigned.body)["data"]["assignee_id"] == "rita@seller"
+
+    app.config["TEST_ACTOR"] = RITA
+    [escalation] = client.get("/negotiate/api/escalations").get_json()["escalations"]
+    client.post(f"/negotiate/api/escalations/{escalation['id']}/decision",
+                json={"action": "approve", "rationale": "Loyal account"})
+    deliver(extension)
+    deliver(extension, again=True)
+    [to_ann] = mailbox.messages("ann@acme.example")
+    assert to_ann["Subject"] == "Your price request for DEMO-120: approved"
+    assert "Your sales rep Rita Reyes approved $90.00 each for 1,000 units." in to_ann.get_content()
+    [decided] = hooks(backoffice, "escalation.decided")
+    assert json.loads(decided.body)["data"]["negotiation_id"] == request["id"]
+    assert len(mailbox.messages()) == 2
+
+
+def test_mail_refused_for_longer_than_the_retries_is_sent_once_the_server_is_back(
+        db_url, clock, tmp_path, backoffice):
+    port = free_port()  # nothing listens here yet
+    app, extension = notifying_app(db_url, clock, tmp_path, port, backoffice)
+    with app.app_context():
+        seed_scenario(extension)
+        seed_approvals(extension)
+        bind_runtime(job_runtime(app, extension))
+        try:
+            app.config["TEST_ACTOR"] = ANN
+            app.test_client().post("/negotiate/api/requests", json=ESCALATING)
+            deliver(extension)  # the e-mail job fails, is retried once, fails again: rq gives up
+            assert unhandled_topics(extension) == ["send.email"]
+            with running_mailbox(port) as mailbox:
+                clock.advance(minutes=31)  # past COUNTEROFFER_REPUBLISH_AFTER_SECONDS
+                sweep_once(extension)  # hands the unhandled message to rq again
+                deliver(extension)
+                assert [m["To"] for m in mailbox.messages()] == ["rita@seller.example"]
+            assert unhandled_topics(extension) == []
+        finally:
+            bind_runtime(None)
+            extension.close()

@@ -1,0 +1,97 @@
+"""Decisions racing each other and the buyer, on PostgreSQL (SQLite ignores FOR UPDATE)."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
+import pytest
+from flask import g, request
+from sqlalchemy import func, select
+
+from counteroffer.db import transaction
+from counteroffer.db.models import Deal, Escalation, Event
+from tests.approvals import ANN, MAX, RITA, seed_approvals
+from tests.conftest import make_app
+from tests.seed import seed_scenario
+
+ESCALATING = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "90.00", "currency": "USD"}
+ACTORS = {actor.id: actor for actor in (ANN, RITA, MAX)}
+DECISIONS = ("approved", "rep_countered", "rejected")
+
+
+@pytest.fixture
+def pg_app(pg_schema_url, clock, tmp_path):
+    from tests.conftest import _truncate_all
+
+    _truncate_all(pg_schema_url)
+    app = make_app(pg_schema_url, clock, tmp_path, COUNTEROFFER_ENGINE_OPTIONS={"pool_size": 4})
+    # Each thread says who it is: the test client shares one app config between them.
+    app.before_request(lambda: setattr(g, "actor", ACTORS.get(request.headers.get("X-Actor", ""))))
+    with app.app_context():
+        seed_scenario(app.extensions["counteroffer"])
+        seed_approvals(app.extensions["counteroffer"])
+    yield app
+    with app.app_context():
+        app.extensions["counteroffer"].close()
+
+
+def post(app, actor, path: str, body: dict):  # noqa: ANN001, ANN201
+    return app.test_client().post("/negotiate/api" + path, json=body, headers={"X-Actor": actor.id})
+
+
+def at_once(*calls):  # noqa: ANN001, ANN201
+    barrier = Barrier(len(calls))
+
+    def run(call):  # noqa: ANN001, ANN202
+        barrier.wait()
+        return call().status_code
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def count(app, query) -> int:  # noqa: ANN001
+    with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
+        return session.scalar(query)
+
+
+def escalated(app):  # noqa: ANN001, ANN201
+    created = post(app, ANN, "/requests", ESCALATING).get_json()
+    with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
+        escalation_id = session.scalar(select(Escalation.id).where(Escalation.negotiation_id == created["id"]))
+    return created["id"], escalation_id
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_people_deciding_at_once_one_decision_stands(pg_app, attempt):
+    _, escalation_id = escalated(pg_app)
+    path = f"/escalations/{escalation_id}/decision"
+    statuses = at_once(lambda: post(pg_app, RITA, path, {"action": "approve", "rationale": "yes"}),
+                       lambda: post(pg_app, MAX, path, {"action": "reject", "rationale": "no"}))
+    assert sorted(statuses) == [200, 409]
+    assert count(pg_app, select(func.count()).select_from(Event).where(Event.action.in_(DECISIONS))) == 1
+    deals = count(pg_app, select(func.count()).select_from(Deal))
+    assert deals == (1 if statuses[0] == 200 else 0)  # Rita's approval made the one deal, or none
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_decision_racing_the_buyers_counter_ends_consistent(pg_app, attempt):
+    negotiation_id, escalation_id = escalated(pg_app)
+    approve, counter = at_once(
+        lambda: post(pg_app, RITA, f"/escalations/{escalation_id}/decision", {"action": "approve", "rationale": "ok"}),
+        lambda: post(pg_app, ANN, f"/requests/{negotiation_id}/counter", {"target_unit_price": "91.00"}))
+    # Whoever locks the request first wins; no deadlock, and the loser is told why.
+    assert (approve, counter) in {(200, 409), (409, 200)}
+    statuses = dict(count_statuses(pg_app, negotiation_id))
+    if approve == 200:
+        assert statuses == {"decided": 1}
+    else:
+        assert statuses == {"void": 1, "open": 1}  # the counter escalated again, afresh
+
+
+def count_statuses(app, negotiation_id: str):  # noqa: ANN001, ANN201
+    with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
+        return session.execute(select(Escalation.status, func.count()).where(
+            Escalation.negotiation_id == negotiation_id).group_by(Escalation.status)).all()
