@@ -87,16 +87,21 @@ def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: De
             decision = _decide(deps, session, request, item, customer, now,
                                previous_concession(session, row.id))
         before = row.status
-        close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
-        row.round, row.quantity, row.target_unit_price = request.round, request.quantity, target_unit_price
-        row.status, row.updated_at = status_for(decision.outcome).value, now
-        row.buyer_note = None  # a note on an earlier round (e.g. "could not check") is stale now
+        _start_round(session, row, request, status_for(decision.outcome), now)
         record_event(session, row, actor, "countered", before, now, round=row.round,
                      quantity=row.quantity, target_unit_price=target_unit_price,
                      outcome=decision.outcome.value, reason=decision.reason)
         void_open_escalation(session, row, actor, before, now)
         _apply(deps, session, row, decision, now, customer, item)
         return negotiation_view(row, offers_of(session, row.id), now)
+
+
+def _start_round(session: Session, row: Negotiation, request: PriceRequest, status: Status,
+                 now: datetime) -> None:
+    close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
+    row.round, row.quantity, row.target_unit_price = request.round, request.quantity, request.target_unit_price
+    row.status, row.updated_at = status.value, now
+    row.buyer_note = None  # a note on an earlier round ("could not check", a rep's answer) is stale now
 
 
 def withdraw(deps: Deps, actor: Actor, negotiation_id: str) -> NegotiationView:
