@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ..adapters import BackOfficeUnavailableError, CatalogItem, Customer
 from ..db.models import Offer
 from ..rules import AlternativeProduct, CompiledRules, LastPrice, OfferKind, PricingContext
+from .approvals import REP_OFFER_KIND
 from .deps import Deps
 
 __all__ = ["pricing_context", "previous_concession"]
@@ -49,7 +50,12 @@ def pricing_context(deps: Deps, session: Session, rules: CompiledRules, item: Ca
         previous_concession=previous, alternatives=tuple(a for a in found if a is not None))
 
 
+#: Price-only counters for the quantity asked: the engine's, and a sales rep's.
+_PRICE_COUNTERS = (OfferKind.CONCESSION.value, REP_OFFER_KIND)
+
+
 def previous_concession(session: Session, negotiation_id: str) -> Decimal | None:
-    """The lowest price-only counter made so far: later rounds never go above it."""
+    """The lowest price-only counter made so far, by the rules or by a rep: later
+    automatic rounds never go above it."""
     return session.scalar(select(func.min(Offer.unit_price)).where(
-        Offer.negotiation_id == negotiation_id, Offer.kind == OfferKind.CONCESSION.value))
+        Offer.negotiation_id == negotiation_id, Offer.kind.in_(_PRICE_COUNTERS)))

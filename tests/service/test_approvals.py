@@ -282,3 +282,16 @@ def test_the_inbox_is_ordered_by_due_time_and_filtered_by_status(app, deps, cloc
     assert [e.negotiation_id for e in list_escalations(deps, RITA, "all")] == [first.id, second.id]
     with pytest.raises(InvalidRequestError):
         list_escalations(deps, RITA, "pending")
+
+
+def test_a_later_automatic_round_never_goes_above_a_reps_counter(app, deps):
+    request = ask(deps)
+    app.extensions["counteroffer"].save_rule(
+        "concession", {"max_discount_pct": "10", "first_position_pct": "25", "rounds": 3}, sku="DEMO-120")
+    # 900 units keep the deal within Rita's $100,000 limit.
+    decide_escalation(deps, RITA, only_escalation(deps, RITA).id, "counter", "Meet halfway",
+                      unit_price=Decimal("110.00"), quantity=900)
+    # The rules alone would concede only to 112.50 in round 2; the rep already said 110.00.
+    again = counter(deps, ANN, request.id, Decimal("100.00"))
+    concessions = [o.unit_price for o in again.offers if o.kind == "concession"]
+    assert concessions == [Decimal("110.00")]
