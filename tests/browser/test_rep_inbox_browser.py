@@ -123,6 +123,7 @@ def test_a_manager_approves_an_escalated_request_and_the_buyer_gets_the_deal(bro
     expect(widget.get_by_role("heading", name="Deal agreed")).to_be_visible()
     expect(widget.locator(".co-deal")).to_contain_text("1,000 units")
     expect(widget.locator(".co-deal")).to_contain_text("$90.00")
+    expect(widget.locator(".co-note")).to_contain_text("approved $90.00 each")  # the rep's word
     buyer.context.close()
     page.context.close()
 

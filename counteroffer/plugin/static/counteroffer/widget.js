@@ -241,7 +241,8 @@
     var round = "Round " + negotiation.round + " of " + widget.terms.max_rounds;
     var asked = "You asked for " + units(request.quantity) + " at " + formatMoney(request.target_unit_price, request.currency) + " each.";
     result.replaceChildren.apply(result, [heading, el("p", { "class": "co-round" }, [round]), el("p", {}, [asked]),
-      explanation(negotiation, deal), deal ? dealSection(widget, deal) : null, offers].filter(Boolean));
+      explanation(negotiation, deal), note(negotiation), deal ? dealSection(widget, deal) : null,
+      offers].filter(Boolean));
     renderActions(widget, negotiation);
     widget.ask.hidden = true;
     // The quote above then speaks of the quantity under negotiation, not the form's old value.
@@ -256,6 +257,11 @@
       text += " The offers below still hold until they expire.";
     }
     return text ? el("p", { "class": "co-explain" }, [text]) : null;
+  }
+
+  /** A word from the shop beyond the offers: a rep's decision, or why a person will answer. */
+  function note(negotiation) {
+    return negotiation.note ? el("p", { "class": "co-note" }, [negotiation.note]) : null;
   }
 
   function showNotice(widget, message) { part(widget.root, "result").appendChild(el("p", { "class": "co-error" }, [message])); }
