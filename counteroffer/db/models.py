@@ -218,6 +218,8 @@ class Escalation(Base):
     )
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     negotiation_id: Mapped[str] = mapped_column(ForeignKey("counteroffer_negotiations.id"), index=True)
+    # Declared so one flush inserts the negotiation before its escalation.
+    negotiation: Mapped[Negotiation] = relationship()
     round: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
     assignee_id: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -49,7 +49,8 @@ class LookupCache:
         self.customers: TtlCache = TtlCache(seconds)
         self.rules: TtlCache = TtlCache(seconds)
         self.last_prices: TtlCache = TtlCache(seconds)
+        self.staff: TtlCache = TtlCache(seconds)
 
     def clear(self) -> None:
-        for cache in (self.items, self.customers, self.rules, self.last_prices):
+        for cache in (self.items, self.customers, self.rules, self.last_prices, self.staff):
             cache.clear()

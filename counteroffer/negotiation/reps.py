@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db import transaction
@@ -23,7 +23,7 @@ from .deps import Deps
 
 __all__ = ["Rep", "save_reps", "save_delegation", "find_rep", "owner_of_account", "pool_rep",
            "approval_chain", "first_approver", "delegate_of", "principals_of", "reports_of",
-           "discount_pct", "HUNDRED"]
+           "discount_pct", "HUNDRED", "RepDirectory", "load_directory"]
 
 HUNDRED = Decimal(100)
 
@@ -65,6 +65,7 @@ def save_reps(deps: Deps, reps: Iterable[Rep]) -> int:
         session.flush()
         for rep in batch:
             _check_chain(session, rep)
+    deps.cache.clear()  # routing reads reps from the per-process cache
     return len(batch)
 
 
@@ -116,7 +117,9 @@ def save_delegation(deps: Deps, rep_id: str, delegate_id: str, starts_at: dateti
                                 ends_at=ends_at, created_at=deps.clock())
         session.add(delegation)
         session.flush()
-        return delegation.id
+        delegation_id = delegation.id
+    deps.cache.clear()
+    return delegation_id
 
 
 def _overlapping(session: Session, rep_id: str, starts_at: datetime, ends_at: datetime) -> bool:
@@ -142,12 +145,7 @@ def find_rep(session: Session, rep_id: str | None) -> Rep | None:
 
 def owner_of_account(session: Session, owner: str | None) -> Rep | None:
     """The account's owner rep, named by id or e-mail as the customer data has it."""
-    if not owner:
-        return None
-    row = session.scalars(select(RepRow).where(
-        or_(RepRow.id == owner, func.lower(RepRow.email) == owner.lower()))
-        .order_by(RepRow.id).limit(1)).first()
-    return _view(row) if row is not None else None
+    return load_directory(session).owner(owner)
 
 
 def pool_rep(session: Session, category: str | None, region: str | None) -> Rep | None:
@@ -170,25 +168,15 @@ def _open_load(session: Session, rep_ids: list[str]) -> dict[str, int]:
 
 
 def approval_chain(session: Session, rep: Rep) -> list[Rep]:
-    """The rep, their manager, that manager's manager... (save_reps refuses loops)."""
-    chain, seen = [rep], {rep.id}
-    while (manager := find_rep(session, chain[-1].manager_id)) is not None and manager.id not in seen:
-        chain.append(manager)
-        seen.add(manager.id)
-    return chain
+    return load_directory(session).chain(rep)
 
 
 def first_approver(session: Session, rep: Rep, discount: Decimal, deal_value: Decimal) -> Rep | None:
-    """The first person from ``rep`` up the chain who may approve this; None if nobody."""
-    return next((p for p in approval_chain(session, rep) if p.can_approve(discount, deal_value)), None)
+    return load_directory(session).first_approver(rep, discount, deal_value)
 
 
 def delegate_of(session: Session, rep_id: str, now: datetime) -> Rep | None:
-    """Who stands in for ``rep_id`` at ``now``, if they are away."""
-    delegate_id = session.scalar(select(Delegation.delegate_id).where(
-        Delegation.rep_id == rep_id, Delegation.starts_at <= now, Delegation.ends_at > now)
-        .order_by(Delegation.starts_at.desc()).limit(1))
-    return find_rep(session, delegate_id)
+    return load_directory(session).delegate_of(rep_id, now)
 
 
 def principals_of(session: Session, delegate_id: str, now: datetime) -> set[str]:
@@ -207,3 +195,56 @@ def reports_of(session: Session, manager_id: str) -> set[str]:
         frontier = below - found - {manager_id}
         found |= frontier
     return found
+
+
+# -- the whole directory at once (routing asks it several small questions) ------------
+
+
+@dataclass(frozen=True)
+class Absence:
+    rep_id: str
+    delegate_id: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class RepDirectory:
+    """Every rep and delegation, read in two queries. Reps are few and change rarely, so
+    each process keeps one for ``COUNTEROFFER_CACHE_SECONDS`` (``Deps.staff``)."""
+
+    reps: dict[str, Rep]
+    absences: tuple[Absence, ...] = ()
+
+    def owner(self, owner: str | None) -> Rep | None:
+        """By id, else by e-mail (the lowest id if several share it)."""
+        if not owner:
+            return None
+        wanted = owner.lower()
+        return self.reps.get(owner) or next(
+            (rep for _, rep in sorted(self.reps.items()) if (rep.email or "").lower() == wanted), None)
+
+    def chain(self, rep: Rep) -> list[Rep]:
+        """The rep, their manager, that manager's manager... (save_reps refuses loops)."""
+        chain, seen = [rep], {rep.id}
+        while (manager := self.reps.get(chain[-1].manager_id or "")) is not None and manager.id not in seen:
+            chain.append(manager)
+            seen.add(manager.id)
+        return chain
+
+    def first_approver(self, rep: Rep, discount: Decimal, deal_value: Decimal) -> Rep | None:
+        """The first person from ``rep`` up the chain who may approve this; None if nobody."""
+        return next((p for p in self.chain(rep) if p.can_approve(discount, deal_value)), None)
+
+    def delegate_of(self, rep_id: str, now: datetime) -> Rep | None:
+        """Who stands in for ``rep_id`` at ``now`` (the latest delegation that started)."""
+        current = [a for a in self.absences if a.rep_id == rep_id and a.starts_at <= now < a.ends_at]
+        latest = max(current, key=lambda a: a.starts_at, default=None)
+        return self.reps.get(latest.delegate_id) if latest else None
+
+
+def load_directory(session: Session) -> RepDirectory:
+    reps = {row.id: _view(row) for row in session.scalars(select(RepRow))}
+    absences = tuple(Absence(row.rep_id, row.delegate_id, row.starts_at, row.ends_at)
+                     for row in session.scalars(select(Delegation)))
+    return RepDirectory(reps=reps, absences=absences)

@@ -25,8 +25,7 @@ from .deps import Deps
 from .notices import tell_assignee
 from .prices import PriceFacts
 from .records import new_id, record_event
-from .reps import (Rep, approval_chain, delegate_of, discount_pct, first_approver,
-                   owner_of_account, pool_rep)
+from .reps import Rep, RepDirectory, discount_pct, load_directory, pool_rep
 
 __all__ = ["open_escalation", "void_open_escalation", "Assignment", "with_delegate",
            "suggestion_of"]
@@ -43,7 +42,10 @@ def open_escalation(deps: Deps, session: Session, row: Negotiation, now: datetim
                     customer: Customer | None, item: CatalogItem | None,
                     facts: PriceFacts | None, decision: Decision | None = None) -> Escalation:
     """Write the escalation, its audit event and its outbox messages for ``row``."""
-    assignment = _route(session, row, customer, item, facts, now)
+    # Routing reads only reps and delegations: flushing the request's pending rows first
+    # would split one batch of INSERTs into several round trips for nothing.
+    with session.no_autoflush:
+        assignment = _route(deps, session, row, customer, item, facts, now)
     level = deps.service_levels.for_segment(customer.segment if customer else None)
     escalation = Escalation(
         id=new_id(), negotiation_id=row.id, round=row.round, status="open",
@@ -70,24 +72,26 @@ def _id(rep: Rep | None) -> str | None:
     return rep.id if rep is not None else None
 
 
-def _route(session: Session, row: Negotiation, customer: Customer | None, item: CatalogItem | None,
-           facts: PriceFacts | None, now: datetime) -> Assignment:
-    base, route = _first_in_line(session, customer, item)
+def _route(deps: Deps, session: Session, row: Negotiation, customer: Customer | None,
+           item: CatalogItem | None, facts: PriceFacts | None, now: datetime) -> Assignment:
+    staff = deps.cache.staff.get_or_load("all", lambda: load_directory(session))
+    assert staff is not None
+    base, route = _first_in_line(session, staff, customer, item)
     if base is None:
         return Assignment(None, None, route)
     approver = base
     if facts is not None:
         discount = discount_pct(row.target_unit_price, facts.price_for_quantity)
         value = row.target_unit_price * row.quantity
-        approver = first_approver(session, base, discount, value) or approval_chain(session, base)[-1]
+        approver = staff.first_approver(base, discount, value) or staff.chain(base)[-1]
         if approver.id != base.id:
             route = f"{route}, then up the approval chain"
-    return with_delegate(session, approver, now, route)
+    return _with_delegate(staff, approver, now, route)
 
 
-def _first_in_line(session: Session, customer: Customer | None,
+def _first_in_line(session: Session, staff: RepDirectory, customer: Customer | None,
                    item: CatalogItem | None) -> tuple[Rep | None, str]:
-    owner = owner_of_account(session, customer.owner_rep if customer else None)
+    owner = staff.owner(customer.owner_rep if customer else None)
     if owner is not None:
         return owner, "account owner"
     pooled = pool_rep(session, item.category if item else None, customer.region if customer else None)
@@ -98,7 +102,11 @@ def _first_in_line(session: Session, customer: Customer | None,
 
 def with_delegate(session: Session, person: Rep, now: datetime, route: str) -> Assignment:
     """``person``, or whoever stands in for them at ``now``."""
-    delegate = delegate_of(session, person.id, now)
+    return _with_delegate(load_directory(session), person, now, route)
+
+
+def _with_delegate(staff: RepDirectory, person: Rep, now: datetime, route: str) -> Assignment:
+    delegate = staff.delegate_of(person.id, now)
     if delegate is None:
         return Assignment(person, None, route)
     return Assignment(delegate, person, f"{route}; {person.name} is away")
