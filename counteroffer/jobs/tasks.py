@@ -27,6 +27,8 @@ class JobRuntime:
     sender: object  # what signals are sent from: the Flask app in the worker
     #: topic -> handler(payload, business_key), e.g. the e-mail and webhook senders.
     handlers: Mapping[str, Callable[[dict[str, Any], str], None]] = field(default_factory=dict)
+    #: name -> periodic work (the once-a-minute sweep), run as rq jobs by ``run_periodic``.
+    periodic: Mapping[str, Callable[[], None]] = field(default_factory=dict)
 
 
 _runtime: JobRuntime | None = None
@@ -67,3 +69,14 @@ def handle_message(message_id: int) -> str:
             signal.send(runtime.sender, payload=dict(message.payload), message_id=message.id)
         message.handled_at = runtime.clock()
         return "handled"
+
+
+#: The dotted path of the periodic job, as rq stores it.
+RUN_PERIODIC = "counteroffer.jobs.tasks.run_periodic"
+
+
+def run_periodic(name: str) -> str:
+    """Run the named periodic work (expiry, service levels, lost messages): idempotent, so a
+    minute's job that two workers both enqueued may run twice without harm."""
+    _bound().periodic[name]()
+    return "done"

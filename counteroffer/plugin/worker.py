@@ -13,11 +13,13 @@ import threading
 from typing import TYPE_CHECKING
 
 from flask import Flask
+from redis.exceptions import RedisError
 from rq import SimpleWorker
 
 from ..jobs import JobRuntime, bind_runtime, relay_pending, relay_stale
 from ..jobs.notifications import EMAIL_TOPIC, WEBHOOK_TOPIC, email_sender, webhook_sender
 from ..jobs.queue import enqueue_message, make_queue
+from ..jobs.tasks import RUN_PERIODIC
 from ..negotiation import expire_lapsed, sweep_escalations
 
 if TYPE_CHECKING:
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
 __all__ = ["OutboxPump", "run_worker", "relay_once", "job_runtime", "sweep_once"]
 
 log = logging.getLogger(__name__)
+
+#: The name of the once-a-minute periodic job.
+MINUTELY = "minutely"
 
 #: How often a worker looks for jobs a dead worker left behind, and retries them.
 MAINTENANCE_SECONDS = 60
@@ -57,7 +62,8 @@ def job_runtime(app: Flask, extension: Counteroffer) -> JobRuntime:
     deps = extension.state.deps
     handlers = {EMAIL_TOPIC: email_sender(extension.mailer()),
                 WEBHOOK_TOPIC: webhook_sender(extension.webhooks())}
-    return JobRuntime(deps.session_factory, deps.clock, app, handlers)
+    return JobRuntime(deps.session_factory, deps.clock, app, handlers,
+                      periodic={MINUTELY: lambda: sweep_once(extension)})
 
 
 class OutboxPump(threading.Thread):
@@ -82,9 +88,24 @@ class OutboxPump(threading.Thread):
         try:
             relay_once(self._extension)
             if sweep:
-                sweep_once(self._extension)
+                schedule_sweep(self._extension)
         except Exception:  # keep pumping: a failed pass is retried on the next tick
             log.exception("outbox pass failed")
+
+
+def schedule_sweep(extension: Counteroffer) -> None:
+    """Enqueue this minute's sweep as an rq job, once however many pumps run (the first to
+    set the minute's token wins); with Redis away, run it here: service levels must not
+    wait for Redis."""
+    state = extension.state
+    minute = int(state.deps.clock().timestamp() // 60)
+    try:
+        client = state.redis.client()
+        queue = make_queue(state.settings.queue_name, client)
+        if client.set(f"counteroffer:{queue.name}:{MINUTELY}:{minute}", 1, nx=True, ex=300):
+            queue.enqueue(RUN_PERIODIC, MINUTELY, job_id=f"counteroffer-{MINUTELY}-{minute}")
+    except RedisError:
+        sweep_once(extension)
 
 
 def run_worker(app: Flask, extension: Counteroffer, burst: bool = False) -> None:

@@ -92,3 +92,38 @@ def test_with_redis_away_buyers_get_answers_and_messages_wait(db_url, clock, tmp
         assert extension.relay_outbox() == 0
         assert [m.published_at for m in outbox(extension)] == [None, None]
         extension.close()
+
+
+def test_the_minutely_sweep_runs_as_an_rq_job_once_per_minute(worker_app, clock):
+    from counteroffer.db.models import Negotiation
+    from counteroffer.plugin.worker import job_runtime, schedule_sweep
+
+    app, extension = worker_app
+    bind_runtime(job_runtime(app, extension))
+    created = app.test_client().post("/negotiate/api/requests", json={**ESCALATING, "target_unit_price": "110.00"})
+    clock.advance(hours=49)  # its offer lapses; only the sweep writes that down
+    schedule_sweep(extension)
+    schedule_sweep(extension)  # a second pump in the same minute queues the same job
+    queue = make_queue(extension.state.settings.queue_name, extension.state.redis.client())
+    assert queue.count == 1
+    run_jobs(extension)
+    with transaction(extension.deps.session_factory) as session:
+        assert session.get(Negotiation, created.get_json()["id"]).status == "expired"
+
+
+def test_with_redis_away_the_pump_runs_the_sweep_itself(db_url, clock, tmp_path):
+    from counteroffer.db.models import Negotiation
+    from counteroffer.plugin.worker import schedule_sweep
+
+    app = make_app(db_url, clock, tmp_path, COUNTEROFFER_REDIS_URL="redis://127.0.0.1:1/0",
+                   TEST_ACTOR=BUYER_ACME)
+    extension = app.extensions["counteroffer"]
+    with app.app_context():
+        seed_scenario(extension)
+        created = app.test_client().post("/negotiate/api/requests",
+                                         json={**ESCALATING, "target_unit_price": "110.00"}).get_json()
+        clock.advance(hours=49)
+        schedule_sweep(extension)
+        with transaction(extension.deps.session_factory) as session:
+            assert session.get(Negotiation, created["id"]).status == "expired"
+        extension.close()
