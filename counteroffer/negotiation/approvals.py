@@ -32,7 +32,7 @@ from .inbox import EscalationView, escalation_view
 from .notices import buyer_note, tell_decision
 from .prices import PriceFacts, price_facts
 from .records import close_open_offers, new_id, record_event
-from .reps import Rep, discount_pct, find_rep, first_approver
+from .reps import Rep, discount_pct, find_rep, staff_directory
 from .staff import Acting, acting_for, can_see, reach_of, require_staff
 from .states import OfferStatus, Status
 
@@ -72,7 +72,8 @@ def decide_escalation(deps: Deps, actor: Actor, escalation_id: str, action: str,
         _require_open(session, escalation)
         proposal = _proposal(row, action, rationale.strip(), unit_price, quantity, terms)
         if action != "reject":
-            _require_authority(session, acting, proposal, _facts(deps, session, row, proposal), row.currency)
+            _require_authority(deps, session, acting, proposal, _facts(deps, session, row, proposal),
+                               row.currency)
         _carry_out(deps, session, row, escalation, proposal, actor, acting, now)
         return escalation_view(deps, session, reach, escalation, now)
 
@@ -141,14 +142,15 @@ def _facts(deps: Deps, session: Session, row: Negotiation, proposal: _Proposal) 
     return facts
 
 
-def _require_authority(session: Session, acting: Acting, proposal: _Proposal, facts: PriceFacts,
-                       currency: str) -> None:
+def _require_authority(deps: Deps, session: Session, acting: Acting, proposal: _Proposal,
+                       facts: PriceFacts, currency: str) -> None:
     discount = discount_pct(proposal.unit_price, facts.price_for_quantity)
     value = proposal.unit_price * proposal.quantity
     holder = acting.authority
     if holder.can_approve(discount, value):
         return
-    approver = first_approver(session, holder, discount, value)
+    # The limits checked above are read fresh; the directory only names who could approve.
+    approver = staff_directory(deps, session).first_approver(holder, discount, value)
     limits = _limits(holder, acting, currency)
     asked = f"{discount.quantize(Decimal('0.1'))}% off on a deal of {format_money(value, currency)}"
     if approver is None:

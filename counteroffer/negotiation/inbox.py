@@ -21,7 +21,7 @@ from .actors import Actor
 from .deps import Deps
 from .errors import InvalidRequestError, NotFoundError
 from .prices import PriceFacts, facts_if_known
-from .reps import HUNDRED, discount_pct, find_rep, first_approver
+from .reps import HUNDRED, discount_pct, find_rep, staff_directory
 from .staff import Reach, acting_for, can_see, reach_of, require_staff, visible
 
 __all__ = ["PersonRef", "CompanyRef", "LastPaidView", "SuggestionView", "RoundView",
@@ -174,7 +174,7 @@ def escalation_view(deps: Deps, session: Session, reach: Reach, escalation: Esca
                            customer.segment if customer else escalation.segment),
         sku=row.sku, quantity=row.quantity, currency=row.currency,
         target_unit_price=_money(row.target_unit_price, row.currency),
-        **_prices(facts, row), **_authority(session, reach, escalation, row, facts, people),
+        **_prices(facts, row), **_authority(deps, session, reach, escalation, row, facts, people),
         last_price_paid=_last_paid(deps, session, row),
         suggested_offer=_suggestion(escalation.suggested_offer, row.currency),
         rounds=_rounds(session, row), decision=_decision(session, escalation, row.currency, people))
@@ -224,8 +224,9 @@ def _prices(facts: PriceFacts | None, row: Negotiation) -> dict[str, Decimal | N
             "discount_pct_at_target": _pct(discount_pct(row.target_unit_price, facts.price_for_quantity))}
 
 
-def _authority(session: Session, reach: Reach, escalation: Escalation, row: Negotiation,
-               facts: PriceFacts | None, people: dict[str, PersonRef]) -> dict[str, object]:
+def _authority(deps: Deps, session: Session, reach: Reach, escalation: Escalation,
+               row: Negotiation, facts: PriceFacts | None,
+               people: dict[str, PersonRef]) -> dict[str, object]:
     if facts is None or reach.me is None or escalation.status != "open":
         return {"within_authority": None, "needs_approval_from": None}
     authority = acting_for(session, reach, escalation).authority
@@ -233,7 +234,7 @@ def _authority(session: Session, reach: Reach, escalation: Escalation, row: Nego
     value = row.target_unit_price * row.quantity
     if authority.can_approve(discount, value):
         return {"within_authority": True, "needs_approval_from": None}
-    approver = first_approver(session, authority, discount, value)
+    approver = staff_directory(deps, session).first_approver(authority, discount, value)
     return {"within_authority": False,
             "needs_approval_from": _person(session, approver.id, people) if approver else None}
 

@@ -21,8 +21,8 @@ from ..db.models import Delegation, Escalation
 from ..db.models import Rep as RepRow
 from .deps import Deps
 
-__all__ = ["Rep", "save_reps", "save_delegation", "find_rep", "owner_of_account", "pool_rep",
-           "approval_chain", "first_approver", "delegate_of", "principals_of", "reports_of",
+__all__ = ["Rep", "save_reps", "save_delegation", "find_rep", "pool_rep", "staff_directory",
+           "principals_of", "reports_of",
            "discount_pct", "HUNDRED", "RepDirectory", "load_directory"]
 
 HUNDRED = Decimal(100)
@@ -143,11 +143,6 @@ def find_rep(session: Session, rep_id: str | None) -> Rep | None:
     return _view(row) if row is not None else None
 
 
-def owner_of_account(session: Session, owner: str | None) -> Rep | None:
-    """The account's owner rep, named by id or e-mail as the customer data has it."""
-    return load_directory(session).owner(owner)
-
-
 def pool_rep(session: Session, category: str | None, region: str | None) -> Rep | None:
     """The pool member with the fewest open escalations: the category's pool first,
     then the region's."""
@@ -165,18 +160,6 @@ def _open_load(session: Session, rep_ids: list[str]) -> dict[str, int]:
         Escalation.status == "open", Escalation.assignee_id.in_(rep_ids))
         .group_by(Escalation.assignee_id))
     return {assignee: count for assignee, count in rows}
-
-
-def approval_chain(session: Session, rep: Rep) -> list[Rep]:
-    return load_directory(session).chain(rep)
-
-
-def first_approver(session: Session, rep: Rep, discount: Decimal, deal_value: Decimal) -> Rep | None:
-    return load_directory(session).first_approver(rep, discount, deal_value)
-
-
-def delegate_of(session: Session, rep_id: str, now: datetime) -> Rep | None:
-    return load_directory(session).delegate_of(rep_id, now)
 
 
 def principals_of(session: Session, delegate_id: str, now: datetime) -> set[str]:
@@ -248,3 +231,11 @@ def load_directory(session: Session) -> RepDirectory:
     absences = tuple(Absence(row.rep_id, row.delegate_id, row.starts_at, row.ends_at)
                      for row in session.scalars(select(Delegation)))
     return RepDirectory(reps=reps, absences=absences)
+
+
+def staff_directory(deps: Deps, session: Session) -> RepDirectory:
+    """The directory as this process last read it (``COUNTEROFFER_CACHE_SECONDS``);
+    save_reps and save_delegation clear it at once."""
+    directory = deps.cache.staff.get_or_load("all", lambda: load_directory(session))
+    assert directory is not None  # an empty directory is still a directory
+    return directory

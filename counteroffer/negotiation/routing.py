@@ -25,7 +25,7 @@ from .deps import Deps
 from .notices import tell_assignee
 from .prices import PriceFacts
 from .records import new_id, record_event
-from .reps import Rep, RepDirectory, discount_pct, load_directory, pool_rep
+from .reps import Rep, RepDirectory, discount_pct, pool_rep, staff_directory
 
 __all__ = ["open_escalation", "void_open_escalation", "Assignment", "with_delegate",
            "suggestion_of"]
@@ -74,8 +74,7 @@ def _id(rep: Rep | None) -> str | None:
 
 def _route(deps: Deps, session: Session, row: Negotiation, customer: Customer | None,
            item: CatalogItem | None, facts: PriceFacts | None, now: datetime) -> Assignment:
-    staff = deps.cache.staff.get_or_load("all", lambda: load_directory(session))
-    assert staff is not None
+    staff = staff_directory(deps, session)
     base, route = _first_in_line(session, staff, customer, item)
     if base is None:
         return Assignment(None, None, route)
@@ -86,7 +85,7 @@ def _route(deps: Deps, session: Session, row: Negotiation, customer: Customer | 
         approver = staff.first_approver(base, discount, value) or staff.chain(base)[-1]
         if approver.id != base.id:
             route = f"{route}, then up the approval chain"
-    return _with_delegate(staff, approver, now, route)
+    return with_delegate(staff, approver, now, route)
 
 
 def _first_in_line(session: Session, staff: RepDirectory, customer: Customer | None,
@@ -100,12 +99,8 @@ def _first_in_line(session: Session, staff: RepDirectory, customer: Customer | N
     return None, "unrouted: every manager sees it"
 
 
-def with_delegate(session: Session, person: Rep, now: datetime, route: str) -> Assignment:
+def with_delegate(staff: RepDirectory, person: Rep, now: datetime, route: str) -> Assignment:
     """``person``, or whoever stands in for them at ``now``."""
-    return _with_delegate(load_directory(session), person, now, route)
-
-
-def _with_delegate(staff: RepDirectory, person: Rep, now: datetime, route: str) -> Assignment:
     delegate = staff.delegate_of(person.id, now)
     if delegate is None:
         return Assignment(person, None, route)

@@ -20,7 +20,7 @@ from ..db.models import Escalation, Negotiation
 from .deps import Deps
 from .notices import tell_assignee, tell_reminder
 from .records import record_event
-from .reps import find_rep
+from .reps import find_rep, staff_directory
 from .routing import with_delegate
 
 __all__ = ["SweepResult", "sweep_escalations"]
@@ -99,7 +99,7 @@ def _move_up(deps: Deps, session: Session, row: Negotiation, escalation: Escalat
                      assignee=escalation.assignee_id, moved_to=None)
         return 0  # nobody above: it stays where it is, flagged overdue in the inbox
     moved_from = escalation.assignee_id
-    assignment = with_delegate(session, manager, now, "overdue")
+    assignment = with_delegate(staff_directory(deps, session), manager, now, "overdue")
     escalation.assignee_id = assignment.assignee.id if assignment.assignee else None
     escalation.on_behalf_of_id = assignment.on_behalf_of.id if assignment.on_behalf_of else None
     record_event(session, row, None, "overdue", row.status, now, escalation_id=escalation.id,

@@ -8,7 +8,7 @@ from .model import (AlternativeProduct, Alternatives, ConcessionPolicy, Decision
                     LastPrice, Offer, OfferKind, Outcome, Policy, PriceBreak, PriceBreaks,
                     PriceRequest, PricingContext, Routing, Term, TermLever)
 from .money import has_valid_places, is_known_currency, minor_unit, round_money
-from .pricing import breaks_for, floor_price, next_break, price_for_quantity
+from .pricing import floor_price, next_break, price_for_quantity
 from .ruleset import CompiledRules, RuleSet, SkuRules
 
 __all__ = [
@@ -16,5 +16,5 @@ __all__ = [
     "PriceBreaks", "TermLever", "Alternatives", "ConcessionPolicy", "Routing", "Offer",
     "OfferKind", "Outcome", "Policy", "PriceRequest", "PricingContext", "LastPrice",
     "AlternativeProduct", "Term", "is_known_currency", "minor_unit", "round_money",
-    "has_valid_places", "breaks_for", "floor_price", "next_break", "price_for_quantity",
+    "has_valid_places", "floor_price", "next_break", "price_for_quantity",
 ]

@@ -5,23 +5,14 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from decimal import Decimal
 
-from .model import Floor, PriceBreak, PriceBreaks, PricingContext
+from .model import Floor, PriceBreak, PricingContext
 from .money import round_up
-from .scope import matching, most_specific
+from .scope import matching
 
-__all__ = ["breaks_for", "price_for_quantity", "price_at", "floor_price", "floor_from",
+__all__ = ["price_for_quantity", "price_at", "floor_price", "floor_from",
            "next_break"]
 
 HUNDRED = Decimal(100)
-
-
-def breaks_for(rules: Iterable[PriceBreaks], sku: str, segment: str | None,
-               category: str | None = None) -> tuple[PriceBreak, ...]:
-    """The most specific price-break rule's steps, sorted by quantity."""
-    rule = most_specific(rules, sku, segment, category)
-    if rule is None:
-        return ()
-    return tuple(sorted(rule.breaks, key=lambda step: step.min_quantity))
 
 
 def price_at(list_price: Decimal, breaks: tuple[PriceBreak, ...], quantities: tuple[int, ...],
