@@ -25,7 +25,8 @@ from tests.backoffice import ReferenceBackOffice
 from tests.seed import seed_scenario
 
 PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# Database 15 unless told otherwise, so parallel runs on one machine can keep apart.
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('COUNTEROFFER_TEST_REDIS_DB', '15')}"
 REQUIRE = os.environ.get("COUNTEROFFER_REQUIRE_SERVICES") == "1"
 
 
