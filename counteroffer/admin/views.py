@@ -16,6 +16,7 @@ from urllib.parse import quote
 from flask import (Blueprint, Response, current_app, flash, g, redirect, render_template,
                    request, url_for)
 
+from ..access import STAFF, allow, public_static
 from ..negotiation import (Actor, ConflictError, ForbiddenError, InvalidRequestError,
                            NegotiationError, ServiceUnavailableError)
 from ..negotiation import escalations as uc
@@ -28,8 +29,9 @@ from .security import LOGIN_URL_KEY, add_security_headers, is_staff, login_redir
 
 __all__ = ["negotiation_admin", "FILTERS"]
 
-negotiation_admin = Blueprint("negotiation_admin", __name__, template_folder="templates",
-                              static_folder="static", static_url_path="/admin/static")
+negotiation_admin = public_static(Blueprint(
+    "negotiation_admin", __name__, template_folder="templates", static_folder="static",
+    static_url_path="/admin/static"))
 
 #: Inbox filters, as the use case names them, with their tab labels.
 FILTERS = {"open": "Open", "decided": "Decided", "void": "Void", "all": "All"}
@@ -87,11 +89,13 @@ def _refused(error: NegotiationError) -> tuple[str, int]:
 
 
 @negotiation_admin.get("/admin/")
+@allow(*STAFF)
 def home() -> Response:
     return redirect(url_for(".inbox"))
 
 
 @negotiation_admin.get("/admin/escalations")
+@allow(*STAFF)
 def inbox() -> str | tuple[str, int]:
     status = request.args.get("status", "open")
     if status not in FILTERS:
@@ -103,12 +107,14 @@ def inbox() -> str | tuple[str, int]:
 
 
 @negotiation_admin.get("/admin/escalations/<escalation_id>")
+@allow(*STAFF)
 def detail(escalation_id: str) -> str:
     escalation = uc.get_escalation(_deps(), _actor(), escalation_id)
     return _detail_page(escalation, _suggested_values(escalation))
 
 
 @negotiation_admin.post("/admin/escalations/<escalation_id>")
+@allow(*STAFF)
 def decide(escalation_id: str) -> Response | str | tuple[str, int]:
     if not is_valid_csrf(request.form.get(CSRF_FIELD)):
         return _problem(400, "This form has expired or did not come from this site. Nothing "

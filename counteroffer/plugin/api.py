@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from marshmallow import Schema
 
 from .. import negotiation as uc
+from ..access import ANY_USER, BUYER, allow
 from ..negotiation import Actor, UnauthenticatedError
 from .errors import ApiError, install_error_handlers
 from .schemas import (CounterSchema, DealSchema, EmptySchema, ListQuerySchema, NegotiationSchema,
@@ -63,6 +64,7 @@ def _created(payload: Any) -> tuple[Response, int]:
 
 
 @api.post("/api/requests")
+@allow(BUYER)
 def create_request() -> tuple[Response, int]:
     data = _body(_price_request)
     view = uc.request_price(_extension().deps, _actor(), data["sku"], data["quantity"],
@@ -71,6 +73,7 @@ def create_request() -> tuple[Response, int]:
 
 
 @api.get("/api/requests")
+@allow(BUYER)
 def list_requests() -> Response:
     query = _list_query.load(request.args.to_dict())
     views = uc.list_negotiations(_extension().deps, _actor(), sku=query.get("sku"),
@@ -79,11 +82,13 @@ def list_requests() -> Response:
 
 
 @api.get("/api/requests/<negotiation_id>")
+@allow(BUYER)
 def show_request(negotiation_id: str) -> Response:
     return jsonify(_negotiation.dump(uc.get_negotiation(_extension().deps, _actor(), negotiation_id)))
 
 
 @api.post("/api/requests/<negotiation_id>/counter")
+@allow(BUYER)
 def counter_request(negotiation_id: str) -> Response:
     data = _body(_counter)
     view = uc.counter(_extension().deps, _actor(), negotiation_id, data["target_unit_price"],
@@ -92,24 +97,28 @@ def counter_request(negotiation_id: str) -> Response:
 
 
 @api.post("/api/requests/<negotiation_id>/withdraw")
+@allow(BUYER)
 def withdraw_request(negotiation_id: str) -> Response:
     _body(_empty)
     return jsonify(_negotiation.dump(uc.withdraw(_extension().deps, _actor(), negotiation_id)))
 
 
 @api.post("/api/requests/<negotiation_id>/escalate")
+@allow(BUYER)
 def escalate_request(negotiation_id: str) -> Response:
     _body(_empty)
     return jsonify(_negotiation.dump(uc.escalate(_extension().deps, _actor(), negotiation_id)))
 
 
 @api.post("/api/offers/<offer_id>/accept")
+@allow(BUYER)
 def accept_offer(offer_id: str) -> tuple[Response, int]:
     _body(_empty)
     return _created(_deal.dump(uc.accept_offer(_extension().deps, _actor(), offer_id)))
 
 
 @api.post("/api/deals/<token>/redeem")
+@allow(BUYER)
 def redeem_deal(token: str) -> Response:
     data = _body(_redeem)
     view = uc.redeem_deal(_extension().deps, token, actor=_actor(), sku=data.get("sku"),
@@ -118,5 +127,6 @@ def redeem_deal(token: str) -> Response:
 
 
 @api.get("/api/products/<sku>/terms")
+@allow(*ANY_USER)
 def product_terms(sku: str) -> Response:
     return jsonify(_terms.dump(uc.product_terms(_extension().deps, _actor(), sku)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from ..access import STAFF, allow
 from ..negotiation import Actor, UnauthenticatedError
 from ..negotiation import escalations as uc
 from ..negotiation.staff import require_staff
@@ -36,6 +37,7 @@ def _staff() -> Actor:
 
 
 @rep_api.get("/api/escalations")
+@allow(*STAFF)
 def list_escalations() -> Response:
     actor = _staff()
     query = _query.load(request.args.to_dict())
@@ -44,12 +46,14 @@ def list_escalations() -> Response:
 
 
 @rep_api.get("/api/escalations/<escalation_id>")
+@allow(*STAFF)
 def show_escalation(escalation_id: str) -> Response:
     view = uc.get_escalation(_extension().deps, _staff(), escalation_id)
     return jsonify(_escalation.dump(view))
 
 
 @rep_api.post("/api/escalations/<escalation_id>/decision")
+@allow(*STAFF)
 def decide(escalation_id: str) -> Response:
     actor = _staff()
     data = _body(_decision)
@@ -60,12 +64,14 @@ def decide(escalation_id: str) -> Response:
 
 
 @rep_api.get("/api/negotiations/<negotiation_id>/audit")
+@allow(*STAFF)
 def audit(negotiation_id: str) -> Response:
     events = uc.audit_trail(_extension().deps, _staff(), negotiation_id)
     return jsonify({"events": _events.dump(events)})
 
 
 @rep_api.get("/api/negotiations/<negotiation_id>/audit.csv")
+@allow(*STAFF)
 def audit_csv(negotiation_id: str) -> Response:
     text = uc.audit_csv(_extension().deps, _staff(), negotiation_id)
     return Response(text, mimetype="text/csv", headers={

@@ -12,13 +12,15 @@ from typing import Any
 from flask import Blueprint, current_app, get_template_attribute, url_for
 from markupsafe import Markup
 
+from ..access import public_static
 from ..negotiation import NegotiationError
 from .schemas import TermsSchema
 
 __all__ = ["widget_context", "widget_macro", "assets_blueprint"]
 
-assets_blueprint = Blueprint("counteroffer_widget", __name__, static_folder="static",
-                             template_folder="templates", static_url_path="/static")
+# The widget's script and stylesheet are loaded by every product page, logged in or not.
+assets_blueprint = public_static(Blueprint("counteroffer_widget", __name__, static_folder="static",
+                                           template_folder="templates", static_url_path="/static"))
 
 
 def widget_context(sku: str, quantity: int = 1) -> dict[str, Any]:
