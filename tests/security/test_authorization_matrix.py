@@ -1,0 +1,102 @@
+"""Every route that takes an id, called by everyone: the owner, a colleague at the same
+company, a buyer of another company, the assigned rep, another rep, the manager and nobody.
+
+Foreign objects are 404 (their existence is not confirmed), actions for another role are
+403, nobody is 401, and a refused call changes no row of any plugin table. Buyers work
+company-scoped: a colleague at the same company may see and act on Ann's requests (a B2B
+purchasing team shares its negotiations), as ``negotiation/queries.py`` decides.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.security.world import CALLERS, World, snapshot
+
+API, ADMIN = "/negotiate/api", "/negotiate/admin"
+BUYERS_OWN = {"owner": "ok", "colleague": "ok", "other_company": 404, "rep": 403,
+              "other_rep": 403, "manager": 403, "anonymous": 401}
+STAFF_OWN = {"owner": 403, "colleague": 403, "other_company": 403, "rep": "ok",
+             "other_rep": 404, "manager": "ok", "anonymous": 401}
+#: The audit trail is the seller's record: any rep or manager reads any negotiation's
+#: (docs/approvals.md), not only the reps who may decide it.
+STAFF_AUDIT = STAFF_OWN | {"other_rep": "ok"}
+PUBLIC_TERMS = {name: "ok" for name in CALLERS} | {"anonymous": 401}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    kind: str  # which of the world's ids it takes
+    call: Callable[[Any, str], Any]  # (test client, id) -> response
+    expect: dict[str, Any]
+    writes: bool
+
+
+def _json(method: str, path: str, body: dict | None = None) -> Callable[[Any, str], Any]:
+    return lambda client, id_: getattr(client, method)(API + path.format(id=id_), json=body)
+
+
+def _admin_post(client: Any, id_: str) -> Any:
+    with client.session_transaction() as session:
+        session["_counteroffer_csrf"] = "known-token"  # a valid token: CSRF is not what is tested
+    return client.post(f"{ADMIN}/escalations/{id_}",
+                       data={"csrf_token": "known-token", "action": "approve", "rationale": "ok"})
+
+
+ROUTES = [
+    Route("show request", "negotiation", _json("get", "/requests/{id}"), BUYERS_OWN, False),
+    Route("counter", "negotiation", _json("post", "/requests/{id}/counter",
+                                          {"target_unit_price": "115.00"}), BUYERS_OWN, True),
+    Route("withdraw", "negotiation", _json("post", "/requests/{id}/withdraw"), BUYERS_OWN, True),
+    Route("escalate", "negotiation", _json("post", "/requests/{id}/escalate"), BUYERS_OWN, True),
+    Route("accept", "offer", _json("post", "/offers/{id}/accept"), BUYERS_OWN, True),
+    Route("redeem", "deal", _json("post", "/deals/{id}/redeem", {"order_ref": "PO-1"}), BUYERS_OWN, True),
+    Route("terms", "sku", _json("get", "/products/{id}/terms"), PUBLIC_TERMS, False),
+    Route("show escalation", "escalation", _json("get", "/escalations/{id}"), STAFF_OWN, False),
+    Route("decide", "escalation", _json("post", "/escalations/{id}/decision",
+                                        {"action": "approve", "rationale": "ok"}), STAFF_OWN, True),
+    Route("audit", "escalated_negotiation", _json("get", "/negotiations/{id}/audit"), STAFF_AUDIT, False),
+    Route("audit csv", "escalated_negotiation", _json("get", "/negotiations/{id}/audit.csv"),
+          STAFF_AUDIT, False),
+    Route("inbox page", "escalation", lambda c, i: c.get(f"{ADMIN}/escalations/{i}"), STAFF_OWN, False),
+    Route("inbox decision", "escalation", _admin_post, STAFF_OWN, True),
+]
+
+
+def _ids(world: World, kind: str) -> list[str]:
+    return ["DEMO-120", "DEMO-120"] if kind == "sku" else world.ids[kind]
+
+
+def _call(world: World, route: Route, caller: str, copy: int) -> Any:
+    world.app.config["TEST_ACTOR"] = CALLERS[caller]
+    return route.call(world.app.test_client(), _ids(world, route.kind)[copy])
+
+
+def _succeeded(response: Any) -> bool:
+    return response.status_code in (200, 201, 302)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.name)
+def test_refused_callers_get_404_403_or_401_and_change_nothing(world: World, route: Route) -> None:
+    refused = {caller: status for caller, status in route.expect.items() if status != "ok"}
+    for caller, status in refused.items():
+        before = snapshot(world.app)
+        response = _call(world, route, caller, 0)
+        assert response.status_code == status, (caller, response.get_data(as_text=True)[:300])
+        assert snapshot(world.app) == before, f"{caller}'s refused call changed rows"
+        if response.is_json:
+            assert set(response.get_json()) == {"error"}, response.get_json()
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.name)
+def test_allowed_callers_succeed(world: World, route: Route) -> None:
+    allowed = [caller for caller, status in route.expect.items() if status == "ok"]
+    for index, caller in enumerate(allowed):
+        # Writes act on a copy each, so the second is not refused by the first's outcome.
+        response = _call(world, route, caller, index % 2 if route.writes else 0)
+        assert _succeeded(response), (caller, response.status_code, response.get_data(as_text=True)[:300])

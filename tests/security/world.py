@@ -1,0 +1,81 @@
+"""A small world for authorization tests: objects owned by Ann of Acme, and everyone else.
+
+Ann asks twice for each kind of object, so a colleague can act on one copy and the owner
+on the other. ``snapshot`` reads every plugin table, to prove a refused call changed nothing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from counteroffer import Actor
+from counteroffer.db.models import metadata
+from tests.approvals import ANN, DANA, GUS, MAX, RITA, seed_approvals
+
+BOB = Actor("bob@acme", "buyer", "acme", name="Bob Baker", email="bob@acme.example")
+#: Who calls, by the name the matrix uses.
+CALLERS: dict[str, Actor | None] = {
+    "owner": ANN, "colleague": BOB, "other_company": GUS, "rep": RITA, "other_rep": DANA,
+    "manager": MAX, "anonymous": None,
+}
+COUNTERED = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "110.00", "currency": "USD"}
+AGREED = {"sku": "DEMO-120", "quantity": 3000, "target_unit_price": "110.00", "currency": "USD"}
+ESCALATING = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "90.00", "currency": "USD"}
+
+
+@dataclass
+class World:
+    """Ids of Ann's objects, two of each: ``ids[kind][0]`` and ``ids[kind][1]``."""
+
+    app: Flask
+    ids: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, kind: str, value: str) -> None:
+        self.ids.setdefault(kind, []).append(value)
+
+
+def build_world(app: Flask) -> World:
+    with app.app_context():
+        seed_approvals(app.extensions["counteroffer"])
+    client, world = app.test_client(), World(app)
+    for _copy in range(2):
+        countered = _ask(app, client, COUNTERED)
+        world.add("negotiation", countered["id"])
+        world.add("offer", countered["offers"][0]["id"])
+        agreed = _ask(app, client, AGREED)
+        deal = client.post(f"/negotiate/api/offers/{agreed['offers'][0]['id']}/accept")
+        world.add("deal", deal.get_json()["token"])
+        escalated = _ask(app, client, ESCALATING)
+        world.add("escalated_negotiation", escalated["id"])
+    app.config["TEST_ACTOR"] = RITA
+    escalations = client.get("/negotiate/api/escalations").get_json()["escalations"]
+    for escalation in sorted(escalations, key=lambda e: world.ids["escalated_negotiation"].index(
+            e["negotiation_id"])):
+        world.add("escalation", escalation["id"])
+    return world
+
+
+def _ask(app: Flask, client: Any, body: dict[str, Any]) -> dict[str, Any]:
+    app.config["TEST_ACTOR"] = ANN
+    response = client.post("/negotiate/api/requests", json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every plugin table, in a stable order."""
+    with app.app_context():
+        engine = app.extensions["counteroffer"].deps.session_factory.kw["bind"]
+    with engine.connect() as connection:
+        return {table.name: sorted((tuple(row) for row in connection.execute(select(table))), key=repr)
+                for table in metadata.sorted_tables}
+
+
+def csrf_from(page: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, "no CSRF field on the page"
+    return match.group(1)
