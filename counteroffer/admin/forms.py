@@ -26,7 +26,7 @@ _SYMBOLS = "$€£¥"
 
 class _Form(Schema):
     class Meta:
-        unknown = EXCLUDE  # the CSRF token and anything a host's theme adds
+        unknown = EXCLUDE  # each schema reads its part; read_decision refuses strangers
 
     @pre_load
     def _drop_blanks(self, data: Mapping[str, Any], **_: Any) -> dict[str, Any]:
@@ -65,10 +65,17 @@ class _CounterSchema(_Form):
 
 
 _CHOICE, _COUNTER = _ChoiceSchema(), _CounterSchema()
+#: Every field the decision form has. Anything else (``status``, ``floor``...) is refused,
+#: not ignored: a forged field must not pass silently (mass assignment, docs/security.md).
+FORM_FIELDS = frozenset({"action", "rationale", "unit_price", "quantity", "csrf_token"})
 
 
 def read_decision(form: Mapping[str, str], currency: str) -> tuple[dict[str, Any], dict[str, str]]:
     """``(arguments for decide_escalation, {})`` or ``({}, {field: message})``."""
+    unexpected = sorted(set(form) - FORM_FIELDS)
+    if unexpected:
+        return {}, {"_form": f"This form has no field {', '.join(unexpected)}; nothing was "
+                             "changed. Reload the page and decide again."}
     data, errors = _load(_CHOICE, form)
     if form.get("action", "").strip() == "counter":
         counter, counter_errors = _load(_COUNTER, form)

@@ -61,7 +61,14 @@ class Rule(Base):
     """A pricing manager's rule as data: ``kind`` says how to read ``params``."""
 
     __tablename__ = "counteroffer_rules"
+    # The editor filters a version's rules by SKU, category, kind and segment.
+    __table_args__ = (Index("ix_counteroffer_rules_version_sku", "version_id", "sku"),
+                      Index("ix_counteroffer_rules_version_kind", "version_id", "kind"),
+                      Index("ix_counteroffer_rules_version_category", "version_id", "category"),
+                      Index("ix_counteroffer_rules_version_segment", "version_id", "segment"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: The rule set version it belongs to (``db/rulesets.py``).
+    version_id: Mapped[int] = mapped_column(ForeignKey("counteroffer_rule_versions.id"))
     kind: Mapped[str] = mapped_column(String(32))
     sku: Mapped[str | None] = mapped_column(String(64), index=True)
     category: Mapped[str | None] = mapped_column(String(100))
@@ -87,6 +94,9 @@ class Negotiation(Base):
     #: How to reach the buyer when a person decides (from the host's ``Actor``).
     buyer_name: Mapped[str | None] = mapped_column(String(200))
     buyer_email: Mapped[str | None] = mapped_column(String(254))
+    #: The rule set version that decided the latest round (None: no rules were asked).
+    rule_version_id: Mapped[int | None] = mapped_column(ForeignKey("counteroffer_rule_versions.id"),
+                                                        index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     offers: Mapped[list[Offer]] = relationship(back_populates="negotiation", order_by="Offer.created_at")

@@ -11,7 +11,7 @@ from ..adapters import (Catalog, CatalogItem, Customer, Customers, LastPrice, Sq
                         SqlCustomers)
 from ..rules import CompiledRules, Policy
 from .cache import LookupCache
-from .rulebook import compiled_rules
+from .rulebook import LiveRules, live_rules
 from .service_levels import ServiceLevels
 
 __all__ = ["Deps", "utc_now"]
@@ -46,7 +46,10 @@ class Deps:
         return found[0] if found else None
 
     def rules(self, session: Session) -> CompiledRules:
-        """The compiled rule set, read again after the cache's TTL or a local change."""
-        rules = self.cache.rules.get_or_load("all", lambda: compiled_rules(session))
-        assert rules is not None  # an empty rule set still compiles
-        return rules
+        """The live version's compiled rules (see ``live_rules``)."""
+        return live_rules(session).rules
+
+    def live_rules(self, session: Session) -> LiveRules:
+        """The live version id and its rules: one primary-key read per call, so a version
+        published by any process counts from the next request; compiled once per process."""
+        return live_rules(session)

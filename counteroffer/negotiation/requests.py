@@ -42,10 +42,11 @@ def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
             customer, item = _customer_and_item(deps, session, company_id, sku, currency, known)
             # Decide first, write after: every row goes out in one flush at commit, with its
             # final status, instead of an INSERT followed by an UPDATE.
-            decision = _decide(deps, session, request, item, customer, now)
+            decision, version_id = _decide(deps, session, request, item, customer, now)
         except BackOfficeUnavailableError as error:
             return _keep_for_rep(deps, session, actor, request, now, error, known.customer)
         row = _new_negotiation(actor, company_id, request, status_for(decision.outcome), now)
+        row.rule_version_id = version_id
         session.add(row)
         record_event(session, row, actor, "requested", None, now, quantity=quantity,
                      target_unit_price=target_unit_price, outcome=decision.outcome.value,
@@ -84,8 +85,8 @@ def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: De
                                round=row.round + 1)
         with unavailable_as_503(UNCHECKED_PRICE_RETRY):
             customer, item = _customer_and_item(deps, session, company_id, row.sku, row.currency)
-            decision = _decide(deps, session, request, item, customer, now,
-                               previous_concession(session, row.id))
+            decision, row.rule_version_id = _decide(deps, session, request, item, customer, now,
+                                                    previous_concession(session, row.id))
         before = row.status
         _start_round(session, row, request, status_for(decision.outcome), now)
         record_event(session, row, actor, "countered", before, now, round=row.round,
@@ -159,10 +160,12 @@ def _customer_and_item(deps: Deps, session: Session, company_id: str, sku: str,
 
 
 def _decide(deps: Deps, session: Session, request: PriceRequest, item: CatalogItem,
-            customer: Customer, now: datetime, previous: Decimal | None = None) -> Decision:
-    rules = deps.rules(session)
+            customer: Customer, now: datetime,
+            previous: Decimal | None = None) -> tuple[Decision, int | None]:
+    """The decision, and the rule version that made it (recorded on the negotiation)."""
+    version_id, rules = deps.live_rules(session)
     context = pricing_context(deps, session, rules, item, customer, previous)
-    return decide(request, context, rules, now, deps.policy)
+    return decide(request, context, rules, now, deps.policy), version_id
 
 
 def _apply(deps: Deps, session: Session, row: Negotiation, decision: Decision, now: datetime,

@@ -15,7 +15,7 @@ from ..adapters import CatalogItem, Customer
 from ..db import transaction
 from ..db.models import Company, Product, Rule
 from .deps import Deps
-from .rulebook import add_rule
+from .rulebook import add_rule, live_version_id
 
 __all__ = ["save_products", "save_customers", "update_costs", "save_rule", "catalog_size",
            "rule_count"]
@@ -71,7 +71,7 @@ def save_rule(deps: Deps, kind: str, params: dict[str, Any], sku: str | None = N
     """Store one rule (checked by the engine's loader first); returns its id."""
     with transaction(deps.session_factory) as session:
         rule = add_rule(session, kind, params, sku=sku, segment=segment, priority=priority,
-                        category=category)
+                        category=category, now=deps.clock())
         session.flush()
         rule_id = rule.id
     deps.cache.clear()
@@ -85,4 +85,5 @@ def catalog_size(deps: Deps) -> int:
 
 def rule_count(deps: Deps) -> int:
     with transaction(deps.session_factory) as session:
-        return session.scalar(select(func.count()).select_from(Rule)) or 0
+        return session.scalar(select(func.count()).select_from(Rule)
+                              .where(Rule.version_id == live_version_id(session))) or 0

@@ -1,0 +1,77 @@
+"""Mass assignment: a field a route does not take is refused with 422, naming the field,
+and nothing changes; in JSON bodies, query strings and the back office's form alike."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.approvals import ANN, RITA
+from tests.security.world import COUNTERED, World, snapshot
+
+EXTRAS = {"unit_price": "1.00", "status": "accepted", "floor": "0.01", "approved": True,
+          "company_id": "globex", "expires_at": "2099-01-01T00:00:00Z", "discount": "50",
+          "buyer_id": "gus@globex", "version": 2, "cost": "0"}
+API = "/negotiate/api"
+
+# (name, caller, path with {id} of which kind, the valid body)
+JSON_ROUTES = [
+    ("create request", ANN, "/requests", None, COUNTERED),
+    ("counter", ANN, "/requests/{id}/counter", "negotiation", {"target_unit_price": "115.00"}),
+    ("withdraw", ANN, "/requests/{id}/withdraw", "negotiation", {}),
+    ("escalate", ANN, "/requests/{id}/escalate", "negotiation", {}),
+    ("accept", ANN, "/offers/{id}/accept", "offer", {}),
+    ("redeem", ANN, "/deals/{id}/redeem", "deal", {"order_ref": "PO-1"}),
+    ("decide", RITA, "/escalations/{id}/decision", "escalation", {"action": "approve", "rationale": "ok"}),
+]
+
+
+def _refused_and_unchanged(world: World, send: Callable[[], Any], field: str) -> None:
+    before = snapshot(world.app)
+    response = send()
+    assert response.status_code == 422, (field, response.get_data(as_text=True)[:300])
+    assert field in response.get_data(as_text=True)
+    assert snapshot(world.app) == before, f"{field} changed rows"
+
+
+@pytest.mark.parametrize("name, caller, path, kind, body", JSON_ROUTES, ids=[r[0] for r in JSON_ROUTES])
+def test_extra_fields_in_json_bodies_are_422_and_change_nothing(world, name, caller, path, kind, body):
+    client, url = world.app.test_client(), API + path.format(id=world.ids[kind][0] if kind else "")
+    world.app.config["TEST_ACTOR"] = caller
+    taken = set(body) | ({"unit_price"} if name == "decide" else set())  # a rep's counter price
+    for field, value in EXTRAS.items():
+        if field not in taken:
+            _refused_and_unchanged(world, lambda: client.post(url, json={**body, field: value}), field)
+    # A request is an object at the top: a list is refused too.
+    assert client.post(url, json=[body]).status_code == 400
+
+
+def test_extra_fields_nested_in_a_rep_counter_are_refused(world):
+    world.app.config["TEST_ACTOR"] = RITA
+    url = f"{API}/escalations/{world.ids['escalation'][0]}/decision"
+    term = {"group": "payment", "option": "net30", "label": "Net 30", "discount": "9"}
+    body = {"action": "counter", "rationale": "x", "unit_price": "95.00", "terms": [term]}
+    _refused_and_unchanged(world, lambda: world.app.test_client().post(url, json=body), "discount")
+
+
+@pytest.mark.parametrize("caller, path", [(ANN, "/requests"), (RITA, "/escalations")])
+def test_unknown_query_parameters_are_422(world, caller, path):
+    world.app.config["TEST_ACTOR"] = caller
+    response = world.app.test_client().get(f"{API}{path}?company_id=globex")
+    assert response.status_code == 422 and "company_id" in response.get_json()["error"]["fields"]
+
+
+def test_the_back_office_form_refuses_fields_it_does_not_have(world):
+    world.app.config["TEST_ACTOR"] = RITA
+    client = world.app.test_client()
+    with client.session_transaction() as session:
+        session["_counteroffer_csrf"] = "known-token"
+    url = f"/negotiate/admin/escalations/{world.ids['escalation'][0]}"
+    form = {"csrf_token": "known-token", "action": "approve", "rationale": "ok"}
+    for field in ("status", "floor", "company_id", "expires_at", "approved"):
+        before = snapshot(world.app)
+        response = client.post(url, data={**form, field: "x"})
+        assert response.status_code == 422 and f"no field {field}" in response.get_data(as_text=True)
+        assert snapshot(world.app) == before
+    assert client.post(url, data=form).status_code == 302  # the same form without them is taken
