@@ -1,4 +1,153 @@
-"""Results roll-ups and rule-set experiments."""
+"""Results: one fact row per negotiation, daily roll-ups of it, and rule-set experiments.
+
+``ResultFact`` keeps what a negotiation was worth, with the prices as they were when it
+was decided (list, price for the quantity, cost, floor, segment, category), because the
+catalog and the rules change afterwards. It is written in the same transaction as the
+negotiation change it describes.
+
+``ResultRollup`` and ``ResultCycle`` hold the facts summed per request day, currency,
+segment filter and dimension: the dashboard reads only them. They are kept up to date in
+the same transaction as the fact (the fact's old contribution is subtracted, its new one
+added), and can be rebuilt from the facts at any time (``negotiation.rollups.rebuild``).
+"""
 from __future__ import annotations
 
-from .models import Base  # noqa: F401  (tables here share the plugin's metadata)
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .models import Base
+from .types import Money, UTCDateTime
+
+__all__ = ["ResultFact", "ResultRollup", "ResultCycle", "Experiment", "ROLLUP_MEASURES"]
+
+
+class ResultFact(Base):
+    __tablename__ = "counteroffer_result_facts"
+    __table_args__ = (Index("ix_counteroffer_result_facts_day", "day"),
+                      Index("ix_counteroffer_result_facts_experiment", "experiment_id", "variant"))
+    negotiation_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    #: The UTC day of the price request: every measure of the negotiation counts there.
+    day: Mapped[date] = mapped_column(Date)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    company_id: Mapped[str] = mapped_column(String(64))
+    segment: Mapped[str | None] = mapped_column(String(64))
+    sku: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str | None] = mapped_column(String(100))
+    currency: Mapped[str] = mapped_column(String(3))
+    rule_version_id: Mapped[str | None] = mapped_column(String(64))
+    experiment_id: Mapped[int | None] = mapped_column(Integer)
+    variant: Mapped[str | None] = mapped_column(String(16))
+    asked_quantity: Mapped[int] = mapped_column(Integer)
+    #: At the first decision; None when the back office could not say.
+    list_price: Mapped[Decimal | None] = mapped_column(Money)
+    price_for_quantity: Mapped[Decimal | None] = mapped_column(Money)
+    cost: Mapped[Decimal | None] = mapped_column(Money)
+    floor: Mapped[Decimal | None] = mapped_column(Money)
+    offered: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The rule behind the deal, else behind the best offer last made, else the outcome.
+    rule: Mapped[str] = mapped_column(String(64))
+    dec_accept: Mapped[int] = mapped_column(Integer, default=0)
+    dec_counter: Mapped[int] = mapped_column(Integer, default=0)
+    dec_escalate: Mapped[int] = mapped_column(Integer, default=0)
+    dec_decline: Mapped[int] = mapped_column(Integer, default=0)
+    dec_approve: Mapped[int] = mapped_column(Integer, default=0)
+    dec_rep_counter: Mapped[int] = mapped_column(Integer, default=0)
+    dec_reject: Mapped[int] = mapped_column(Integer, default=0)
+    rep_id: Mapped[str | None] = mapped_column(String(64))
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deal_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deal_quantity: Mapped[int | None] = mapped_column(Integer)
+    deal_unit_price: Mapped[Decimal | None] = mapped_column(Money)
+    #: List price, cost and floor of the SKU dealt (an alternative product has its own).
+    deal_list_price: Mapped[Decimal | None] = mapped_column(Money)
+    deal_cost: Mapped[Decimal | None] = mapped_column(Money)
+    deal_floor: Mapped[Decimal | None] = mapped_column(Money)
+    by_person: Mapped[bool] = mapped_column(Boolean, default=False)
+    redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+#: The additive columns of a roll-up row: (name, is money).
+ROLLUP_MEASURES: tuple[tuple[str, bool], ...] = (
+    ("requests", False), ("offered", False),
+    ("dec_accept", False), ("dec_counter", False), ("dec_escalate", False), ("dec_decline", False),
+    ("dec_approve", False), ("dec_rep_counter", False), ("dec_reject", False),
+    ("deals", False), ("auto_deals", False), ("redeemed", False),
+    ("asked_units", False), ("deal_units", False),
+    ("deal_value", True), ("list_value", True), ("priced_value", True), ("floor_value", True),
+    ("order_revenue", True), ("order_margin", True),
+    ("decided", False), ("sla_met", False),
+)
+
+
+class ResultRollup(Base):
+    """Sums of facts for one request day, currency, segment filter ('*' = every segment)
+    and dimension value (``dimension`` 'all' has the one key '*')."""
+
+    __tablename__ = "counteroffer_result_rollups"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    segment: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    offered: Mapped[int] = mapped_column(Integer, default=0)
+    dec_accept: Mapped[int] = mapped_column(Integer, default=0)
+    dec_counter: Mapped[int] = mapped_column(Integer, default=0)
+    dec_escalate: Mapped[int] = mapped_column(Integer, default=0)
+    dec_decline: Mapped[int] = mapped_column(Integer, default=0)
+    dec_approve: Mapped[int] = mapped_column(Integer, default=0)
+    dec_rep_counter: Mapped[int] = mapped_column(Integer, default=0)
+    dec_reject: Mapped[int] = mapped_column(Integer, default=0)
+    deals: Mapped[int] = mapped_column(Integer, default=0)
+    auto_deals: Mapped[int] = mapped_column(Integer, default=0)
+    redeemed: Mapped[int] = mapped_column(Integer, default=0)
+    asked_units: Mapped[int] = mapped_column(Integer, default=0)
+    deal_units: Mapped[int] = mapped_column(Integer, default=0)
+    deal_value: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    list_value: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    priced_value: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    floor_value: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    order_revenue: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    order_margin: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    decided: Mapped[int] = mapped_column(Integer, default=0)
+    sla_met: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ResultCycle(Base):
+    """How many cycle times (``cycle`` 'deal': request to deal; 'decision': escalation to
+    a person's decision) fell in each duration bucket (see ``negotiation.cycles``)."""
+
+    __tablename__ = "counteroffer_result_cycles"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    segment: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    cycle: Mapped[str] = mapped_column(String(8), primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Experiment(Base):
+    """Two rule-set versions tried on buyers split by a hash of their company id."""
+
+    __tablename__ = "counteroffer_experiments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: The rule-set versions of arm A (control) and arm B (challenger).
+    version_a: Mapped[str] = mapped_column(String(64))
+    version_b: Mapped[str] = mapped_column(String(64))
+    #: Percent of buyers (companies) in arm B, 1..99.
+    split_pct: Mapped[int] = mapped_column(Integer)
+    salt: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))  # running, stopped, promoted
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    promoted_variant: Mapped[str | None] = mapped_column(String(1))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(64))

@@ -31,6 +31,7 @@ from .errors import (ConflictError, ForbiddenError, InvalidRequestError, NotFoun
 from .inbox import EscalationView, escalation_view
 from .notices import buyer_note, tell_decision
 from .prices import PriceFacts, price_facts
+from .result_facts import record_person_decision
 from .records import close_open_offers, new_id, record_event
 from .reps import Rep, discount_pct, find_rep, staff_directory
 from .staff import Acting, acting_for, can_see, reach_of, require_staff
@@ -174,6 +175,7 @@ def _carry_out(deps: Deps, session: Session, row: Negotiation, escalation: Escal
     note = buyer_note(proposal.action, decider.name if decider else actor.name or actor.id,
                       proposal.unit_price, proposal.quantity, row.currency)
     _record_decision(escalation, proposal, actor, acting, now)
+    record_person_decision(session, row, escalation, now)  # results (docs/results.md)
     row.buyer_note, row.updated_at = note, now
     detail = {"escalation_id": escalation.id, "rationale": proposal.rationale,
               "on_behalf_of": acting.on_behalf_of.id if acting.on_behalf_of else None}

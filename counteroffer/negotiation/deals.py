@@ -14,6 +14,7 @@ from ..jobs.outbox import add_message
 from .actors import Actor, require_buyer
 from .deps import Deps
 from .errors import ConflictError, NotFoundError
+from .result_facts import record_deal, record_redeemed
 from .records import close_open_offers, locked_negotiation, new_id, record_event
 from .routing import void_open_escalation
 from .states import OfferStatus, Status, require_move
@@ -86,6 +87,7 @@ def make_deal(deps: Deps, session: Session, row: Negotiation, offer: Offer, acto
                 quantity=offer.quantity, unit_price=offer.unit_price, currency=offer.currency,
                 terms=offer.terms, valid_until=now + deps.deal_validity, created_at=now)
     session.add(deal)
+    record_deal(deps, session, row, offer, deal)  # results (docs/results.md)
     record_event(session, row, actor, action, before, now, offer_id=offer.id, deal_id=deal.id,
                  quantity=offer.quantity, unit_price=offer.unit_price, **detail)
     add_message(session, "deal.created", f"deal.created:{deal.id}", {"deal_id": deal.id}, now)
@@ -110,6 +112,7 @@ def redeem_deal(deps: Deps, token: str, actor: Actor | None = None, sku: str | N
         deal = _usable_deal(session, token, company_id, now, lock=True)
         _require_same_line(deal, sku, quantity)
         deal.redeemed_at, deal.order_ref = now, order_ref
+        record_redeemed(session, deal)
         row = session.get(Negotiation, deal.negotiation_id)
         assert row is not None
         record_event(session, row, actor, "redeemed", row.status, now, deal_id=deal.id,

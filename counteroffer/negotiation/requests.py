@@ -16,6 +16,7 @@ from .actors import Actor, require_buyer
 from .deps import Deps
 from .errors import ConflictError, ForbiddenError, InvalidRequestError, unavailable_as_503
 from .prices import facts_from_decision, price_facts
+from .result_facts import record_decision
 from .records import close_open_offers, locked_negotiation, new_id, offers_of, record_event, write_offers
 from .routing import open_escalation, void_open_escalation
 from .states import OfferStatus, Status, require_move, status_for
@@ -172,6 +173,7 @@ def _apply(deps: Deps, session: Session, row: Negotiation, decision: Decision, n
            customer: Customer, item: CatalogItem) -> list[Offer]:
     """Write the decision's offers and, for an escalation, the escalation and its messages."""
     offers = write_offers(session, row, decision, now)
+    record_decision(session, row, decision, customer, item, offers, now)  # results (docs/results.md)
     if row.status == Status.ESCALATED:
         open_escalation(deps, session, row, now, decision.reason, customer, item,
                         facts_from_decision(decision, item), decision)
@@ -189,6 +191,7 @@ def _keep_for_rep(deps: Deps, session: Session, actor: Actor, request: PriceRequ
     reason = f"the back office could not be asked: {error}"
     record_event(session, row, actor, "requested", None, now, quantity=request.quantity,
                  target_unit_price=request.target_unit_price, outcome="escalate", reason=reason)
+    record_decision(session, row, None, customer, None, [], now)
     open_escalation(deps, session, row, now, reason, customer, None, None)
     return negotiation_view(row, [], now)
 

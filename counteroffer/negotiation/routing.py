@@ -25,6 +25,7 @@ from .deps import Deps
 from .notices import tell_assignee
 from .prices import PriceFacts
 from .records import new_id, record_event
+from .result_facts import record_escalation
 from .reps import Rep, RepDirectory, discount_pct, pool_rep, staff_directory
 
 __all__ = ["open_escalation", "void_open_escalation", "Assignment", "with_delegate",
@@ -65,6 +66,7 @@ def open_escalation(deps: Deps, session: Session, row: Negotiation, now: datetim
                  "escalation_id": escalation.id}, now)
     company = customer.name if customer else row.company_id
     tell_assignee(session, escalation, row, company, assignment.assignee, assignment.on_behalf_of, now)
+    record_escalation(session, row, escalation)  # results (docs/results.md)
     return escalation
 
 

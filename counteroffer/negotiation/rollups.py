@@ -1,0 +1,170 @@
+"""Roll-ups of the result facts, kept up to date in the transaction that changes a fact.
+
+A fact contributes to one request day and currency, under two segment filters (its own
+segment and '*', every segment) and, under each, to one key of each dimension: 'all'
+('*'), 'rule', 'segment', 'rep', 'sku', 'category' and 'version'. When a fact changes, its
+old contribution is taken away and its new one added, with one INSERT ... ON CONFLICT DO
+UPDATE (``x = x + delta``) for the sums and one for the cycle-time buckets. Rows are
+written in key order, so two transactions never wait on each other in a cycle.
+
+``rebuild`` recomputes every roll-up from the facts (a repair, or after a bulk load).
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..db.results import ROLLUP_MEASURES, ResultCycle, ResultFact, ResultRollup
+from .cycles import bucket_of
+
+__all__ = ["DIMENSIONS", "ALL", "NONE", "Contribution", "contribution", "apply_delta", "rebuild"]
+
+DIMENSIONS = ("all", "rule", "segment", "rep", "sku", "category", "version")
+ALL = "*"  # the one key of dimension 'all', and the segment filter "every segment"
+NONE = "-"  # a dimension value not known (no segment, no category, no person)
+
+RowKey = tuple[Any, ...]  # (day, currency, segment, dimension, key)
+CycleKey = tuple[Any, ...]  # RowKey + (cycle, bucket)
+ZERO = Decimal(0)
+
+
+class Contribution:
+    """What one fact adds to the roll-ups: sums per row key, counts per cycle bucket."""
+
+    def __init__(self) -> None:
+        self.sums: dict[RowKey, Counter[str]] = defaultdict(Counter)
+        self.cycles: Counter[CycleKey] = Counter()
+
+    def minus(self, other: Contribution) -> Contribution:
+        delta = Contribution()
+        for key in set(self.sums) | set(other.sums):
+            sums = Counter(self.sums.get(key, {}))
+            sums.subtract(other.sums.get(key, {}))
+            kept = Counter({name: value for name, value in sums.items() if value})
+            if kept:
+                delta.sums[key] = kept
+        cycles = Counter(self.cycles)
+        cycles.subtract(other.cycles)
+        delta.cycles = Counter({key: value for key, value in cycles.items() if value})
+        return delta
+
+
+def _keys(fact: ResultFact) -> list[RowKey]:
+    values = {"all": ALL, "rule": fact.rule, "segment": fact.segment or NONE,
+              "rep": fact.rep_id or NONE, "sku": fact.sku, "category": fact.category or NONE,
+              "version": fact.rule_version_id or NONE}
+    return [(fact.day, fact.currency, segment, dimension, values[dimension])
+            for segment in (ALL, fact.segment or NONE) for dimension in DIMENSIONS]
+
+
+def contribution(fact: ResultFact | None) -> Contribution:
+    result = Contribution()
+    if fact is None:
+        return result
+    sums = measures(fact)
+    cycles = _cycle_buckets(fact)
+    for key in _keys(fact):
+        result.sums[key] = Counter(sums)
+        for cycle, bucket in cycles:
+            result.cycles[(*key, cycle, bucket)] += 1
+    return result
+
+
+def measures(fact: ResultFact) -> dict[str, Any]:
+    """The additive measures of one negotiation (docs/results.md defines each)."""
+    found: dict[str, Any] = {
+        "requests": 1, "offered": int(bool(fact.offered)),
+        **{name: getattr(fact, name) or 0 for name in (
+            "dec_accept", "dec_counter", "dec_escalate", "dec_decline", "dec_approve",
+            "dec_rep_counter", "dec_reject")},
+        "decided": int(fact.decided_at is not None),
+        "sla_met": int(fact.decided_at is not None and fact.due_at is not None
+                       and fact.decided_at <= fact.due_at)}
+    if fact.deal_at is not None:
+        found.update(_deal_measures(fact))
+    return found
+
+
+def _deal_measures(fact: ResultFact) -> dict[str, Any]:
+    quantity, price = fact.deal_quantity or 0, fact.deal_unit_price or ZERO
+    found: dict[str, Any] = {"deals": 1, "auto_deals": int(not fact.by_person),
+                             "asked_units": fact.asked_quantity, "deal_units": quantity,
+                             "deal_value": price * quantity}
+    priced = None not in (fact.deal_list_price, fact.deal_floor)
+    if priced:
+        found.update(list_value=fact.deal_list_price * quantity, priced_value=price * quantity,
+                     floor_value=fact.deal_floor * quantity)
+    if fact.redeemed_at is not None:
+        found.update(redeemed=1, order_revenue=price * quantity)
+        if fact.deal_cost is not None:
+            found["order_margin"] = (price - fact.deal_cost) * quantity
+    return found
+
+
+def _cycle_buckets(fact: ResultFact) -> list[tuple[str, int]]:
+    found = []
+    if fact.deal_at is not None:
+        found.append(("deal", bucket_of(fact.deal_at - fact.requested_at)))
+    if fact.decided_at is not None and fact.escalated_at is not None:
+        found.append(("decision", bucket_of(fact.decided_at - fact.escalated_at)))
+    return found
+
+
+def apply_delta(session: Session, delta: Contribution) -> None:
+    if delta.sums:
+        _upsert(session, ResultRollup, [_sum_row(key, sums) for key, sums in sorted(delta.sums.items())],
+                [name for name, _ in ROLLUP_MEASURES])
+    if delta.cycles:
+        _upsert(session, ResultCycle, [_cycle_row(key, count) for key, count in sorted(delta.cycles.items())],
+                ["count"])
+
+
+def _sum_row(key: RowKey, sums: Counter[str]) -> dict[str, Any]:
+    row = dict(zip(("day", "currency", "segment", "dimension", "key"), key))
+    for name, is_money in ROLLUP_MEASURES:
+        value = sums.get(name, 0)
+        row[name] = Decimal(value) if is_money else int(value)
+    return row
+
+
+def _cycle_row(key: CycleKey, count: int) -> dict[str, Any]:
+    return {**dict(zip(("day", "currency", "segment", "dimension", "key", "cycle", "bucket"), key)),
+            "count": count}
+
+
+def _upsert(session: Session, model: Any, rows: list[dict[str, Any]], added: Iterable[str]) -> None:
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = model.__table__
+    statement = dialect.insert(table).values(rows)
+    keys = [column.name for column in table.primary_key.columns]
+    statement = statement.on_conflict_do_update(
+        index_elements=keys, set_={name: table.c[name] + statement.excluded[name] for name in added})
+    session.execute(statement)
+
+
+def rebuild(session: Session, batch: int = 5000) -> int:
+    """Every roll-up again from the facts; returns how many facts were read."""
+    session.execute(delete(ResultRollup))
+    session.execute(delete(ResultCycle))
+    total, pending = 0, Contribution()
+    for fact in session.scalars(select(ResultFact).execution_options(yield_per=batch)):
+        _add(pending, contribution(fact))
+        total += 1
+        if total % batch == 0:
+            apply_delta(session, pending)
+            pending = Contribution()
+    apply_delta(session, pending)
+    return total
+
+
+def _add(into: Contribution, more: Contribution) -> None:
+    for key, sums in more.sums.items():
+        into.sums[key].update(sums)
+    into.cycles.update(more.cycles)
+
