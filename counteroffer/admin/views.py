@@ -174,3 +174,7 @@ def _problem(status: int, message: str, actor: Actor | None = None) -> tuple[str
     return render_template("counteroffer_admin/problem.html", status=status,
                            title=_TITLES.get(status, "Error"), message=message,
                            actor=actor), status
+
+
+# The results dashboard's routes live on this blueprint too (results_views.py).
+from . import results_views  # noqa: E402,F401

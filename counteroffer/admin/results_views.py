@@ -1,0 +1,131 @@
+"""The results dashboard, for pricing managers and sales leads.
+
+    GET <prefix>/admin/results?from=&to=&segment=&sort=     the page
+    GET <prefix>/admin/results.csv?from=&to=&segment=&group_by=   the table as CSV
+
+Routes of the back-office blueprint (``views.negotiation_admin``): its login, 401/403
+pages and security headers apply. The use case decides who may read results (a rep
+nobody reports to gets the 403 page). Server-rendered, charts as inline SVG, no script.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Response, render_template, request
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from ..access import MANAGER, REP, allow
+from ..negotiation.results import GROUPS, Measures, ResultsReport, results_csv, results_report
+from . import display
+from .results_charts import funnel, trend_chart
+from .views import _actor, _deps, _problem, negotiation_admin
+
+__all__ = ["dashboard", "export_csv", "SORTS", "RULE_NAMES"]
+
+#: Per-rule table orders: query value -> (label, measure, descending).
+SORTS = {"requests": ("Requests", "requests"), "margin": ("Margin kept above floor", "headroom_kept"),
+         "given": ("Margin given away", "margin_given_away"), "volume": ("Extra volume won", "extra_volume")}
+RULE_NAMES = {
+    "volume_break": "Volume break (buy N more)", "margin_neutral_volume": "Margin-neutral volume",
+    "alternative": "Equivalent product", "last_price_anchor": "Last price paid",
+    "concession": "Concession over rounds", "auto_accept": "Accepted as asked",
+    "rep_decision": "A person's price", "escalated": "With a person, no offer yet",
+    "declined": "Declined", "rejected": "Rejected by a person",
+}
+DEFAULT_DAYS = 90
+
+
+class _PageQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE  # a page: stray parameters (utm_...) are ignored, not an error
+
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
+    segment = fields.String(validate=validate.Length(max=64))
+    sort = fields.String(load_default="requests", validate=validate.OneOf(list(SORTS)))
+    group_by = fields.String(load_default="rule", validate=validate.OneOf(GROUPS))
+
+
+_query = _PageQuery()
+
+
+def _read_query() -> dict[str, Any]:
+    query = _query.load(request.args.to_dict())
+    end = query.get("end") or _deps().clock().date()
+    query.setdefault("start", end - timedelta(days=DEFAULT_DAYS - 1))
+    query["end"], query["segment"] = end, query.get("segment") or None
+    return query
+
+
+def _bad_query(error: ValidationError) -> tuple[str, int]:
+    names = {"start": "from", "end": "to"}
+    problems = "; ".join(f"{names.get(k, k)}: {' '.join(map(str, v))}"
+                         for k, v in sorted(error.normalized_messages().items()))
+    return _problem(422, f"Check the filters ({problems}).")
+
+
+@negotiation_admin.get("/admin/results")
+@allow(REP, MANAGER)
+def dashboard() -> str | tuple[str, int]:
+    try:
+        query = _read_query()
+    except ValidationError as error:
+        return _bad_query(error)
+    by_rule = _report(query, "rule")
+    trend = _report(query, _trend_period(query["start"], query["end"]))
+    return render_template("counteroffer_admin/results.html", report=by_rule, query=query,
+                           rules=_sorted(by_rule.groups, query["sort"]), sorts=SORTS,
+                           rule_name=rule_name, chart=_chart(trend), trend=trend,
+                           funnel=_funnel(by_rule.total), rate=rate, duration=duration)
+
+
+@negotiation_admin.get("/admin/results.csv")
+@allow(REP, MANAGER)
+def export_csv() -> Response | tuple[str, int]:
+    try:
+        query = _read_query()
+    except ValidationError as error:
+        return _bad_query(error)
+    report = _report(query, query["group_by"])
+    name = f"results-{report.group_by}-{report.start}-{report.end}.csv"
+    return Response(results_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _report(query: dict[str, Any], group_by: str) -> ResultsReport:
+    return results_report(_deps(), _actor(), query["start"], query["end"], group_by, query["segment"])
+
+
+def _trend_period(start: date, end: date) -> str:
+    days = (end - start).days + 1
+    return "day" if days <= 31 else "week" if days <= 26 * 7 else "month"
+
+
+def _sorted(groups: list[Measures], sort: str) -> list[Measures]:
+    measure = SORTS[sort][1]
+    return sorted(groups, key=lambda group: (-getattr(group, measure), group.key))
+
+
+def _chart(trend: ResultsReport) -> Any:
+    return trend_chart([(group.key, group.requests, group.deals) for group in trend.groups])
+
+
+def _funnel(total: Measures) -> Any:
+    return funnel([("Price requests", total.requests), ("Offer made", total.offered),
+                   ("Deal agreed", total.deals), ("Order placed", total.redeemed)])
+
+
+def rate(value: Any) -> str:
+    """A fraction (0.75) as a percentage (75%)."""
+    return display.percent(value * 100) if value is not None else display.MISSING
+
+
+def duration(seconds: int | None) -> str:
+    return display.MISSING if seconds is None else display._span(seconds)
+
+
+def rule_name(key: str) -> str:
+    if key.startswith("terms:"):
+        return "Terms: " + key.removeprefix("terms:").replace("+", ", ").replace("_", " ")
+    return RULE_NAMES.get(key, key)
