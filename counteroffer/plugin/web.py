@@ -16,6 +16,7 @@ from .results_api import results_api
 from .cli import counteroffer_cli
 from .config import Settings
 from .errors import error_response
+from .openapi import openapi_blueprint
 from .widget import assets_blueprint, widget_context, widget_macro
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ __all__ = ["register"]
 def register(app: Flask, extension: Counteroffer, settings: Settings) -> None:
     app.register_blueprint(api, url_prefix=settings.url_prefix)
     app.register_blueprint(rep_api, url_prefix=settings.url_prefix)
+    app.register_blueprint(openapi_blueprint, url_prefix=settings.url_prefix)
     app.register_blueprint(results_api, url_prefix=settings.url_prefix)
     app.register_blueprint(assets_blueprint, url_prefix=settings.url_prefix)
     app.register_blueprint(negotiation_admin, url_prefix=settings.url_prefix)  # back-office pages

@@ -1,0 +1,79 @@
+"""The OpenAPI document: served to anyone, complete, strict about request bodies, and
+with the JSON error shape on every operation."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from counteroffer.access import declared_roles
+from tests.security.test_access_declared import plugin_endpoints
+
+DOCUMENT = "/negotiate/api/openapi.json"
+
+
+def fetch(app: Flask) -> dict[str, Any]:
+    app.config["TEST_ACTOR"] = None
+    response = app.test_client().get(DOCUMENT)
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    return response.get_json()
+
+
+def resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = document["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def test_the_document_is_public_and_lists_every_json_route_of_the_plugin(host: Flask) -> None:
+    document = fetch(host)
+    assert document["openapi"].startswith("3.")
+    documented = {(path, method.upper()) for path, item in document["paths"].items() for method in item}
+    json_routes = {(rule.rule, method) for rule in host.url_map.iter_rules()
+                   if "/api/" in rule.rule and rule.rule != DOCUMENT
+                   and rule.endpoint in dict(map(reversed, plugin_endpoints(host)))
+                   for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}}
+    as_openapi = {(path.replace("<", "{").replace(">", "}"), method) for path, method in json_routes}
+    assert as_openapi - documented == set(), "JSON routes missing from the OpenAPI document"
+
+
+def test_request_bodies_refuse_unknown_properties_at_every_depth(host: Flask) -> None:
+    document = fetch(host)
+    bodies = [operation["requestBody"]["content"]["application/json"]["schema"]
+              for item in document["paths"].values() for operation in item.values()
+              if "requestBody" in operation]
+    assert len(bodies) >= 7
+    for body in bodies:
+        for schema in _objects(document, resolve(document, body)):
+            assert schema.get("additionalProperties") is False, schema
+
+
+def _objects(document: dict[str, Any], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [schema] if schema.get("type") == "object" else []
+    for prop in schema.get("properties", {}).values():
+        inner = resolve(document, prop.get("items", prop))
+        found += _objects(document, inner)
+    return found
+
+
+def test_every_operation_documents_the_json_error_and_its_roles(host: Flask) -> None:
+    document = fetch(host)
+    error = document["components"]["schemas"]["Error"]
+    assert resolve(document, error["properties"]["error"])["required"] == ["code", "fields", "message"]
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            assert {"400", "401", "403", "422"} <= set(operation["responses"]), (path, method)
+            assert operation["responses"]["401"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/Error"}
+            assert operation["x-roles"], (path, method)
+
+
+def test_money_is_a_decimal_string_in_the_document(host: Flask) -> None:
+    schemas = fetch(host)["components"]["schemas"]
+    price = schemas["PriceRequest"]["properties"]["target_unit_price"]
+    assert (price["type"], price["format"]) == ("string", "decimal") and "minimum" not in price
+    assert schemas["Offer"]["properties"]["unit_price"]["type"] == "string"
+
+
+def test_the_document_itself_is_declared_public(host: Flask) -> None:
+    assert declared_roles(host, "counteroffer_openapi.document") == frozenset({"*"})
