@@ -9,6 +9,7 @@ earlier one did: the price is capped by the lowest earlier concession.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from .frame import Candidate, Frame, Priced
 from .messages import concession_message
@@ -26,11 +27,18 @@ def reservation_price(frame: Frame, policy: ConcessionPolicy) -> Decimal:
 
 
 def _share(policy: ConcessionPolicy, round_: int) -> Decimal:
-    k = policy.first_position_pct / HUNDRED
-    if policy.rounds <= 1:
+    return _curve(policy.first_position_pct, policy.exponent, policy.rounds, round_)
+
+
+@lru_cache(maxsize=4096)
+def _curve(first_position_pct: Decimal, exponent: Decimal, rounds: int, round_: int) -> Decimal:
+    # Memoised: a Decimal power costs more than the rest of a counter, and a shop has a
+    # handful of policies with a few rounds each.
+    k = first_position_pct / HUNDRED
+    if rounds <= 1:
         return Decimal(1)
-    t = Decimal(min(round_, policy.rounds) - 1) / Decimal(policy.rounds - 1)
-    return k + (1 - k) * (t ** (1 / policy.exponent) if t else Decimal(0))
+    t = Decimal(min(round_, rounds) - 1) / Decimal(rounds - 1)
+    return k + (1 - k) * (t ** (1 / exponent) if t else Decimal(0))
 
 
 def concession_price(frame: Frame) -> Decimal | None:

@@ -84,8 +84,10 @@ def _over_limit(frame: Frame, routing: Routing) -> bool:
 
 
 def _within_auto_accept(frame: Frame, routing: Routing) -> bool:
+    if not routing.auto_accept_within_pct > 0:
+        return False
     lowest = frame.price_at_quantity * (1 - routing.auto_accept_within_pct / HUNDRED)
-    return routing.auto_accept_within_pct > 0 and frame.target >= max(lowest, frame.floor)
+    return frame.target >= max(lowest, frame.floor)
 
 
 def _decline_line(frame: Frame, routing: Routing) -> Decimal:
@@ -103,7 +105,7 @@ def _escalation_reason(frame: Frame) -> str:
 
 def _decision(frame: Frame, outcome: Outcome, offers: tuple[Offer, ...], reason: str,
               suggestions: tuple[Offer, ...] = ()) -> Decision:
-    return Decision(outcome=outcome, offers=offers, reason=reason, floor=frame.floor,
+    return Decision.made(outcome=outcome, offers=offers, reason=reason, floor=frame.floor,
                     price_for_quantity=frame.price_at_quantity, suggestions=suggestions)
 
 

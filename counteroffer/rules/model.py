@@ -12,6 +12,7 @@ from datetime import datetime
 from functools import cached_property
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
 __all__ = [
     "Floor", "PriceBreak", "PriceBreaks", "TermLever", "LEVER_GROUPS", "Alternatives",
@@ -206,8 +207,24 @@ class Term:
     label: str
 
 
+class _Made:
+    """``made(**fields)``: the engine's constructor for its frozen results.
+
+    They stay frozen for everyone who holds one, but a frozen dataclass's ``__init__``
+    sets each field through ``object.__setattr__``: about 2 microseconds per offer or
+    decision, a tenth of a counter's time. The engine gives every field, so it sets
+    them straight into the instance (tests check the result equals the normal build).
+    """
+
+    @classmethod
+    def made(cls, **fields: Any) -> Any:
+        made = object.__new__(cls)
+        made.__dict__.update(fields)
+        return made
+
+
 @dataclass(frozen=True)
-class Offer:
+class Offer(_Made):
     kind: OfferKind
     sku: str
     quantity: int
@@ -229,7 +246,7 @@ class Offer:
 
 
 @dataclass(frozen=True)
-class Decision:
+class Decision(_Made):
     outcome: Outcome
     offers: tuple[Offer, ...] = ()
     #: Why the engine decided so, for the rep and the audit trail.

@@ -35,22 +35,20 @@ def next_break(breaks: tuple[PriceBreak, ...], quantity: int) -> PriceBreak | No
     return breaks[index] if index < len(breaks) else None
 
 
-def _floor_of(rule: Floor, cost: Decimal) -> Decimal:
-    candidates = [cost]
-    if rule.min_margin_pct is not None:
-        candidates.append(cost * (1 + rule.min_margin_pct / HUNDRED))
-    if rule.min_unit_price is not None:
-        candidates.append(rule.min_unit_price)
-    return max(candidates)
-
-
 def floor_from(floors: Iterable[Floor], cost: Decimal, currency: str) -> Decimal:
     """The strictest of these floors, never below cost, rounded up to the minor unit.
 
     Rounding up means an offer that passes ``price >= floor`` after rounding to what
-    is charged can never undercut the unrounded floor.
+    is charged can never undercut the unrounded floor. (One loop, no lists: every
+    decision and every alternative product asks for a floor.)
     """
-    return round_up(max((_floor_of(rule, cost) for rule in floors), default=cost), currency)
+    strictest = cost
+    for rule in floors:
+        if rule.min_margin_pct is not None:
+            strictest = max(strictest, cost * (1 + rule.min_margin_pct / HUNDRED))
+        if rule.min_unit_price is not None:
+            strictest = max(strictest, rule.min_unit_price)
+    return round_up(strictest, currency)
 
 
 def floor_price(rules: Iterable[Floor], sku: str, context: PricingContext) -> Decimal:

@@ -181,3 +181,17 @@ def test_a_catalog_price_below_the_floor_goes_to_a_person_not_to_the_buyer():
     decision = ask("120.00", rules=rules)
     assert (decision.outcome, decision.offers) == (Outcome.ESCALATE, ())
     assert "below the floor" in decision.reason
+
+
+@pytest.mark.parametrize("target", ["120.00", "110.00", "100.00", "90.00", "50.00"])
+def test_the_engines_fast_constructor_builds_what_the_dataclass_would(target):
+    """``made`` skips the frozen ``__init__``: every field must still be set, and the
+    results must equal (and hash like) ones built the ordinary way."""
+    from dataclasses import fields, replace
+
+    decision = ask(target)
+    for made in (decision, *decision.offers, *decision.suggestions):
+        assert {f.name for f in fields(made)} <= set(vars(made)), type(made).__name__
+        assert replace(made) == made
+    with pytest.raises(AttributeError):
+        decision.outcome = Outcome.DECLINE  # still frozen for whoever holds it
