@@ -7,6 +7,9 @@ drop the duplicate.
 Webhook signature (Stripe's scheme): ``Counteroffer-Signature: v1=<hex>`` where hex is
 HMAC-SHA256 with the shared secret over ``"<Counteroffer-Timestamp>." + body``.
 Receivers check it with ``verify_signature`` and refuse old timestamps (replays).
+
+Webhook and chat targets are checked before every send (``url_safety.py``): http(s) only,
+and no loopback, private, link-local or metadata address unless ``allow_private=True``.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ import requests
 
 from .errors import DeliveryError
 from .http import Timeout, encode_json, post_bytes
+from .url_safety import check_target, check_url_shape
 
 __all__ = ["SmtpMailer", "SignedWebhooks", "ChatWebhook", "sign", "verify_signature",
            "SIGNATURE_HEADER", "TIMESTAMP_HEADER", "EVENT_ID_HEADER", "EVENT_TYPE_HEADER"]
@@ -92,10 +96,12 @@ class SignedWebhooks:
     """POST events as JSON ``{"id", "type", "created_at", "data"}``, signed with HMAC-SHA256."""
 
     def __init__(self, url: str, secret: str | bytes, session: requests.Session | None = None,
-                 timeout: Timeout = 5.0, clock: Callable[[], float] = time.time) -> None:
+                 timeout: Timeout = 5.0, clock: Callable[[], float] = time.time, *,
+                 allow_private: bool = False) -> None:
         if not secret:
             raise ValueError("a webhook needs a non-empty secret")
-        self.url, self._secret = url, secret
+        check_url_shape(url)
+        self.url, self._secret, self.allow_private = url, secret, allow_private
         self.session, self.timeout, self._clock = session or requests.Session(), timeout, clock
 
     def deliver(self, event_type: str, data: Mapping[str, Any], event_id: str | None = None) -> str:
@@ -108,6 +114,7 @@ class SignedWebhooks:
         headers = {"Content-Type": "application/json", EVENT_ID_HEADER: event_id,
                    EVENT_TYPE_HEADER: event_type, TIMESTAMP_HEADER: str(stamp),
                    SIGNATURE_HEADER: sign(self._secret, stamp, body)}
+        check_target(self.url, self.allow_private)  # at each send: DNS answers change
         post_bytes(self.session, self.url, body, headers, self.timeout)
         return event_id
 
@@ -116,9 +123,12 @@ class ChatWebhook:
     """A Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat): ``{"text": ...}``."""
 
     def __init__(self, url: str, session: requests.Session | None = None,
-                 timeout: Timeout = 5.0) -> None:
+                 timeout: Timeout = 5.0, *, allow_private: bool = False) -> None:
+        check_url_shape(url)
         self.url, self.session, self.timeout = url, session or requests.Session(), timeout
+        self.allow_private = allow_private
 
     def post(self, text: str) -> None:
+        check_target(self.url, self.allow_private)
         post_bytes(self.session, self.url, encode_json({"text": text}),
                    {"Content-Type": "application/json"}, self.timeout)

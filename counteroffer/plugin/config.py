@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "COUNTEROFFER_SMTP": None,
     "COUNTEROFFER_WEBHOOK_URL": None,
     "COUNTEROFFER_WEBHOOK_SECRET": None,
+    #: True lets webhooks reach loopback and private addresses (tests, a receiver on the
+    #: shop's own network); otherwise such targets are refused (docs/security.md).
+    "COUNTEROFFER_WEBHOOK_ALLOW_PRIVATE": False,
     "COUNTEROFFER_RETRY_SECONDS": [10, 60, 300, 900],
     "COUNTEROFFER_REPUBLISH_AFTER_SECONDS": 1800,
 }
@@ -63,6 +66,7 @@ class Settings:
     smtp: dict[str, Any] | None = None
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    webhook_allow_private: bool = False
     retry_seconds: tuple[int, ...] = (10, 60, 300, 900)
     republish_after: timedelta = timedelta(minutes=30)
 
@@ -112,6 +116,7 @@ def read_settings(config: Config, options: dict[str, Any], instance_path: str) -
         smtp=dict(config["COUNTEROFFER_SMTP"]) if config["COUNTEROFFER_SMTP"] else None,
         webhook_url=config["COUNTEROFFER_WEBHOOK_URL"] or None,
         webhook_secret=config["COUNTEROFFER_WEBHOOK_SECRET"] or None,
+        webhook_allow_private=_flag(config["COUNTEROFFER_WEBHOOK_ALLOW_PRIVATE"]),
         retry_seconds=_retry_seconds(config["COUNTEROFFER_RETRY_SECONDS"]),
         republish_after=timedelta(seconds=_positive_int(config, "COUNTEROFFER_REPUBLISH_AFTER_SECONDS")),
     )
@@ -138,6 +143,13 @@ def _service_levels(config: Config) -> ServiceLevels:
             _hours(level.get("remind_after_hours", remind), f"{segment} remind_after_hours"),
             _hours(level.get("escalate_after_hours", escalate), f"{segment} escalate_after_hours"))
     return ServiceLevels(default=default, by_segment=by_segment)
+
+
+def _flag(value: Any) -> bool:
+    """A boolean from Python or from the environment's text ("1", "true", "yes", "on")."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
 
 
 def _retry_seconds(value: Any) -> tuple[int, ...]:

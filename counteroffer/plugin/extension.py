@@ -118,7 +118,8 @@ class Counteroffer:
     def webhooks(self) -> Webhooks | None:
         settings = self.state.settings
         if self._webhooks is None and settings.webhook_url and settings.webhook_secret:
-            return SignedWebhooks(settings.webhook_url, settings.webhook_secret)
+            return SignedWebhooks(settings.webhook_url, settings.webhook_secret,
+                                  allow_private=settings.webhook_allow_private)
         return self._webhooks
 
     def _forget_lookups(self) -> None:
