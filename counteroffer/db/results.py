@@ -89,10 +89,11 @@ class ResultRollup(Base):
     and dimension value (``dimension`` 'all' has the one key '*')."""
 
     __tablename__ = "counteroffer_result_rollups"
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
-    segment: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Key order = how the dashboard asks: one dimension and segment filter, a range of days.
     dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    segment: Mapped[str] = mapped_column(String(64), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     requests: Mapped[int] = mapped_column(Integer, default=0)
     offered: Mapped[int] = mapped_column(Integer, default=0)
@@ -123,10 +124,11 @@ class ResultCycle(Base):
     a person's decision) fell in each duration bucket (see ``negotiation.cycles``)."""
 
     __tablename__ = "counteroffer_result_cycles"
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
-    segment: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Key order = how the dashboard asks: one dimension and segment filter, a range of days.
     dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    segment: Mapped[str] = mapped_column(String(64), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     cycle: Mapped[str] = mapped_column(String(8), primary_key=True)
     bucket: Mapped[int] = mapped_column(Integer, primary_key=True)

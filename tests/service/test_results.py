@@ -180,3 +180,21 @@ def test_bad_report_arguments(deps):
         results_report(deps, MAX, DAY1, DAY2, "colour")
     with pytest.raises(InvalidRequestError):
         results_report(deps, MAX, DAY1, DAY1 + timedelta(days=2000))
+
+
+@pytest.mark.usefixtures("history")
+def test_the_bulk_rebuild_in_sql_equals_the_incremental_rollups(deps, db_url):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("rebuild_in_sql is for PostgreSQL (bulk loads)")
+    from counteroffer.negotiation.rollups import rebuild_in_sql
+
+    def snapshot():
+        with transaction(deps.session_factory) as session:
+            sums = {r[:5]: r[5:] for r in session.execute(select(ResultRollup.__table__)).all() if any(r[5:])}
+            cycles = {r[:7]: r[7] for r in session.execute(select(ResultCycle.__table__)).all() if r[7]}
+            return sums, cycles
+
+    incremental = snapshot()
+    with transaction(deps.session_factory) as session:
+        rebuild_in_sql(session)
+    assert snapshot() == incremental

@@ -32,15 +32,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_counteroffer_experiments'))
     )
     op.create_table('counteroffer_result_cycles',
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('segment', sa.String(length=64), nullable=False),
     sa.Column('dimension', sa.String(length=16), nullable=False),
+    sa.Column('segment', sa.String(length=64), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
     sa.Column('key', sa.String(length=100), nullable=False),
     sa.Column('cycle', sa.String(length=8), nullable=False),
     sa.Column('bucket', sa.Integer(), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('day', 'currency', 'segment', 'dimension', 'key', 'cycle', 'bucket', name=op.f('pk_counteroffer_result_cycles'))
+    sa.PrimaryKeyConstraint('dimension', 'segment', 'currency', 'day', 'key', 'cycle', 'bucket', name=op.f('pk_counteroffer_result_cycles'))
     )
     op.create_table('counteroffer_result_facts',
     sa.Column('negotiation_id', sa.String(length=32), nullable=False),
@@ -87,10 +87,10 @@ def upgrade() -> None:
         batch_op.create_index('ix_counteroffer_result_facts_experiment', ['experiment_id', 'variant'], unique=False)
 
     op.create_table('counteroffer_result_rollups',
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('segment', sa.String(length=64), nullable=False),
     sa.Column('dimension', sa.String(length=16), nullable=False),
+    sa.Column('segment', sa.String(length=64), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
     sa.Column('key', sa.String(length=100), nullable=False),
     sa.Column('requests', sa.Integer(), nullable=False),
     sa.Column('offered', sa.Integer(), nullable=False),
@@ -114,7 +114,7 @@ def upgrade() -> None:
     sa.Column('order_margin', counteroffer.db.types.Money(precision=18, scale=4), nullable=False),
     sa.Column('decided', sa.Integer(), nullable=False),
     sa.Column('sla_met', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('day', 'currency', 'segment', 'dimension', 'key', name=op.f('pk_counteroffer_result_rollups'))
+    sa.PrimaryKeyConstraint('dimension', 'segment', 'currency', 'day', 'key', name=op.f('pk_counteroffer_result_rollups'))
     )
 
 
