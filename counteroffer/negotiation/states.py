@@ -30,6 +30,8 @@ class Role(str, Enum):
     BUYER = "buyer"
     REP = "rep"
     MANAGER = "manager"
+    #: Edits and publishes the trade-off rules (so does a ``manager``); no approvals inbox.
+    PRICING_MANAGER = "pricing_manager"
     SYSTEM = "system"
 
 

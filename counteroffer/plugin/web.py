@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from ..admin.views import negotiation_admin
 from .api import api
 from .rep_api import rep_api
+from .rules_api import rules_api
 from .results_api import results_api
 from .cli import counteroffer_cli
 from .config import Settings
@@ -28,6 +29,7 @@ __all__ = ["register"]
 def register(app: Flask, extension: Counteroffer, settings: Settings) -> None:
     app.register_blueprint(api, url_prefix=settings.url_prefix)
     app.register_blueprint(rep_api, url_prefix=settings.url_prefix)
+    app.register_blueprint(rules_api, url_prefix=settings.url_prefix)
     app.register_blueprint(openapi_blueprint, url_prefix=settings.url_prefix)
     app.register_blueprint(results_api, url_prefix=settings.url_prefix)
     app.register_blueprint(assets_blueprint, url_prefix=settings.url_prefix)

@@ -21,6 +21,7 @@ from ..jobs.notifications import EMAIL_TOPIC, WEBHOOK_TOPIC, email_sender, webho
 from ..jobs.queue import enqueue_message, make_queue
 from ..jobs.tasks import RUN_PERIODIC
 from ..negotiation import expire_lapsed, sweep_escalations
+from ..negotiation.simulation import SIMULATE_TOPIC, simulation_handler
 
 if TYPE_CHECKING:
     from .extension import Counteroffer
@@ -61,7 +62,8 @@ def job_runtime(app: Flask, extension: Counteroffer) -> JobRuntime:
     """What the tasks run against: this app's database, clock and notification ports."""
     deps = extension.state.deps
     handlers = {EMAIL_TOPIC: email_sender(extension.mailer()),
-                WEBHOOK_TOPIC: webhook_sender(extension.webhooks())}
+                WEBHOOK_TOPIC: webhook_sender(extension.webhooks()),
+                SIMULATE_TOPIC: simulation_handler(deps)}
     return JobRuntime(deps.session_factory, deps.clock, app, handlers,
                       periodic={MINUTELY: lambda: sweep_once(extension)})
 
