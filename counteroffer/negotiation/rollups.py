@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import delete, select, text
@@ -140,13 +141,20 @@ def _cycle_row(key: CycleKey, count: int) -> dict[str, Any]:
 
 
 def _upsert(session: Session, model: Any, rows: list[dict[str, Any]], added: Iterable[str]) -> None:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    table = model.__table__
-    statement = dialect.insert(table).values(rows)
+    # One statement with many parameter sets, not ``.values(rows)``: a multi-row VALUES is
+    # compiled again on every call (hundreds of bind parameters), which cost a price
+    # request more than everything else it did. This form is compiled once and cached.
+    session.execute(_upsert_statement(session.get_bind().dialect.name, model.__table__,
+                                      tuple(added)), rows)
+
+
+@lru_cache(maxsize=16)
+def _upsert_statement(dialect_name: str, table: Any, added: tuple[str, ...]) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(table)
     keys = [column.name for column in table.primary_key.columns]
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=keys, set_={name: table.c[name] + statement.excluded[name] for name in added})
-    session.execute(statement)
 
 
 def rebuild(session: Session, batch: int = 5000) -> int:
