@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Bar", "TrendChart", "trend_chart", "FunnelStep", "funnel"]
+__all__ = ["Bar", "TrendChart", "trend_chart", "FunnelStep", "funnel", "FUNNEL_VIEW", "FUNNEL_ROW"]
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 220, 44, 28, 12
 
@@ -40,11 +40,11 @@ def trend_chart(periods: Sequence[tuple[str, int, int]]) -> TrendChart:
     top = _nice_max(max([requests for _, requests, _ in periods] or [0]))
     plot_w, plot_h = WIDTH - LEFT - 8, HEIGHT - BOTTOM - TOP
     slot = plot_w / max(len(periods), 1)
-    bar_w = max(slot * 0.38, 1.0)
+    bar_w = min(max(slot * 0.38, 1.0), 36.0)
     bars, labels = [], []
     every = max(1, len(periods) // 8)  # at most about 8 labels under the axis
     for index, (period, requests, deals) in enumerate(periods):
-        x = LEFT + index * slot + slot * 0.1
+        x = LEFT + index * slot + (slot - 2 * bar_w) / 2
         for offset, value, css in ((0.0, requests, "coa-bar-requests"), (bar_w, deals, "coa-bar-deals")):
             h = plot_h * value / top if top else 0.0
             bars.append(Bar(round(x + offset, 1), round(TOP + plot_h - h, 1), round(bar_w, 1),
@@ -76,7 +76,7 @@ class FunnelStep:
     share: str  # of the step before, as text
 
 
-FUNNEL_WIDTH, FUNNEL_ROW = 520, 34
+FUNNEL_WIDTH, FUNNEL_ROW, FUNNEL_VIEW = 200, 44, 460
 
 
 def funnel(steps: Sequence[tuple[str, int]]) -> list[FunnelStep]:

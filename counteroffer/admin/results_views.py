@@ -122,7 +122,9 @@ def rate(value: Any) -> str:
 
 
 def duration(seconds: int | None) -> str:
-    return display.MISSING if seconds is None else display._span(seconds)
+    if seconds is None:
+        return display.MISSING
+    return f"{seconds} s" if seconds < 60 else display._span(seconds)
 
 
 def rule_name(key: str) -> str:
