@@ -41,6 +41,7 @@ _TITLES = {400: "Bad request", 401: "Log in first", 403: "Not allowed", 404: "No
 _REFUSALS = {403: "Beyond your authority", 404: "Not found", 409: "This escalation has changed",
              422: "Check the decision", 503: "Try again shortly"}
 _STATIC = "negotiation_admin.static"
+CSRF_HEADER = "X-CSRF-Token"
 
 
 def _deps() -> Any:
@@ -67,6 +68,19 @@ def _staff_only() -> Response | tuple[str, int] | None:
                              "managers.", actor=actor)
     g._counteroffer_admin_actor = actor
     return None
+
+
+@negotiation_admin.before_request
+def _csrf_on_writes() -> tuple[str, int] | None:
+    """Every write to the back office carries the session's token, whichever view takes
+    it: a form field, or the ``X-CSRF-Token`` header for a script. Runs after
+    ``_staff_only``, so nobody is still 401 and a buyer 403."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    if is_valid_csrf(request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)):
+        return None
+    return _problem(400, "This form has expired or did not come from this site. Nothing "
+                         "was changed: reload the page and send it again.")
 
 
 @negotiation_admin.after_request
@@ -116,9 +130,7 @@ def detail(escalation_id: str) -> str:
 @negotiation_admin.post("/admin/escalations/<escalation_id>")
 @allow(*STAFF)
 def decide(escalation_id: str) -> Response | str | tuple[str, int]:
-    if not is_valid_csrf(request.form.get(CSRF_FIELD)):
-        return _problem(400, "This form has expired or did not come from this site. Nothing "
-                             "was changed: reload the page and send the decision again.")
+    # The CSRF token was checked before any view ran (_csrf_on_writes).
     escalation = uc.get_escalation(_deps(), _actor(), escalation_id)
     arguments, errors = read_decision(request.form, escalation.currency)
     if errors:

@@ -26,6 +26,7 @@ from ..rules.messages import format_money
 from .actors import Actor
 from .deals import make_deal
 from .deps import Deps
+from .idempotency import Claim, remembered
 from .errors import (ConflictError, ForbiddenError, InvalidRequestError, NotFoundError,
                      unavailable_as_503)
 from .inbox import EscalationView, escalation_view
@@ -60,7 +61,8 @@ class _Proposal:
 
 def decide_escalation(deps: Deps, actor: Actor, escalation_id: str, action: str, rationale: str,
                       unit_price: Decimal | None = None, quantity: int | None = None,
-                      terms: Sequence[dict[str, str]] | None = None) -> EscalationView:
+                      terms: Sequence[dict[str, str]] | None = None,
+                      idempotency: Claim | None = None) -> EscalationView:
     require_staff(actor)
     _check_shape(action, rationale, unit_price, quantity, terms)
     now = deps.clock()
@@ -76,7 +78,8 @@ def decide_escalation(deps: Deps, actor: Actor, escalation_id: str, action: str,
             _require_authority(deps, session, acting, proposal, _facts(deps, session, row, proposal),
                                row.currency)
         _carry_out(deps, session, row, escalation, proposal, actor, acting, now)
-        return escalation_view(deps, session, reach, escalation, now)
+        return remembered(session, idempotency, now,
+                          escalation_view(deps, session, reach, escalation, now))
 
 
 def _check_shape(action: str, rationale: str, unit_price: Decimal | None, quantity: int | None,

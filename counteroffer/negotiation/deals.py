@@ -14,6 +14,7 @@ from ..jobs.outbox import add_message
 from .actors import Actor, require_buyer
 from .deps import Deps
 from .errors import ConflictError, NotFoundError
+from .idempotency import Claim, remembered
 from .result_facts import record_deal, record_redeemed
 from .records import close_open_offers, locked_negotiation, new_id, record_event
 from .routing import void_open_escalation
@@ -23,7 +24,8 @@ from .views import DealView, deal_view
 __all__ = ["accept_offer", "deal_for_token", "redeem_deal", "make_deal"]
 
 
-def accept_offer(deps: Deps, actor: Actor, offer_id: str) -> DealView:
+def accept_offer(deps: Deps, actor: Actor, offer_id: str,
+                 idempotency: Claim | None = None) -> DealView:
     """Turn an open offer into a deal. Expiry is checked here, under the row lock,
     so an offer past its time is refused even if no expiry job ever ran."""
     company_id = require_buyer(actor)
@@ -39,7 +41,7 @@ def accept_offer(deps: Deps, actor: Actor, offer_id: str) -> DealView:
             deal = make_deal(deps, session, row, offer, actor, now)
             # Accepting an offer still on the table answers the request a rep was asked about.
             void_open_escalation(session, row, actor, before, now)
-            return deal_view(deal)
+            return remembered(session, idempotency, now, deal_view(deal))
     # Outside the transaction: the expiry it recorded is committed, then we refuse.
     raise refusal
 
@@ -104,7 +106,8 @@ def deal_for_token(deps: Deps, token: str, sku: str | None = None,
 
 
 def redeem_deal(deps: Deps, token: str, actor: Actor | None = None, sku: str | None = None,
-                quantity: int | None = None, order_ref: str | None = None) -> DealView:
+                quantity: int | None = None, order_ref: str | None = None,
+                idempotency: Claim | None = None) -> DealView:
     """Mark the deal used by an order. A second redemption is a 409."""
     company_id = require_buyer(actor) if actor is not None else None
     now = deps.clock()
@@ -119,7 +122,7 @@ def redeem_deal(deps: Deps, token: str, actor: Actor | None = None, sku: str | N
                      order_ref=order_ref)
         add_message(session, "deal.redeemed", f"deal.redeemed:{deal.id}",
                     {"deal_id": deal.id, "order_ref": order_ref}, now)
-        view = deal_view(deal)
+        view = remembered(session, idempotency, now, deal_view(deal))
     deps.cache.last_prices.clear()  # this price is now the company's last one paid
     return view
 

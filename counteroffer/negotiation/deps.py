@@ -11,6 +11,7 @@ from ..adapters import (Catalog, CatalogItem, Customer, Customers, LastPrice, Sq
                         SqlCustomers)
 from ..rules import CompiledRules, Policy
 from .cache import LookupCache
+from .limits import Guards
 from .rulebook import LiveRules, live_rules
 from .service_levels import ServiceLevels
 
@@ -31,6 +32,8 @@ class Deps:
     clock: Callable[[], datetime] = utc_now
     cache: LookupCache = field(default_factory=lambda: LookupCache(0))
     service_levels: ServiceLevels = field(default_factory=ServiceLevels)
+    #: Request cap and concession jitter (``limits.py``); off by default.
+    guards: Guards = field(default_factory=Guards)
 
     def catalog_item(self, session: Session, sku: str) -> CatalogItem | None:
         return self.cache.items.get_or_load(sku, lambda: self.catalog_for(session).item(sku))

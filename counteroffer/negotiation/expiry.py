@@ -17,23 +17,36 @@ __all__ = ["expire_lapsed"]
 
 
 def expire_lapsed(deps: Deps, limit: int = 500) -> int:
-    """Mark lapsed offers expired, and negotiations left with none; returns how many."""
+    """Mark lapsed offers expired, and negotiations left with none; returns how many.
+
+    Locks the negotiation before its offers, the order every use case locks in: locking
+    offers first deadlocked against an accept or a rep's decision on the same request
+    (tests/integration/test_security_races.py). A negotiation locked by one of them right
+    now is skipped; it checks expiry itself, and the next sweep comes back for the rest."""
     now = deps.clock()
     with transaction(deps.session_factory) as session:
-        lapsed = list(session.scalars(
-            select(Offer).where(Offer.status == OfferStatus.OPEN, Offer.expires_at <= now)
-            .order_by(Offer.expires_at).limit(limit).with_for_update(skip_locked=True)))
-        for offer in lapsed:
-            offer.status = OfferStatus.EXPIRED.value
-        session.flush()
-        for negotiation_id in {offer.negotiation_id for offer in lapsed}:
-            _expire_if_empty(session, negotiation_id, now)
-        return len(lapsed)
+        lapsed_in = select(Offer.negotiation_id).where(
+            Offer.status == OfferStatus.OPEN, Offer.expires_at <= now).distinct().limit(limit)
+        rows = session.scalars(select(Negotiation).where(Negotiation.id.in_(lapsed_in))
+                               .with_for_update(skip_locked=True)
+                               .execution_options(populate_existing=True)).all()
+        return sum(_expire_offers_of(session, row, now) for row in rows)
 
 
-def _expire_if_empty(session: Session, negotiation_id: str, now: datetime) -> None:
-    row = session.get(Negotiation, negotiation_id, with_for_update=True)
-    if row is None or row.status not in (Status.OPEN, Status.COUNTERED):
+def _expire_offers_of(session: Session, row: Negotiation, now: datetime) -> int:
+    """Under the negotiation's lock: read its lapsed offers afresh and expire them."""
+    lapsed = list(session.scalars(select(Offer).where(
+        Offer.negotiation_id == row.id, Offer.status == OfferStatus.OPEN, Offer.expires_at <= now)
+        .execution_options(populate_existing=True)))
+    for offer in lapsed:
+        offer.status = OfferStatus.EXPIRED.value
+    session.flush()
+    _expire_if_empty(session, row, now)
+    return len(lapsed)
+
+
+def _expire_if_empty(session: Session, row: Negotiation, now: datetime) -> None:
+    if row.status not in (Status.OPEN, Status.COUNTERED):
         return
     open_left = session.scalar(select(Offer.id).where(
         Offer.negotiation_id == row.id, Offer.status == OfferStatus.OPEN).limit(1))

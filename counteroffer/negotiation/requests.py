@@ -15,6 +15,8 @@ from .context import previous_concession, pricing_context
 from .actors import Actor, require_buyer
 from .deps import Deps
 from .errors import ConflictError, ForbiddenError, InvalidRequestError, unavailable_as_503
+from .idempotency import Claim, remembered
+from .limits import enforce_request_cap
 from .prices import facts_from_decision, price_facts
 from .result_facts import record_decision
 from .records import close_open_offers, locked_negotiation, new_id, offers_of, record_event, write_offers
@@ -33,11 +35,15 @@ UNCHECKED_PRICE_RETRY = ("We could not check this price right now; nothing has c
 
 
 def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
-                  target_unit_price: Decimal, currency: str) -> NegotiationView:
+                  target_unit_price: Decimal, currency: str,
+                  idempotency: Claim | None = None) -> NegotiationView:
     company_id = require_buyer(actor)
     now = deps.clock()
+    negotiation_id = new_id()  # before deciding: it keys this negotiation's jitter
     with transaction(deps.session_factory) as session:
-        request = PriceRequest(sku, quantity, target_unit_price, currency, round=1)
+        enforce_request_cap(deps.guards, session, company_id, sku, now)
+        request = PriceRequest(sku, quantity, target_unit_price, currency, round=1,
+                               jitter=deps.guards.jitter(negotiation_id))
         known = _Known()
         try:
             customer, item = _customer_and_item(deps, session, company_id, sku, currency, known)
@@ -45,15 +51,18 @@ def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
             # final status, instead of an INSERT followed by an UPDATE.
             decision, version_id = _decide(deps, session, request, item, customer, now)
         except BackOfficeUnavailableError as error:
-            return _keep_for_rep(deps, session, actor, request, now, error, known.customer)
-        row = _new_negotiation(actor, company_id, request, status_for(decision.outcome), now)
+            return remembered(session, idempotency, now, _keep_for_rep(
+                deps, session, actor, request, now, error, known.customer))
+        row = _new_negotiation(actor, company_id, request, status_for(decision.outcome), now,
+                               negotiation_id=negotiation_id)
         row.rule_version_id = version_id
         session.add(row)
         record_event(session, row, actor, "requested", None, now, quantity=quantity,
                      target_unit_price=target_unit_price, outcome=decision.outcome.value,
                      reason=decision.reason)
         offers = _apply(deps, session, row, decision, now, customer, item)
-        return negotiation_view(row, offers, now)  # a new request has no older offers to read
+        # A new request has no older offers to read.
+        return remembered(session, idempotency, now, negotiation_view(row, offers, now))
 
 
 @dataclass
@@ -64,8 +73,9 @@ class _Known:
 
 
 def _new_negotiation(actor: Actor, company_id: str, request: PriceRequest, status: Status,
-                     now: datetime, note: str | None = None) -> Negotiation:
-    return Negotiation(id=new_id(), company_id=company_id, buyer_id=actor.id, sku=request.sku,
+                     now: datetime, note: str | None = None,
+                     negotiation_id: str | None = None) -> Negotiation:
+    return Negotiation(id=negotiation_id or new_id(), company_id=company_id, buyer_id=actor.id, sku=request.sku,
                        currency=request.currency, quantity=request.quantity,
                        target_unit_price=request.target_unit_price, status=status.value, round=1,
                        buyer_note=note, buyer_name=actor.name or None, buyer_email=actor.email,
@@ -83,7 +93,7 @@ def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: De
         _require_round_left(deps, row)
         _require_places(target_unit_price, row.currency)
         request = PriceRequest(row.sku, quantity or row.quantity, target_unit_price, row.currency,
-                               round=row.round + 1)
+                               round=row.round + 1, jitter=deps.guards.jitter(row.id))
         with unavailable_as_503(UNCHECKED_PRICE_RETRY):
             customer, item = _customer_and_item(deps, session, company_id, row.sku, row.currency)
             decision, row.rule_version_id = _decide(deps, session, request, item, customer, now,

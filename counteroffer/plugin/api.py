@@ -12,6 +12,7 @@ from .. import negotiation as uc
 from ..access import ANY_USER, BUYER, allow
 from ..negotiation import Actor, UnauthenticatedError
 from .errors import ApiError, install_error_handlers
+from .idempotency import idempotent
 from .schemas import (CounterSchema, DealSchema, EmptySchema, ListQuerySchema, NegotiationSchema,
                       PriceRequestSchema, RedeemSchema, TermsSchema)
 
@@ -65,11 +66,11 @@ def _created(payload: Any) -> tuple[Response, int]:
 
 @api.post("/api/requests")
 @allow(BUYER)
-def create_request() -> tuple[Response, int]:
-    data = _body(_price_request)
-    view = uc.request_price(_extension().deps, _actor(), data["sku"], data["quantity"],
-                            data["target_unit_price"], data["currency"])
-    return _created(_negotiation.dump(view))
+def create_request() -> Response:
+    data, actor, deps = _body(_price_request), _actor(), _extension().deps
+    return idempotent(actor, data, lambda claim: uc.request_price(
+        deps, actor, data["sku"], data["quantity"], data["target_unit_price"], data["currency"],
+        idempotency=claim), lambda view: (201, _negotiation.dump(view)))
 
 
 @api.get("/api/requests")
@@ -112,18 +113,19 @@ def escalate_request(negotiation_id: str) -> Response:
 
 @api.post("/api/offers/<offer_id>/accept")
 @allow(BUYER)
-def accept_offer(offer_id: str) -> tuple[Response, int]:
-    _body(_empty)
-    return _created(_deal.dump(uc.accept_offer(_extension().deps, _actor(), offer_id)))
+def accept_offer(offer_id: str) -> Response:
+    data, actor, deps = _body(_empty), _actor(), _extension().deps
+    return idempotent(actor, data, lambda claim: uc.accept_offer(deps, actor, offer_id, claim),
+                      lambda view: (201, _deal.dump(view)))
 
 
 @api.post("/api/deals/<token>/redeem")
 @allow(BUYER)
 def redeem_deal(token: str) -> Response:
-    data = _body(_redeem)
-    view = uc.redeem_deal(_extension().deps, token, actor=_actor(), sku=data.get("sku"),
-                          quantity=data.get("quantity"), order_ref=data.get("order_ref"))
-    return jsonify(_deal.dump(view))
+    data, actor, deps = _body(_redeem), _actor(), _extension().deps
+    return idempotent(actor, data, lambda claim: uc.redeem_deal(
+        deps, token, actor=actor, sku=data.get("sku"), quantity=data.get("quantity"),
+        order_ref=data.get("order_ref"), idempotency=claim), lambda view: (200, _deal.dump(view)))
 
 
 @api.get("/api/products/<sku>/terms")

@@ -11,7 +11,9 @@ from flask.cli import AppGroup
 from ..adapters.csv_import import (COSTS, CUSTOMERS, PRODUCTS, CsvFormat, CsvImportError, RowError,
                                    parse_rows, read_rows)
 from ..db.migrate import current_revision, head_revision
-from ..negotiation import expire_lapsed, setup
+from ..adapters.rule_csv import RULE_LINES
+from ..negotiation import Actor, expire_lapsed, setup
+from ..negotiation.rule_import import export_rule_lines, import_rule_lines
 
 __all__ = ["counteroffer_cli"]
 
@@ -109,3 +111,32 @@ def _refuse(errors: list[RowError]) -> NoReturn:
     for error in errors:
         click.echo(str(error), err=True)
     raise click.ClickException(f"{len(errors)} bad row(s); nothing was imported.")
+
+
+rules_cli = AppGroup("rules", help="The pricing manager's floors and price breaks, as CSV "
+                     "(sku,min_margin_pct,min_unit_price,breaks; see docs/admin.md).")
+counteroffer_cli.add_command(rules_cli)
+#: Who the command line acts as, in the audit of versions (a pricing manager).
+CLI_ACTOR = Actor(id="command-line", role="pricing_manager", name="flask counteroffer rules")
+
+
+@rules_cli.command("import")
+@click.argument("file", type=CSV_FILE)
+def import_rules(file: Path) -> None:
+    """Write every SKU's floor and breaks into the draft; nothing unless every line is good."""
+    lines = _checked_rows(file, RULE_LINES)
+    try:
+        with click.progressbar(length=len(lines), label=f"Checking {len(lines)} SKU(s) against the catalog") as bar:
+            count = import_rule_lines(_extension().deps, CLI_ACTOR, lines, tick=bar.update)
+    except CsvImportError as error:
+        _refuse(error.errors)
+    click.echo(f"imported the floors and breaks of {count} SKU(s) into the draft; "
+               "review and publish it in the back office")
+
+
+@rules_cli.command("export")
+@click.option("--version", "ref", default="live", show_default=True, help="draft, live or a version number")
+def export_rules(ref: str) -> None:
+    """Print a version's SKU floors and breaks as CSV (the import's format)."""
+    click.echo(export_rule_lines(_extension().deps, CLI_ACTOR, ref), nl=False)
+

@@ -6,6 +6,7 @@ given to ``Counteroffer(**options)``, then the default below. See docs/configura
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,6 +16,8 @@ from typing import Any
 from flask import Config
 
 from ..negotiation import ServiceLevel, ServiceLevels
+from ..negotiation.limits import Guards
+from .ratelimit import RateLimits
 from ..rules import Policy, is_known_currency
 
 __all__ = ["DEFAULTS", "Settings", "read_settings"]
@@ -47,6 +50,17 @@ DEFAULTS: dict[str, Any] = {
     "COUNTEROFFER_WEBHOOK_ALLOW_PRIVATE": False,
     "COUNTEROFFER_RETRY_SECONDS": [10, 60, 300, 900],
     "COUNTEROFFER_REPUBLISH_AFTER_SECONDS": 1800,
+    #: Price requests one company may open per SKU within the window (0: no cap).
+    "COUNTEROFFER_REQUEST_CAP": 20,
+    "COUNTEROFFER_REQUEST_CAP_HOURS": 24,
+    #: Price-only counters stop above the floor by up to this % of the price (0: never).
+    "COUNTEROFFER_CONCESSION_JITTER_PCT": "3",
+    #: Keys that jitter; None: the app's SECRET_KEY, else a random one per process.
+    "COUNTEROFFER_PRICING_SECRET": None,
+    #: API calls per user and per company within the window; 0 switches one off.
+    "COUNTEROFFER_RATE_LIMIT_PER_USER": 120,
+    "COUNTEROFFER_RATE_LIMIT_PER_COMPANY": 600,
+    "COUNTEROFFER_RATE_LIMIT_WINDOW_SECONDS": 60,
 }
 
 
@@ -69,6 +83,8 @@ class Settings:
     webhook_allow_private: bool = False
     retry_seconds: tuple[int, ...] = (10, 60, 300, 900)
     republish_after: timedelta = timedelta(minutes=30)
+    guards: Guards = field(default_factory=Guards)
+    rate_limits: RateLimits = field(default_factory=RateLimits)
 
 
 def _apply_defaults(config: Config, options: dict[str, Any]) -> None:
@@ -109,7 +125,8 @@ def read_settings(config: Config, options: dict[str, Any], instance_path: str) -
         policy=Policy(
             offer_validity_hours=_positive_int(config, "COUNTEROFFER_OFFER_VALIDITY_HOURS"),
             max_rounds=_positive_int(config, "COUNTEROFFER_MAX_ROUNDS"),
-            decline_below_floor_pct=Decimal(str(config["COUNTEROFFER_DECLINE_BELOW_FLOOR_PCT"]))),
+            decline_below_floor_pct=Decimal(str(config["COUNTEROFFER_DECLINE_BELOW_FLOOR_PCT"])),
+            concession_jitter_pct=_percent(config, "COUNTEROFFER_CONCESSION_JITTER_PCT")),
         deal_validity=timedelta(hours=_positive_int(config, "COUNTEROFFER_DEAL_VALIDITY_HOURS")),
         cache_seconds=max(0.0, float(config["COUNTEROFFER_CACHE_SECONDS"])),
         service_levels=_service_levels(config),
@@ -119,7 +136,43 @@ def read_settings(config: Config, options: dict[str, Any], instance_path: str) -
         webhook_allow_private=_flag(config["COUNTEROFFER_WEBHOOK_ALLOW_PRIVATE"]),
         retry_seconds=_retry_seconds(config["COUNTEROFFER_RETRY_SECONDS"]),
         republish_after=timedelta(seconds=_positive_int(config, "COUNTEROFFER_REPUBLISH_AFTER_SECONDS")),
+        guards=_guards(config),
+        rate_limits=_rate_limits(config),
     )
+
+
+def _not_negative_int(config: Config, key: str) -> int:
+    value = int(config[key])
+    if value < 0:
+        raise ValueError(f"{key} must not be negative, got {value}")
+    return value
+
+
+def _percent(config: Config, key: str) -> Decimal:
+    value = Decimal(str(config[key]))
+    if not Decimal(0) <= value <= Decimal(100):
+        raise ValueError(f"{key} must be a percentage from 0 to 100, got {config[key]!r}")
+    return value
+
+
+def _pricing_secret(config: Config) -> bytes:
+    secret = config["COUNTEROFFER_PRICING_SECRET"] or config.get("SECRET_KEY")
+    if not secret:
+        return secrets.token_bytes(32)  # per process: set a secret to share it (docs)
+    return secret if isinstance(secret, bytes) else str(secret).encode()
+
+
+def _guards(config: Config) -> Guards:
+    return Guards(request_cap=_not_negative_int(config, "COUNTEROFFER_REQUEST_CAP"),
+                  request_window=_hours(config["COUNTEROFFER_REQUEST_CAP_HOURS"],
+                                        "COUNTEROFFER_REQUEST_CAP_HOURS"),
+                  pricing_secret=_pricing_secret(config))
+
+
+def _rate_limits(config: Config) -> RateLimits:
+    return RateLimits(per_user=_not_negative_int(config, "COUNTEROFFER_RATE_LIMIT_PER_USER"),
+                      per_company=_not_negative_int(config, "COUNTEROFFER_RATE_LIMIT_PER_COMPANY"),
+                      window_seconds=_positive_int(config, "COUNTEROFFER_RATE_LIMIT_WINDOW_SECONDS"))
 
 
 def _hours(value: Any, key: str) -> timedelta:

@@ -35,7 +35,10 @@ def _validation_fields(messages: Any) -> dict[str, Any]:
 def install_error_handlers(blueprint: Blueprint) -> None:
     @blueprint.errorhandler(NegotiationError)
     def _negotiation(error: NegotiationError) -> tuple[Response, int]:
-        return error_response(error.status, error.code, error.message, error.fields)
+        response, status = error_response(error.status, error.code, error.message, error.fields)
+        if getattr(error, "retry_after", None):  # a 429: when to come back
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response, status
 
     @blueprint.errorhandler(ValidationError)
     def _invalid(error: ValidationError) -> tuple[Response, int]:

@@ -226,7 +226,7 @@ class Counteroffer:
                     customers_for=self._customers_port, policy=settings.policy,
                     deal_validity=settings.deal_validity, clock=self._clock,
                     cache=LookupCache(settings.cache_seconds),
-                    service_levels=settings.service_levels)
+                    service_levels=settings.service_levels, guards=settings.guards)
         return AppState(settings=settings, engine=engine, deps=deps,
                         redis=RedisProvider(settings.redis_url, settings.embedded_redis_path))
 

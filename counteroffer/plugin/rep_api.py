@@ -13,6 +13,7 @@ from ..negotiation import escalations as uc
 from ..negotiation.staff import require_staff
 from .api import _body
 from .errors import install_error_handlers
+from .idempotency import idempotent
 from .rep_schemas import AuditEventSchema, DecisionSchema, EscalationQuerySchema, EscalationSchema
 
 __all__ = ["rep_api"]
@@ -56,11 +57,11 @@ def show_escalation(escalation_id: str) -> Response:
 @allow(*STAFF)
 def decide(escalation_id: str) -> Response:
     actor = _staff()
-    data = _body(_decision)
-    view = uc.decide_escalation(_extension().deps, actor, escalation_id, data["action"],
-                                data["rationale"], unit_price=data.get("unit_price"),
-                                quantity=data.get("quantity"), terms=data.get("terms"))
-    return jsonify(_escalation.dump(view))
+    data, deps = _body(_decision), _extension().deps
+    return idempotent(actor, data, lambda claim: uc.decide_escalation(
+        deps, actor, escalation_id, data["action"], data["rationale"],
+        unit_price=data.get("unit_price"), quantity=data.get("quantity"), terms=data.get("terms"),
+        idempotency=claim), lambda view: (200, _escalation.dump(view)))
 
 
 @rep_api.get("/api/negotiations/<negotiation_id>/audit")

@@ -23,7 +23,16 @@ HUNDRED = Decimal(100)
 
 def reservation_price(frame: Frame, policy: ConcessionPolicy) -> Decimal:
     most_off_list = frame.price_at_quantity * (1 - policy.max_discount_pct / HUNDRED)
-    return max(frame.floor, round_up(most_off_list, frame.currency))
+    reservation = max(frame.floor, round_up(most_off_list, frame.currency))
+    return round_up(reservation + _jitter(frame, reservation), frame.currency)
+
+
+def _jitter(frame: Frame, reservation: Decimal) -> Decimal:
+    """How far above the reservation this negotiation's concessions stop: never below
+    it, at most half the room left, so a counter still concedes something."""
+    room = frame.price_at_quantity - reservation
+    most = frame.price_at_quantity * frame.policy.concession_jitter_pct / HUNDRED
+    return max(Decimal(0), min(most, room / 2)) * frame.request.jitter
 
 
 def _share(policy: ConcessionPolicy, round_: int) -> Decimal:

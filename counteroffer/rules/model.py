@@ -139,6 +139,10 @@ class Policy:
     anchor_days: int = 365
     #: ...and for quantities within this factor of the one paid for (0.5x to 2x).
     anchor_quantity_factor: Decimal = Decimal(2)
+    #: Price-only counters stop above the reservation price by up to this share of the
+    #: price for the quantity, times ``PriceRequest.jitter``: the last counter is then
+    #: not a fixed function of the floor (docs/security.md).
+    concession_jitter_pct: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,9 @@ class PriceRequest:
     target_unit_price: Decimal
     currency: str
     round: int = 1
+    #: A number in [0, 1) fixed per negotiation and unknown to the buyer (the caller
+    #: derives it from a secret): how far above the floor concessions stop.
+    jitter: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 with the JSON error shape on every operation."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask
@@ -33,7 +34,7 @@ def test_the_document_is_public_and_lists_every_json_route_of_the_plugin(host: F
                    if "/api/" in rule.rule and rule.rule != DOCUMENT
                    and rule.endpoint in dict(map(reversed, plugin_endpoints(host)))
                    for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}}
-    as_openapi = {(path.replace("<", "{").replace(">", "}"), method) for path, method in json_routes}
+    as_openapi = {(re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", path), method) for path, method in json_routes}
     assert as_openapi - documented == set(), "JSON routes missing from the OpenAPI document"
 
 
