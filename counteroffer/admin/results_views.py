@@ -16,12 +16,13 @@ from flask import Response, render_template, request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ..access import MANAGER, REP, allow
+from ..negotiation.states import Role
 from ..negotiation.results import GROUPS, Measures, ResultsReport, results_csv, results_report
 from . import display
 from .results_charts import funnel, trend_chart
 from .views import _actor, _deps, _problem, negotiation_admin
 
-__all__ = ["dashboard", "export_csv", "SORTS", "RULE_NAMES"]
+__all__ = ["results_dashboard", "results_csv_export", "SORTS", "RULE_NAMES", "READERS"]
 
 #: Per-rule table orders: query value -> (label, measure, descending).
 SORTS = {"requests": ("Requests", "requests"), "margin": ("Margin kept above floor", "headroom_kept"),
@@ -34,6 +35,8 @@ RULE_NAMES = {
     "declined": "Declined", "rejected": "Rejected by a person",
 }
 DEFAULT_DAYS = 90
+#: Roles let in; the use case then admits managers, pricing managers and sales leads.
+READERS = (REP, MANAGER, Role.PRICING_MANAGER.value)
 
 
 class _PageQuery(Schema):
@@ -66,8 +69,8 @@ def _bad_query(error: ValidationError) -> tuple[str, int]:
 
 
 @negotiation_admin.get("/admin/results")
-@allow(REP, MANAGER)
-def dashboard() -> str | tuple[str, int]:
+@allow(*READERS)
+def results_dashboard() -> str | tuple[str, int]:
     try:
         query = _read_query()
     except ValidationError as error:
@@ -81,8 +84,8 @@ def dashboard() -> str | tuple[str, int]:
 
 
 @negotiation_admin.get("/admin/results.csv")
-@allow(REP, MANAGER)
-def export_csv() -> Response | tuple[str, int]:
+@allow(*READERS)
+def results_csv_export() -> Response | tuple[str, int]:
     try:
         query = _read_query()
     except ValidationError as error:

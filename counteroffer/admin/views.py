@@ -63,7 +63,9 @@ def _staff_only() -> Response | tuple[str, int] | None:
             return redirect(login_redirect_target(login_url))
         return _problem(401, "Log in to the shop with a sales rep or manager account to see "
                              "the approvals inbox.")
-    if not is_staff(actor.role):
+    # Pricing managers are not staff of the inbox, but read the results dashboard.
+    results_page = (request.endpoint or "").startswith("negotiation_admin.results_")
+    if not is_staff(actor.role) and not (results_page and actor.role == "pricing_manager"):
         return _problem(403, "The approvals inbox is for the shop's sales reps and pricing "
                              "managers.", actor=actor)
     g._counteroffer_admin_actor = actor

@@ -76,8 +76,8 @@ class ResultsReport:
 
 
 def require_results_reader(session: Session, actor: Actor) -> None:
-    """Pricing managers, and sales leads: reps with someone reporting to them."""
-    if actor.role == Role.MANAGER:
+    """Managers, pricing managers, and sales leads: reps with someone reporting to them."""
+    if actor.role in (Role.MANAGER, Role.PRICING_MANAGER):
         return
     if actor.role == Role.REP and find_rep(session, actor.id) is not None and reports_of(session, actor.id):
         return

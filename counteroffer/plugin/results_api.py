@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..access import MANAGER, REP, allow, require_role
+from ..negotiation.states import Role
 from ..negotiation.results import GROUPS, Measures, ResultsReport, results_report
 from .errors import install_error_handlers
 
@@ -37,6 +38,8 @@ class ResultsQuerySchema(Schema):
 
 
 _query = ResultsQuerySchema()
+#: Roles let in; the use case then admits managers, pricing managers and sales leads.
+READERS = (REP, MANAGER, Role.PRICING_MANAGER.value)
 
 
 def _jsonable(value: Any) -> Any:
@@ -60,9 +63,9 @@ def report_json(report: ResultsReport) -> dict[str, Any]:
 
 
 @results_api.get("/api/results")
-@allow(REP, MANAGER)
+@allow(*READERS)
 def results() -> Response:
-    actor = require_role((REP, MANAGER))
+    actor = require_role(READERS)
     query = _query.load(request.args.to_dict())
     report = results_report(current_app.extensions["counteroffer"].deps, actor, query["start"],
                             query["end"], query["group_by"], query.get("segment"), query.get("currency"))

@@ -102,3 +102,12 @@ def test_the_dashboard_refuses_reps_and_bad_filters(client):
     assert client.as_(ANN).client.get(PAGE).status_code == 403
     bad = client.as_(MAX).client.get(PAGE + "?from=yesterday")
     assert bad.status_code == 422 and "from" in bad.get_data(as_text=True)
+
+
+def test_a_pricing_manager_reads_results_but_not_the_inbox(client):
+    from counteroffer.negotiation import Actor
+
+    pricing = Actor("pia@seller", "pricing_manager", name="Pia")
+    assert client.as_(pricing).get(QUERY).get_json()["total"]["requests"] == 2
+    assert client.as_(pricing).client.get(PAGE).status_code == 200
+    assert client.as_(pricing).client.get("/negotiate/admin/escalations").status_code == 403
