@@ -18,11 +18,14 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, Response, current_app, jsonify
-from marshmallow import Schema, fields, validate
-from werkzeug.routing import Rule
+from marshmallow import INCLUDE, Schema, fields, validate
+from werkzeug.routing import IntegerConverter, Rule
 
 from ..access import PUBLIC, declared_roles, public
 from .results_api import ResultsQuerySchema
+from .rules_schemas import (DiffQuerySchema, NoteSchema, RuleInputSchema, RuleOutputSchema,
+                            RuleQuerySchema, SimulationInputSchema, SimulationOutputSchema,
+                            VersionOutputSchema)
 from .rep_schemas import (AuditEventSchema, DecisionSchema, EscalationQuerySchema,
                           EscalationSchema)
 from .schemas import (CounterSchema, DealSchema, EmptySchema, ListQuerySchema, NegotiationSchema,
@@ -86,14 +89,28 @@ class ResultsReportSchema(Schema):
     groups = fields.List(fields.Nested(MeasuresSchema), required=True)
 
 
+RulePageSchema = Schema.from_dict(
+    {"version": fields.String(required=True), "total": fields.Integer(required=True),
+     "page": fields.Integer(required=True), "per_page": fields.Integer(required=True),
+     "items": fields.List(fields.Nested(RuleOutputSchema), required=True)}, name="RulePageSchema")
+
+
+class OpenObjectSchema(Schema):
+    """A JSON object whose keys are not fixed here (a diff, a simulation's result)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
 CSV = "text/csv"
 
 
 @dataclass(frozen=True)
 class Operation:
     summary: str
-    response: type[Schema] | str  # a schema for JSON, or a media type
+    response: type[Schema] | str | None  # a schema for JSON, a media type, or no body
     status: int = 200
+    many: bool = False  # a JSON array of ``response``
     body: type[Schema] | None = None
     query: type[Schema] | None = None
     #: Error statuses beyond the ones every operation has (400, 401, 403, 422, 429, 503).
@@ -127,6 +144,26 @@ OPERATIONS: dict[str, Operation] = {
     "negotiation_reps.audit_csv": Operation("The audit trail as CSV", CSV, errors=(404,)),
     "negotiation_results.results": Operation(
         "Results for pricing managers and sales leads", ResultsReportSchema, query=ResultsQuerySchema),
+    **{f"negotiation_rules.{name}": Operation(*args, **{"errors": (404, 409), **options})
+       for name, args, options in (
+        ("list_rules", ("Rules of a version", RulePageSchema), {"query": RuleQuerySchema}),
+        ("create_rule", ("Add a rule to the draft", RuleOutputSchema, 201), {"body": RuleInputSchema}),
+        ("show_rule", ("One rule", RuleOutputSchema), {}),
+        ("update_rule", ("Change a rule of the draft", RuleOutputSchema), {"body": RuleInputSchema}),
+        ("delete_rule", ("Remove a rule from the draft", None, 204), {}),
+        ("list_versions", ("Rule versions", VersionOutputSchema), {"many": True}),
+        ("show_version", ("One version: draft, live or a number", VersionOutputSchema), {}),
+        ("open_draft", ("Open a draft from the live rules", VersionOutputSchema, 201), {"body": NoteSchema}),
+        ("discard_draft", ("Discard the draft", None, 204), {}),
+        ("publish", ("Publish the draft", VersionOutputSchema, 201), {"body": NoteSchema}),
+        ("rollback", ("Publish an earlier version again", VersionOutputSchema, 201), {"body": NoteSchema}),
+        ("diff", ("What changed between two versions", OpenObjectSchema), {"query": DiffQuerySchema}),
+        ("start_simulation", ("What if the draft were live", SimulationOutputSchema, 202),
+         {"body": SimulationInputSchema}),
+        ("show_simulation", ("A simulation's progress", SimulationOutputSchema), {}),
+        ("cancel_simulation", ("Stop a simulation", SimulationOutputSchema), {"body": NoteSchema}),
+        ("simulation_result", ("A finished simulation's figures", OpenObjectSchema), {}),
+    )},
 }
 _COMMON_ERRORS = (400, 401, 403, 422, 429, 503)
 _ERROR_TEXT = {400: "Not JSON, or not an object", 401: "Nobody is logged in",
@@ -225,13 +262,24 @@ def _operation(app: Flask, rule: Rule, operation: Operation) -> dict[str, Any]:
 
 
 def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
-    return [{"in": "path", "name": name, "required": True,
-             "schema": {"type": "string", "minLength": 1}} for name in sorted(rule.arguments)]
+    return [{"in": "path", "name": name, "required": True, "schema": _converter_schema(rule, name)}
+            for name in sorted(rule.arguments)]
+
+
+def _converter_schema(rule: Rule, name: str) -> dict[str, Any]:
+    if isinstance(rule._converters.get(name), IntegerConverter):  # noqa: SLF001 - werkzeug's own map
+        return {"type": "integer", "minimum": 0}
+    return {"type": "string", "minLength": 1}
 
 
 def _responses(operation: Operation, rule: Rule) -> dict[str, Any]:
-    if isinstance(operation.response, str):
+    if operation.response is None:
+        success: dict[str, Any] = {}
+    elif isinstance(operation.response, str):
         success = {"content": {operation.response: {"schema": {"type": "string"}}}}
+    elif operation.many:
+        success = {"content": {"application/json": {"schema": {
+            "type": "array", "items": operation.response}}}}
     else:
         success = {"content": {"application/json": {"schema": operation.response}}}
     responses: dict[Any, Any] = {str(operation.status): {"description": "Done", **success}}
