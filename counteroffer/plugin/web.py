@@ -17,6 +17,7 @@ from .results_api import results_api
 from .cli import counteroffer_cli
 from .config import Settings
 from .errors import error_response
+from .ratelimit import install_rate_limits
 from .headers import harden_session_cookie, install_security_headers
 from .openapi import openapi_blueprint
 from .widget import assets_blueprint, widget_context, widget_macro
@@ -39,6 +40,7 @@ def register(app: Flask, extension: Counteroffer, settings: Settings) -> None:
     app.jinja_env.globals["price_request_widget"] = widget_macro
     app.cli.add_command(counteroffer_cli)
     _json_errors_for_api(app, settings.url_prefix + "/api/")
+    install_rate_limits(app, extension, settings.rate_limits, shared=settings.redis_url is not None)
     install_security_headers(app, settings.url_prefix)
     harden_session_cookie(app)
 
