@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 # The one place anything imports ``admin``: the extension is the composition root that
 # mounts every blueprint (docs/architecture.md).
 from ..admin.views import negotiation_admin
+from ..admin.rule_views import rules_admin
 from .api import api
 from .rep_api import rep_api
 from .rules_api import rules_api
@@ -36,6 +37,7 @@ def register(app: Flask, extension: Counteroffer, settings: Settings) -> None:
     app.register_blueprint(results_api, url_prefix=settings.url_prefix)
     app.register_blueprint(assets_blueprint, url_prefix=settings.url_prefix)
     app.register_blueprint(negotiation_admin, url_prefix=settings.url_prefix)  # back-office pages
+    app.register_blueprint(rules_admin, url_prefix=settings.url_prefix)  # the rule editor
     app.jinja_env.globals["counteroffer_widget"] = widget_context
     app.jinja_env.globals["price_request_widget"] = widget_macro
     app.cli.add_command(counteroffer_cli)
