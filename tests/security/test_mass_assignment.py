@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.approvals import ANN, RITA
+from tests.approvals import ANN, MAX, RITA
 from tests.security.world import COUNTERED, World, snapshot
 
 EXTRAS = {"unit_price": "1.00", "status": "accepted", "floor": "0.01", "approved": True,
@@ -16,6 +16,7 @@ EXTRAS = {"unit_price": "1.00", "status": "accepted", "floor": "0.01", "approved
 API = "/negotiate/api"
 
 # (name, caller, path with {id} of which kind, the valid body)
+RULE = {"kind": "floor", "sku": "GLOVE-50", "priority": 50, "params": {"min_margin_pct": "20"}}
 JSON_ROUTES = [
     ("create request", ANN, "/requests", None, COUNTERED),
     ("counter", ANN, "/requests/{id}/counter", "negotiation", {"target_unit_price": "115.00"}),
@@ -24,6 +25,12 @@ JSON_ROUTES = [
     ("accept", ANN, "/offers/{id}/accept", "offer", {}),
     ("redeem", ANN, "/deals/{id}/redeem", "deal", {"order_ref": "PO-1"}),
     ("decide", RITA, "/escalations/{id}/decision", "escalation", {"action": "approve", "rationale": "ok"}),
+    ("create rule", MAX, "/rules", None, RULE),
+    ("update rule", MAX, "PUT /rules/{id}", "rule", RULE),
+    ("publish", MAX, "/rules/publish", None, {"note": "x"}),
+    ("rollback", MAX, "/rules/versions/{id}/rollback", "version", {"note": "x"}),
+    ("simulate", MAX, "/rules/simulations", None, {"days": 30}),
+    ("cancel simulation", MAX, "/rules/simulations/{id}/cancel", "simulation", {}),
 ]
 
 
@@ -37,14 +44,16 @@ def _refused_and_unchanged(world: World, send: Callable[[], Any], field: str) ->
 
 @pytest.mark.parametrize("name, caller, path, kind, body", JSON_ROUTES, ids=[r[0] for r in JSON_ROUTES])
 def test_extra_fields_in_json_bodies_are_422_and_change_nothing(world, name, caller, path, kind, body):
+    method, _, path = path.rpartition(" ")
     client, url = world.app.test_client(), API + path.format(id=world.ids[kind][0] if kind else "")
+    send = getattr(client, (method or "post").lower())
     world.app.config["TEST_ACTOR"] = caller
     taken = set(body) | ({"unit_price"} if name == "decide" else set())  # a rep's counter price
     for field, value in EXTRAS.items():
         if field not in taken:
-            _refused_and_unchanged(world, lambda: client.post(url, json={**body, field: value}), field)
+            _refused_and_unchanged(world, lambda: send(url, json={**body, field: value}), field)
     # A request is an object at the top: a list is refused too.
-    assert client.post(url, json=[body]).status_code == 400
+    assert send(url, json=[body]).status_code == 400
 
 
 def test_extra_fields_nested_in_a_rep_counter_are_refused(world):

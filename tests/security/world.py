@@ -17,10 +17,11 @@ from counteroffer.db.models import metadata
 from tests.approvals import ANN, DANA, GUS, MAX, RITA, seed_approvals
 
 BOB = Actor("bob@acme", "buyer", "acme", name="Bob Baker", email="bob@acme.example")
+PIA = Actor("pia@seller", "pricing_manager", name="Pia Price")
 #: Who calls, by the name the matrix uses.
 CALLERS: dict[str, Actor | None] = {
     "owner": ANN, "colleague": BOB, "other_company": GUS, "rep": RITA, "other_rep": DANA,
-    "manager": MAX, "anonymous": None,
+    "manager": MAX, "pricing_manager": PIA, "anonymous": None,
 }
 COUNTERED = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "110.00", "currency": "USD"}
 AGREED = {"sku": "DEMO-120", "quantity": 3000, "target_unit_price": "110.00", "currency": "USD"}
@@ -56,7 +57,23 @@ def build_world(app: Flask) -> World:
     for escalation in sorted(escalations, key=lambda e: world.ids["escalated_negotiation"].index(
             e["negotiation_id"])):
         world.add("escalation", escalation["id"])
+    _pricing_objects(app, client, world)
     return world
+
+
+def _pricing_objects(app: Flask, client: Any, world: World) -> None:
+    """A draft with two new rules and two what-if simulations, made by the manager."""
+    app.config["TEST_ACTOR"] = MAX
+    assert client.post("/negotiate/api/rules/draft", json={}).status_code == 201
+    for copy in range(2):
+        rule = client.post("/negotiate/api/rules", json={
+            "kind": "floor", "sku": "GLOVE-50", "priority": 10 + copy, "params": {"min_margin_pct": "20"}})
+        assert rule.status_code == 201, rule.get_json()
+        world.add("rule", str(rule.get_json()["id"]))
+        world.add("version", "1")
+        simulation = client.post("/negotiate/api/rules/simulations", json={"days": 30})
+        assert simulation.status_code == 202, simulation.get_json()
+        world.add("simulation", simulation.get_json()["id"])
 
 
 def _ask(app: Flask, client: Any, body: dict[str, Any]) -> dict[str, Any]:
