@@ -18,6 +18,7 @@ from .errors import ConflictError, ForbiddenError, InvalidRequestError, unavaila
 from .idempotency import Claim, remembered
 from .limits import enforce_request_cap
 from .prices import facts_from_decision, price_facts
+from .experiments import rules_for_buyer
 from .result_facts import record_decision
 from .records import close_open_offers, locked_negotiation, new_id, offers_of, record_event, write_offers
 from .routing import open_escalation, void_open_escalation
@@ -174,7 +175,7 @@ def _decide(deps: Deps, session: Session, request: PriceRequest, item: CatalogIt
             customer: Customer, now: datetime,
             previous: Decimal | None = None) -> tuple[Decision, int | None]:
     """The decision, and the rule version that made it (recorded on the negotiation)."""
-    version_id, rules = deps.live_rules(session)
+    version_id, rules = rules_for_buyer(deps, session, customer.company_id)  # an experiment's arm, or live
     context = pricing_context(deps, session, rules, item, customer, previous)
     return decide(request, context, rules, now, deps.policy), version_id
 

@@ -21,6 +21,7 @@ from ..db.models import Deal, Escalation, Negotiation, Offer
 from ..db.results import ResultFact
 from ..rules import Decision
 from .deps import Deps
+from .experiments import experiment_arm
 from .prices import price_facts
 from .rollups import apply_delta, contribution
 
@@ -76,11 +77,11 @@ def _find(session: Session, negotiation_id: str) -> ResultFact | None:
 
 def record_decision(session: Session, row: Negotiation, decision: Decision | None,
                     customer: Customer | None, item: CatalogItem | None,
-                    offers: Sequence[Offer], now: datetime, **assignment: Any) -> None:
-    """An engine decision (``None``: escalated unchecked, the back office was down).
-    ``assignment`` may carry ``experiment_id`` and ``variant`` for a new fact."""
+                    offers: Sequence[Offer], now: datetime) -> None:
+    """An engine decision (``None``: escalated unchecked, the back office was down)."""
     outcome = decision.outcome.value if decision is not None else "escalate"
-    create = lambda: _new_fact(row, customer, item, now, **assignment)  # noqa: E731
+    create = lambda: _new_fact(row, customer, item, now, *experiment_arm(  # noqa: E731
+        session, row.company_id, getattr(row, "rule_version_id", None)))
     with _changing(session, row.id, create) as fact:
         assert fact is not None
         _fill_prices(fact, decision, customer, item)

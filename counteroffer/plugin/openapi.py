@@ -23,6 +23,8 @@ from werkzeug.routing import IntegerConverter, Rule
 
 from ..access import PUBLIC, declared_roles, public
 from .results_api import ResultsQuerySchema
+from .experiments_api import (ExperimentListSchema, ExperimentResultsSchema, ExperimentSchema,
+                              PromoteSchema, StartExperimentSchema)
 from .rules_schemas import (DiffQuerySchema, NoteSchema, RuleInputSchema, RuleOutputSchema,
                             RuleQuerySchema, SimulationInputSchema, SimulationOutputSchema,
                             VersionOutputSchema)
@@ -144,6 +146,15 @@ OPERATIONS: dict[str, Operation] = {
     "negotiation_reps.audit_csv": Operation("The audit trail as CSV", CSV, errors=(404,)),
     "negotiation_results.results": Operation(
         "Results for pricing managers and sales leads", ResultsReportSchema, query=ResultsQuerySchema),
+    "negotiation_experiments.list_experiments": Operation("Rule-set experiments, newest first", ExperimentListSchema),
+    "negotiation_experiments.start_experiment": Operation(
+        "Try two published versions on buyers", ExperimentSchema, 201, body=StartExperimentSchema, errors=(409,)),
+    "negotiation_experiments.show_experiment": Operation(
+        "An experiment and its results by arm, with 95% intervals", ExperimentResultsSchema, errors=(404,)),
+    "negotiation_experiments.stop_experiment": Operation(
+        "Stop an experiment", ExperimentSchema, body=EmptySchema, errors=(404, 409)),
+    "negotiation_experiments.promote_experiment": Operation(
+        "Publish the winning arm's rules", ExperimentSchema, body=PromoteSchema, errors=(404, 409)),
     **{f"negotiation_rules.{name}": Operation(*args, **{"errors": (404, 409), **options})
        for name, args, options in (
         ("list_rules", ("Rules of a version", RulePageSchema), {"query": RuleQuerySchema}),

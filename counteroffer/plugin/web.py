@@ -15,6 +15,7 @@ from .api import api
 from .rep_api import rep_api
 from .rules_api import rules_api
 from .results_api import results_api
+from .experiments_api import experiments_api
 from .cli import counteroffer_cli
 from .config import Settings
 from .errors import error_response
@@ -35,6 +36,7 @@ def register(app: Flask, extension: Counteroffer, settings: Settings) -> None:
     app.register_blueprint(rules_api, url_prefix=settings.url_prefix)
     app.register_blueprint(openapi_blueprint, url_prefix=settings.url_prefix)
     app.register_blueprint(results_api, url_prefix=settings.url_prefix)
+    app.register_blueprint(experiments_api, url_prefix=settings.url_prefix)
     app.register_blueprint(assets_blueprint, url_prefix=settings.url_prefix)
     app.register_blueprint(negotiation_admin, url_prefix=settings.url_prefix)  # back-office pages
     app.register_blueprint(rules_admin, url_prefix=settings.url_prefix)  # the rule editor

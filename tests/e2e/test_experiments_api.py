@@ -1,0 +1,64 @@
+"""The experiments JSON API: start, read with intervals, stop, promote; who may; bad input.
+
+Version 1 comes from tests/seed.py; version 2 (a 2,000-unit break) is published live here.
+"""
+from __future__ import annotations
+
+import pytest
+
+from counteroffer.negotiation import Actor
+from counteroffer.negotiation.rulesets import create_rule, publish
+from tests.conftest import BUYER_ACME, MANAGER, REP, ApiClient
+
+PIA = Actor("pia@seller", "pricing_manager", name="Pia")
+START = {"name": "2,000 vs 3,000 break", "control": "live", "challenger": "1", "split_pct": 30}
+
+
+@pytest.fixture
+def client(app) -> ApiClient:
+    with app.app_context():
+        deps = app.extensions["counteroffer"].deps
+        create_rule(deps, PIA, {"kind": "price_breaks", "sku": "DEMO-120", "priority": 1, "params": {
+            "breaks": [{"min_quantity": 2000, "unit_price": "110.00"}]}})
+        publish(deps, PIA, "2,000-unit break")
+    return ApiClient(app).as_(PIA)
+
+
+def test_start_read_stop_and_promote(client):
+    started = client.post("/experiments", json=START)
+    assert started.status_code == 201
+    body = started.get_json()
+    assert (body["version_a"], body["version_b"], body["split_pct"], body["status"]) == (2, 1, 30, "running")
+    client.as_(BUYER_ACME).post("/requests", json={"sku": "DEMO-120", "quantity": 1000,
+                                                   "target_unit_price": "110.00", "currency": "USD"})
+    shown = client.as_(MANAGER).get(f"/experiments/{body['id']}").get_json()
+    arms = {arm["arm"]: arm for arm in shown["arms"]}
+    assert arms["A"]["requests"] + arms["B"]["requests"] == 1 and shown["small_sample"] is True
+    assert set(shown["acceptance_difference"]) == {"estimate", "low", "high"}
+    assert client.get("/experiments").get_json()["experiments"][0]["id"] == body["id"]
+    assert client.post(f"/experiments/{body['id']}/stop").get_json()["status"] == "stopped"
+    assert client.post(f"/experiments/{body['id']}/stop").status_code == 409
+    promoted = client.post(f"/experiments/{body['id']}/promote", json={"variant": "B"})
+    assert promoted.status_code == 200 and promoted.get_json()["promoted_variant"] == "B"
+    versions = client.get("/rules/versions").get_json()
+    live = [v for v in (versions if isinstance(versions, list) else versions.get("versions", [])) if v.get("is_live")]
+    assert live and live[0]["number"] == 3
+
+
+@pytest.mark.parametrize("body, field", [
+    ({**START, "split_pct": 0}, "split_pct"), ({**START, "control": "draft"}, "control"),
+    ({**START, "challenger": "7"}, "challenger"), ({**START, "colour": "red"}, "colour"),
+    ({k: v for k, v in START.items() if k != "name"}, "name"),
+])
+def test_bad_experiments_are_422_naming_the_field(client, body, field):
+    response = client.post("/experiments", json=body)
+    assert response.status_code == 422 and field in response.get_json()["error"]["fields"]
+
+
+def test_who_may_run_experiments(client):
+    assert client.as_(None).get("/experiments").status_code == 401
+    assert client.as_(BUYER_ACME).get("/experiments").status_code == 403
+    assert client.as_(REP).post("/experiments", json=START).status_code == 403
+    assert client.as_(PIA).get("/experiments/nope").status_code == 404
+    assert client.as_(PIA).get("/experiments/999").status_code == 404
+    assert client.as_(PIA).post("/experiments/999/promote", json={"variant": "C"}).status_code == 422
