@@ -14,7 +14,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ..rules import CompiledRules, Decision, Outcome, Policy, PriceRequest, PricingContext, decide
+from ..rules import (CompiledRules, Decision, Outcome, Policy, PriceRequest, PricingContext, decide,
+                     price_for_quantity)
 
 __all__ = ["Replayed", "Tally", "Comparison", "replay", "same_rules", "SHOWN_CHANGES"]
 
@@ -52,7 +53,7 @@ class Tally:
     headroom_pct_sum: Decimal = Decimal(0)
     priced: int = 0  # requests answered with an offer (accepted or countered)
 
-    def add(self, request: Replayed, decision: Decision) -> None:
+    def add(self, request: Replayed, decision: Decision, rules: CompiledRules) -> None:
         self.requests += 1
         outcome = decision.outcome.value
         self.outcomes[outcome] += 1
@@ -64,7 +65,12 @@ class Tally:
         self.priced += 1
         if price > 0:
             self.discount_pct_sum += (price - offer.unit_price) / price * HUNDRED
-        self.margin_given_away += max(price - offer.unit_price, Decimal(0)) * offer.quantity
+        # Against the catalog price for the quantity offered: a volume break the catalog
+        # already gives is not margin given away, a deeper price is.
+        catalog = price_for_quantity(request.live_context.list_price,
+                                     rules.resolve(offer.sku, request.live_context.category, request.segment).breaks,
+                                     offer.quantity) if offer.sku == request.sku else price
+        self.margin_given_away += max(catalog - offer.unit_price, Decimal(0)) * offer.quantity
         if decision.floor is not None and offer.unit_price > 0:
             self.headroom_pct_sum += (offer.unit_price - decision.floor) / offer.unit_price * HUNDRED
 
@@ -94,9 +100,10 @@ class Comparison:
     draft: Tally = field(default_factory=Tally)
     changed: int = 0
     changes: list[dict[str, Any]] = field(default_factory=list)
+    currency: str | None = None
 
     def result(self) -> dict[str, Any]:
-        return {"live": self.live.summary(), "draft": self.draft.summary(),
+        return {"currency": self.currency, "live": self.live.summary(), "draft": self.draft.summary(),
                 "changed": self.changed, "changes": self.changes}
 
 
@@ -108,8 +115,9 @@ def replay(requests: Iterable[Replayed], live: CompiledRules, draft: CompiledRul
     done = 0
     for request in requests:
         before, after = _both(request, live, draft, now, policy)
-        comparison.live.add(request, before)
-        comparison.draft.add(request, after)
+        comparison.live.add(request, before, live)
+        comparison.draft.add(request, after, draft)
+        comparison.currency = comparison.currency or request.live_context.currency
         if _answer(before) != _answer(after):
             comparison.changed += 1
             if len(comparison.changes) < SHOWN_CHANGES:

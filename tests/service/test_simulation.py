@@ -1,0 +1,126 @@
+"""What-if simulation: replay of the last days' requests through a real rq worker, the
+figures side by side, cancel between batches, and a run that fails says so."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rq import SimpleWorker
+from sqlalchemy import update
+
+from counteroffer import Actor
+from counteroffer.db import transaction
+from counteroffer.db.rulesets import Simulation
+from counteroffer.jobs import bind_runtime
+from counteroffer.jobs.queue import make_queue
+from counteroffer.negotiation import request_price, rulesets
+from counteroffer.negotiation.replay import Comparison, Replayed, replay
+from counteroffer.negotiation.simulation import get_simulation, run_simulation, start_simulation
+from counteroffer.plugin.worker import job_runtime
+from counteroffer.rules import CompiledRules, Floor, Policy, PriceBreak, PriceBreaks, PricingContext, RuleSet
+from tests.conftest import BUYER_ACME, BUYER_GLOBEX, MANAGER, make_app
+from tests.seed import seed_scenario
+
+
+def _draft_with_break_at_2000(deps) -> None:
+    rulesets.open_draft(deps, MANAGER)
+    rule = rulesets.list_rules(deps, MANAGER, "draft", rulesets.RuleFilter(sku="DEMO-120", kind="price_breaks")).items[0]
+    rulesets.update_rule(deps, MANAGER, rule.id, {"kind": "price_breaks", "sku": "DEMO-120", "priority": 0,
+                                                  "params": {"breaks": [{"min_quantity": 2000, "unit_price": "110.00"}]}})
+
+
+def test_the_last_days_of_requests_replay_through_a_real_worker(db_url, redis_url, clock, tmp_path: Path):
+    app = make_app(db_url, clock, tmp_path, COUNTEROFFER_REDIS_URL=redis_url,
+                   COUNTEROFFER_QUEUE=f"co-sim-{tmp_path.name}")
+    extension = app.extensions["counteroffer"]
+    with app.app_context():
+        seed_scenario(extension)
+        deps = extension.deps
+        clock.advance(days=-40)
+        request_price(deps, BUYER_ACME, "DEMO-120", 1500, Decimal("110.00"), "USD")  # too old
+        clock.advance(days=38)
+        request_price(deps, BUYER_ACME, "DEMO-120", 1500, Decimal("110.00"), "USD")
+        request_price(deps, BUYER_GLOBEX, "DEMO-120", 10, Decimal("120.00"), "USD")
+        request_price(deps, BUYER_GLOBEX, "GLOVE-50", 100, Decimal("10.00"), "USD")
+        clock.advance(days=2)
+        _draft_with_break_at_2000(deps)
+        simulation = start_simulation(deps, MANAGER, days=30)
+        bind_runtime(job_runtime(app, extension))
+        try:
+            assert extension.relay_outbox() == 1
+            queue = make_queue(extension.state.settings.queue_name, extension.state.redis.client())
+            SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        finally:
+            bind_runtime(None)
+        done = get_simulation(deps, MANAGER, simulation.id)
+        extension.close()
+    assert (done.status, done.total, done.processed, done.percent) == ("done", 3, 3, 100)
+    result = done.result
+    assert result["changed"] == 1 and result["changes"][0]["segment"] == "wholesale"
+    live, draft = result["live"], result["draft"]
+    assert live["counts"] == {"accept": 1, "counter": 1, "escalate": 0, "decline": 1}
+    assert draft["counts"] == live["counts"]
+    assert live["by_segment"]["retail"]["decline"] == 1 and live["by_segment"]["wholesale"]["counter"] == 1
+    # The volume offer is at the catalog's break price: no margin given away on either side.
+    assert live["margin_given_away"] == draft["margin_given_away"] == "0.00"
+    assert live["by_trade_off"] == {"price": 1, "volume": 1}
+
+
+def test_a_cancel_stops_the_run_between_batches(app):
+    with app.app_context():
+        deps = app.extensions["counteroffer"].deps
+        _draft_with_break_at_2000(deps)
+        asked = [{"sku": "DEMO-120", "quantity": 1500, "target_unit_price": "110.00", "segment": None}] * 12_000
+        simulation = start_simulation(deps, MANAGER, requests=asked)
+        # The cancel arrives as the worker starts: it stops after its first batch of 5,000.
+        with transaction(deps.session_factory) as session:
+            session.execute(update(Simulation).values(cancel_requested=True))
+        assert run_simulation(deps, simulation.id) == "cancelled"
+        stopped = get_simulation(deps, MANAGER, simulation.id)
+    assert (stopped.processed, stopped.total) == (5000, 12_000)
+    assert stopped.result["live"]["requests"] == 5000
+
+
+def test_a_discarded_draft_makes_the_run_fail_with_a_reason(app):
+    with app.app_context():
+        deps = app.extensions["counteroffer"].deps
+        _draft_with_break_at_2000(deps)
+        simulation = start_simulation(deps, MANAGER, days=7)
+        rulesets.discard_draft(deps, MANAGER)
+        assert run_simulation(deps, simulation.id) == "failed"
+        failed = get_simulation(deps, MANAGER, simulation.id)
+    assert "discarded" in failed.error and failed.finished_at is not None
+
+
+def test_buyers_and_reps_may_not_simulate(app):
+    with app.app_context():
+        deps = app.extensions["counteroffer"].deps
+        from counteroffer.negotiation import ForbiddenError
+        for actor in (BUYER_ACME, Actor(id="r", role="rep")):
+            with pytest.raises(ForbiddenError):
+                start_simulation(deps, actor, days=7)
+
+
+def _replayed(target: str, quantity: int = 100) -> Replayed:
+    context = PricingContext(list_price=Decimal("100"), cost=Decimal("60"), currency="USD")
+    return Replayed(1, "X", quantity, Decimal(target), None, context, context)
+
+
+def test_replay_counts_outcomes_discount_and_headroom_for_each_side():
+    floor = (Floor(min_margin_pct=Decimal("25"), sku="X"),)  # floor 75.00
+    live = CompiledRules(RuleSet(floors=floor))
+    draft = CompiledRules(RuleSet(floors=floor, price_breaks=(PriceBreaks(
+        breaks=(PriceBreak(100, Decimal("90")),), sku="X"),)))
+    now = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    comparison = replay([_replayed("90.00"), _replayed("100.00")], live, draft, now, Policy(), Comparison())
+    result = comparison.result()
+    # Draft: 100 units cost 90.00 from the break, so a target of 90.00 is accepted as asked.
+    assert result["draft"]["counts"]["accept"] == 2
+    assert result["draft"]["average_discount_pct"] == "0.0"
+    assert result["draft"]["average_headroom_pct"] == "16.7"  # both at 90.00: (90 - 75) / 90
+    assert result["changed"] >= 1
+    stopped = replay([_replayed("90.00")] * 10, live, draft, now, Policy(), Comparison(),
+                     on_progress=lambda done: done < 4, every=2)
+    assert stopped.live.requests == 4
