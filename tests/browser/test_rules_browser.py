@@ -18,8 +18,14 @@ from tests.browser.test_rep_inbox_browser import _context
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = (ROOT / "artifacts" / "rules-simulation.png",) + (
-    (ROOT / "docs" / "img" / "rules-simulation.png",) if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1" else ())
+DOCS = os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1"
+
+
+def _save_screenshot(page: Any, name: str) -> None:
+    """Always in artifacts/; the docs' picture only when asked (as for the other pages)."""
+    for folder in (ROOT / "artifacts",) + ((ROOT / "docs" / "img",) if DOCS else ()):
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / name), full_page=True, animations="disabled")
 ASK = {"sku": "DEMO-120", "quantity": 1500, "target_unit_price": "110.00", "currency": "USD"}
 
 
@@ -92,6 +98,7 @@ def test_change_a_break_simulate_publish_and_the_next_buyer_gets_it(browser: Any
     page.get_by_role("button", name="Save to the draft").click()  # quantities not increasing
     expect(breaks).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#err-breaks")).to_have_text("Quantities must be strictly increasing.")
+    _save_screenshot(page, "rules-editor.png")
     breaks.fill("2000 @ 110.00")
     page.get_by_role("button", name="Save to the draft").click()
     expect(page.get_by_role("status")).to_contain_text("Saved rule")
@@ -107,9 +114,7 @@ def test_change_a_break_simulate_publish_and_the_next_buyer_gets_it(browser: Any
     expect(changes).to_contain_text("3,000 in total")
     expect(changes).to_contain_text("2,000 in total")
     expect(page.locator("#coa-progress")).to_have_attribute("value", "100")
-    for path in SCREENSHOTS:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(path), full_page=True, animations="disabled")
+    _save_screenshot(page, "rules-simulation.png")
 
     page.get_by_label("Note").fill("break from 2,000 units")
     page.get_by_role("button", name="Publish the draft").click()

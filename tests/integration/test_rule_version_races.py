@@ -1,0 +1,55 @@
+"""Publishing races, on PostgreSQL only (SQLite ignores FOR UPDATE): concurrent publishes
+and rollbacks queue on the live pointer, so version numbers never clash and the pointer
+ends at the last one; concurrent first edits make one draft."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
+from sqlalchemy import func, select
+
+from counteroffer.db import transaction
+from counteroffer.db.rulesets import LiveRuleVersion, RuleVersion
+from counteroffer.negotiation import ConflictError, rulesets
+from tests.conftest import MANAGER
+from tests.integration.test_races import pg_app  # noqa: F401 - the PostgreSQL app fixture
+
+THREADS = 8
+
+
+def _all_at_once(action):  # noqa: ANN001, ANN202
+    barrier = Barrier(THREADS)
+
+    def call(_: int) -> object:
+        barrier.wait()
+        try:
+            return action()
+        except ConflictError as error:
+            return error
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        return list(pool.map(call, range(THREADS)))
+
+
+def test_concurrent_rollbacks_get_distinct_numbers_and_the_pointer_the_last(pg_app):  # noqa: F811
+    with pg_app.app_context():
+        deps = pg_app.extensions["counteroffer"].deps
+        results = _all_at_once(lambda: rulesets.rollback(deps, MANAGER, 1))
+        with transaction(deps.session_factory) as session:
+            numbers = sorted(session.scalars(select(RuleVersion.number)))
+            live = session.scalar(select(LiveRuleVersion.version_id))
+            newest = session.scalar(select(RuleVersion.id).where(RuleVersion.number == max(numbers)))
+    assert all(not isinstance(r, Exception) for r in results)
+    assert numbers == list(range(1, THREADS + 2))
+    assert live == newest
+
+
+def test_concurrent_first_edits_make_one_draft(pg_app):  # noqa: F811
+    with pg_app.app_context():
+        deps = pg_app.extensions["counteroffer"].deps
+        results = _all_at_once(lambda: rulesets.open_draft(deps, MANAGER))
+        with transaction(deps.session_factory) as session:
+            drafts = session.scalar(select(func.count()).select_from(RuleVersion).where(RuleVersion.status == "draft"))
+    assert drafts == 1
+    opened = [r for r in results if not isinstance(r, Exception)]
+    assert opened and len({r.id for r in opened}) == 1  # the others were told to reload (409)
