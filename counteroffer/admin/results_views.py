@@ -19,6 +19,7 @@ from ..access import MANAGER, REP, allow
 from ..negotiation.states import Role
 from ..negotiation.results import GROUPS, Measures, ResultsReport, results_csv, results_report
 from . import display
+from .experiments_views import recent_experiments
 from .results_charts import funnel, trend_chart
 from .views import _actor, _deps, _problem, negotiation_admin
 
@@ -80,7 +81,8 @@ def results_dashboard() -> str | tuple[str, int]:
     return render_template("counteroffer_admin/results.html", report=by_rule, query=query,
                            rules=_sorted(by_rule.groups, query["sort"]), sorts=SORTS,
                            rule_name=rule_name, chart=_chart(trend), trend=trend,
-                           funnel=_funnel(by_rule.total), rate=rate, duration=duration)
+                           funnel=_funnel(by_rule.total), rate=rate, duration=duration,
+                           experiments=recent_experiments())
 
 
 @negotiation_admin.get("/admin/results.csv")

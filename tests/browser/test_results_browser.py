@@ -48,13 +48,28 @@ def _history(browser: Any, demo_url: str) -> None:
     globex.close()
 
 
+def _experiment(page: Any) -> None:
+    """Version 2 adds a 2,000-unit break; it is tried on half the buyers against version 1."""
+    rule = {"kind": "price_breaks", "sku": "DEMO-120", "priority": 1,
+            "params": {"breaks": [{"min_quantity": 2000, "unit_price": "110.00"}]}}
+    assert page.request.post("/negotiate/api/rules", data=rule).status == 201
+    assert page.request.post("/negotiate/api/rules/publish", data={"note": "2,000-unit break"}).status == 201
+    started = page.request.post("/negotiate/api/experiments", data={
+        "name": "2,000-unit break", "control": "1", "challenger": "2", "split_pct": 50})
+    assert started.status == 201, started.text()
+
+
 def test_a_manager_reads_sorts_filters_and_downloads_the_results(browser: Any, demo_url: str) -> None:
     from playwright.sync_api import expect
 
     _history(browser, demo_url)
     page, problems = _context(browser, demo_url)
     assert page.request.post("/demo/login", data={"username": "manager@seller"}).ok
+    _experiment(page)
     page.goto("/negotiate/admin/results")
+    experiments = page.get_by_role("region", name="Experiments")
+    expect(experiments.get_by_role("heading", name="2,000-unit break")).to_be_visible()
+    expect(experiments).to_contain_text("too early to tell")
     expect(page.get_by_role("heading", name="What negotiation earns", level=1)).to_be_visible()
     figures = page.locator(".coa-kpis")
     expect(figures).to_contain_text("Price requests4")
@@ -78,6 +93,9 @@ def test_a_manager_reads_sorts_filters_and_downloads_the_results(browser: Any, d
         page.get_by_role("link", name="by rule (CSV)").click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
     assert [row["rule"] for row in rows][-1] == "total" and rows[-1]["requests"] == "2"
+
+    experiments.get_by_role("button", name="Stop 2,000-unit break").click()
+    expect(page.get_by_role("status")).to_contain_text("every buyer gets the live rules again")
     assert problems == []
     page.context.close()
 

@@ -62,3 +62,25 @@ def test_who_may_run_experiments(client):
     assert client.as_(PIA).get("/experiments/nope").status_code == 404
     assert client.as_(PIA).get("/experiments/999").status_code == 404
     assert client.as_(PIA).post("/experiments/999/promote", json={"variant": "C"}).status_code == 422
+
+
+def test_the_dashboard_shows_experiments_and_stops_and_promotes_them(client):
+    import re
+
+    client.app.config["SECRET_KEY"] = "test"  # the back office's CSRF token lives in the session
+    experiment = client.as_(PIA).post("/experiments", json=START).get_json()
+    page = client.client.get("/negotiate/admin/results")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "2,000 vs 3,000 break" in text and "Publish arm B" in text
+    assert "Fewer than 30 requests in an arm" in text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', text).group(1)
+    base = f"/negotiate/admin/results/experiments/{experiment['id']}"
+    assert client.client.post(base + "/stop", data={}).status_code == 400  # no CSRF token: nothing changed
+    assert client.get(f"/experiments/{experiment['id']}").get_json()["experiment"]["status"] == "running"
+    stopped = client.client.post(base + "/stop", data={"csrf_token": token}, follow_redirects=True)
+    assert "every buyer gets the live rules again" in stopped.get_data(as_text=True)
+    promoted = client.client.post(base + "/promote", data={"csrf_token": token, "variant": "B"},
+                                  follow_redirects=True)
+    assert "version 1&#39;s rules are live" in promoted.get_data(as_text=True)
+    lead_page = client.as_(Actor("max@seller", "rep", name="Max")).client.get("/negotiate/admin/results")
+    assert lead_page.status_code in (200, 403) and "Publish arm" not in lead_page.get_data(as_text=True)
