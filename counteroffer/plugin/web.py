@@ -19,9 +19,10 @@ from .experiments_api import experiments_api
 from .cli import counteroffer_cli
 from .config import Settings
 from .errors import error_response
-from .ratelimit import install_rate_limits
 from .headers import harden_session_cookie, install_security_headers
+from .origin import install_same_site_writes
 from .openapi import openapi_blueprint
+from .ratelimit import install_rate_limits
 from .widget import assets_blueprint, widget_context, widget_macro
 
 if TYPE_CHECKING:
@@ -34,9 +35,9 @@ def register(app: Flask, extension: Counteroffer, settings: Settings) -> None:
     app.register_blueprint(api, url_prefix=settings.url_prefix)
     app.register_blueprint(rep_api, url_prefix=settings.url_prefix)
     app.register_blueprint(rules_api, url_prefix=settings.url_prefix)
-    app.register_blueprint(openapi_blueprint, url_prefix=settings.url_prefix)
     app.register_blueprint(results_api, url_prefix=settings.url_prefix)
     app.register_blueprint(experiments_api, url_prefix=settings.url_prefix)
+    app.register_blueprint(openapi_blueprint, url_prefix=settings.url_prefix)
     app.register_blueprint(assets_blueprint, url_prefix=settings.url_prefix)
     app.register_blueprint(negotiation_admin, url_prefix=settings.url_prefix)  # back-office pages
     app.register_blueprint(rules_admin, url_prefix=settings.url_prefix)  # the rule editor
@@ -44,9 +45,10 @@ def register(app: Flask, extension: Counteroffer, settings: Settings) -> None:
     app.jinja_env.globals["price_request_widget"] = widget_macro
     app.cli.add_command(counteroffer_cli)
     _json_errors_for_api(app, settings.url_prefix + "/api/")
-    install_rate_limits(app, extension, settings.rate_limits, shared=settings.redis_url is not None)
     install_security_headers(app, settings.url_prefix)
     harden_session_cookie(app)
+    install_same_site_writes(app, settings.url_prefix)
+    install_rate_limits(app, extension, settings.rate_limits, shared=settings.redis_url is not None)
 
 
 def _json_errors_for_api(app: Flask, api_root: str) -> None:
