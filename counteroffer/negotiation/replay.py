@@ -17,8 +17,11 @@ from typing import Any
 from ..rules import (CompiledRules, Decision, Outcome, Policy, PriceRequest, PricingContext, decide,
                      price_for_quantity)
 
-__all__ = ["Replayed", "Tally", "Comparison", "replay", "same_rules", "SHOWN_CHANGES"]
+__all__ = ["Replayed", "Tally", "Comparison", "Figures", "figures", "replay", "same_rules", "SHOWN_CHANGES"]
 
+#: Requests between progress writes (each a commit, and a look for a cancel): about a
+#: second's work, so the bar moves and a cancel stops the run within a second or so.
+PROGRESS_EVERY = 10_000
 #: Changed requests listed in the result; the count covers all of them.
 SHOWN_CHANGES = 200
 HUNDRED = Decimal(100)
@@ -40,6 +43,30 @@ class Replayed:
     same: bool = False
 
 
+#: (outcome, segment, first offer's kind or None, discount %, margin given away, headroom %)
+Figures = tuple[str, str, "str | None", Decimal, Decimal, Decimal]
+_ZERO = Decimal(0)
+
+
+def figures(request: Replayed, decision: Decision, rules: CompiledRules) -> Figures:
+    """What one decision adds to a tally: worked out once, and shared by both sides when
+    they decided alike."""
+    outcome, segment = decision.outcome.value, request.segment or "(none)"
+    if not decision.offers or decision.price_for_quantity is None:
+        return outcome, segment, None, _ZERO, _ZERO, _ZERO
+    offer, price = decision.offers[0], decision.price_for_quantity
+    discount = (price - offer.unit_price) / price * HUNDRED if price > 0 else _ZERO
+    # Against the catalog price for the quantity offered: a volume break the catalog
+    # already gives is not margin given away, a deeper price is.
+    context = request.live_context
+    catalog = price_for_quantity(context.list_price, rules.resolve(offer.sku, context.category, request.segment).breaks,
+                                 offer.quantity) if offer.sku == request.sku else price
+    margin = max(catalog - offer.unit_price, _ZERO) * offer.quantity
+    headroom = ((offer.unit_price - decision.floor) / offer.unit_price * HUNDRED
+                if decision.floor is not None and offer.unit_price > 0 else _ZERO)
+    return outcome, segment, offer.kind.value, discount, margin, headroom
+
+
 @dataclass
 class Tally:
     """What one rule set did with the requests."""
@@ -53,26 +80,18 @@ class Tally:
     headroom_pct_sum: Decimal = Decimal(0)
     priced: int = 0  # requests answered with an offer (accepted or countered)
 
-    def add(self, request: Replayed, decision: Decision, rules: CompiledRules) -> None:
+    def add(self, figures: Figures) -> None:
+        outcome, segment, kind, discount, margin, headroom = figures
         self.requests += 1
-        outcome = decision.outcome.value
         self.outcomes[outcome] += 1
-        self.by_segment[request.segment or "(none)"][outcome] += 1
-        if not decision.offers or decision.price_for_quantity is None:
+        self.by_segment[segment][outcome] += 1
+        if kind is None:
             return
-        offer, price = decision.offers[0], decision.price_for_quantity
-        self.by_trade_off[offer.kind.value] += 1
+        self.by_trade_off[kind] += 1
         self.priced += 1
-        if price > 0:
-            self.discount_pct_sum += (price - offer.unit_price) / price * HUNDRED
-        # Against the catalog price for the quantity offered: a volume break the catalog
-        # already gives is not margin given away, a deeper price is.
-        catalog = price_for_quantity(request.live_context.list_price,
-                                     rules.resolve(offer.sku, request.live_context.category, request.segment).breaks,
-                                     offer.quantity) if offer.sku == request.sku else price
-        self.margin_given_away += max(catalog - offer.unit_price, Decimal(0)) * offer.quantity
-        if decision.floor is not None and offer.unit_price > 0:
-            self.headroom_pct_sum += (offer.unit_price - decision.floor) / offer.unit_price * HUNDRED
+        self.discount_pct_sum += discount
+        self.margin_given_away += margin
+        self.headroom_pct_sum += headroom
 
     def summary(self) -> dict[str, Any]:
         total = self.requests or 1
@@ -109,16 +128,17 @@ class Comparison:
 
 def replay(requests: Iterable[Replayed], live: CompiledRules, draft: CompiledRules,
            now: datetime, policy: Policy, comparison: Comparison,
-           on_progress: Callable[[int], bool] | None = None, every: int = 5000) -> Comparison:
+           on_progress: Callable[[int], bool] | None = None, every: int = PROGRESS_EVERY) -> Comparison:
     """Decide each request with both rule sets into ``comparison``. ``on_progress(done)``
     is called every ``every`` requests; it returns False to stop (cancelled)."""
     done = 0
     for request in requests:
         before, after = _both(request, live, draft, now, policy)
-        comparison.live.add(request, before, live)
-        comparison.draft.add(request, after, draft)
+        counted = figures(request, before, live)
+        comparison.live.add(counted)
+        comparison.draft.add(counted if after is before else figures(request, after, draft))
         comparison.currency = comparison.currency or request.live_context.currency
-        if _answer(before) != _answer(after):
+        if after is not before and _answer(before) != _answer(after):
             comparison.changed += 1
             if len(comparison.changes) < SHOWN_CHANGES:
                 comparison.changes.append(_change(request, before, after))

@@ -262,17 +262,25 @@ def _resolved(deps: Deps, session: Session, asked: Iterable[dict[str, Any]], liv
               draft: CompiledRules) -> tuple[list[Replayed], int]:
     """Requests with their contexts; those for products no longer sold are skipped."""
     contexts, found, skipped = _Contexts(deps, session), [], 0
-    same: dict[tuple[str, str | None], bool] = {}
+    sides: dict[tuple[str, str | None], tuple[PricingContext, PricingContext, bool] | None] = {}
     for line, request in enumerate(asked, start=1):
         sku, segment = request["sku"], request.get("segment")
-        before, after = contexts.context(live, sku, segment), contexts.context(draft, sku, segment)
-        if before is None or after is None or not request.get("quantity"):
+        key = (sku, segment)
+        if key not in sides:
+            sides[key] = _sides(contexts, live, draft, sku, segment)
+        both = sides[key]
+        if both is None or not request.get("quantity"):
             skipped += 1
             continue
-        key = (sku, segment)
-        if key not in same:
-            same[key] = before == after and same_rules(live, draft, sku, before.category, segment)
         found.append(Replayed(request.get("line", line), sku, int(request["quantity"]),
-                              Decimal(str(request["target_unit_price"])), segment, before, after,
-                              same[key]))
+                              Decimal(request["target_unit_price"]), segment, *both))
     return found, skipped
+
+
+def _sides(contexts: _Contexts, live: CompiledRules, draft: CompiledRules, sku: str,
+           segment: str | None) -> tuple[PricingContext, PricingContext, bool] | None:
+    """Both contexts of a SKU and segment, and whether both sides decide it alike."""
+    before, after = contexts.context(live, sku, segment), contexts.context(draft, sku, segment)
+    if before is None or after is None:
+        return None
+    return before, after, before == after and same_rules(live, draft, sku, before.category, segment)

@@ -74,13 +74,13 @@ def test_a_cancel_stops_the_run_between_batches(app):
         _draft_with_break_at_2000(deps)
         asked = [{"sku": "DEMO-120", "quantity": 1500, "target_unit_price": "110.00", "segment": None}] * 12_000
         simulation = start_simulation(deps, MANAGER, requests=asked)
-        # The cancel arrives as the worker starts: it stops after its first batch of 5,000.
+        # The cancel arrives as the worker starts: it stops after its first batch of 10,000.
         with transaction(deps.session_factory) as session:
             session.execute(update(Simulation).values(cancel_requested=True))
         assert run_simulation(deps, simulation.id) == "cancelled"
         stopped = get_simulation(deps, MANAGER, simulation.id)
-    assert (stopped.processed, stopped.total) == (5000, 12_000)
-    assert stopped.result["live"]["requests"] == 5000
+    assert (stopped.processed, stopped.total) == (10_000, 12_000)
+    assert stopped.result["live"]["requests"] == 10_000
 
 
 def test_a_discarded_draft_makes_the_run_fail_with_a_reason(app):
