@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from ..db.models import Rule
@@ -95,10 +95,13 @@ def _cache_for(session: Session) -> _Compiled:
         return cache
 
 
+_REVISION = select(RuleVersion.revision).where(RuleVersion.id == bindparam("version_id"))
+
+
 def compiled_rules_for_version(session: Session, version_id: int) -> CompiledRules:
     """Any version's rules, compiled once per process (one primary-key read to check its
     revision). Raises LookupError for a version that does not exist."""
-    revision = session.scalar(select(RuleVersion.revision).where(RuleVersion.id == version_id))
+    revision = session.connection().execute(_REVISION, {"version_id": version_id}).scalar()
     if revision is None:
         raise LookupError(f"no rule version {version_id}")
     return _cache_for(session).get(session, version_id, revision)
@@ -108,12 +111,16 @@ def live_version_id(session: Session) -> int | None:
     return session.scalar(select(LiveRuleVersion.version_id).where(LiveRuleVersion.id == LIVE_ROW_ID))
 
 
+#: Built once: every price request runs it, and a prebuilt statement skips rebuilding
+#: and re-hashing it for SQLAlchemy's compiled-statement cache.
+_LIVE = (select(RuleVersion.id, RuleVersion.revision)
+         .join(LiveRuleVersion, LiveRuleVersion.version_id == RuleVersion.id)
+         .where(LiveRuleVersion.id == LIVE_ROW_ID))
+
+
 def live_rules(session: Session) -> LiveRules:
     """The live version and its compiled rules: one small read per call."""
-    found = session.execute(
-        select(RuleVersion.id, RuleVersion.revision)
-        .join(LiveRuleVersion, LiveRuleVersion.version_id == RuleVersion.id)
-        .where(LiveRuleVersion.id == LIVE_ROW_ID)).first()
+    found = session.connection().execute(_LIVE).first()
     if found is None:
         return LiveRules(None, _EMPTY)
     return LiveRules(found.id, _cache_for(session).get(session, found.id, found.revision))
