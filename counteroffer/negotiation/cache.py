@@ -1,5 +1,5 @@
-"""Per-process caches of what every price request reads but pricing managers rarely
-change: products, customers and the rules of a SKU.
+"""Per-process caches of what every price request reads but rarely changes: products,
+customers, last prices, staff. (Rules are cached by version instead: ``rulebook.py``.)
 
 Entries live ``seconds`` (``COUNTEROFFER_CACHE_SECONDS``); 0 turns caching off. A change
 made through this process clears its cache at once; other processes see it within the
@@ -47,10 +47,9 @@ class LookupCache:
     def __init__(self, seconds: float) -> None:
         self.items: TtlCache = TtlCache(seconds)
         self.customers: TtlCache = TtlCache(seconds)
-        self.rules: TtlCache = TtlCache(seconds)
         self.last_prices: TtlCache = TtlCache(seconds)
         self.staff: TtlCache = TtlCache(seconds)
 
     def clear(self) -> None:
-        for cache in (self.items, self.customers, self.rules, self.last_prices, self.staff):
+        for cache in (self.items, self.customers, self.last_prices, self.staff):
             cache.clear()
