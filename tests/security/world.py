@@ -62,9 +62,20 @@ def build_world(app: Flask) -> World:
 
 
 def _pricing_objects(app: Flask, client: Any, world: World) -> None:
-    """A draft with two new rules and two what-if simulations, made by the manager."""
+    """Version 2 published, two experiments of version 1 against 2 (the first stopped), a
+    draft with two new rules and two what-if simulations, all made by the manager."""
     app.config["TEST_ACTOR"] = MAX
-    assert client.post("/negotiate/api/rules/draft", json={}).status_code == 201
+    _expect(client.post("/negotiate/api/rules/draft", json={}), 201)
+    _expect(client.post("/negotiate/api/rules", json={
+        "kind": "floor", "sku": "GLOVE-50", "priority": 9, "params": {"min_margin_pct": "20"}}), 201)
+    _expect(client.post("/negotiate/api/rules/publish", json={}), 201)
+    for name in ("second", "first"):
+        experiment = _expect(client.post("/negotiate/api/experiments", json={
+            "name": name, "control": "1", "challenger": "2"}), 201)
+        world.ids.setdefault("experiment", []).insert(0, str(experiment["id"]))
+        if name == "second":
+            _expect(client.post(f"/negotiate/api/experiments/{experiment['id']}/stop", json={}), 200)
+    _expect(client.post("/negotiate/api/rules/draft", json={}), 201)
     for copy in range(2):
         rule = client.post("/negotiate/api/rules", json={
             "kind": "floor", "sku": "GLOVE-50", "priority": 10 + copy, "params": {"min_margin_pct": "20"}})
@@ -96,3 +107,8 @@ def csrf_from(page: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert match, "no CSRF field on the page"
     return match.group(1)
+
+
+def _expect(response: Any, status: int) -> Any:
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+    return response.get_json()
