@@ -31,6 +31,9 @@ JSON_ROUTES = [
     ("rollback", MAX, "/rules/versions/{id}/rollback", "version", {"note": "x"}),
     ("simulate", MAX, "/rules/simulations", None, {"days": 30}),
     ("cancel simulation", MAX, "/rules/simulations/{id}/cancel", "simulation", {}),
+    ("start experiment", MAX, "/experiments", None, {"name": "x", "control": "1", "challenger": "2"}),
+    ("stop experiment", MAX, "/experiments/{id}/stop", "experiment", {}),
+    ("promote experiment", MAX, "/experiments/{id}/promote", "experiment", {"variant": "B"}),
 ]
 
 
