@@ -1,7 +1,8 @@
 """Rate limits on the JSON APIs, per user and per company: over the limit is a 429 with
 ``Retry-After`` and the usual JSON error.
 
-Fixed windows (``window_seconds`` long) counted in the configured Redis
+A sliding window (``window_seconds`` long, estimated from this fixed window's count and
+the last one's) counted in the configured Redis
 (``COUNTEROFFER_REDIS_URL``), so every process and machine shares the counts. With the
 embedded default, counts are kept in the process instead: web requests never start the
 embedded server (docs/architecture.md), and an embedded setup is one process anyway.
@@ -32,7 +33,7 @@ from .errors import error_response
 if TYPE_CHECKING:
     from .extension import Counteroffer
 
-__all__ = ["RateLimits", "RateLimiter", "MemoryCounter", "RedisCounter", "install_rate_limits"]
+__all__ = ["RateLimits", "RateLimiter", "Check", "MemoryCounter", "RedisCounter", "install_rate_limits"]
 
 log = logging.getLogger(__name__)
 
@@ -47,41 +48,87 @@ class RateLimits:
     window_seconds: int = 60
 
 
+@dataclass(frozen=True)
+class Check:
+    """One limit for one call: ``scope`` (e.g. ``user:buyer:ann``) may make ``limit``
+    calls per window."""
+
+    scope: str
+    limit: int
+
+
 class Counter(Protocol):
-    def hits(self, keys: Sequence[str], window_seconds: int) -> list[int]:
-        """Count one more call on each key; the counts so far in this window."""
+    def admit(self, checks: Sequence[Check], window: int, window_seconds: int) -> list[tuple[int, int]] | None:
+        """Count the call against every check if it fits them all (None); if not, count
+        nothing and return each check's (calls this window, calls last window)."""
+
+
+def _estimate(current: int, previous: int, elapsed: float) -> float:
+    """Calls in the sliding window ending now: this fixed window's, plus the last one's
+    weighted by how much of it the sliding window still covers. Smooth where a fixed
+    window would let a flood's whole allowance through at the turn of every window."""
+    return previous * (1 - elapsed) + current
 
 
 class MemoryCounter:
-    """Counts in this process, for the current window only (keys carry their window)."""
+    """Counts in this process: this window's and the last one's."""
 
     def __init__(self) -> None:
-        self._counts: dict[str, int] = {}
-        self._window = ""
+        self._windows: dict[int, dict[str, int]] = {}
         self._lock = threading.Lock()
 
-    def hits(self, keys: Sequence[str], window_seconds: int) -> list[int]:
-        window = keys[0].split(":", 3)[2] if keys else ""
+    def admit(self, checks: Sequence[Check], window: int, window_seconds: int,
+              elapsed: float = 0.0) -> list[tuple[int, int]] | None:
         with self._lock:
-            if window != self._window:
-                self._counts, self._window = {}, window  # a new window starts from zero
-            for key in keys:
-                self._counts[key] = self._counts.get(key, 0) + 1
-            return [self._counts[key] for key in keys]
+            for old in [w for w in self._windows if w < window - 1]:
+                del self._windows[old]
+            current = self._windows.setdefault(window, {})
+            previous = self._windows.get(window - 1, {})
+            counts = [(current.get(c.scope, 0), previous.get(c.scope, 0)) for c in checks]
+            if any(_estimate(cur, prev, elapsed) + 1 > c.limit for (cur, prev), c in zip(counts, checks)):
+                return counts
+            for check in checks:
+                current[check.scope] = current.get(check.scope, 0) + 1
+            return None
+
+
+# Check every limit, then count the call against all of them, in one atomic step: a call
+# refused is not counted (a flood must not lock a company out for good), and two
+# processes cannot both take the last place.
+_ADMIT = """
+local elapsed, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
+local counts, refused = {}, false
+for i = 1, #KEYS, 2 do
+  local cur = tonumber(redis.call('GET', KEYS[i]) or '0')
+  local prev = tonumber(redis.call('GET', KEYS[i + 1]) or '0')
+  table.insert(counts, cur)
+  table.insert(counts, prev)
+  if prev * (1 - elapsed) + cur + 1 > tonumber(ARGV[2 + (i + 1) / 2]) then refused = true end
+end
+if refused then return counts end
+for i = 1, #KEYS, 2 do
+  redis.call('INCR', KEYS[i])
+  redis.call('EXPIRE', KEYS[i], ttl)
+end
+return nil
+"""
 
 
 class RedisCounter:
-    """INCR and EXPIRE per key, all in one round trip."""
+    """Counts in Redis, shared by every process; one round trip per call."""
 
     def __init__(self, client: Callable[[], Redis]) -> None:
         self._client = client
 
-    def hits(self, keys: Sequence[str], window_seconds: int) -> list[int]:
-        pipe = self._client().pipeline(transaction=False)
-        for key in keys:
-            pipe.incr(key)
-            pipe.expire(key, window_seconds + 1)
-        return [int(count) for count in pipe.execute()[0::2]]
+    def admit(self, checks: Sequence[Check], window: int, window_seconds: int,
+              elapsed: float = 0.0) -> list[tuple[int, int]] | None:
+        keys = [key for c in checks for key in (f"counteroffer:rate:{window}:{c.scope}",
+                                                 f"counteroffer:rate:{window - 1}:{c.scope}")]
+        args = [repr(elapsed), 2 * window_seconds + 1, *(c.limit for c in checks)]
+        found = self._client().eval(_ADMIT, len(keys), *keys, *args)
+        if found is None:
+            return None
+        return [(int(found[i]), int(found[i + 1])) for i in range(0, len(found), 2)]
 
 
 class RateLimiter:
@@ -90,29 +137,40 @@ class RateLimiter:
         self.limits, self._counter, self._clock = limits, counter, clock
 
     def wait_for(self, actor: Actor) -> int | None:
-        """Seconds ``actor`` must wait before calling again, or None if the call may go."""
+        """Seconds ``actor`` should wait before calling again, or None if the call may go."""
         checks = self._checks(actor)
         if not checks:
             return None
-        now = self._clock()
-        window = int(now // self.limits.window_seconds)
-        keys = [f"counteroffer:rate:{window}:{who}" for who, _limit in checks]
+        size = self.limits.window_seconds
+        window, into = divmod(self._clock(), size)
         try:
-            counts = self._counter.hits(keys, self.limits.window_seconds)
+            refused = self._counter.admit(checks, int(window), size, elapsed=into / size)
         except RedisError as error:
             log.warning("rate limits not checked, Redis did not answer: %s", error)
             return None
-        if all(count <= limit for count, (_who, limit) in zip(counts, checks)):
+        if refused is None:
             return None
-        return max(1, math.ceil((window + 1) * self.limits.window_seconds - now))
+        return max(_wait(cur, prev, c.limit, into / size, size) for (cur, prev), c in zip(refused, checks))
 
-    def _checks(self, actor: Actor) -> list[tuple[str, int]]:
+    def _checks(self, actor: Actor) -> list[Check]:
         checks = []
         if self.limits.per_user:
-            checks.append((f"user:{actor.role}:{actor.id}", self.limits.per_user))
+            checks.append(Check(f"user:{actor.role}:{actor.id}", self.limits.per_user))
         if self.limits.per_company and actor.company_id:
-            checks.append((f"company:{actor.company_id}", self.limits.per_company))
+            checks.append(Check(f"company:{actor.company_id}", self.limits.per_company))
         return checks
+
+
+def _wait(current: int, previous: int, limit: int, elapsed: float, size: int) -> int:
+    """Seconds until one more call fits under ``limit`` (1 if it fits already)."""
+    room = limit - 1
+    if current <= room and previous > 0:  # fits once the last window's weight has faded enough
+        return max(1, math.ceil((1 - (room - current) / previous - elapsed) * size))
+    if current <= room:
+        return 1
+    # Not in this window: in the next one this window's calls fade the same way.
+    fade = max(0.0, 1 - room / current) if current else 0.0
+    return max(1, math.ceil((1 - elapsed + fade) * size))
 
 
 def install_rate_limits(app: Flask, extension: Counteroffer, limits: RateLimits,

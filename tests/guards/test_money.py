@@ -165,3 +165,18 @@ def test_checkout_with_another_quantity_than_the_deal_is_refused_and_nothing_use
     with app.app_context(), pytest.raises(Exception, match="100 units"):
         app.extensions["counteroffer"].deal_price(token, sku="YEN-1", quantity=99)
     assert api.post(f"/deals/{token}/redeem", {"sku": "YEN-1", "quantity": 100}).status_code == 200
+
+
+@pytest.mark.parametrize("price", ["NaN", "Infinity", "-1", "0", "100.001", "1e-3"])
+def test_a_reps_counter_with_a_bad_amount_is_422_and_decides_nothing(app, api, price):
+    from tests.approvals import RITA, seed_approvals
+
+    with app.app_context():
+        seed_approvals(app.extensions["counteroffer"])
+    api.post("/requests", {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "90.00",
+                           "currency": "USD"})
+    [escalation] = api.as_(RITA).get("/escalations").get_json()["escalations"]
+    answer = api.post(f"/escalations/{escalation['id']}/decision",
+                      {"action": "counter", "rationale": "r", "unit_price": price})
+    assert answer.status_code == 422 and "unit_price" in answer.get_json()["error"]["fields"]
+    assert api.get(f"/escalations/{escalation['id']}").get_json()["status"] == "open"

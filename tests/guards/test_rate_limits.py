@@ -40,7 +40,7 @@ def test_a_user_over_the_limit_gets_429_with_retry_after_and_nothing_is_written(
     refused = api.post("/requests", ASK)
     assert refused.status_code == 429
     assert refused.get_json()["error"]["code"] == "too_many_requests"
-    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert 1 <= int(refused.headers["Retry-After"]) <= 120  # into the next window at most
     with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as s:
         assert s.scalar(select(func.count()).select_from(Negotiation)) == 0
     assert api.as_(BUYER_ACME_2).get("/requests").status_code == 200  # per user
@@ -94,3 +94,42 @@ def test_the_host_pages_are_not_limited(sqlite_url, clock, tmp_path, close_apps)
     app.add_url_rule("/shop", "shop", lambda: "a host page")
     client = app.test_client()
     assert [client.get("/shop").status_code for _ in range(3)] == [200, 200, 200]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 6000.0  # a window boundary for 60 s windows
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def limiter_pair():  # noqa: ANN201 - the counter in this process, and the one in Redis
+    from counteroffer.plugin.ratelimit import MemoryCounter, RedisCounter
+
+    yield "memory", MemoryCounter()
+    _need(6379, "Redis")
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield "redis", RedisCounter(lambda: client)
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+def test_the_window_slides_and_refused_calls_do_not_count(kind):
+    from counteroffer.plugin.ratelimit import RateLimiter, RateLimits
+
+    counter = dict(limiter_pair())[kind]
+    clock = Clock()
+    limiter = RateLimiter(RateLimits(per_user=10, window_seconds=60), counter, clock)
+    assert [limiter.wait_for(BUYER_ACME) for _ in range(10)] == [None] * 10
+    # Full: into the next window, until 10% of this one's calls have faded.
+    assert limiter.wait_for(BUYER_ACME) == 66
+    clock.now += 30
+    for _ in range(50):  # a flood, refused: not counted, so it does not lock the buyer out
+        assert limiter.wait_for(BUYER_ACME) is not None
+    clock.now += 30  # a new fixed window: the last one still weighs fully, so no burst
+    assert limiter.wait_for(BUYER_ACME) == 6  # room for one more when 10% has faded
+    clock.now += 30  # half of the last window's calls still count: room for 5 more
+    assert [limiter.wait_for(BUYER_ACME) for _ in range(6)] == [None] * 5 + [6]
