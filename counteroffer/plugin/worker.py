@@ -21,6 +21,7 @@ from ..jobs.notifications import EMAIL_TOPIC, WEBHOOK_TOPIC, email_sender, webho
 from ..jobs.queue import enqueue_message, make_queue
 from ..jobs.tasks import RUN_PERIODIC
 from ..negotiation import expire_lapsed, sweep_escalations
+from ..negotiation.idempotency import prune_keys
 from ..negotiation.simulation import SIMULATE_TOPIC, simulation_handler
 
 if TYPE_CHECKING:
@@ -50,9 +51,11 @@ def relay_once(extension: Counteroffer) -> int:
 
 
 def sweep_once(extension: Counteroffer) -> None:
-    """The once-a-minute work: expiry, escalation service levels, lost messages."""
+    """The once-a-minute work: expiry, escalation service levels, lost messages,
+    idempotency keys past 24 hours."""
     state = extension.state
     expire_lapsed(state.deps)
+    prune_keys(state.deps)
     sweep_escalations(state.deps)
     relay_stale(state.deps.session_factory, _enqueue(extension), state.deps.clock,
                 state.settings.republish_after)

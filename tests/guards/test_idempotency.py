@@ -149,3 +149,16 @@ def test_a_bad_key_is_400(app, api, value):
 def test_an_invalid_body_is_refused_before_any_key_is_claimed(app, api):
     answer = api.post("/requests", {**ASK, "quantity": -1}, **key("k"))
     assert answer.status_code == 422 and count(app, IdempotencyKey) == 0
+
+
+def test_keys_are_forgotten_after_24_hours(app, api, clock):  # the minutely sweep calls prune_keys
+    from counteroffer.negotiation.idempotency import prune_keys
+
+    api.post("/requests", ASK, **key("old"))
+    clock.advance(hours=23)
+    api.post("/requests", {**ASK, "quantity": 2000}, **key("recent"))
+    clock.advance(hours=2)
+    with app.app_context():
+        assert prune_keys(app.extensions["counteroffer"].deps) == 1
+    assert api.post("/requests", ASK, **key("old")).headers.get("Idempotent-Replayed") is None
+    assert api.post("/requests", {**ASK, "quantity": 2000}, **key("recent")).headers["Idempotent-Replayed"] == "true"
