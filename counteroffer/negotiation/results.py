@@ -23,11 +23,11 @@ from .cycles import percentile
 from .deps import Deps
 from .errors import ForbiddenError, InvalidRequestError
 from .reps import find_rep, reports_of
-from .rollups import ALL
+from .rollups import ALL, rebuild
 from .states import Role
 
 __all__ = ["PERIODS", "GROUPS", "Measures", "ResultsReport", "results_report", "results_csv",
-           "require_results_reader", "measures_from", "MAX_DAYS"]
+           "require_results_reader", "measures_from", "MAX_DAYS", "rebuild_results"]
 
 PERIODS = ("day", "week", "month")
 GROUPS = (*PERIODS, "rule", "segment", "rep", "sku", "category", "version")
@@ -95,9 +95,15 @@ def results_report(deps: Deps, actor: Actor, start: date, end: date, group_by: s
         sums, cycles = _grouped(session, scope, group_by)
         return ResultsReport(
             start=start, end=end, group_by=group_by, segment=segment, currency=currency,
-            total=measures_from("total", _fold(sums.values()), _fold_cycles(cycles.values())),
+            total=measures_from("total", _fold(sums.values()), _fold(cycles.values())),
             groups=[measures_from(key, sums[key], cycles.get(key, {})) for key in _order(sums, group_by)],
             currencies=currencies, segments=_segments(session, scope))
+
+
+def rebuild_results(deps: Deps) -> int:
+    """Every roll-up again from the result facts (a repair); returns how many facts."""
+    with transaction(deps.session_factory) as session:
+        return rebuild(session)
 
 
 def _check(start: date, end: date, group_by: str) -> None:
@@ -166,10 +172,6 @@ def _fold(many: Any) -> Counter:
     for sums in many:
         total.update(sums)
     return total
-
-
-def _fold_cycles(many: Any) -> Counter:
-    return _fold(many)
 
 
 def measures_from(key: str, sums: Counter, cycles: Counter | dict) -> Measures:

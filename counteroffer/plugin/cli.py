@@ -13,6 +13,7 @@ from ..adapters.csv_import import (COSTS, CUSTOMERS, PRODUCTS, CsvFormat, CsvImp
 from ..db.migrate import current_revision, head_revision
 from ..adapters.rule_csv import RULE_LINES
 from ..negotiation import Actor, expire_lapsed, setup
+from ..negotiation.results import rebuild_results
 from ..negotiation.rule_import import export_rule_lines, import_rule_lines
 
 __all__ = ["counteroffer_cli"]
@@ -58,6 +59,13 @@ def sla() -> None:
     (the worker does this every minute)."""
     result = _extension().sweep_escalations()
     click.echo(f"reminded {result.reminded}, moved {result.escalated} to a manager")
+
+
+@counteroffer_cli.command("results-rebuild")
+def results_rebuild() -> None:
+    """Recompute the results roll-ups from the result facts (a repair: the use cases keep
+    them up to date as they go; see docs/results.md)."""
+    click.echo(f"rebuilt the results roll-ups from {rebuild_results(_extension().deps):,} negotiation(s)")
 
 
 @counteroffer_cli.command("worker")
