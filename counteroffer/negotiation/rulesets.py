@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -155,7 +155,8 @@ def open_draft(deps: Deps, actor: Actor) -> VersionView:
 
 
 def draft_for_edit(session: Session, actor: Actor, now: datetime) -> RuleVersion:
-    draft = session.scalars(select(RuleVersion).where(RuleVersion.status == DRAFT)).first()
+    # Locked: an edit waits for a publish under way, and a publish for an edit.
+    draft = session.scalars(select(RuleVersion).where(RuleVersion.status == DRAFT).with_for_update()).first()
     if draft is not None:
         return draft
     live = live_version_id(session)
@@ -181,8 +182,8 @@ def discard_draft(deps: Deps, actor: Actor) -> None:
     require_pricing_manager(actor)
     with transaction(deps.session_factory) as session:
         draft_id = version_id_for(session, "draft")
-        session.query(Rule).filter(Rule.version_id == draft_id).delete()
-        session.query(RuleVersion).filter(RuleVersion.id == draft_id).delete()
+        session.execute(delete(Rule).where(Rule.version_id == draft_id))
+        session.execute(delete(RuleVersion).where(RuleVersion.id == draft_id))
 
 
 def list_rules(deps: Deps, actor: Actor, ref: str | int, where: RuleFilter = RuleFilter(),
@@ -223,7 +224,7 @@ def _rule(session: Session, rule_id: int) -> Rule:
 
 def _draft_rule(session: Session, rule_id: int) -> Rule:
     rule = _rule(session, rule_id)
-    version = session.get(RuleVersion, rule.version_id)
+    version = session.get(RuleVersion, rule.version_id, with_for_update=True)  # see draft_for_edit
     if version is None or version.status != DRAFT:
         raise ConflictError(f"Rule #{rule_id} belongs to published version "
                             f"{version.number if version else '?'}, which cannot change: "
