@@ -53,3 +53,36 @@ def test_concurrent_first_edits_make_one_draft(pg_app):  # noqa: F811
     assert drafts == 1
     opened = [r for r in results if not isinstance(r, Exception)]
     assert opened and len({r.id for r in opened}) == 1  # the others were told to reload (409)
+
+
+def test_a_publish_waits_for_an_edit_in_flight_and_later_edits_are_refused(pg_app):  # noqa: F811
+    import threading
+    import time
+
+    import pytest
+    from sqlalchemy import update
+
+    from counteroffer.db.models import Rule
+
+    with pg_app.app_context():
+        deps = pg_app.extensions["counteroffer"].deps
+        rulesets.open_draft(deps, MANAGER)
+        rule = rulesets.list_rules(deps, MANAGER, "draft", rulesets.RuleFilter(sku="DEMO-120", kind="price_breaks")).items[0]
+        edit = deps.session_factory()  # an edit in flight: it holds the draft's row
+        edit.execute(select(RuleVersion).where(RuleVersion.status == "draft").with_for_update())
+        published: dict[str, object] = {}
+        publisher = threading.Thread(target=lambda: published.setdefault("version", rulesets.publish(deps, MANAGER)))
+        publisher.start()
+        time.sleep(0.5)
+        assert "version" not in published  # waiting for the edit
+        edit.execute(update(Rule).where(Rule.id == rule.id).values(
+            params={"breaks": [{"min_quantity": 2000, "unit_price": "110.00"}]}))
+        edit.commit()
+        edit.close()
+        publisher.join(timeout=10)
+        assert published["version"].number == 2
+        live = rulesets.list_rules(deps, MANAGER, "live", rulesets.RuleFilter(sku="DEMO-120", kind="price_breaks"))
+        assert live.items[0].params["breaks"][0]["min_quantity"] == 2000  # the edit went out with it
+        with pytest.raises(ConflictError):
+            rulesets.update_rule(deps, MANAGER, rule.id, {"kind": "price_breaks", "sku": "DEMO-120",
+                                                          "params": {"breaks": [{"min_quantity": 10, "unit_price": "1"}]}})
