@@ -82,7 +82,8 @@ def test_the_dashboard_page(client):
     text = page.get_data(as_text=True)
     assert "<script" not in text and "style=" not in text
     for figure in ("$30,000.00", "$42,000.00", "2,000 units", "Volume break (buy N more)",
-                   "From request to order", 'aria-sort="descending">Extra volume'):
+                   "From request to order", 'aria-sort="descending">Extra volume',
+                   "Rules: 0 accepted, 1 countered,", "1 declined"):
         assert figure in text, figure
     assert text.count("<svg") == 2
 
