@@ -66,6 +66,8 @@ def test_no_operation_answers_5xx_or_outside_its_contract(fuzz_world: World, cal
     found, fuzzed = operations(app), []
     assert len(found) >= 31
     for operation in found:
+        if mode is GenerationMode.NEGATIVE and not (len(operation.body) or len(operation.query)):
+            continue  # only an id in the path: nothing invalid to send (an id is any text)
         @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy(mode))
@@ -75,7 +77,8 @@ def test_no_operation_answers_5xx_or_outside_its_contract(fuzz_world: World, cal
         try:
             fuzz()
         except Unsatisfiable:
-            # Nothing invalid to send: a GET whose only input is an id in the path.
+            # An integer id in the path has invalid values, but the URL map answers 404 for
+            # them before the app; some bodies have no invalid value schemathesis can build.
             assert mode is GenerationMode.NEGATIVE, operation.label
             continue
         fuzzed.append(operation.label)
