@@ -60,10 +60,6 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number we accept")
 
 
-def _created(payload: Any) -> tuple[Response, int]:
-    return jsonify(payload), 201
-
-
 @api.post("/api/requests")
 @allow(BUYER)
 def create_request() -> Response:

@@ -58,9 +58,11 @@ class Check:
 
 
 class Counter(Protocol):
-    def admit(self, checks: Sequence[Check], window: int, window_seconds: int) -> list[tuple[int, int]] | None:
+    def admit(self, checks: Sequence[Check], window: int, window_seconds: int,
+              elapsed: float = 0.0) -> list[tuple[int, int]] | None:
         """Count the call against every check if it fits them all (None); if not, count
-        nothing and return each check's (calls this window, calls last window)."""
+        nothing and return each check's (calls this window, calls last window).
+        ``elapsed``: how far into ``window`` we are, from 0 to 1."""
 
 
 def _estimate(current: int, previous: int, elapsed: float) -> float:
