@@ -14,7 +14,7 @@ import requests
 
 from .http import Timeout, encode_json, post_bytes
 from .ports import NegotiationOutcome
-from .url_safety import check_target, check_url_shape
+from .url_safety import check_target, check_url_shape, public_only_session
 
 __all__ = ["HttpCrm"]
 
@@ -23,7 +23,8 @@ class HttpCrm:
     def __init__(self, url: str, session: requests.Session | None = None, timeout: Timeout = 5.0,
                  headers: Mapping[str, str] | None = None, *, allow_private: bool = False) -> None:
         check_url_shape(url)
-        self.url, self.session, self.timeout = url, session or requests.Session(), timeout
+        self.url, self.timeout = url, timeout
+        self.session = session or (requests.Session() if allow_private else public_only_session())
         self.headers = dict(headers or {})  # e.g. {"Authorization": "Bearer ..."}
         self.allow_private = allow_private  # a CRM on the shop's own network says so
 

@@ -28,7 +28,7 @@ import requests
 
 from .errors import DeliveryError
 from .http import Timeout, encode_json, post_bytes
-from .url_safety import check_target, check_url_shape
+from .url_safety import check_target, check_url_shape, public_only_session
 
 __all__ = ["SmtpMailer", "SignedWebhooks", "ChatWebhook", "sign", "verify_signature",
            "SIGNATURE_HEADER", "TIMESTAMP_HEADER", "EVENT_ID_HEADER", "EVENT_TYPE_HEADER"]
@@ -70,6 +70,11 @@ class SmtpMailer:
             smtp.send_message(message)
 
 
+def _session(allow_private: bool) -> requests.Session:
+    # The connections themselves refuse private peers too (DNS rebinding, url_safety.py).
+    return requests.Session() if allow_private else public_only_session()
+
+
 def _as_bytes(secret: str | bytes) -> bytes:
     return secret.encode() if isinstance(secret, str) else secret
 
@@ -102,7 +107,7 @@ class SignedWebhooks:
             raise ValueError("a webhook needs a non-empty secret")
         check_url_shape(url)
         self.url, self._secret, self.allow_private = url, secret, allow_private
-        self.session, self.timeout, self._clock = session or requests.Session(), timeout, clock
+        self.session, self.timeout, self._clock = session or _session(allow_private), timeout, clock
 
     def deliver(self, event_type: str, data: Mapping[str, Any], event_id: str | None = None) -> str:
         event_id = event_id or uuid.uuid4().hex
@@ -125,7 +130,7 @@ class ChatWebhook:
     def __init__(self, url: str, session: requests.Session | None = None,
                  timeout: Timeout = 5.0, *, allow_private: bool = False) -> None:
         check_url_shape(url)
-        self.url, self.session, self.timeout = url, session or requests.Session(), timeout
+        self.url, self.session, self.timeout = url, session or _session(allow_private), timeout
         self.allow_private = allow_private
 
     def post(self, text: str) -> None:

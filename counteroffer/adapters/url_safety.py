@@ -8,8 +8,9 @@ password in it, and every address its name resolves to is a public unicast addre
 Checking every address (not the first) matters: a name may resolve to one public and one
 private address, and the HTTP client may pick either.
 
-What it does not stop: a name whose DNS answer changes between this check and the
-connection (DNS rebinding) in the few milliseconds between them; docs/security.md.
+A name whose DNS answer changes between this check and the connection (DNS rebinding)
+is caught by ``public_only_session``: its connections check the address they actually
+reached, before a byte is sent (the senders use it unless given a session of their own).
 
 Tests post to receivers on loopback; they (and a shop whose receivers are on its own
 network, deliberately) pass ``allow_private=True`` (``COUNTEROFFER_WEBHOOK_ALLOW_PRIVATE``).
@@ -19,11 +20,18 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .errors import DeliveryError
 
-__all__ = ["UnsafeTargetError", "check_target", "check_url_shape", "is_public_address"]
+__all__ = ["UnsafeTargetError", "check_target", "check_url_shape", "is_public_address",
+           "public_only_session"]
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 #: (host, port) -> the addresses it resolves to; ``socket.getaddrinfo`` by default.
@@ -89,3 +97,47 @@ def _getaddrinfo(host: str, port: int) -> list[str]:
         # Not unsafe, just not deliverable now: the job queue tries again later.
         raise DeliveryError(f"{host} cannot be resolved: {error}") from None
     return [str(info[4][0]) for info in infos]
+
+
+class _PublicPeerOnly:
+    """Checks the address a new connection reached, before TLS or the request is sent."""
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()  # type: ignore[misc]
+        peer = str(sock.getpeername()[0])
+        if not is_public_address(ipaddress.ip_address(peer.split("%", 1)[0])):
+            sock.close()
+            raise UnsafeTargetError(f"connected to {peer}, which is not a public address")
+        return sock
+
+
+class _PublicHTTPConnection(_PublicPeerOnly, HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicPeerOnly, HTTPSConnection):
+    pass
+
+
+class _PublicHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
+
+
+class _PublicOnlyAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _PublicHTTPPool, "https": _PublicHTTPSPool}
+
+
+def public_only_session() -> requests.Session:
+    """A session whose direct connections refuse non-public peers (through a proxy, the
+    peer is the proxy: then only ``check_target`` applies)."""
+    session = requests.Session()
+    adapter = _PublicOnlyAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session

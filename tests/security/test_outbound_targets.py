@@ -4,6 +4,8 @@ timeout and follows no redirect."""
 from __future__ import annotations
 
 import ast
+import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from flask import Flask
 
 import counteroffer.adapters as adapters_package
 from counteroffer.adapters import ChatWebhook, DeliveryError, HttpCrm, SignedWebhooks
-from counteroffer.adapters.url_safety import UnsafeTargetError, check_target
+from counteroffer.adapters.url_safety import UnsafeTargetError, check_target, public_only_session
 from tests.conftest import FrozenClock, make_app
 from tests.integration.test_notify import OUTCOME
 
@@ -110,3 +112,41 @@ def test_every_http_call_in_the_adapters_has_a_timeout_and_follows_no_redirect()
     assert len(calls) >= 2, calls
     for name, line, keywords in calls:
         assert "timeout" in keywords and keywords.get("allow_redirects") == "False", (name, line)
+
+
+def test_connections_check_the_address_they_reached_whatever_dns_said_before(backoffice) -> None:
+    """DNS rebinding: the name looked public when checked, then led to loopback. The
+    session the senders use refuses the connection before a byte of the request is sent."""
+    url = backoffice.url + "/hooks/x"
+    check_target(url, resolve=resolving_to("93.184.215.14"))  # what DNS said a moment ago
+    with pytest.raises(UnsafeTargetError, match="connected to 127.0.0.1"):
+        public_only_session().post(url, data=b"{}", timeout=0.5, allow_redirects=False)
+    assert backoffice.hits("/hooks/x") == []
+
+
+@pytest.mark.parametrize("sender", SENDERS)
+def test_senders_connect_through_the_checking_session_unless_private_targets_are_allowed(sender) -> None:
+    made = {"webhook": lambda **o: SignedWebhooks("https://hooks.example.com/x", "whsec", **o),
+            "chat": lambda **o: ChatWebhook("https://hooks.example.com/x", **o),
+            "crm": lambda **o: HttpCrm("https://hooks.example.com/x", **o)}[sender]
+    assert isinstance(made().session.get_adapter("https://x/"), type(public_only_session().get_adapter("https://x/")))
+    assert type(made(allow_private=True).session.get_adapter("https://x/")).__name__ == "HTTPAdapter"
+
+
+def test_an_https_target_is_refused_before_the_tls_handshake() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    received: list[bytes] = []
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.settimeout(2)
+            received.append(connection.recv(64))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    with pytest.raises(UnsafeTargetError):
+        public_only_session().post(f"https://127.0.0.1:{listener.getsockname()[1]}/", data=b"{}", timeout=2)
+    thread.join(timeout=3)
+    listener.close()
+    assert received == [b""]  # not even a TLS ClientHello reached it
