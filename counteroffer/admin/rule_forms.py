@@ -1,20 +1,20 @@
 """The rule editor's form: what a pricing manager typed, as a rule record, and the use
 case's errors put back next to the inputs they are about.
 
-Floors and price breaks have an input per value (breaks one ``quantity @ price`` per
-line); the other kinds (term levers, alternatives, concession policy, routing) are
-edited as the JSON of their parameters (docs/rules.md lists them).
+The scope inputs (SKU, category, segment, priority) are common to every kind; each
+kind's own inputs are in ``rule_params.py``. Only those inputs are read: any other field
+sent with the form is ignored (docs/security.md).
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from ..rules.loading import RULE_KINDS
+from .rule_params import KIND_FORMS, breaks_text
 
-__all__ = ["KIND_LABELS", "read_rule_form", "form_values", "errors_by_input", "breaks_text"]
+__all__ = ["KIND_LABELS", "read_rule_form", "form_values", "new_rule_values", "errors_by_input",
+           "breaks_text"]
 
 KIND_LABELS = {"floor": "Floor", "price_breaks": "Price breaks", "term_lever": "Term lever",
                "alternatives": "Equivalent products", "concession": "Concession policy",
@@ -33,7 +33,7 @@ def read_rule_form(form: Mapping[str, str], kind: str) -> tuple[dict[str, Any], 
             errors[name] = f"Keep it under {limit} characters."
         record[name] = value or None
     record["priority"] = _priority(form.get("priority", ""), errors)
-    record["params"] = _PARAMS.get(kind, _json_params)(form, errors)
+    record["params"] = KIND_FORMS[kind].read(form, errors)
     return ({}, errors) if errors else (record, {})
 
 
@@ -45,63 +45,17 @@ def _priority(raw: str, errors: dict[str, str]) -> int:
     return int(raw)
 
 
-def _floor_params(form: Mapping[str, str], errors: dict[str, str]) -> dict[str, str]:
-    params = {}
-    for name in ("min_margin_pct", "min_unit_price"):
-        value = (form.get(name) or "").strip().lstrip("$").replace(",", "")
-        if value:
-            params[name] = value
-    return params
-
-
-def _breaks_params(form: Mapping[str, str], errors: dict[str, str]) -> dict[str, Any]:
-    steps = []
-    for number, line in enumerate((form.get("breaks") or "").splitlines(), start=1):
-        if not line.strip():
-            continue
-        quantity, _, price = line.replace(",", "").partition("@")
-        if not quantity.strip().isdigit() or not price.strip():
-            errors["breaks"] = f"Line {number}: write quantity @ unit price, such as 3000 @ 110.00."
-            return {}
-        steps.append({"min_quantity": int(quantity), "unit_price": price.strip().lstrip("$")})
-    params: dict[str, Any] = {"breaks": steps}
-    multiple = (form.get("order_multiple") or "").strip()
-    if multiple:
-        if not multiple.isdigit():
-            errors["order_multiple"] = "Enter a whole number of units, or leave it empty."
-        else:
-            params["order_multiple"] = int(multiple)
-    return params
-
-
-def _json_params(form: Mapping[str, str], errors: dict[str, str]) -> dict[str, Any]:
-    try:
-        params = json.loads(form.get("params_json") or "{}", parse_float=Decimal)
-    except ValueError as error:
-        errors["params_json"] = f"This is not JSON: {error}."
-        return {}
-    if not isinstance(params, dict):
-        errors["params_json"] = "Write the parameters as one JSON object: { ... }."
-        return {}
-    return params
-
-
-_PARAMS = {"floor": _floor_params, "price_breaks": _breaks_params}
-
-
-def breaks_text(params: Mapping[str, Any]) -> str:
-    return "\n".join(f"{step.get('min_quantity')} @ {step.get('unit_price')}"
-                     for step in params.get("breaks") or [])
+def new_rule_values(kind: str) -> dict[str, str]:
+    """A new rule's form: priority 0 and the kind's defaults (a lever valued as a share
+    of the price, a linear concession over the engine's default 3 rounds)."""
+    return {"priority": "0", **KIND_FORMS[kind].values({})}
 
 
 def form_values(rule: Any) -> dict[str, str]:
     """A stored rule as the form's inputs."""
-    params = dict(rule.params)
     values = {"sku": rule.sku or "", "category": rule.category or "", "segment": rule.segment or "",
-              "priority": str(rule.priority), "params_json": json.dumps(params, indent=2, default=str)}
-    values.update({name: str(params.get(name) or "") for name in ("min_margin_pct", "min_unit_price")})
-    values["breaks"] = breaks_text(params)
-    values["order_multiple"] = str(params.get("order_multiple") or "")
+              "priority": str(rule.priority)}
+    values.update(KIND_FORMS[rule.kind].values(dict(rule.params)))
     return values
 
 
@@ -117,8 +71,4 @@ def _input_for(field: str, kind: str) -> str:
     if not field.startswith("params"):
         return field
     name = field.removeprefix("params").lstrip(".").split("[")[0].split(".")[0]
-    if kind == "floor":
-        return name if name in ("min_margin_pct", "min_unit_price") else "min_margin_pct"
-    if kind == "price_breaks":
-        return name if name == "order_multiple" else "breaks"
-    return "params_json"
+    return KIND_FORMS[kind].input_for(name)

@@ -34,7 +34,8 @@ from ..rules.loading import RULE_KINDS
 from . import display
 from .csrf import FIELD as CSRF_FIELD
 from .csrf import csrf_token, is_valid_csrf
-from .rule_forms import KIND_LABELS, errors_by_input, form_values, read_rule_form
+from .rule_forms import KIND_LABELS, errors_by_input, form_values, new_rule_values, read_rule_form
+from .rule_params import CURVES, LEVER_GROUP_LABELS
 from .security import LOGIN_URL_KEY, add_security_headers, login_redirect_target
 from .simulation_upload import read_simulation_csv
 
@@ -80,7 +81,8 @@ def _headers(response: Response) -> Response:
 @rules_admin.context_processor
 def _helpers() -> dict[str, Any]:
     return {**display.HELPERS, "csrf_token": csrf_token, "csrf_field": CSRF_FIELD,
-            "actor": getattr(g, "_counteroffer_rules_actor", None), "kind_labels": KIND_LABELS}
+            "actor": getattr(g, "_counteroffer_rules_actor", None), "kind_labels": KIND_LABELS,
+            "lever_groups": LEVER_GROUP_LABELS, "curves": CURVES}
 
 
 @rules_admin.errorhandler(NegotiationError)
@@ -119,7 +121,7 @@ def new_rule() -> Response | str | tuple[str, int]:
     if kind not in RULE_KINDS:
         return _problem(400, f"There is no rule kind {kind!r}.", _actor())
     if request.method == "GET":
-        return _edit_page(kind, None, {"priority": "0", "params_json": "{}"}, {})
+        return _edit_page(kind, None, new_rule_values(kind), {})
     return _save(kind, None)
 
 

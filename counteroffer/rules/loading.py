@@ -124,8 +124,10 @@ def _alternatives(params: Mapping[str, Any], scope: dict[str, Any]) -> Alternati
 
 
 def _concession(params: Mapping[str, Any], scope: dict[str, Any]) -> ConcessionPolicy:
-    exponent = _decimal(params, "exponent") or Decimal(1)
-    if exponent <= 0:
+    exponent = _decimal(params, "exponent")
+    if exponent is None:
+        exponent = Decimal(1)
+    elif exponent <= 0:  # "0" must be refused, not read as "not given" and made linear
         raise RuleDataError("exponent", "must be above 0 (0.2 Boulware, 1 linear, 2 conceder)")
     return ConcessionPolicy(
         max_discount_pct=_pct(params, "max_discount_pct", required=True) or Decimal(0),
