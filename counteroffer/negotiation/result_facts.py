@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..adapters import BackOfficeUnavailableError, CatalogItem, Customer
@@ -23,7 +24,7 @@ from ..rules import Decision
 from .deps import Deps
 from .experiments import experiment_arm
 from .prices import price_facts
-from .rollups import apply_delta, contribution
+from .rollups import Contribution, apply_delta, contribution
 
 __all__ = ["rule_of", "record_decision", "record_escalation", "record_person_decision",
            "record_deal", "record_redeemed", "OUTCOME_RULES"]
@@ -63,7 +64,32 @@ def _changing(session: Session, negotiation_id: str,
             session.add(fact)
         yield fact
         if fact is not None:
-            apply_delta(session, contribution(fact).minus(before))
+            _pending(session).add(contribution(fact).minus(before))
+
+
+# A use case may change a fact more than once (a request that escalates is decided, then
+# escalated): the changes are summed and the roll-ups moved once, just before commit, so
+# a transaction sends one roll-up statement however many record_* calls it made.
+_PENDING = "counteroffer_rollup_delta"
+
+
+def _pending(session: Session) -> Contribution:
+    pending = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = Contribution()
+    return pending
+
+
+@event.listens_for(Session, "before_commit")
+def _move_rollups(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending is not None:
+        apply_delta(session, pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rollups(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def _find(session: Session, negotiation_id: str) -> ResultFact | None:

@@ -43,6 +43,12 @@ class Contribution:
         self.sums: dict[RowKey, Counter[str]] = defaultdict(Counter)
         self.cycles: Counter[CycleKey] = Counter()
 
+    def add(self, more: Contribution) -> None:
+        """Sum ``more`` into this one (deltas may be negative)."""
+        for key, sums in more.sums.items():
+            self.sums[key].update(sums)
+        self.cycles.update(more.cycles)
+
     def minus(self, other: Contribution) -> Contribution:
         delta = Contribution()
         for key in set(self.sums) | set(other.sums):
@@ -163,20 +169,13 @@ def rebuild(session: Session, batch: int = 5000) -> int:
     session.execute(delete(ResultCycle))
     total, pending = 0, Contribution()
     for fact in session.scalars(select(ResultFact).execution_options(yield_per=batch)):
-        _add(pending, contribution(fact))
+        pending.add(contribution(fact))
         total += 1
         if total % batch == 0:
             apply_delta(session, pending)
             pending = Contribution()
     apply_delta(session, pending)
     return total
-
-
-def _add(into: Contribution, more: Contribution) -> None:
-    for key, sums in more.sums.items():
-        into.sums[key].update(sums)
-    into.cycles.update(more.cycles)
-
 
 
 _SQL_MEASURES = """

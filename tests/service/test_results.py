@@ -209,3 +209,26 @@ def test_the_cli_rebuilds_the_rollups(app, deps):
     result = app.test_cli_runner().invoke(args=["counteroffer", "results-rebuild"])
     assert result.exit_code == 0 and "from 5 negotiation(s)" in result.output
     assert report(deps).total == before
+
+
+def test_a_request_that_escalates_moves_the_rollups_in_one_statement(deps, app):
+    """Decided, then escalated, in one transaction: the two changes to its fact are summed
+    and sent as one roll-up statement at commit, not one per change."""
+    from sqlalchemy import event
+
+    engine = deps.session_factory.kw["bind"]
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
+        if "counteroffer_result_rollups" in statement:
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        ask(deps, ANN, 1000, "90.00", "escalated")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == 1
+    with transaction(deps.session_factory) as session:
+        rollup = session.get(ResultRollup, ("all", "*", "USD", DAY1, "*"))
+        assert (rollup.requests, rollup.dec_escalate) == (1, 1)
