@@ -73,6 +73,17 @@ def _running(session: Session) -> Experiment | None:
     return session.scalars(select(Experiment).where(Experiment.status == RUNNING).limit(1)).first()
 
 
+def _running_for_request(session: Session) -> Experiment | None:
+    """``_running``, read once per price request's transaction: choosing the rules and
+    recording the result fact both ask, and every request pays for the read."""
+    if _REQUEST_MEMO not in session.info:
+        session.info[_REQUEST_MEMO] = _running(session)
+    return session.info[_REQUEST_MEMO]
+
+
+_REQUEST_MEMO = "counteroffer_running_experiment"
+
+
 def _version_id(session: Session, number: str) -> int:
     found = session.scalar(select(RuleVersion.id).where(RuleVersion.number == int(number)))
     if found is None:
@@ -83,7 +94,7 @@ def _version_id(session: Session, number: str) -> int:
 def rules_for_buyer(deps: Deps, session: Session, company_id: str) -> LiveRules:
     """The rules this buyer's request is decided with: the arm's version while an
     experiment runs, else the live version."""
-    experiment = _running(session)
+    experiment = _running_for_request(session)
     if experiment is None:
         return deps.live_rules(session)
     number = experiment.version_b if arm_for(experiment.salt, company_id, experiment.split_pct) == "B" \
@@ -95,7 +106,7 @@ def rules_for_buyer(deps: Deps, session: Session, company_id: str) -> LiveRules:
 def experiment_arm(session: Session, company_id: str, version_id: int | None) -> tuple[int | None, str | None]:
     """(experiment id, arm) of a request decided now with ``version_id``; (None, None)
     outside an experiment."""
-    experiment = _running(session)
+    experiment = _running_for_request(session)
     if experiment is None or version_id is None:
         return None, None
     arm = arm_for(experiment.salt, company_id, experiment.split_pct)
