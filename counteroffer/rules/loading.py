@@ -79,6 +79,8 @@ def _step(data: Any, index: int) -> PriceBreak:
     prefix = f"breaks[{index}]"
     if not isinstance(data, Mapping):
         raise RuleDataError(prefix, "must be an object")
+    for name in sorted(set(data) - _STEP_FIELDS):
+        raise RuleDataError(f"{prefix}.{name}", "is not part of a price break (min_quantity, unit_price)")
     try:
         quantity = _int(data, "min_quantity")
         price = _decimal(data, "unit_price", required=True)
@@ -152,14 +154,37 @@ _PARSERS: dict[str, Callable[[Mapping[str, Any], dict[str, Any]], Any]] = {
 RULE_KINDS = tuple(_PARSERS)
 
 
+#: The parameters each kind reads. Anything else is refused, not stored and ignored: a
+#: pricing manager's typo ("min_margin" for "min_margin_pct") must not pass silently, and
+#: nobody may smuggle fields such as "approved" into rule data.
+_KNOWN_PARAMS: dict[str, frozenset[str]] = {
+    "floor": frozenset({"min_margin_pct", "min_unit_price"}),
+    "price_breaks": frozenset({"breaks", "order_multiple"}),
+    "term_lever": frozenset({"group", "option", "label", "value_pct", "value_per_unit"}),
+    "alternatives": frozenset({"skus"}),
+    "concession": frozenset({"max_discount_pct", "first_position_pct", "exponent", "rounds"}),
+    "routing": frozenset({"auto_accept_within_pct", "auto_approval_limit", "strategic_segments",
+                          "rep_reach_pct"}),
+}
+_STEP_FIELDS = frozenset({"min_quantity", "unit_price"})
+
+
 def rule_from_record(record: RuleRecord) -> Any:
-    parse = _PARSERS.get(record.get("kind", ""))
+    kind = record.get("kind", "")
+    parse = _PARSERS.get(kind)
     if parse is None:
         raise RuleDataError("kind", f"unknown rule kind {record.get('kind')!r}; one of {', '.join(RULE_KINDS)}")
     params = record.get("params")
     if not isinstance(params, Mapping):
         raise RuleDataError("params", "must be an object")
+    _refuse_unknown(params, _KNOWN_PARAMS[kind], kind)
     return parse(params, _scope(record))
+
+
+def _refuse_unknown(params: Mapping[str, Any], known: frozenset[str], kind: str) -> None:
+    for name in sorted(set(params) - known):
+        raise RuleDataError(name, f"is not a parameter of a {kind} rule; it takes "
+                                  f"{', '.join(sorted(known))}")
 
 
 _FIELD = {Floor: "floors", PriceBreaks: "price_breaks", TermLever: "levers",

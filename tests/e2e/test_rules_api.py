@@ -94,6 +94,14 @@ def test_another_process_uses_the_new_version_for_its_next_request(app, manager,
     ({"kind": "floor", "sku": "NOPE-1", "params": {"min_margin_pct": "25"}}, "sku"),
     ({"kind": "floor", "sku": "EURO-1", "params": {"min_margin_pct": "25"}}, "sku"),
     ({"kind": "floor", "params": {"min_margin_pct": "25"}, "discount": "90"}, "discount"),
+    # Unknown parameters are refused too, not stored and ignored (a typo, or smuggling).
+    ({"kind": "floor", "sku": "DEMO-120", "priority": 5,
+      "params": {"min_margin_pct": "25", "approved": True}}, "params.approved"),
+    ({"kind": "floor", "sku": "DEMO-120", "priority": 5, "params": {"min_margin": "25"}},
+     "params.min_margin"),
+    ({"kind": "price_breaks", "sku": "DEMO-120", "priority": 5,
+      "params": {"breaks": [{"min_quantity": 100, "unit_price": "110", "floor": "1"}]}},
+     "params.breaks[0].floor"),
 ])
 def test_a_rule_that_may_not_go_in_is_a_422_naming_the_field(app, manager, body, field):
     with app.app_context():
