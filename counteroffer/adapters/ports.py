@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 __all__ = ["CatalogItem", "Customer", "LastPrice", "OrderLine", "NegotiationOutcome",
-           "Catalog", "Customers", "Orders", "Mailer", "Webhooks", "Chat", "Crm"]
+           "Catalog", "ScopeCatalog", "Customers", "Orders", "Mailer", "Webhooks", "Chat", "Crm"]
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,24 @@ class Catalog(Protocol):
     def item(self, sku: str) -> CatalogItem | None:
         """The product with its list price, cost, breaks, order multiple, currency and
         equivalents; None if the shop does not sell it."""
+        ...
+
+
+@runtime_checkable
+class ScopeCatalog(Protocol):
+    """A catalog that can also answer for every product of a category (or of the whole
+    shop), so the rule editor can check category and all-products rules against them.
+    The SQL default is one; a host's ``catalog_loader`` or an HTTP back office that only
+    looks SKUs up is not, and those checks are then skipped."""
+
+    def costlier_than(self, amount: Decimal, category: str | None,
+                      limit: int) -> tuple[tuple[tuple[str, Decimal], ...], int]:
+        """Up to ``limit`` (SKU, cost) of the scope's products costing more than
+        ``amount``, costliest first, and how many there are in all."""
+        ...
+
+    def currencies(self, category: str | None) -> dict[str, str]:
+        """The scope's currencies, each with one SKU priced in it."""
         ...
 
 

@@ -8,8 +8,10 @@ stored here (they come back empty); a host that has them plugs in its own adapte
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db.models import Company, Deal, Product
@@ -29,6 +31,23 @@ class SqlCatalog:
         return CatalogItem(sku=row.sku, name=row.name, currency=row.currency,
                            list_price=row.list_price, cost=row.cost, category=row.category,
                            order_multiple=row.order_multiple)
+
+    def costlier_than(self, amount: Decimal, category: str | None,
+                      limit: int) -> tuple[tuple[tuple[str, Decimal], ...], int]:
+        where = self._in_scope(category) + (Product.cost > amount,)
+        found = self._session.execute(select(Product.sku, Product.cost).where(*where)
+                                      .order_by(Product.cost.desc(), Product.sku).limit(limit))
+        total = self._session.scalar(select(func.count()).select_from(Product).where(*where))
+        return tuple((sku, cost) for sku, cost in found), total or 0
+
+    def currencies(self, category: str | None) -> dict[str, str]:
+        query = (select(Product.currency, func.min(Product.sku)).where(*self._in_scope(category))
+                 .group_by(Product.currency))
+        return {currency: sku for currency, sku in self._session.execute(query)}
+
+    @staticmethod
+    def _in_scope(category: str | None) -> tuple[Any, ...]:
+        return () if category is None else (Product.category == category,)
 
 
 def _redeemed(company_id: str, sku: str):  # noqa: ANN202 - a Select of Deal

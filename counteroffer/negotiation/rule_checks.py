@@ -2,10 +2,11 @@
 
 The engine's loader decides what a rule may hold (``RuleDataError`` names the field);
 these checks add what needs the catalog and the rest of the set: a SKU that exists and
-is priced in the set's currency, a floor never below cost, one rule per kind, scope and
-priority. Errors are ``{field: [message]}``; fields inside ``params`` are named
-``params.<name>`` (``params.breaks[1].unit_price``), so an editor can put each message
-next to its input and the API can return them as they are.
+is priced in the set's currency, a floor never below cost (category and all-products
+rules: ``rule_scope_checks.py``), one rule per kind, scope and priority. Errors are
+``{field: [message]}``; fields inside ``params`` are named ``params.<name>``
+(``params.breaks[1].unit_price``), so an editor can put each message next to its input
+and the API can return them as they are.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ..db.models import Rule
 from ..db.rulesets import RuleVersion
 from ..rules.loading import RuleDataError, rule_from_record
 from .deps import Deps
+from .rule_scope_checks import scope_errors
 
 __all__ = ["Errors", "SCOPE_FIELDS", "check_rule", "same_scope", "scope_key"]
 
@@ -40,6 +42,8 @@ def check_rule(deps: Deps, session: Session, version: RuleVersion, record: Mappi
         errors.setdefault("category", []).append("Scope a rule to a SKU or a category, not both.")
     if record.get("sku") and "sku" not in errors:
         errors.update(_sku_errors(deps, session, version, record))
+    if not errors and not record.get("sku"):
+        errors.update(scope_errors(deps, session, version, record, _set_currency(deps, session, version)))
     if not errors:
         errors.update(_duplicate_errors(session, version.id, record, rule_id))
     return errors
@@ -63,8 +67,7 @@ def _sku_errors(deps: Deps, session: Session, version: RuleVersion,
     item = deps.catalog_item(session, record["sku"])
     if item is None:
         return {"sku": [f"No product with SKU {record['sku']}."]}
-    if version.currency is None:
-        version.currency = _currency_of_rules(deps, session, version.id)
+    _set_currency(deps, session, version)
     if version.currency is not None and item.currency != version.currency:
         return {"sku": [f"{item.sku} is priced in {item.currency}; this rule set is in "
                         f"{version.currency} (one currency per rule set)."]}
@@ -72,6 +75,12 @@ def _sku_errors(deps: Deps, session: Session, version: RuleVersion,
     if record.get("kind") == "floor":
         return _floor_below_cost(record.get("params") or {}, item)
     return {}
+
+
+def _set_currency(deps: Deps, session: Session, version: RuleVersion) -> str | None:
+    if version.currency is None:
+        version.currency = _currency_of_rules(deps, session, version.id)
+    return version.currency
 
 
 def _currency_of_rules(deps: Deps, session: Session, version_id: int) -> str | None:
