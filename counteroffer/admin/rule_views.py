@@ -249,7 +249,7 @@ def import_csv() -> Response | tuple[str, int]:
     except CsvImportError as error:
         return render_template("counteroffer_admin/rules_import_errors.html", errors=error.errors,
                                filename=upload.filename), 422
-    flash(f"Imported the floors and breaks of {count} SKU(s) into the draft.", "success")
+    flash(f"Imported the floors and breaks of {count} SKU{'' if count == 1 else 's'} into the draft.", "success")
     return redirect(url_for(".rules", version="draft"))
 
 

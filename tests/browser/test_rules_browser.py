@@ -109,7 +109,7 @@ def test_change_a_break_simulate_publish_and_the_next_buyer_gets_it(browser: Any
     expect(page.get_by_role("heading", name="Waiting for a worker")).to_be_visible()
     _run_the_worker(app)
     # rules.js sees the job done and reloads the page with the result.
-    expect(page.get_by_role("heading", name="1 requests would be answered differently")).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("heading", name="1 request would be answered differently")).to_be_visible(timeout=15_000)
     changes = page.locator("table.coa-changes")
     expect(changes).to_contain_text("3,000 in total")
     expect(changes).to_contain_text("2,000 in total")

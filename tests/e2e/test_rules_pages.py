@@ -83,7 +83,7 @@ def test_change_simulate_publish_and_roll_back(app, page):
     with app.app_context():
         assert run_simulation(app.extensions["counteroffer"].deps, simulation_url.rsplit("/", 1)[1]) == "done"
     html = page.get(simulation_url).get_data(as_text=True)
-    assert "1 requests would be answered differently" in html
+    assert "1 request would be answered differently" in html
     assert "Buy 500 more units (2,000 in total)" in html
     published = _post(page, "/publish", {"note": "break from 2,000"})
     assert published.status_code == 302
@@ -106,3 +106,27 @@ def test_a_bad_csv_upload_names_its_lines_and_changes_nothing(page):
                  content_type="multipart/form-data").status_code == 302
     exported = page.get("/negotiate/admin/rules.csv?version=draft").get_data(as_text=True)
     assert "DEMO-120,25,,3000@108.00" in exported
+
+
+@pytest.mark.parametrize("path, actor, section", [
+    (ADMIN, PRICING, "Pricing rules"), (ADMIN + "/versions", MANAGER, "Pricing rules"),
+    ("/negotiate/admin/results", PRICING, "Results"), ("/negotiate/admin/escalations", MANAGER, "Approvals inbox")])
+def test_the_header_names_the_part_of_the_back_office(app, path, actor, section):
+    app.config["TEST_ACTOR"] = actor
+    response = app.test_client().get(path)
+    assert response.status_code == 200
+    brand = re.search(r'<p class="coa-brand"><a href="([^"]+)">([^<]+)</a>', response.get_data(as_text=True))
+    assert brand.group(2) == section
+    assert app.test_client().get(brand.group(1)).status_code == 200  # a page this caller may see
+
+
+def test_counts_read_as_english(page):
+    _post(page, "/draft")
+    assert "Draft: <strong>4 rules</strong>" in page.get(ADMIN).get_data(as_text=True)
+    assert "1 rule;" in page.get(ADMIN + "?version=draft&sku=DEMO-120&kind=floor").get_data(as_text=True)
+    bad = b"sku,min_margin_pct,min_unit_price,breaks\nNOPE,10,,\n"
+    html = _post(page, "/import", {"file": (io.BytesIO(bad), "rules.csv")},
+                 content_type="multipart/form-data").get_data(as_text=True)
+    assert "1 line needs fixing; no rule changed." in html
+    assert "<h1>Changes from the live version to the draft</h1>" in page.get(ADMIN + "/diff").get_data(as_text=True)
+    assert "<h1>Changes from version 1 to the draft</h1>" in page.get(ADMIN + "/diff?from=1").get_data(as_text=True)
