@@ -14,14 +14,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Boolean, Date, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base
 from .types import Money, UTCDateTime
 
-__all__ = ["ResultFact", "ResultRollup", "ResultCycle", "Experiment", "ROLLUP_MEASURES"]
+__all__ = ["ResultFact", "ResultRollup", "ResultCycle", "ResultDelta", "Experiment", "ROLLUP_MEASURES"]
 
 
 class ResultFact(Base):
@@ -133,6 +134,23 @@ class ResultCycle(Base):
     cycle: Mapped[str] = mapped_column(String(8), primary_key=True)
     bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ResultDelta(Base):
+    """What one transaction changed in the roll-ups, waiting to be folded into them.
+
+    A price request appends one small row here instead of upserting its fourteen-odd
+    roll-up rows: those rows are shared by every request of the day, so upserting them
+    made concurrent requests queue on their locks and was most of a request's cost.
+    ``negotiation.rollups.fold_pending`` sums the waiting rows into the roll-ups (every
+    minute in the worker, and before the results are read)."""
+
+    __tablename__ = "counteroffer_result_deltas"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: ``{"sums": [[day, currency, segment, dimension, key, {measure: value}], ...],
+    #: "cycles": [[day, currency, segment, dimension, key, cycle, bucket, count], ...]}``,
+    #: money as decimal strings.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class Experiment(Base):

@@ -24,7 +24,7 @@ from ..rules import Decision
 from .deps import Deps
 from .experiments import experiment_arm
 from .prices import price_facts
-from .rollups import Contribution, apply_delta, contribution
+from .rollups import Contribution, contribution, queue_delta
 
 __all__ = ["rule_of", "record_decision", "record_escalation", "record_person_decision",
            "record_deal", "record_redeemed", "OUTCOME_RULES"]
@@ -68,8 +68,8 @@ def _changing(session: Session, negotiation_id: str,
 
 
 # A use case may change a fact more than once (a request that escalates is decided, then
-# escalated): the changes are summed and the roll-ups moved once, just before commit, so
-# a transaction sends one roll-up statement however many record_* calls it made.
+# escalated): the changes are summed and queued once, just before commit, as one row of
+# counteroffer_result_deltas (rollups.queue_delta; folded in later by fold_pending).
 _PENDING = "counteroffer_rollup_delta"
 
 
@@ -84,7 +84,7 @@ def _pending(session: Session) -> Contribution:
 def _move_rollups(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if pending is not None:
-        apply_delta(session, pending)
+        queue_delta(session, pending)
 
 
 @event.listens_for(Session, "after_rollback")

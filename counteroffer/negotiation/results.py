@@ -23,11 +23,11 @@ from .cycles import percentile
 from .deps import Deps
 from .errors import ForbiddenError, InvalidRequestError
 from .reps import find_rep, reports_of
-from .rollups import ALL, rebuild
+from .rollups import ALL, FOLD_BATCH, fold_pending, rebuild
 from .states import Role
 
 __all__ = ["PERIODS", "GROUPS", "Measures", "ResultsReport", "results_report", "results_csv",
-           "require_results_reader", "measures_from", "MAX_DAYS", "rebuild_results"]
+           "require_results_reader", "measures_from", "MAX_DAYS", "rebuild_results", "fold_results"]
 
 PERIODS = ("day", "week", "month")
 GROUPS = (*PERIODS, "rule", "segment", "rep", "sku", "category", "version")
@@ -84,9 +84,26 @@ def require_results_reader(session: Session, actor: Actor) -> None:
     raise ForbiddenError("Results are for pricing managers and sales leads.")
 
 
+def fold_results(deps: Deps, most: int = 100) -> int:
+    """Fold the waiting roll-up deltas in, a batch per transaction; returns how many.
+    The worker calls it every minute; a reader calls it first, so what it reads is
+    up to date to its own moment."""
+    folded = 0
+    for _ in range(most):
+        with transaction(deps.session_factory) as session:
+            batch = fold_pending(session)
+        folded += batch
+        if batch < FOLD_BATCH:
+            break
+    return folded
+
+
 def results_report(deps: Deps, actor: Actor, start: date, end: date, group_by: str = "rule",
                    segment: str | None = None, currency: str | None = None) -> ResultsReport:
     _check(start, end, group_by)
+    with transaction(deps.session_factory) as session:
+        require_results_reader(session, actor)  # before any write a stranger could cause
+    fold_results(deps)
     with transaction(deps.session_factory) as session:
         require_results_reader(session, actor)
         currencies = _currencies(session, start, end)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -21,11 +22,11 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..db.results import ROLLUP_MEASURES, ResultCycle, ResultFact, ResultRollup
+from ..db.results import ROLLUP_MEASURES, ResultCycle, ResultDelta, ResultFact, ResultRollup
 from .cycles import BOUNDS, bucket_of
 
 __all__ = ["DIMENSIONS", "ALL", "NONE", "Contribution", "contribution", "apply_delta", "rebuild",
-           "rebuild_in_sql"]
+           "rebuild_in_sql", "queue_delta", "fold_pending", "FOLD_BATCH"]
 
 DIMENSIONS = ("all", "rule", "segment", "rep", "sku", "category", "version")
 ALL = "*"  # the one key of dimension 'all', and the segment filter "every segment"
@@ -163,8 +164,59 @@ def _upsert_statement(dialect_name: str, table: Any, added: tuple[str, ...]) -> 
         index_elements=keys, set_={name: table.c[name] + statement.excluded[name] for name in added})
 
 
+# -- the queue of deltas: written by use cases, folded in by the worker and by readers ---
+
+#: Deltas folded per transaction; a reader folds batches until none are left.
+FOLD_BATCH = 5000
+
+
+def queue_delta(session: Session, delta: Contribution) -> None:
+    """Append what this transaction changed; the roll-ups move when it is folded."""
+    if delta.sums or delta.cycles:
+        session.add(ResultDelta(payload=_to_payload(delta)))
+
+
+def fold_pending(session: Session, limit: int = FOLD_BATCH) -> int:
+    """Sum up to ``limit`` waiting deltas into the roll-ups and delete them, in the
+    caller's transaction; returns how many. Two folds at once take disjoint rows (SKIP
+    LOCKED) and upsert their keys in one order, so they neither double-count nor deadlock."""
+    query = select(ResultDelta.id, ResultDelta.payload).order_by(ResultDelta.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = session.execute(query).all()
+    if not rows:
+        return 0
+    total = Contribution()
+    for row in rows:
+        total.add(_from_payload(row.payload))
+    apply_delta(session, total)
+    session.execute(delete(ResultDelta).where(ResultDelta.id.in_([row.id for row in rows])))
+    return len(rows)
+
+
+def _to_payload(delta: Contribution) -> dict[str, Any]:
+    return {"sums": [[key[0].isoformat(), *key[1:], {name: _plain(value) for name, value in sums.items()}]
+                     for key, sums in delta.sums.items()],
+            "cycles": [[key[0].isoformat(), *key[1:], count] for key, count in delta.cycles.items()]}
+
+
+def _from_payload(payload: dict[str, Any]) -> Contribution:
+    delta = Contribution()
+    for *key, sums in payload["sums"]:
+        delta.sums[(date.fromisoformat(key[0]), *key[1:])].update(
+            {name: Decimal(value) if isinstance(value, str) else value for name, value in sums.items()})
+    for *key, count in payload["cycles"]:
+        delta.cycles[(date.fromisoformat(key[0]), *key[1:])] += count
+    return delta
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
 def rebuild(session: Session, batch: int = 5000) -> int:
     """Every roll-up again from the facts; returns how many facts were read."""
+    session.execute(delete(ResultDelta))  # the facts already hold what they would add
     session.execute(delete(ResultRollup))
     session.execute(delete(ResultCycle))
     total, pending = 0, Contribution()
@@ -220,6 +272,7 @@ def rebuild_in_sql(session: Session) -> None:
 
     Must sum exactly what ``measures`` and ``_cycle_buckets`` add (a test compares them)."""
     names = ", ".join(name for name, _ in ROLLUP_MEASURES)
+    session.execute(delete(ResultDelta))
     session.execute(delete(ResultRollup))
     session.execute(delete(ResultCycle))
     session.execute(text(f"INSERT INTO counteroffer_result_rollups (day, currency, segment, dimension, key, {names}) "

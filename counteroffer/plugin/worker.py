@@ -22,6 +22,7 @@ from ..jobs.queue import enqueue_message, make_queue
 from ..jobs.tasks import RUN_PERIODIC
 from ..negotiation import expire_lapsed, sweep_escalations
 from ..negotiation.idempotency import prune_keys
+from ..negotiation.results import fold_results
 from ..negotiation.simulation import SIMULATE_TOPIC, simulation_handler
 
 if TYPE_CHECKING:
@@ -52,9 +53,10 @@ def relay_once(extension: Counteroffer) -> int:
 
 def sweep_once(extension: Counteroffer) -> None:
     """The once-a-minute work: expiry, escalation service levels, lost messages,
-    idempotency keys past 24 hours."""
+    idempotency keys past 24 hours, and the results' waiting roll-up deltas."""
     state = extension.state
     expire_lapsed(state.deps)
+    fold_results(state.deps)
     prune_keys(state.deps)
     sweep_escalations(state.deps)
     relay_stale(state.deps.session_factory, _enqueue(extension), state.deps.clock,

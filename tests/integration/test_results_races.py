@@ -13,6 +13,7 @@ from sqlalchemy import select
 from counteroffer.db import transaction
 from counteroffer.db.results import ResultCycle, ResultRollup
 from counteroffer.negotiation import Actor, accept_offer, redeem_deal, request_price
+from counteroffer.negotiation.results import fold_results
 from counteroffer.negotiation.rollups import rebuild
 from tests.integration.test_races import THREADS, pg_app  # noqa: F401  (the fixture)
 
@@ -42,6 +43,9 @@ def test_concurrent_requests_deals_and_orders_add_up(pg_app, attempt):  # noqa: 
 
     with pg_app.app_context(), ThreadPoolExecutor(THREADS) as pool:
         list(pool.map(negotiate, BUYERS))  # a deadlock or lost update would raise here
+        # Folders racing each other take disjoint deltas: none is added twice or lost.
+        list(pool.map(lambda _: fold_results(deps), range(THREADS)))
+        assert fold_results(deps) == 0
         incremental = snapshot(deps)
         with transaction(deps.session_factory) as session:
             rebuild(session)

@@ -25,7 +25,7 @@ from counteroffer.db.results import ResultCycle, ResultRollup
 from counteroffer.negotiation import (Actor, ForbiddenError, InvalidRequestError, accept_offer,
                                       redeem_deal, request_price, withdraw)
 from counteroffer.negotiation.escalations import decide_escalation, list_escalations
-from counteroffer.negotiation.results import results_csv, results_report
+from counteroffer.negotiation.results import fold_results, results_csv, results_report
 from counteroffer.negotiation.rollups import rebuild
 from tests.approvals import ANN, GUS, MAX, RITA, seed_approvals
 
@@ -144,6 +144,7 @@ def test_segment_filter_and_period_bounds(deps):
 @pytest.mark.usefixtures("history")
 def test_incremental_rollups_equal_a_rebuild_from_the_facts(deps):
     def snapshot():
+        fold_results(deps)
         with transaction(deps.session_factory) as session:
             sums = {r[:5]: r[5:] for r in session.execute(select(ResultRollup.__table__)).all()
                     if any(r[5:])}
@@ -189,6 +190,7 @@ def test_the_bulk_rebuild_in_sql_equals_the_incremental_rollups(deps, db_url):
     from counteroffer.negotiation.rollups import rebuild_in_sql
 
     def snapshot():
+        fold_results(deps)
         with transaction(deps.session_factory) as session:
             sums = {r[:5]: r[5:] for r in session.execute(select(ResultRollup.__table__)).all() if any(r[5:])}
             cycles = {r[:7]: r[7] for r in session.execute(select(ResultCycle.__table__)).all() if r[7]}
@@ -211,10 +213,13 @@ def test_the_cli_rebuilds_the_rollups(app, deps):
     assert report(deps).total == before
 
 
-def test_a_request_that_escalates_moves_the_rollups_in_one_statement(deps, app):
+def test_a_request_queues_one_delta_and_leaves_the_shared_rollup_rows_alone(deps, app):
     """Decided, then escalated, in one transaction: the two changes to its fact are summed
-    and sent as one roll-up statement at commit, not one per change."""
-    from sqlalchemy import event
+    into one queued delta row; the roll-up rows every request shares are not touched (no
+    lock to queue on) until the delta is folded in, which the reader does first."""
+    from sqlalchemy import event, func
+
+    from counteroffer.db.results import ResultDelta
 
     engine = deps.session_factory.kw["bind"]
     statements: list[str] = []
@@ -228,7 +233,11 @@ def test_a_request_that_escalates_moves_the_rollups_in_one_statement(deps, app):
         ask(deps, ANN, 1000, "90.00", "escalated")
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert len(statements) == 1
+    assert statements == []
     with transaction(deps.session_factory) as session:
+        assert session.scalar(select(func.count()).select_from(ResultDelta)) == 1
+    assert report(deps).total.requests == 1  # the reader folded the delta in first
+    with transaction(deps.session_factory) as session:
+        assert session.scalar(select(func.count()).select_from(ResultDelta)) == 0
         rollup = session.get(ResultRollup, ("all", "*", "USD", DAY1, "*"))
         assert (rollup.requests, rollup.dec_escalate) == (1, 1)

@@ -42,6 +42,11 @@ def upgrade() -> None:
     sa.Column('count', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('dimension', 'segment', 'currency', 'day', 'key', 'cycle', 'bucket', name=op.f('pk_counteroffer_result_cycles'))
     )
+    op.create_table('counteroffer_result_deltas',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_counteroffer_result_deltas'))
+    )
     op.create_table('counteroffer_result_facts',
     sa.Column('negotiation_id', sa.String(length=32), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
@@ -125,5 +130,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_counteroffer_result_facts_day')
 
     op.drop_table('counteroffer_result_facts')
+    op.drop_table('counteroffer_result_deltas')
     op.drop_table('counteroffer_result_cycles')
     op.drop_table('counteroffer_experiments')
