@@ -39,8 +39,18 @@ REPO = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 PG_APP_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
-DEMO_MODULE = "counteroffer.demo"
+# The demo through bench/load_app.py, which passes the rate-limit and request-cap keys on:
+# the rate limits stay switched on (their Redis script is part of what a price request
+# costs) but set far above what one buyer sends here, so none is refused.
+DEMO_MODULE = "bench.load_app"
 DEMO_APP, BARE_APP = f"{DEMO_MODULE}:create_app()", "bench.bare_app:app"
+LIMITS_NEVER_REACHED = {"COUNTEROFFER_RATE_LIMIT_PER_USER": "1000000000",
+                        "COUNTEROFFER_RATE_LIMIT_PER_COMPANY": "1000000000",
+                        # 0 = no cap: one buyer flooding one SKU is what the cap
+                        # refuses by design; bench/load.py measures it on, with many
+                        # companies. (Its cost is bounded: it reads at most cap rows.)
+                        "COUNTEROFFER_REQUEST_CAP": "0",
+                        "LOAD_COMPANIES": "1", "LOAD_BUYERS_PER_COMPANY": "1"}
 ENDPOINT, LOGIN = "/negotiate/api/requests", "/demo/login"
 BUYER = {"username": "buyer@acme"}
 BODY = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "110.00", "currency": "USD"}
@@ -139,6 +149,7 @@ def server_env(database_url: str) -> dict[str, str]:
     env.setdefault("COUNTEROFFER_REDIS_URL", DEFAULT_REDIS_URL)
     # One key for both workers: a session cookie signed by one must be valid in the other.
     env["SECRET_KEY"] = secrets.token_hex(32)
+    env.update(LIMITS_NEVER_REACHED)
     return env
 
 

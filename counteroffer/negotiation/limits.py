@@ -65,11 +65,13 @@ def enforce_request_cap(guards: Guards, session: Session, company_id: str, sku: 
     if guards.request_cap <= 0:
         return
     _lock(session, company_id, sku)
-    since = now - guards.request_window
-    count, oldest = session.execute(
-        select(func.count(), func.min(Negotiation.created_at)).where(
-            Negotiation.company_id == company_id, Negotiation.sku == sku,
-            Negotiation.created_at > since)).one()
+    # Only the latest ``request_cap`` requests are read: the cost stays bounded however
+    # many there were, and the oldest of them is when a place frees up again.
+    latest = (select(Negotiation.created_at)
+              .where(Negotiation.company_id == company_id, Negotiation.sku == sku,
+                     Negotiation.created_at > now - guards.request_window)
+              .order_by(Negotiation.created_at.desc()).limit(guards.request_cap).subquery())
+    count, oldest = session.execute(select(func.count(), func.min(latest.c.created_at))).one()
     if count >= guards.request_cap:
         # Deliberately no figure in the message: like eBay, we do not tell how many.
         retry_after = math.ceil((oldest + guards.request_window - now).total_seconds())
@@ -79,10 +81,10 @@ def enforce_request_cap(guards: Guards, session: Session, company_id: str, sku: 
 
 
 def _lock(session: Session, company_id: str, sku: str) -> None:
-    """Create the (company, SKU) lock row if new, then hold it until commit. The insert
-    comes first, so on SQLite too this transaction writes before it reads."""
-    values = {"company_id": company_id, "sku": sku}
+    """Hold the (company, SKU) lock row until commit, creating it if new, in one
+    statement: an upsert that touches the row locks it (and on SQLite it makes this
+    transaction a writer before it reads)."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(RequestCapLock).values(**values).on_conflict_do_nothing())
-    session.execute(select(RequestCapLock.sku).where(
-        RequestCapLock.company_id == company_id, RequestCapLock.sku == sku).with_for_update())
+    statement = insert(RequestCapLock).values(company_id=company_id, sku=sku)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["company_id", "sku"], set_={"sku": statement.excluded.sku}))
