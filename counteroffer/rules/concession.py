@@ -24,6 +24,8 @@ HUNDRED = Decimal(100)
 def reservation_price(frame: Frame, policy: ConcessionPolicy) -> Decimal:
     most_off_list = frame.price_at_quantity * (1 - policy.max_discount_pct / HUNDRED)
     reservation = max(frame.floor, round_up(most_off_list, frame.currency))
+    if not (frame.request.jitter and frame.policy.concession_jitter_pct):
+        return reservation  # no jitter: already rounded up, nothing to add
     return round_up(reservation + _jitter(frame, reservation), frame.currency)
 
 
