@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from .messages import format_money
 from .model import Offer, OfferKind, Policy, PriceRequest, PricingContext, Term
@@ -53,7 +54,12 @@ def make_frame(request: PriceRequest, context: PricingContext, rules: SkuRules, 
         floor=floor_from(rules.floors, context.cost, context.currency),
         price_at_quantity=round_money(price, context.currency),
         order_multiple=rules.order_multiple or context.order_multiple or 1, now=now,
-        expires_at=now + timedelta(hours=policy.offer_validity_hours), resolve=resolve)
+        expires_at=now + _validity(policy.offer_validity_hours), resolve=resolve)
+
+
+@lru_cache(maxsize=64)
+def _validity(hours: int | float) -> timedelta:
+    return timedelta(hours=hours)  # one object per setting, not one per decision
 
 
 def round_up_to_multiple(quantity: int, multiple: int) -> int:

@@ -60,10 +60,11 @@ def margin_neutral_volume(frame: Frame) -> Candidate | None:
 def term_bundles(frame: Frame, limit: int = 2) -> list[Candidate]:
     """Terms that close the gap between the target and the price: cheapest for the buyer
     first (the least value given up), then the fewest levers."""
-    gap, price = frame.price_at_quantity - frame.target, frame.price_at_quantity
-    if frame.target < frame.floor or gap <= 0:
+    gap, bundles = frame.price_at_quantity - frame.target, frame.rules.bundles
+    if not bundles or frame.target < frame.floor or gap <= 0:
         return []
-    valued = ((b.per_unit + price * b.pct / HUNDRED, b) for b in frame.rules.bundles)
+    hundredth = frame.price_at_quantity / HUNDRED  # exact: a shift of the exponent
+    valued = ((b.per_unit + hundredth * b.pct, b) for b in bundles)
     closing = [(value, b) for value, b in valued if value >= gap]
     # A bundle holding a smaller closing bundle asks the buyer for more at the same price.
     masks = [b.mask for _, b in closing]
