@@ -52,44 +52,49 @@ def _offer_rule(offer: Offer) -> str:
 @contextmanager
 def _changing(session: Session, negotiation_id: str,
               create: Callable[[], ResultFact] | None = None) -> Iterator[ResultFact | None]:
-    """The fact to change; the roll-ups move by what changed when the block ends.
+    """The fact to change; the roll-ups move by what changed, once, just before commit.
 
     Nothing is flushed early: the use case's rows still go out together at commit (the
     roll-up statements touch no other table, so they need nothing flushed before them)."""
     with session.no_autoflush:
         fact = _find(session, negotiation_id)
-        before = contribution(fact)
         if fact is None and create is not None:
             fact = create()
             session.add(fact)
+            _touched(session).setdefault(negotiation_id, (fact, Contribution()))
+        elif fact is not None:
+            _touched(session).setdefault(negotiation_id, (fact, contribution(fact)))
         yield fact
-        if fact is not None:
-            _pending(session).add(contribution(fact).minus(before))
 
 
 # A use case may change a fact more than once (a request that escalates is decided, then
-# escalated): the changes are summed and queued once, just before commit, as one row of
-# counteroffer_result_deltas (rollups.queue_delta; folded in later by fold_pending).
-_PENDING = "counteroffer_rollup_delta"
+# escalated). Each fact's contribution is taken when it is first touched and again just
+# before commit; the difference, summed over the transaction's facts, is queued as one
+# row of counteroffer_result_deltas (rollups.queue_delta; folded in later by fold_pending).
+_TOUCHED = "counteroffer_touched_facts"
 
 
-def _pending(session: Session) -> Contribution:
-    pending = session.info.get(_PENDING)
-    if pending is None:
-        pending = session.info[_PENDING] = Contribution()
-    return pending
+def _touched(session: Session) -> dict[str, tuple[ResultFact, Contribution]]:
+    touched = session.info.get(_TOUCHED)
+    if touched is None:
+        touched = session.info[_TOUCHED] = {}
+    return touched
 
 
 @event.listens_for(Session, "before_commit")
 def _move_rollups(session: Session) -> None:
-    pending = session.info.pop(_PENDING, None)
-    if pending is not None:
-        queue_delta(session, pending)
+    touched = session.info.pop(_TOUCHED, None)
+    if not touched:
+        return
+    delta = Contribution()
+    for fact, before in touched.values():
+        delta.add(contribution(fact).minus(before))
+    queue_delta(session, delta)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_rollups(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    session.info.pop(_TOUCHED, None)
 
 
 def _find(session: Session, negotiation_id: str) -> ResultFact | None:
