@@ -27,6 +27,10 @@ class JobRuntime:
     sender: object  # what signals are sent from: the Flask app in the worker
     #: topic -> handler(payload, business_key), e.g. the e-mail and webhook senders.
     handlers: Mapping[str, Callable[[dict[str, Any], str], None]] = field(default_factory=dict)
+    #: topic -> writer(session, payload, business_key): work written in the message's own
+    #: transaction, e.g. an escalation's notices as further outbox messages. They commit
+    #: together with ``handled_at``, so they exist once whatever rq delivers twice.
+    writers: Mapping[str, Callable[[Session, dict[str, Any], str], None]] = field(default_factory=dict)
     #: name -> periodic work (the once-a-minute sweep), run as rq jobs by ``run_periodic``.
     periodic: Mapping[str, Callable[[], None]] = field(default_factory=dict)
 
@@ -61,6 +65,9 @@ def handle_message(message_id: int) -> str:
             return "duplicate"
         # Handlers and receivers run inside the transaction: if one fails, handled_at is
         # rolled back and rq's retry delivers the message again.
+        writer = runtime.writers.get(message.topic)
+        if writer is not None:
+            writer(session, dict(message.payload), message.business_key)
         handler = runtime.handlers.get(message.topic)
         if handler is not None:
             handler(dict(message.payload), message.business_key)

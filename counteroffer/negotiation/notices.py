@@ -7,19 +7,22 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from ..db.models import Escalation, Negotiation
 from ..jobs.notifications import queue_email, queue_webhook
 from ..rules.messages import format_money, format_quantity
-from .reps import Rep
+from .reps import Rep, find_rep
 
-__all__ = ["tell_assignee", "tell_reminder", "tell_decision", "buyer_note", "DECIDED_EVENT",
-           "ASSIGNED_EVENT"]
+__all__ = ["tell_assignee", "tell_assigned", "tell_reminder", "tell_decision", "buyer_note",
+           "DECIDED_EVENT", "ASSIGNED_EVENT", "ESCALATED_TOPIC"]
 
 ASSIGNED_EVENT = "escalation.assigned"
 DECIDED_EVENT = "escalation.decided"
+#: The outbox topic of a new escalation (and the ``negotiation_escalated`` signal).
+ESCALATED_TOPIC = "negotiation.escalated"
 
 
 def _ask(row: Negotiation) -> str:
@@ -49,6 +52,21 @@ def tell_assignee(session: Session, escalation: Escalation, row: Negotiation, co
         "target_unit_price": str(row.target_unit_price), "assignee_id": escalation.assignee_id,
         "on_behalf_of_id": escalation.on_behalf_of_id, "due_at": escalation.due_at.isoformat(),
         "overdue": overdue}, now)
+
+
+def tell_assigned(session: Session, payload: dict[str, Any], now: datetime) -> None:
+    """The worker's part of a new escalation: from its ``negotiation.escalated`` message,
+    the assignee's e-mail and the ``escalation.assigned`` webhook, as outbox messages
+    written in the transaction that marks the message handled."""
+    escalation = session.get(Escalation, payload["escalation_id"])
+    row = session.get(Negotiation, payload["negotiation_id"])
+    if escalation is None or row is None:
+        return
+    assignee, on_behalf_of = find_rep(session, escalation.assignee_id), find_rep(session, escalation.on_behalf_of_id)
+    if escalation.status != "open":
+        assignee = None  # voided or decided before the worker came to it: no e-mail to act on
+    company = payload.get("company_name") or row.company_id
+    tell_assignee(session, escalation, row, company, assignee, on_behalf_of, now)
 
 
 def tell_reminder(session: Session, escalation: Escalation, row: Negotiation, company: str,

@@ -22,7 +22,7 @@ from ..jobs.outbox import add_message
 from ..rules import Decision
 from .actors import Actor
 from .deps import Deps
-from .notices import tell_assignee
+from .notices import ESCALATED_TOPIC
 from .prices import PriceFacts
 from .records import new_id, record_event
 from .result_facts import record_escalation
@@ -42,7 +42,7 @@ class Assignment:
 def open_escalation(deps: Deps, session: Session, row: Negotiation, now: datetime, reason: str,
                     customer: Customer | None, item: CatalogItem | None,
                     facts: PriceFacts | None, decision: Decision | None = None) -> Escalation:
-    """Write the escalation, its audit event and its outbox messages for ``row``."""
+    """Write the escalation, its audit event and its outbox message for ``row``."""
     # Routing reads only reps and delegations: flushing the request's pending rows first
     # would split one batch of INSERTs into several round trips for nothing.
     with session.no_autoflush:
@@ -61,11 +61,12 @@ def open_escalation(deps: Deps, session: Session, row: Negotiation, now: datetim
     record_event(session, row, None, "assigned", row.status, now, escalation_id=escalation.id,
                  assignee=_id(assignment.assignee), stands_in_for=_id(assignment.on_behalf_of),
                  route=assignment.route)
-    add_message(session, "negotiation.escalated", f"escalated:{escalation.id}",
+    # One message: the worker that handles it writes the assignee's e-mail and webhook
+    # (notices.tell_assigned), keeping the buyer's request to one outbox row.
+    add_message(session, ESCALATED_TOPIC, f"escalated:{escalation.id}",
                 {"negotiation_id": row.id, "round": row.round, "reason": reason,
-                 "escalation_id": escalation.id}, now)
-    company = customer.name if customer else row.company_id
-    tell_assignee(session, escalation, row, company, assignment.assignee, assignment.on_behalf_of, now)
+                 "escalation_id": escalation.id,
+                 "company_name": customer.name if customer else row.company_id}, now)
     record_escalation(session, row, escalation)  # results (docs/results.md)
     return escalation
 

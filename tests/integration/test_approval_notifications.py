@@ -56,13 +56,16 @@ def worker_app(db_url, clock, tmp_path, mailbox, backoffice):
 
 
 def deliver(extension, again: bool = False) -> None:
-    """Relay and run every job; with ``again``, hand every message to rq a second time."""
+    """Relay and run every job until nothing waits (a handled message may write more: a
+    new escalation its notices); with ``again``, hand every message to rq a second time."""
     queue = make_queue(extension.state.settings.queue_name, extension.state.redis.client())
-    extension.relay_outbox()
-    if again:
-        for message_id in message_ids(extension):
-            enqueue_message(queue, message_id)
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    relayed = True
+    while relayed:
+        relayed = extension.relay_outbox() > 0
+        if again:
+            for message_id in message_ids(extension):
+                enqueue_message(queue, message_id)
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
 
 
 def message_ids(extension) -> list[int]:
@@ -130,3 +133,20 @@ def test_mail_refused_for_longer_than_the_retries_is_sent_once_the_server_is_bac
         finally:
             bind_runtime(None)
             extension.close()
+
+
+def test_an_escalation_void_before_a_worker_came_to_it_is_announced_but_nobody_is_mailed(
+        worker_app, mailbox, backoffice):
+    app, extension = worker_app
+    client = app.test_client()
+    app.config["TEST_ACTOR"] = ANN
+    request = client.post("/negotiate/api/requests", json=ESCALATING).get_json()
+    # The buyer moves before any worker ran: the escalation is void, a counter answers.
+    answer = client.post(f"/negotiate/api/requests/{request['id']}/counter",
+                         json={"target_unit_price": "110.00"})
+    assert answer.get_json()["status"] == "countered"
+    deliver(extension)
+    assert mailbox.messages() == []  # nothing left for Rita to decide
+    [assigned] = hooks(backoffice, "escalation.assigned")  # what happened is still told
+    assert json.loads(assigned.body)["data"]["negotiation_id"] == request["id"]
+    assert unhandled_topics(extension) == []
