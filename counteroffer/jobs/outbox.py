@@ -11,14 +11,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..db.appends import append_row
 from ..db.models import OutboxMessage
 
 __all__ = ["add_message"]
 
 
 def add_message(session: Session, topic: str, business_key: str, payload: dict[str, Any],
-                now: datetime) -> OutboxMessage:
-    message = OutboxMessage(topic=topic, business_key=business_key, payload=payload,
-                            created_at=now)
-    session.add(message)
-    return message
+                now: datetime) -> None:
+    """Queue the message in ``session``'s transaction (an appended row: db/appends.py)."""
+    append_row(session, OutboxMessage.__table__, {
+        "topic": topic, "business_key": business_key, "payload": payload, "created_at": now,
+        "published_at": None, "handled_at": None})

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..db.appends import append_row
 from ..db.models import Event, Negotiation, Offer
 from ..rules import Decision
 from .actors import Actor
@@ -63,7 +64,7 @@ def close_open_offers(session: Session, negotiation_id: str, status: OfferStatus
 
 def record_event(session: Session, negotiation: Negotiation, actor: Actor | None, action: str,
                  before: str | None, now: datetime, **detail: Any) -> None:
-    session.add(Event(
+    append_row(session, Event.__table__, dict(
         negotiation_id=negotiation.id, at=now, actor_id=actor.id if actor else "system",
         actor_role=actor.role if actor else "system", action=action, before_status=before,
         after_status=negotiation.status, detail=_jsonable(detail)))

@@ -1,0 +1,106 @@
+"""Appended rows (db/appends.py): audit events and outbox messages written as plain
+INSERTs. They must behave as the ORM objects they replace: written with the transaction,
+visible to its later queries, gone with its rollback, and never written half."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from counteroffer.db import make_engine, make_session_factory, transaction
+from counteroffer.db.appends import append_row
+from counteroffer.db.models import Event, Negotiation, OutboxMessage
+from counteroffer.jobs.outbox import add_message
+from counteroffer.negotiation.records import record_event
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def factory(db_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(db_url)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+def negotiation(negotiation_id: str = "n1") -> Negotiation:
+    return Negotiation(id=negotiation_id, company_id="acme", buyer_id="ann", sku="DEMO-120",
+                       currency="USD", quantity=10, target_unit_price=Decimal("110.00"),
+                       status="countered", round=1, created_at=NOW, updated_at=NOW)
+
+
+def count(factory: sessionmaker[Session], model: type) -> int:
+    with transaction(factory) as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_an_event_for_a_new_negotiation_is_written_after_it_in_one_commit(factory):
+    with transaction(factory) as session:
+        row = negotiation()
+        session.add(row)
+        record_event(session, row, None, "requested", None, NOW, quantity=10)
+        record_event(session, row, None, "assigned", "countered", NOW, route="pool")
+    with transaction(factory) as session:
+        events = session.scalars(select(Event).order_by(Event.id)).all()
+        assert [(e.negotiation_id, e.action, e.detail) for e in events] == [
+            ("n1", "requested", {"quantity": 10}), ("n1", "assigned", {"route": "pool"})]
+        assert events[0].at == NOW  # through the column types: aware UTC comes back
+
+
+def test_rows_appended_with_nothing_else_pending_are_written_at_commit(factory):
+    with transaction(factory) as session:
+        session.add(negotiation())
+    with transaction(factory) as session:
+        add_message(session, "negotiation.escalated", "escalated:e1", {"a": 1}, NOW)
+        assert not session.new and not session.dirty  # no ORM object to flush
+    assert count(factory, OutboxMessage) == 1
+
+
+def test_a_later_query_in_the_transaction_sees_them_as_it_would_pending_objects(factory):
+    with transaction(factory) as session:
+        row = negotiation()
+        session.add(row)
+        record_event(session, row, None, "requested", None, NOW)
+        assert session.scalars(select(Event.action)).all() == ["requested"]
+        add_message(session, "deal.created", "deal.created:d1", {}, NOW)
+        with session.no_autoflush:  # as with objects, nothing goes out early here
+            assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_a_rollback_forgets_what_was_appended(factory):
+    with factory() as session:  # one session for both transactions, as a host's may be
+        session.add(negotiation())
+        add_message(session, "deal.created", "deal.created:d1", {}, NOW)
+        session.rollback()  # nothing had reached the database yet
+        session.add(negotiation("n2"))
+        session.commit()
+    assert (count(factory, OutboxMessage), count(factory, Negotiation)) == (0, 1)
+
+
+def test_a_refused_row_takes_the_whole_transaction_with_it(factory):
+    with transaction(factory) as session:
+        add_message(session, "deal.created", "deal.created:d1", {}, NOW)
+    with pytest.raises(IntegrityError):
+        with transaction(factory) as session:
+            row = negotiation()
+            session.add(row)
+            record_event(session, row, None, "requested", None, NOW)
+            add_message(session, "deal.created", "deal.created:d1", {}, NOW)  # the same key
+    assert (count(factory, Negotiation), count(factory, Event), count(factory, OutboxMessage)) == (0, 0, 1)
+
+
+def test_rows_of_one_table_keep_the_order_they_were_appended_in(factory):
+    with transaction(factory) as session:
+        for n in range(5):
+            append_row(session, OutboxMessage.__table__, {
+                "topic": "t", "business_key": f"k{4 - n}", "payload": {"n": n}, "created_at": NOW,
+                "published_at": None, "handled_at": None})
+    with transaction(factory) as session:
+        keys = session.scalars(select(OutboxMessage.business_key).order_by(OutboxMessage.id)).all()
+    assert keys == ["k4", "k3", "k2", "k1", "k0"]
