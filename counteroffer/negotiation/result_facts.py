@@ -56,14 +56,18 @@ def _changing(session: Session, negotiation_id: str,
 
     Nothing is flushed early: the use case's rows still go out together at commit (the
     roll-up statements touch no other table, so they need nothing flushed before them)."""
+    touched = _touched(session)
+    if negotiation_id in touched:  # changed before in this transaction: measured then
+        yield touched[negotiation_id][0]
+        return
     with session.no_autoflush:
         fact = _find(session, negotiation_id)
         if fact is None and create is not None:
             fact = create()
             session.add(fact)
-            _touched(session).setdefault(negotiation_id, (fact, Contribution()))
+            touched[negotiation_id] = (fact, Contribution())
         elif fact is not None:
-            _touched(session).setdefault(negotiation_id, (fact, contribution(fact)))
+            touched[negotiation_id] = (fact, contribution(fact))
         yield fact
 
 
