@@ -1,11 +1,12 @@
-"""Append-only rows (audit events, outbox messages) written as plain INSERTs in the
-transaction of the change they record, without ORM objects.
+"""Rows written once and not changed again in the transaction that writes them (audit
+events, outbox messages, a new escalation), as plain INSERTs without ORM objects.
 
-Nothing reads these rows back as objects in the transaction that writes them, so the
-ORM's bookkeeping buys nothing there: it would fetch every new row's id back (RETURNING,
-sorted by a sentinel column as soon as two rows share a flush) and track the object. On
-the price-request path that cost about as much as a whole extra statement (measured with
-bench/http_bench.py's escalating requests, which write two events and an outbox row).
+Nothing reads these rows back as objects in that transaction, so the ORM's bookkeeping
+buys nothing there: it would track each object through the flush and fetch server ids
+back (RETURNING, sorted by a sentinel column as soon as two rows share a flush). On an
+escalating price request that bookkeeping was about a tenth of the request's CPU
+(bench/http_bench.py's ratio_escalating; the request writes two events, an outbox row
+and the escalation). Later transactions load and change these rows as ORM objects.
 
 When they are written, so that the transaction sees them as it would see pending objects:
 - right after the ORM's own rows at every flush (their foreign keys need those rows);

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -25,6 +25,9 @@ from .deps import Deps
 from .experiments import experiment_arm
 from .prices import price_facts
 from .rollups import Contribution, contribution, queue_delta
+
+if TYPE_CHECKING:
+    from .routing import OpenedEscalation
 
 __all__ = ["rule_of", "record_decision", "record_escalation", "record_person_decision",
            "record_deal", "record_redeemed", "OUTCOME_RULES"]
@@ -150,7 +153,7 @@ def _fill_prices(fact: ResultFact, decision: Decision | None, customer: Customer
     fact.floor, fact.price_for_quantity = decision.floor, decision.price_for_quantity
 
 
-def record_escalation(session: Session, row: Negotiation, escalation: Escalation) -> None:
+def record_escalation(session: Session, row: Negotiation, escalation: Escalation | OpenedEscalation) -> None:
     """Until a person has decided, the latest escalation is the one measured."""
     with _changing(session, row.id) as fact:
         if fact is not None and fact.decided_at is None:
