@@ -74,8 +74,10 @@ def _trade_offs(frame: Frame) -> list[Candidate]:
 
 def _ranked(frame: Frame, candidates: list[Candidate]) -> tuple[Offer, ...]:
     """The best offers for the seller, worded only once they are chosen."""
-    kept = sorted(candidates, key=lambda candidate: candidate.rank)[: frame.policy.max_offers]
-    return tuple(make_offer(frame, candidate) for candidate in kept)
+    # Each rank worked out once; the index keeps equal ranks in the order they were found.
+    ranked = sorted((candidate.rank, index, candidate) for index, candidate in enumerate(candidates))
+    return tuple(make_offer(frame, candidate, -rank[0])
+                 for rank, _, candidate in ranked[: frame.policy.max_offers])
 
 
 def _over_limit(frame: Frame, routing: Routing) -> bool:

@@ -100,14 +100,15 @@ class Candidate:
         return (-self.seller_value, self.priced.kind.value, self.priced.sku, self.priced.quantity)
 
 
-def make_offer(frame: Frame, candidate: Candidate) -> Offer:
+def make_offer(frame: Frame, candidate: Candidate, seller_value: Decimal | None = None) -> Offer:
+    """``seller_value``: the candidate's, when ranking has already worked it out."""
     priced = candidate.priced
     margin = priced.unit_price - priced.cost
     return Offer.made(
         kind=priced.kind, sku=priced.sku, quantity=priced.quantity, unit_price=priced.unit_price,
         currency=frame.currency, expires_at=frame.expires_at, message=candidate.message(),
         explain=lambda: _explain(frame, priced, margin, candidate.why), terms=priced.terms,
-        seller_value=candidate.seller_value)
+        seller_value=candidate.seller_value if seller_value is None else seller_value)
 
 
 def _explain(frame: Frame, priced: Priced, margin: Decimal, why: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from itertools import product
@@ -60,6 +60,10 @@ class LeverBundle:
     pct: Decimal
     per_unit: Decimal
     mask: int
+    #: The masks of the other bundles made of some of these levers (all in the SKU's set).
+    submasks: tuple[int, ...] = ()
+    #: Ties between equally valued bundles: fewest levers, then option names.
+    order: tuple[int, tuple[str, ...]] = (0, ())
 
 
 def lever_bundles(groups: dict[str, tuple[TermLever, ...]]) -> tuple[LeverBundle, ...]:
@@ -71,13 +75,17 @@ def lever_bundles(groups: dict[str, tuple[TermLever, ...]]) -> tuple[LeverBundle
             options.append((lever, 1 << bit))
             bit += 1
         rows.append(options)
-    return tuple(_bundle([c for c in combo if c is not None]) for combo in product(*rows)
-                 if any(c is not None for c in combo))
+    bundles = [_bundle([c for c in combo if c is not None]) for combo in product(*rows)
+               if any(c is not None for c in combo)]
+    masks = [bundle.mask for bundle in bundles]
+    return tuple(replace(bundle, submasks=tuple(m for m in masks if m != bundle.mask and m & bundle.mask == m))
+                 for bundle in bundles)
 
 
 def _bundle(chosen: list[tuple[TermLever, int]]) -> LeverBundle:
     levers = tuple(lever for lever, _ in chosen)
     return LeverBundle(levers=levers, mask=sum(mask for _, mask in chosen),
+                       order=(len(levers), tuple(lever.option for lever in levers)),
                        pct=sum((lv.value_pct for lv in levers if lv.value_pct is not None), Decimal(0)),
                        per_unit=sum((lv.value_per_unit for lv in levers if lv.value_per_unit is not None),
                                     Decimal(0)))

@@ -13,6 +13,7 @@ from .messages import (alternative_message, anchor_message, terms_message, volum
 from .model import AlternativeProduct, OfferKind, Term, TermLever
 from .money import round_money
 from .pricing import floor_from, price_at
+from .ruleset import LeverBundle
 
 __all__ = ["volume_to_break", "margin_neutral_volume", "term_bundles", "alternatives",
            "anchor_price", "last_price_anchor"]
@@ -64,13 +65,18 @@ def term_bundles(frame: Frame, limit: int = 2) -> list[Candidate]:
     if not bundles or frame.target < frame.floor or gap <= 0:
         return []
     hundredth = frame.price_at_quantity / HUNDRED  # exact: a shift of the exponent
-    valued = ((b.per_unit + hundredth * b.pct, b) for b in bundles)
-    closing = [(value, b) for value, b in valued if value >= gap]
-    # A bundle holding a smaller closing bundle asks the buyer for more at the same price.
-    masks = [b.mask for _, b in closing]
-    minimal = [(v, b) for v, b in closing if not any(m != b.mask and m & b.mask == m for m in masks)]
-    minimal.sort(key=lambda vb: (vb[0], len(vb[1].levers), [lv.option for lv in vb[1].levers]))
+    valued = [(b.per_unit + hundredth * b.pct, b) for b in bundles]
+    closing = [vb for vb in valued if vb[0] >= gap]
+    # A bundle holding a smaller closing bundle asks the buyer for more at the same price
+    # (each bundle lists the masks of its smaller bundles, worked out when compiled).
+    masks = {b.mask for _, b in closing}
+    minimal = [vb for vb in closing if masks.isdisjoint(vb[1].submasks)]
+    minimal.sort(key=_cheapest_first)
     return [_terms_offer(frame, value, bundle.levers) for value, bundle in minimal[:limit]]
+
+
+def _cheapest_first(valued: tuple[Decimal, LeverBundle]) -> tuple[Decimal, tuple[int, tuple[str, ...]]]:
+    return valued[0], valued[1].order
 
 
 def _terms_offer(frame: Frame, value: Decimal, levers: tuple[TermLever, ...]) -> Candidate:
