@@ -60,10 +60,10 @@ def _changing(session: Session, negotiation_id: str,
     Nothing is flushed early: the use case's rows still go out together at commit (the
     roll-up statements touch no other table, so they need nothing flushed before them)."""
     touched = _touched(session)
-    if negotiation_id in touched:  # changed before in this transaction: measured then
-        yield touched[negotiation_id][0]
-        return
     with session.no_autoflush:
+        if negotiation_id in touched:  # changed before in this transaction: measured then
+            yield touched[negotiation_id][0]
+            return
         fact = _find(session, negotiation_id)
         if fact is None and create is not None:
             fact = create()
