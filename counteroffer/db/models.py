@@ -155,8 +155,7 @@ class Event(Base):
     before_status: Mapped[str | None] = mapped_column(String(16))
     after_status: Mapped[str] = mapped_column(String(16))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # Declared so one flush inserts the negotiation before its events.
-    negotiation: Mapped[Negotiation] = relationship()
+    # Written as appended rows (db/appends.py), after the flush that inserts the negotiation.
 
 
 class OutboxMessage(Base):
@@ -228,8 +227,7 @@ class Escalation(Base):
     )
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     negotiation_id: Mapped[str] = mapped_column(ForeignKey("counteroffer_negotiations.id"), index=True)
-    # Declared so one flush inserts the negotiation before its escalation.
-    negotiation: Mapped[Negotiation] = relationship()
+    # A new one is an appended row (db/appends.py), after the flush that inserts the negotiation.
     round: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
     assignee_id: Mapped[str | None] = mapped_column(String(64), index=True)
