@@ -12,7 +12,7 @@ from ..adapters import (Catalog, CatalogItem, Customer, Customers, LastPrice, Sq
 from ..rules import CompiledRules, Policy
 from .cache import LookupCache
 from .limits import Guards
-from .rulebook import LiveRules, live_rules
+from .rulebook import live_rules
 from .service_levels import ServiceLevels
 
 __all__ = ["Deps", "utc_now"]
@@ -51,8 +51,3 @@ class Deps:
     def rules(self, session: Session) -> CompiledRules:
         """The live version's compiled rules (see ``live_rules``)."""
         return live_rules(session).rules
-
-    def live_rules(self, session: Session) -> LiveRules:
-        """The live version id and its rules: one primary-key read per call, so a version
-        published by any process counts from the next request; compiled once per process."""
-        return live_rules(session)

@@ -18,16 +18,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from ..db import transaction
 from ..db.results import Experiment, ResultFact
-from ..db.rulesets import PUBLISHED, RuleVersion
+from ..db.rulesets import LIVE_ROW_ID, PUBLISHED, LiveRuleVersion, RuleVersion
 from .actors import Actor
 from .deps import Deps
 from .errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
-from .rulebook import LiveRules, compiled_rules_for_version, live_version_id
+from .rulebook import LiveRules, compiled_rules_for_version, live_version_id, rules_at_revision
 from .rulesets import PRICING_ROLES, _locked_pointer, _next_number, _point_at, copy_rules, version_id_for
 from .stats import SMALL_SAMPLE, Interval, Moments, newcombe_difference, wilson, welch_difference, z_for
 
@@ -73,15 +73,57 @@ def _running(session: Session) -> Experiment | None:
     return session.scalars(select(Experiment).where(Experiment.status == RUNNING).limit(1)).first()
 
 
-def _running_for_request(session: Session) -> Experiment | None:
-    """``_running``, read once per price request's transaction: choosing the rules and
-    recording the result fact both ask, and every request pays for the read."""
-    if _REQUEST_MEMO not in session.info:
-        session.info[_REQUEST_MEMO] = _running(session)
-    return session.info[_REQUEST_MEMO]
+@dataclass(frozen=True)
+class _Arms:
+    """What a price request needs of the running experiment."""
+
+    id: int
+    salt: str
+    split_pct: int
+    version_a: str
+    version_b: str
 
 
-_REQUEST_MEMO = "counteroffer_running_experiment"
+@dataclass(frozen=True)
+class _Choice:
+    """The live version (id and revision, None before any rule) and the running experiment."""
+
+    live_id: int | None
+    live_revision: int | None
+    experiment: _Arms | None
+
+
+_ONE_ROW = select(literal(1).label("one")).subquery("one_row")
+_live, _live_version, _experiment = LiveRuleVersion.__table__, RuleVersion.__table__, Experiment.__table__
+#: Every price request asks both questions, so they are one statement: a row always
+#: comes back (from the one-row base), with NULLs for what does not exist.
+_CHOICE = (select(_live.c.version_id, _live_version.c.revision, _experiment.c.id, _experiment.c.salt,
+                  _experiment.c.split_pct, _experiment.c.version_a, _experiment.c.version_b)
+           .select_from(_ONE_ROW)
+           .outerjoin(_live, _live.c.id == LIVE_ROW_ID)
+           .outerjoin(_live_version, _live_version.c.id == _live.c.version_id)
+           .outerjoin(_experiment, _experiment.c.status == RUNNING)
+           .limit(1))
+
+
+def _choice_for_request(session: Session) -> _Choice:
+    """Read once per price request's transaction: choosing the rules and recording the
+    result fact both ask, and every request pays for the read."""
+    choice = session.info.get(_REQUEST_MEMO)
+    if choice is None:
+        row = session.connection().execute(_CHOICE).one()
+        arms = None if row.id is None else _Arms(row.id, row.salt, row.split_pct, row.version_a,
+                                                  row.version_b)
+        choice = session.info[_REQUEST_MEMO] = _Choice(row.version_id, row.revision, arms)
+    return choice
+
+
+_REQUEST_MEMO = "counteroffer_rules_choice"
+
+
+def _arm_number(experiment: _Arms, company_id: str) -> str:
+    b_arm = arm_for(experiment.salt, company_id, experiment.split_pct) == "B"
+    return experiment.version_b if b_arm else experiment.version_a
 
 
 def _version_id(session: Session, number: str) -> int:
@@ -91,22 +133,20 @@ def _version_id(session: Session, number: str) -> int:
     return found
 
 
-def rules_for_buyer(deps: Deps, session: Session, company_id: str) -> LiveRules:
+def rules_for_buyer(session: Session, company_id: str) -> LiveRules:
     """The rules this buyer's request is decided with: the arm's version while an
     experiment runs, else the live version."""
-    experiment = _running_for_request(session)
-    if experiment is None:
-        return deps.live_rules(session)
-    number = experiment.version_b if arm_for(experiment.salt, company_id, experiment.split_pct) == "B" \
-        else experiment.version_a
-    version_id = _version_id(session, number)
+    choice = _choice_for_request(session)
+    if choice.experiment is None:
+        return rules_at_revision(session, choice.live_id, choice.live_revision)
+    version_id = _version_id(session, _arm_number(choice.experiment, company_id))
     return LiveRules(version_id, compiled_rules_for_version(session, version_id))
 
 
 def experiment_arm(session: Session, company_id: str, version_id: int | None) -> tuple[int | None, str | None]:
     """(experiment id, arm) of a request decided now with ``version_id``; (None, None)
     outside an experiment."""
-    experiment = _running_for_request(session)
+    experiment = _choice_for_request(session).experiment
     if experiment is None or version_id is None:
         return None, None
     arm = arm_for(experiment.salt, company_id, experiment.split_pct)

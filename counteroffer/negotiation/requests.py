@@ -175,7 +175,7 @@ def _decide(deps: Deps, session: Session, request: PriceRequest, item: CatalogIt
             customer: Customer, now: datetime,
             previous: Decimal | None = None) -> tuple[Decision, int | None]:
     """The decision, and the rule version that made it (recorded on the negotiation)."""
-    version_id, rules = rules_for_buyer(deps, session, customer.company_id)  # an experiment's arm, or live
+    version_id, rules = rules_for_buyer(session, customer.company_id)  # an experiment's arm, or live
     context = pricing_context(deps, session, rules, item, customer, previous)
     return decide(request, context, rules, now, deps.policy), version_id
 

@@ -26,7 +26,7 @@ from ..rules import CompiledRules, RuleSet
 from ..rules.loading import rule_set_from_records
 
 __all__ = ["LiveRules", "load_rule_set", "compiled_rules", "compiled_rules_for_version",
-           "live_rules", "live_version_id", "add_rule", "rule_record", "touch_version",
+           "live_rules", "rules_at_revision", "live_version_id", "add_rule", "rule_record", "touch_version",
            "first_version"]
 
 #: Compiled versions kept per database: the live one, a draft, a few experiment variants.
@@ -123,7 +123,14 @@ def live_rules(session: Session) -> LiveRules:
     found = session.connection().execute(_LIVE).first()
     if found is None:
         return LiveRules(None, _EMPTY)
-    return LiveRules(found.id, _cache_for(session).get(session, found.id, found.revision))
+    return rules_at_revision(session, found.id, found.revision)
+
+
+def rules_at_revision(session: Session, version_id: int | None, revision: int | None) -> LiveRules:
+    """A version whose revision the caller has just read (None: no version at all)."""
+    if version_id is None or revision is None:
+        return LiveRules(None, _EMPTY)
+    return LiveRules(version_id, _cache_for(session).get(session, version_id, revision))
 
 
 def touch_version(session: Session, version_id: int) -> None:
