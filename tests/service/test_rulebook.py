@@ -52,3 +52,31 @@ def test_a_shop_without_rules_has_no_live_version_and_an_empty_set(db_url, clock
         found = _live(extension.deps)
         extension.close()
     assert found.version_id is None and list(found.rules.rules.all_rules()) == []
+
+
+def _for_buyer(deps):  # noqa: ANN001, ANN202
+    from counteroffer.negotiation.experiments import rules_for_buyer
+
+    with transaction(deps.session_factory) as session:
+        return rules_for_buyer(session, "acme")
+
+
+def test_a_request_outside_experiments_gets_the_live_version_from_its_one_read(app):
+    with app.app_context():
+        deps = app.extensions["counteroffer"].deps
+        live = _live(deps)
+        assert _for_buyer(deps) == live  # same version id, the same compiled object
+        app.extensions["counteroffer"].save_rule("floor", {"min_margin_pct": "30"}, category="safety")
+        assert _for_buyer(deps).rules is _live(deps).rules is not live.rules  # the new revision
+
+
+def test_a_request_in_a_shop_without_rules_gets_the_empty_set(db_url, clock, tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(db_url, clock, tmp_path)
+    with app.app_context():
+        extension = app.extensions["counteroffer"]
+        extension.upgrade_database()
+        found = _for_buyer(extension.deps)
+        extension.close()
+    assert found.version_id is None and list(found.rules.rules.all_rules()) == []
