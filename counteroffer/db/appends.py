@@ -1,5 +1,5 @@
 """Rows written once and not changed again in the transaction that writes them (audit
-events, outbox messages, a new escalation, new offers), as plain INSERTs without ORM objects.
+events, outbox messages, a new escalation), as plain INSERTs without ORM objects.
 
 Nothing reads these rows back as objects in that transaction, so the ORM's bookkeeping
 buys nothing there: it would track each object through the flush and fetch server ids

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -17,8 +15,8 @@ from .actors import Actor
 from .errors import NotFoundError
 from .states import OfferStatus
 
-__all__ = ["new_id", "locked_negotiation", "offers_of", "write_offers", "WrittenOffer",
-           "OfferRecord", "record_event", "close_open_offers"]
+__all__ = ["new_id", "locked_negotiation", "offers_of", "write_offers", "record_event",
+           "close_open_offers"]
 
 
 def new_id() -> str:
@@ -42,53 +40,17 @@ def offers_of(session: Session, negotiation_id: str) -> list[Offer]:
                                 .execution_options(populate_existing=True)))
 
 
-@dataclass(frozen=True)
-class WrittenOffer:
-    """An offer row this transaction has just appended: the columns, without an ORM
-    object. A new offer is not changed again in the transaction that makes it; later
-    ones load it as an ``Offer``."""
-
-    id: str
-    negotiation_id: str
-    round: int
-    kind: str
-    sku: str
-    quantity: int
-    unit_price: Decimal
-    currency: str
-    status: str
-    expires_at: datetime
-    message: str
-    explanation: str
-    terms: list[dict[str, str]] | None
-    created_at: datetime
-
-
-#: Either kind of offer row, for code that only reads one.
-OfferRecord = Offer | WrittenOffer
-
-
 def write_offers(session: Session, negotiation: Negotiation, decision: Decision,
-                 now: datetime) -> list[WrittenOffer]:
-    """Appended rows (db/appends.py): the ORM's bookkeeping for an offer object was about
-    a tenth of a price request's CPU, and nothing changes the offer before commit."""
-    written = [WrittenOffer(
-        id=new_id(), negotiation_id=negotiation.id, round=negotiation.round,
-        kind=offer.kind.value, sku=offer.sku, quantity=offer.quantity,
-        unit_price=offer.unit_price, currency=offer.currency, status=OfferStatus.OPEN.value,
-        expires_at=offer.expires_at, message=offer.message, explanation=offer.explanation,
-        terms=[{"group": t.group, "option": t.option, "label": t.label} for t in offer.terms] or None,
-        created_at=now) for offer in decision.offers]
-    for offer in written:
-        append_row(session, Offer.__table__, _columns(offer))
-    return written
-
-
-def _columns(offer: WrittenOffer) -> dict[str, Any]:
-    return {name: getattr(offer, name) for name in _OFFER_COLUMNS}
-
-
-_OFFER_COLUMNS = tuple(WrittenOffer.__dataclass_fields__)
+                 now: datetime) -> list[Offer]:
+    rows = [Offer(
+            id=new_id(), negotiation_id=negotiation.id, round=negotiation.round,
+            kind=offer.kind.value, sku=offer.sku, quantity=offer.quantity,
+            unit_price=offer.unit_price, currency=offer.currency, status=OfferStatus.OPEN.value,
+            expires_at=offer.expires_at, message=offer.message, explanation=offer.explanation,
+            terms=[{"group": t.group, "option": t.option, "label": t.label} for t in offer.terms] or None,
+            created_at=now) for offer in decision.offers]
+    session.add_all(rows)
+    return rows
 
 
 def close_open_offers(session: Session, negotiation_id: str, status: OfferStatus) -> int:

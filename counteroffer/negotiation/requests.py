@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..adapters import BackOfficeUnavailableError, CatalogItem, Customer
 from ..db import transaction
-from ..db.models import Negotiation
+from ..db.models import Negotiation, Offer
 from ..rules import Decision, PriceRequest, decide, has_valid_places, minor_unit
 from .context import previous_concession, pricing_context
 from .actors import Actor, require_buyer
@@ -20,8 +20,7 @@ from .limits import enforce_request_cap
 from .prices import facts_from_decision, price_facts
 from .experiments import rules_for_buyer
 from .result_facts import record_decision
-from .records import (WrittenOffer, close_open_offers, locked_negotiation, new_id, offers_of,
-                      record_event, write_offers)
+from .records import close_open_offers, locked_negotiation, new_id, offers_of, record_event, write_offers
 from .routing import open_escalation, void_open_escalation
 from .states import OfferStatus, Status, require_move, status_for
 from .views import NegotiationView, negotiation_view
@@ -182,7 +181,7 @@ def _decide(deps: Deps, session: Session, request: PriceRequest, item: CatalogIt
 
 
 def _apply(deps: Deps, session: Session, row: Negotiation, decision: Decision, now: datetime,
-           customer: Customer, item: CatalogItem) -> list[WrittenOffer]:
+           customer: Customer, item: CatalogItem) -> list[Offer]:
     """Write the decision's offers and, for an escalation, the escalation and its messages."""
     offers = write_offers(session, row, decision, now)
     record_decision(session, row, decision, customer, item, offers, now)  # results (docs/results.md)

@@ -24,7 +24,6 @@ from ..rules import Decision
 from .deps import Deps
 from .experiments import experiment_arm
 from .prices import price_facts
-from .records import OfferRecord
 from .rollups import Contribution, contribution, queue_delta
 
 if TYPE_CHECKING:
@@ -49,7 +48,7 @@ def rule_of(kind: str, explanation: str | None, terms: Sequence[dict[str, str]] 
     return {"price": "auto_accept", "anchor": "last_price_anchor", "rep": "rep_decision"}.get(kind, kind)
 
 
-def _offer_rule(offer: OfferRecord) -> str:
+def _offer_rule(offer: Offer) -> str:
     return rule_of(offer.kind, offer.explanation, offer.terms)
 
 
@@ -116,7 +115,7 @@ def _find(session: Session, negotiation_id: str) -> ResultFact | None:
 
 def record_decision(session: Session, row: Negotiation, decision: Decision | None,
                     customer: Customer | None, item: CatalogItem | None,
-                    offers: Sequence[OfferRecord], now: datetime) -> None:
+                    offers: Sequence[Offer], now: datetime) -> None:
     """An engine decision (``None``: escalated unchecked, the back office was down)."""
     outcome = decision.outcome.value if decision is not None else "escalate"
     create = lambda: _new_fact(row, customer, item, now, *experiment_arm(  # noqa: E731

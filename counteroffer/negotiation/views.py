@@ -4,14 +4,12 @@
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from ..db.models import Deal, Negotiation
+from ..db.models import Deal, Negotiation, Offer
 from ..rules import round_money
-from .records import OfferRecord
 from .states import OfferStatus, Status
 
 __all__ = ["OfferView", "NegotiationView", "DealView", "offer_view", "negotiation_view", "deal_view"]
@@ -67,7 +65,7 @@ class DealView:
     terms: tuple[dict[str, str], ...] = ()
 
 
-def offer_view(offer: OfferRecord) -> OfferView:
+def offer_view(offer: Offer) -> OfferView:
     return OfferView(id=offer.id, kind=offer.kind, sku=offer.sku, quantity=offer.quantity,
                      unit_price=round_money(offer.unit_price, offer.currency),
                      currency=offer.currency, expires_at=offer.expires_at, message=offer.message,
@@ -75,7 +73,7 @@ def offer_view(offer: OfferRecord) -> OfferView:
                      terms=tuple(offer.terms or ()))
 
 
-def _on_the_table(offer: OfferRecord, now: datetime) -> bool:
+def _on_the_table(offer: Offer, now: datetime) -> bool:
     if offer.status == OfferStatus.ACCEPTED:
         return True
     # Past its time an offer is gone, whether or not the expiry sweep has run yet.
@@ -89,7 +87,7 @@ def _status_as_of(row: Negotiation, current: tuple[OfferView, ...]) -> str:
     return row.status
 
 
-def negotiation_view(row: Negotiation, offers: Sequence[OfferRecord], now: datetime,
+def negotiation_view(row: Negotiation, offers: list[Offer], now: datetime,
                      deal: Deal | None = None) -> NegotiationView:
     # The buyer sees the offers still on the table; history stays in the audit trail.
     current = tuple(offer_view(o) for o in offers if _on_the_table(o, now))

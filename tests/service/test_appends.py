@@ -1,4 +1,4 @@
-"""Appended rows (db/appends.py): audit events, outbox messages and new offers written as plain
+"""Appended rows (db/appends.py): audit events and outbox messages written as plain
 INSERTs. They must behave as the ORM objects they replace: written with the transaction,
 visible to its later queries, gone with its rollback, and never written half."""
 from __future__ import annotations
@@ -104,29 +104,3 @@ def test_rows_of_one_table_keep_the_order_they_were_appended_in(factory):
     with transaction(factory) as session:
         keys = session.scalars(select(OutboxMessage.business_key).order_by(OutboxMessage.id)).all()
     assert keys == ["k4", "k3", "k2", "k1", "k0"]
-
-
-def test_new_offers_are_written_with_their_negotiation_and_read_back_as_offers(factory):
-    from counteroffer.db.models import Offer
-    from counteroffer.negotiation.records import offers_of, write_offers
-    from counteroffer.rules import decide, PriceRequest, PricingContext, RuleSet
-    from counteroffer.rules.loading import rule_set_from_records
-
-    rules = rule_set_from_records([{"kind": "price_breaks", "sku": "DEMO-120", "params": {
-        "breaks": [{"min_quantity": 3000, "unit_price": "110.00"}]}}])
-    decision = decide(PriceRequest("DEMO-120", 1000, Decimal("110.00"), "USD"),
-                      PricingContext(Decimal("120.00"), Decimal("80.00"), "USD"), rules, NOW)
-    assert isinstance(rules, RuleSet) and decision.offers
-    with transaction(factory) as session:
-        row = negotiation()
-        session.add(row)
-        written = write_offers(session, row, decision, NOW)
-        # The counter path reads the round's offers back before commit: the query sees them.
-        assert [o.id for o in offers_of(session, "n1")] == [o.id for o in written]
-    with transaction(factory) as session:
-        stored = session.get(Offer, written[0].id)
-        assert stored is not None and stored.negotiation_id == "n1"
-        assert (stored.kind, stored.quantity, stored.unit_price, stored.message, stored.status) == (
-            "volume", 3000, Decimal("110.00"),
-            "Buy 2,000 more units (3,000 in total) and pay $110.00 each.", "open")
-        assert stored.expires_at == written[0].expires_at and stored.explanation == written[0].explanation
