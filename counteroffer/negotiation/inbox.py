@@ -140,7 +140,17 @@ def list_escalations(deps: Deps, actor: Actor, status: str = "open",
             query = query.where(Escalation.status == status)
         query = query.order_by(Escalation.due_at, Escalation.created_at, Escalation.id).limit(limit)
         people: dict[str, PersonRef] = {}
-        return [escalation_view(deps, session, reach, row, now, people) for row in session.scalars(query)]
+        rows = list(session.scalars(query))
+        # Two reads for the whole page instead of two per escalation: its negotiations
+        # and their rounds. Held here: the session's identity map, where escalation_view's
+        # get() finds them, only keeps objects something else refers to.
+        ids = [row.negotiation_id for row in rows]
+        negotiations = session.scalars(select(Negotiation).where(Negotiation.id.in_(ids))).all()
+        asks = _asks_of(session, ids)
+        views = [escalation_view(deps, session, reach, row, now, people, asks.get(row.negotiation_id, []))
+                 for row in rows]
+        del negotiations
+        return views
 
 
 def get_escalation(deps: Deps, actor: Actor, escalation_id: str) -> EscalationView:
@@ -155,10 +165,14 @@ def get_escalation(deps: Deps, actor: Actor, escalation_id: str) -> EscalationVi
 
 
 def escalation_view(deps: Deps, session: Session, reach: Reach, escalation: Escalation,
-                    now: datetime, people: dict[str, PersonRef] | None = None) -> EscalationView:
+                    now: datetime, people: dict[str, PersonRef] | None = None,
+                    asks: list[Event] | None = None) -> EscalationView:
+    """``asks``: the negotiation's request and counter events, when the caller has read them."""
     people = {} if people is None else people
     row = session.get(Negotiation, escalation.negotiation_id)
     assert row is not None  # a foreign key
+    if asks is None:
+        asks = _asks_of(session, [row.id]).get(row.id, [])
     customer = _customer(deps, session, row.company_id)
     facts = _facts(deps, session, escalation, row, customer)
     return EscalationView(
@@ -177,7 +191,7 @@ def escalation_view(deps: Deps, session: Session, reach: Reach, escalation: Esca
         **_prices(facts, row), **_authority(deps, session, reach, escalation, row, facts, people),
         last_price_paid=_last_paid(deps, session, row),
         suggested_offer=_suggestion(escalation.suggested_offer, row.currency),
-        rounds=_rounds(session, row), decision=_decision(session, escalation, row.currency, people))
+        rounds=_rounds(asks, row.currency), decision=_decision(session, escalation, row.currency, people))
 
 
 def _customer(deps: Deps, session: Session, company_id: str) -> Customer | None:
@@ -266,15 +280,22 @@ def _suggestion(data: dict | None, currency: str) -> SuggestionView | None:
                           message=data["message"], explanation=data["explanation"])
 
 
-def _rounds(session: Session, row: Negotiation) -> tuple[RoundView, ...]:
-    """The buyer's asks so far, from the audit trail."""
+def _asks_of(session: Session, negotiation_ids: list[str]) -> dict[str, list[Event]]:
+    """The buyer's asks so far (request and counter events), by negotiation, oldest first."""
     events = session.scalars(select(Event).where(
-        Event.negotiation_id == row.id, Event.action.in_(("requested", "countered")))
+        Event.negotiation_id.in_(negotiation_ids), Event.action.in_(("requested", "countered")))
         .order_by(Event.id))
+    asks: dict[str, list[Event]] = {}
+    for event_ in events:
+        asks.setdefault(event_.negotiation_id, []).append(event_)
+    return asks
+
+
+def _rounds(asks: list[Event], currency: str) -> tuple[RoundView, ...]:
     return tuple(RoundView(round=int(e.detail.get("round", 1)), quantity=int(e.detail["quantity"]),
-                           target_unit_price=round_money(Decimal(e.detail["target_unit_price"]), row.currency),
+                           target_unit_price=round_money(Decimal(e.detail["target_unit_price"]), currency),
                            at=e.at, outcome=e.detail.get("outcome"))
-                 for e in events)
+                 for e in asks)
 
 
 def _decision(session: Session, escalation: Escalation, currency: str,

@@ -284,6 +284,35 @@ def test_the_inbox_is_ordered_by_due_time_and_filtered_by_status(app, deps, cloc
         list_escalations(deps, RITA, "pending")
 
 
+def _statements_listing(deps, actor, status="open"):  # noqa: ANN001, ANN202
+    from sqlalchemy import event
+
+    counted = []
+    engine = deps.session_factory.kw["bind"]
+    listener = lambda *args: counted.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        views = list_escalations(deps, actor, status)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return views, len(counted)
+
+
+def test_the_inbox_reads_the_same_number_of_statements_for_two_escalations_or_eight(deps, clock):
+    for n in range(2):
+        ask(deps, target=f"9{n}.00")
+    two, reads_for_two = _statements_listing(deps, RITA)
+    for n in range(6):
+        clock.advance(minutes=1)
+        request = ask(deps, target=f"9{n % 2}.{n:02d}")
+        counter(deps, ANN, request.id, Decimal("91.50"))  # a second round for the inbox to show
+    eight, reads_for_eight = _statements_listing(deps, RITA)
+    assert (len(two), len(eight)) == (2, 8)
+    assert reads_for_eight == reads_for_two, "one read per escalation crept back in"
+    assert all(len(view.rounds) == 2 for view in eight[2:])  # the rounds are still each its own
+    assert [round_.target_unit_price for round_ in eight[-1].rounds] == [Decimal("91.05"), Decimal("91.50")]
+
+
 def test_a_later_automatic_round_never_goes_above_a_reps_counter(app, deps):
     request = ask(deps)
     app.extensions["counteroffer"].save_rule(
