@@ -40,7 +40,7 @@ def accept_offer(deps: Deps, actor: Actor, offer_id: str,
             before = row.status
             deal = make_deal(deps, session, row, offer, actor, now)
             # Accepting an offer still on the table answers the request a rep was asked about.
-            void_open_escalation(session, row, actor, before, now)
+            void_open_escalation(session, row, actor, before, now, "accepted an offer still on the table")
             return remembered(session, idempotency, now, deal_view(deal))
     # Outside the transaction: the expiry it recorded is committed, then we refuse.
     raise refusal

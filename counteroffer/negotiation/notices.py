@@ -9,18 +9,24 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db.models import Escalation, Negotiation
+from ..db.models import Escalation, Negotiation, OutboxMessage
 from ..jobs.notifications import queue_email, queue_webhook
+from ..jobs.outbox import add_message
 from ..rules.messages import format_money, format_quantity
 from .reps import Rep, find_rep
 
-__all__ = ["tell_assignee", "tell_assigned", "tell_reminder", "tell_decision", "buyer_note",
-           "DECIDED_EVENT", "ASSIGNED_EVENT", "ESCALATED_TOPIC"]
+__all__ = ["tell_assignee", "tell_assigned", "tell_reminder", "tell_decision", "tell_void", "tell_voided",
+           "buyer_note",
+           "DECIDED_EVENT", "ASSIGNED_EVENT", "VOID_EVENT", "ESCALATED_TOPIC", "VOIDED_TOPIC"]
 
 ASSIGNED_EVENT = "escalation.assigned"
 DECIDED_EVENT = "escalation.decided"
+VOID_EVENT = "escalation.void"
+#: The outbox topic of a voided escalation, for the worker that tells its assignee.
+VOIDED_TOPIC = "escalation.voided"
 #: The outbox topic of a new escalation (and the ``negotiation_escalated`` signal).
 ESCALATED_TOPIC = "negotiation.escalated"
 
@@ -58,7 +64,9 @@ def tell_assigned(session: Session, payload: dict[str, Any], now: datetime) -> N
     """The worker's part of a new escalation: from its ``negotiation.escalated`` message,
     the assignee's e-mail and the ``escalation.assigned`` webhook, as outbox messages
     written in the transaction that marks the message handled."""
-    escalation = session.get(Escalation, payload["escalation_id"])
+    # Locked: a void committing meanwhile is seen (then nobody is e-mailed), or waits for
+    # this e-mail to exist (then tell_voided follows it with its "no longer needed").
+    escalation = session.get(Escalation, payload["escalation_id"], with_for_update=True)
     row = session.get(Negotiation, payload["negotiation_id"])
     if escalation is None or row is None:
         return
@@ -75,6 +83,49 @@ def tell_reminder(session: Session, escalation: Escalation, row: Negotiation, co
             f"Please decide by {_when(escalation.due_at)}, or it goes to your manager.")
     queue_email(session, f"reminder:{escalation.id}", [assignee.email or ""],
                 f"Reminder: price request from {company}, {row.sku}", text, now)
+
+
+def tell_void(session: Session, escalation: Escalation, row: Negotiation, why: str,
+              now: datetime) -> None:
+    """The buyer answered the request themselves (``why``: "withdrew the request", ...).
+    Written in the voiding transaction: the ``escalation.void`` webhook, and a message
+    whose worker e-mails the assignee (``tell_voided``)."""
+    add_message(session, VOIDED_TOPIC, f"voided:{escalation.id}",
+                {"escalation_id": escalation.id, "negotiation_id": row.id, "why": why}, now)
+    queue_webhook(session, f"{VOID_EVENT}:{escalation.id}", VOID_EVENT, {
+        "escalation_id": escalation.id, "negotiation_id": row.id, "company_id": row.company_id,
+        "sku": row.sku, "assignee_id": escalation.assignee_id, "why": why,
+        "negotiation_status": row.status}, now)
+
+
+def tell_voided(session: Session, payload: dict[str, Any], now: datetime) -> None:
+    """The worker's part: the assignee hears the escalation is void, if they were ever
+    e-mailed to decide it. An escalation voided before its ``negotiation.escalated``
+    message was handled was never announced to anyone, and a "no longer needed" about
+    it would only puzzle. Both workers lock the escalation row, so on PostgreSQL one of
+    them sees what the other wrote."""
+    escalation = session.get(Escalation, payload["escalation_id"], with_for_update=True)
+    row = session.get(Negotiation, payload["negotiation_id"])
+    if escalation is None or row is None or not _was_asked(session, escalation.id):
+        return
+    assignee = find_rep(session, escalation.assignee_id)
+    if assignee is None:
+        return
+    buyer = f"{row.buyer_name} ({row.company_id})" if row.buyer_name else row.company_id
+    # Not the ask itself: a counter has already replaced it on the negotiation.
+    text = (f"{buyer} {payload['why']}, so the price request for {row.sku} you were asked to "
+            f"decide on {_when(escalation.created_at)} no longer needs your decision. It has "
+            f"left your inbox; nothing else to do.")
+    queue_email(session, f"void:{escalation.id}", [assignee.email or ""],
+                f"No longer needed: price request from {row.company_id}, {row.sku}", text, now)
+
+
+def _was_asked(session: Session, escalation_id: str) -> bool:
+    """Whether its current assignee was e-mailed to decide it (the first assignee's
+    ``assigned`` e-mail, or the ``overdue`` one of whoever it moved up to)."""
+    keys = [f"email:{kind}:{escalation_id}" for kind in ("assigned", "overdue")]
+    return session.scalar(select(OutboxMessage.id).where(OutboxMessage.business_key.in_(keys))
+                          .limit(1)) is not None
 
 
 def buyer_note(action: str, rep_name: str, unit_price: Decimal, quantity: int, currency: str) -> str:

@@ -104,7 +104,7 @@ def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: De
         record_event(session, row, actor, "countered", before, now, round=row.round,
                      quantity=row.quantity, target_unit_price=target_unit_price,
                      outcome=decision.outcome.value, reason=decision.reason)
-        void_open_escalation(session, row, actor, before, now)
+        void_open_escalation(session, row, actor, before, now, "changed the request")
         _apply(deps, session, row, decision, now, customer, item)
         return negotiation_view(row, offers_of(session, row.id), now)
 
@@ -137,7 +137,7 @@ def _close_by_buyer(deps: Deps, actor: Actor, negotiation_id: str, action: str,
         record_event(session, row, actor, status.value, before, now)
         if status is Status.WITHDRAWN:
             close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
-            void_open_escalation(session, row, actor, before, now)
+            void_open_escalation(session, row, actor, before, now, "withdrew the request")
         if status is Status.ESCALATED:
             _hand_to_person(deps, session, row, now)
         return negotiation_view(row, offers_of(session, row.id), now)

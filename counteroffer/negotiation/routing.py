@@ -23,7 +23,7 @@ from ..jobs.outbox import add_message
 from ..rules import Decision
 from .actors import Actor
 from .deps import Deps
-from .notices import ESCALATED_TOPIC
+from .notices import ESCALATED_TOPIC, tell_void
 from .prices import PriceFacts
 from .records import new_id, record_event
 from .result_facts import record_escalation
@@ -137,9 +137,10 @@ def suggestion_of(decision: Decision | None) -> dict[str, str | int] | None:
 
 
 def void_open_escalation(session: Session, row: Negotiation, actor: Actor | None, before: str,
-                         now: datetime) -> Escalation | None:
-    """The buyer changed the request: a decision on the old one would answer the wrong
-    question. Flushed at once, so a new escalation may open in the same transaction."""
+                         now: datetime, why: str) -> Escalation | None:
+    """The buyer changed the request (``why``, as the assignee is told: "withdrew the
+    request"): a decision on the old one would answer the wrong question. Flushed at
+    once, so a new escalation may open in the same transaction."""
     escalation = session.scalars(select(Escalation).where(
         Escalation.negotiation_id == row.id, Escalation.status == "open")
         .with_for_update().execution_options(populate_existing=True)).first()
@@ -147,5 +148,7 @@ def void_open_escalation(session: Session, row: Negotiation, actor: Actor | None
         return None
     escalation.status, escalation.decided_at = "void", now
     session.flush()
-    record_event(session, row, actor, "escalation_void", before, now, escalation_id=escalation.id)
+    record_event(session, row, actor, "escalation_void", before, now, escalation_id=escalation.id,
+                 why=why)
+    tell_void(session, escalation, row, why, now)
     return escalation

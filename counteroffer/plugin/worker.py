@@ -22,7 +22,7 @@ from ..jobs.queue import enqueue_message, make_queue
 from ..jobs.tasks import RUN_PERIODIC
 from ..negotiation import expire_lapsed, sweep_escalations
 from ..negotiation.idempotency import prune_keys
-from ..negotiation.notices import ESCALATED_TOPIC, tell_assigned
+from ..negotiation.notices import ESCALATED_TOPIC, VOIDED_TOPIC, tell_assigned, tell_voided
 from ..negotiation.results import fold_results
 from ..negotiation.simulation import SIMULATE_TOPIC, simulation_handler
 
@@ -70,7 +70,8 @@ def job_runtime(app: Flask, extension: Counteroffer) -> JobRuntime:
     handlers = {EMAIL_TOPIC: email_sender(extension.mailer()),
                 WEBHOOK_TOPIC: webhook_sender(extension.webhooks()),
                 SIMULATE_TOPIC: simulation_handler(deps)}
-    writers = {ESCALATED_TOPIC: lambda session, payload, _key: tell_assigned(session, payload, deps.clock())}
+    writers = {ESCALATED_TOPIC: lambda session, payload, _key: tell_assigned(session, payload, deps.clock()),
+               VOIDED_TOPIC: lambda session, payload, _key: tell_voided(session, payload, deps.clock())}
     return JobRuntime(deps.session_factory, deps.clock, app, handlers, writers=writers,
                       periodic={MINUTELY: lambda: sweep_once(extension)})
 

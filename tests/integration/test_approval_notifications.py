@@ -146,7 +146,38 @@ def test_an_escalation_void_before_a_worker_came_to_it_is_announced_but_nobody_i
                          json={"target_unit_price": "110.00"})
     assert answer.get_json()["status"] == "countered"
     deliver(extension)
-    assert mailbox.messages() == []  # nothing left for Rita to decide
+    # Nothing left for Rita to decide, and no "no longer needed" about what she never saw.
+    assert mailbox.messages() == []
     [assigned] = hooks(backoffice, "escalation.assigned")  # what happened is still told
     assert json.loads(assigned.body)["data"]["negotiation_id"] == request["id"]
+    [void] = hooks(backoffice, "escalation.void")
+    assert json.loads(void.body)["data"]["why"] == "changed the request"
+    assert unhandled_topics(extension) == []
+
+
+@pytest.mark.parametrize("change", ["withdraw", "counter"])
+def test_a_rep_asked_to_decide_hears_once_when_the_buyer_answers_it_themselves(
+        worker_app, mailbox, backoffice, clock, change):
+    app, extension = worker_app
+    client = app.test_client()
+    app.config["TEST_ACTOR"] = ANN
+    request = client.post("/negotiate/api/requests", json=ESCALATING).get_json()
+    deliver(extension)
+    assert [m["Subject"] for m in mailbox.messages()] == ["Price request to decide: Acme Corp, DEMO-120"]
+    if change == "withdraw":
+        client.post(f"/negotiate/api/requests/{request['id']}/withdraw")
+    else:  # answered by the engine this time: no new escalation
+        client.post(f"/negotiate/api/requests/{request['id']}/counter", json={"target_unit_price": "110.00"})
+    deliver(extension)
+    deliver(extension, again=True)  # at least once: every job delivered a second time
+    first, void = mailbox.messages()
+    assert (void["To"], void["Subject"]) == ("rita@seller.example",
+                                             "No longer needed: price request from acme, DEMO-120")
+    why = "withdrew the request" if change == "withdraw" else "changed the request"
+    asked_at = clock().strftime("%Y-%m-%d %H:%M UTC")
+    assert (f"Ann Archer (acme) {why}, so the price request for DEMO-120 you were asked to decide on "
+            f"{asked_at} no longer needs your decision.") in " ".join(void.get_content().split())
+    [hook] = hooks(backoffice, "escalation.void")
+    data = json.loads(hook.body)["data"]
+    assert (data["negotiation_id"], data["assignee_id"], data["why"]) == (request["id"], "rita@seller", why)
     assert unhandled_topics(extension) == []

@@ -249,6 +249,13 @@ def test_accepting_an_offer_still_on_the_table_voids_the_escalation(deps):
     escalation = only_escalation(deps, RITA)
     accept_offer(deps, ANN, waiting.offers[0].id)
     assert get_escalation(deps, RITA, escalation.id).status == "void"
+    why = "accepted an offer still on the table"
+    [voided] = stored(deps, OutboxMessage, topic="escalation.voided")  # the worker tells Rita
+    assert (voided.business_key, voided.payload["why"]) == (f"voided:{escalation.id}", why)
+    [hook] = stored(deps, OutboxMessage, business_key=f"webhook:escalation.void:{escalation.id}")
+    assert hook.payload["data"]["negotiation_status"] == "accepted"
+    [event] = stored(deps, Event, action="escalation_void")
+    assert event.detail == {"escalation_id": escalation.id, "why": why}
     with pytest.raises(ConflictError, match="void"):
         decide_escalation(deps, RITA, escalation.id, "reject", "Too late")
 
