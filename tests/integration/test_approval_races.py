@@ -95,3 +95,62 @@ def count_statuses(app, negotiation_id: str):  # noqa: ANN001, ANN201
     with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
         return session.execute(select(Escalation.status, func.count()).where(
             Escalation.negotiation_id == negotiation_id).group_by(Escalation.status)).all()
+
+
+def _waiting_on_a_lock(app) -> bool:  # noqa: ANN001
+    """Whether some session of this database waits for a row lock right now."""
+    from sqlalchemy import text
+
+    with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
+        return bool(session.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")))
+
+
+@pytest.mark.postgres
+def test_an_announcement_racing_a_void_waits_for_it_and_mails_nobody(pg_app):
+    """The worker announcing a new escalation locks its row: a void in flight (the buyer
+    withdrew; the transaction holds the row, not yet committed) is waited for and seen, so
+    the rep is not asked to decide what is already void, nor then told it is void."""
+    import time
+    from threading import Thread
+
+    from counteroffer.db.models import OutboxMessage
+    from counteroffer.jobs import bind_runtime
+    from counteroffer.jobs.tasks import handle_message
+    from counteroffer.plugin.worker import job_runtime
+
+    _, escalation_id = escalated(pg_app)
+    extension = pg_app.extensions["counteroffer"]
+    with pg_app.app_context():
+        factory = extension.deps.session_factory
+        bind_runtime(job_runtime(pg_app, extension))
+    with pg_app.app_context(), transaction(factory) as session:
+        announce = session.scalar(select(OutboxMessage.id).where(OutboxMessage.topic == "negotiation.escalated"))
+    try:
+        with pg_app.app_context(), transaction(factory) as voiding:
+            voiding.get(Escalation, escalation_id, with_for_update=True).status = "void"
+            voiding.flush()
+            def announce_it() -> None:  # as an rq worker would, in the app's context
+                with pg_app.app_context():
+                    handle_message(announce)
+
+            worker = Thread(target=announce_it)
+            worker.start()
+            deadline = time.monotonic() + 10
+            while not _waiting_on_a_lock(pg_app) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert worker.is_alive(), "the announcement did not wait for the escalation's lock"
+        worker.join(10)
+    finally:
+        bind_runtime(None)
+    keys = count_keys(pg_app, escalation_id)
+    assert f"webhook:escalation.assigned:assigned:{escalation_id}" in keys  # what happened is told
+    assert f"email:assigned:{escalation_id}" not in keys  # but nobody is asked to decide it
+
+
+def count_keys(app, escalation_id: str) -> list[str]:  # noqa: ANN001
+    from counteroffer.db.models import OutboxMessage
+
+    with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
+        return list(session.scalars(select(OutboxMessage.business_key)
+                                    .where(OutboxMessage.business_key.like(f"%{escalation_id}"))))
