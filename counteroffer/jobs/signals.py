@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from blinker import Namespace
 
-__all__ = ["negotiation_escalated", "deal_created", "deal_redeemed", "SIGNAL_BY_TOPIC"]
+__all__ = ["negotiation_escalated", "deal_created", "deal_redeemed", "deal_released", "SIGNAL_BY_TOPIC"]
 
 _signals = Namespace()
 
@@ -15,9 +15,12 @@ negotiation_escalated = _signals.signal("negotiation-escalated")
 deal_created = _signals.signal("deal-created")
 #: The host's checkout placed an order with a deal.
 deal_redeemed = _signals.signal("deal-redeemed")
+#: The host gave a redemption back (the order failed or was cancelled): the deal is usable again.
+deal_released = _signals.signal("deal-released")
 
 SIGNAL_BY_TOPIC = {
     "negotiation.escalated": negotiation_escalated,
     "deal.created": deal_created,
     "deal.redeemed": deal_redeemed,
+    "deal.released": deal_released,
 }

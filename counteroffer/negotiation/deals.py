@@ -1,4 +1,5 @@
-"""Use cases that make and keep deals: accept an offer, price a cart line, redeem."""
+"""Use cases that make and keep deals: accept an offer, price a cart line, redeem, and
+give a redemption back when the order it was for did not happen."""
 from __future__ import annotations
 
 import secrets
@@ -21,7 +22,7 @@ from .routing import void_open_escalation
 from .states import OfferStatus, Status, require_move
 from .views import DealView, deal_view
 
-__all__ = ["accept_offer", "deal_for_token", "redeem_deal", "make_deal"]
+__all__ = ["accept_offer", "deal_for_token", "redeem_deal", "release_deal", "make_deal"]
 
 
 def accept_offer(deps: Deps, actor: Actor, offer_id: str,
@@ -120,11 +121,49 @@ def redeem_deal(deps: Deps, token: str, actor: Actor | None = None, sku: str | N
         assert row is not None
         record_event(session, row, actor, "redeemed", row.status, now, deal_id=deal.id,
                      order_ref=order_ref)
-        add_message(session, "deal.redeemed", f"deal.redeemed:{deal.id}",
+        # One key per redemption: a deal released and redeemed again is redeemed twice
+        # (the deal row's lock makes each redemption, and so its message, happen once).
+        add_message(session, "deal.redeemed", f"deal.redeemed:{deal.id}:{new_id()}",
                     {"deal_id": deal.id, "order_ref": order_ref}, now)
         view = remembered(session, idempotency, now, deal_view(deal))
     deps.cache.last_prices.clear()  # this price is now the company's last one paid
     return view
+
+
+def release_deal(deps: Deps, token: str, actor: Actor | None = None,
+                 order_ref: str | None = None, idempotency: Claim | None = None) -> DealView:
+    """Give a redemption back: the order it was for failed or was cancelled, so the deal
+    may be used again until it expires. With ``order_ref``, only that order's redemption
+    is given back. A deal not redeemed is a 409."""
+    company_id = require_buyer(actor) if actor is not None else None
+    now = deps.clock()
+    with transaction(deps.session_factory) as session:
+        deal = _redeemed_deal(session, token, company_id, order_ref)
+        released_from = deal.order_ref
+        deal.redeemed_at, deal.order_ref = None, None
+        record_redeemed(session, deal)  # the results count it unredeemed again
+        row = session.get(Negotiation, deal.negotiation_id)
+        assert row is not None
+        record_event(session, row, actor, "released", row.status, now, deal_id=deal.id,
+                     order_ref=released_from)
+        add_message(session, "deal.released", f"deal.released:{deal.id}:{new_id()}",
+                    {"deal_id": deal.id, "order_ref": released_from}, now)
+        view = remembered(session, idempotency, now, deal_view(deal))
+    deps.cache.last_prices.clear()  # the price is no longer one the company paid
+    return view
+
+
+def _redeemed_deal(session: Session, token: str, company_id: str | None,
+                   order_ref: str | None) -> Deal:
+    query = select(Deal).where(Deal.token == token).with_for_update()
+    deal = session.scalars(query.execution_options(populate_existing=True)).first()
+    if deal is None or (company_id is not None and deal.company_id != company_id):
+        raise NotFoundError("No such deal.")
+    if deal.redeemed_at is None:
+        raise ConflictError("This deal has not been used for an order.")
+    if order_ref is not None and deal.order_ref != order_ref:
+        raise ConflictError("This deal was used for another order.")
+    return deal
 
 
 def _usable_deal(session: Session, token: str, company_id: str | None, now: datetime,

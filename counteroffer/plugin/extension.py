@@ -22,7 +22,8 @@ from ..adapters import (Catalog, CatalogItem, Customer, Customers, FunctionCatal
 from ..db import make_engine, make_session_factory
 from ..db import upgrade as upgrade_schema
 from ..jobs.connection import RedisProvider
-from ..negotiation import Actor, DealView, Deps, ProductTerms, deal_for_token, product_terms, redeem_deal
+from ..negotiation import (Actor, DealView, Deps, ProductTerms, deal_for_token, product_terms, redeem_deal,
+                           release_deal)
 from ..negotiation import escalations, setup
 from ..negotiation.escalations import EscalationView, Rep, SweepResult
 from ..negotiation.cache import LookupCache
@@ -144,6 +145,12 @@ class Counteroffer:
         """Mark a deal used by the host's order; a second call raises ConflictError."""
         return redeem_deal(self.deps, token, actor=actor, sku=sku, quantity=quantity,
                            order_ref=order_ref)
+
+    def release_deal(self, token: str, order_ref: str | None = None,
+                     actor: Actor | None = None) -> DealView:
+        """Give a redemption back when its order failed or was cancelled: the deal can be
+        redeemed again until it expires. With ``order_ref``, only that order's."""
+        return release_deal(self.deps, token, actor=actor, order_ref=order_ref)
 
     def product_terms(self, sku: str, actor: Actor | None = None) -> ProductTerms:
         return product_terms(self.deps, actor, sku)

@@ -206,6 +206,48 @@ def test_a_deal_pays_for_one_order_only(shop: Flask) -> None:
     assert "Your cart is empty" in again.get_data(as_text=True)
 
 
+def test_an_order_is_all_or_nothing_and_gives_back_the_deals_it_redeemed(shop: Flask) -> None:
+    first, second = shop.test_client(), shop.test_client()  # two tabs of the same buyer
+    login(first, "buyer@acme")
+    login(second, "buyer@acme")
+    kept, taken = negotiate_seed_deal(first), negotiate_seed_deal(first)
+    for deal in (kept, taken):  # the kept deal is redeemed first, then the other fails
+        first.post("/demo/cart/deal", data={"token": deal["token"]})
+    second.post("/demo/cart/deal", data={"token": taken["token"]})
+    assert checkout(second)[0] is not None  # the other tab used it a moment ago
+    ref, messages = checkout(first)
+    assert ref is None and "DEMO-120: This deal has already been used for an order." in messages
+    assert orders(shop) == 1
+    negotiation = shop.extensions["counteroffer"]
+    with shop.app_context():
+        assert negotiation.deal_price(kept["token"]).redeemed_at is None  # given back
+    ref, _ = checkout(first)  # the cart kept the deal that is still good
+    assert [line.deal_id for line in order(shop, ref).lines] == [kept["id"]]
+
+
+def test_an_order_that_cannot_be_saved_gives_its_deals_back(shop: Flask, monkeypatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from counteroffer.demo import checkout as demo_checkout
+
+    client = shop.test_client()
+    login(client, "buyer@acme")
+    deal = negotiate_seed_deal(client)
+    client.post("/demo/cart/deal", data={"token": deal["token"]})
+
+    def database_down(*_args: object) -> None:  # the shop's own database, not the plugin's
+        raise OperationalError("INSERT INTO demo_orders", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(demo_checkout, "save_order", database_down)
+    shop.config["PROPAGATE_EXCEPTIONS"] = False
+    assert client.post("/demo/checkout").status_code == 500
+    with shop.app_context():
+        assert shop.extensions["counteroffer"].deal_price(deal["token"]).redeemed_at is None
+    monkeypatch.undo()
+    ref, _ = checkout(client)
+    assert [line.deal_id for line in order(shop, ref).lines] == [deal["id"]]
+
+
 def test_another_company_cannot_use_the_deal(shop: Flask) -> None:
     acme, globex = shop.test_client(), shop.test_client()
     login(acme, "buyer@acme")

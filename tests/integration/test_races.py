@@ -69,6 +69,21 @@ def test_simultaneous_redemptions_of_one_deal_make_one_order(pg_app):
 
 
 @pytest.mark.postgres
+def test_simultaneous_releases_give_one_redemption_back_once(pg_app):
+    client = pg_app.test_client()
+    offer = client.post("/negotiate/api/requests", json=SEED).get_json()["offers"][0]
+    token = client.post(f"/negotiate/api/offers/{offer['id']}/accept").get_json()["token"]
+    assert client.post(f"/negotiate/api/deals/{token}/redeem", json={"order_ref": "SO-1"}).status_code == 200
+    statuses = all_at_once(pg_app, f"/negotiate/api/deals/{token}/release", {"order_ref": "SO-1"})
+    assert statuses == Counter({200: 1, 409: THREADS - 1})
+    assert scalar(pg_app, select(func.count()).select_from(Event).where(Event.action == "released")) == 1
+    # Released once, redeemable once more: twenty orders racing for it make one.
+    statuses = all_at_once(pg_app, f"/negotiate/api/deals/{token}/redeem")
+    assert statuses == Counter({200: 1, 409: THREADS - 1})
+    assert scalar(pg_app, select(func.count()).select_from(Event).where(Event.action == "redeemed")) == 2
+
+
+@pytest.mark.postgres
 def test_accept_racing_a_counter_ends_in_one_consistent_state(pg_app):
     client = pg_app.test_client()
     created = client.post("/negotiate/api/requests", json=SEED).get_json()

@@ -24,6 +24,7 @@ JSON_ROUTES = [
     ("escalate", ANN, "/requests/{id}/escalate", "negotiation", {}),
     ("accept", ANN, "/offers/{id}/accept", "offer", {}),
     ("redeem", ANN, "/deals/{id}/redeem", "deal", {"order_ref": "PO-1"}),
+    ("release", ANN, "/deals/{id}/release", "deal", {"order_ref": "PO-1"}),
     ("decide", RITA, "/escalations/{id}/decision", "escalation", {"action": "approve", "rationale": "ok"}),
     ("create rule", MAX, "/rules", None, RULE),
     ("update rule", MAX, "PUT /rules/{id}", "rule", RULE),

@@ -157,6 +157,23 @@ def test_incremental_rollups_equal_a_rebuild_from_the_facts(deps):
     assert snapshot() == incremental
 
 
+def test_a_released_redemption_leaves_the_order_figures_and_the_rollups_match_a_rebuild(deps):
+    from counteroffer.negotiation import release_deal
+
+    offered = ask(deps, GUS, 100, "120.00", "open")
+    deal = accept_offer(deps, GUS, offered.offers[0].id)
+    redeem_deal(deps, deal.token, actor=GUS, order_ref="SO-7")
+    assert (report(deps).total.redeemed, report(deps).total.order_revenue) == (1, Decimal("12000"))
+    release_deal(deps, deal.token, actor=GUS, order_ref="SO-7")  # the order was cancelled
+    total = report(deps).total
+    assert (total.deals, total.redeemed, total.order_revenue, total.order_margin) == (1, 0, 0, 0)
+    with transaction(deps.session_factory) as session:
+        incremental = session.execute(select(ResultRollup.__table__)).all()
+        assert rebuild(session) == 1
+    with transaction(deps.session_factory) as session:
+        assert sorted(session.execute(select(ResultRollup.__table__)).all()) == sorted(incremental)
+
+
 @pytest.mark.usefixtures("history")
 def test_csv_has_a_line_per_group_and_the_total(deps):
     lines = results_csv(report(deps, "segment")).splitlines()
