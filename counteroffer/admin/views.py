@@ -191,4 +191,4 @@ def _problem(status: int, message: str, actor: Actor | None = None) -> tuple[str
 
 
 # The results dashboard's routes live on this blueprint too (results_views.py).
-from . import results_views  # noqa: E402,F401
+from . import away_views, results_views  # noqa: E402,F401

@@ -21,8 +21,8 @@ from ..db.models import Delegation, Escalation
 from ..db.models import Rep as RepRow
 from .deps import Deps
 
-__all__ = ["Rep", "save_reps", "save_delegation", "find_rep", "pool_rep", "staff_directory",
-           "principals_of", "reports_of",
+__all__ = ["Rep", "save_reps", "save_delegation", "overlapping_delegation", "find_rep", "pool_rep",
+           "staff_directory", "principals_of", "reports_of",
            "discount_pct", "HUNDRED", "RepDirectory", "load_directory"]
 
 HUNDRED = Decimal(100)
@@ -108,10 +108,10 @@ def save_delegation(deps: Deps, rep_id: str, delegate_id: str, starts_at: dateti
     if rep_id == delegate_id:
         raise ValueError("nobody can stand in for themselves")
     with transaction(deps.session_factory) as session:
-        for person in (rep_id, delegate_id):
-            if session.get(RepRow, person) is None:
+        for person in (rep_id, delegate_id):  # the rep's row locked: see absences._check
+            if session.get(RepRow, person, with_for_update=person == rep_id) is None:
                 raise ValueError(f"{person!r} is not a rep")
-        if _overlapping(session, rep_id, starts_at, ends_at):
+        if overlapping_delegation(session, rep_id, starts_at, ends_at):
             raise ValueError(f"{rep_id} already has a delegation in that period")
         delegation = Delegation(rep_id=rep_id, delegate_id=delegate_id, starts_at=starts_at,
                                 ends_at=ends_at, created_at=deps.clock())
@@ -122,7 +122,7 @@ def save_delegation(deps: Deps, rep_id: str, delegate_id: str, starts_at: dateti
     return delegation_id
 
 
-def _overlapping(session: Session, rep_id: str, starts_at: datetime, ends_at: datetime) -> bool:
+def overlapping_delegation(session: Session, rep_id: str, starts_at: datetime, ends_at: datetime) -> bool:
     return session.scalar(select(Delegation.id).where(
         Delegation.rep_id == rep_id, Delegation.starts_at < ends_at,
         Delegation.ends_at > starts_at).limit(1)) is not None

@@ -28,8 +28,8 @@ from .experiments_api import (ExperimentListSchema, ExperimentResultsSchema, Exp
 from .rules_schemas import (DiffQuerySchema, NoteSchema, RuleInputSchema, RuleOutputSchema,
                             RuleQuerySchema, SimulationInputSchema, SimulationOutputSchema,
                             VersionOutputSchema)
-from .rep_schemas import (AuditEventSchema, DecisionSchema, EscalationQuerySchema,
-                          EscalationSchema)
+from .rep_schemas import (AuditEventSchema, DecisionSchema, DelegationInputSchema, DelegationSchema,
+                          EscalationQuerySchema, EscalationSchema)
 from .schemas import (CounterSchema, DealSchema, EmptySchema, ListQuerySchema, NegotiationSchema,
                       PriceRequestSchema, RedeemSchema, ReleaseSchema, TermsSchema)
 
@@ -55,6 +55,9 @@ class ErrorSchema(Schema):
 NegotiationListSchema = Schema.from_dict(
     {"requests": fields.List(fields.Nested(NegotiationSchema), required=True)},
     name="NegotiationListSchema")
+DelegationListSchema = Schema.from_dict(
+    {"delegations": fields.List(fields.Nested(DelegationSchema), required=True)},
+    name="DelegationListSchema")
 EscalationListSchema = Schema.from_dict(
     {"escalations": fields.List(fields.Nested(EscalationSchema), required=True)},
     name="EscalationListSchema")
@@ -147,6 +150,15 @@ OPERATIONS: dict[str, Operation] = {
         "Approve, counter or reject", EscalationSchema, body=DecisionSchema, errors=(404, 409)),
     "negotiation_reps.audit": Operation("A negotiation's audit trail", AuditTrailSchema, errors=(404,)),
     "negotiation_reps.audit_csv": Operation("The audit trail as CSV", CSV, errors=(404,)),
+    "negotiation_reps.list_delegations": Operation(
+        "Out of office not yet over: one's own, one's reports', and where one stands in",
+        DelegationListSchema),
+    "negotiation_reps.add_delegation": Operation(
+        "Say who stands in, from when until when", DelegationSchema, 201, body=DelegationInputSchema,
+        errors=(403, 409)),
+    "negotiation_reps.end_delegation": Operation(
+        "End it now, or cancel it if it has not started", DelegationSchema, body=EmptySchema,
+        errors=(403, 404, 409)),
     "negotiation_results.results": Operation(
         "Results for pricing managers and sales leads", ResultsReportSchema, query=ResultsQuerySchema),
     "negotiation_experiments.list_experiments": Operation("Rule-set experiments, newest first", ExperimentListSchema),

@@ -1,4 +1,4 @@
-"""The rep JSON API: the escalation inbox, decisions and the audit trail.
+"""The rep JSON API: the escalation inbox, decisions, the audit trail and out of office.
 
 Mounted under the same prefix as the buyer API, as its own blueprint. Every route needs a
 rep or manager: nobody logged in is 401, a buyer is 403.
@@ -9,12 +9,15 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..access import STAFF, allow
 from ..negotiation import Actor, UnauthenticatedError
+from ..negotiation import absences
 from ..negotiation import escalations as uc
 from ..negotiation.staff import require_staff
 from .api import _body
+from .schemas import EmptySchema
 from .errors import install_error_handlers
 from .idempotency import idempotent
-from .rep_schemas import AuditEventSchema, DecisionSchema, EscalationQuerySchema, EscalationSchema
+from .rep_schemas import (AuditEventSchema, DecisionSchema, DelegationInputSchema, DelegationSchema,
+                          EscalationQuerySchema, EscalationSchema)
 
 __all__ = ["rep_api"]
 
@@ -23,6 +26,8 @@ install_error_handlers(rep_api)
 
 _escalation, _escalations = EscalationSchema(), EscalationSchema(many=True)
 _decision, _query, _events = DecisionSchema(), EscalationQuerySchema(), AuditEventSchema(many=True)
+_empty = EmptySchema()
+_delegation, _delegations, _new_delegation = DelegationSchema(), DelegationSchema(many=True), DelegationInputSchema()
 
 
 def _extension():  # noqa: ANN202 - the extension type would be a circular import
@@ -77,3 +82,28 @@ def audit_csv(negotiation_id: str) -> Response:
     text = uc.audit_csv(_extension().deps, _staff(), negotiation_id)
     return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="negotiation-{negotiation_id}-audit.csv"'})
+
+
+@rep_api.get("/api/delegations")
+@allow(*STAFF)
+def list_delegations() -> Response:
+    views = absences.list_delegations(_extension().deps, _staff())
+    return jsonify({"delegations": _delegations.dump(views)})
+
+
+@rep_api.post("/api/delegations")
+@allow(*STAFF)
+def add_delegation() -> Response:
+    actor = _staff()
+    data = _body(_new_delegation)
+    view = absences.add_delegation(_extension().deps, actor, data["delegate_id"], data["starts_at"],
+                                   data["ends_at"], rep_id=data.get("rep_id"))
+    return jsonify(_delegation.dump(view)), 201
+
+
+@rep_api.post("/api/delegations/<int:delegation_id>/end")
+@allow(*STAFF)
+def end_delegation(delegation_id: int) -> Response:
+    actor = _staff()
+    _body(_empty)
+    return jsonify(_delegation.dump(absences.end_delegation(_extension().deps, actor, delegation_id)))

@@ -7,7 +7,8 @@ from marshmallow import Schema, fields, validate
 from ..negotiation.escalations import DECISION_ACTIONS, ESCALATION_STATUSES
 from .schemas import TermSchema, _money_field, _quantity_field, _Strict
 
-__all__ = ["DecisionSchema", "EscalationQuerySchema", "EscalationSchema", "AuditEventSchema"]
+__all__ = ["DecisionSchema", "EscalationQuerySchema", "EscalationSchema", "AuditEventSchema",
+           "DelegationInputSchema", "DelegationSchema"]
 
 _TEXT = validate.Length(min=1, max=100)
 
@@ -121,3 +122,21 @@ class AuditEventSchema(Schema):
     after_status = fields.String()
     rationale = fields.String(allow_none=True)
     detail = fields.Dict()
+
+
+class DelegationInputSchema(_Strict):
+    """Out of office: who stands in, from when until when (aware times, ISO 8601)."""
+
+    rep_id = fields.String(validate=validate.Length(min=1, max=64))  # default: the caller
+    delegate_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+
+
+class DelegationSchema(Schema):
+    id = fields.Integer()
+    rep_id, rep_name = fields.String(), fields.String()
+    delegate_id, delegate_name = fields.String(), fields.String()
+    starts_at, ends_at = fields.AwareDateTime(), fields.AwareDateTime()
+    status = fields.String()
+    can_end = fields.Boolean()

@@ -133,3 +133,51 @@ def test_the_audit_trail_exports_as_csv_with_roles_rationale_and_no_formulas(rep
     assert rows[2]["rationale"] == "'=HYPERLINK(\"http://x\")"
     events = rep_api.get(f"/negotiations/{rep_api.request_id}/audit").get_json()["events"]
     assert events[2]["rationale"] == "=HYPERLINK(\"http://x\")"  # JSON is not a spreadsheet
+
+
+# -- out of office ----------------------------------------------------------------------
+
+AWAY = {"delegate_id": "dana@seller", "starts_at": "2026-11-02T09:00:00+00:00",
+        "ends_at": "2026-11-09T09:00:00+00:00"}  # from the frozen clock's now, a week
+
+
+def test_a_rep_says_who_stands_in_and_ends_it_over_http(rep_api):
+    created = rep_api.as_(RITA).post("/delegations", AWAY)
+    assert created.status_code == 201
+    away = created.get_json()
+    assert {key: away[key] for key in ("rep_id", "rep_name", "delegate_name", "status", "can_end")} == {
+        "rep_id": "rita@seller", "rep_name": "Rita Reyes", "delegate_name": "Dana Diaz",
+        "status": "current", "can_end": True}
+    assert away["ends_at"] == "2026-11-09T09:00:00+00:00"
+    assert [d["id"] for d in rep_api.get("/delegations").get_json()["delegations"]] == [away["id"]]
+    ended = rep_api.post(f"/delegations/{away['id']}/end", {})
+    assert (ended.status_code, ended.get_json()["status"]) == (200, "over")
+    assert rep_api.get("/delegations").get_json() == {"delegations": []}
+    again = rep_api.post(f"/delegations/{away['id']}/end", {})
+    assert (again.status_code, again.get_json()["error"]["message"]) == (409, "This delegation is already over.")
+
+
+@pytest.mark.parametrize(("change", "status", "field"), [
+    ({"starts_at": "2026-11-02T09:00:00"}, 422, "starts_at"),      # no time zone
+    ({"ends_at": "next week"}, 422, "ends_at"),
+    ({"delegate_id": ""}, 422, "delegate_id"),
+    ({"delegate_id": "rita@seller"}, 422, "delegate_id"),          # herself
+    ({"ends_at": "2026-11-01T09:00:00+00:00"}, 422, "ends_at"),    # before it starts
+    ({"manager": "max@seller"}, 422, "manager"),                   # unknown field
+])
+def test_a_bad_delegation_is_a_json_error_naming_the_field_and_nothing_is_saved(rep_api, change, status, field):
+    refused = rep_api.as_(RITA).post("/delegations", {**AWAY, **change})
+    assert refused.status_code == status
+    assert field in refused.get_json()["error"]["fields"]
+    assert rep_api.get("/delegations").get_json() == {"delegations": []}
+
+
+def test_delegations_are_for_staff_and_foreign_ones_are_404(rep_api):
+    assert rep_api.as_(ANN).get("/delegations").status_code == 403
+    assert rep_api.as_(ANN).post("/delegations", AWAY).status_code == 403
+    assert rep_api.as_(None).get("/delegations").status_code == 401
+    dana_away = rep_api.as_(MAX).post("/delegations", {**AWAY, "rep_id": "dana@seller",
+                                                       "delegate_id": "pete@seller"}).get_json()
+    assert rep_api.as_(RITA).post(f"/delegations/{dana_away['id']}/end", {}).status_code == 404
+    assert rep_api.as_(RITA).post("/delegations/999999/end", {}).status_code == 404
+    assert rep_api.as_(RITA).post("/delegations", {**AWAY, "rep_id": "dana@seller"}).status_code == 403

@@ -154,3 +154,37 @@ def count_keys(app, escalation_id: str) -> list[str]:  # noqa: ANN001
     with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
         return list(session.scalars(select(OutboxMessage.business_key)
                                     .where(OutboxMessage.business_key.like(f"%{escalation_id}"))))
+
+
+@pytest.mark.postgres
+def test_a_delegation_added_while_another_is_being_added_waits_and_is_refused(pg_app):
+    """Max is saving who stands in for Rita this week (his transaction holds her rep row
+    and has inserted, not yet committed); Rita adds an overlapping one meanwhile. Hers
+    waits for the lock, then sees his and is refused: one delegation, not two."""
+    import time
+    from datetime import timedelta
+    from threading import Thread
+
+    from counteroffer.db.models import Delegation
+    from counteroffer.db.models import Rep as RepRow
+
+    extension = pg_app.extensions["counteroffer"]
+    with pg_app.app_context():
+        factory, start = extension.deps.session_factory, extension.deps.clock() + timedelta(days=1)
+    week = {"starts_at": start.isoformat(), "ends_at": (start + timedelta(days=7)).isoformat()}
+    answers: list[int] = []
+    with pg_app.app_context(), transaction(factory) as maxs:
+        maxs.get(RepRow, "rita@seller", with_for_update=True)
+        maxs.add(Delegation(rep_id="rita@seller", delegate_id="pete@seller", starts_at=start,
+                            ends_at=start + timedelta(days=7), created_at=start))
+        maxs.flush()
+        ritas = Thread(target=lambda: answers.append(post(
+            pg_app, RITA, "/delegations", {**week, "delegate_id": "dana@seller"}).status_code))
+        ritas.start()
+        deadline = time.monotonic() + 10
+        while not _waiting_on_a_lock(pg_app) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert ritas.is_alive(), "Rita's delegation did not wait for the rep's row lock"
+    ritas.join(10)
+    assert answers == [409]
+    assert count(pg_app, select(func.count()).select_from(Delegation)) == 1

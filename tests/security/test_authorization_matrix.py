@@ -73,11 +73,15 @@ ROUTES = [
     Route("show escalation", "escalation", _json("get", "/escalations/{id}"), STAFF_OWN, False),
     Route("decide", "escalation", _json("post", "/escalations/{id}/decision",
                                         {"action": "approve", "rationale": "ok"}), STAFF_OWN, True),
+    Route("end delegation", "delegation", _json("post", "/delegations/{id}/end", {}), STAFF_OWN, True),
     Route("audit", "escalated_negotiation", _json("get", "/negotiations/{id}/audit"), STAFF_AUDIT, False),
     Route("audit csv", "escalated_negotiation", _json("get", "/negotiations/{id}/audit.csv"),
           STAFF_AUDIT, False),
     Route("inbox page", "escalation", _admin("get", "/escalations/{id}"), STAFF_OWN, False),
     Route("inbox decision", "escalation", _admin_post, STAFF_OWN, True),
+    # After the JSON route above has ended both copies, the allowed meet 409: state, not authorization.
+    Route("end delegation form", "delegation", _admin("post", "/away/{id}/end"), STAFF_OWN, True,
+          may_conflict=True),
     Route("show rule", "rule", _json("get", "/rules/{id}"), PRICING_ONLY, False),
     Route("update rule", "rule", lambda client, id_: client.put(f"{API}/rules/{id_}", json={
         "kind": "floor", "sku": "GLOVE-50", "priority": 100 + int(id_), "params": {"min_margin_pct": "21"}}),

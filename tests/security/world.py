@@ -57,8 +57,21 @@ def build_world(app: Flask) -> World:
     for escalation in sorted(escalations, key=lambda e: world.ids["escalated_negotiation"].index(
             e["negotiation_id"])):
         world.add("escalation", escalation["id"])
+    for days in (10, 20):  # Rita's weeks away (Pete stands in), ahead, so routing is unchanged
+        world.add("delegation", str(_away(app, client, days)))
     _pricing_objects(app, client, world)
     return world
+
+
+def _away(app: Flask, client: Any, days: int) -> int:
+    from datetime import timedelta
+
+    app.config["TEST_ACTOR"] = RITA
+    with app.app_context():
+        start = app.extensions["counteroffer"].deps.clock() + timedelta(days=days)
+    body = {"delegate_id": "pete@seller", "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(days=2)).isoformat()}
+    return _expect(client.post("/negotiate/api/delegations", json=body), 201)["id"]
 
 
 def _pricing_objects(app: Flask, client: Any, world: World) -> None:
