@@ -116,15 +116,7 @@ def redeem_deal(deps: Deps, token: str, actor: Actor | None = None, sku: str | N
         deal = _usable_deal(session, token, company_id, now, lock=True)
         _require_same_line(deal, sku, quantity)
         deal.redeemed_at, deal.order_ref = now, order_ref
-        record_redeemed(session, deal)
-        row = session.get(Negotiation, deal.negotiation_id)
-        assert row is not None
-        record_event(session, row, actor, "redeemed", row.status, now, deal_id=deal.id,
-                     order_ref=order_ref)
-        # One key per redemption: a deal released and redeemed again is redeemed twice
-        # (the deal row's lock makes each redemption, and so its message, happen once).
-        add_message(session, "deal.redeemed", f"deal.redeemed:{deal.id}:{new_id()}",
-                    {"deal_id": deal.id, "order_ref": order_ref}, now)
+        _record_use(session, deal, actor, "redeemed", order_ref, now)
         view = remembered(session, idempotency, now, deal_view(deal))
     deps.cache.last_prices.clear()  # this price is now the company's last one paid
     return view
@@ -141,24 +133,38 @@ def release_deal(deps: Deps, token: str, actor: Actor | None = None,
         deal = _redeemed_deal(session, token, company_id, order_ref)
         released_from = deal.order_ref
         deal.redeemed_at, deal.order_ref = None, None
-        record_redeemed(session, deal)  # the results count it unredeemed again
-        row = session.get(Negotiation, deal.negotiation_id)
-        assert row is not None
-        record_event(session, row, actor, "released", row.status, now, deal_id=deal.id,
-                     order_ref=released_from)
-        add_message(session, "deal.released", f"deal.released:{deal.id}:{new_id()}",
-                    {"deal_id": deal.id, "order_ref": released_from}, now)
+        _record_use(session, deal, actor, "released", released_from, now)
         view = remembered(session, idempotency, now, deal_view(deal))
     deps.cache.last_prices.clear()  # the price is no longer one the company paid
     return view
 
 
-def _redeemed_deal(session: Session, token: str, company_id: str | None,
-                   order_ref: str | None) -> Deal:
-    query = select(Deal).where(Deal.token == token).with_for_update()
-    deal = session.scalars(query.execution_options(populate_existing=True)).first()
+def _record_use(session: Session, deal: Deal, actor: Actor | None, action: str,
+                order_ref: str | None, now: datetime) -> None:
+    """What a redemption or a release writes beside the deal: the results, the audit
+    event, and the ``deal.<action>`` message."""
+    record_redeemed(session, deal)  # the result fact follows deal.redeemed_at either way
+    row = session.get(Negotiation, deal.negotiation_id)
+    assert row is not None
+    record_event(session, row, actor, action, row.status, now, deal_id=deal.id, order_ref=order_ref)
+    # One key per use: a deal released and redeemed again is redeemed twice (the deal
+    # row's lock makes each use, and so its message, happen once).
+    add_message(session, f"deal.{action}", f"deal.{action}:{deal.id}:{new_id()}",
+                {"deal_id": deal.id, "order_ref": order_ref}, now)
+
+
+def _deal(session: Session, token: str, company_id: str | None, lock: bool) -> Deal:
+    """The deal behind ``token``; 404 for another company's, as for none."""
+    query = select(Deal).where(Deal.token == token).execution_options(populate_existing=True)
+    deal = session.scalars(query.with_for_update() if lock else query).first()
     if deal is None or (company_id is not None and deal.company_id != company_id):
         raise NotFoundError("No such deal.")
+    return deal
+
+
+def _redeemed_deal(session: Session, token: str, company_id: str | None,
+                   order_ref: str | None) -> Deal:
+    deal = _deal(session, token, company_id, lock=True)
     if deal.redeemed_at is None:
         raise ConflictError("This deal has not been used for an order.")
     if order_ref is not None and deal.order_ref != order_ref:
@@ -168,10 +174,7 @@ def _redeemed_deal(session: Session, token: str, company_id: str | None,
 
 def _usable_deal(session: Session, token: str, company_id: str | None, now: datetime,
                  lock: bool) -> Deal:
-    query = select(Deal).where(Deal.token == token).execution_options(populate_existing=True)
-    deal = session.scalars(query.with_for_update() if lock else query).first()
-    if deal is None or (company_id is not None and deal.company_id != company_id):
-        raise NotFoundError("No such deal.")
+    deal = _deal(session, token, company_id, lock)
     if deal.redeemed_at is not None:
         raise ConflictError("This deal has already been used for an order.")
     if now >= deal.valid_until:

@@ -106,12 +106,23 @@ def _waiting_on_a_lock(app) -> bool:  # noqa: ANN001
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")))
 
 
+def _start_and_let_it_wait(app, thread, failure: str) -> None:  # noqa: ANN001
+    """Start ``thread`` and return once it waits for a row lock (or after 10 s). A thread
+    that finished instead never asked for the lock the caller holds."""
+    import time
+
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not _waiting_on_a_lock(app) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert thread.is_alive(), failure
+
+
 @pytest.mark.postgres
 def test_an_announcement_racing_a_void_waits_for_it_and_mails_nobody(pg_app):
     """The worker announcing a new escalation locks its row: a void in flight (the buyer
     withdrew; the transaction holds the row, not yet committed) is waited for and seen, so
     the rep is not asked to decide what is already void, nor then told it is void."""
-    import time
     from threading import Thread
 
     from counteroffer.db.models import OutboxMessage
@@ -135,11 +146,7 @@ def test_an_announcement_racing_a_void_waits_for_it_and_mails_nobody(pg_app):
                     handle_message(announce)
 
             worker = Thread(target=announce_it)
-            worker.start()
-            deadline = time.monotonic() + 10
-            while not _waiting_on_a_lock(pg_app) and time.monotonic() < deadline:
-                time.sleep(0.02)
-            assert worker.is_alive(), "the announcement did not wait for the escalation's lock"
+            _start_and_let_it_wait(pg_app, worker, "the announcement did not wait for the escalation's lock")
         worker.join(10)
     finally:
         bind_runtime(None)
@@ -161,7 +168,6 @@ def test_a_delegation_added_while_another_is_being_added_waits_and_is_refused(pg
     """Max is saving who stands in for Rita this week (his transaction holds her rep row
     and has inserted, not yet committed); Rita adds an overlapping one meanwhile. Hers
     waits for the lock, then sees his and is refused: one delegation, not two."""
-    import time
     from datetime import timedelta
     from threading import Thread
 
@@ -180,11 +186,7 @@ def test_a_delegation_added_while_another_is_being_added_waits_and_is_refused(pg
         maxs.flush()
         ritas = Thread(target=lambda: answers.append(post(
             pg_app, RITA, "/delegations", {**week, "delegate_id": "dana@seller"}).status_code))
-        ritas.start()
-        deadline = time.monotonic() + 10
-        while not _waiting_on_a_lock(pg_app) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert ritas.is_alive(), "Rita's delegation did not wait for the rep's row lock"
+        _start_and_let_it_wait(pg_app, ritas, "Rita's delegation did not wait for the rep's row lock")
     ritas.join(10)
     assert answers == [409]
     assert count(pg_app, select(func.count()).select_from(Delegation)) == 1

@@ -10,22 +10,12 @@ import pytest
 from counteroffer.negotiation import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from counteroffer.negotiation.absences import add_delegation, end_delegation, list_delegations
 from counteroffer.negotiation.escalations import list_escalations
-from tests.approvals import ANN, DANA, MAX, PETE, RITA, escalate, seed_approvals
+from tests.approvals import ANN, DANA, MAX, PETE, RITA, escalate
 from tests.conftest import BUYER_ACME
 
+from tests.service.test_approvals import approvals, deps  # noqa: F401 - the same people, as fixtures
+
 pytestmark = pytest.mark.usefixtures("approvals")
-
-
-@pytest.fixture
-def approvals(app):
-    with app.app_context():
-        seed_approvals(app.extensions["counteroffer"])
-        yield
-
-
-@pytest.fixture
-def deps(app):
-    return app.extensions["counteroffer"].deps
 
 
 def week(clock, days_from_now: int = 0, length: int = 7):  # noqa: ANN001, ANN201

@@ -42,16 +42,17 @@ def test_a_draft_compiles_apart_from_the_live_version(app):
         assert len(list(_compiled(deps, draft.id).rules.all_rules())) == len(list(live.rules.rules.all_rules())) + 1
 
 
-def test_a_shop_without_rules_has_no_live_version_and_an_empty_set(db_url, clock, tmp_path):
+def test_a_shop_without_rules_has_no_live_version_and_an_empty_set_for_requests_too(db_url, clock, tmp_path):
     from tests.conftest import make_app
 
     app = make_app(db_url, clock, tmp_path)
     with app.app_context():
         extension = app.extensions["counteroffer"]
         extension.upgrade_database()
-        found = _live(extension.deps)
+        found, for_a_request = _live(extension.deps), _for_buyer(extension.deps)
         extension.close()
     assert found.version_id is None and list(found.rules.rules.all_rules()) == []
+    assert for_a_request.version_id is None and list(for_a_request.rules.rules.all_rules()) == []
 
 
 def _for_buyer(deps):  # noqa: ANN001, ANN202
@@ -70,13 +71,3 @@ def test_a_request_outside_experiments_gets_the_live_version_from_its_one_read(a
         assert _for_buyer(deps).rules is _live(deps).rules is not live.rules  # the new revision
 
 
-def test_a_request_in_a_shop_without_rules_gets_the_empty_set(db_url, clock, tmp_path):
-    from tests.conftest import make_app
-
-    app = make_app(db_url, clock, tmp_path)
-    with app.app_context():
-        extension = app.extensions["counteroffer"]
-        extension.upgrade_database()
-        found = _for_buyer(extension.deps)
-        extension.close()
-    assert found.version_id is None and list(found.rules.rules.all_rules()) == []
