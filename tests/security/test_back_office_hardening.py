@@ -24,6 +24,7 @@ def url_for_rule(world: World, rule: str, endpoint: str) -> str:
     """The rule with its arguments filled from the world (an unknown id where none fits)."""
     ids = {"negotiation_id": world.ids["escalated_negotiation"][0], "offer_id": world.ids["offer"][0],
            "token": world.ids["deal"][0], "escalation_id": world.ids["escalation"][0],
+           "delegation_id": world.ids["delegation"][0],
            "sku": "DEMO-120", "filename": STATIC_FILES.get(endpoint, "x")}
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: ids.get(m.group(1), "unknown"), rule)
 
