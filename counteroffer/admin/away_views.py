@@ -35,8 +35,8 @@ def away() -> str:
 @allow(*STAFF)
 def add_away() -> Response | tuple[str, int]:
     form = request.form
-    days, errors = _days(form)
-    if errors:
+    days, errors = _read_form(form)
+    if days is None:
         return _page(form, errors), 422
     try:
         added = absences.add_delegation(_deps(), _actor(), form.get("delegate_id", ""), *days,
@@ -58,7 +58,8 @@ def end_away(delegation_id: int) -> Response:
     return redirect(url_for(".away"))
 
 
-def _days(form: Mapping[str, str]) -> tuple[tuple[datetime, datetime], dict[str, str]]:
+def _read_form(form: Mapping[str, str]) -> tuple[tuple[datetime, datetime] | None, dict[str, str]]:
+    """The (start, end) the form asks for, or None with a message per field."""
     errors: dict[str, str] = {}
     first, last = (_day(form, name, errors) for name in ("first_day", "last_day"))
     if first and last and last < first:
@@ -66,7 +67,7 @@ def _days(form: Mapping[str, str]) -> tuple[tuple[datetime, datetime], dict[str,
     if not form.get("delegate_id"):
         errors["delegate_id"] = "Choose who stands in."
     if errors or first is None or last is None:
-        return (datetime.min, datetime.min), errors
+        return None, errors
     start = datetime.combine(first, time(0), tzinfo=timezone.utc)
     return (start, datetime.combine(last + timedelta(days=1), time(0), tzinfo=timezone.utc)), {}
 
