@@ -4,6 +4,7 @@ It imports no Flask, SQLAlchemy, Redis or requests, and takes the clock as an ar
 so it can be tested exhaustively and run anywhere (a web process, a worker, a simulation).
 """
 from .engine import decide
+from .guard import GuardDraws
 from .model import (AlternativeProduct, Alternatives, ConcessionPolicy, Decision, Floor,
                     LastPrice, Offer, OfferKind, Outcome, Policy, PriceBreak, PriceBreaks,
                     PriceRequest, PricingContext, Routing, Term, TermLever)
@@ -16,5 +17,5 @@ __all__ = [
     "PriceBreaks", "TermLever", "Alternatives", "ConcessionPolicy", "Routing", "Offer",
     "OfferKind", "Outcome", "Policy", "PriceRequest", "PricingContext", "LastPrice",
     "AlternativeProduct", "Term", "is_known_currency", "minor_unit", "round_money",
-    "has_valid_places", "floor_price", "next_break", "price_for_quantity",
+    "has_valid_places", "floor_price", "next_break", "price_for_quantity", "GuardDraws",
 ]

@@ -23,7 +23,7 @@ HUNDRED = Decimal(100)
 
 def reservation_price(frame: Frame, policy: ConcessionPolicy) -> Decimal:
     most_off_list = frame.price_at_quantity * (1 - policy.max_discount_pct / HUNDRED)
-    reservation = max(frame.floor, round_up(most_off_list, frame.currency))
+    reservation = max(frame.guard, round_up(most_off_list, frame.currency))
     if not (frame.request.jitter and frame.policy.concession_jitter_pct):
         return reservation  # no jitter: already rounded up, nothing to add
     return round_up(reservation + _jitter(frame, reservation), frame.currency)
@@ -69,6 +69,6 @@ def concession_price(frame: Frame) -> Decimal | None:
 def concession_offer(frame: Frame, price: Decimal) -> Candidate:
     request = frame.request
     priced = Priced(OfferKind.CONCESSION, request.sku, request.quantity, price,
-                    frame.context.cost, frame.floor)
+                    frame.context.cost, frame.floor, frame.guarded_cost)
     return Candidate(priced, lambda: concession_message(request.quantity, price, frame.currency),
                      f"concession, round {request.round}")

@@ -76,8 +76,7 @@ def _ranked(frame: Frame, candidates: list[Candidate]) -> tuple[Offer, ...]:
     """The best offers for the seller, worded only once they are chosen."""
     # Each rank worked out once; the index keeps equal ranks in the order they were found.
     ranked = sorted((candidate.rank, index, candidate) for index, candidate in enumerate(candidates))
-    return tuple(make_offer(frame, candidate, -rank[0])
-                 for rank, _, candidate in ranked[: frame.policy.max_offers])
+    return tuple(make_offer(frame, candidate) for _, _, candidate in ranked[: frame.policy.max_offers])
 
 
 def _over_limit(frame: Frame, routing: Routing) -> bool:
@@ -89,26 +88,32 @@ def _within_auto_accept(frame: Frame, routing: Routing) -> bool:
     if not routing.auto_accept_within_pct > 0:
         return False
     lowest = frame.price_at_quantity * (1 - routing.auto_accept_within_pct / HUNDRED)
-    return frame.target >= max(lowest, frame.floor)
+    return frame.target >= max(lowest, frame.guard)
 
 
 def _decline_line(frame: Frame, routing: Routing) -> Decimal:
+    """``rep_reach_pct`` below the guard price, not the floor: bisecting on declined
+    versus escalated must not find the floor either."""
     reach = routing.rep_reach_pct
     if reach is None:
         reach = frame.policy.decline_below_floor_pct
-    return frame.floor * (1 - reach / HUNDRED)
+    return frame.guard * (1 - reach / HUNDRED)
 
 
 def _escalation_reason(frame: Frame) -> str:
-    if frame.target >= frame.floor:
+    if frame.target >= frame.guard:
         return "no trade-off meets the target; it is above the floor, a rep may agree"
+    if frame.target >= frame.floor:
+        return ("target is above the floor but below the guard price, where the rules stop "
+                "answering on their own; a rep may agree")
     return "target is below the floor, within a rep's reach"
 
 
 def _decision(frame: Frame, outcome: Outcome, offers: tuple[Offer, ...], reason: str,
               suggestions: tuple[Offer, ...] = ()) -> Decision:
     return Decision.made(outcome=outcome, offers=offers, reason=reason, floor=frame.floor,
-                    price_for_quantity=frame.price_at_quantity, suggestions=suggestions)
+                         guard=frame.guard, price_for_quantity=frame.price_at_quantity,
+                         suggestions=suggestions)
 
 
 def _escalate(frame: Frame, reason: str, suggestions: tuple[Offer, ...]) -> Decision:
@@ -117,7 +122,8 @@ def _escalate(frame: Frame, reason: str, suggestions: tuple[Offer, ...]) -> Deci
 
 def _accept(frame: Frame, price: Decimal, why: str) -> Decision:
     request = frame.request
-    priced = Priced(OfferKind.PRICE, request.sku, request.quantity, price, frame.context.cost, frame.floor)
+    priced = Priced(OfferKind.PRICE, request.sku, request.quantity, price, frame.context.cost,
+                    frame.floor, frame.guarded_cost)
     offer = make_offer(frame, Candidate(priced, lambda: accept_message(request.quantity, price,
                                                                        frame.currency), why))
     return _decision(frame, Outcome.ACCEPT, (offer,), why)

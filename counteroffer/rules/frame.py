@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from .guard import guard_price, guarded_cost
 from .messages import format_money
 from .model import Offer, OfferKind, Policy, PriceRequest, PricingContext, Term
 from .money import round_money
@@ -31,6 +32,10 @@ class Frame:
     rules: SkuRules
     policy: Policy
     floor: Decimal
+    #: Where the engine's own answers stop, a secret margin above the floor (guard.py).
+    guard: Decimal
+    #: The cost plus a second secret margin: what quantities and ranks a buyer sees use.
+    guarded_cost: Decimal
     price_at_quantity: Decimal
     order_multiple: int
     now: datetime
@@ -49,9 +54,12 @@ class Frame:
 def make_frame(request: PriceRequest, context: PricingContext, rules: SkuRules, now: datetime,
                policy: Policy, resolve: Resolver) -> Frame:
     price = price_at(context.list_price, rules.breaks, rules.break_quantities, request.quantity)
+    floor = floor_from(rules.floors, context.cost, context.currency)
+    band, draws = policy.floor_guard_pct, context.guard_draws
     return Frame(
-        request=request, context=context, rules=rules, policy=policy,
-        floor=floor_from(rules.floors, context.cost, context.currency),
+        request=request, context=context, rules=rules, policy=policy, floor=floor,
+        guard=guard_price(floor, context.list_price, band, draws.floor, context.currency),
+        guarded_cost=guarded_cost(context.cost, context.list_price, band, draws.cost),
         price_at_quantity=round_money(price, context.currency),
         order_multiple=rules.order_multiple or context.order_multiple or 1, now=now,
         expires_at=now + _validity(policy.offer_validity_hours), resolve=resolve)
@@ -76,6 +84,9 @@ class Priced:
     unit_price: Decimal
     cost: Decimal
     floor: Decimal
+    #: The cost offers are ranked with: the guarded cost, so that the order a buyer sees
+    #: them in cannot be solved for the true one.
+    rank_cost: Decimal
     terms: tuple[Term, ...] = ()
     terms_value: Decimal = Decimal(0)  # per unit, to the seller
 
@@ -96,19 +107,21 @@ class Candidate:
 
     @property
     def rank(self) -> tuple[Decimal, str, str, int]:
-        # Best for the seller first; a stable order for equal value keeps decisions repeatable.
-        return (-self.seller_value, self.priced.kind.value, self.priced.sku, self.priced.quantity)
+        # Best for the seller first, valued at the guarded cost (the buyer sees the order);
+        # a stable order for equal value keeps decisions repeatable.
+        priced = self.priced
+        value = (priced.unit_price - priced.rank_cost + priced.terms_value) * priced.quantity
+        return (-value, priced.kind.value, priced.sku, priced.quantity)
 
 
-def make_offer(frame: Frame, candidate: Candidate, seller_value: Decimal | None = None) -> Offer:
-    """``seller_value``: the candidate's, when ranking has already worked it out."""
+def make_offer(frame: Frame, candidate: Candidate) -> Offer:
     priced = candidate.priced
     margin = priced.unit_price - priced.cost
     return Offer.made(
         kind=priced.kind, sku=priced.sku, quantity=priced.quantity, unit_price=priced.unit_price,
         currency=frame.currency, expires_at=frame.expires_at, message=candidate.message(),
         explain=lambda: _explain(frame, priced, margin, candidate.why), terms=priced.terms,
-        seller_value=candidate.seller_value if seller_value is None else seller_value)
+        seller_value=candidate.seller_value)
 
 
 def _explain(frame: Frame, priced: Priced, margin: Decimal, why: str) -> str:

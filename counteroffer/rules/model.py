@@ -14,6 +14,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from .guard import NO_DRAWS, GuardDraws
+
 __all__ = [
     "Floor", "PriceBreak", "PriceBreaks", "TermLever", "LEVER_GROUPS", "Alternatives",
     "ConcessionPolicy", "Routing", "Policy", "PriceRequest", "LastPrice", "AlternativeProduct",
@@ -143,6 +145,9 @@ class Policy:
     #: price for the quantity, times ``PriceRequest.jitter``: the last counter is then
     #: not a fixed function of the floor (docs/security.md).
     concession_jitter_pct: Decimal = Decimal(0)
+    #: The band (low, high), in % of list price, of the secret margin above the floor
+    #: where the engine's own answers stop (rules/guard.py); (0, 0): at the floor.
+    floor_guard_pct: tuple[Decimal, Decimal] = (Decimal(0), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -172,6 +177,8 @@ class AlternativeProduct:
     cost: Decimal
     category: str | None = None
     order_multiple: int = 1
+    #: This buyer's draws for the alternative's own guard price (rules/guard.py).
+    guard_draws: GuardDraws = NO_DRAWS
 
 
 @dataclass(frozen=True)
@@ -189,6 +196,9 @@ class PricingContext:
     #: The lowest price-only counter made in earlier rounds: never to be gone back on.
     previous_concession: Decimal | None = None
     alternatives: tuple[AlternativeProduct, ...] = ()
+    #: Where this company's guard price for this SKU falls in the band (rules/guard.py):
+    #: fixed per (company, SKU) by the caller from a secret.
+    guard_draws: GuardDraws = NO_DRAWS
 
 
 class Outcome(str, Enum):
@@ -259,6 +269,8 @@ class Decision(_Made):
     #: Why the engine decided so, for the rep and the audit trail.
     reason: str = ""
     floor: Decimal | None = None
+    #: The lowest price the engine answers on its own (rules/guard.py); for reps only.
+    guard: Decimal | None = None
     price_for_quantity: Decimal | None = None
     #: For an escalation: what the engine would have offered, as a starting point for the rep.
     suggestions: tuple[Offer, ...] = ()

@@ -1,7 +1,9 @@
 """The trade-offs: ways to give the buyer their price for something worth as much to us.
 
-Each finder returns offers that are never below the floor of the product offered, after
-rounding to the currency's minor unit, or nothing.
+Each finder returns offers that are never below the guard price of the product offered
+(a secret margin above its floor, guard.py), after rounding to the currency's minor
+unit, or nothing. The one exception is a published price break: the shop sells at it
+to anyone who buys that many, so offering it tells nothing; it is held to the floor.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from .frame import Candidate, Frame, Priced, round_up_to_multiple
+from .guard import guard_price, guarded_cost
 from .messages import (alternative_message, anchor_message, terms_message, volume_message)
 from .model import AlternativeProduct, OfferKind, Term, TermLever
 from .money import round_money
@@ -23,7 +26,8 @@ HUNDRED = Decimal(100)
 
 def _volume_offer(frame: Frame, total: int, price: Decimal, why: str) -> Candidate:
     request = frame.request
-    priced = Priced(OfferKind.VOLUME, request.sku, total, price, frame.context.cost, frame.floor)
+    priced = Priced(OfferKind.VOLUME, request.sku, total, price, frame.context.cost, frame.floor,
+                    frame.guarded_cost)
     return Candidate(priced, lambda: volume_message(total - request.quantity, total, price,
                                                     frame.currency), why)
 
@@ -46,9 +50,11 @@ def volume_to_break(frame: Frame) -> Candidate | None:
 
 def margin_neutral_volume(frame: Frame) -> Candidate | None:
     """The smallest quantity at which the target earns as much margin as the quantity
-    asked earns at its own price; in order multiples, at most ``max_volume_factor`` times."""
-    cost, target, quantity = frame.context.cost, frame.target, frame.request.quantity
-    if target < frame.floor or target <= cost:
+    asked earns at its own price; in order multiples, at most ``max_volume_factor`` times.
+    Margin over the guarded cost: the quantity, solved for the cost, gives that instead
+    (and asks a little more volume than the true cost would)."""
+    cost, target, quantity = frame.guarded_cost, frame.target, frame.request.quantity
+    if target < frame.guard or target <= cost:
         return None
     needed = quantity * (frame.price_at_quantity - cost) / (target - cost)
     total = round_up_to_multiple(int(needed.to_integral_value(rounding="ROUND_CEILING")),
@@ -62,7 +68,7 @@ def term_bundles(frame: Frame, limit: int = 2) -> list[Candidate]:
     """Terms that close the gap between the target and the price: cheapest for the buyer
     first (the least value given up), then the fewest levers."""
     gap, bundles = frame.price_at_quantity - frame.target, frame.rules.bundles
-    if not bundles or frame.target < frame.floor or gap <= 0:
+    if not bundles or frame.target < frame.guard or gap <= 0:
         return []
     hundredth = frame.price_at_quantity / HUNDRED  # exact: a shift of the exponent
     valued = [(b.per_unit + hundredth * b.pct, b) for b in bundles]
@@ -83,14 +89,14 @@ def _terms_offer(frame: Frame, value: Decimal, levers: tuple[TermLever, ...]) ->
     request = frame.request
     terms = tuple(Term(lv.group, lv.option, lv.label) for lv in levers)
     priced = Priced(OfferKind.TERMS, request.sku, request.quantity, frame.target,
-                    frame.context.cost, frame.floor, terms, value)
+                    frame.context.cost, frame.floor, frame.guarded_cost, terms, value)
     return Candidate(priced, lambda: terms_message([lv.label for lv in levers], request.quantity,
                                                    frame.target, frame.currency),
                      "term levers: " + ", ".join(lv.option for lv in levers))
 
 
 def alternatives(frame: Frame) -> list[Candidate]:
-    """Equivalent products whose price at the target keeps their own floor."""
+    """Equivalent products whose price at the target keeps their own guard price."""
     wanted = set(frame.rules.alternatives)
     return [offer for product_ in frame.context.alternatives if product_.sku in wanted
             for offer in [_alternative_offer(frame, product_)] if offer is not None]
@@ -101,16 +107,18 @@ def _alternative_offer(frame: Frame, alt: AlternativeProduct) -> Candidate | Non
     quantity = round_up_to_multiple(frame.request.quantity, rules.order_multiple or alt.order_multiple)
     catalog = round_money(price_at(alt.list_price, rules.breaks, rules.break_quantities, quantity), currency)
     price, floor = min(catalog, frame.target), floor_from(rules.floors, alt.cost, currency)
-    if price < floor or catalog < floor:
+    band, draws = frame.policy.floor_guard_pct, alt.guard_draws
+    if price < guard_price(floor, alt.list_price, band, draws.floor, currency) or catalog < floor:
         return None
-    priced = Priced(OfferKind.ALTERNATIVE, alt.sku, quantity, price, alt.cost, floor)
+    priced = Priced(OfferKind.ALTERNATIVE, alt.sku, quantity, price, alt.cost, floor,
+                    guarded_cost(alt.cost, alt.list_price, band, draws.cost))
     return Candidate(priced, lambda: alternative_message(alt.name, alt.sku, quantity, price, currency),
                      f"equivalent product {alt.sku}")
 
 
 def anchor_price(frame: Frame) -> Decimal | None:
     """The price this company paid recently for a comparable quantity, if it is below
-    today's price and not below today's floor."""
+    today's price and not below today's guard price."""
     last, policy, quantity = frame.context.last_price, frame.policy, frame.request.quantity
     if last is None or frame.now - last.paid_at > timedelta(days=policy.anchor_days):
         return None
@@ -118,7 +126,7 @@ def anchor_price(frame: Frame) -> Decimal | None:
     if not last.quantity / factor <= quantity <= last.quantity * factor:
         return None
     price = round_money(last.unit_price, frame.currency)
-    return price if frame.floor <= price < frame.price_at_quantity else None
+    return price if frame.guard <= price < frame.price_at_quantity else None
 
 
 def last_price_anchor(frame: Frame) -> Candidate | None:
@@ -126,7 +134,8 @@ def last_price_anchor(frame: Frame) -> Candidate | None:
     price, last, request = anchor_price(frame), frame.context.last_price, frame.request
     if price is None or last is None or price <= frame.target:
         return None
-    priced = Priced(OfferKind.ANCHOR, request.sku, request.quantity, price, frame.context.cost, frame.floor)
+    priced = Priced(OfferKind.ANCHOR, request.sku, request.quantity, price, frame.context.cost,
+                    frame.floor, frame.guarded_cost)
     return Candidate(priced, lambda: anchor_message(last.unit_price, last.quantity, last.paid_at,
                                                     request.quantity, price, frame.currency),
                      f"last price paid on {last.paid_at:%Y-%m-%d}")
