@@ -6,7 +6,10 @@ within a rep's reach, so it escalates: 25% off, a deal of 90,000.00.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
+
+from flask import Flask
 
 from counteroffer import Actor, Counteroffer, Customer, Rep
 from counteroffer.negotiation import Deps, NegotiationView, request_price
@@ -39,6 +42,19 @@ MAX = Actor("max@seller", "manager", name="Max Moreno")
 def seed_approvals(extension: Counteroffer) -> None:
     extension.save_reps(REPS)
     extension.save_customers(CUSTOMERS)
+
+
+def serve_with_approvals(app: Flask) -> Iterator[Flask]:
+    """A fixture's body: the seed scenario and these reps and customers, then the app,
+    closed afterwards."""
+    from tests.seed import seed_scenario
+
+    with app.app_context():
+        seed_scenario(app.extensions["counteroffer"])
+        seed_approvals(app.extensions["counteroffer"])
+    yield app
+    with app.app_context():
+        app.extensions["counteroffer"].close()
 
 
 def escalate(deps: Deps, buyer: Actor = ANN, quantity: int = 1000, target: str = "90.00",

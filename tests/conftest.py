@@ -130,8 +130,10 @@ def clock() -> FrozenClock:
 def make_app(db_url: str, clock: FrozenClock, tmp_path: Path, **config: object) -> Flask:
     """A bare host app: the current actor is whatever the test puts in ``g.actor``."""
     app = Flask(f"host-{uuid.uuid4().hex[:6]}", instance_path=str(tmp_path / "instance"))
-    # Exact concession figures in tests; tests/guards switch the anti-probing jitter on.
+    # Exact concession figures and exact floors in tests: tests/guards switch the
+    # anti-probing jitter and the guard price above the floor on.
     config.setdefault("COUNTEROFFER_CONCESSION_JITTER_PCT", "0")
+    config.setdefault("COUNTEROFFER_FLOOR_GUARD_PCT", "0,0")
     app.config.update(TESTING=True, COUNTEROFFER_DATABASE_URL=db_url, **config)
     extension = Counteroffer(app, clock=clock)
 

@@ -119,6 +119,10 @@ RULES: tuple[tuple[str, dict[str, Any], str | None, str | None], ...] = (
     ("price_breaks", _breaks((10, "176.00"), (50, "165.00")), "TL-DRL-18V", None),
     ("floor", {"min_margin_pct": "18", "min_unit_price": "152.00"}, "TL-DRL-18V", None),
     ("price_breaks", _breaks((20, "45.50"), (80, "42.00")), "MRO-ABS-15", None),
+    # Asks up to 20% under the guard price (a secret margin above each floor, where the
+    # engine stops answering on its own) reach a rep rather than being declined: $90.00
+    # for DEMO-120 goes to Max whatever this shop's draw (docs/security.md).
+    ("routing", {"rep_reach_pct": "20"}, None, None),
 )
 
 

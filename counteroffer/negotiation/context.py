@@ -16,7 +16,8 @@ from .deps import Deps
 __all__ = ["pricing_context", "previous_concession"]
 
 
-def _alternative(deps: Deps, session: Session, sku: str, currency: str) -> AlternativeProduct | None:
+def _alternative(deps: Deps, session: Session, sku: str, currency: str,
+                 company_id: str) -> AlternativeProduct | None:
     try:
         item = deps.catalog_item(session, sku)
     except BackOfficeUnavailableError:
@@ -25,7 +26,8 @@ def _alternative(deps: Deps, session: Session, sku: str, currency: str) -> Alter
         return None  # an alternative we cannot price in the buyer's currency is no offer
     return AlternativeProduct(sku=item.sku, name=item.name, list_price=item.list_price,
                               cost=item.cost, category=item.category,
-                              order_multiple=item.order_multiple)
+                              order_multiple=item.order_multiple,
+                              guard_draws=deps.guards.guard_draws(company_id, item.sku))
 
 
 def _last_price(deps: Deps, session: Session, company_id: str, item: CatalogItem) -> LastPrice | None:
@@ -41,13 +43,15 @@ def _last_price(deps: Deps, session: Session, company_id: str, item: CatalogItem
 def pricing_context(deps: Deps, session: Session, rules: CompiledRules, item: CatalogItem,
                     customer: Customer, previous: Decimal | None = None) -> PricingContext:
     wanted = rules.resolve(item.sku, item.category, customer.segment).alternatives
-    found = (_alternative(deps, session, sku, item.currency) for sku in wanted)
+    company_id = customer.company_id
+    found = (_alternative(deps, session, sku, item.currency, company_id) for sku in wanted)
     return PricingContext(
         list_price=item.list_price, cost=item.cost, currency=item.currency,
         segment=customer.segment, order_multiple=item.order_multiple, category=item.category,
         profitability_tier=customer.profitability_tier,
-        last_price=_last_price(deps, session, customer.company_id, item),
-        previous_concession=previous, alternatives=tuple(a for a in found if a is not None))
+        last_price=_last_price(deps, session, company_id, item),
+        previous_concession=previous, alternatives=tuple(a for a in found if a is not None),
+        guard_draws=deps.guards.guard_draws(company_id, item.sku))
 
 
 #: Price-only counters for the quantity asked: the engine's, and a sales rep's.

@@ -1,6 +1,6 @@
-"""Defences against floor probing: a cap on price requests per company and SKU, and a
+"""Defences against floor probing: a cap on price requests per company and SKU, a
 per-negotiation jitter that keeps price-only counters from being a fixed function of
-the floor.
+the floor, and the draws that place each (company, SKU)'s guard price (rules/guard.py).
 
 The cap counts the negotiations a company opened for a SKU over a window, whatever
 became of them (declined, withdrawn and expired ones count: eBay counts retracted and
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from ..db.guards import RequestCapLock
 from ..db.models import Negotiation
+from ..rules.guard import GuardDraws
 from .errors import NegotiationError
 
 __all__ = ["Guards", "TooManyRequestsError", "enforce_request_cap"]
@@ -52,9 +53,21 @@ class Guards:
     def jitter(self, negotiation_id: str) -> Decimal:
         """A number in [0, 1), fixed for a negotiation, that a buyer cannot work out:
         an HMAC of its id under the shop's secret (the id alone is seen by the buyer)."""
+        return self._fraction(negotiation_id)
+
+    def guard_draws(self, company_id: str, sku: str) -> GuardDraws:
+        """Where this company's guard price and guarded cost for ``sku`` fall in the band:
+        the same on every request and in every process that shares the secret (asking
+        again teaches nothing new), different between companies and SKUs, and
+        independent of each other and of the jitter (each its own HMAC message)."""
+        pair = f"{len(company_id)}:{company_id}|{sku}"  # the length keeps "a|b" + "c" apart from "a" + "b|c"
+        return GuardDraws(floor=self._fraction("floor-guard|" + pair),
+                          cost=self._fraction("cost-guard|" + pair))
+
+    def _fraction(self, message: str) -> Decimal:
         if not self.pricing_secret:
             return Decimal(0)
-        digest = hmac.new(self.pricing_secret, negotiation_id.encode(), hashlib.sha256).digest()
+        digest = hmac.new(self.pricing_secret, message.encode(), hashlib.sha256).digest()
         fraction = Decimal(int.from_bytes(digest[:8], "big")) / Decimal(2 ** 64)
         return fraction.quantize(_JITTER_PLACES)
 

@@ -24,6 +24,7 @@ from ..db.models import Event, Negotiation
 from ..db.rulesets import Simulation
 from ..jobs.outbox import add_message
 from ..rules import AlternativeProduct, CompiledRules, PricingContext, RuleSet
+from ..rules.guard import GuardDraws
 from .actors import Actor
 from .deps import Deps
 from .errors import ConflictError, NotFoundError
@@ -250,12 +251,20 @@ class _Contexts:
                              if found is not None and found.currency == item.currency)
         return PricingContext(list_price=item.list_price, cost=item.cost, currency=item.currency,
                               segment=segment, order_multiple=item.order_multiple,
-                              category=item.category, alternatives=alternatives)
+                              category=item.category, alternatives=alternatives,
+                              guard_draws=MIDDLE_OF_THE_BAND)
+
+
+#: Each company's guard price is drawn from a secret (rules/guard.py); the simulation
+#: replays by SKU and segment, not company, so it decides at the middle of the band:
+#: what the shop's buyers meet on average.
+MIDDLE_OF_THE_BAND = GuardDraws(floor=Decimal("0.5"), cost=Decimal("0.5"))
 
 
 def _alternative(item: CatalogItem) -> AlternativeProduct:
     return AlternativeProduct(sku=item.sku, name=item.name, list_price=item.list_price,
-                              cost=item.cost, category=item.category, order_multiple=item.order_multiple)
+                              cost=item.cost, category=item.category, order_multiple=item.order_multiple,
+                              guard_draws=MIDDLE_OF_THE_BAND)
 
 
 def _resolved(deps: Deps, session: Session, asked: Iterable[dict[str, Any]], live: CompiledRules,

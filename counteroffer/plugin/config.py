@@ -55,7 +55,11 @@ DEFAULTS: dict[str, Any] = {
     "COUNTEROFFER_REQUEST_CAP_HOURS": 24,
     #: Price-only counters stop above the floor by up to this % of the price (0: never).
     "COUNTEROFFER_CONCESSION_JITTER_PCT": "3",
-    #: Keys that jitter; None: the app's SECRET_KEY, else a random one per process.
+    #: The band, in % of list price, of the secret margin above each floor where the
+    #: engine's own answers stop (the guard price): (low, high), or "low,high".
+    "COUNTEROFFER_FLOOR_GUARD_PCT": ("1", "5"),
+    #: Keys the jitter and the guard price; None: the app's SECRET_KEY, else one kept in
+    #: the instance folder (set one shared secret when processes run on several machines).
     "COUNTEROFFER_PRICING_SECRET": None,
     #: API calls per user and per company within the window; 0 switches one off.
     "COUNTEROFFER_RATE_LIMIT_PER_USER": 120,
@@ -126,7 +130,8 @@ def read_settings(config: Config, options: dict[str, Any], instance_path: str) -
             offer_validity_hours=_positive_int(config, "COUNTEROFFER_OFFER_VALIDITY_HOURS"),
             max_rounds=_positive_int(config, "COUNTEROFFER_MAX_ROUNDS"),
             decline_below_floor_pct=Decimal(str(config["COUNTEROFFER_DECLINE_BELOW_FLOOR_PCT"])),
-            concession_jitter_pct=_percent(config, "COUNTEROFFER_CONCESSION_JITTER_PCT")),
+            concession_jitter_pct=_percent(config, "COUNTEROFFER_CONCESSION_JITTER_PCT"),
+            floor_guard_pct=_guard_band(config["COUNTEROFFER_FLOOR_GUARD_PCT"])),
         deal_validity=timedelta(hours=_positive_int(config, "COUNTEROFFER_DEAL_VALIDITY_HOURS")),
         cache_seconds=max(0.0, float(config["COUNTEROFFER_CACHE_SECONDS"])),
         service_levels=_service_levels(config),
@@ -136,7 +141,7 @@ def read_settings(config: Config, options: dict[str, Any], instance_path: str) -
         webhook_allow_private=_flag(config["COUNTEROFFER_WEBHOOK_ALLOW_PRIVATE"]),
         retry_seconds=_retry_seconds(config["COUNTEROFFER_RETRY_SECONDS"]),
         republish_after=timedelta(seconds=_positive_int(config, "COUNTEROFFER_REPUBLISH_AFTER_SECONDS")),
-        guards=_guards(config),
+        guards=_guards(config, instance_path),
         rate_limits=_rate_limits(config),
     )
 
@@ -155,18 +160,51 @@ def _percent(config: Config, key: str) -> Decimal:
     return value
 
 
-def _pricing_secret(config: Config) -> bytes:
+def _guard_band(value: Any) -> tuple[Decimal, Decimal]:
+    key = "COUNTEROFFER_FLOOR_GUARD_PCT"
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    try:
+        low, high = (Decimal(str(part).strip()) for part in parts)
+    except (ValueError, ArithmeticError) as error:
+        raise ValueError(f"{key} must be two percentages (low, high), got {value!r}") from error
+    if not Decimal(0) <= low <= high <= Decimal(50):
+        raise ValueError(f"{key} must be 0 <= low <= high <= 50, got {value!r}")
+    return low, high
+
+
+def _pricing_secret(config: Config, instance_path: str) -> bytes:
     secret = config["COUNTEROFFER_PRICING_SECRET"] or config.get("SECRET_KEY")
     if not secret:
-        return secrets.token_bytes(32)  # per process: set a secret to share it (docs)
+        # Not one per process: a guard price drawn anew in each process would let a buyer
+        # take the lowest of several. Kept beside the SQLite default, in the instance folder.
+        return _instance_secret(os.path.join(instance_path, "counteroffer-pricing-secret"))
     return secret if isinstance(secret, bytes) else str(secret).encode()
 
 
-def _guards(config: Config) -> Guards:
+def _instance_secret(path: str) -> bytes:
+    if not os.path.exists(path):
+        # Written whole under another name, then linked: of two processes starting at
+        # once, one link wins and both read a complete secret.
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        draft = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
+    with open(path, encoding="ascii") as file:
+        return file.read().strip().encode()
+
+
+def _guards(config: Config, instance_path: str) -> Guards:
     return Guards(request_cap=_not_negative_int(config, "COUNTEROFFER_REQUEST_CAP"),
                   request_window=_hours(config["COUNTEROFFER_REQUEST_CAP_HOURS"],
                                         "COUNTEROFFER_REQUEST_CAP_HOURS"),
-                  pricing_secret=_pricing_secret(config))
+                  pricing_secret=_pricing_secret(config, instance_path))
 
 
 def _rate_limits(config: Config) -> RateLimits:

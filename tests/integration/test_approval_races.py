@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 
 from counteroffer.db import transaction
 from counteroffer.db.models import Deal, Escalation, Event
-from tests.approvals import ANN, MAX, RITA, seed_approvals
+from tests.approvals import ANN, MAX, RITA, serve_with_approvals
 from tests.conftest import make_app
-from tests.seed import seed_scenario
 
 ESCALATING = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "90.00", "currency": "USD"}
 ACTORS = {actor.id: actor for actor in (ANN, RITA, MAX)}
@@ -27,12 +26,7 @@ def pg_app(pg_schema_url, clock, tmp_path):
     app = make_app(pg_schema_url, clock, tmp_path, COUNTEROFFER_ENGINE_OPTIONS={"pool_size": 4})
     # Each thread says who it is: the test client shares one app config between them.
     app.before_request(lambda: setattr(g, "actor", ACTORS.get(request.headers.get("X-Actor", ""))))
-    with app.app_context():
-        seed_scenario(app.extensions["counteroffer"])
-        seed_approvals(app.extensions["counteroffer"])
-    yield app
-    with app.app_context():
-        app.extensions["counteroffer"].close()
+    yield from serve_with_approvals(app)
 
 
 def post(app, actor, path: str, body: dict):  # noqa: ANN001, ANN201

@@ -21,7 +21,7 @@ from counteroffer.db import transaction
 from counteroffer.db.guards import IdempotencyKey
 from counteroffer.db.models import Deal, Escalation, Event, Negotiation, Offer
 from counteroffer.negotiation import expire_lapsed
-from tests.approvals import ANN, MAX, RITA, seed_approvals
+from tests.approvals import ANN, MAX, RITA, serve_with_approvals
 from tests.conftest import make_app
 from tests.seed import seed_scenario
 
@@ -46,12 +46,7 @@ def pg_race_app(pg_schema_url, tmp_path_factory):
                    COUNTEROFFER_ENGINE_OPTIONS={"pool_size": 20, "max_overflow": 0, "pool_timeout": 60})
     app.before_request(lambda: setattr(g, "actor", ACTORS.get(request.headers.get("X-Actor", "ann@acme"))))
     app.clock = clock
-    with app.app_context():
-        seed_scenario(app.extensions["counteroffer"])
-        seed_approvals(app.extensions["counteroffer"])
-    yield app
-    with app.app_context():
-        app.extensions["counteroffer"].close()
+    yield from serve_with_approvals(app)
 
 
 @pytest.fixture(scope="module")
