@@ -17,7 +17,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 
 from ..access import STAFF, allow
 from ..negotiation import NegotiationError
-from ..negotiation import absences
+from ..negotiation.approvals import absences
 from .views import _actor, _deps, negotiation_admin
 
 __all__ = ["away", "add_away", "end_away"]

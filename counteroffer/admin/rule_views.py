@@ -25,11 +25,11 @@ from ..access import allow
 from ..adapters.csv_import import CsvImportError, parse_rows, read_rows
 from ..adapters.rule_csv import RULE_LINES
 from ..negotiation import Actor, InvalidRequestError, NegotiationError
-from ..negotiation import rulesets as uc
-from ..negotiation import simulation as sim
-from ..negotiation.rule_diff import diff_versions
-from ..negotiation.rule_import import export_rule_lines, import_rule_lines
-from ..negotiation.rulesets import PRICING_ROLES
+from ..negotiation.pricing import rulesets as uc
+from ..negotiation.pricing import simulation as sim
+from ..negotiation.pricing.rule_diff import diff_versions
+from ..negotiation.pricing.rule_import import export_rule_lines, import_rule_lines
+from ..negotiation.pricing.rulesets import PRICING_ROLES
 from ..rules.loading import RULE_KINDS
 from . import display
 from .csrf import FIELD as CSRF_FIELD

@@ -19,8 +19,8 @@ from flask import (Blueprint, Response, current_app, flash, g, redirect, render_
 from ..access import STAFF, allow, public_static
 from ..negotiation import (Actor, ConflictError, ForbiddenError, InvalidRequestError,
                            NegotiationError, ServiceUnavailableError)
-from ..negotiation import escalations as uc
-from ..negotiation.escalations import EscalationView
+from ..negotiation.approvals import escalations as uc
+from ..negotiation.approvals.escalations import EscalationView
 from . import display
 from .csrf import FIELD as CSRF_FIELD
 from .csrf import csrf_token, is_valid_csrf

@@ -1,4 +1,4 @@
 """The Flask extension and the buyer-facing surface: JSON API and widget."""
-from .extension import AppState, Counteroffer
+from .wiring.extension import AppState, Counteroffer
 
 __all__ = ["Counteroffer", "AppState"]

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from flask import Response, current_app, jsonify, request
 
 from ..negotiation import Actor
-from ..negotiation.idempotency import (MAX_KEY_LENGTH, Claim, Render, Replay, claim_key,
+from ..negotiation.shared.idempotency import (MAX_KEY_LENGTH, Claim, Render, Replay, claim_key,
                                        release_key, scope_of)
 from .errors import ApiError
 

@@ -57,7 +57,7 @@ def _run_the_worker(app: Any) -> None:
 
     from counteroffer.jobs import bind_runtime
     from counteroffer.jobs.queue import make_queue
-    from counteroffer.plugin.worker import job_runtime
+    from counteroffer.plugin.wiring.worker import job_runtime
 
     extension = app.extensions["counteroffer"]
     with app.app_context():

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from counteroffer.demo import catalog, create_app
 from counteroffer.demo.orders import get_order, list_orders, order_count
-from counteroffer.negotiation.setup import rule_count
+from counteroffer.negotiation.pricing.setup import rule_count
 from tests.conftest import fresh_pg_schema
 
 SEED = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "110.00", "currency": "USD"}

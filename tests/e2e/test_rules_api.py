@@ -10,7 +10,7 @@ from sqlalchemy import select
 from counteroffer import Actor, CatalogItem
 from counteroffer.db import transaction
 from counteroffer.db.models import Negotiation
-from counteroffer.negotiation.simulation import run_simulation
+from counteroffer.negotiation.pricing.simulation import run_simulation
 from tests.conftest import BUYER_ACME, MANAGER, REP, ApiClient, make_app
 
 PRICING = Actor(id="pia@seller", role="pricing_manager", name="Pia")

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from counteroffer import Actor
-from counteroffer.negotiation.simulation import run_simulation
+from counteroffer.negotiation.pricing.simulation import run_simulation
 from tests.conftest import BUYER_ACME, MANAGER, REP
 
 PRICING = Actor(id="pia@seller", role="pricing_manager", name="Pia")

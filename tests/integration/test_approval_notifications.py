@@ -15,7 +15,7 @@ from counteroffer.db import transaction
 from counteroffer.db.models import OutboxMessage
 from counteroffer.jobs import bind_runtime
 from counteroffer.jobs.queue import enqueue_message, make_queue
-from counteroffer.plugin.worker import job_runtime, sweep_once
+from counteroffer.plugin.wiring.worker import job_runtime, sweep_once
 from tests.approvals import ANN, RITA, seed_approvals
 from tests.conftest import REDIS_URL, _need, make_app
 from tests.mailbox import Mailbox, free_port, running_mailbox

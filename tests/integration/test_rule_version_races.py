@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from counteroffer.db import transaction
 from counteroffer.db.rulesets import LiveRuleVersion, RuleVersion
-from counteroffer.negotiation import ConflictError, rulesets
+from counteroffer.negotiation import ConflictError
+from counteroffer.negotiation.pricing import rulesets
 from tests.conftest import MANAGER
 from tests.integration.test_races import pg_app  # noqa: F401 - the PostgreSQL app fixture
 

@@ -98,11 +98,11 @@ def test_a_production_app_without_secure_cookies_is_warned(tmp_path: Path, sqlit
         Counteroffer(app)
         return app
 
-    with caplog.at_level(logging.WARNING, logger="counteroffer.plugin.headers"):
+    with caplog.at_level(logging.WARNING, logger="counteroffer.plugin.wiring.headers"):
         production_app()
     assert "SESSION_COOKIE_SECURE" in caplog.text
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="counteroffer.plugin.headers"):
+    with caplog.at_level(logging.WARNING, logger="counteroffer.plugin.wiring.headers"):
         production_app(SESSION_COOKIE_SECURE=True)
     assert "SESSION_COOKIE_SECURE" not in caplog.text
 

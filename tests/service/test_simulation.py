@@ -15,10 +15,11 @@ from counteroffer.db import transaction
 from counteroffer.db.rulesets import Simulation
 from counteroffer.jobs import bind_runtime
 from counteroffer.jobs.queue import make_queue
-from counteroffer.negotiation import request_price, rulesets
-from counteroffer.negotiation.replay import Comparison, Replayed, replay
-from counteroffer.negotiation.simulation import get_simulation, run_simulation, start_simulation
-from counteroffer.plugin.worker import job_runtime
+from counteroffer.negotiation import request_price
+from counteroffer.negotiation.pricing import rulesets
+from counteroffer.negotiation.pricing.replay import Comparison, Replayed, replay
+from counteroffer.negotiation.pricing.simulation import get_simulation, run_simulation, start_simulation
+from counteroffer.plugin.wiring.worker import job_runtime
 from counteroffer.rules import CompiledRules, Floor, Policy, PriceBreak, PriceBreaks, PricingContext, RuleSet
 from tests.conftest import BUYER_ACME, BUYER_GLOBEX, MANAGER, make_app
 from tests.seed import seed_scenario
