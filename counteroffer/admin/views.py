@@ -189,6 +189,3 @@ def _problem(status: int, message: str, actor: Actor | None = None) -> tuple[str
                            title=_TITLES.get(status, "Error"), message=message,
                            actor=actor), status
 
-
-# The results dashboard's routes live on this blueprint too (results_views.py).
-from . import away_views, results_views  # noqa: E402,F401
