@@ -258,6 +258,3 @@ class Escalation(Base):
     decided_by_role: Mapped[str | None] = mapped_column(String(16))
     decided_on_behalf_of: Mapped[str | None] = mapped_column(String(64))
 
-
-# Tables kept in their own modules, imported here so ``metadata`` always holds every table.
-from . import guards, results, rulesets  # noqa: E402,F401
