@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -26,15 +26,25 @@ from .experiments import experiment_arm
 from ..shared.prices import price_facts
 from .rollups import Contribution, contribution, queue_delta
 
-if TYPE_CHECKING:
-    from ..approvals.routing import OpenedEscalation
-
 __all__ = ["rule_of", "record_decision", "record_escalation", "record_person_decision",
            "record_deal", "record_redeemed", "OUTCOME_RULES"]
 
 #: The lead rule of a negotiation that has no offer on the table.
 OUTCOME_RULES = {"escalate": "escalated", "decline": "declined", "reject": "rejected"}
 _PERSON_DECISIONS = {"approve": "dec_approve", "counter": "dec_rep_counter", "reject": "dec_reject"}
+
+
+class EscalationTimes(Protocol):
+    """What a fact reads of an escalation: an ``Escalation`` row, or the ``OpenedEscalation``
+    that ``approvals.routing`` writes (which calls ``record_escalation``, so it is not
+    imported here)."""
+
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def due_at(self) -> datetime: ...
+    @property
+    def assignee_id(self) -> str | None: ...
 
 
 def rule_of(kind: str, explanation: str | None, terms: Sequence[dict[str, str]] | None) -> str:
@@ -153,7 +163,7 @@ def _fill_prices(fact: ResultFact, decision: Decision | None, customer: Customer
     fact.floor, fact.price_for_quantity = decision.floor, decision.price_for_quantity
 
 
-def record_escalation(session: Session, row: Negotiation, escalation: Escalation | OpenedEscalation) -> None:
+def record_escalation(session: Session, row: Negotiation, escalation: EscalationTimes) -> None:
     """Until a person has decided, the latest escalation is the one measured."""
     with _changing(session, row.id) as fact:
         if fact is not None and fact.decided_at is None:
