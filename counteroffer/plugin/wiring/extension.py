@@ -7,14 +7,12 @@ pattern, tests) in one process.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from flask import Flask, current_app
-from sqlalchemy import Engine
 
 from ...adapters import (Catalog, CatalogItem, Customer, Customers, FunctionCatalog,
                         FunctionCustomers, Mailer, SignedWebhooks, SmtpMailer, SqlCatalog,
@@ -30,21 +28,12 @@ from ...negotiation.approvals.escalations import EscalationView, Rep, SweepResul
 from ...negotiation.shared.cache import LookupCache
 from ...negotiation.shared.deps import utc_now
 from .config import Settings, read_settings
+from .state import AppState
 
 __all__ = ["Counteroffer", "AppState"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXTENSION_KEY = "counteroffer"
-
-
-@dataclass
-class AppState:
-    """Everything the plugin keeps for one app."""
-
-    settings: Settings
-    engine: Engine
-    deps: Deps
-    redis: RedisProvider
 
 
 class Counteroffer:

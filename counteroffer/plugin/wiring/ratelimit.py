@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from flask import Flask, Response, request
 from redis import Redis
@@ -29,9 +29,6 @@ from redis.exceptions import RedisError
 
 from ...negotiation import Actor
 from ..errors import error_response
-
-if TYPE_CHECKING:
-    from .extension import Counteroffer
 
 __all__ = ["RateLimits", "RateLimiter", "Check", "MemoryCounter", "RedisCounter", "install_rate_limits"]
 
@@ -175,19 +172,18 @@ def _wait(current: int, previous: int, limit: int, elapsed: float, size: int) ->
     return max(1, math.ceil((1 - elapsed + fade) * size))
 
 
-def install_rate_limits(app: Flask, extension: Counteroffer, limits: RateLimits,
-                        shared: bool) -> RateLimiter:
-    """Check every call to the plugin's APIs before its view runs. ``shared``: count in
-    the app's Redis (a configured server), else in this process."""
-    counter: Counter = (RedisCounter(lambda: extension.state.redis.client()) if shared
-                        else MemoryCounter())
+def install_rate_limits(app: Flask, current_actor: Callable[[], Actor | None], limits: RateLimits,
+                        redis: Callable[[], Redis] | None) -> RateLimiter:
+    """Check every call to the plugin's APIs before its view runs. ``redis``: count in the
+    app's Redis (a configured server), else (``None``) in this process."""
+    counter: Counter = RedisCounter(redis) if redis is not None else MemoryCounter()
     limiter = RateLimiter(limits, counter)
 
     @app.before_request
     def _counteroffer_rate_limit() -> tuple[Response, int] | None:
         if request.blueprint not in LIMITED_BLUEPRINTS:
             return None
-        actor = extension.current_actor()
+        actor = current_actor()
         wait = limiter.wait_for(actor) if actor is not None else None
         if wait is None:
             return None  # nobody logged in is refused by the view itself (401)

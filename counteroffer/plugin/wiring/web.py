@@ -2,8 +2,6 @@
 template helper, CLI."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
@@ -23,15 +21,14 @@ from .headers import harden_session_cookie, install_security_headers
 from .origin import install_same_site_writes
 from .openapi import openapi_blueprint
 from .ratelimit import install_rate_limits
+from .state import Extension
 from ..widget import assets_blueprint, widget_context, widget_macro
 
-if TYPE_CHECKING:
-    from .extension import Counteroffer
 
 __all__ = ["register"]
 
 
-def register(app: Flask, extension: Counteroffer, settings: Settings) -> None:
+def register(app: Flask, extension: Extension, settings: Settings) -> None:
     app.register_blueprint(api, url_prefix=settings.url_prefix)
     app.register_blueprint(rep_api, url_prefix=settings.url_prefix)
     app.register_blueprint(rules_api, url_prefix=settings.url_prefix)
@@ -48,7 +45,8 @@ def register(app: Flask, extension: Counteroffer, settings: Settings) -> None:
     install_security_headers(app, settings.url_prefix)
     harden_session_cookie(app)
     install_same_site_writes(app, settings.url_prefix)
-    install_rate_limits(app, extension, settings.rate_limits, shared=settings.redis_url is not None)
+    shared_redis = (lambda: extension.state.redis.client()) if settings.redis_url is not None else None
+    install_rate_limits(app, extension.current_actor, settings.rate_limits, redis=shared_redis)
 
 
 def _json_errors_for_api(app: Flask, api_root: str) -> None:

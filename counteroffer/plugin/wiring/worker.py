@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
 
 from flask import Flask
 from redis.exceptions import RedisError
@@ -25,9 +24,7 @@ from ...negotiation.shared.idempotency import prune_keys
 from ...negotiation.approvals.notices import ESCALATED_TOPIC, VOIDED_TOPIC, tell_assigned, tell_voided
 from ...negotiation.results.reports import fold_results
 from ...negotiation.pricing.simulation import SIMULATE_TOPIC, simulation_handler
-
-if TYPE_CHECKING:
-    from .extension import Counteroffer
+from .state import Extension
 
 __all__ = ["OutboxPump", "run_worker", "relay_once", "job_runtime", "sweep_once"]
 
@@ -40,19 +37,19 @@ MINUTELY = "minutely"
 MAINTENANCE_SECONDS = 60
 
 
-def _enqueue(extension: Counteroffer):  # noqa: ANN202 - a function of a message id
+def _enqueue(extension: Extension):  # noqa: ANN202 - a function of a message id
     state = extension.state
     queue = make_queue(state.settings.queue_name, state.redis.client())
     return lambda message_id: enqueue_message(queue, message_id, state.settings.retry_seconds)
 
 
-def relay_once(extension: Counteroffer) -> int:
+def relay_once(extension: Extension) -> int:
     """Hand every committed outbox message to rq once; returns how many."""
     state = extension.state
     return relay_pending(state.deps.session_factory, _enqueue(extension), state.deps.clock)
 
 
-def sweep_once(extension: Counteroffer) -> None:
+def sweep_once(extension: Extension) -> None:
     """The once-a-minute work: expiry, escalation service levels, lost messages,
     idempotency keys past 24 hours, and the results' waiting roll-up deltas."""
     state = extension.state
@@ -64,7 +61,7 @@ def sweep_once(extension: Counteroffer) -> None:
                 state.settings.republish_after)
 
 
-def job_runtime(app: Flask, extension: Counteroffer) -> JobRuntime:
+def job_runtime(app: Flask, extension: Extension) -> JobRuntime:
     """What the tasks run against: this app's database, clock and notification ports."""
     deps = extension.state.deps
     handlers = {EMAIL_TOPIC: email_sender(extension.mailer()),
@@ -79,7 +76,7 @@ def job_runtime(app: Flask, extension: Counteroffer) -> JobRuntime:
 class OutboxPump(threading.Thread):
     """Relays the outbox every ``interval`` seconds and runs ``sweep_once`` each minute."""
 
-    def __init__(self, app: Flask, extension: Counteroffer, interval: float = 1.0) -> None:
+    def __init__(self, app: Flask, extension: Extension, interval: float = 1.0) -> None:
         super().__init__(name="counteroffer-outbox", daemon=True)
         self._app, self._extension, self._interval = app, extension, interval
         self._stop_event = threading.Event()
@@ -103,7 +100,7 @@ class OutboxPump(threading.Thread):
             log.exception("outbox pass failed")
 
 
-def schedule_sweep(extension: Counteroffer) -> None:
+def schedule_sweep(extension: Extension) -> None:
     """Enqueue this minute's sweep as an rq job, once however many pumps run (the first to
     set the minute's token wins); with Redis away, run it here: service levels must not
     wait for Redis."""
@@ -118,7 +115,7 @@ def schedule_sweep(extension: Counteroffer) -> None:
         sweep_once(extension)
 
 
-def run_worker(app: Flask, extension: Counteroffer, burst: bool = False) -> None:
+def run_worker(app: Flask, extension: Extension, burst: bool = False) -> None:
     state = extension.state
     bind_runtime(job_runtime(app, extension))
     pump = OutboxPump(app, extension)
