@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import Money, UTCDateTime
@@ -28,6 +28,8 @@ metadata = MetaData(naming_convention={
 
 class Base(DeclarativeBase):
     metadata = metadata
+    #: Every model maps one Table (SQLAlchemy types ``__table__`` as any FromClause).
+    __table__: ClassVar[Table]
 
 
 class Product(Base):

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -191,7 +192,7 @@ def _carry_out(deps: Deps, session: Session, row: Negotiation, escalation: Escal
 
 
 def _counter_or_reject(session: Session, row: Negotiation, proposal: _Proposal, note: str,
-                       before: str, actor: Actor, now: datetime, deps: Deps, detail: dict) -> None:
+                       before: str, actor: Actor, now: datetime, deps: Deps, detail: dict[str, Any]) -> None:
     close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
     if proposal.action == "counter":
         expires_at = now + timedelta(hours=deps.policy.offer_validity_hours)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -187,7 +188,7 @@ def escalation_view(deps: Deps, session: Session, reach: Reach, escalation: Esca
         company=CompanyRef(row.company_id, customer.name if customer else row.company_id,
                            customer.segment if customer else escalation.segment),
         sku=row.sku, quantity=row.quantity, currency=row.currency,
-        target_unit_price=_money(row.target_unit_price, row.currency),
+        target_unit_price=round_money(row.target_unit_price, row.currency),
         **_prices(facts, row), **_authority(deps, session, reach, escalation, row, facts, people),
         last_price_paid=_last_paid(deps, session, row),
         suggested_offer=_suggestion(escalation.suggested_offer, row.currency),
@@ -225,7 +226,7 @@ def _pct(amount: Decimal) -> Decimal:
     return amount.quantize(_PCT)
 
 
-def _prices(facts: PriceFacts | None, row: Negotiation) -> dict[str, Decimal | None]:
+def _prices(facts: PriceFacts | None, row: Negotiation) -> dict[str, Any]:
     if facts is None:
         return dict.fromkeys(("list_price", "price_for_quantity", "floor", "cost", "margin_at_target",
                               "margin_pct_at_target", "discount_pct_at_target"))
@@ -240,7 +241,7 @@ def _prices(facts: PriceFacts | None, row: Negotiation) -> dict[str, Decimal | N
 
 def _authority(deps: Deps, session: Session, reach: Reach, escalation: Escalation,
                row: Negotiation, facts: PriceFacts | None,
-               people: dict[str, PersonRef]) -> dict[str, object]:
+               people: dict[str, PersonRef]) -> dict[str, Any]:
     if facts is None or reach.me is None or escalation.status != "open":
         return {"within_authority": None, "needs_approval_from": None}
     authority = acting_for(session, reach, escalation).authority
@@ -272,7 +273,7 @@ def _last_paid(deps: Deps, session: Session, row: Negotiation) -> LastPaidView |
     return LastPaidView(round_money(paid.unit_price, row.currency), paid.quantity, paid.paid_at)
 
 
-def _suggestion(data: dict | None, currency: str) -> SuggestionView | None:
+def _suggestion(data: dict[str, Any] | None, currency: str) -> SuggestionView | None:
     if not data:
         return None
     return SuggestionView(kind=data["kind"], quantity=int(data["quantity"]),

@@ -8,6 +8,7 @@ skipping those another transaction holds: they are swept on the next pass.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,7 +55,8 @@ def _overdue(now: datetime) -> ColumnElement[bool]:
             & (Escalation.due_at <= now))
 
 
-def _claimed(session: Session, due: ColumnElement[bool], limit: int):  # noqa: ANN202 - a generator
+def _claimed(session: Session, due: ColumnElement[bool],
+             limit: int) -> Iterator[tuple[Negotiation, Escalation]]:
     """Each due escalation with its negotiation, both locked; still due once locked."""
     candidates = session.execute(select(Escalation.id, Escalation.negotiation_id).where(due)
                                  .order_by(Escalation.due_at).limit(limit)).all()

@@ -72,9 +72,9 @@ class Tally:
     """What one rule set did with the requests."""
 
     requests: int = 0
-    outcomes: Counter = field(default_factory=Counter)
-    by_trade_off: Counter = field(default_factory=Counter)
-    by_segment: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    outcomes: Counter[str] = field(default_factory=Counter)
+    by_trade_off: Counter[str] = field(default_factory=Counter)
+    by_segment: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     discount_pct_sum: Decimal = Decimal(0)
     margin_given_away: Decimal = Decimal(0)
     headroom_pct_sum: Decimal = Decimal(0)

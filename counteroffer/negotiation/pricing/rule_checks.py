@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -88,7 +88,7 @@ def _currency_of_rules(deps: Deps, session: Session, version_id: int) -> str | N
     currency of the products its SKU rules name."""
     for sku in session.scalars(select(Rule.sku).where(Rule.version_id == version_id,
                                                       Rule.sku.is_not(None)).limit(20)):
-        item = deps.catalog_item(session, sku)
+        item = deps.catalog_item(session, cast(str, sku))  # the query keeps SKU rules only
         if item is not None:
             return item.currency
     return None

@@ -7,7 +7,7 @@ every bad line is reported with its number, and nothing is written unless all ar
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -85,6 +85,6 @@ def export_rule_lines(deps: Deps, actor: Actor, ref: str | int = "live") -> str:
             Rule.sku.is_not(None), Rule.segment.is_(None), Rule.priority == 0).order_by(Rule.sku))
         by_sku: dict[str, dict[str, Any]] = {}
         for rule in rows:
-            by_sku.setdefault(rule.sku, {})[rule.kind] = rule.params
+            by_sku.setdefault(cast(str, rule.sku), {})[rule.kind] = rule.params  # SKU rules only
     return write_rule_lines((sku, kinds.get("floor"), kinds.get("price_breaks"))
                             for sku, kinds in by_sku.items())

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from ...adapters import BackOfficeUnavailableError, CatalogItem
@@ -123,7 +123,7 @@ def cancel_simulation(deps: Deps, actor: Actor, simulation_id: str) -> Simulatio
         return _view(row)
 
 
-def simulation_handler(deps: Deps) -> Callable[[dict[str, Any], str], None]:
+def simulation_handler(deps: Deps) -> Callable[[dict[str, Any], str], object]:
     """The worker's handler for ``rules.simulate`` outbox messages."""
     return lambda payload, _key: run_simulation(deps, payload["simulation_id"])
 
@@ -147,7 +147,7 @@ def _claim(deps: Deps, simulation_id: str) -> bool:
         claimed = session.execute(update(Simulation).where(
             Simulation.id == simulation_id, Simulation.status == "queued").values(
             status="running", started_at=deps.clock()))
-        return claimed.rowcount == 1
+        return cast(CursorResult[Any], claimed).rowcount == 1
 
 
 def _run(deps: Deps, simulation_id: str) -> tuple[str, dict[str, Any]]:
@@ -155,7 +155,7 @@ def _run(deps: Deps, simulation_id: str) -> tuple[str, dict[str, Any]]:
         row = _simulation(session, simulation_id)
         live = _compiled(session, row.live_version_id)
         draft = _compiled(session, row.draft_version_id)
-        asked = row.requests if row.source == "csv" else _history(session, deps, row.days or 30)
+        asked = cast(list[dict[str, Any]], row.requests) if row.source == "csv" else _history(session, deps, row.days or 30)
         requests, skipped = _resolved(deps, session, asked, live, draft)
     _progress(deps, simulation_id, 0, len(requests))
     comparison = replay(requests, live, draft, deps.clock(), deps.policy, Comparison(),

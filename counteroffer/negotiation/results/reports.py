@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
@@ -143,17 +144,18 @@ class _Scope:
     currency: str
 
 
-def _grouped(session: Session, scope: _Scope, group_by: str) -> tuple[dict[str, Counter], dict[str, Counter]]:
+def _grouped(session: Session, scope: _Scope,
+             group_by: str) -> tuple[dict[str, Counter[str]], dict[str, Counter[tuple[str, int]]]]:
     by_period = group_by in PERIODS
     dimension = "all" if by_period else group_by
     label = ResultRollup.day if by_period else ResultRollup.key
-    sums: dict[str, Counter] = defaultdict(Counter)
+    sums: dict[str, Counter[str]] = defaultdict(Counter)
     query = select(label, *[func.sum(getattr(ResultRollup, name)) for name in _SUMS]).where(
         *_where(ResultRollup, scope, dimension)).group_by(label)
     for row in session.execute(query):
         sums[_label(row[0], group_by)].update(dict(zip(_SUMS, row[1:])))
     cycle_label = ResultCycle.day if by_period else ResultCycle.key
-    cycles: dict[str, Counter] = defaultdict(Counter)
+    cycles: dict[str, Counter[tuple[str, int]]] = defaultdict(Counter)
     query = select(cycle_label, ResultCycle.cycle, ResultCycle.bucket, func.sum(ResultCycle.count)).where(
         *_where(ResultCycle, scope, dimension)).group_by(cycle_label, ResultCycle.cycle, ResultCycle.bucket)
     for key, cycle, bucket, count in session.execute(query):
@@ -167,16 +169,17 @@ def _where(model: Any, scope: _Scope, dimension: str) -> list[Any]:
 
 
 def _label(value: Any, group_by: str) -> str:
+    day: date = value  # a roll-up's day when grouped by period, else its key (a str)
     if group_by == "day":
-        return value.isoformat()
+        return day.isoformat()
     if group_by == "week":  # the Monday it starts on
-        return (value - timedelta(days=value.weekday())).isoformat()
+        return (day - timedelta(days=day.weekday())).isoformat()
     if group_by == "month":
-        return value.strftime("%Y-%m")
+        return day.strftime("%Y-%m")
     return str(value)
 
 
-def _order(sums: dict[str, Counter], group_by: str) -> list[str]:
+def _order(sums: dict[str, Counter[str]], group_by: str) -> list[str]:
     # A key a negotiation moved away from (its rule or rep changed) is left with zeros.
     keys = [key for key in sums if sums[key]["requests"]]
     if group_by in PERIODS:
@@ -184,14 +187,14 @@ def _order(sums: dict[str, Counter], group_by: str) -> list[str]:
     return sorted(keys, key=lambda key: (-sums[key]["requests"], key))
 
 
-def _fold(many: Any) -> Counter:
-    total: Counter = Counter()
+def _fold(many: Any) -> Counter[Any]:
+    total: Counter[Any] = Counter()
     for sums in many:
         total.update(sums)
     return total
 
 
-def measures_from(key: str, sums: Counter, cycles: Counter | dict) -> Measures:
+def measures_from(key: str, sums: Mapping[str, Any], cycles: Mapping[tuple[str, int], int]) -> Measures:
     """The measures of docs/results.md from summed roll-up columns and cycle buckets."""
     n = {name: sums.get(name) or 0 for name in _SUMS}
     money = {name: Decimal(n[name]) for name, is_money in ROLLUP_MEASURES if is_money}

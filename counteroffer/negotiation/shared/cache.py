@@ -10,7 +10,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from ...adapters import CatalogItem, Customer, LastPrice
 
 __all__ = ["TtlCache", "LookupCache"]
 
@@ -45,10 +47,12 @@ class LookupCache:
     """The caches one app keeps; cleared together when this process writes."""
 
     def __init__(self, seconds: float) -> None:
-        self.items: TtlCache = TtlCache(seconds)
-        self.customers: TtlCache = TtlCache(seconds)
-        self.last_prices: TtlCache = TtlCache(seconds)
-        self.staff: TtlCache = TtlCache(seconds)
+        self.items: TtlCache[CatalogItem] = TtlCache(seconds)
+        self.customers: TtlCache[Customer] = TtlCache(seconds)
+        #: A 1-tuple, so "never bought it" is cached too.
+        self.last_prices: TtlCache[tuple[LastPrice | None]] = TtlCache(seconds)
+        #: approvals.reps.RepDirectory (named here would be an import cycle through Deps).
+        self.staff: TtlCache[Any] = TtlCache(seconds)
 
     def clear(self) -> None:
         for cache in (self.items, self.customers, self.last_prices, self.staff):

@@ -23,9 +23,9 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -126,7 +126,7 @@ def _take_over(session: Session, row: IdempotencyKey, render: Render, now: datet
     taken = session.execute(update(IdempotencyKey).where(
         IdempotencyKey.id == row.id, IdempotencyKey.claim == row.claim,
         IdempotencyKey.state == PENDING).values(claim=token, locked_until=now + LEASE))
-    if taken.rowcount != 1:
+    if cast(CursorResult[Any], taken).rowcount != 1:
         raise KeyInFlightError(_IN_FLIGHT)
     return Claim(row.id, token, render)
 
@@ -140,7 +140,7 @@ def remember(session: Session, claim: Claim | None, view: Any, now: datetime) ->
         IdempotencyKey.id == claim.key_id, IdempotencyKey.claim == claim.token,
         IdempotencyKey.state == PENDING).values(
             state=DONE, status_code=status, response=body, completed_at=now))
-    if done.rowcount != 1:
+    if cast(CursorResult[Any], done).rowcount != 1:
         raise KeyInFlightError("This request took too long and was retried by another call "
                                "with the same Idempotency-Key; nothing was changed here.")
 
@@ -164,4 +164,4 @@ def prune_keys(deps: Deps, older_than: timedelta = timedelta(hours=24)) -> int:
     with transaction(deps.session_factory) as session:
         gone = session.execute(delete(IdempotencyKey).where(
             IdempotencyKey.created_at < deps.clock() - older_than))
-        return int(gone.rowcount or 0)
+        return int(cast(CursorResult[Any], gone).rowcount or 0)
