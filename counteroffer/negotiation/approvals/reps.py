@@ -8,7 +8,7 @@ volume breaks): ``1 - unit_price / price_for_quantity``, in percent; its value i
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -147,7 +147,9 @@ def pool_rep(session: Session, category: str | None, region: str | None) -> Rep 
     """The pool member with the fewest open escalations: the category's pool first,
     then the region's."""
     members = [_view(row) for row in session.scalars(select(RepRow).order_by(RepRow.id))]
-    for wanted, pool_of in ((category, lambda r: r.pool_categories), (region, lambda r: r.pool_regions)):
+    pools: tuple[tuple[str | None, Callable[[Rep], tuple[str, ...]]], ...] = (
+        (category, lambda r: r.pool_categories), (region, lambda r: r.pool_regions))
+    for wanted, pool_of in pools:
         pool = [rep for rep in members if wanted is not None and wanted in pool_of(rep)]
         if pool:
             load = _open_load(session, [rep.id for rep in pool])
@@ -159,7 +161,7 @@ def _open_load(session: Session, rep_ids: list[str]) -> dict[str, int]:
     rows = session.execute(select(Escalation.assignee_id, func.count()).where(
         Escalation.status == "open", Escalation.assignee_id.in_(rep_ids))
         .group_by(Escalation.assignee_id))
-    return {assignee: count for assignee, count in rows}
+    return {assignee: count for assignee, count in rows if assignee is not None}
 
 
 def principals_of(session: Session, delegate_id: str, now: datetime) -> set[str]:
@@ -236,6 +238,6 @@ def load_directory(session: Session) -> RepDirectory:
 def staff_directory(deps: Deps, session: Session) -> RepDirectory:
     """The directory as this process last read it (``COUNTEROFFER_CACHE_SECONDS``);
     save_reps and save_delegation clear it at once."""
-    directory = deps.cache.staff.get_or_load("all", lambda: load_directory(session))
+    directory: RepDirectory | None = deps.cache.staff.get_or_load("all", lambda: load_directory(session))
     assert directory is not None  # an empty directory is still a directory
     return directory

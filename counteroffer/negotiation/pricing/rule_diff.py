@@ -61,6 +61,7 @@ def _keyed(session: Any, version_id: int) -> dict[tuple[Any, ...], dict[str, Any
 def _change(key: tuple[Any, ...], old: dict[str, Any] | None, new: dict[str, Any] | None) -> RuleChange | None:
     kind, scope = key[0], describe_scope(*key[1:])
     if old is None:
+        assert new is not None  # a key comes from one version or the other
         return RuleChange("added", kind, scope, _fields({}, flatten(new["params"])))
     if new is None:
         return RuleChange("removed", kind, scope, _fields(flatten(old["params"]), {}))

@@ -142,7 +142,7 @@ def list_versions(deps: Deps, actor: Actor) -> list[VersionView]:
 def get_version(deps: Deps, actor: Actor, ref: str | int) -> VersionView:
     require_pricing_manager(actor)
     with transaction(deps.session_factory) as session:
-        version = session.get(RuleVersion, version_id_for(session, ref))
+        version = session.get_one(RuleVersion, version_id_for(session, ref))
         return version_view(session, version, live_version_id(session))
 
 
@@ -249,7 +249,7 @@ def update_rule(deps: Deps, actor: Actor, rule_id: int, record: dict[str, Any]) 
     require_pricing_manager(actor)
     with transaction(deps.session_factory) as session:
         rule = _draft_rule(session, rule_id)
-        draft = session.get(RuleVersion, rule.version_id)
+        draft = session.get_one(RuleVersion, rule.version_id)
         _refuse_invalid(check_rule(deps, session, draft, record, rule_id=rule.id))
         for name, value in _record(record).items():
             setattr(rule, name, value)
@@ -313,7 +313,7 @@ def rollback(deps: Deps, actor: Actor, ref: str | int, note: str | None = None) 
     now = deps.clock()
     with transaction(deps.session_factory) as session:
         pointer = _locked_pointer(session)
-        old = session.get(RuleVersion, version_id_for(session, ref))
+        old = session.get_one(RuleVersion, version_id_for(session, ref))
         if old.status != PUBLISHED:
             raise ConflictError("Roll back to a published version; publish the draft instead.")
         copy = RuleVersion(status=PUBLISHED, number=_next_number(session), revision=0,

@@ -105,8 +105,7 @@ def _deal_measures(fact: ResultFact) -> dict[str, Any]:
     found: dict[str, Any] = {"deals": 1, "auto_deals": int(not fact.by_person),
                              "asked_units": fact.asked_quantity, "deal_units": quantity,
                              "deal_value": price * quantity}
-    priced = None not in (fact.deal_list_price, fact.deal_floor)
-    if priced:
+    if fact.deal_list_price is not None and fact.deal_floor is not None:
         found.update(list_value=fact.deal_list_price * quantity, priced_value=price * quantity,
                      floor_value=fact.deal_floor * quantity)
     if fact.redeemed_at is not None:
