@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
 from ..access import STAFF, allow
 from ..negotiation import NegotiationError

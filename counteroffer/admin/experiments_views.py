@@ -9,7 +9,8 @@ managers reach those.
 """
 from __future__ import annotations
 
-from flask import Response, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
+from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
 from ..access import MANAGER, allow
 from ..negotiation import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError

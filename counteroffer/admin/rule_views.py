@@ -18,8 +18,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import (Blueprint, Response, current_app, flash, g, redirect, render_template,
+from flask import (Blueprint, current_app, flash, g, redirect, render_template,
                    request, url_for)
+from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
 from ..access import allow
 from ..adapters.csv_import import CsvImportError, parse_rows, read_rows
@@ -204,7 +205,8 @@ def diff() -> str:
 def simulate() -> Response | str | tuple[str, int]:
     if request.method == "GET":
         return render_template("counteroffer_admin/rules_simulate.html", errors={}, values={}, **_versions())
-    values, errors, asked = request.form, {}, None
+    values, asked = request.form, None
+    errors: dict[str, str] = {}
     upload = request.files.get("requests")
     if upload is not None and upload.filename:
         asked, errors = read_simulation_csv(upload.stream)

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from flask import (Blueprint, Response, current_app, flash, g, redirect, render_template,
+from flask import (Blueprint, current_app, flash, g, redirect, render_template,
                    request, url_for)
+from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
 from ..access import STAFF, allow, public_static
 from ..negotiation import (Actor, ConflictError, ForbiddenError, InvalidRequestError,

@@ -6,6 +6,7 @@ link is the order reference handed to ``redeem_deal``.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -152,7 +153,7 @@ def order_count(engine: Engine, company_id: str | None = None) -> int:
         return int(connection.execute(query).scalar_one())
 
 
-def _order(row: Any, lines: list[Any]) -> Order:
+def _order(row: Any, lines: Sequence[Any]) -> Order:
     return Order(ref=row.ref, company_id=row.company_id, buyer_id=row.buyer_id,
                  currency=row.currency, created_at=row.created_at,
                  lines=tuple(OrderLine(sku=line.sku, name=line.name, quantity=line.quantity,

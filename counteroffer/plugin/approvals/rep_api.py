@@ -93,7 +93,7 @@ def list_delegations() -> Response:
 
 @rep_api.post("/api/delegations")
 @allow(*STAFF)
-def add_delegation() -> Response:
+def add_delegation() -> tuple[Response, int]:
     actor = _staff()
     data = _body(_new_delegation)
     view = absences.add_delegation(_extension().deps, actor, data["delegate_id"], data["starts_at"],

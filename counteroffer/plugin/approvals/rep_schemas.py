@@ -2,6 +2,8 @@
 only ever dumped for reps and managers. Money and percentages travel as strings."""
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from ...negotiation.approvals.escalations import DECISION_ACTIONS, ESCALATION_STATUSES
@@ -76,7 +78,7 @@ class _DecisionSchema(Schema):
     decided_at = fields.AwareDateTime()
 
 
-def _money(**kwargs: object) -> fields.Decimal:
+def _money(**kwargs: Any) -> fields.Decimal:
     return fields.Decimal(as_string=True, allow_none=True, **kwargs)
 
 

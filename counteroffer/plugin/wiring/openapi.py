@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -170,7 +170,7 @@ OPERATIONS: dict[str, Operation] = {
         "Stop an experiment", ExperimentSchema, body=EmptySchema, errors=(404, 409)),
     "negotiation_experiments.promote_experiment": Operation(
         "Publish the winning arm's rules", ExperimentSchema, body=PromoteSchema, errors=(404, 409)),
-    **{f"negotiation_rules.{name}": Operation(*args, **{"errors": (404, 409), **options})
+    **{f"negotiation_rules.{name}": Operation(*args, **cast(dict[str, Any], {"errors": (404, 409), **options}))
        for name, args, options in (
         ("list_rules", ("Rules of a version", RulePageSchema), {"query": RuleQuerySchema}),
         ("create_rule", ("Add a rule to the draft", RuleOutputSchema, 201), {"body": RuleInputSchema}),
@@ -222,6 +222,7 @@ def _new_spec() -> APISpec:
     spec = APISpec(title="Counteroffer", version="1", openapi_version="3.0.3", plugins=[plugin],
                    info={"description": "Price negotiation: the buyer and rep JSON APIs. Who "
                                         "calls is the host shop's login (its session cookie)."})
+    assert plugin.converter is not None  # set when the spec registered the plugin
     plugin.converter.add_attribute_function(_money_as_string)
     return spec
 

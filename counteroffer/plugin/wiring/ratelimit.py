@@ -123,7 +123,7 @@ class RedisCounter:
               elapsed: float = 0.0) -> list[tuple[int, int]] | None:
         keys = [key for c in checks for key in (f"counteroffer:rate:{window}:{c.scope}",
                                                  f"counteroffer:rate:{window - 1}:{c.scope}")]
-        args = [repr(elapsed), 2 * window_seconds + 1, *(c.limit for c in checks)]
+        args: list[str | int] = [repr(elapsed), 2 * window_seconds + 1, *(c.limit for c in checks)]
         found = self._client().eval(_ADMIT, len(keys), *keys, *args)
         if found is None:
             return None
