@@ -583,7 +583,8 @@ def compare_worker(skus: int, rules_per_sku: int, count: int, seed: int) -> dict
         time_calls(engine, requests[: max(1, count // 10)])  # warm-up
         elapsed, answers = time_calls(engine, requests)
         disagree = [(req.sku, req.quantity, req.target_unit_price, ours_, theirs)
-                    for (_, req, _), ours_, theirs in zip(requests, expected, answers) if ours_ != theirs]
+                    for (_, req, _), ours_, theirs in zip(requests, expected, answers, strict=True)
+                    if ours_ != theirs]
         if disagree:
             raise SystemExit(f"{name} disagrees with counteroffer on {len(disagree)} of {count} "
                              f"requests, e.g. {disagree[:3]}")

@@ -136,7 +136,7 @@ def test_every_plugin_route_answers_with_security_headers(world: World, caller) 
 
 def test_stylesheets_and_scripts_stay_cacheable(world: World) -> None:
     client = world.app.test_client()
-    for endpoint, filename in STATIC_FILES.items():
+    for endpoint in STATIC_FILES:
         response = client.get(url_for_rule(world, "/negotiate/static/<path:filename>"
                                            if endpoint.startswith("counteroffer_widget")
                                            else "/negotiate/admin/static/<path:filename>", endpoint))

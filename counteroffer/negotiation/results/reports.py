@@ -153,7 +153,7 @@ def _grouped(session: Session, scope: _Scope,
     query = select(label, *[func.sum(getattr(ResultRollup, name)) for name in _SUMS]).where(
         *_where(ResultRollup, scope, dimension)).group_by(label)
     for row in session.execute(query):
-        sums[_label(row[0], group_by)].update(dict(zip(_SUMS, row[1:])))
+        sums[_label(row[0], group_by)].update(dict(zip(_SUMS, row[1:], strict=True)))
     cycle_label = ResultCycle.day if by_period else ResultCycle.key
     cycles: dict[str, Counter[tuple[str, int]]] = defaultdict(Counter)
     query = select(cycle_label, ResultCycle.cycle, ResultCycle.bucket, func.sum(ResultCycle.count)).where(

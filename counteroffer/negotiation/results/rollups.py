@@ -134,7 +134,7 @@ def apply_delta(session: Session, delta: Contribution) -> None:
 
 
 def _sum_row(key: RowKey, sums: Counter[str]) -> dict[str, Any]:
-    row = dict(zip(("day", "currency", "segment", "dimension", "key"), key))
+    row = dict(zip(("day", "currency", "segment", "dimension", "key"), key, strict=True))
     for name, is_money in ROLLUP_MEASURES:
         value = sums.get(name, 0)
         row[name] = Decimal(value) if is_money else int(value)
@@ -142,7 +142,7 @@ def _sum_row(key: RowKey, sums: Counter[str]) -> dict[str, Any]:
 
 
 def _cycle_row(key: CycleKey, count: int) -> dict[str, Any]:
-    return {**dict(zip(("day", "currency", "segment", "dimension", "key", "cycle", "bucket"), key)),
+    return {**dict(zip(("day", "currency", "segment", "dimension", "key", "cycle", "bucket"), key, strict=True)),
             "count": count}
 
 

@@ -84,7 +84,7 @@ class MemoryCounter:
             current = self._windows.setdefault(window, {})
             previous = self._windows.get(window - 1, {})
             counts = [(current.get(c.scope, 0), previous.get(c.scope, 0)) for c in checks]
-            if any(_estimate(cur, prev, elapsed) + 1 > c.limit for (cur, prev), c in zip(counts, checks)):
+            if any(_estimate(cur, prev, elapsed) + 1 > c.limit for (cur, prev), c in zip(counts, checks, strict=True)):
                 return counts
             for check in checks:
                 current[check.scope] = current.get(check.scope, 0) + 1
@@ -149,7 +149,7 @@ class RateLimiter:
             return None
         if refused is None:
             return None
-        return max(_wait(cur, prev, c.limit, into / size, size) for (cur, prev), c in zip(refused, checks))
+        return max(_wait(cur, prev, c.limit, into / size, size) for (cur, prev), c in zip(refused, checks, strict=True))
 
     def _checks(self, actor: Actor) -> list[Check]:
         checks = []
