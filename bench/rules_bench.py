@@ -688,7 +688,8 @@ def print_tables(engine: dict[tuple[int, int], dict[str, Any]], compare: dict[in
         print(f"      catalog MB: rule objects {f['rss_rules_mb'] - f['rss_start_mb']:.0f}, index "
               f"{f['rss_compiled_mb'] - f['rss_rules_mb']:.0f}, memoised resolutions "
               f"{f['rss_warm_mb'] - f['rss_compiled_mb']:.0f}; outcomes: {mix}")
-        per = ", ".join(f"{k} p50 {v['p50_us']:.0f} / p99 {v['p99_us']:.0f} us" for k, v in sorted(f["by_outcome"].items()))
+        per = ", ".join(f"{k} p50 {v['p50_us']:.0f} / p99 {v['p99_us']:.0f} us"
+                        for k, v in sorted(f["by_outcome"].items()))
         print(f"      by outcome: {per}; CPU share while timed {f['cpu_share']:.2f}, load {f['loadavg_1m']:.1f}")
     if compare:
         print("\nVolume-and-floor rule set, same requests, all three engines agree on every answer")

@@ -107,7 +107,8 @@ def _versions() -> dict[str, Any]:
 def rules() -> str:
     known = _versions()
     ref = request.args.get("version") or ("draft" if known["draft"] else "live")
-    where = uc.RuleFilter(**{k: request.args.get(k, "").strip() or None for k in ("sku", "category", "kind", "segment")})
+    where = uc.RuleFilter(**{k: request.args.get(k, "").strip() or None
+                             for k in ("sku", "category", "kind", "segment")})
     page_number = max(1, int(request.args.get("page", "1"))) if request.args.get("page", "1").isdigit() else 1
     page = (uc.list_rules(_deps(), _actor(), ref, where, page_number, PER_PAGE)
             if known["live"] or ref == "draft" and known["draft"] else None)

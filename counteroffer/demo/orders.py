@@ -18,8 +18,8 @@ from sqlalchemy import (Column, DateTime, Engine, ForeignKey, Integer, MetaData,
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["OrderLine", "Order", "EXTENSION_KEY", "shop_engine", "create_tables", "new_order_ref", "save_order", "get_order",
-           "list_orders", "order_count"]
+__all__ = ["OrderLine", "Order", "EXTENSION_KEY", "shop_engine", "create_tables", "new_order_ref", "save_order",
+           "get_order", "list_orders", "order_count"]
 
 
 class DecimalText(TypeDecorator[Decimal]):

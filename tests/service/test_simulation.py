@@ -27,9 +27,11 @@ from tests.seed import seed_scenario
 
 def _draft_with_break_at_2000(deps) -> None:
     rulesets.open_draft(deps, MANAGER)
-    rule = rulesets.list_rules(deps, MANAGER, "draft", rulesets.RuleFilter(sku="DEMO-120", kind="price_breaks")).items[0]
+    breaks = rulesets.RuleFilter(sku="DEMO-120", kind="price_breaks")
+    rule = rulesets.list_rules(deps, MANAGER, "draft", breaks).items[0]
+    at_2000 = {"breaks": [{"min_quantity": 2000, "unit_price": "110.00"}]}
     rulesets.update_rule(deps, MANAGER, rule.id, {"kind": "price_breaks", "sku": "DEMO-120", "priority": 0,
-                                                  "params": {"breaks": [{"min_quantity": 2000, "unit_price": "110.00"}]}})
+                                                  "params": at_2000})
 
 
 def test_the_last_days_of_requests_replay_through_a_real_worker(db_url, redis_url, clock, tmp_path: Path):

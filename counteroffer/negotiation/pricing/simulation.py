@@ -155,7 +155,8 @@ def _run(deps: Deps, simulation_id: str) -> tuple[str, dict[str, Any]]:
         row = _simulation(session, simulation_id)
         live = _compiled(session, row.live_version_id)
         draft = _compiled(session, row.draft_version_id)
-        asked = cast(list[dict[str, Any]], row.requests) if row.source == "csv" else _history(session, deps, row.days or 30)
+        asked = (cast(list[dict[str, Any]], row.requests) if row.source == "csv"
+                 else _history(session, deps, row.days or 30))
         requests, skipped = _resolved(deps, session, asked, live, draft)
     _progress(deps, simulation_id, 0, len(requests))
     comparison = replay(requests, live, draft, deps.clock(), deps.policy, Comparison(),
