@@ -5,7 +5,7 @@
     POST <prefix>/admin/away/<id>/end           end it now, or cancel it if not started
 
 Whole days in UTC, as every time in the back office: away from the first day's 00:00 to
-the end of the last day. The use cases in ``negotiation.absences`` decide who may do
+the end of the last day. The use cases in ``negotiation.approvals.absences`` decide who may do
 what; a refusal comes back as the page with the message next to its field.
 """
 from __future__ import annotations

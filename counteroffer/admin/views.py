@@ -4,7 +4,7 @@
     GET  <prefix>/admin/escalations/<id>                           one escalation and its form
     POST <prefix>/admin/escalations/<id>                           the decision (CSRF-checked)
 
-The views call the use cases in ``negotiation.escalations`` directly, as the JSON API
+The views call the use cases in ``negotiation.approvals.escalations`` directly, as the JSON API
 does; the use cases decide who may see and decide what, the page shows their answer.
 """
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """The use cases of a negotiation and its state machine. Each public function is one
-transaction: it takes primitives, returns plain views, and commits once."""
+transaction: it takes primitives, returns plain views, and commits once.
+
+A folder per part of the product: buying/ (a price request and its deals), approvals/ (a
+person decides), pricing/ (rule versions), results/ (facts, reports, experiments), and
+shared/ (what they all use). This module re-exports what the web and hosts call."""
 from .shared.actors import Actor
 from .buying.deals import accept_offer, deal_for_token, redeem_deal, release_deal
 from .shared.deps import Deps

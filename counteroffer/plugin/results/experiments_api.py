@@ -7,7 +7,7 @@
     POST <prefix>/api/experiments/<id>/promote        {variant: "A"|"B"}: publish the winner
 
 ``control`` and ``challenger`` are "live" or a published version number. Intervals are 95%
-(Wilson, Newcombe, Welch: negotiation/stats.py); an unbounded end is null.
+(Wilson, Newcombe, Welch: negotiation/results/stats.py); an unbounded end is null.
 """
 from __future__ import annotations
 
