@@ -1,6 +1,6 @@
 # Two commands do all setup on a fresh machine:
 #   make demo   install into .venv, migrate, seed and serve the demo shop on :5000
-#   make test   install into .venv (and Chromium if missing) and run the whole suite
+#   make test   install into .venv (and Chromium if missing), run the checks and the whole suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install demo test browser bench clean
+.PHONY: install demo check test browser bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,11 +30,18 @@ browser:
 	  { echo "installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install browser
+# The habits, checked before the suite (CONTRIBUTING.md): ruff over the package, tests and
+# benchmarks; mypy (strict for rules/ and negotiation/, see pyproject.toml).
+check: install
+	$(BIN)/ruff check counteroffer tests bench
+	$(BIN)/mypy
+
+# The suite measures coverage and holds a whole run to its floors (tests/coverage_floor.py).
+test: install browser check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/http_bench.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .hypothesis artifacts
+	rm -rf $(VENV) instance .pytest_cache .hypothesis artifacts .mypy_cache .ruff_cache .coverage .coverage.*

@@ -306,7 +306,7 @@ def socket_errors(output: str) -> dict[str, int]:
     found = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
                       output)
     values = map(int, found.groups()) if found else (0, 0, 0, 0)
-    return dict(zip(("connect", "read", "write", "timeout"), values))
+    return dict(zip(("connect", "read", "write", "timeout"), values, strict=True))
 
 
 def require_clean(server: Server, result: WrkResult, output: str) -> None:

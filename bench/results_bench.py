@@ -46,10 +46,10 @@ from sqlalchemy import text  # noqa: E402
 from counteroffer.adapters import CatalogItem, Customer  # noqa: E402
 from counteroffer.db import make_engine, make_session_factory, transaction, upgrade  # noqa: E402
 from counteroffer.negotiation import Actor, Deps, request_price  # noqa: E402
-from counteroffer.negotiation.cache import LookupCache  # noqa: E402
-from counteroffer.negotiation.results import results_report  # noqa: E402
-from counteroffer.negotiation.rollups import rebuild_in_sql  # noqa: E402
-from counteroffer.negotiation.setup import save_customers, save_products, save_rule  # noqa: E402
+from counteroffer.negotiation.shared.cache import LookupCache  # noqa: E402
+from counteroffer.negotiation.results.reports import results_report  # noqa: E402
+from counteroffer.negotiation.results.rollups import rebuild_in_sql  # noqa: E402
+from counteroffer.negotiation.pricing.setup import save_customers, save_products, save_rule  # noqa: E402
 
 BASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 START, END = date(2025, 1, 1), date(2025, 12, 31)

@@ -583,7 +583,8 @@ def compare_worker(skus: int, rules_per_sku: int, count: int, seed: int) -> dict
         time_calls(engine, requests[: max(1, count // 10)])  # warm-up
         elapsed, answers = time_calls(engine, requests)
         disagree = [(req.sku, req.quantity, req.target_unit_price, ours_, theirs)
-                    for (_, req, _), ours_, theirs in zip(requests, expected, answers) if ours_ != theirs]
+                    for (_, req, _), ours_, theirs in zip(requests, expected, answers, strict=True)
+                    if ours_ != theirs]
         if disagree:
             raise SystemExit(f"{name} disagrees with counteroffer on {len(disagree)} of {count} "
                              f"requests, e.g. {disagree[:3]}")
@@ -687,7 +688,8 @@ def print_tables(engine: dict[tuple[int, int], dict[str, Any]], compare: dict[in
         print(f"      catalog MB: rule objects {f['rss_rules_mb'] - f['rss_start_mb']:.0f}, index "
               f"{f['rss_compiled_mb'] - f['rss_rules_mb']:.0f}, memoised resolutions "
               f"{f['rss_warm_mb'] - f['rss_compiled_mb']:.0f}; outcomes: {mix}")
-        per = ", ".join(f"{k} p50 {v['p50_us']:.0f} / p99 {v['p99_us']:.0f} us" for k, v in sorted(f["by_outcome"].items()))
+        per = ", ".join(f"{k} p50 {v['p50_us']:.0f} / p99 {v['p99_us']:.0f} us"
+                        for k, v in sorted(f["by_outcome"].items()))
         print(f"      by outcome: {per}; CPU share while timed {f['cpu_share']:.2f}, load {f['loadavg_1m']:.1f}")
     if compare:
         print("\nVolume-and-floor rule set, same requests, all three engines agree on every answer")

@@ -32,8 +32,8 @@ if str(REPO) not in sys.path:
 from flask import Flask  # noqa: E402
 
 from counteroffer import Actor, CatalogItem, Counteroffer  # noqa: E402
-from counteroffer.negotiation import rulesets  # noqa: E402
-from counteroffer.negotiation.simulation import run_simulation, start_simulation  # noqa: E402
+from counteroffer.negotiation.pricing import rulesets  # noqa: E402
+from counteroffer.negotiation.pricing.simulation import run_simulation, start_simulation  # noqa: E402
 
 MANAGER = Actor(id="max@seller", role="manager", name="Max")
 SEGMENTS = ("wholesale", "retail", "oem")
@@ -121,7 +121,7 @@ def benchmark(count: int, database: str | None, work: Path) -> dict:
 
 
 def rulesets_result(extension: Counteroffer, simulation_id: str) -> dict:
-    from counteroffer.negotiation.simulation import get_simulation
+    from counteroffer.negotiation.pricing.simulation import get_simulation
 
     return get_simulation(extension.deps, MANAGER, simulation_id).result or {}
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, Flask, current_app
 
 from .negotiation import Actor, ForbiddenError, UnauthenticatedError
-from .negotiation.states import Role
+from .negotiation.shared.states import Role
 
 __all__ = ["BUYER", "REP", "MANAGER", "STAFF", "ANY_USER", "PUBLIC", "allow", "public",
            "public_static", "declared_roles", "current_actor", "require_role"]

@@ -24,6 +24,9 @@ from counteroffer.db import make_engine, upgrade
 from tests.backoffice import ReferenceBackOffice
 from tests.seed import seed_scenario
 
+# Coverage's lines and branches apart, and their floors, at the end of the run.
+pytest_plugins = ["tests.coverage_floor"]
+
 PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # Database 15 unless told otherwise, so parallel runs on one machine can keep apart.
 REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('COUNTEROFFER_TEST_REDIS_DB', '15')}"

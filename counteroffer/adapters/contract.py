@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
@@ -99,9 +99,9 @@ def _load(schema: Schema, body: Any, where: str) -> dict[str, Any]:
     if not isinstance(body, Mapping):
         raise MalformedAnswerError(f"{where}: expected a JSON object")
     try:
-        return schema.load(body)  # type: ignore[return-value]
+        return schema.load(body)
     except ValidationError as error:
-        raise MalformedAnswerError(f"{where}: {error.messages}", error.messages) from None
+        raise MalformedAnswerError(f"{where}: {error.messages}", cast(dict[str, object], error.messages)) from None
 
 
 def _require_same(asked: str, answered: str, field: str, where: str) -> None:

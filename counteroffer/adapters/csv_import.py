@@ -196,7 +196,7 @@ def read_rows(stream: TextIO, fmt: CsvFormat[Any]) -> list[CsvRow]:
         names, rows, start = [name.strip() for name in header or []], [], reader.line_num + 1
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                rows.append(CsvRow(start, dict(zip(names, cells)), len(cells) - len(names)))
+                rows.append(CsvRow(start, dict(zip(names, cells, strict=False)), len(cells) - len(names)))
             start = reader.line_num + 1
     except (UnicodeDecodeError, csv.Error) as error:
         raise CsvImportError([RowError(reader.line_num + 1, f"unreadable: {error}")]) from None

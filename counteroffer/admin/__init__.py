@@ -1,5 +1,8 @@
-"""The back office for sales reps and pricing managers: the approvals inbox
-(``views.negotiation_admin``, server-rendered pages under ``<prefix>/admin/``) and the
-validation of rule data (``schemas.RuleSchema``); the rule editor and results pages are to
-come. Like ``plugin``, it may import ``negotiation`` and ``rules``; only the extension's
-composition root (``plugin/web.py``) imports it, to mount its blueprint."""
+"""The back office for sales reps and pricing managers, as server-rendered pages: the approvals
+inbox and the away page (``views.negotiation_admin``, under ``<prefix>/admin/``), the rule
+editor (``rule_views.rules_admin``) and the results dashboard with its experiments. Like
+``plugin``, it may import ``negotiation`` and ``rules``; only the extension's wiring
+(``plugin/wiring/web.py``) imports it, to mount its blueprints."""
+# The away page, results dashboard and experiments add their routes to views.negotiation_admin;
+# importing them here registers those routes whichever admin module is imported first.
+from . import away_views, experiments_views, results_views  # noqa: F401

@@ -5,7 +5,7 @@
     POST <prefix>/admin/away/<id>/end           end it now, or cancel it if not started
 
 Whole days in UTC, as every time in the back office: away from the first day's 00:00 to
-the end of the last day. The use cases in ``negotiation.absences`` decide who may do
+the end of the last day. The use cases in ``negotiation.approvals.absences`` decide who may do
 what; a refusal comes back as the page with the message next to its field.
 """
 from __future__ import annotations
@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
 from ..access import STAFF, allow
 from ..negotiation import NegotiationError
-from ..negotiation import absences
+from ..negotiation.approvals import absences
 from .views import _actor, _deps, negotiation_admin
 
 __all__ = ["away", "add_away", "end_away"]

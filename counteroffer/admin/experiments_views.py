@@ -9,13 +9,14 @@ managers reach those.
 """
 from __future__ import annotations
 
-from flask import Response, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
+from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
 from ..access import MANAGER, allow
 from ..negotiation import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
-from ..negotiation import experiments as uc
-from ..negotiation.experiments import ExperimentResults
-from ..negotiation.states import Role
+from ..negotiation.results import experiments as uc
+from ..negotiation.results.experiments import ExperimentResults
+from ..negotiation.shared.states import Role
 from .csrf import FIELD as CSRF_FIELD
 from .csrf import is_valid_csrf
 from .views import _actor, _deps, _problem, negotiation_admin

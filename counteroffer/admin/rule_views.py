@@ -18,18 +18,19 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import (Blueprint, Response, current_app, flash, g, redirect, render_template,
+from flask import (Blueprint, current_app, flash, g, redirect, render_template,
                    request, url_for)
+from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
 from ..access import allow
 from ..adapters.csv_import import CsvImportError, parse_rows, read_rows
 from ..adapters.rule_csv import RULE_LINES
 from ..negotiation import Actor, InvalidRequestError, NegotiationError
-from ..negotiation import rulesets as uc
-from ..negotiation import simulation as sim
-from ..negotiation.rule_diff import diff_versions
-from ..negotiation.rule_import import export_rule_lines, import_rule_lines
-from ..negotiation.rulesets import PRICING_ROLES
+from ..negotiation.pricing import rulesets as uc
+from ..negotiation.pricing import simulation as sim
+from ..negotiation.pricing.rule_diff import diff_versions
+from ..negotiation.pricing.rule_import import export_rule_lines, import_rule_lines
+from ..negotiation.pricing.rulesets import PRICING_ROLES
 from ..rules.loading import RULE_KINDS
 from . import display
 from .csrf import FIELD as CSRF_FIELD
@@ -106,7 +107,8 @@ def _versions() -> dict[str, Any]:
 def rules() -> str:
     known = _versions()
     ref = request.args.get("version") or ("draft" if known["draft"] else "live")
-    where = uc.RuleFilter(**{k: request.args.get(k, "").strip() or None for k in ("sku", "category", "kind", "segment")})
+    where = uc.RuleFilter(**{k: request.args.get(k, "").strip() or None
+                             for k in ("sku", "category", "kind", "segment")})
     page_number = max(1, int(request.args.get("page", "1"))) if request.args.get("page", "1").isdigit() else 1
     page = (uc.list_rules(_deps(), _actor(), ref, where, page_number, PER_PAGE)
             if known["live"] or ref == "draft" and known["draft"] else None)
@@ -204,7 +206,8 @@ def diff() -> str:
 def simulate() -> Response | str | tuple[str, int]:
     if request.method == "GET":
         return render_template("counteroffer_admin/rules_simulate.html", errors={}, values={}, **_versions())
-    values, errors, asked = request.form, {}, None
+    values, asked = request.form, None
+    errors: dict[str, str] = {}
     upload = request.files.get("requests")
     if upload is not None and upload.filename:
         asked, errors = read_simulation_csv(upload.stream)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Response, request
+from flask import request
+from werkzeug.wrappers import Response
 
 __all__ = ["STAFF_ROLES", "LOGIN_URL_KEY", "is_staff", "login_redirect_target",
            "add_security_headers"]

@@ -4,7 +4,7 @@
     GET  <prefix>/admin/escalations/<id>                           one escalation and its form
     POST <prefix>/admin/escalations/<id>                           the decision (CSRF-checked)
 
-The views call the use cases in ``negotiation.escalations`` directly, as the JSON API
+The views call the use cases in ``negotiation.approvals.escalations`` directly, as the JSON API
 does; the use cases decide who may see and decide what, the page shows their answer.
 """
 from __future__ import annotations
@@ -13,14 +13,15 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from flask import (Blueprint, Response, current_app, flash, g, redirect, render_template,
+from flask import (Blueprint, current_app, flash, g, redirect, render_template,
                    request, url_for)
+from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
 from ..access import STAFF, allow, public_static
 from ..negotiation import (Actor, ConflictError, ForbiddenError, InvalidRequestError,
                            NegotiationError, ServiceUnavailableError)
-from ..negotiation import escalations as uc
-from ..negotiation.escalations import EscalationView
+from ..negotiation.approvals import escalations as uc
+from ..negotiation.approvals.escalations import EscalationView
 from . import display
 from .csrf import FIELD as CSRF_FIELD
 from .csrf import csrf_token, is_valid_csrf
@@ -189,6 +190,3 @@ def _problem(status: int, message: str, actor: Actor | None = None) -> tuple[str
                            title=_TITLES.get(status, "Error"), message=message,
                            actor=actor), status
 
-
-# The results dashboard's routes live on this blueprint too (results_views.py).
-from . import away_views, results_views  # noqa: E402,F401

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import Money, UTCDateTime
@@ -28,6 +28,8 @@ metadata = MetaData(naming_convention={
 
 class Base(DeclarativeBase):
     metadata = metadata
+    #: Every model maps one Table (SQLAlchemy types ``__table__`` as any FromClause).
+    __table__: ClassVar[Table]
 
 
 class Product(Base):
@@ -258,6 +260,3 @@ class Escalation(Base):
     decided_by_role: Mapped[str | None] = mapped_column(String(16))
     decided_on_behalf_of: Mapped[str | None] = mapped_column(String(64))
 
-
-# Tables kept in their own modules, imported here so ``metadata`` always holds every table.
-from . import guards, results, rulesets  # noqa: E402,F401

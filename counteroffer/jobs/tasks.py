@@ -26,7 +26,7 @@ class JobRuntime:
     clock: Callable[[], datetime]
     sender: object  # what signals are sent from: the Flask app in the worker
     #: topic -> handler(payload, business_key), e.g. the e-mail and webhook senders.
-    handlers: Mapping[str, Callable[[dict[str, Any], str], None]] = field(default_factory=dict)
+    handlers: Mapping[str, Callable[[dict[str, Any], str], object]] = field(default_factory=dict)
     #: topic -> writer(session, payload, business_key): work written in the message's own
     #: transaction, e.g. an escalation's notices as further outbox messages. They commit
     #: together with ``handled_at``, so they exist once whatever rq delivers twice.

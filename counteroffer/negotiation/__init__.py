@@ -1,19 +1,23 @@
 """The use cases of a negotiation and its state machine. Each public function is one
-transaction: it takes primitives, returns plain views, and commits once."""
-from .actors import Actor
-from .deals import accept_offer, deal_for_token, redeem_deal, release_deal
-from .deps import Deps
-from .errors import (ConflictError, ForbiddenError, InvalidRequestError, NegotiationError,
+transaction: it takes primitives, returns plain views, and commits once.
+
+A folder per part of the product: buying/ (a price request and its deals), approvals/ (a
+person decides), pricing/ (rule versions), results/ (facts, reports, experiments), and
+shared/ (what they all use). This module re-exports what the web and hosts call."""
+from .shared.actors import Actor
+from .buying.deals import accept_offer, deal_for_token, redeem_deal, release_deal
+from .shared.deps import Deps
+from .shared.errors import (ConflictError, ForbiddenError, InvalidRequestError, NegotiationError,
                      NotFoundError, ServiceUnavailableError, UnauthenticatedError)
-from .expiry import expire_lapsed
-from .queries import ProductTerms, get_negotiation, list_negotiations, product_terms
-from .requests import counter, escalate, places_message, request_price, withdraw
-from .escalations import (AuditEvent, BeyondAuthorityError, EscalationView, Rep, audit_csv,
+from .buying.expiry import expire_lapsed
+from .buying.queries import ProductTerms, get_negotiation, list_negotiations, product_terms
+from .buying.requests import counter, escalate, places_message, request_price, withdraw
+from .approvals.escalations import (AuditEvent, BeyondAuthorityError, EscalationView, Rep, audit_csv,
                           audit_trail, decide_escalation, get_escalation, list_escalations,
                           sweep_escalations)
-from .service_levels import ServiceLevel, ServiceLevels
-from .states import OfferStatus, Role, Status
-from .views import DealView, NegotiationView, OfferView
+from .approvals.service_levels import ServiceLevel, ServiceLevels
+from .shared.states import OfferStatus, Role, Status
+from .buying.views import DealView, NegotiationView, OfferView
 
 __all__ = [
     "Actor", "Deps", "accept_offer", "deal_for_token", "redeem_deal", "release_deal", "expire_lapsed",

@@ -36,8 +36,9 @@ def install_error_handlers(blueprint: Blueprint) -> None:
     @blueprint.errorhandler(NegotiationError)
     def _negotiation(error: NegotiationError) -> tuple[Response, int]:
         response, status = error_response(error.status, error.code, error.message, error.fields)
-        if getattr(error, "retry_after", None):  # a 429: when to come back
-            response.headers["Retry-After"] = str(error.retry_after)
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after:  # a 429: when to come back
+            response.headers["Retry-After"] = str(retry_after)
         return response, status
 
     @blueprint.errorhandler(ValidationError)

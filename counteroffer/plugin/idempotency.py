@@ -2,7 +2,7 @@
 request, accepting an offer, redeeming a deal, a rep's decision.
 
 Views parse and validate their body first (an invalid body is a 4xx and claims no key),
-then hand the use case to ``idempotent``. See negotiation/idempotency.py for the states.
+then hand the use case to ``idempotent``. See negotiation/shared/idempotency.py for the states.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from flask import Response, current_app, jsonify, request
 
 from ..negotiation import Actor
-from ..negotiation.idempotency import (MAX_KEY_LENGTH, Claim, Render, Replay, claim_key,
+from ..negotiation.shared.idempotency import (MAX_KEY_LENGTH, Claim, Render, Replay, claim_key,
                                        release_key, scope_of)
 from .errors import ApiError
 

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..access import public_static
 from ..negotiation import NegotiationError
-from .schemas import TermsSchema
+from .buying.schemas import TermsSchema
 
 __all__ = ["widget_context", "widget_macro", "assets_blueprint"]
 

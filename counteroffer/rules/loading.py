@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from .model import (LEVER_GROUPS, Alternatives, ConcessionPolicy, Floor, PriceBreak, PriceBreaks,
                     Routing, TermLever)
@@ -114,7 +114,7 @@ def _lever(params: Mapping[str, Any], scope: dict[str, Any]) -> TermLever:
     pct, per_unit = _pct(params, "value_pct"), _decimal(params, "value_per_unit")
     if (pct is None) == (per_unit is None):
         raise RuleDataError("params", "a term lever needs exactly one of value_pct and value_per_unit")
-    return TermLever(group=group, option=option, label=label, value_pct=pct,
+    return TermLever(group=group, option=cast(str, option), label=cast(str, label), value_pct=pct,
                      value_per_unit=per_unit, **scope)
 
 

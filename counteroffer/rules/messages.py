@@ -40,7 +40,8 @@ def volume_message(extra: int, total: int, unit_price: Decimal, currency: str) -
 
 def terms_message(labels: list[str], quantity: int, unit_price: Decimal, currency: str) -> str:
     terms = " and ".join(labels)
-    return f"{terms[:1].upper()}{terms[1:]}, and pay {format_money(unit_price, currency)} each for {format_quantity(quantity)} units."
+    return (f"{terms[:1].upper()}{terms[1:]}, and pay {format_money(unit_price, currency)} each "
+            f"for {format_quantity(quantity)} units.")
 
 
 def alternative_message(name: str, sku: str, quantity: int, unit_price: Decimal, currency: str) -> str:

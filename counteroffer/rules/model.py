@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import cached_property
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, Self
 
 from .guard import NO_DRAWS, GuardDraws
 
@@ -234,7 +234,7 @@ class _Made:
     """
 
     @classmethod
-    def made(cls, **fields: Any) -> Any:
+    def made(cls, **fields: Any) -> Self:
         made = object.__new__(cls)
         made.__dict__.update(fields)
         return made

@@ -1,6 +1,6 @@
 """The rule editor in a real browser: a pricing manager moves DEMO-120's price break from
-3,000 to 2,000 units in a draft, simulates it on the last 30 days of requests (Globex asked for 1,500 at $110.00; a worker
-runs the job while the page's progress bar polls), sees the request whose answer
+3,000 to 2,000 units in a draft, simulates it on the last 30 days of requests (Globex asked
+for 1,500 at $110.00; a worker runs the job while the page's progress bar polls), sees the request whose answer
 changes, publishes, and the buyer's next request in the widget gets the new trade-off.
 """
 from __future__ import annotations
@@ -57,7 +57,7 @@ def _run_the_worker(app: Any) -> None:
 
     from counteroffer.jobs import bind_runtime
     from counteroffer.jobs.queue import make_queue
-    from counteroffer.plugin.worker import job_runtime
+    from counteroffer.plugin.wiring.worker import job_runtime
 
     extension = app.extensions["counteroffer"]
     with app.app_context():

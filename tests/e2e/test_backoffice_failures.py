@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from counteroffer.adapters import CircuitBreaker, HttpCatalog, HttpCustomers, RetryPolicy
 from counteroffer.db import transaction
 from counteroffer.db.models import Escalation, Event, Negotiation, Offer, OutboxMessage
-from counteroffer.negotiation.requests import UNCHECKED_PRICE_NOTE
+from counteroffer.negotiation.buying.requests import UNCHECKED_PRICE_NOTE
 from tests.conftest import ApiClient, BUYER_ACME, make_app
 from tests.seed import seed_scenario
 

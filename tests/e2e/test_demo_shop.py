@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from counteroffer.demo import catalog, create_app
 from counteroffer.demo.orders import get_order, list_orders, order_count
-from counteroffer.negotiation.setup import rule_count
+from counteroffer.negotiation.pricing.setup import rule_count
 from tests.conftest import fresh_pg_schema
 
 SEED = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "110.00", "currency": "USD"}
@@ -181,7 +181,7 @@ def test_seed_scenario_from_request_to_order(shop: Flask) -> None:
     ref, messages = checkout(client)
     assert ref is not None, messages
     placed = order(shop, ref)
-    assert [(l.sku, l.quantity, l.unit_price, l.deal_id) for l in placed.lines] == [
+    assert [(line.sku, line.quantity, line.unit_price, line.deal_id) for line in placed.lines] == [
         ("DEMO-120", 3000, Decimal("110.00"), deal["id"])]
     assert placed.total == Decimal("330000.00")
     assert "$330,000.00" in client.get(f"/demo/orders/{ref}").get_data(as_text=True)
@@ -265,7 +265,7 @@ def test_plain_lines_pay_the_price_for_their_quantity(shop: Flask) -> None:
         client.post("/demo/cart/add", data={"sku": sku, "quantity": str(quantity)})
     ref, _ = checkout(client)
     placed = order(shop, ref)
-    assert [(l.sku, l.quantity, l.unit_price, l.line_total, l.deal_id) for l in placed.lines] == [
+    assert [(line.sku, line.quantity, line.unit_price, line.line_total, line.deal_id) for line in placed.lines] == [
         ("DEMO-120", 3000, Decimal("110.00"), Decimal("330000.00"), None),  # the 3,000 break
         ("FST-M8-50", 49, Decimal("14.50"), Decimal("710.50"), None),       # one short of 50
         ("GLV-NIT-L", 100, Decimal("10.90"), Decimal("1090.00"), None),     # wholesale break
@@ -278,7 +278,7 @@ def test_breaks_follow_the_buyers_segment(shop: Flask) -> None:
     login(client, "buyer@globex")  # retail: the general glove breaks, not wholesale's
     client.post("/demo/cart/add", data={"sku": "GLV-NIT-L", "quantity": "500"})
     ref, _ = checkout(client)
-    assert [(l.unit_price, l.line_total) for l in order(shop, ref).lines] == [
+    assert [(line.unit_price, line.line_total) for line in order(shop, ref).lines] == [
         (Decimal("10.40"), Decimal("5200.00"))]
     assert list_orders(shop.extensions["counteroffer_demo"], "acme") == []
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from counteroffer.negotiation import Actor
-from counteroffer.negotiation.rulesets import create_rule, publish
+from counteroffer.negotiation.pricing.rulesets import create_rule, publish
 from tests.conftest import BUYER_ACME, MANAGER, REP, ApiClient
 
 PIA = Actor("pia@seller", "pricing_manager", name="Pia")

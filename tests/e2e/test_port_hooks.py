@@ -46,4 +46,5 @@ def test_the_last_registration_wins(app, api):
 
     assert api.post("/requests", SEED).get_json()["offers"][0]["unit_price"] == "50.00"
     extension.use_catalog(HostCatalog("45.00"))
-    assert api.post("/requests", {**SEED, "target_unit_price": "45.00"}).get_json()["offers"][0]["unit_price"] == "45.00"
+    answer = api.post("/requests", {**SEED, "target_unit_price": "45.00"}).get_json()
+    assert answer["offers"][0]["unit_price"] == "45.00"

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from counteroffer.admin.rule_forms import form_values, new_rule_values, read_rule_form
-from counteroffer.negotiation.rulesets import RuleView
+from counteroffer.negotiation.pricing.rulesets import RuleView
 from counteroffer.rules.loading import RULE_KINDS, rule_from_record
 from tests.e2e.test_rules_pages import ADMIN, PRICING, _post
 
@@ -69,7 +69,8 @@ def test_a_term_lever_without_a_value_or_option_shows_the_error_next_to_it(page)
                                                    "label": "collect it", "value_basis": "pct"})
     html = missing.get_data(as_text=True)
     assert missing.status_code == 422
-    assert re.search(r'id="in-value" name="value"[^>]*aria-invalid="true" aria-describedby="err-value hint-value"', html)
+    assert re.search(r'id="in-value" name="value"[^>]*aria-invalid="true" '
+                     r'aria-describedby="err-value hint-value"', html)
     assert 'id="err-value">Enter what this option is worth to the seller' in html
     no_option = _post(page, "/new?kind=term_lever", {"group": "delivery", "option": " ", "label": "x",
                                                      "value_basis": "pct", "value": "1"})

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from counteroffer import Actor, CatalogItem
 from counteroffer.db import transaction
 from counteroffer.db.models import Negotiation
-from counteroffer.negotiation.simulation import run_simulation
+from counteroffer.negotiation.pricing.simulation import run_simulation
 from tests.conftest import BUYER_ACME, MANAGER, REP, ApiClient, make_app
 
 PRICING = Actor(id="pia@seller", role="pricing_manager", name="Pia")
@@ -107,7 +107,8 @@ def test_a_rule_that_may_not_go_in_is_a_422_naming_the_field(app, manager, body,
     with app.app_context():
         app.extensions["counteroffer"].save_products([CatalogItem(
             sku="EURO-1", name="Euro part", currency="EUR", list_price=Decimal(10), cost=Decimal(5))])
-    before = manager.get("/rules?version=draft").get_json()["total"] if manager.get("/rules/versions/draft").status_code == 200 else None
+    has_draft = manager.get("/rules/versions/draft").status_code == 200
+    before = manager.get("/rules?version=draft").get_json()["total"] if has_draft else None
     response = manager.post("/rules", json=body)
     assert response.status_code == 422, response.get_json()
     error = response.get_json()["error"]

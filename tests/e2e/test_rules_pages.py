@@ -8,7 +8,7 @@ import re
 import pytest
 
 from counteroffer import Actor
-from counteroffer.negotiation.simulation import run_simulation
+from counteroffer.negotiation.pricing.simulation import run_simulation
 from tests.conftest import BUYER_ACME, MANAGER, REP
 
 PRICING = Actor(id="pia@seller", role="pricing_manager", name="Pia")
@@ -57,7 +57,8 @@ def test_a_post_without_the_token_changes_nothing(page):
 def test_errors_are_shown_next_to_the_field_and_nothing_is_saved(page):
     _post(page, "/draft")
     rule_id = _draft_breaks_id(page)
-    response = _post(page, f"/{rule_id}", {"sku": "DEMO-120", "priority": "0", "breaks": "3000 @ 110.00\n2000 @ 105.00"})
+    response = _post(page, f"/{rule_id}",
+                     {"sku": "DEMO-120", "priority": "0", "breaks": "3000 @ 110.00\n2000 @ 105.00"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert re.search(r'id="in-breaks" name="breaks" rows="5" aria-invalid="true" aria-describedby="err-breaks"', html)
@@ -100,7 +101,8 @@ def test_a_bad_csv_upload_names_its_lines_and_changes_nothing(page):
     response = _post(page, "/import", {"file": (io.BytesIO(csv), "rules.csv")}, content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Line 2: min_unit_price: Below the cost of DEMO-120" in html and "Line 3: sku: No product with SKU NOPE." in html
+    assert "Line 2: min_unit_price: Below the cost of DEMO-120" in html
+    assert "Line 3: sku: No product with SKU NOPE." in html
     good = b"sku,min_margin_pct,min_unit_price,breaks\nDEMO-120,25,,3000@108.00\n"
     assert _post(page, "/import", {"file": (io.BytesIO(good), "rules.csv")},
                  content_type="multipart/form-data").status_code == 302

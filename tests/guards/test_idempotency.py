@@ -12,7 +12,7 @@ from counteroffer.db import transaction
 from counteroffer.db.guards import IdempotencyKey
 from counteroffer.db.models import Deal, Event, Negotiation
 from counteroffer.negotiation import request_price
-from counteroffer.negotiation.idempotency import KeyInFlightError, claim_key, scope_of
+from counteroffer.negotiation.shared.idempotency import KeyInFlightError, claim_key, scope_of
 from tests.approvals import RITA, seed_approvals
 from tests.conftest import BUYER_ACME, BUYER_ACME_2, BUYER_GLOBEX
 
@@ -152,7 +152,7 @@ def test_an_invalid_body_is_refused_before_any_key_is_claimed(app, api):
 
 
 def test_keys_are_forgotten_after_24_hours(app, api, clock):  # the minutely sweep calls prune_keys
-    from counteroffer.negotiation.idempotency import prune_keys
+    from counteroffer.negotiation.shared.idempotency import prune_keys
 
     api.post("/requests", ASK, **key("old"))
     clock.advance(hours=23)

@@ -38,4 +38,4 @@ def test_checkout_with_a_deal_for_another_quantity_is_refused_and_uses_nothing(s
     ref, _ = checkout(client)
     with shop.app_context():
         placed = get_order(shop.extensions["counteroffer_demo"], ref)
-    assert [(l.quantity, l.unit_price) for l in placed.lines] == [(3000, Decimal("110.00"))]
+    assert [(line.quantity, line.unit_price) for line in placed.lines] == [(3000, Decimal("110.00"))]

@@ -105,7 +105,7 @@ class Clock:
 
 
 def limiter_pair():  # noqa: ANN201 - the counter in this process, and the one in Redis
-    from counteroffer.plugin.ratelimit import MemoryCounter, RedisCounter
+    from counteroffer.plugin.wiring.ratelimit import MemoryCounter, RedisCounter
 
     yield "memory", MemoryCounter()
     _need(6379, "Redis")
@@ -118,7 +118,7 @@ def limiter_pair():  # noqa: ANN201 - the counter in this process, and the one i
 
 @pytest.mark.parametrize("kind", ["memory", "redis"])
 def test_the_window_slides_and_refused_calls_do_not_count(kind):
-    from counteroffer.plugin.ratelimit import RateLimiter, RateLimits
+    from counteroffer.plugin.wiring.ratelimit import RateLimiter, RateLimits
 
     counter = dict(limiter_pair())[kind]
     clock = Clock()

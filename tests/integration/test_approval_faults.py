@@ -21,8 +21,8 @@ from counteroffer.db import transaction
 from counteroffer.db.models import Escalation, OutboxMessage
 from counteroffer.jobs import bind_runtime
 from counteroffer.jobs.queue import JOB_TIMEOUT_SECONDS
-from counteroffer.negotiation.deps import utc_now
-from counteroffer.plugin.worker import job_runtime
+from counteroffer.negotiation.shared.deps import utc_now
+from counteroffer.plugin.wiring.worker import job_runtime
 from tests.approvals import ANN, seed_approvals
 from tests.conftest import make_app
 from tests.mailbox import Mailbox, running_mailbox

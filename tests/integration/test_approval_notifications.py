@@ -15,7 +15,7 @@ from counteroffer.db import transaction
 from counteroffer.db.models import OutboxMessage
 from counteroffer.jobs import bind_runtime
 from counteroffer.jobs.queue import enqueue_message, make_queue
-from counteroffer.plugin.worker import job_runtime, sweep_once
+from counteroffer.plugin.wiring.worker import job_runtime, sweep_once
 from tests.approvals import ANN, RITA, seed_approvals
 from tests.conftest import REDIS_URL, _need, make_app
 from tests.mailbox import Mailbox, free_port, running_mailbox
@@ -90,7 +90,8 @@ def test_the_rep_is_told_once_and_the_buyer_is_told_the_decision_once(worker_app
     deliver(extension)
     deliver(extension, again=True)  # at least once: every job delivered a second time
     [to_rita] = mailbox.messages()
-    assert (to_rita["To"], to_rita["Subject"]) == ("rita@seller.example", "Price request to decide: Acme Corp, DEMO-120")
+    assert to_rita["To"] == "rita@seller.example"
+    assert to_rita["Subject"] == "Price request to decide: Acme Corp, DEMO-120"
     assert "Acme Corp asks for 1,000 x DEMO-120 at $90.00 each." in to_rita.get_content()
     [assigned] = hooks(backoffice, "escalation.assigned")
     assert verify_signature(SECRET, assigned.headers["Counteroffer-Timestamp"], assigned.body,

@@ -122,7 +122,7 @@ def test_an_announcement_racing_a_void_waits_for_it_and_mails_nobody(pg_app):
     from counteroffer.db.models import OutboxMessage
     from counteroffer.jobs import bind_runtime
     from counteroffer.jobs.tasks import handle_message
-    from counteroffer.plugin.worker import job_runtime
+    from counteroffer.plugin.wiring.worker import job_runtime
 
     _, escalation_id = escalated(pg_app)
     extension = pg_app.extensions["counteroffer"]

@@ -43,7 +43,7 @@ def outbox(extension) -> list[OutboxMessage]:
 
 def test_an_escalation_is_delivered_once_even_if_relayed_twice(worker_app):
     from counteroffer.jobs.queue import enqueue_message
-    from counteroffer.plugin.worker import job_runtime
+    from counteroffer.plugin.wiring.worker import job_runtime
 
     app, extension = worker_app
     bind_runtime(job_runtime(app, extension))  # with the writer that fans out the notices
@@ -104,7 +104,7 @@ def test_with_redis_away_buyers_get_answers_and_messages_wait(db_url, clock, tmp
 
 def test_the_minutely_sweep_runs_as_an_rq_job_once_per_minute(worker_app, clock):
     from counteroffer.db.models import Negotiation
-    from counteroffer.plugin.worker import job_runtime, schedule_sweep
+    from counteroffer.plugin.wiring.worker import job_runtime, schedule_sweep
 
     app, extension = worker_app
     bind_runtime(job_runtime(app, extension))
@@ -121,7 +121,7 @@ def test_the_minutely_sweep_runs_as_an_rq_job_once_per_minute(worker_app, clock)
 
 def test_with_redis_away_the_pump_runs_the_sweep_itself(db_url, clock, tmp_path):
     from counteroffer.db.models import Negotiation
-    from counteroffer.plugin.worker import schedule_sweep
+    from counteroffer.plugin.wiring.worker import schedule_sweep
 
     app = make_app(db_url, clock, tmp_path, COUNTEROFFER_REDIS_URL="redis://127.0.0.1:1/0",
                    TEST_ACTOR=BUYER_ACME)

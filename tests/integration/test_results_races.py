@@ -13,8 +13,8 @@ from sqlalchemy import select
 from counteroffer.db import transaction
 from counteroffer.db.results import ResultCycle, ResultRollup
 from counteroffer.negotiation import Actor, accept_offer, redeem_deal, request_price
-from counteroffer.negotiation.results import fold_results
-from counteroffer.negotiation.rollups import rebuild
+from counteroffer.negotiation.results.reports import fold_results
+from counteroffer.negotiation.results.rollups import rebuild
 from tests.integration.test_races import THREADS, pg_app  # noqa: F401  (the fixture)
 
 BUYERS = [Actor(f"b{n}@acme", "buyer", company_id="acme") if n % 2 else

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from counteroffer.db import transaction
 from counteroffer.db.rulesets import LiveRuleVersion, RuleVersion
-from counteroffer.negotiation import ConflictError, rulesets
+from counteroffer.negotiation import ConflictError
+from counteroffer.negotiation.pricing import rulesets
 from tests.conftest import MANAGER
 from tests.integration.test_races import pg_app  # noqa: F401 - the PostgreSQL app fixture
 
@@ -67,7 +68,8 @@ def test_a_publish_waits_for_an_edit_in_flight_and_later_edits_are_refused(pg_ap
     with pg_app.app_context():
         deps = pg_app.extensions["counteroffer"].deps
         rulesets.open_draft(deps, MANAGER)
-        rule = rulesets.list_rules(deps, MANAGER, "draft", rulesets.RuleFilter(sku="DEMO-120", kind="price_breaks")).items[0]
+        breaks = rulesets.RuleFilter(sku="DEMO-120", kind="price_breaks")
+        rule = rulesets.list_rules(deps, MANAGER, "draft", breaks).items[0]
         edit = deps.session_factory()  # an edit in flight: it holds the draft's row
         edit.execute(select(RuleVersion).where(RuleVersion.status == "draft").with_for_update())
         published: dict[str, object] = {}
@@ -84,5 +86,6 @@ def test_a_publish_waits_for_an_edit_in_flight_and_later_edits_are_refused(pg_ap
         live = rulesets.list_rules(deps, MANAGER, "live", rulesets.RuleFilter(sku="DEMO-120", kind="price_breaks"))
         assert live.items[0].params["breaks"][0]["min_quantity"] == 2000  # the edit went out with it
         with pytest.raises(ConflictError):
+            breaks_at_10 = {"breaks": [{"min_quantity": 10, "unit_price": "1"}]}
             rulesets.update_rule(deps, MANAGER, rule.id, {"kind": "price_breaks", "sku": "DEMO-120",
-                                                          "params": {"breaks": [{"min_quantity": 10, "unit_price": "1"}]}})
+                                                          "params": breaks_at_10})

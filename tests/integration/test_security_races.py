@@ -82,7 +82,7 @@ def test_fifty_simultaneous_accepts_give_one_deal_and_49_conflicts_every_time(pg
         offer = post(pg_race_app, "/requests", ASK).get_json()["offers"][0]
         path = f"/offers/{offer['id']}/accept"
         statuses = Counter(r.status_code for r in all_at_once(
-            pool, [lambda: post(pg_race_app, path)] * BUYERS))
+            pool, [lambda path=path: post(pg_race_app, path)] * BUYERS))
         deals = scalar(pg_race_app, select(func.count()).select_from(Deal).where(Deal.offer_id == offer["id"]))
         outcomes[(tuple(sorted(statuses.items())), deals)] += 1
     assert outcomes == Counter({(((201, 1), (409, BUYERS - 1)), 1): REPEAT})

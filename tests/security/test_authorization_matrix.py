@@ -4,7 +4,7 @@ company, a buyer of another company, the assigned rep, another rep, the manager 
 Foreign objects are 404 (their existence is not confirmed), actions for another role are
 403, nobody is 401, and a refused call changes no row of any plugin table. Buyers work
 company-scoped: a colleague at the same company may see and act on Ann's requests (a B2B
-purchasing team shares its negotiations), as ``negotiation/queries.py`` decides.
+purchasing team shares its negotiations), as ``negotiation/buying/queries.py`` decides.
 """
 from __future__ import annotations
 

@@ -98,11 +98,11 @@ def test_a_production_app_without_secure_cookies_is_warned(tmp_path: Path, sqlit
         Counteroffer(app)
         return app
 
-    with caplog.at_level(logging.WARNING, logger="counteroffer.plugin.headers"):
+    with caplog.at_level(logging.WARNING, logger="counteroffer.plugin.wiring.headers"):
         production_app()
     assert "SESSION_COOKIE_SECURE" in caplog.text
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="counteroffer.plugin.headers"):
+    with caplog.at_level(logging.WARNING, logger="counteroffer.plugin.wiring.headers"):
         production_app(SESSION_COOKIE_SECURE=True)
     assert "SESSION_COOKIE_SECURE" not in caplog.text
 
@@ -136,7 +136,7 @@ def test_every_plugin_route_answers_with_security_headers(world: World, caller) 
 
 def test_stylesheets_and_scripts_stay_cacheable(world: World) -> None:
     client = world.app.test_client()
-    for endpoint, filename in STATIC_FILES.items():
+    for endpoint in STATIC_FILES:
         response = client.get(url_for_rule(world, "/negotiate/static/<path:filename>"
                                            if endpoint.startswith("counteroffer_widget")
                                            else "/negotiate/admin/static/<path:filename>", endpoint))

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from counteroffer.plugin import schemas
+from counteroffer.plugin.buying import schemas
 from tests.approvals import ANN
 from tests.security.world import AGREED, COUNTERED, ESCALATING, World
 

@@ -59,7 +59,8 @@ def test_extra_fields_in_json_bodies_are_422_and_change_nothing(world, name, cal
     taken = set(body) | ({"unit_price"} if name == "decide" else set())  # a rep's counter price
     for field, value in EXTRAS.items():
         if field not in taken:
-            _refused_and_unchanged(world, lambda: send(url, json={**body, field: value}), field)
+            _refused_and_unchanged(world, lambda field=field, value=value: send(url, json={**body, field: value}),
+                                   field)
     # A request is an object at the top: a list is refused too.
     assert send(url, json=[body]).status_code == 400
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from counteroffer.negotiation import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
-from counteroffer.negotiation.absences import add_delegation, end_delegation, list_delegations
-from counteroffer.negotiation.escalations import list_escalations
+from counteroffer.negotiation.approvals.absences import add_delegation, end_delegation, list_delegations
+from counteroffer.negotiation.approvals.escalations import list_escalations
 from tests.approvals import ANN, DANA, MAX, PETE, RITA, escalate
 from tests.conftest import BUYER_ACME
 

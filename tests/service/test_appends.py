@@ -16,7 +16,7 @@ from counteroffer.db import make_engine, make_session_factory, transaction
 from counteroffer.db.appends import append_row
 from counteroffer.db.models import Event, Negotiation, OutboxMessage
 from counteroffer.jobs.outbox import add_message
-from counteroffer.negotiation.records import record_event
+from counteroffer.negotiation.shared.records import record_event
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 

@@ -13,7 +13,7 @@ from counteroffer.db.models import Deal, Escalation, Event, OutboxMessage
 from counteroffer.negotiation import (ConflictError, ForbiddenError, InvalidRequestError,
                                       NotFoundError, accept_offer, counter, escalate, get_negotiation,
                                       request_price, withdraw)
-from counteroffer.negotiation.escalations import (BeyondAuthorityError, decide_escalation,
+from counteroffer.negotiation.approvals.escalations import (BeyondAuthorityError, decide_escalation,
                                                   get_escalation, list_escalations)
 from tests.approvals import ANN, DANA, GUS, IDA, MAX, PETE, RITA, WES, escalate as ask, seed_approvals
 from tests.conftest import BUYER_ACME

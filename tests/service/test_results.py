@@ -24,9 +24,9 @@ from counteroffer.db import transaction
 from counteroffer.db.results import ResultCycle, ResultRollup
 from counteroffer.negotiation import (Actor, ForbiddenError, InvalidRequestError, accept_offer,
                                       redeem_deal, request_price, withdraw)
-from counteroffer.negotiation.escalations import decide_escalation, list_escalations
-from counteroffer.negotiation.results import fold_results, results_csv, results_report
-from counteroffer.negotiation.rollups import rebuild
+from counteroffer.negotiation.approvals.escalations import decide_escalation, list_escalations
+from counteroffer.negotiation.results.reports import fold_results, results_csv, results_report
+from counteroffer.negotiation.results.rollups import rebuild
 from tests.approvals import ANN, GUS, MAX, RITA, seed_approvals
 
 DAY1, DAY2 = date(2026, 11, 2), date(2026, 11, 3)
@@ -204,7 +204,7 @@ def test_bad_report_arguments(deps):
 def test_the_bulk_rebuild_in_sql_equals_the_incremental_rollups(deps, db_url):
     if not db_url.startswith("postgresql"):
         pytest.skip("rebuild_in_sql is for PostgreSQL (bulk loads)")
-    from counteroffer.negotiation.rollups import rebuild_in_sql
+    from counteroffer.negotiation.results.rollups import rebuild_in_sql
 
     def snapshot():
         fold_results(deps)

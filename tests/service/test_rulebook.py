@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from counteroffer.db import transaction
-from counteroffer.negotiation import rulesets
-from counteroffer.negotiation.rulebook import compiled_rules_for_version, live_rules
+from counteroffer.negotiation.pricing import rulesets
+from counteroffer.negotiation.pricing.rulebook import compiled_rules_for_version, live_rules
 from tests.conftest import MANAGER
 
 
@@ -56,7 +56,7 @@ def test_a_shop_without_rules_has_no_live_version_and_an_empty_set_for_requests_
 
 
 def _for_buyer(deps):  # noqa: ANN001, ANN202
-    from counteroffer.negotiation.experiments import rules_for_buyer
+    from counteroffer.negotiation.results.experiments import rules_for_buyer
 
     with transaction(deps.session_factory) as session:
         return rules_for_buyer(session, "acme")

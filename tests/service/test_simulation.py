@@ -15,10 +15,11 @@ from counteroffer.db import transaction
 from counteroffer.db.rulesets import Simulation
 from counteroffer.jobs import bind_runtime
 from counteroffer.jobs.queue import make_queue
-from counteroffer.negotiation import request_price, rulesets
-from counteroffer.negotiation.replay import Comparison, Replayed, replay
-from counteroffer.negotiation.simulation import get_simulation, run_simulation, start_simulation
-from counteroffer.plugin.worker import job_runtime
+from counteroffer.negotiation import request_price
+from counteroffer.negotiation.pricing import rulesets
+from counteroffer.negotiation.pricing.replay import Comparison, Replayed, replay
+from counteroffer.negotiation.pricing.simulation import get_simulation, run_simulation, start_simulation
+from counteroffer.plugin.wiring.worker import job_runtime
 from counteroffer.rules import CompiledRules, Floor, Policy, PriceBreak, PriceBreaks, PricingContext, RuleSet
 from tests.conftest import BUYER_ACME, BUYER_GLOBEX, MANAGER, make_app
 from tests.seed import seed_scenario
@@ -26,9 +27,11 @@ from tests.seed import seed_scenario
 
 def _draft_with_break_at_2000(deps) -> None:
     rulesets.open_draft(deps, MANAGER)
-    rule = rulesets.list_rules(deps, MANAGER, "draft", rulesets.RuleFilter(sku="DEMO-120", kind="price_breaks")).items[0]
+    breaks = rulesets.RuleFilter(sku="DEMO-120", kind="price_breaks")
+    rule = rulesets.list_rules(deps, MANAGER, "draft", breaks).items[0]
+    at_2000 = {"breaks": [{"min_quantity": 2000, "unit_price": "110.00"}]}
     rulesets.update_rule(deps, MANAGER, rule.id, {"kind": "price_breaks", "sku": "DEMO-120", "priority": 0,
-                                                  "params": {"breaks": [{"min_quantity": 2000, "unit_price": "110.00"}]}})
+                                                  "params": at_2000})
 
 
 def test_the_last_days_of_requests_replay_through_a_real_worker(db_url, redis_url, clock, tmp_path: Path):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from counteroffer.db import transaction
 from counteroffer.db.models import Event, OutboxMessage
-from counteroffer.negotiation.escalations import decide_escalation, list_escalations, sweep_escalations
+from counteroffer.negotiation.approvals.escalations import decide_escalation, list_escalations, sweep_escalations
 from tests.approvals import GUS, MAX, PETE, RITA, escalate, seed_approvals
 from tests.conftest import make_app
 from tests.seed import seed_scenario

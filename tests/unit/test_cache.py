@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from counteroffer.negotiation.cache import TtlCache
+from counteroffer.negotiation.shared.cache import TtlCache
 from tests.conftest import BUYER_ACME
 
 

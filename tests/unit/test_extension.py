@@ -68,7 +68,7 @@ def test_using_it_on_an_app_it_was_not_given_says_so(tmp_path):
     extension = Counteroffer()
     app = host(tmp_path)
     with app.app_context(), pytest.raises(RuntimeError, match="forget to call 'init_app'"):
-        extension.state
+        _ = extension.state
 
 
 def test_app_factory_pattern(tmp_path):

@@ -55,7 +55,8 @@ def cases(draw: st.DrawFn) -> tuple[PriceRequest, PricingContext, RuleSet]:
     alt = AlternativeProduct(sku="ALT", name="Alt", list_price=list_price, cost=alt_cost)
     rules = RuleSet(
         floors=(*floors, Floor(sku="ALT", min_margin_pct=draw(pct("60")))),
-        price_breaks=(PriceBreaks(sku="SKU", breaks=tuple(PriceBreak(q, p) for q, p in zip(quantities, prices))),),
+        price_breaks=(PriceBreaks(sku="SKU", breaks=tuple(PriceBreak(q, p)
+                                                          for q, p in zip(quantities, prices, strict=True))),),
         levers=draw(levers(places)),
         alternatives=(Alternatives(sku="SKU", skus=("ALT",)),) if draw(st.booleans()) else (),
         concessions=(ConcessionPolicy(max_discount_pct=draw(pct()), first_position_pct=draw(pct("50")),

@@ -191,7 +191,8 @@ def test_most_specific_scope_wins_sku_over_category_over_all():
 
 
 def test_compiled_rules_decide_exactly_like_the_plain_rule_set():
-    rules = _rule_set(FLOOR, NET10, PICKUP, LINEAR, PriceBreaks(sku="DEMO-120", breaks=(PriceBreak(3000, D("110.00")),)))
+    breaks = PriceBreaks(sku="DEMO-120", breaks=(PriceBreak(3000, D("110.00")),))
+    rules = _rule_set(FLOOR, NET10, PICKUP, LINEAR, breaks)
     compiled = CompiledRules(rules)
     for target in ("100.00", "110.00", "116.00", "119.00"):
         request = PriceRequest("DEMO-120", 1000, D(target), "USD", round=2)

@@ -64,10 +64,10 @@ def checkout() -> tuple[str, int]:
     lines = session.get("cart", [])
     orders = [_order(line) for line in lines]
     db.flush()  # the order ids, for the deals' order_ref
-    for line, order in zip(lines, orders):
+    for line, order in zip(lines, orders, strict=True):
         try:
             # counteroffer: begin
-            counteroffer.redeem_deal(line["token"], sku=order.sku, quantity=order.quantity, order_ref=f"order-{order.id}")
+            counteroffer.redeem_deal(line["token"], sku=order.sku, quantity=order.quantity, order_ref=f"order-{order.id}")  # noqa: E501 - one of the host's 20 lines
             # counteroffer: end
         except NegotiationError as error:
             db.rollback()

@@ -1,0 +1,228 @@
+"""A person decides an escalation: approve the buyer's target, counter, or reject.
+
+One transaction: the negotiation row is locked first (the order the buyer's own actions
+lock in, so the two never deadlock), then the escalation. Whoever comes second finds it
+decided (or void, if the buyer changed the request) and gets a 409.
+
+Authority: approving or countering is refused (403) beyond the decider's limits, naming
+the first person up the approval chain who may approve it. Within their limits a rep may
+go below the engine's floor: that is why the request came to a person. Rejecting needs
+no authority.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...db import transaction
+from ...db.models import Escalation, Negotiation, Offer
+from ...rules import has_valid_places
+from ...rules.messages import format_money
+from ..shared.actors import Actor
+from ..buying.deals import make_deal
+from ..shared.deps import Deps
+from ..shared.idempotency import Claim, remembered
+from ..shared.errors import (ConflictError, ForbiddenError, InvalidRequestError, NotFoundError,
+                     unavailable_as_503)
+from .inbox import EscalationView, escalation_view
+from .notices import buyer_note, tell_decision
+from ..shared.prices import PriceFacts, price_facts
+from ..results.result_facts import record_person_decision
+from ..shared.records import close_open_offers, new_id, record_event
+from .reps import Rep, discount_pct, find_rep, staff_directory
+from .staff import Acting, acting_for, can_see, reach_of, require_staff
+from ..shared.states import OfferStatus, Status
+
+__all__ = ["decide_escalation", "BeyondAuthorityError", "DECISION_ACTIONS", "REP_OFFER_KIND"]
+
+DECISION_ACTIONS = ("approve", "counter", "reject")
+#: The kind of an offer a person made (the engine's kinds are volume, price, terms...).
+REP_OFFER_KIND = "rep"
+PRICE_UNAVAILABLE = "This product's price cannot be checked right now; nothing has changed. Try again shortly."
+
+
+class BeyondAuthorityError(ForbiddenError):
+    code = "beyond_authority"
+
+
+@dataclass(frozen=True)
+class _Proposal:
+    action: str
+    unit_price: Decimal
+    quantity: int
+    terms: tuple[dict[str, str], ...]
+    rationale: str
+
+
+def decide_escalation(deps: Deps, actor: Actor, escalation_id: str, action: str, rationale: str,
+                      unit_price: Decimal | None = None, quantity: int | None = None,
+                      terms: Sequence[dict[str, str]] | None = None,
+                      idempotency: Claim | None = None) -> EscalationView:
+    require_staff(actor)
+    _check_shape(action, rationale, unit_price, quantity, terms)
+    now = deps.clock()
+    with transaction(deps.session_factory) as session:
+        row, escalation = _locked(session, escalation_id)
+        reach = reach_of(session, actor, now)
+        if not can_see(reach, escalation):
+            raise NotFoundError("No such escalation.")
+        acting = acting_for(session, reach, escalation)
+        _require_open(session, escalation)
+        proposal = _proposal(row, action, rationale.strip(), unit_price, quantity, terms)
+        if action != "reject":
+            _require_authority(deps, session, acting, proposal, _facts(deps, session, row, proposal),
+                               row.currency)
+        _carry_out(deps, session, row, escalation, proposal, actor, acting, now)
+        return remembered(session, idempotency, now,
+                          escalation_view(deps, session, reach, escalation, now))
+
+
+def _check_shape(action: str, rationale: str, unit_price: Decimal | None, quantity: int | None,
+                 terms: Sequence[dict[str, str]] | None) -> None:
+    if action not in DECISION_ACTIONS:
+        raise InvalidRequestError("Unknown action.", {"action": ["One of approve, counter, reject."]})
+    if not rationale or not rationale.strip():
+        raise InvalidRequestError("Say why: a rationale is required.", {"rationale": ["Required."]})
+    if action == "counter" and unit_price is None:
+        raise InvalidRequestError("A counter needs a unit price.", {"unit_price": ["Required to counter."]})
+    extra = {"unit_price": unit_price, "quantity": quantity, "terms": terms}
+    given = sorted(name for name, value in extra.items() if value is not None)
+    if action != "counter" and given:
+        message = f"{action} takes the buyer's own price and quantity; counter to change them."
+        raise InvalidRequestError(message, {name: [message] for name in given})
+
+
+def _locked(session: Session, escalation_id: str) -> tuple[Negotiation, Escalation]:
+    negotiation_id = session.scalar(select(Escalation.negotiation_id).where(Escalation.id == escalation_id))
+    if negotiation_id is None:
+        raise NotFoundError("No such escalation.")
+    row = session.scalars(select(Negotiation).where(Negotiation.id == negotiation_id)
+                          .with_for_update().execution_options(populate_existing=True)).one()
+    escalation = session.scalars(select(Escalation).where(Escalation.id == escalation_id)
+                                 .with_for_update().execution_options(populate_existing=True)).one()
+    return row, escalation
+
+
+def _require_open(session: Session, escalation: Escalation) -> None:
+    if escalation.status == "void":
+        raise ConflictError("This escalation is void: the buyer changed the request.")
+    if escalation.status != "open":
+        decider = find_rep(session, escalation.decided_by)
+        who = decider.name if decider else escalation.decided_by
+        raise ConflictError(f"This escalation was already decided by {who} ({escalation.decision_action}).")
+
+
+def _proposal(row: Negotiation, action: str, rationale: str, unit_price: Decimal | None,
+              quantity: int | None, terms: Sequence[dict[str, str]] | None) -> _Proposal:
+    if action != "counter":
+        return _Proposal(action, row.target_unit_price, row.quantity, (), rationale)
+    assert unit_price is not None  # checked by _check_shape
+    if not has_valid_places(unit_price, row.currency):
+        message = f"{row.currency} prices have too many decimal places."
+        raise InvalidRequestError(message, {"unit_price": [message]})
+    return _Proposal(action, unit_price, quantity or row.quantity, tuple(terms or ()), rationale)
+
+
+def _facts(deps: Deps, session: Session, row: Negotiation, proposal: _Proposal) -> PriceFacts:
+    """Today's prices for the decided quantity: authority is measured against them."""
+    with unavailable_as_503(PRICE_UNAVAILABLE):
+        item = deps.catalog_item(session, row.sku)
+        customer = deps.customer(session, row.company_id)
+    if item is None:
+        raise ConflictError("This product is no longer sold.")
+    facts = price_facts(deps, session, item, customer.segment if customer else None, proposal.quantity)
+    if proposal.quantity % facts.order_multiple:
+        message = f"{row.sku} is sold in multiples of {facts.order_multiple}."
+        raise InvalidRequestError(message, {"quantity": [message]})
+    if proposal.action == "counter" and proposal.unit_price > facts.price_for_quantity:
+        message = (f"A counter above the price for this quantity "
+                   f"({format_money(facts.price_for_quantity, row.currency)}) gives the buyer nothing.")
+        raise InvalidRequestError(message, {"unit_price": [message]})
+    return facts
+
+
+def _require_authority(deps: Deps, session: Session, acting: Acting, proposal: _Proposal,
+                       facts: PriceFacts, currency: str) -> None:
+    discount = discount_pct(proposal.unit_price, facts.price_for_quantity)
+    value = proposal.unit_price * proposal.quantity
+    holder = acting.authority
+    if holder.can_approve(discount, value):
+        return
+    # The limits checked above are read fresh; the directory only names who could approve.
+    approver = staff_directory(deps, session).first_approver(holder, discount, value)
+    limits = _limits(holder, acting, currency)
+    asked = f"{discount.quantize(Decimal('0.1'))}% off on a deal of {format_money(value, currency)}"
+    if approver is None:
+        message = f"{asked} is beyond {limits}, and beyond everyone up the approval chain."
+    else:
+        message = f"{asked} is beyond {limits}; {approver.name} ({approver.id}) can approve it."
+    raise BeyondAuthorityError(message, {"unit_price": [message]})
+
+
+def _limits(holder: Rep, acting: Acting, currency: str) -> str:
+    whose = f"{holder.name}'s authority" if acting.on_behalf_of else "your authority"
+    deal = holder.max_deal_value
+    value = f", deals up to {format_money(deal, currency)}" if deal is not None else ""
+    return f"{whose} ({holder.max_discount_pct.normalize():f}% off{value})"
+
+
+def _carry_out(deps: Deps, session: Session, row: Negotiation, escalation: Escalation,
+               proposal: _Proposal, actor: Actor, acting: Acting, now: datetime) -> None:
+    before = row.status
+    decider = find_rep(session, actor.id)
+    note = buyer_note(proposal.action, decider.name if decider else actor.name or actor.id,
+                      proposal.unit_price, proposal.quantity, row.currency)
+    _record_decision(escalation, proposal, actor, acting, now)
+    record_person_decision(session, row, escalation, now)  # results (docs/results.md)
+    row.buyer_note, row.updated_at = note, now
+    detail = {"escalation_id": escalation.id, "rationale": proposal.rationale,
+              "on_behalf_of": acting.on_behalf_of.id if acting.on_behalf_of else None}
+    if proposal.action == "approve":
+        offer = _rep_offer(session, row, proposal, now + timedelta(hours=deps.policy.offer_validity_hours), note)
+        make_deal(deps, session, row, offer, actor, now, action="approved", **detail)
+    else:
+        _counter_or_reject(session, row, proposal, note, before, actor, now, deps, detail)
+    tell_decision(session, escalation, row, note, now)
+
+
+def _counter_or_reject(session: Session, row: Negotiation, proposal: _Proposal, note: str,
+                       before: str, actor: Actor, now: datetime, deps: Deps, detail: dict[str, Any]) -> None:
+    close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
+    if proposal.action == "counter":
+        expires_at = now + timedelta(hours=deps.policy.offer_validity_hours)
+        offer = _rep_offer(session, row, proposal, expires_at, note)
+        row.status = Status.COUNTERED.value
+        record_event(session, row, actor, "rep_countered", before, now, offer_id=offer.id,
+                     unit_price=proposal.unit_price, quantity=proposal.quantity,
+                     terms=list(proposal.terms) or None, **detail)
+    else:
+        row.status = Status.DECLINED.value
+        record_event(session, row, actor, "rejected", before, now, **detail)
+
+
+def _rep_offer(session: Session, row: Negotiation, proposal: _Proposal, expires_at: datetime,
+               message: str) -> Offer:
+    offer = Offer(id=new_id(), negotiation_id=row.id, round=row.round, kind=REP_OFFER_KIND,
+                  sku=row.sku, quantity=proposal.quantity, unit_price=proposal.unit_price,
+                  currency=row.currency, status=OfferStatus.OPEN.value, expires_at=expires_at,
+                  message=message, explanation=proposal.rationale,
+                  terms=list(proposal.terms) or None, created_at=row.updated_at)
+    session.add(offer)
+    return offer
+
+
+def _record_decision(escalation: Escalation, proposal: _Proposal, actor: Actor, acting: Acting,
+                     now: datetime) -> None:
+    escalation.status, escalation.decided_at = "decided", now
+    escalation.decision_action, escalation.decision_rationale = proposal.action, proposal.rationale
+    if proposal.action != "reject":
+        escalation.decision_unit_price, escalation.decision_quantity = proposal.unit_price, proposal.quantity
+        escalation.decision_terms = list(proposal.terms) or None
+    escalation.decided_by, escalation.decided_by_role = actor.id, actor.role
+    escalation.decided_on_behalf_of = acting.on_behalf_of.id if acting.on_behalf_of else None

@@ -1,0 +1,65 @@
+"""Building the engine's PricingContext from the ports: product, buyer, alternatives,
+the last price this company paid, and what earlier rounds already offered."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
+from ...db.models import Offer
+from ...rules import AlternativeProduct, CompiledRules, LastPrice, OfferKind, PricingContext
+from ..approvals.decisions import REP_OFFER_KIND
+from ..shared.deps import Deps
+
+__all__ = ["pricing_context", "previous_concession"]
+
+
+def _alternative(deps: Deps, session: Session, sku: str, currency: str,
+                 company_id: str) -> AlternativeProduct | None:
+    try:
+        item = deps.catalog_item(session, sku)
+    except BackOfficeUnavailableError:
+        return None  # an alternative is a nicety: without its price, it is simply not offered
+    if item is None or item.currency != currency:
+        return None  # an alternative we cannot price in the buyer's currency is no offer
+    return AlternativeProduct(sku=item.sku, name=item.name, list_price=item.list_price,
+                              cost=item.cost, category=item.category,
+                              order_multiple=item.order_multiple,
+                              guard_draws=deps.guards.guard_draws(company_id, item.sku))
+
+
+def _last_price(deps: Deps, session: Session, company_id: str, item: CatalogItem) -> LastPrice | None:
+    try:
+        paid = deps.last_price_paid(session, company_id, item.sku)
+    except BackOfficeUnavailableError:
+        return None  # no anchor is always safe; the floor still holds
+    if paid is None or paid.currency != item.currency:
+        return None
+    return LastPrice(unit_price=paid.unit_price, quantity=paid.quantity, paid_at=paid.paid_at)
+
+
+def pricing_context(deps: Deps, session: Session, rules: CompiledRules, item: CatalogItem,
+                    customer: Customer, previous: Decimal | None = None) -> PricingContext:
+    wanted = rules.resolve(item.sku, item.category, customer.segment).alternatives
+    company_id = customer.company_id
+    found = (_alternative(deps, session, sku, item.currency, company_id) for sku in wanted)
+    return PricingContext(
+        list_price=item.list_price, cost=item.cost, currency=item.currency,
+        segment=customer.segment, order_multiple=item.order_multiple, category=item.category,
+        profitability_tier=customer.profitability_tier,
+        last_price=_last_price(deps, session, company_id, item),
+        previous_concession=previous, alternatives=tuple(a for a in found if a is not None),
+        guard_draws=deps.guards.guard_draws(company_id, item.sku))
+
+
+#: Price-only counters for the quantity asked: the engine's, and a sales rep's.
+_PRICE_COUNTERS = (OfferKind.CONCESSION.value, REP_OFFER_KIND)
+
+
+def previous_concession(session: Session, negotiation_id: str) -> Decimal | None:
+    """The lowest price-only counter made so far, by the rules or by a rep: later
+    automatic rounds never go above it."""
+    return session.scalar(select(func.min(Offer.unit_price)).where(
+        Offer.negotiation_id == negotiation_id, Offer.kind.in_(_PRICE_COUNTERS)))

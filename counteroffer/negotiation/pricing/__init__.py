@@ -1,0 +1,1 @@
+"""The pricing manager's rules: versions, checks, diff, CSV import, the compiled live rules, what-if simulation."""

@@ -1,0 +1,183 @@
+"""Replaying price requests against two rule sets, side by side (the what-if simulation).
+
+No database here: the caller resolves products and segments first (once per SKU and
+company, not per request), so the loop only calls the engine and counts. A request whose
+SKU resolves to the same rules and context on both sides is decided once: a draft usually
+changes a few SKUs, so most requests cost one ``decide`` instead of two.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ...rules import (CompiledRules, Decision, Outcome, Policy, PriceRequest, PricingContext, decide,
+                     price_for_quantity)
+
+__all__ = ["Replayed", "Tally", "Comparison", "Figures", "figures", "replay", "same_rules", "SHOWN_CHANGES"]
+
+#: Requests between progress writes (each a commit, and a look for a cancel): about a
+#: second's work, so the bar moves and a cancel stops the run within a second or so.
+PROGRESS_EVERY = 10_000
+#: Changed requests listed in the result; the count covers all of them.
+SHOWN_CHANGES = 200
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True, slots=True)
+class Replayed:
+    """One request as the simulation sees it: the context is already resolved."""
+
+    line: int  # the request's number (its line in a CSV, its order in history)
+    sku: str
+    quantity: int
+    target: Decimal
+    segment: str | None
+    live_context: PricingContext
+    draft_context: PricingContext
+    #: Both sides resolve this SKU and segment to equal rules and context (worked out
+    #: once per SKU and segment by the caller): one decision serves both.
+    same: bool = False
+
+
+#: (outcome, segment, first offer's kind or None, discount %, margin given away, headroom %)
+Figures = tuple[str, str, "str | None", Decimal, Decimal, Decimal]
+_ZERO = Decimal(0)
+
+
+def figures(request: Replayed, decision: Decision, rules: CompiledRules) -> Figures:
+    """What one decision adds to a tally: worked out once, and shared by both sides when
+    they decided alike."""
+    outcome, segment = decision.outcome.value, request.segment or "(none)"
+    if not decision.offers or decision.price_for_quantity is None:
+        return outcome, segment, None, _ZERO, _ZERO, _ZERO
+    offer, price = decision.offers[0], decision.price_for_quantity
+    discount = (price - offer.unit_price) / price * HUNDRED if price > 0 else _ZERO
+    # Against the catalog price for the quantity offered: a volume break the catalog
+    # already gives is not margin given away, a deeper price is.
+    context = request.live_context
+    catalog = price_for_quantity(context.list_price, rules.resolve(offer.sku, context.category, request.segment).breaks,
+                                 offer.quantity) if offer.sku == request.sku else price
+    margin = max(catalog - offer.unit_price, _ZERO) * offer.quantity
+    headroom = ((offer.unit_price - decision.floor) / offer.unit_price * HUNDRED
+                if decision.floor is not None and offer.unit_price > 0 else _ZERO)
+    return outcome, segment, offer.kind.value, discount, margin, headroom
+
+
+@dataclass
+class Tally:
+    """What one rule set did with the requests."""
+
+    requests: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    by_trade_off: Counter[str] = field(default_factory=Counter)
+    by_segment: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    discount_pct_sum: Decimal = Decimal(0)
+    margin_given_away: Decimal = Decimal(0)
+    headroom_pct_sum: Decimal = Decimal(0)
+    priced: int = 0  # requests answered with an offer (accepted or countered)
+
+    def add(self, figures: Figures) -> None:
+        outcome, segment, kind, discount, margin, headroom = figures
+        self.requests += 1
+        self.outcomes[outcome] += 1
+        self.by_segment[segment][outcome] += 1
+        if kind is None:
+            return
+        self.by_trade_off[kind] += 1
+        self.priced += 1
+        self.discount_pct_sum += discount
+        self.margin_given_away += margin
+        self.headroom_pct_sum += headroom
+
+    def summary(self) -> dict[str, Any]:
+        total = self.requests or 1
+        priced = self.priced or 1
+        return {
+            "requests": self.requests,
+            "shares": {o.value: _pct(Decimal(self.outcomes[o.value]), total) for o in Outcome},
+            "counts": {o.value: self.outcomes[o.value] for o in Outcome},
+            "average_discount_pct": _pct(self.discount_pct_sum, priced * 100),
+            "margin_given_away": str(self.margin_given_away.quantize(Decimal("0.01"))),
+            "average_headroom_pct": _pct(self.headroom_pct_sum, priced * 100),
+            "by_trade_off": dict(sorted(self.by_trade_off.items())),
+            "by_segment": {segment: {o.value: counts[o.value] for o in Outcome}
+                           for segment, counts in sorted(self.by_segment.items())},
+        }
+
+
+def _pct(part: Decimal, whole: int) -> str:
+    return str((part * HUNDRED / whole).quantize(Decimal("0.1")))
+
+
+@dataclass
+class Comparison:
+    live: Tally = field(default_factory=Tally)
+    draft: Tally = field(default_factory=Tally)
+    changed: int = 0
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    currency: str | None = None
+
+    def result(self) -> dict[str, Any]:
+        return {"currency": self.currency, "live": self.live.summary(), "draft": self.draft.summary(),
+                "changed": self.changed, "changes": self.changes}
+
+
+def replay(requests: Iterable[Replayed], live: CompiledRules, draft: CompiledRules,
+           now: datetime, policy: Policy, comparison: Comparison,
+           on_progress: Callable[[int], bool] | None = None, every: int = PROGRESS_EVERY) -> Comparison:
+    """Decide each request with both rule sets into ``comparison``. ``on_progress(done)``
+    is called every ``every`` requests; it returns False to stop (cancelled)."""
+    done = 0
+    for request in requests:
+        before, after = _both(request, live, draft, now, policy)
+        counted = figures(request, before, live)
+        comparison.live.add(counted)
+        comparison.draft.add(counted if after is before else figures(request, after, draft))
+        comparison.currency = comparison.currency or request.live_context.currency
+        if after is not before and _answer(before) != _answer(after):
+            comparison.changed += 1
+            if len(comparison.changes) < SHOWN_CHANGES:
+                comparison.changes.append(_change(request, before, after))
+        done += 1
+        if on_progress is not None and done % every == 0 and not on_progress(done):
+            break
+    return comparison
+
+
+def _both(request: Replayed, live: CompiledRules, draft: CompiledRules, now: datetime,
+          policy: Policy) -> tuple[Decision, Decision]:
+    asked = PriceRequest(request.sku, request.quantity, request.target,
+                         request.live_context.currency, round=1)
+    before = decide(asked, request.live_context, live, now, policy)
+    if request.same:
+        return before, before  # same rules, same facts: the same answer
+    return before, decide(asked, request.draft_context, draft, now, policy)
+
+
+def same_rules(live: CompiledRules, draft: CompiledRules, sku: str, category: str | None,
+               segment: str | None) -> bool:
+    return live.resolve(sku, category, segment) == draft.resolve(sku, category, segment)
+
+
+def _answer(decision: Decision) -> tuple[Any, ...]:
+    offer = decision.offers[0] if decision.offers else None
+    return (decision.outcome, offer.kind if offer else None, offer.quantity if offer else None,
+            offer.unit_price if offer else None)
+
+
+def _change(request: Replayed, before: Decision, after: Decision) -> dict[str, Any]:
+    return {"line": request.line, "sku": request.sku, "quantity": request.quantity,
+            "target_unit_price": str(request.target), "segment": request.segment,
+            "live": _described(before), "draft": _described(after)}
+
+
+def _described(decision: Decision) -> dict[str, Any]:
+    offer = decision.offers[0] if decision.offers else None
+    return {"outcome": decision.outcome.value,
+            "offer": None if offer is None else {"kind": offer.kind.value, "quantity": offer.quantity,
+                                                 "unit_price": str(offer.unit_price),
+                                                 "message": offer.message}}

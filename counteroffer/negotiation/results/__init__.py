@@ -1,0 +1,1 @@
+"""What negotiation earns: result facts, roll-ups, cycle times, reports, and rule-set experiments."""

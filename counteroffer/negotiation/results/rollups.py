@@ -1,0 +1,289 @@
+"""Roll-ups of the result facts, kept up to date in the transaction that changes a fact.
+
+A fact contributes to one request day and currency, under two segment filters (its own
+segment and '*', every segment) and, under each, to one key of each dimension: 'all'
+('*'), 'rule', 'segment', 'rep', 'sku', 'category' and 'version'. When a fact changes, its
+old contribution is taken away and its new one added, with one INSERT ... ON CONFLICT DO
+UPDATE (``x = x + delta``) for the sums and one for the cycle-time buckets. Rows are
+written in key order, so two transactions never wait on each other in a cycle.
+
+``rebuild`` recomputes every roll-up from the facts (a repair, or after a bulk load).
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ...db.results import ROLLUP_MEASURES, ResultCycle, ResultDelta, ResultFact, ResultRollup
+from .cycles import BOUNDS, bucket_of
+
+__all__ = ["DIMENSIONS", "ALL", "NONE", "Contribution", "contribution", "apply_delta", "rebuild",
+           "rebuild_in_sql", "queue_delta", "fold_pending", "FOLD_BATCH"]
+
+DIMENSIONS = ("all", "rule", "segment", "rep", "sku", "category", "version")
+ALL = "*"  # the one key of dimension 'all', and the segment filter "every segment"
+NONE = "-"  # a dimension value not known (no segment, no category, no person)
+
+RowKey = tuple[Any, ...]  # (day, currency, segment, dimension, key)
+CycleKey = tuple[Any, ...]  # RowKey + (cycle, bucket)
+ZERO = Decimal(0)
+
+
+class Contribution:
+    """What one fact adds to the roll-ups: sums per row key, counts per cycle bucket."""
+
+    def __init__(self) -> None:
+        self.sums: dict[RowKey, Counter[str]] = defaultdict(Counter)
+        self.cycles: Counter[CycleKey] = Counter()
+
+    def add(self, more: Contribution) -> None:
+        """Sum ``more`` into this one (deltas may be negative)."""
+        for key, sums in more.sums.items():
+            self.sums[key].update(sums)
+        self.cycles.update(more.cycles)
+
+    def minus(self, other: Contribution) -> Contribution:
+        delta = Contribution()
+        for key in set(self.sums) | set(other.sums):
+            sums = Counter(self.sums.get(key, {}))
+            sums.subtract(other.sums.get(key, {}))
+            kept = Counter({name: value for name, value in sums.items() if value})
+            if kept:
+                delta.sums[key] = kept
+        cycles = Counter(self.cycles)
+        cycles.subtract(other.cycles)
+        delta.cycles = Counter({key: value for key, value in cycles.items() if value})
+        return delta
+
+
+def _keys(fact: ResultFact) -> list[RowKey]:
+    values = {"all": ALL, "rule": fact.rule, "segment": fact.segment or NONE,
+              "rep": fact.rep_id or NONE, "sku": fact.sku, "category": fact.category or NONE,
+              "version": fact.rule_version_id or NONE}
+    return [(fact.day, fact.currency, segment, dimension, values[dimension])
+            for segment in (ALL, fact.segment or NONE) for dimension in DIMENSIONS]
+
+
+def contribution(fact: ResultFact | None) -> Contribution:
+    result = Contribution()
+    if fact is None:
+        return result
+    sums = measures(fact)
+    cycles = _cycle_buckets(fact)
+    for key in _keys(fact):
+        result.sums[key] = Counter(sums)
+        for cycle, bucket in cycles:
+            result.cycles[(*key, cycle, bucket)] += 1
+    return result
+
+
+def measures(fact: ResultFact) -> dict[str, Any]:
+    """The additive measures of one negotiation (docs/results.md defines each)."""
+    found: dict[str, Any] = {
+        "requests": 1, "offered": int(bool(fact.offered)),
+        **{name: getattr(fact, name) or 0 for name in (
+            "dec_accept", "dec_counter", "dec_escalate", "dec_decline", "dec_approve",
+            "dec_rep_counter", "dec_reject")},
+        "decided": int(fact.decided_at is not None),
+        "sla_met": int(fact.decided_at is not None and fact.due_at is not None
+                       and fact.decided_at <= fact.due_at)}
+    if fact.deal_at is not None:
+        found.update(_deal_measures(fact))
+    return found
+
+
+def _deal_measures(fact: ResultFact) -> dict[str, Any]:
+    quantity, price = fact.deal_quantity or 0, fact.deal_unit_price or ZERO
+    found: dict[str, Any] = {"deals": 1, "auto_deals": int(not fact.by_person),
+                             "asked_units": fact.asked_quantity, "deal_units": quantity,
+                             "deal_value": price * quantity}
+    if fact.deal_list_price is not None and fact.deal_floor is not None:
+        found.update(list_value=fact.deal_list_price * quantity, priced_value=price * quantity,
+                     floor_value=fact.deal_floor * quantity)
+    if fact.redeemed_at is not None:
+        found.update(redeemed=1, order_revenue=price * quantity)
+        if fact.deal_cost is not None:
+            found["order_margin"] = (price - fact.deal_cost) * quantity
+    return found
+
+
+def _cycle_buckets(fact: ResultFact) -> list[tuple[str, int]]:
+    found = []
+    if fact.deal_at is not None:
+        found.append(("deal", bucket_of(fact.deal_at - fact.requested_at)))
+    if fact.decided_at is not None and fact.escalated_at is not None:
+        found.append(("decision", bucket_of(fact.decided_at - fact.escalated_at)))
+    return found
+
+
+def apply_delta(session: Session, delta: Contribution) -> None:
+    if delta.sums:
+        _upsert(session, ResultRollup, [_sum_row(key, sums) for key, sums in sorted(delta.sums.items())],
+                [name for name, _ in ROLLUP_MEASURES])
+    if delta.cycles:
+        _upsert(session, ResultCycle, [_cycle_row(key, count) for key, count in sorted(delta.cycles.items())],
+                ["count"])
+
+
+def _sum_row(key: RowKey, sums: Counter[str]) -> dict[str, Any]:
+    row = dict(zip(("day", "currency", "segment", "dimension", "key"), key, strict=True))
+    for name, is_money in ROLLUP_MEASURES:
+        value = sums.get(name, 0)
+        row[name] = Decimal(value) if is_money else int(value)
+    return row
+
+
+def _cycle_row(key: CycleKey, count: int) -> dict[str, Any]:
+    return {**dict(zip(("day", "currency", "segment", "dimension", "key", "cycle", "bucket"), key, strict=True)),
+            "count": count}
+
+
+def _upsert(session: Session, model: Any, rows: list[dict[str, Any]], added: Iterable[str]) -> None:
+    # One statement with many parameter sets, not ``.values(rows)``: a multi-row VALUES is
+    # compiled again on every call (hundreds of bind parameters), which cost a price
+    # request more than everything else it did. This form is compiled once and cached.
+    session.execute(_upsert_statement(session.get_bind().dialect.name, model.__table__,
+                                      tuple(added)), rows)
+
+
+@lru_cache(maxsize=16)
+def _upsert_statement(dialect_name: str, table: Any, added: tuple[str, ...]) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    keys = [column.name for column in table.primary_key.columns]
+    return statement.on_conflict_do_update(
+        index_elements=keys, set_={name: table.c[name] + statement.excluded[name] for name in added})
+
+
+# -- the queue of deltas: written by use cases, folded in by the worker and by readers ---
+
+#: Deltas folded per transaction; a reader folds batches until none are left.
+FOLD_BATCH = 5000
+
+
+def queue_delta(session: Session, delta: Contribution) -> None:
+    """Append what this transaction changed; the roll-ups move when it is folded."""
+    # A plain INSERT, not an ORM object: nothing reads the row back in this transaction,
+    # and the object's flush (RETURNING its id) cost about a twentieth of a price request.
+    # No foreign key, so it need not wait for the flush of the use case's own rows.
+    if delta.sums or delta.cycles:
+        session.connection().execute(_INSERT_DELTA, {"payload": _to_payload(delta)})
+
+
+_INSERT_DELTA = insert(ResultDelta.__table__)
+
+
+def fold_pending(session: Session, limit: int = FOLD_BATCH) -> int:
+    """Sum up to ``limit`` waiting deltas into the roll-ups and delete them, in the
+    caller's transaction; returns how many. Two folds at once take disjoint rows (SKIP
+    LOCKED) and upsert their keys in one order, so they neither double-count nor deadlock."""
+    query = select(ResultDelta.id, ResultDelta.payload).order_by(ResultDelta.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = session.execute(query).all()
+    if not rows:
+        return 0
+    total = Contribution()
+    for row in rows:
+        total.add(_from_payload(row.payload))
+    apply_delta(session, total)
+    session.execute(delete(ResultDelta).where(ResultDelta.id.in_([row.id for row in rows])))
+    return len(rows)
+
+
+def _to_payload(delta: Contribution) -> dict[str, Any]:
+    return {"sums": [[key[0].isoformat(), *key[1:], {name: _plain(value) for name, value in sums.items()}]
+                     for key, sums in delta.sums.items()],
+            "cycles": [[key[0].isoformat(), *key[1:], count] for key, count in delta.cycles.items()]}
+
+
+def _from_payload(payload: dict[str, Any]) -> Contribution:
+    delta = Contribution()
+    for *key, sums in payload["sums"]:
+        delta.sums[(date.fromisoformat(key[0]), *key[1:])].update(
+            {name: Decimal(value) if isinstance(value, str) else value for name, value in sums.items()})
+    for *key, count in payload["cycles"]:
+        delta.cycles[(date.fromisoformat(key[0]), *key[1:])] += count
+    return delta
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def rebuild(session: Session, batch: int = 5000) -> int:
+    """Every roll-up again from the facts; returns how many facts were read."""
+    session.execute(delete(ResultDelta))  # the facts already hold what they would add
+    session.execute(delete(ResultRollup))
+    session.execute(delete(ResultCycle))
+    total, pending = 0, Contribution()
+    for fact in session.scalars(select(ResultFact).execution_options(yield_per=batch)):
+        pending.add(contribution(fact))
+        total += 1
+        if total % batch == 0:
+            apply_delta(session, pending)
+            pending = Contribution()
+    apply_delta(session, pending)
+    return total
+
+
+_SQL_MEASURES = """
+  count(*), sum(f.offered::int), sum(f.dec_accept), sum(f.dec_counter), sum(f.dec_escalate),
+  sum(f.dec_decline), sum(f.dec_approve), sum(f.dec_rep_counter), sum(f.dec_reject),
+  count(f.deal_at), count(*) FILTER (WHERE f.deal_at IS NOT NULL AND NOT f.by_person),
+  count(*) FILTER (WHERE f.deal_at IS NOT NULL AND f.redeemed_at IS NOT NULL),
+  coalesce(sum(f.asked_quantity) FILTER (WHERE f.deal_at IS NOT NULL), 0),
+  coalesce(sum(f.deal_quantity) FILTER (WHERE f.deal_at IS NOT NULL), 0),
+  coalesce(sum(f.deal_unit_price * f.deal_quantity) FILTER (WHERE f.deal_at IS NOT NULL), 0),
+  coalesce(sum(f.deal_list_price * f.deal_quantity) FILTER (WHERE {priced}), 0),
+  coalesce(sum(f.deal_unit_price * f.deal_quantity) FILTER (WHERE {priced}), 0),
+  coalesce(sum(f.deal_floor * f.deal_quantity) FILTER (WHERE {priced}), 0),
+  coalesce(sum(f.deal_unit_price * f.deal_quantity) FILTER (WHERE {redeemed}), 0),
+  coalesce(sum((f.deal_unit_price - f.deal_cost) * f.deal_quantity)
+           FILTER (WHERE {redeemed} AND f.deal_cost IS NOT NULL), 0),
+  count(f.decided_at), count(*) FILTER (WHERE f.decided_at <= f.due_at)
+""".format(priced="f.deal_at IS NOT NULL AND f.deal_list_price IS NOT NULL AND f.deal_floor IS NOT NULL",
+           redeemed="f.deal_at IS NOT NULL AND f.redeemed_at IS NOT NULL")
+_SQL_KEYS = """
+FROM counteroffer_result_facts f
+CROSS JOIN LATERAL (VALUES ('*'), (coalesce(f.segment, '-'))) s(segment)
+CROSS JOIN LATERAL (VALUES ('all', '*'), ('rule', f.rule), ('segment', coalesce(f.segment, '-')),
+  ('rep', coalesce(f.rep_id, '-')), ('sku', f.sku), ('category', coalesce(f.category, '-')),
+  ('version', coalesce(f.rule_version_id, '-'))) d(dimension, key)
+"""
+_SQL_CYCLES = """
+INSERT INTO counteroffer_result_cycles (day, currency, segment, dimension, key, cycle, bucket, count)
+SELECT f.day, f.currency, s.segment, d.dimension, d.key, c.cycle,
+       least(width_bucket(c.seconds, CAST(:thresholds AS bigint[])), :last), count(*)
+""" + _SQL_KEYS + """
+CROSS JOIN LATERAL (VALUES
+  ('deal', ceil(extract(epoch FROM f.deal_at - f.requested_at))),
+  ('decision', ceil(extract(epoch FROM f.decided_at - f.escalated_at)))) c(cycle, seconds)
+WHERE c.seconds IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+
+
+def rebuild_in_sql(session: Session) -> None:
+    """``rebuild`` as two INSERT ... SELECT on PostgreSQL: for bulk loads (bench/results_bench.py).
+
+    Must sum exactly what ``measures`` and ``_cycle_buckets`` add (a test compares them)."""
+    names = ", ".join(name for name, _ in ROLLUP_MEASURES)
+    session.execute(delete(ResultDelta))
+    session.execute(delete(ResultRollup))
+    session.execute(delete(ResultCycle))
+    session.execute(text(f"INSERT INTO counteroffer_result_rollups (day, currency, segment, dimension, key, {names}) "
+                         f"SELECT f.day, f.currency, s.segment, d.dimension, d.key, {_SQL_MEASURES} {_SQL_KEYS} "
+                         "GROUP BY 1, 2, 3, 4, 5"))
+    # bucket_of is bisect_left over BOUNDS: the number of bounds below the duration,
+    # i.e. of thresholds bound + 1 at or below it, which is what width_bucket counts.
+    session.execute(text(_SQL_CYCLES), {"thresholds": [bound + 1 for bound in BOUNDS],
+                                        "last": len(BOUNDS) - 1})

@@ -1,0 +1,1 @@
+"""What every capability uses: Deps and the cache, actors, errors, statuses, records, price facts, idempotency."""

@@ -1,0 +1,109 @@
+"""The rep JSON API: the escalation inbox, decisions, the audit trail and out of office.
+
+Mounted under the same prefix as the buyer API, as its own blueprint. Every route needs a
+rep or manager: nobody logged in is 401, a buyer is 403.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from ...access import STAFF, allow
+from ...negotiation import Actor, UnauthenticatedError
+from ...negotiation.approvals import absences
+from ...negotiation.approvals import escalations as uc
+from ...negotiation.approvals.staff import require_staff
+from ..buying.api import _body
+from ..buying.schemas import EmptySchema
+from ..errors import install_error_handlers
+from ..idempotency import idempotent
+from .rep_schemas import (AuditEventSchema, DecisionSchema, DelegationInputSchema, DelegationSchema,
+                          EscalationQuerySchema, EscalationSchema)
+
+__all__ = ["rep_api"]
+
+rep_api = Blueprint("negotiation_reps", __name__)
+install_error_handlers(rep_api)
+
+_escalation, _escalations = EscalationSchema(), EscalationSchema(many=True)
+_decision, _query, _events = DecisionSchema(), EscalationQuerySchema(), AuditEventSchema(many=True)
+_empty = EmptySchema()
+_delegation, _delegations, _new_delegation = DelegationSchema(), DelegationSchema(many=True), DelegationInputSchema()
+
+
+def _extension():  # noqa: ANN202 - the extension type would be a circular import
+    return current_app.extensions["counteroffer"]
+
+
+def _staff() -> Actor:
+    actor = _extension().current_actor()
+    if actor is None:
+        raise UnauthenticatedError("Log in as a sales rep or manager.")
+    require_staff(actor)
+    return actor
+
+
+@rep_api.get("/api/escalations")
+@allow(*STAFF)
+def list_escalations() -> Response:
+    actor = _staff()
+    query = _query.load(request.args.to_dict())
+    views = uc.list_escalations(_extension().deps, actor, query["status"])
+    return jsonify({"escalations": _escalations.dump(views)})
+
+
+@rep_api.get("/api/escalations/<escalation_id>")
+@allow(*STAFF)
+def show_escalation(escalation_id: str) -> Response:
+    view = uc.get_escalation(_extension().deps, _staff(), escalation_id)
+    return jsonify(_escalation.dump(view))
+
+
+@rep_api.post("/api/escalations/<escalation_id>/decision")
+@allow(*STAFF)
+def decide(escalation_id: str) -> Response:
+    actor = _staff()
+    data, deps = _body(_decision), _extension().deps
+    return idempotent(actor, data, lambda claim: uc.decide_escalation(
+        deps, actor, escalation_id, data["action"], data["rationale"],
+        unit_price=data.get("unit_price"), quantity=data.get("quantity"), terms=data.get("terms"),
+        idempotency=claim), lambda view: (200, _escalation.dump(view)))
+
+
+@rep_api.get("/api/negotiations/<negotiation_id>/audit")
+@allow(*STAFF)
+def audit(negotiation_id: str) -> Response:
+    events = uc.audit_trail(_extension().deps, _staff(), negotiation_id)
+    return jsonify({"events": _events.dump(events)})
+
+
+@rep_api.get("/api/negotiations/<negotiation_id>/audit.csv")
+@allow(*STAFF)
+def audit_csv(negotiation_id: str) -> Response:
+    text = uc.audit_csv(_extension().deps, _staff(), negotiation_id)
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="negotiation-{negotiation_id}-audit.csv"'})
+
+
+@rep_api.get("/api/delegations")
+@allow(*STAFF)
+def list_delegations() -> Response:
+    views = absences.list_delegations(_extension().deps, _staff())
+    return jsonify({"delegations": _delegations.dump(views)})
+
+
+@rep_api.post("/api/delegations")
+@allow(*STAFF)
+def add_delegation() -> tuple[Response, int]:
+    actor = _staff()
+    data = _body(_new_delegation)
+    view = absences.add_delegation(_extension().deps, actor, data["delegate_id"], data["starts_at"],
+                                   data["ends_at"], rep_id=data.get("rep_id"))
+    return jsonify(_delegation.dump(view)), 201
+
+
+@rep_api.post("/api/delegations/<int:delegation_id>/end")
+@allow(*STAFF)
+def end_delegation(delegation_id: int) -> Response:
+    actor = _staff()
+    _body(_empty)
+    return jsonify(_delegation.dump(absences.end_delegation(_extension().deps, actor, delegation_id)))

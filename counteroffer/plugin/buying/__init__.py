@@ -1,0 +1,1 @@
+"""The buyer's JSON API: price requests, counters, deals, product terms, and their schemas."""

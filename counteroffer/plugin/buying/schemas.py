@@ -1,0 +1,155 @@
+"""The buyer API's shapes. Unknown fields are refused; money travels as strings.
+
+Response schemas list exactly what a buyer may see: no cost, floor, margin or the rep's
+explanation, whatever the view object carries.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from ...negotiation import places_message
+from ...rules import has_valid_places, is_known_currency
+
+__all__ = ["PriceRequestSchema", "CounterSchema", "RedeemSchema", "ReleaseSchema", "EmptySchema",
+           "NegotiationSchema", "DealSchema", "TermsSchema", "ListQuerySchema"]
+
+MAX_QUANTITY = 10_000_000
+MAX_PRICE = Decimal("100000000")
+_SKU = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+def _money_field(**kwargs: Any) -> fields.Decimal:
+    return fields.Decimal(allow_nan=False, as_string=True,
+                          validate=validate.Range(min=Decimal(0), min_inclusive=False, max=MAX_PRICE),
+                          **kwargs)
+
+
+def _quantity_field(**kwargs: Any) -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_QUANTITY), **kwargs)
+
+
+def _check_places(amount: Decimal | None, currency: str, field: str) -> None:
+    if amount is not None and not has_valid_places(amount, currency):
+        raise ValidationError(places_message(currency), field)
+
+
+class PriceRequestSchema(_Strict):
+    sku = _SKU
+    quantity = _quantity_field(required=True)
+    target_unit_price = _money_field(required=True)
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+
+    @validates_schema
+    def _currency_and_places(self, data: dict[str, Any], **_: Any) -> None:
+        currency = data.get("currency", "")
+        if currency and not is_known_currency(currency):
+            raise ValidationError(f"Unknown currency {currency!r}.", "currency")
+        if currency:
+            _check_places(data.get("target_unit_price"), currency, "target_unit_price")
+
+
+class CounterSchema(_Strict):
+    target_unit_price = _money_field(required=True)
+    quantity = _quantity_field()
+
+
+class RedeemSchema(_Strict):
+    sku = fields.String(validate=validate.Length(min=1, max=64))
+    quantity = _quantity_field()
+    order_ref = fields.String(validate=validate.Length(min=1, max=100))
+
+
+class ReleaseSchema(_Strict):
+    order_ref = fields.String(validate=validate.Length(min=1, max=100))
+
+
+class EmptySchema(_Strict):
+    """For actions that take no input: anything sent is an error, not ignored."""
+
+
+class ListQuerySchema(_Strict):
+    sku = fields.String(validate=validate.Length(min=1, max=64))
+    status = fields.String(validate=validate.OneOf(
+        ["open", "countered", "escalated", "accepted", "declined", "withdrawn", "expired"]))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class TermSchema(Schema):
+    group = fields.String()
+    option = fields.String()
+    label = fields.String()
+
+
+class OfferSchema(Schema):
+    id = fields.String()
+    kind = fields.String()
+    sku = fields.String()
+    quantity = fields.Integer()
+    unit_price = fields.Decimal(as_string=True)
+    currency = fields.String()
+    expires_at = fields.AwareDateTime()
+    message = fields.String()
+    status = fields.String()
+    terms = fields.List(fields.Nested(TermSchema))
+
+
+class _RequestPart(Schema):
+    sku = fields.String()
+    quantity = fields.Integer()
+    target_unit_price = fields.Decimal(as_string=True)
+    currency = fields.String()
+
+
+_REQUEST_PART = _RequestPart()
+
+
+class NegotiationSchema(Schema):
+    id = fields.String()
+    status = fields.String()
+    round = fields.Integer()
+    request = fields.Function(lambda view: _REQUEST_PART.dump(view))
+    offers = fields.List(fields.Nested(OfferSchema))
+    #: The deal, once an offer is accepted: a reload in another tab still finds its code.
+    deal = fields.Nested(lambda: DealSchema(), allow_none=True)
+    #: A word for the buyer beyond the offers, e.g. why a person will answer.
+    note = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class DealSchema(Schema):
+    id = fields.String()
+    token = fields.String()
+    sku = fields.String()
+    quantity = fields.Integer()
+    unit_price = fields.Decimal(as_string=True)
+    currency = fields.String()
+    valid_until = fields.AwareDateTime()
+    redeemed_at = fields.AwareDateTime(allow_none=True)
+    order_ref = fields.String(allow_none=True)
+    negotiation_id = fields.String()
+    terms = fields.List(fields.Nested(TermSchema))
+
+
+class _BreakSchema(Schema):
+    min_quantity = fields.Integer()
+    unit_price = fields.Decimal(as_string=True)
+
+
+class TermsSchema(Schema):
+    sku = fields.String()
+    name = fields.String()
+    currency = fields.String()
+    list_price = fields.Decimal(as_string=True)
+    breaks = fields.List(fields.Nested(_BreakSchema))
+    order_multiple = fields.Integer()
+    offer_validity_hours = fields.Integer()
+    max_rounds = fields.Integer()

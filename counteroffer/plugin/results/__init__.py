@@ -1,0 +1,1 @@
+"""The results and experiments JSON APIs, for managers and reps."""

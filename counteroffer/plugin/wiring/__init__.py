@@ -1,0 +1,1 @@
+"""The extension's wiring: Counteroffer, settings, blueprints, headers, rate limits, OpenAPI, CLI, worker."""

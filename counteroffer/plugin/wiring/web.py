@@ -1,0 +1,62 @@
+"""Wiring the plugin into a host app: blueprints (API, widget, back office), JSON errors,
+template helper, CLI."""
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+# The one place anything imports ``admin``: the extension is the composition root that
+# mounts every blueprint (docs/architecture.md).
+from ...admin.views import negotiation_admin
+from ...admin.rule_views import rules_admin
+from ..buying.api import api
+from ..approvals.rep_api import rep_api
+from ..pricing.rules_api import rules_api
+from ..results.results_api import results_api
+from ..results.experiments_api import experiments_api
+from .cli import counteroffer_cli
+from .config import Settings
+from ..errors import error_response
+from .headers import harden_session_cookie, install_security_headers
+from .origin import install_same_site_writes
+from .openapi import openapi_blueprint
+from .ratelimit import install_rate_limits
+from .state import Extension
+from ..widget import assets_blueprint, widget_context, widget_macro
+
+
+__all__ = ["register"]
+
+
+def register(app: Flask, extension: Extension, settings: Settings) -> None:
+    app.register_blueprint(api, url_prefix=settings.url_prefix)
+    app.register_blueprint(rep_api, url_prefix=settings.url_prefix)
+    app.register_blueprint(rules_api, url_prefix=settings.url_prefix)
+    app.register_blueprint(results_api, url_prefix=settings.url_prefix)
+    app.register_blueprint(experiments_api, url_prefix=settings.url_prefix)
+    app.register_blueprint(openapi_blueprint, url_prefix=settings.url_prefix)
+    app.register_blueprint(assets_blueprint, url_prefix=settings.url_prefix)
+    app.register_blueprint(negotiation_admin, url_prefix=settings.url_prefix)  # back-office pages
+    app.register_blueprint(rules_admin, url_prefix=settings.url_prefix)  # the rule editor
+    app.jinja_env.globals["counteroffer_widget"] = widget_context
+    app.jinja_env.globals["price_request_widget"] = widget_macro
+    app.cli.add_command(counteroffer_cli)
+    _json_errors_for_api(app, settings.url_prefix + "/api/")
+    install_security_headers(app, settings.url_prefix)
+    harden_session_cookie(app)
+    install_same_site_writes(app, settings.url_prefix)
+    shared_redis = (lambda: extension.state.redis.client()) if settings.redis_url is not None else None
+    install_rate_limits(app, extension.current_actor, settings.rate_limits, redis=shared_redis)
+
+
+def _json_errors_for_api(app: Flask, api_root: str) -> None:
+    """Unmatched URLs and wrong methods under the API answer JSON, not the host's HTML."""
+
+    def handle(error: HTTPException) -> Response | tuple[Response, int] | HTTPException:
+        if not request.path.startswith(api_root):
+            return error
+        code = (error.name or "error").lower().replace(" ", "_")
+        return error_response(error.code or 500, code, error.description or "")
+
+    for status in (404, 405):
+        app.register_error_handler(status, handle)

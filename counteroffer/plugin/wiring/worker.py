@@ -1,0 +1,135 @@
+"""The worker process: an rq worker (with its scheduler) plus the outbox pump.
+
+Web processes only write rows; workers move them to Redis and run them. Each kind of
+process scales out on its own: more gunicorn workers, more ``flask counteroffer worker``.
+The pump relays the outbox every second; once a minute it also expires lapsed offers,
+sends escalation reminders, moves overdue escalations to managers, and hands over again
+messages that were relayed but never handled (a Redis restarted without its data).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask
+from redis.exceptions import RedisError
+from rq import SimpleWorker
+
+from ...jobs import JobRuntime, bind_runtime, relay_pending, relay_stale
+from ...jobs.notifications import EMAIL_TOPIC, WEBHOOK_TOPIC, email_sender, webhook_sender
+from ...jobs.queue import enqueue_message, make_queue
+from ...jobs.tasks import RUN_PERIODIC
+from ...negotiation import expire_lapsed, sweep_escalations
+from ...negotiation.shared.idempotency import prune_keys
+from ...negotiation.approvals.notices import ESCALATED_TOPIC, VOIDED_TOPIC, tell_assigned, tell_voided
+from ...negotiation.results.reports import fold_results
+from ...negotiation.pricing.simulation import SIMULATE_TOPIC, simulation_handler
+from .state import Extension
+
+__all__ = ["OutboxPump", "run_worker", "relay_once", "job_runtime", "sweep_once"]
+
+log = logging.getLogger(__name__)
+
+#: The name of the once-a-minute periodic job.
+MINUTELY = "minutely"
+
+#: How often a worker looks for jobs a dead worker left behind, and retries them.
+MAINTENANCE_SECONDS = 60
+
+
+def _enqueue(extension: Extension):  # noqa: ANN202 - a function of a message id
+    state = extension.state
+    queue = make_queue(state.settings.queue_name, state.redis.client())
+    return lambda message_id: enqueue_message(queue, message_id, state.settings.retry_seconds)
+
+
+def relay_once(extension: Extension) -> int:
+    """Hand every committed outbox message to rq once; returns how many."""
+    state = extension.state
+    return relay_pending(state.deps.session_factory, _enqueue(extension), state.deps.clock)
+
+
+def sweep_once(extension: Extension) -> None:
+    """The once-a-minute work: expiry, escalation service levels, lost messages,
+    idempotency keys past 24 hours, and the results' waiting roll-up deltas."""
+    state = extension.state
+    expire_lapsed(state.deps)
+    fold_results(state.deps)
+    prune_keys(state.deps)
+    sweep_escalations(state.deps)
+    relay_stale(state.deps.session_factory, _enqueue(extension), state.deps.clock,
+                state.settings.republish_after)
+
+
+def job_runtime(app: Flask, extension: Extension) -> JobRuntime:
+    """What the tasks run against: this app's database, clock and notification ports."""
+    deps = extension.state.deps
+    handlers = {EMAIL_TOPIC: email_sender(extension.mailer()),
+                WEBHOOK_TOPIC: webhook_sender(extension.webhooks()),
+                SIMULATE_TOPIC: simulation_handler(deps)}
+    writers = {ESCALATED_TOPIC: lambda session, payload, _key: tell_assigned(session, payload, deps.clock()),
+               VOIDED_TOPIC: lambda session, payload, _key: tell_voided(session, payload, deps.clock())}
+    return JobRuntime(deps.session_factory, deps.clock, app, handlers, writers=writers,
+                      periodic={MINUTELY: lambda: sweep_once(extension)})
+
+
+class OutboxPump(threading.Thread):
+    """Relays the outbox every ``interval`` seconds and runs ``sweep_once`` each minute."""
+
+    def __init__(self, app: Flask, extension: Extension, interval: float = 1.0) -> None:
+        super().__init__(name="counteroffer-outbox", daemon=True)
+        self._app, self._extension, self._interval = app, extension, interval
+        self._stop_event = threading.Event()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+
+    def run(self) -> None:
+        ticks = 0
+        with self._app.app_context():
+            while not self._stop_event.wait(self._interval):
+                self._pass(sweep=ticks % max(1, int(60 / self._interval)) == 0)
+                ticks += 1
+
+    def _pass(self, sweep: bool) -> None:
+        try:
+            relay_once(self._extension)
+            if sweep:
+                schedule_sweep(self._extension)
+        except Exception:  # keep pumping: a failed pass is retried on the next tick
+            log.exception("outbox pass failed")
+
+
+def schedule_sweep(extension: Extension) -> None:
+    """Enqueue this minute's sweep as an rq job, once however many pumps run (the first to
+    set the minute's token wins); with Redis away, run it here: service levels must not
+    wait for Redis."""
+    state = extension.state
+    minute = int(state.deps.clock().timestamp() // 60)
+    try:
+        client = state.redis.client()
+        queue = make_queue(state.settings.queue_name, client)
+        if client.set(f"counteroffer:{queue.name}:{MINUTELY}:{minute}", 1, nx=True, ex=300):
+            queue.enqueue(RUN_PERIODIC, MINUTELY, job_id=f"counteroffer-{MINUTELY}-{minute}")
+    except RedisError:
+        sweep_once(extension)
+
+
+def run_worker(app: Flask, extension: Extension, burst: bool = False) -> None:
+    state = extension.state
+    bind_runtime(job_runtime(app, extension))
+    pump = OutboxPump(app, extension)
+    if burst:
+        relay_once(extension)
+    else:
+        pump.start()
+    queue = make_queue(state.settings.queue_name, state.redis.client())
+    try:
+        # SimpleWorker runs jobs in this process: no fork, so the SQLAlchemy pool and the
+        # app context stay valid; scale out by starting more worker processes. Maintenance
+        # (finding jobs of workers that died) every minute rather than rq's ten.
+        worker = SimpleWorker([queue], connection=queue.connection,
+                              maintenance_interval=MAINTENANCE_SECONDS)
+        worker.work(burst=burst, with_scheduler=not burst)
+    finally:
+        pump.stop()
