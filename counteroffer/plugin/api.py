@@ -14,7 +14,7 @@ from ..negotiation import Actor, UnauthenticatedError
 from .errors import ApiError, install_error_handlers
 from .idempotency import idempotent
 from .schemas import (CounterSchema, DealSchema, EmptySchema, ListQuerySchema, NegotiationSchema,
-                      PriceRequestSchema, RedeemSchema, ReleaseSchema, TermsSchema)
+                      PriceRequestSchema, RedeemSchema, TermsSchema)
 
 __all__ = ["api"]
 
@@ -26,7 +26,6 @@ install_error_handlers(api)
 _negotiation, _negotiations = NegotiationSchema(), NegotiationSchema(many=True)
 _deal, _terms = DealSchema(), TermsSchema()
 _price_request, _counter, _redeem = PriceRequestSchema(), CounterSchema(), RedeemSchema()
-_release = ReleaseSchema()
 _empty, _list_query = EmptySchema(), ListQuerySchema()
 
 
@@ -125,13 +124,9 @@ def redeem_deal(token: str) -> Response:
         order_ref=data.get("order_ref"), idempotency=claim), lambda view: (200, _deal.dump(view)))
 
 
-@api.post("/api/deals/<token>/release")
-@allow(BUYER)
-def release_deal(token: str) -> Response:
-    data, actor, deps = _body(_release), _actor(), _extension().deps
-    return idempotent(actor, data, lambda claim: uc.release_deal(
-        deps, token, actor=actor, order_ref=data.get("order_ref"), idempotency=claim),
-        lambda view: (200, _deal.dump(view)))
+# No release route: giving a redemption back is the shop's call, made from its own code
+# once its orders confirm the order did not happen (counteroffer.release_deal, releases.py).
+# A buyer who could call it would buy any number of orders with one deal.
 
 
 @api.get("/api/products/<sku>/terms")

@@ -31,7 +31,7 @@ from .rules_schemas import (DiffQuerySchema, NoteSchema, RuleInputSchema, RuleOu
 from .rep_schemas import (AuditEventSchema, DecisionSchema, DelegationInputSchema, DelegationSchema,
                           EscalationQuerySchema, EscalationSchema)
 from .schemas import (CounterSchema, DealSchema, EmptySchema, ListQuerySchema, NegotiationSchema,
-                      PriceRequestSchema, RedeemSchema, ReleaseSchema, TermsSchema)
+                      PriceRequestSchema, RedeemSchema, TermsSchema)
 
 __all__ = ["openapi_blueprint", "Operation", "OPERATIONS", "openapi_document"]
 
@@ -139,9 +139,6 @@ OPERATIONS: dict[str, Operation] = {
         "Accept an offer: a deal", DealSchema, 201, body=EmptySchema, errors=(404, 409)),
     "negotiation.redeem_deal": Operation(
         "Use a deal for an order", DealSchema, body=RedeemSchema, errors=(404, 409)),
-    "negotiation.release_deal": Operation(
-        "Give a redemption back: its order failed or was cancelled", DealSchema, body=ReleaseSchema,
-        errors=(404, 409)),
     "negotiation.product_terms": Operation("A product's public terms", TermsSchema, errors=(404,)),
     "negotiation_reps.list_escalations": Operation(
         "The rep's escalation inbox", EscalationListSchema, query=EscalationQuerySchema),

@@ -13,7 +13,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from ..negotiation import places_message
 from ..rules import has_valid_places, is_known_currency
 
-__all__ = ["PriceRequestSchema", "CounterSchema", "RedeemSchema", "ReleaseSchema", "EmptySchema",
+__all__ = ["PriceRequestSchema", "CounterSchema", "RedeemSchema", "EmptySchema",
            "NegotiationSchema", "DealSchema", "TermsSchema", "ListQuerySchema"]
 
 MAX_QUANTITY = 10_000_000
@@ -64,10 +64,6 @@ class CounterSchema(_Strict):
 class RedeemSchema(_Strict):
     sku = fields.String(validate=validate.Length(min=1, max=64))
     quantity = _quantity_field()
-    order_ref = fields.String(validate=validate.Length(min=1, max=100))
-
-
-class ReleaseSchema(_Strict):
     order_ref = fields.String(validate=validate.Length(min=1, max=100))
 
 
