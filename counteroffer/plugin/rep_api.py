@@ -12,7 +12,7 @@ from ..negotiation import Actor, UnauthenticatedError
 from ..negotiation import absences
 from ..negotiation import escalations as uc
 from ..negotiation.staff import require_staff
-from .api import _body
+from .json_body import load_body
 from .schemas import EmptySchema
 from .errors import install_error_handlers
 from .idempotency import idempotent
@@ -62,7 +62,7 @@ def show_escalation(escalation_id: str) -> Response:
 @allow(*STAFF)
 def decide(escalation_id: str) -> Response:
     actor = _staff()
-    data, deps = _body(_decision), _extension().deps
+    data, deps = load_body(_decision), _extension().deps
     return idempotent(actor, data, lambda claim: uc.decide_escalation(
         deps, actor, escalation_id, data["action"], data["rationale"],
         unit_price=data.get("unit_price"), quantity=data.get("quantity"), terms=data.get("terms"),
@@ -95,7 +95,7 @@ def list_delegations() -> Response:
 @allow(*STAFF)
 def add_delegation() -> Response:
     actor = _staff()
-    data = _body(_new_delegation)
+    data = load_body(_new_delegation)
     view = absences.add_delegation(_extension().deps, actor, data["delegate_id"], data["starts_at"],
                                    data["ends_at"], rep_id=data.get("rep_id"))
     return jsonify(_delegation.dump(view)), 201
@@ -105,5 +105,5 @@ def add_delegation() -> Response:
 @allow(*STAFF)
 def end_delegation(delegation_id: int) -> Response:
     actor = _staff()
-    _body(_empty)
+    load_body(_empty)
     return jsonify(_delegation.dump(absences.end_delegation(_extension().deps, actor, delegation_id)))

@@ -194,23 +194,33 @@ def test_business_refusals_are_422_with_the_field(api, app):
     assert count(app, Negotiation) == 0
 
 
-def test_json_numbers_are_read_exactly_never_as_float(api):
+@pytest.mark.parametrize("price", ["110.10", "110", "1.1e2"])
+def test_money_sent_as_a_json_number_is_refused_naming_the_field(api, app, price):
     body = api.client.post("/negotiate/api/requests", content_type="application/json",
-                           data='{"sku": "DEMO-120", "quantity": 1000, "target_unit_price": 110.10, "currency": "USD"}')
-    assert body.status_code == 201
-    assert body.get_json()["request"]["target_unit_price"] == "110.10"
+                           data='{"sku": "DEMO-120", "quantity": 1000, "target_unit_price": %s, '
+                                '"currency": "USD"}' % price)
+    assert body.status_code == 422
+    assert body.get_json()["error"]["fields"] == {
+        "target_unit_price": ['Send money as a string, such as "110.00", not as a number.']}
+    assert count(app, Negotiation) == 0
 
 
 @pytest.mark.parametrize("data, content_type", [
     ("{not json", "application/json"),
     ("[1, 2]", "application/json"),
-    ("sku=DEMO-120", "application/x-www-form-urlencoded"),
     ('{"target_unit_price": NaN}', "application/json"),
 ])
 def test_malformed_bodies_are_400(api, data, content_type):
     response = api.client.post("/negotiate/api/requests", data=data, content_type=content_type)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "bad_request"
+
+
+def test_a_body_that_is_not_json_is_415(api):
+    response = api.client.post("/negotiate/api/requests", data="sku=DEMO-120",
+                               content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    assert response.get_json()["error"]["code"] == "unsupported_media_type"
 
 
 def test_unknown_routes_and_methods_answer_json(api):
