@@ -24,7 +24,7 @@ from ..negotiation import experiments as uc
 from ..negotiation.states import Role
 from .json_body import load_body
 from .errors import install_error_handlers
-from .schemas import EmptySchema
+from .schemas import EmptySchema, NonBlank
 
 __all__ = ["experiments_api", "StartExperimentSchema", "PromoteSchema", "ExperimentSchema",
            "ExperimentListSchema", "ExperimentResultsSchema"]
@@ -41,7 +41,7 @@ class _Strict(Schema):
 
 
 class StartExperimentSchema(_Strict):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=200), NonBlank()])
     control = fields.String(required=True, validate=_VERSION)
     challenger = fields.String(required=True, validate=_VERSION)
     split_pct = fields.Integer(load_default=50, validate=validate.Range(min=1, max=99))

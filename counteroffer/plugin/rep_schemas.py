@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..negotiation.escalations import DECISION_ACTIONS, ESCALATION_STATUSES
-from .schemas import TermSchema, _money_field, _quantity_field, _Strict
+from .schemas import NonBlank, TermSchema, _money_field, _quantity_field, _Strict
 
 __all__ = ["DecisionSchema", "EscalationQuerySchema", "EscalationSchema", "AuditEventSchema",
            "DelegationInputSchema", "DelegationSchema"]
@@ -24,7 +24,7 @@ class DecisionSchema(_Strict):
     unit_price = _money_field()
     quantity = _quantity_field()
     terms = fields.List(fields.Nested(_TermInput), validate=validate.Length(max=4))
-    rationale = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    rationale = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NonBlank()])
 
 
 class EscalationQuerySchema(_Strict):

@@ -14,7 +14,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from ..negotiation import places_message
 from ..rules import has_valid_places, is_known_currency
 
-__all__ = ["Money", "MONEY_PATTERN", "money_pattern", "PriceRequestSchema", "CounterSchema",
+__all__ = ["Money", "MONEY_PATTERN", "money_pattern", "NonBlank", "PriceRequestSchema", "CounterSchema",
            "RedeemSchema", "EmptySchema", "NegotiationSchema", "DealSchema", "TermsSchema",
            "ListQuerySchema"]
 
@@ -63,6 +63,18 @@ class Money(fields.Decimal):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class NonBlank(validate.Validator):
+    """Some text besides spaces (a rationale, a name): the use case refuses blank ones, and
+    the OpenAPI document says so with a pattern."""
+
+    error = "Write something besides spaces."
+
+    def __call__(self, value: str) -> str:
+        if not value.strip():
+            raise ValidationError(self.error)
+        return value
+
+
 def _money_field(**kwargs: Any) -> Money:
     return Money(**kwargs)
 
@@ -80,7 +92,7 @@ class PriceRequestSchema(_Strict):
     sku = _SKU
     quantity = _quantity_field(required=True)
     target_unit_price = _money_field(required=True)
-    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    currency = fields.String(required=True, validate=validate.Length(equal=3))  # one we know: below
 
     @validates_schema
     def _currency_and_places(self, data: dict[str, Any], **_: Any) -> None:

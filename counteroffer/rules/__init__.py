@@ -7,7 +7,7 @@ from .engine import decide
 from .model import (AlternativeProduct, Alternatives, ConcessionPolicy, Decision, Floor,
                     LastPrice, Offer, OfferKind, Outcome, Policy, PriceBreak, PriceBreaks,
                     PriceRequest, PricingContext, Routing, Term, TermLever)
-from .money import has_valid_places, is_known_currency, minor_unit, round_money
+from .money import has_valid_places, is_known_currency, minor_unit, places_message, round_money
 from .pricing import floor_price, next_break, price_for_quantity
 from .ruleset import CompiledRules, RuleSet, SkuRules
 
@@ -16,5 +16,5 @@ __all__ = [
     "PriceBreaks", "TermLever", "Alternatives", "ConcessionPolicy", "Routing", "Offer",
     "OfferKind", "Outcome", "Policy", "PriceRequest", "PricingContext", "LastPrice",
     "AlternativeProduct", "Term", "is_known_currency", "minor_unit", "round_money",
-    "has_valid_places", "floor_price", "next_break", "price_for_quantity",
+    "has_valid_places", "places_message", "floor_price", "next_break", "price_for_quantity",
 ]
