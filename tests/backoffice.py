@@ -51,6 +51,7 @@ class ReferenceBackOffice:
         self.customers = {cid: dict(doc) for cid, doc in SEED_CUSTOMERS.items()}
         self.last_prices: dict[tuple[str, str], dict[str, Any]] = {}
         self.order_lines: list[dict[str, Any]] = []
+        self.order_statuses: dict[str, str] = {}  # order_ref -> placed, failed, cancelled
         self.slow_seconds = slow_seconds
         self.requests: list[Recorded] = []
         self._script: deque[str] = deque()
@@ -122,6 +123,11 @@ class ReferenceBackOffice:
                      and line["placed_at"] >= args.get("since", "")]
             return self._serve({"lines": [{k: v for k, v in line.items() if k != "company_id"}
                                           for line in lines]})
+
+        @app.get("/orders/<path:ref>")
+        def order_status(ref: str) -> Any:
+            status = self.order_statuses.get(ref)
+            return self._serve(None if status is None else {"order_ref": ref, "status": status})
 
         @app.post("/hooks/<name>")
         def hook(name: str) -> Any:

@@ -16,7 +16,7 @@ from datetime import datetime
 
 import requests
 
-from .contract import load_customer, load_item, load_last_price, load_order_lines
+from .contract import load_customer, load_item, load_last_price, load_order_lines, load_order_status
 from .errors import BackOfficeUnavailableError
 from .http import JsonClient, Timeout, segment
 from .ports import CatalogItem, Customer, LastPrice, OrderLine
@@ -67,7 +67,8 @@ class HttpCustomers(_HttpPort):
 
 
 class HttpOrders(_HttpPort):
-    """``GET {base_url}/orders?company_id=&sku=&since=`` (never cached)."""
+    """``GET {base_url}/orders?company_id=&sku=&since=`` and ``GET {base_url}/orders/{ref}``
+    (never cached: an order is cancelled at any moment)."""
 
     def order_lines(self, company_id: str, sku: str, since: datetime) -> tuple[OrderLine, ...]:
         params = {"company_id": company_id, "sku": sku, "since": since.isoformat()}
@@ -75,3 +76,8 @@ class HttpOrders(_HttpPort):
         if body is None:  # a collection is never "not found": the URL is wrong
             raise BackOfficeUnavailableError("GET /orders answered 404")
         return load_order_lines(body, company_id, "GET /orders")
+
+    def order_status(self, order_ref: str) -> str | None:
+        path = f"/orders/{segment(order_ref)}"
+        body = self.client.get(path)
+        return None if body is None else load_order_status(body, order_ref, f"GET {path}")

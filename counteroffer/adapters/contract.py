@@ -15,9 +15,9 @@ from typing import Any, cast
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .errors import MalformedAnswerError
-from .ports import CatalogItem, Customer, LastPrice, OrderLine
+from .ports import ORDER_STATUSES, CatalogItem, Customer, LastPrice, OrderLine
 
-__all__ = ["load_item", "load_customer", "load_last_price", "load_order_lines"]
+__all__ = ["load_item", "load_customer", "load_last_price", "load_order_lines", "load_order_status"]
 
 _CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="Not an ISO 4217 currency code.")
 _KEY = validate.Length(min=1, max=64)
@@ -91,8 +91,13 @@ class OrderLinesAnswer(_Tolerant):
     lines = fields.List(fields.Nested(_OrderLineAnswer), required=True)
 
 
-_PRODUCT, _CUSTOMER, _LAST_PRICE, _ORDER_LINES = (
-    ProductAnswer(), CustomerAnswer(), LastPriceAnswer(), OrderLinesAnswer())
+class OrderStatusAnswer(_Tolerant):
+    order_ref = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    status = fields.String(required=True, validate=validate.OneOf(ORDER_STATUSES))
+
+
+_PRODUCT, _CUSTOMER, _LAST_PRICE, _ORDER_LINES, _ORDER_STATUS = (
+    ProductAnswer(), CustomerAnswer(), LastPriceAnswer(), OrderLinesAnswer(), OrderStatusAnswer())
 
 
 def _load(schema: Schema, body: Any, where: str) -> dict[str, Any]:
@@ -136,3 +141,9 @@ def load_order_lines(body: Any, company_id: str, where: str) -> tuple[OrderLine,
         line["placed_at"] = line["placed_at"].astimezone(timezone.utc)
         lines.append(OrderLine(company_id=company_id, **line))
     return tuple(sorted(lines, key=lambda line: line.placed_at))
+
+
+def load_order_status(body: Any, order_ref: str, where: str) -> str:
+    data = _load(_ORDER_STATUS, body, where)
+    _require_same(order_ref, data["order_ref"], "order_ref", where)
+    return str(data["status"])

@@ -9,6 +9,7 @@ without a word.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,11 @@ __all__ = ["RowError", "CsvImportError", "CsvFormat", "CostLine", "PRODUCTS", "C
 
 T = TypeVar("T")
 Row = dict[str, str]
+#: No cell of ours holds a control character (PostgreSQL refuses NUL in text, and none
+#: belongs in a SKU, a name or a number).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Counts end up in integer columns (order multiples) or next to them.
+MAX_COUNT = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,9 @@ class _Fields:
 
     def text(self, column: str, max_length: int = 64, required: bool = True) -> Any:
         value = (self.row.get(column) or "").strip()
+        if _CONTROL.search(value):
+            self.problems.append(f"{column} holds a control character")
+            return None
         if not value:
             if required:
                 self.problems.append(f"{column} is empty")
@@ -116,8 +125,8 @@ class _Fields:
         raw = self.text(column, required=False)
         if raw is None:
             return default
-        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-            self.problems.append(f"{column} {raw!r} is not a whole number of 1 or more")
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_COUNT:
+            self.problems.append(f"{column} {raw!r} is not a whole number from 1 to {MAX_COUNT:,}")
             return None
         return int(raw)
 

@@ -15,7 +15,12 @@ from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
 __all__ = ["CatalogItem", "Customer", "LastPrice", "OrderLine", "NegotiationOutcome",
-           "Catalog", "ScopeCatalog", "Customers", "Orders", "Mailer", "Webhooks", "Chat", "Crm"]
+           "Catalog", "ScopeCatalog", "Customers", "Orders", "Mailer", "Webhooks", "Chat", "Crm",
+           "ORDER_PLACED", "ORDER_FAILED", "ORDER_CANCELLED", "ORDER_STATUSES"]
+
+#: What the shop's orders port may say about one of its orders (``Orders.order_status``).
+ORDER_PLACED, ORDER_FAILED, ORDER_CANCELLED = "placed", "failed", "cancelled"
+ORDER_STATUSES = (ORDER_PLACED, ORDER_FAILED, ORDER_CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,13 @@ class Orders(Protocol):
     def order_lines(self, company_id: str, sku: str, since: datetime) -> Sequence[OrderLine]:
         """The company's order lines for the SKU placed since a moment, oldest first, with
         or without a deal: redeemed deals and plain orders, to measure conversion."""
+        ...
+
+    def order_status(self, order_ref: str) -> str | None:
+        """Whether the shop's order stands: ``"placed"``, ``"failed"`` or ``"cancelled"``;
+        None if the shop has no such order (it was never placed). Raises
+        ``BackOfficeUnavailableError`` if it cannot find out. A deal's redemption is
+        given back only when this says the order it served did not happen."""
         ...
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db.models import Company, Deal, Product
+from .errors import BackOfficeUnavailableError
 from .ports import CatalogItem, Customer, LastPrice, OrderLine
 
 __all__ = ["SqlCatalog", "SqlCustomers", "SqlOrders"]
@@ -78,7 +79,8 @@ class SqlCustomers:
 
 
 class SqlOrders:
-    """Orders as the plugin knows them: the lines its deals priced."""
+    """Orders as the plugin knows them: the lines its deals priced. Whether an order still
+    stands only the shop knows, so ``order_status`` cannot answer from these tables."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -90,3 +92,10 @@ class SqlOrders:
                                currency=deal.currency, placed_at=deal.redeemed_at,
                                deal_token=deal.token)
                      for deal in self._session.scalars(query) if deal.redeemed_at is not None)
+
+    def order_status(self, order_ref: str) -> str | None:
+        # "Could not find out", never "no such order": a release must not be let through
+        # on the word of tables that never saw the shop cancel anything.
+        raise BackOfficeUnavailableError(
+            f"The plugin's own tables cannot tell whether order {order_ref!r} stands; "
+            "register the shop's orders port (use_orders or order_status_loader).")

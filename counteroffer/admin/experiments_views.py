@@ -37,7 +37,7 @@ def recent_experiments() -> list[ExperimentResults] | None:
 
 
 def _experiment_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 9:
+    if not raw.isdecimal() or len(raw) > 9:  # nine digits fit the integer column
         raise NotFoundError("No such experiment.")
     return int(raw)
 

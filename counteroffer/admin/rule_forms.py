@@ -39,8 +39,9 @@ def read_rule_form(form: Mapping[str, str], kind: str) -> tuple[dict[str, Any], 
 
 def _priority(raw: str, errors: dict[str, str]) -> int:
     raw = raw.strip() or "0"
-    if not raw.lstrip("-").isdigit():
-        errors["priority"] = "Enter a whole number, such as 0 or 10."
+    # isdecimal, not isdigit: "²" is a digit but no number int() reads.
+    if not raw.removeprefix("-").isdecimal() or not -1000 <= int(raw) <= 1000:
+        errors["priority"] = "Enter a whole number from -1000 to 1000, such as 0 or 10."
         return 0
     return int(raw)
 

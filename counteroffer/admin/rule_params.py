@@ -58,7 +58,7 @@ def _whole(form: Form, name: str, errors: Errors, what: str) -> int | None:
     value = _text(form, name).replace(",", "")
     if not value:
         return None
-    if not value.isdigit():
+    if not value.isdecimal():  # not isdigit: "²" is a digit int() cannot read
         errors[name] = f"Enter a whole number of {what}, or leave it empty."
         return None
     return int(value)
@@ -96,7 +96,7 @@ def _read_breaks(form: Form, errors: Errors) -> dict[str, Any]:
         if not line.strip():
             continue
         quantity, _, price = line.replace(",", "").partition("@")
-        if not quantity.strip().isdigit() or not price.strip():
+        if not quantity.strip().isdecimal() or not price.strip():
             errors["breaks"] = f"Line {number}: write quantity @ unit price, such as 3000 @ 110.00."
             return {}
         steps.append({"min_quantity": int(quantity), "unit_price": price.strip().lstrip("$")})

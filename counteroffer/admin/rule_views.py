@@ -20,6 +20,7 @@ from typing import Any
 
 from flask import (Blueprint, current_app, flash, g, redirect, render_template,
                    request, url_for)
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
 from ..access import allow
@@ -45,8 +46,9 @@ __all__ = ["rules_admin"]
 rules_admin = Blueprint("rules_admin", __name__, template_folder="templates")
 PRICING = tuple(sorted(PRICING_ROLES))
 _TITLES = {400: "Bad request", 401: "Log in first", 403: "Not allowed", 404: "Not found",
-           409: "Not possible now", 422: "Check the input"}
+           409: "Not possible now", 413: "Too large", 422: "Check the input"}
 PER_PAGE = 50
+MAX_PAGE = 100_000  # as the rules API's page parameter
 
 
 def _deps() -> Any:
@@ -91,6 +93,12 @@ def _refused(error: NegotiationError) -> tuple[str, int]:
     return _problem(error.status, error.message, getattr(g, "_counteroffer_rules_actor", None))
 
 
+@rules_admin.errorhandler(HTTPException)
+def _bad_request(error: HTTPException) -> tuple[str, int]:
+    # The input guard's refusals (plugin/input_guard.py) as this back office's page.
+    return _problem(error.code or 400, error.description or "", getattr(g, "_counteroffer_rules_actor", None))
+
+
 def _problem(status: int, message: str, actor: Actor | None = None) -> tuple[str, int]:
     return render_template("counteroffer_admin/problem.html", status=status,
                            title=_TITLES.get(status, "Error"), message=message, actor=actor), status
@@ -109,11 +117,16 @@ def rules() -> str:
     ref = request.args.get("version") or ("draft" if known["draft"] else "live")
     where = uc.RuleFilter(**{k: request.args.get(k, "").strip() or None
                              for k in ("sku", "category", "kind", "segment")})
-    page_number = max(1, int(request.args.get("page", "1"))) if request.args.get("page", "1").isdigit() else 1
+    page_number = _page_number(request.args.get("page", "1"))
     page = (uc.list_rules(_deps(), _actor(), ref, where, page_number, PER_PAGE)
             if known["live"] or ref == "draft" and known["draft"] else None)
     return render_template("counteroffer_admin/rules_list.html", page=page, ref=ref, where=where,
                            kinds=RULE_KINDS, args=request.args, **known)
+
+
+def _page_number(raw: str) -> int:
+    # A page far past the end is simply empty; never an OFFSET the database cannot take.
+    return min(max(1, int(raw)), MAX_PAGE) if raw.isdecimal() and len(raw) <= 9 else 1
 
 
 @rules_admin.route("/admin/rules/new", methods=["GET", "POST"])
@@ -212,7 +225,7 @@ def simulate() -> Response | str | tuple[str, int]:
     if upload is not None and upload.filename:
         asked, errors = read_simulation_csv(upload.stream)
     days = (values.get("days") or "30").strip()
-    if not days.isdigit() or not 1 <= int(days) <= sim.MAX_DAYS:
+    if not days.isdecimal() or not 1 <= int(days) <= sim.MAX_DAYS:
         errors["days"] = f"Enter a number of days from 1 to {sim.MAX_DAYS}."
     if errors:
         return render_template("counteroffer_admin/rules_simulate.html", errors=errors, values=values,

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from flask import (Blueprint, current_app, flash, g, redirect, render_template,
                    request, url_for)
 from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
+from werkzeug.exceptions import HTTPException
 
 from ..access import STAFF, allow, public_static
 from ..negotiation import (Actor, ConflictError, ForbiddenError, InvalidRequestError,
@@ -37,7 +38,8 @@ negotiation_admin = public_static(Blueprint(
 #: Inbox filters, as the use case names them, with their tab labels.
 FILTERS = {"open": "Open", "decided": "Decided", "void": "Void", "all": "All"}
 _TITLES = {400: "Bad request", 401: "Log in first", 403: "Not allowed", 404: "Not found",
-           409: "Already settled", 422: "Check the decision", 503: "Try again shortly"}
+           409: "Already settled", 413: "Too large", 415: "Not a form", 422: "Check the input",
+           503: "Try again shortly"}
 #: Titles for a decision the use case refused, over the rep's form.
 _REFUSALS = {403: "Beyond your authority", 404: "Not found", 409: "This escalation has changed",
              422: "Check the decision", 503: "Try again shortly"}
@@ -103,6 +105,13 @@ def _helpers() -> dict[str, Any]:
 @negotiation_admin.errorhandler(NegotiationError)
 def _refused(error: NegotiationError) -> tuple[str, int]:
     return _problem(error.status, error.message)
+
+
+@negotiation_admin.errorhandler(HTTPException)
+def _bad_request(error: HTTPException) -> tuple[str, int]:
+    # The input guard's refusals (plugin/input_guard.py: 413, 415, 422, a 404 for a path
+    # with a control character) as this back office's page, not the host's.
+    return _problem(error.code or 400, error.description or "")
 
 
 @negotiation_admin.get("/admin/")

@@ -4,7 +4,8 @@ A deal is redeemed by the plugin in its own transaction, before the order is wri
 So everything that can be checked is checked first (without using anything up); then
 the deals are redeemed for this order's reference. The order is all or nothing: if any
 deal cannot be redeemed, or the order cannot be saved, the deals already redeemed for it
-are released again (``release_deal``), so the buyer can use them in their next try.
+are given back (``release_order``: the plugin asks the shop's ``order_status``, which
+finds no such order), so the buyer can use them in their next try.
 """
 from __future__ import annotations
 
@@ -29,12 +30,6 @@ class CheckoutResult:
     remaining: list[CartLine] = field(default_factory=list)  # what stays in the cart
 
 
-@dataclass
-class _Redeemed:
-    token: str
-    line: OrderLine
-
-
 def place_order(engine: Engine, actor: Actor, cart_lines: list[CartLine]) -> CheckoutResult:
     result = _precheck(actor, cart_lines)
     if result.problems:
@@ -44,22 +39,17 @@ def place_order(engine: Engine, actor: Actor, cart_lines: list[CartLine]) -> Che
     ref = new_order_ref()
     redeemed, problems, dead = _redeem_all(actor, cart_lines, ref)
     if problems:  # another tab used a deal a moment ago: no order, nothing kept used up
-        _release_all(actor, redeemed, ref)
+        negotiation.release_order(ref, actor=actor)
         return CheckoutResult(problems=problems, remaining=_minus(cart_lines, dead))
     order = Order(ref=ref, company_id=actor.company_id or "", buyer_id=actor.id,
-                  currency=catalog.CURRENCY, lines=tuple(plain_lines + [r.line for r in redeemed]),
+                  currency=catalog.CURRENCY, lines=tuple(plain_lines + redeemed),
                   created_at=utc_now())
     try:
         save_order(engine, order)
     except Exception:
-        _release_all(actor, redeemed, ref)  # the order does not exist: its deals are free again
+        negotiation.release_order(ref, actor=actor)  # the order does not exist: its deals are free again
         raise
     return CheckoutResult(order=order)
-
-
-def _release_all(actor: Actor, redeemed: list[_Redeemed], ref: str) -> None:
-    for done in redeemed:
-        negotiation.release_deal(done.token, order_ref=ref, actor=actor)
 
 
 def _precheck(actor: Actor, cart_lines: list[CartLine]) -> CheckoutResult:
@@ -87,8 +77,8 @@ def _problem(actor: Actor, line: CartLine) -> str | None:
 
 
 def _redeem_all(actor: Actor, cart_lines: list[CartLine],
-                ref: str) -> tuple[list[_Redeemed], list[str], list[CartLine]]:
-    redeemed: list[_Redeemed] = []
+                ref: str) -> tuple[list[OrderLine], list[str], list[CartLine]]:
+    redeemed: list[OrderLine] = []
     problems: list[str] = []
     dead: list[CartLine] = []
     for line in cart_lines:
@@ -102,9 +92,8 @@ def _redeem_all(actor: Actor, cart_lines: list[CartLine],
             dead.append(line)
             continue
         # Charge what the plugin confirms at redemption, not the price in the session.
-        redeemed.append(_Redeemed(line.deal_token, OrderLine(
-            sku=deal.sku, name=_name(deal.sku), quantity=deal.quantity, unit_price=deal.unit_price,
-            deal_id=deal.id)))
+        redeemed.append(OrderLine(sku=deal.sku, name=_name(deal.sku), quantity=deal.quantity,
+                                  unit_price=deal.unit_price, deal_id=deal.id))
     return redeemed, problems, dead
 
 

@@ -1,4 +1,4 @@
-"""Checkout and the order pages."""
+"""Checkout, the order pages, and cancelling an order (which gives its deals back)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -9,7 +9,8 @@ from counteroffer import Actor, NegotiationError
 from . import cart
 from .auth import company_name, current_actor
 from .checkout import place_order
-from .orders import Order, get_order, list_orders, shop_engine
+from .orders import Order, cancel_order, get_order, list_orders, shop_engine
+from .plugin import negotiation
 from .shop import not_found
 
 __all__ = ["ordering"]
@@ -76,3 +77,20 @@ def order_page(ref: str) -> str | Response:
 
 def _may_see(actor: Actor, order: Order) -> bool:
     return actor.role != "buyer" or actor.company_id == order.company_id
+
+
+@ordering.post("/demo/orders/<ref>/cancel")
+def cancel(ref: str) -> Response:
+    """Cancel the order in the shop first; then the plugin, asking the shop's
+    ``order_status``, gives its deals back. Sent again, it retries the second step."""
+    actor = current_actor()
+    if actor is None:
+        return redirect(url_for("auth.login_form", next=url_for("ordering.order_page", ref=ref)))
+    order = get_order(shop_engine(), ref)
+    if order is None or not _may_see(actor, order):
+        abort(404)
+    cancel_order(shop_engine(), ref, actor.id)
+    released = negotiation.release_order(ref, actor=actor)
+    deals = f" {len(released)} negotiated deal(s) can be used again." if released else ""
+    flash(f"Order {ref} is cancelled.{deals}", "success")
+    return redirect(url_for("ordering.order_page", ref=ref))

@@ -1,7 +1,9 @@
-"""The shop's own orders: two ``demo_`` tables on the shop's own metadata.
+"""The shop's own orders: three ``demo_`` tables on the shop's own metadata.
 
-They live in the plugin's database (same URL) but the plugin never sees them: the only
-link is the order reference handed to ``redeem_deal``.
+They live in the plugin's database (same URL) but the plugin never reads them: the links
+are the order reference handed to ``redeem_deal``, and the shop's answer to "what became
+of this order?" (``order_status``, registered as the plugin's orders port), which the
+plugin asks before it gives a deal's redemption back.
 """
 from __future__ import annotations
 
@@ -18,8 +20,10 @@ from sqlalchemy import (Column, DateTime, Engine, ForeignKey, Integer, MetaData,
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from .plugin import negotiation
+
 __all__ = ["OrderLine", "Order", "EXTENSION_KEY", "shop_engine", "create_tables", "new_order_ref", "save_order",
-           "get_order", "list_orders", "order_count"]
+           "get_order", "list_orders", "order_count", "cancel_order", "order_status"]
 
 
 class DecimalText(TypeDecorator[Decimal]):
@@ -66,6 +70,15 @@ lines_table = Table(
     Column("deal_id", String(64), nullable=True),
 )
 
+# A table of its own rather than a column of demo_orders: create_all adds it to a demo
+# database made before orders could be cancelled.
+cancellations_table = Table(
+    "demo_order_cancellations", metadata,
+    Column("order_ref", String(32), ForeignKey("demo_orders.ref"), primary_key=True),
+    Column("cancelled_by", String(120), nullable=False),
+    Column("cancelled_at", DateTime(), nullable=False),  # naive UTC
+)
+
 
 @dataclass(frozen=True)
 class OrderLine:
@@ -88,6 +101,7 @@ class Order:
     currency: str
     lines: tuple[OrderLine, ...]
     created_at: datetime
+    cancelled_at: datetime | None = None
 
     @property
     def total(self) -> Decimal:
@@ -127,12 +141,35 @@ def save_order(engine: Engine, order: Order) -> None:
 
 def get_order(engine: Engine, ref: str) -> Order | None:
     with engine.connect() as connection:
-        row = connection.execute(select(orders_table).where(orders_table.c.ref == ref)).first()
+        row = connection.execute(select(orders_table, cancellations_table.c.cancelled_at)
+                                 .outerjoin(cancellations_table)
+                                 .where(orders_table.c.ref == ref)).first()
         if row is None:
             return None
         lines = connection.execute(select(lines_table).where(lines_table.c.order_ref == ref)
                                    .order_by(lines_table.c.position)).all()
     return _order(row, lines)
+
+
+def cancel_order(engine: Engine, ref: str, cancelled_by: str) -> bool:
+    """Mark the order cancelled; False if it already was."""
+    with engine.begin() as connection:
+        done = connection.execute(select(cancellations_table.c.order_ref)
+                                  .where(cancellations_table.c.order_ref == ref)).first()
+        if done is None:
+            connection.execute(cancellations_table.insert().values(
+                order_ref=ref, cancelled_by=cancelled_by, cancelled_at=utc_now()))
+    return done is None
+
+
+@negotiation.order_status_loader
+def order_status(ref: str) -> str | None:
+    """The shop's word on its order, for the plugin: placed, cancelled, or None (never
+    placed: a checkout that failed before saving it)."""
+    order = get_order(shop_engine(), ref)
+    if order is None:
+        return None
+    return "cancelled" if order.cancelled_at is not None else "placed"
 
 
 def list_orders(engine: Engine, company_id: str | None = None, limit: int = 50) -> list[Order]:
@@ -155,7 +192,7 @@ def order_count(engine: Engine, company_id: str | None = None) -> int:
 
 def _order(row: Any, lines: Sequence[Any]) -> Order:
     return Order(ref=row.ref, company_id=row.company_id, buyer_id=row.buyer_id,
-                 currency=row.currency, created_at=row.created_at,
+                 currency=row.currency, created_at=row.created_at, cancelled_at=row.cancelled_at,
                  lines=tuple(OrderLine(sku=line.sku, name=line.name, quantity=line.quantity,
                                        unit_price=line.unit_price, deal_id=line.deal_id)
                              for line in lines))

@@ -5,7 +5,8 @@ A folder per part of the product: buying/ (a price request and its deals), appro
 person decides), pricing/ (rule versions), results/ (facts, reports, experiments), and
 shared/ (what they all use). This module re-exports what the web and hosts call."""
 from .shared.actors import Actor
-from .buying.deals import accept_offer, deal_for_token, redeem_deal, release_deal
+from .buying.deals import accept_offer, deal_for_token, redeem_deal
+from .buying.releases import release_deal, release_order
 from .shared.deps import Deps
 from .shared.errors import (ConflictError, ForbiddenError, InvalidRequestError, NegotiationError,
                      NotFoundError, ServiceUnavailableError, UnauthenticatedError)
@@ -20,7 +21,8 @@ from .shared.states import OfferStatus, Role, Status
 from .buying.views import DealView, NegotiationView, OfferView
 
 __all__ = [
-    "Actor", "Deps", "accept_offer", "deal_for_token", "redeem_deal", "release_deal", "expire_lapsed",
+    "Actor", "Deps", "accept_offer", "deal_for_token", "redeem_deal", "release_deal", "release_order",
+    "expire_lapsed",
     "get_negotiation", "list_negotiations", "product_terms", "ProductTerms", "counter",
     "escalate", "request_price", "withdraw", "places_message", "OfferStatus", "Role", "Status", "DealView",
     "NegotiationView", "OfferView", "ConflictError", "ForbiddenError", "InvalidRequestError",

@@ -5,25 +5,39 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..adapters import AdapterError
 from ..negotiation import NegotiationError
 
-__all__ = ["ApiError", "error_response", "install_error_handlers"]
+__all__ = ["ApiError", "error_response", "http_error_response", "install_error_handlers"]
 
 
-class ApiError(Exception):
-    """An error found by the web layer itself (bad JSON, wrong content type)."""
+class ApiError(HTTPException):
+    """A refusal by the web layer itself, before any use case: bad JSON, a wrong content
+    type, a body too large, a control character in a path or query. An HTTPException, so
+    that the back office's pages render it too (as their problem page) when the input
+    guard refuses one of their requests."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+    def __init__(self, status: int, code: str, message: str,
+                 fields: dict[str, Any] | None = None) -> None:
+        super().__init__(description=message)
+        self.code, self.error_code, self.message = status, code, message
+        self.fields = fields or {}
 
 
 def error_response(status: int, code: str, message: str,
                    fields: dict[str, Any] | None = None) -> tuple[Response, int]:
     return jsonify({"error": {"code": code, "message": message, "fields": fields or {}}}), status
+
+
+def http_error_response(error: HTTPException) -> tuple[Response, int]:
+    """A werkzeug error as the JSON error; a 405 keeps its ``Allow`` header (RFC 9110)."""
+    code = (error.name or "error").lower().replace(" ", "_")
+    response, status = error_response(error.code or 500, code, error.description or "")
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response, status
 
 
 def _validation_fields(messages: Any) -> dict[str, Any]:
@@ -55,9 +69,8 @@ def install_error_handlers(blueprint: Blueprint) -> None:
 
     @blueprint.errorhandler(ApiError)
     def _api(error: ApiError) -> tuple[Response, int]:
-        return error_response(error.status, error.code, error.message)
+        return error_response(error.code or 400, error.error_code, error.message, error.fields)
 
     @blueprint.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[Response, int]:
-        return error_response(error.code or 500, (error.name or "error").lower().replace(" ", "_"),
-                              error.description or "")
+        return http_error_response(error)

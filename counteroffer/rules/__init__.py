@@ -8,7 +8,7 @@ from .guard import GuardDraws
 from .model import (AlternativeProduct, Alternatives, ConcessionPolicy, Decision, Floor,
                     LastPrice, Offer, OfferKind, Outcome, Policy, PriceBreak, PriceBreaks,
                     PriceRequest, PricingContext, Routing, Term, TermLever)
-from .money import has_valid_places, is_known_currency, minor_unit, round_money
+from .money import has_valid_places, is_known_currency, minor_unit, places_message, round_money
 from .pricing import floor_price, next_break, price_for_quantity
 from .ruleset import CompiledRules, RuleSet, SkuRules
 
@@ -17,5 +17,6 @@ __all__ = [
     "PriceBreaks", "TermLever", "Alternatives", "ConcessionPolicy", "Routing", "Offer",
     "OfferKind", "Outcome", "Policy", "PriceRequest", "PricingContext", "LastPrice",
     "AlternativeProduct", "Term", "is_known_currency", "minor_unit", "round_money",
-    "has_valid_places", "floor_price", "next_break", "price_for_quantity", "GuardDraws",
+    "has_valid_places", "places_message", "floor_price", "next_break", "price_for_quantity",
+    "GuardDraws",
 ]

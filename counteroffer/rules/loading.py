@@ -13,7 +13,8 @@ from .model import (LEVER_GROUPS, Alternatives, ConcessionPolicy, Floor, PriceBr
                     Routing, TermLever)
 from .ruleset import RuleSet
 
-__all__ = ["RuleDataError", "RuleRecord", "RULE_KINDS", "rule_from_record", "rule_set_from_records"]
+__all__ = ["RuleDataError", "RuleRecord", "RULE_KINDS", "RULE_PARAMS", "rule_from_record",
+           "rule_set_from_records"]
 
 RuleRecord = Mapping[str, Any]
 
@@ -167,6 +168,8 @@ _KNOWN_PARAMS: dict[str, frozenset[str]] = {
                           "rep_reach_pct"}),
 }
 _STEP_FIELDS = frozenset({"min_quantity", "unit_price"})
+#: Kind -> the parameters it takes (and a price break's fields), for documents that list them.
+RULE_PARAMS: dict[str, frozenset[str]] = {**_KNOWN_PARAMS, "breaks[]": _STEP_FIELDS}
 
 
 def rule_from_record(record: RuleRecord) -> Any:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-__all__ = ["MINOR_UNITS", "minor_unit", "has_valid_places", "quantum", "round_money", "round_up", "is_known_currency"]
+__all__ = ["MINOR_UNITS", "minor_unit", "has_valid_places", "places_message", "quantum", "round_money",
+           "round_up", "is_known_currency"]
 
 #: ISO 4217 minor units for the currencies we have checked; others default to 2.
 MINOR_UNITS: dict[str, int] = {
@@ -37,6 +38,11 @@ def has_valid_places(amount: Decimal, currency: str) -> bool:
     """True if ``amount`` has no more decimals than the currency's minor unit allows."""
     exponent = amount.as_tuple().exponent
     return isinstance(exponent, int) and -exponent <= minor_unit(currency)
+
+
+def places_message(currency: str) -> str:
+    """What a buyer or rep is told when a price has more decimals than its currency."""
+    return f"{currency} prices have at most {minor_unit(currency)} decimal places."
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:

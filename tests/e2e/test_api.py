@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from counteroffer import ConflictError
 from counteroffer.db.models import Deal, Event, Negotiation, Offer
 from counteroffer.db import transaction
 from tests.conftest import BUYER_ACME_2, BUYER_GLOBEX, MANAGER, REP
@@ -103,20 +104,19 @@ def test_redeem_once_and_only_for_the_line_it_was_made_for(api, app):
 
 
 def test_a_released_redemption_can_be_redeemed_again_by_the_next_order(api, app):
+    orders = {"SO-1": "cancelled"}  # what the shop's orders port says
     offer = api.post("/requests", SEED).get_json()["offers"][0]
     token = api.post(f"/offers/{offer['id']}/accept").get_json()["token"]
-    not_used = api.post(f"/deals/{token}/release")
-    assert not_used.status_code == 409 and not_used.get_json()["error"]["message"] == \
-        "This deal has not been used for an order."
-    assert api.post(f"/deals/{token}/redeem", {"order_ref": "SO-1"}).status_code == 200
-    other_order = api.post(f"/deals/{token}/release", {"order_ref": "SO-2"})
-    assert other_order.status_code == 409 and "another order" in other_order.get_json()["error"]["message"]
-    bad = api.post(f"/deals/{token}/release", {"order_ref": "SO-1", "redeemed_at": None})
-    assert bad.status_code == 422 and "redeemed_at" in bad.get_json()["error"]["fields"]  # unknown field
-
-    released = api.post(f"/deals/{token}/release", {"order_ref": "SO-1"})
-    assert released.status_code == 200
-    assert (released.get_json()["redeemed_at"], released.get_json()["order_ref"]) == (None, None)
+    with app.app_context():
+        extension = app.extensions["counteroffer"]
+        extension.order_status_loader(orders.get)
+        with pytest.raises(ConflictError, match="has not been used for an order"):
+            extension.release_deal(token)
+        assert api.post(f"/deals/{token}/redeem", {"order_ref": "SO-1"}).status_code == 200
+        with pytest.raises(ConflictError, match="another order"):
+            extension.release_deal(token, order_ref="SO-2")
+        released = extension.release_deal(token, order_ref="SO-1")
+    assert (released.redeemed_at, released.order_ref) == (None, None)
     again = api.post(f"/deals/{token}/redeem", {"order_ref": "SO-3"})
     assert again.status_code == 200 and again.get_json()["order_ref"] == "SO-3"
     with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
@@ -125,7 +125,6 @@ def test_a_released_redemption_can_be_redeemed_again_by_the_next_order(api, app)
         details = session.scalars(select(Event.detail).where(Event.action == "released")).all()
     assert trail == ["redeemed", "released", "redeemed"]
     assert [d["order_ref"] for d in details] == ["SO-1"]
-    assert api.as_(BUYER_GLOBEX).post(f"/deals/{token}/release").status_code == 404  # not theirs
 
 
 def test_host_prices_a_cart_line_from_a_deal_token(api, app):
@@ -195,23 +194,33 @@ def test_business_refusals_are_422_with_the_field(api, app):
     assert count(app, Negotiation) == 0
 
 
-def test_json_numbers_are_read_exactly_never_as_float(api):
+@pytest.mark.parametrize("price", ["110.10", "110", "1.1e2"])
+def test_money_sent_as_a_json_number_is_refused_naming_the_field(api, app, price):
     body = api.client.post("/negotiate/api/requests", content_type="application/json",
-                           data='{"sku": "DEMO-120", "quantity": 1000, "target_unit_price": 110.10, "currency": "USD"}')
-    assert body.status_code == 201
-    assert body.get_json()["request"]["target_unit_price"] == "110.10"
+                           data='{"sku": "DEMO-120", "quantity": 1000, "target_unit_price": %s, '
+                                '"currency": "USD"}' % price)
+    assert body.status_code == 422
+    assert body.get_json()["error"]["fields"] == {
+        "target_unit_price": ['Send money as a string, such as "110.00", not as a number.']}
+    assert count(app, Negotiation) == 0
 
 
 @pytest.mark.parametrize("data, content_type", [
     ("{not json", "application/json"),
     ("[1, 2]", "application/json"),
-    ("sku=DEMO-120", "application/x-www-form-urlencoded"),
     ('{"target_unit_price": NaN}', "application/json"),
 ])
 def test_malformed_bodies_are_400(api, data, content_type):
     response = api.client.post("/negotiate/api/requests", data=data, content_type=content_type)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "bad_request"
+
+
+def test_a_body_that_is_not_json_is_415(api):
+    response = api.client.post("/negotiate/api/requests", data="sku=DEMO-120",
+                               content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    assert response.get_json()["error"]["code"] == "unsupported_media_type"
 
 
 def test_unknown_routes_and_methods_answer_json(api):

@@ -69,6 +69,22 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(app, tmp
     assert products(app).keys() == before
 
 
+def test_control_characters_and_counts_beyond_the_column_are_refused_by_line(app, tmp_path):
+    path = write(tmp_path, "sku,name,currency,list_price,cost,order_multiple\n"
+                           "NUL\x00,Nul,USD,10.00,5.00,1\n"           # PostgreSQL refuses NUL in text
+                           "BIG-1,Big,USD,10.00,5.00,2147483648\n"     # past the integer column
+                           "ESC-1,\x1b[31mRed,USD,10.00,5.00,1\n")
+    before = products(app).keys()
+    result = run(app, "products", str(path))
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("line ")] == [
+        "line 2: sku holds a control character",
+        "line 3: order_multiple '2147483648' is not a whole number from 1 to 2,147,483,647",
+        "line 4: name holds a control character",
+    ]
+    assert products(app).keys() == before
+
+
 def test_a_quoted_cell_over_two_lines_keeps_the_line_numbers_right(app, tmp_path):
     path = write(tmp_path, 'sku,name,currency,list_price,cost\nA-1,"Two\nlines",USD,1.00,0.50\n'
                            "A-2,Bad,USD,1.00,x\n")

@@ -288,3 +288,19 @@ def test_order_lines_are_asked_for_by_company_sku_and_time_and_come_back_oldest_
 def test_orders_at_a_wrong_url_are_unavailable_not_empty(backoffice):
     with pytest.raises(BackOfficeUnavailableError, match="404"):
         HttpOrders(backoffice.url + "/nowhere").order_lines("acme", "DEMO-120", datetime.now(timezone.utc))
+
+
+def test_an_orders_status_is_asked_by_its_reference_and_an_unknown_order_is_none(backoffice):
+    backoffice.order_statuses.update({"SO-1": "placed", "SO/2": "cancelled"})
+    orders = HttpOrders(backoffice.url)
+    assert [orders.order_status(ref) for ref in ("SO-1", "SO/2", "SO-3")] == ["placed", "cancelled", None]
+    assert [hit.path for hit in backoffice.hits("/orders/")] == ["/orders/SO-1", "/orders/SO/2", "/orders/SO-3"]
+
+
+def test_an_order_status_outside_the_contract_or_for_another_order_is_malformed(backoffice):
+    backoffice.order_statuses["SO-1"] = "shipped"
+    with pytest.raises(MalformedAnswerError, match="status"):
+        HttpOrders(backoffice.url).order_status("SO-1")
+    backoffice.answer("error")
+    with pytest.raises(BackOfficeUnavailableError):
+        HttpOrders(backoffice.url).order_status("SO-1")

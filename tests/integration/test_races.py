@@ -8,6 +8,8 @@ from threading import Barrier
 import pytest
 from sqlalchemy import func, select
 
+from counteroffer import ConflictError
+from counteroffer.adapters import FunctionOrders
 from counteroffer.db import transaction
 from counteroffer.db.models import Deal, Event
 from tests.conftest import BUYER_ACME, make_app
@@ -70,15 +72,29 @@ def test_simultaneous_redemptions_of_one_deal_make_one_order(pg_app):
 
 @pytest.mark.postgres
 def test_simultaneous_releases_give_one_redemption_back_once(pg_app):
-    client = pg_app.test_client()
+    """The shop's code releasing from many workers at once (a retried cancellation)."""
+    client, extension = pg_app.test_client(), pg_app.extensions["counteroffer"]
+    extension.use_orders(FunctionOrders(lambda ref: "cancelled"))
     offer = client.post("/negotiate/api/requests", json=SEED).get_json()["offers"][0]
     token = client.post(f"/negotiate/api/offers/{offer['id']}/accept").get_json()["token"]
     assert client.post(f"/negotiate/api/deals/{token}/redeem", json={"order_ref": "SO-1"}).status_code == 200
-    statuses = all_at_once(pg_app, f"/negotiate/api/deals/{token}/release", {"order_ref": "SO-1"})
-    assert statuses == Counter({200: 1, 409: THREADS - 1})
+    barrier = Barrier(THREADS)
+
+    def release(_: int) -> str:
+        with pg_app.app_context():
+            barrier.wait()
+            try:
+                extension.release_deal(token, order_ref="SO-1")
+            except ConflictError:
+                return "refused"
+            return "released"
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        assert Counter(pool.map(release, range(THREADS))) == Counter(
+            {"released": 1, "refused": THREADS - 1})
     assert scalar(pg_app, select(func.count()).select_from(Event).where(Event.action == "released")) == 1
     # Released once, redeemable once more: twenty orders racing for it make one.
-    statuses = all_at_once(pg_app, f"/negotiate/api/deals/{token}/redeem")
+    statuses = all_at_once(pg_app, f"/negotiate/api/deals/{token}/redeem", {"order_ref": "SO-2"})
     assert statuses == Counter({200: 1, 409: THREADS - 1})
     assert scalar(pg_app, select(func.count()).select_from(Event).where(Event.action == "redeemed")) == 2
 

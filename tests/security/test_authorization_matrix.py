@@ -68,7 +68,6 @@ ROUTES = [
     Route("accept", "offer", _json("post", "/offers/{id}/accept"), BUYERS_OWN, True),
     Route("redeem", "deal", _json("post", "/deals/{id}/redeem", {"order_ref": "PO-1"}), BUYERS_OWN, True),
     # An unredeemed deal: the owner meets 409 (nothing to give back), everyone else 403/404.
-    Route("release", "deal", _json("post", "/deals/{id}/release", {}), BUYERS_OWN, True, may_conflict=True),
     Route("terms", "sku", _json("get", "/products/{id}/terms"), PUBLIC_TERMS, False),
     Route("show escalation", "escalation", _json("get", "/escalations/{id}"), STAFF_OWN, False),
     Route("decide", "escalation", _json("post", "/escalations/{id}/decision",

@@ -24,7 +24,6 @@ JSON_ROUTES = [
     ("escalate", ANN, "/requests/{id}/escalate", "negotiation", {}),
     ("accept", ANN, "/offers/{id}/accept", "offer", {}),
     ("redeem", ANN, "/deals/{id}/redeem", "deal", {"order_ref": "PO-1"}),
-    ("release", ANN, "/deals/{id}/release", "deal", {"order_ref": "PO-1"}),
     ("decide", RITA, "/escalations/{id}/decision", "escalation", {"action": "approve", "rationale": "ok"}),
     ("add delegation", RITA, "/delegations", None, {"delegate_id": "pete@seller",
                                                     "starts_at": "2026-12-01T00:00:00+00:00",

@@ -82,3 +82,64 @@ def test_money_is_a_decimal_string_in_the_document(host: Flask) -> None:
 
 def test_the_document_itself_is_declared_public(host: Flask) -> None:
     assert declared_roles(host, "counteroffer_openapi.document") == frozenset({"*"})
+
+
+def _pattern(node: dict[str, Any]) -> re.Pattern[str]:
+    return re.compile(node["pattern"])
+
+
+def test_money_states_its_minimum_and_the_places_of_each_currency(host: Flask) -> None:
+    schemas = fetch(host)["components"]["schemas"]
+    any_price = _pattern(schemas["Counter"]["properties"]["target_unit_price"])
+    assert [bool(any_price.fullmatch(text)) for text in ("0", "0.00", "0.001", "110.001", "1.0001", "01", "1e2")] == [
+        False, False, True, True, False, False, False]
+    by_currency = {code: _pattern(branch["properties"]["target_unit_price"])
+                   for branch in schemas["PriceRequest"]["anyOf"]
+                   for code in branch["properties"]["currency"]["enum"]}
+    assert by_currency["USD"].fullmatch("110.00") and not by_currency["USD"].fullmatch("110.001")
+    assert by_currency["JPY"].fullmatch("11000") and not by_currency["JPY"].fullmatch("11000.5")
+    assert by_currency["KWD"].fullmatch("35.125") and not by_currency["KWD"].fullmatch("35.1255")
+    assert set(by_currency) == set(schemas["PriceRequest"]["properties"]["currency"]["enum"])
+
+
+def test_bodies_with_required_fields_are_required_and_text_has_no_control_characters(host: Flask) -> None:
+    document = fetch(host)
+    paths = document["paths"]
+    required = {(path, method): operation["requestBody"]["required"]
+                for path, item in paths.items() for method, operation in item.items() if "requestBody" in operation}
+    assert required[("/negotiate/api/requests", "post")] is True
+    assert required[("/negotiate/api/escalations/{escalation_id}/decision", "post")] is True
+    assert required[("/negotiate/api/offers/{offer_id}/accept", "post")] is False
+    sku = _pattern(document["components"]["schemas"]["PriceRequest"]["properties"]["sku"])
+    assert sku.fullmatch("DEMO-120") and not sku.fullmatch("A\x00B") and not sku.fullmatch("A\x85B")
+    rationale = _pattern(document["components"]["schemas"]["Decision"]["properties"]["rationale"])
+    assert rationale.fullmatch("Good customer,\nsecond line") and not rationale.fullmatch("  \n ")
+    for path, item in paths.items():
+        for operation in item.values():
+            for parameter in operation["parameters"]:
+                schema = parameter["schema"]
+                if schema.get("type") == "integer" and parameter["in"] == "path":
+                    assert schema["maximum"] == 2**31 - 1, path
+                elif schema.get("type") == "string" and "enum" not in schema and "format" not in schema:
+                    assert not _pattern(schema).fullmatch("a\tb"), (path, parameter["name"])
+
+
+def test_limits_and_the_rules_json_schema_cannot_state_are_in_the_document(host: Flask) -> None:
+    document = fetch(host)
+    operations = {(path, method): operation for path, item in document["paths"].items()
+                  for method, operation in item.items()}
+    for (path, method), operation in operations.items():
+        assert "413" in operation["responses"], path
+        assert ("415" in operation["responses"]) == ("requestBody" in operation), path
+    results = operations[("/negotiate/api/results", "get")]
+    assert "1,100 days" in results["description"]
+    assert {refusal["fields"][0] for refusal in results["x-refusals"]} == {"from", "to"}
+    delegation = operations[("/negotiate/api/delegations", "post")]
+    assert "ends_at is not after starts_at" in delegation["description"]
+    decision = document["components"]["schemas"]["Decision"]
+    assert {"required": ["unit_price"], "properties": {"action": {"enum": ["counter"]}}} in decision["anyOf"]
+    assert "1 MiB" in document["info"]["description"] and "20 deep" in document["info"]["description"]
+    for operation in operations.values():
+        for refusal in operation.get("x-refusals", []):
+            re.compile(refusal["message"])
+            assert refusal["status"] == 422 and refusal["fields"] and refusal["when"]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ...db import transaction
 from ...db.models import Escalation, Negotiation, Offer
-from ...rules import has_valid_places
+from ...rules import has_valid_places, places_message
 from ...rules.messages import format_money
 from ..shared.actors import Actor
 from ..buying.deals import make_deal
@@ -124,7 +124,7 @@ def _proposal(row: Negotiation, action: str, rationale: str, unit_price: Decimal
         return _Proposal(action, row.target_unit_price, row.quantity, (), rationale)
     assert unit_price is not None  # checked by _check_shape
     if not has_valid_places(unit_price, row.currency):
-        message = f"{row.currency} prices have too many decimal places."
+        message = places_message(row.currency)
         raise InvalidRequestError(message, {"unit_price": [message]})
     return _Proposal(action, unit_price, quantity or row.quantity, tuple(terms or ()), rationale)
 

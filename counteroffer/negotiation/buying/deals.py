@@ -1,5 +1,5 @@
-"""Use cases that make and keep deals: accept an offer, price a cart line, redeem, and
-give a redemption back when the order it was for did not happen."""
+"""Use cases that make and keep deals: accept an offer, price a cart line, redeem. Giving
+a redemption back is the shop's call (``releases.py``)."""
 from __future__ import annotations
 
 import secrets
@@ -13,16 +13,18 @@ from ...db import transaction
 from ...db.models import Deal, Negotiation, Offer
 from ...jobs.outbox import add_message
 from ..shared.actors import Actor, require_buyer
+from .deal_rows import find_deal, record_use
 from ..shared.deps import Deps
 from ..shared.errors import ConflictError, NotFoundError
 from ..shared.idempotency import Claim, remembered
-from ..results.result_facts import record_deal, record_redeemed
+from .releases import require_released_orders_gone
+from ..results.result_facts import record_deal
 from ..shared.records import close_open_offers, locked_negotiation, new_id, record_event
 from ..approvals.routing import void_open_escalation
 from ..shared.states import OfferStatus, Status, require_move
 from .views import DealView, deal_view
 
-__all__ = ["accept_offer", "deal_for_token", "redeem_deal", "release_deal", "make_deal"]
+__all__ = ["accept_offer", "deal_for_token", "redeem_deal", "make_deal"]
 
 
 def accept_offer(deps: Deps, actor: Actor, offer_id: str,
@@ -109,72 +111,24 @@ def deal_for_token(deps: Deps, token: str, sku: str | None = None,
 def redeem_deal(deps: Deps, token: str, actor: Actor | None = None, sku: str | None = None,
                 quantity: int | None = None, order_ref: str | None = None,
                 idempotency: Claim | None = None) -> DealView:
-    """Mark the deal used by an order. A second redemption is a 409."""
+    """Mark the deal used by an order. A second redemption is a 409, and so is one while
+    an order the deal was given back from stands after all (``releases.py``)."""
     company_id = require_buyer(actor) if actor is not None else None
     now = deps.clock()
     with transaction(deps.session_factory) as session:
         deal = _usable_deal(session, token, company_id, now, lock=True)
         _require_same_line(deal, sku, quantity)
+        require_released_orders_gone(deps, session, deal)
         deal.redeemed_at, deal.order_ref = now, order_ref
-        _record_use(session, deal, actor, "redeemed", order_ref, now)
+        record_use(session, deal, actor, "redeemed", order_ref, now)
         view = remembered(session, idempotency, now, deal_view(deal))
     deps.cache.last_prices.clear()  # this price is now the company's last one paid
     return view
 
 
-def release_deal(deps: Deps, token: str, actor: Actor | None = None,
-                 order_ref: str | None = None, idempotency: Claim | None = None) -> DealView:
-    """Give a redemption back: the order it was for failed or was cancelled, so the deal
-    may be used again until it expires. With ``order_ref``, only that order's redemption
-    is given back. A deal not redeemed is a 409."""
-    company_id = require_buyer(actor) if actor is not None else None
-    now = deps.clock()
-    with transaction(deps.session_factory) as session:
-        deal = _redeemed_deal(session, token, company_id, order_ref)
-        released_from = deal.order_ref
-        deal.redeemed_at, deal.order_ref = None, None
-        _record_use(session, deal, actor, "released", released_from, now)
-        view = remembered(session, idempotency, now, deal_view(deal))
-    deps.cache.last_prices.clear()  # the price is no longer one the company paid
-    return view
-
-
-def _record_use(session: Session, deal: Deal, actor: Actor | None, action: str,
-                order_ref: str | None, now: datetime) -> None:
-    """What a redemption or a release writes beside the deal: the results, the audit
-    event, and the ``deal.<action>`` message."""
-    record_redeemed(session, deal)  # the result fact follows deal.redeemed_at either way
-    row = session.get(Negotiation, deal.negotiation_id)
-    assert row is not None
-    record_event(session, row, actor, action, row.status, now, deal_id=deal.id, order_ref=order_ref)
-    # One key per use: a deal released and redeemed again is redeemed twice (the deal
-    # row's lock makes each use, and so its message, happen once).
-    add_message(session, f"deal.{action}", f"deal.{action}:{deal.id}:{new_id()}",
-                {"deal_id": deal.id, "order_ref": order_ref}, now)
-
-
-def _deal(session: Session, token: str, company_id: str | None, lock: bool) -> Deal:
-    """The deal behind ``token``; 404 for another company's, as for none."""
-    query = select(Deal).where(Deal.token == token).execution_options(populate_existing=True)
-    deal = session.scalars(query.with_for_update() if lock else query).first()
-    if deal is None or (company_id is not None and deal.company_id != company_id):
-        raise NotFoundError("No such deal.")
-    return deal
-
-
-def _redeemed_deal(session: Session, token: str, company_id: str | None,
-                   order_ref: str | None) -> Deal:
-    deal = _deal(session, token, company_id, lock=True)
-    if deal.redeemed_at is None:
-        raise ConflictError("This deal has not been used for an order.")
-    if order_ref is not None and deal.order_ref != order_ref:
-        raise ConflictError("This deal was used for another order.")
-    return deal
-
-
 def _usable_deal(session: Session, token: str, company_id: str | None, now: datetime,
                  lock: bool) -> Deal:
-    deal = _deal(session, token, company_id, lock)
+    deal = find_deal(session, token, company_id, lock)
     if deal.redeemed_at is not None:
         raise ConflictError("This deal has already been used for an order.")
     if now >= deal.valid_until:

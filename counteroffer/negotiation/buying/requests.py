@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
 from ...db import transaction
 from ...db.models import Negotiation, Offer
-from ...rules import Decision, PriceRequest, decide, has_valid_places, minor_unit
+from ...rules import Decision, PriceRequest, decide, has_valid_places, places_message
 from .context import previous_concession, pricing_context
 from ..shared.actors import Actor, require_buyer
 from ..shared.deps import Deps
@@ -205,10 +205,6 @@ def _keep_for_rep(deps: Deps, session: Session, actor: Actor, request: PriceRequ
     record_decision(session, row, None, customer, None, [], now)
     open_escalation(deps, session, row, now, reason, customer, None, None)
     return negotiation_view(row, [], now)
-
-
-def places_message(currency: str) -> str:
-    return f"{currency} prices have at most {minor_unit(currency)} decimal places."
 
 
 def _require_places(amount: Decimal, currency: str) -> None:

@@ -9,6 +9,7 @@ Versions are named by reference: ``"draft"``, ``"live"`` or a published number.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -31,10 +32,12 @@ from ..shared.states import Role
 __all__ = ["PRICING_ROLES", "RuleView", "VersionView", "RulePage", "RuleFilter",
            "require_pricing_manager", "list_versions", "get_version", "open_draft",
            "discard_draft", "list_rules", "get_rule", "create_rule", "update_rule",
-           "delete_rule", "publish", "rollback", "version_id_for", "draft_for_edit",
-           "version_view"]
+           "delete_rule", "publish", "rollback", "version_id_for", "version_number",
+           "draft_for_edit", "version_view"]
 
 PRICING_ROLES = frozenset({Role.MANAGER.value, Role.PRICING_MANAGER.value})
+MAX_VERSION_NUMBER = 999_999_999  # nine digits: always inside the integer column
+_NUMBER = re.compile(r"[0-9]{1,9}")
 RECORD_FIELDS = ("kind", "sku", "category", "segment", "priority", "params")
 
 
@@ -114,11 +117,20 @@ def version_id_for(session: Session, ref: str | int) -> int:
     elif ref == "draft":
         found = session.scalar(select(RuleVersion.id).where(RuleVersion.status == DRAFT))
     else:
-        number = int(ref) if str(ref).isdigit() else -1
-        found = session.scalar(select(RuleVersion.id).where(RuleVersion.number == number))
+        number = version_number(ref)
+        found = None if number is None else session.scalar(
+            select(RuleVersion.id).where(RuleVersion.number == number))
     if found is None:
         raise NotFoundError(_missing(ref))
     return found
+
+
+def version_number(ref: str | int) -> int | None:
+    """A version number as written (1 to 9 ASCII digits, so it fits the integer column);
+    None for anything else ("²" is a digit to ``str.isdigit`` but no number)."""
+    if isinstance(ref, int):
+        return ref if 0 <= ref <= MAX_VERSION_NUMBER else None
+    return int(ref) if _NUMBER.fullmatch(ref) else None
 
 
 def _missing(ref: str | int) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ...adapters import (Catalog, CatalogItem, Customer, Customers, LastPrice, SqlCatalog,
+from ...adapters import (Catalog, CatalogItem, Customer, Customers, LastPrice, Orders, SqlCatalog,
                         SqlCustomers)
 from ...rules import CompiledRules, Policy
 from .cache import LookupCache
@@ -27,6 +27,8 @@ class Deps:
     session_factory: sessionmaker[Session]
     catalog_for: Callable[[Session], Catalog] = SqlCatalog
     customers_for: Callable[[Session], Customers] = SqlCustomers
+    #: The shop's orders, asked before a redemption is given back; None: none registered.
+    orders_for: Callable[[Session], Orders] | None = None
     policy: Policy = field(default_factory=Policy)
     deal_validity: timedelta = timedelta(days=7)
     clock: Callable[[], datetime] = utc_now

@@ -9,10 +9,10 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from ...access import STAFF, allow
 from ...negotiation import Actor, UnauthenticatedError
-from ...negotiation.approvals import absences
-from ...negotiation.approvals import escalations as uc
+from ...negotiation import absences
+from ...negotiation import escalations as uc
 from ...negotiation.approvals.staff import require_staff
-from ..buying.api import _body
+from ..json_body import load_body
 from ..buying.schemas import EmptySchema
 from ..errors import install_error_handlers
 from ..idempotency import idempotent
@@ -62,7 +62,7 @@ def show_escalation(escalation_id: str) -> Response:
 @allow(*STAFF)
 def decide(escalation_id: str) -> Response:
     actor = _staff()
-    data, deps = _body(_decision), _extension().deps
+    data, deps = load_body(_decision), _extension().deps
     return idempotent(actor, data, lambda claim: uc.decide_escalation(
         deps, actor, escalation_id, data["action"], data["rationale"],
         unit_price=data.get("unit_price"), quantity=data.get("quantity"), terms=data.get("terms"),
@@ -95,7 +95,7 @@ def list_delegations() -> Response:
 @allow(*STAFF)
 def add_delegation() -> tuple[Response, int]:
     actor = _staff()
-    data = _body(_new_delegation)
+    data = load_body(_new_delegation)
     view = absences.add_delegation(_extension().deps, actor, data["delegate_id"], data["starts_at"],
                                    data["ends_at"], rep_id=data.get("rep_id"))
     return jsonify(_delegation.dump(view)), 201
@@ -105,5 +105,5 @@ def add_delegation() -> tuple[Response, int]:
 @allow(*STAFF)
 def end_delegation(delegation_id: int) -> Response:
     actor = _staff()
-    _body(_empty)
+    load_body(_empty)
     return jsonify(_delegation.dump(absences.end_delegation(_extension().deps, actor, delegation_id)))

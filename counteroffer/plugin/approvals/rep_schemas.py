@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from ...negotiation.approvals.escalations import DECISION_ACTIONS, ESCALATION_STATUSES
-from ..buying.schemas import TermSchema, _money_field, _quantity_field, _Strict
+from ..buying.schemas import NonBlank, TermSchema, _money_field, _quantity_field, _Strict
 
 __all__ = ["DecisionSchema", "EscalationQuerySchema", "EscalationSchema", "AuditEventSchema",
            "DelegationInputSchema", "DelegationSchema"]
@@ -26,7 +26,7 @@ class DecisionSchema(_Strict):
     unit_price = _money_field()
     quantity = _quantity_field()
     terms = fields.List(fields.Nested(_TermInput), validate=validate.Length(max=4))
-    rationale = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    rationale = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NonBlank()])
 
 
 class EscalationQuerySchema(_Strict):

@@ -1,20 +1,18 @@
 """The buyer's JSON API: thin views that parse, call one use case, and dump."""
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from marshmallow import Schema
 
-from ... import negotiation as uc
+from .. import negotiation as uc
 from ...access import ANY_USER, BUYER, allow
 from ...negotiation import Actor, UnauthenticatedError
-from ..errors import ApiError, install_error_handlers
+from ..errors import install_error_handlers
 from ..idempotency import idempotent
+from ..json_body import load_body
 from .schemas import (CounterSchema, DealSchema, EmptySchema, ListQuerySchema, NegotiationSchema,
-                      PriceRequestSchema, RedeemSchema, ReleaseSchema, TermsSchema)
+                      PriceRequestSchema, RedeemSchema, TermsSchema)
 
 __all__ = ["api"]
 
@@ -26,7 +24,6 @@ install_error_handlers(api)
 _negotiation, _negotiations = NegotiationSchema(), NegotiationSchema(many=True)
 _deal, _terms = DealSchema(), TermsSchema()
 _price_request, _counter, _redeem = PriceRequestSchema(), CounterSchema(), RedeemSchema()
-_release = ReleaseSchema()
 _empty, _list_query = EmptySchema(), ListQuerySchema()
 
 
@@ -41,30 +38,10 @@ def _actor() -> Actor:
     return actor
 
 
-def _body(schema: Schema) -> dict[str, Any]:
-    """Parse the JSON body exactly: decimals stay Decimal (never float), no extra fields."""
-    raw = request.get_data(cache=False)
-    if not raw.strip():
-        return schema.load({})
-    if not request.is_json:
-        raise ApiError(400, "bad_request", "Send JSON with Content-Type: application/json.")
-    try:
-        data = json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ApiError(400, "bad_request", f"The body is not valid JSON: {error}") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "bad_request", "The body must be a JSON object.")
-    return schema.load(data)
-
-
-def _refuse_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number we accept")
-
-
 @api.post("/api/requests")
 @allow(BUYER)
 def create_request() -> Response:
-    data, actor, deps = _body(_price_request), _actor(), _extension().deps
+    data, actor, deps = load_body(_price_request), _actor(), _extension().deps
     return idempotent(actor, data, lambda claim: uc.request_price(
         deps, actor, data["sku"], data["quantity"], data["target_unit_price"], data["currency"],
         idempotency=claim), lambda view: (201, _negotiation.dump(view)))
@@ -88,7 +65,7 @@ def show_request(negotiation_id: str) -> Response:
 @api.post("/api/requests/<negotiation_id>/counter")
 @allow(BUYER)
 def counter_request(negotiation_id: str) -> Response:
-    data = _body(_counter)
+    data = load_body(_counter)
     view = uc.counter(_extension().deps, _actor(), negotiation_id, data["target_unit_price"],
                       data.get("quantity"))
     return jsonify(_negotiation.dump(view))
@@ -97,21 +74,21 @@ def counter_request(negotiation_id: str) -> Response:
 @api.post("/api/requests/<negotiation_id>/withdraw")
 @allow(BUYER)
 def withdraw_request(negotiation_id: str) -> Response:
-    _body(_empty)
+    load_body(_empty)
     return jsonify(_negotiation.dump(uc.withdraw(_extension().deps, _actor(), negotiation_id)))
 
 
 @api.post("/api/requests/<negotiation_id>/escalate")
 @allow(BUYER)
 def escalate_request(negotiation_id: str) -> Response:
-    _body(_empty)
+    load_body(_empty)
     return jsonify(_negotiation.dump(uc.escalate(_extension().deps, _actor(), negotiation_id)))
 
 
 @api.post("/api/offers/<offer_id>/accept")
 @allow(BUYER)
 def accept_offer(offer_id: str) -> Response:
-    data, actor, deps = _body(_empty), _actor(), _extension().deps
+    data, actor, deps = load_body(_empty), _actor(), _extension().deps
     return idempotent(actor, data, lambda claim: uc.accept_offer(deps, actor, offer_id, claim),
                       lambda view: (201, _deal.dump(view)))
 
@@ -119,19 +96,15 @@ def accept_offer(offer_id: str) -> Response:
 @api.post("/api/deals/<token>/redeem")
 @allow(BUYER)
 def redeem_deal(token: str) -> Response:
-    data, actor, deps = _body(_redeem), _actor(), _extension().deps
+    data, actor, deps = load_body(_redeem), _actor(), _extension().deps
     return idempotent(actor, data, lambda claim: uc.redeem_deal(
         deps, token, actor=actor, sku=data.get("sku"), quantity=data.get("quantity"),
         order_ref=data.get("order_ref"), idempotency=claim), lambda view: (200, _deal.dump(view)))
 
 
-@api.post("/api/deals/<token>/release")
-@allow(BUYER)
-def release_deal(token: str) -> Response:
-    data, actor, deps = _body(_release), _actor(), _extension().deps
-    return idempotent(actor, data, lambda claim: uc.release_deal(
-        deps, token, actor=actor, order_ref=data.get("order_ref"), idempotency=claim),
-        lambda view: (200, _deal.dump(view)))
+# No release route: giving a redemption back is the shop's call, made from its own code
+# once its orders confirm the order did not happen (counteroffer.release_deal, releases.py).
+# A buyer who could call it would buy any number of orders with one deal.
 
 
 @api.get("/api/products/<sku>/terms")

@@ -5,6 +5,7 @@ explanation, whatever the view object carries.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -13,12 +14,32 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from ...negotiation import places_message
 from ...rules import has_valid_places, is_known_currency
 
-__all__ = ["PriceRequestSchema", "CounterSchema", "RedeemSchema", "ReleaseSchema", "EmptySchema",
-           "NegotiationSchema", "DealSchema", "TermsSchema", "ListQuerySchema"]
+__all__ = ["Money", "MONEY_PATTERN", "money_pattern", "NonBlank", "PriceRequestSchema", "CounterSchema",
+           "RedeemSchema", "EmptySchema", "NegotiationSchema", "DealSchema", "TermsSchema",
+           "ListQuerySchema"]
 
 MAX_QUANTITY = 10_000_000
-MAX_PRICE = Decimal("100000000")
+#: Up to 8 digits before the point: below 100,000,000 (the money column holds far more).
+MAX_PRICE_DIGITS = 8
 _SKU = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+def money_pattern(places: int) -> str:
+    """A price as the API takes it, written in the OpenAPI document too: a decimal string
+    above zero, no sign or exponent, no leading zeros, at most ``places`` decimals."""
+    whole = rf"[1-9]\d{{0,{MAX_PRICE_DIGITS - 1}}}"
+    if places == 0:
+        return f"^{whole}$"
+    # Below 1, some decimal must be non-zero: "0.05" is a price, "0.00" is not.
+    below_one = "|".join("0" * zeros + "[1-9]" + (rf"\d{{0,{places - zeros - 1}}}" if places - zeros > 1 else "")
+                         for zeros in range(places))
+    return rf"^(?:{whole}(?:\.\d{{1,{places}}})?|0\.(?:{below_one}))$"
+
+
+#: Every currency's places together (at most 3, as KWD): what any price field takes; a
+#: request names its currency, and its places are then checked against it too.
+MONEY_PATTERN = money_pattern(3)
+_MONEY = re.compile(MONEY_PATTERN)
 
 
 class _Strict(Schema):
@@ -26,10 +47,36 @@ class _Strict(Schema):
         unknown = RAISE
 
 
-def _money_field(**kwargs: Any) -> fields.Decimal:
-    return fields.Decimal(allow_nan=False, as_string=True,
-                          validate=validate.Range(min=Decimal(0), min_inclusive=False, max=MAX_PRICE),
-                          **kwargs)
+class Money(fields.Decimal):
+    """A price sent to the API: a string matching ``MONEY_PATTERN``. A JSON number is
+    refused, not read: the document says strings, and a float has no exact decimals."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_nan=False, as_string=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        if not isinstance(value, str):
+            raise ValidationError('Send money as a string, such as "110.00", not as a number.')
+        if not _MONEY.fullmatch(value):
+            raise ValidationError("Write a price above 0 as digits, at most "
+                                  f"{MAX_PRICE_DIGITS} before the point and 3 after, such as \"110.00\".")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class NonBlank(validate.Validator):
+    """Some text besides spaces (a rationale, a name): the use case refuses blank ones, and
+    the OpenAPI document says so with a pattern."""
+
+    error = "Write something besides spaces."
+
+    def __call__(self, value: str) -> str:
+        if not value.strip():
+            raise ValidationError(self.error)
+        return value
+
+
+def _money_field(**kwargs: Any) -> Money:
+    return Money(**kwargs)
 
 
 def _quantity_field(**kwargs: Any) -> fields.Integer:
@@ -45,7 +92,7 @@ class PriceRequestSchema(_Strict):
     sku = _SKU
     quantity = _quantity_field(required=True)
     target_unit_price = _money_field(required=True)
-    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    currency = fields.String(required=True, validate=validate.Length(equal=3))  # one we know: below
 
     @validates_schema
     def _currency_and_places(self, data: dict[str, Any], **_: Any) -> None:
@@ -64,10 +111,6 @@ class CounterSchema(_Strict):
 class RedeemSchema(_Strict):
     sku = fields.String(validate=validate.Length(min=1, max=64))
     quantity = _quantity_field()
-    order_ref = fields.String(validate=validate.Length(min=1, max=100))
-
-
-class ReleaseSchema(_Strict):
     order_ref = fields.String(validate=validate.Length(min=1, max=100))
 
 

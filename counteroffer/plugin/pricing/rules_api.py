@@ -10,12 +10,12 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from ...access import allow, current_actor
 from ...negotiation import Actor
-from ...negotiation.pricing import rulesets as uc
-from ...negotiation.pricing import simulation as sim
+from ...negotiation import rulesets as uc
+from ...negotiation import simulation as sim
 from ...negotiation.shared.errors import ConflictError
 from ...negotiation.pricing.rule_diff import diff_versions
 from ...negotiation.shared.states import Role
-from ..buying.api import _body
+from ..json_body import load_body
 from ..errors import install_error_handlers
 from .rules_schemas import (DiffQuerySchema, NoteSchema, RuleInputSchema, RuleOutputSchema,
                             RuleQuerySchema, SimulationInputSchema, SimulationOutputSchema,
@@ -56,7 +56,7 @@ def list_rules() -> Response:
 @rules_api.post("/api/rules")
 @allow(*PRICING)
 def create_rule() -> tuple[Response, int]:
-    return jsonify(_rule_out.dump(uc.create_rule(_deps(), _actor(), _body(_rule_in)))), 201
+    return jsonify(_rule_out.dump(uc.create_rule(_deps(), _actor(), load_body(_rule_in)))), 201
 
 
 @rules_api.get("/api/rules/<int:rule_id>")
@@ -68,7 +68,7 @@ def show_rule(rule_id: int) -> Response:
 @rules_api.put("/api/rules/<int:rule_id>")
 @allow(*PRICING)
 def update_rule(rule_id: int) -> Response:
-    return jsonify(_rule_out.dump(uc.update_rule(_deps(), _actor(), rule_id, _body(_rule_in))))
+    return jsonify(_rule_out.dump(uc.update_rule(_deps(), _actor(), rule_id, load_body(_rule_in))))
 
 
 @rules_api.delete("/api/rules/<int:rule_id>")
@@ -93,7 +93,7 @@ def show_version(ref: str) -> Response:
 @rules_api.post("/api/rules/draft")
 @allow(*PRICING)
 def open_draft() -> tuple[Response, int]:
-    _body(_note)
+    load_body(_note)
     return jsonify(_version.dump(uc.open_draft(_deps(), _actor()))), 201
 
 
@@ -107,14 +107,14 @@ def discard_draft() -> tuple[str, int]:
 @rules_api.post("/api/rules/publish")
 @allow(*PRICING)
 def publish() -> tuple[Response, int]:
-    note = _body(_note).get("note")
+    note = load_body(_note).get("note")
     return jsonify(_version.dump(uc.publish(_deps(), _actor(), note))), 201
 
 
 @rules_api.post("/api/rules/versions/<ref>/rollback")
 @allow(*PRICING)
 def rollback(ref: str) -> tuple[Response, int]:
-    note = _body(_note).get("note")
+    note = load_body(_note).get("note")
     return jsonify(_version.dump(uc.rollback(_deps(), _actor(), ref, note))), 201
 
 
@@ -128,7 +128,7 @@ def diff() -> Response:
 @rules_api.post("/api/rules/simulations")
 @allow(*PRICING)
 def start_simulation() -> tuple[Response, int]:
-    data = _body(_simulate)
+    data = load_body(_simulate)
     asked = data.get("requests")
     if asked is None and "days" not in data:
         data["days"] = 30
@@ -145,7 +145,7 @@ def show_simulation(simulation_id: str) -> Response:
 @rules_api.post("/api/rules/simulations/<simulation_id>/cancel")
 @allow(*PRICING)
 def cancel_simulation(simulation_id: str) -> Response:
-    _body(_note)
+    load_body(_note)
     return jsonify(_simulation.dump(sim.cancel_simulation(_deps(), _actor(), simulation_id)))
 
 

@@ -2,12 +2,14 @@
 naming them, as everywhere in the plugin. The use cases check what the rule means."""
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from ...negotiation.pricing.simulation import MAX_DAYS
 from ...rules.loading import RULE_KINDS
+from ..buying.schemas import Money
 
 __all__ = ["RuleInputSchema", "RuleOutputSchema", "RuleQuerySchema", "NoteSchema",
            "DiffQuerySchema", "SimulationInputSchema", "VersionOutputSchema",
@@ -30,6 +32,20 @@ class RuleInputSchema(_Strict):
     segment = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
     priority = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=-1000, max=1000))
     params = fields.Dict(keys=fields.String(), required=True)
+
+    @validates("params")
+    def _no_fractional_numbers(self, params: dict[str, Any], **_: Any) -> None:
+        # docs/rules.md: numbers are strings ("110.00") or integers. A JSON number with a
+        # fraction arrives as a Decimal (never a float); the loader would take it.
+        stack: list[tuple[str, Any]] = list(params.items())
+        while stack:
+            where, value = stack.pop()
+            if isinstance(value, Decimal):
+                raise ValidationError(f'{where}: write amounts as strings ("110.00") or whole numbers.')
+            if isinstance(value, dict):
+                stack.extend((f"{where}.{key}", inner) for key, inner in value.items())
+            elif isinstance(value, list):
+                stack.extend((f"{where}.{index}", inner) for index, inner in enumerate(value))
 
 
 class RuleOutputSchema(Schema):
@@ -65,8 +81,7 @@ class DiffQuerySchema(_Strict):
 class _AskedSchema(_Strict):
     sku = fields.String(required=True, validate=validate.Length(min=1, max=64))
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10_000_000))
-    target_unit_price = fields.Decimal(required=True, allow_nan=False, as_string=True,
-                                       validate=validate.Range(min=0, min_inclusive=False))
+    target_unit_price = Money(required=True)
     segment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
 
 

@@ -20,11 +20,11 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from ...access import MANAGER, allow, require_role
 from ...negotiation import NotFoundError
-from ...negotiation.results import experiments as uc
+from ...negotiation import experiments as uc
 from ...negotiation.shared.states import Role
-from ..buying.api import _body
+from ..json_body import load_body
 from ..errors import install_error_handlers
-from ..buying.schemas import EmptySchema
+from ..buying.schemas import EmptySchema, NonBlank
 
 __all__ = ["experiments_api", "StartExperimentSchema", "PromoteSchema", "ExperimentSchema",
            "ExperimentListSchema", "ExperimentResultsSchema"]
@@ -41,7 +41,7 @@ class _Strict(Schema):
 
 
 class StartExperimentSchema(_Strict):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=200), NonBlank()])
     control = fields.String(required=True, validate=_VERSION)
     challenger = fields.String(required=True, validate=_VERSION)
     split_pct = fields.Integer(load_default=50, validate=validate.Range(min=1, max=99))
@@ -99,7 +99,7 @@ def _deps() -> Any:
 
 
 def _id(experiment_id: str) -> int:
-    if not experiment_id.isdigit() or len(experiment_id) > 9:
+    if not experiment_id.isdecimal() or len(experiment_id) > 9:  # fits the integer column
         raise NotFoundError("No such experiment.")
     return int(experiment_id)
 
@@ -126,7 +126,7 @@ def list_experiments() -> Response:
 @allow(*RUNNERS)
 def start_experiment() -> tuple[Response, int]:
     actor = require_role(RUNNERS)
-    data = _body(_start)
+    data = load_body(_start)
     view = uc.start_experiment(_deps(), actor, data["name"], data["control"], data["challenger"],
                                data["split_pct"], data.get("note"))
     return jsonify(_experiment.dump(view)), 201
@@ -143,7 +143,7 @@ def show_experiment(experiment_id: str) -> Response:
 @allow(*RUNNERS)
 def stop_experiment(experiment_id: str) -> Response:
     actor = require_role(RUNNERS)
-    _body(_empty)
+    load_body(_empty)
     return jsonify(_experiment.dump(uc.stop_experiment(_deps(), actor, _id(experiment_id))))
 
 
@@ -151,6 +151,6 @@ def stop_experiment(experiment_id: str) -> Response:
 @allow(*RUNNERS)
 def promote_experiment(experiment_id: str) -> Response:
     actor = require_role(RUNNERS)
-    data = _body(_promote)
+    data = load_body(_promote)
     view = uc.promote_winner(_deps(), actor, _id(experiment_id), data["variant"])
     return jsonify(_experiment.dump(view))

@@ -17,6 +17,7 @@ from flask import Config
 
 from ...negotiation import ServiceLevel, ServiceLevels
 from ...negotiation.buying.limits import Guards
+from ..input_guard import InputLimits
 from .ratelimit import RateLimits
 from ...rules import Policy, is_known_currency
 
@@ -65,6 +66,12 @@ DEFAULTS: dict[str, Any] = {
     "COUNTEROFFER_RATE_LIMIT_PER_USER": 120,
     "COUNTEROFFER_RATE_LIMIT_PER_COMPANY": 600,
     "COUNTEROFFER_RATE_LIMIT_WINDOW_SECONDS": 60,
+    #: Bodies above this many bytes are a 413, unread (docs/security.md); the routes that
+    #: take bulk data (simulations, CSV imports) have the upload limit instead.
+    "COUNTEROFFER_MAX_BODY_BYTES": 1024 * 1024,
+    "COUNTEROFFER_MAX_UPLOAD_BYTES": 32 * 1024 * 1024,
+    #: JSON bodies nested deeper than this are a 422 (the deepest the API takes is 4).
+    "COUNTEROFFER_MAX_JSON_DEPTH": 20,
 }
 
 
@@ -89,6 +96,7 @@ class Settings:
     republish_after: timedelta = timedelta(minutes=30)
     guards: Guards = field(default_factory=Guards)
     rate_limits: RateLimits = field(default_factory=RateLimits)
+    input_limits: InputLimits = field(default_factory=InputLimits)
 
 
 def _apply_defaults(config: Config, options: dict[str, Any]) -> None:
@@ -143,6 +151,9 @@ def read_settings(config: Config, options: dict[str, Any], instance_path: str) -
         republish_after=timedelta(seconds=_positive_int(config, "COUNTEROFFER_REPUBLISH_AFTER_SECONDS")),
         guards=_guards(config, instance_path),
         rate_limits=_rate_limits(config),
+        input_limits=InputLimits(max_body_bytes=_positive_int(config, "COUNTEROFFER_MAX_BODY_BYTES"),
+                                 max_upload_bytes=_positive_int(config, "COUNTEROFFER_MAX_UPLOAD_BYTES"),
+                                 max_json_depth=_positive_int(config, "COUNTEROFFER_MAX_JSON_DEPTH")),
     )
 
 

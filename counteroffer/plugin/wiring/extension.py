@@ -15,18 +15,18 @@ from weakref import WeakKeyDictionary
 from flask import Flask, current_app
 
 from ...adapters import (Catalog, CatalogItem, Customer, Customers, FunctionCatalog,
-                        FunctionCustomers, Mailer, SignedWebhooks, SmtpMailer, SqlCatalog,
-                        SqlCustomers, Webhooks)
+                        FunctionCustomers, FunctionOrders, Mailer, Orders, SignedWebhooks,
+                        SmtpMailer, SqlCatalog, SqlCustomers, Webhooks)
 from ...db import make_engine, make_session_factory
 from ...db import upgrade as upgrade_schema
 from ...jobs.connection import RedisProvider
 from ...negotiation import (Actor, DealView, Deps, ProductTerms, deal_for_token, product_terms, redeem_deal,
-                           release_deal)
-from ...negotiation.approvals import escalations
-from ...negotiation.pricing import setup
+                           release_deal, release_order)
+from ...negotiation import escalations, setup
 from ...negotiation.approvals.escalations import EscalationView, Rep, SweepResult
 from ...negotiation.shared.cache import LookupCache
 from ...negotiation.shared.deps import utc_now
+from ...negotiation.buying.releases import NO_ORDERS_PORT
 from .config import Settings, read_settings
 from .state import AppState
 
@@ -44,6 +44,7 @@ class Counteroffer:
         self._user_loader: Callable[[], Actor | None] | None = None
         self._catalog: Catalog | None = None  # None: the plugin's own tables
         self._customers: Customers | None = None
+        self._orders: Orders | None = None  # None: no release until the host gives one
         self._mailer: Mailer | None = None  # None: from COUNTEROFFER_SMTP, if set
         self._webhooks: Webhooks | None = None
         self._states: WeakKeyDictionary[Flask, AppState] = WeakKeyDictionary()
@@ -78,6 +79,12 @@ class Counteroffer:
         self.use_customers(FunctionCustomers(callback))
         return callback
 
+    def order_status_loader(self, callback: F) -> F:
+        """Register ``callback(order_ref) -> "placed" | "failed" | "cancelled" | None``: what
+        became of the shop's order. Giving a redemption back asks it first."""
+        self.use_orders(FunctionOrders(callback))
+        return callback
+
     def use_catalog(self, port: Catalog) -> Catalog:
         """Use a Catalog port object (e.g. ``HttpCatalog``) instead of the plugin's tables.
         The last registration, this or ``catalog_loader``, wins."""
@@ -89,6 +96,11 @@ class Counteroffer:
         """Use a Customers port object (e.g. ``HttpCustomers``) instead of the plugin's tables."""
         self._customers = port
         self._forget_lookups()
+        return port
+
+    def use_orders(self, port: Orders) -> Orders:
+        """Use an Orders port object (e.g. ``HttpOrders``): the shop's word on its orders."""
+        self._orders = port
         return port
 
     def use_mailer(self, port: Mailer) -> Mailer:
@@ -138,9 +150,15 @@ class Counteroffer:
 
     def release_deal(self, token: str, order_ref: str | None = None,
                      actor: Actor | None = None) -> DealView:
-        """Give a redemption back when its order failed or was cancelled: the deal can be
-        redeemed again until it expires. With ``order_ref``, only that order's."""
-        return release_deal(self.deps, token, actor=actor, order_ref=order_ref)
+        """Give a redemption back once the orders port confirms its order failed, was
+        cancelled or was never placed: the deal can be redeemed again until it expires.
+        With ``order_ref``, only if it served that order. ``ConflictError`` while the
+        order is placed; ``actor`` (the shop's user, if any) is recorded."""
+        return release_deal(self.deps, token, order_ref=order_ref, actor=actor)
+
+    def release_order(self, order_ref: str, actor: Actor | None = None) -> list[DealView]:
+        """``release_deal`` for every deal redeemed for the order ``order_ref``."""
+        return release_order(self.deps, order_ref, actor=actor)
 
     def product_terms(self, sku: str, actor: Actor | None = None) -> ProductTerms:
         return product_terms(self.deps, actor, sku)
@@ -220,7 +238,8 @@ class Counteroffer:
     def _build_state(self, settings: Settings) -> AppState:
         engine = make_engine(settings.database_url, **settings.engine_options)
         deps = Deps(session_factory=make_session_factory(engine), catalog_for=self._catalog_port,
-                    customers_for=self._customers_port, policy=settings.policy,
+                    customers_for=self._customers_port, orders_for=self._orders_port,
+                    policy=settings.policy,
                     deal_validity=settings.deal_validity, clock=self._clock,
                     cache=LookupCache(settings.cache_seconds),
                     service_levels=settings.service_levels, guards=settings.guards)
@@ -233,3 +252,8 @@ class Counteroffer:
 
     def _customers_port(self, session: Any) -> Customers:
         return self._customers if self._customers is not None else SqlCustomers(session)
+
+    def _orders_port(self, _session: Any) -> Orders:
+        if self._orders is None:  # only the shop knows what became of its orders
+            raise RuntimeError(NO_ORDERS_PORT)
+        return self._orders

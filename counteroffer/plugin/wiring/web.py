@@ -16,8 +16,9 @@ from ..results.results_api import results_api
 from ..results.experiments_api import experiments_api
 from .cli import counteroffer_cli
 from .config import Settings
-from ..errors import error_response
+from ..errors import http_error_response
 from .headers import harden_session_cookie, install_security_headers
+from ..input_guard import install_input_guard
 from .origin import install_same_site_writes
 from .openapi import openapi_blueprint
 from .ratelimit import install_rate_limits
@@ -47,16 +48,18 @@ def register(app: Flask, extension: Extension, settings: Settings) -> None:
     install_same_site_writes(app, settings.url_prefix)
     shared_redis = (lambda: extension.state.redis.client()) if settings.redis_url is not None else None
     install_rate_limits(app, extension.current_actor, settings.rate_limits, redis=shared_redis)
+    # After the rate limits, so that a flood of bad input is counted like any other.
+    install_input_guard(app, settings.url_prefix, settings.input_limits)
 
 
 def _json_errors_for_api(app: Flask, api_root: str) -> None:
-    """Unmatched URLs and wrong methods under the API answer JSON, not the host's HTML."""
+    """Unmatched URLs and wrong methods under the API answer JSON, not the host's HTML
+    (a 405 with its ``Allow`` header)."""
 
     def handle(error: HTTPException) -> Response | tuple[Response, int] | HTTPException:
         if not request.path.startswith(api_root):
             return error
-        code = (error.name or "error").lower().replace(" ", "_")
-        return error_response(error.code or 500, code, error.description or "")
+        return http_error_response(error)
 
     for status in (404, 405):
         app.register_error_handler(status, handle)

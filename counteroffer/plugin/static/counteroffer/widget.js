@@ -179,7 +179,8 @@
     return Object.keys(fields).length ? new ApiError("Please check the highlighted fields.", fields) : null;
   }
 
-  function cleanPrice(text) { return text.trim().replace(/^[^\d.]+/, ""); }  // tolerate a typed currency symbol
+  // Tolerate a typed currency symbol and leading zeros ("$0110.00"): the API takes "110.00".
+  function cleanPrice(text) { return text.trim().replace(/^[^\d.]+/, "").replace(/^0+(?=\d)/, ""); }
 
   // ---- the terms shown before asking ------------------------------------------------
   function renderQuote(widget) {
