@@ -51,8 +51,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from bench.http_bench import (BenchError, Server, database, free_port, server_env,  # noqa: E402
-                              stop, wait_until_ready)
+from bench.http_bench import BenchError, Server, database, free_port, server_env, stop, wait_until_ready  # noqa: E402
 from counteroffer.demo.catalog import PRODUCTS  # noqa: E402
 
 LOAD_APP = "bench.load_app:create_app()"
@@ -231,7 +230,7 @@ async def buyer(server: tuple[str, int], cookie: str, think: tuple[int, int], un
         started = time.perf_counter()
         try:
             status = await asyncio.wait_for(call(*server, cookie, method, path, body), REQUEST_TIMEOUT_S)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             tally.timeouts += 1
         except (OSError, ValueError, IndexError):
             tally.socket_errors += 1

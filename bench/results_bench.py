@@ -33,7 +33,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,10 +46,10 @@ from sqlalchemy import text  # noqa: E402
 from counteroffer.adapters import CatalogItem, Customer  # noqa: E402
 from counteroffer.db import make_engine, make_session_factory, transaction, upgrade  # noqa: E402
 from counteroffer.negotiation import Actor, Deps, request_price  # noqa: E402
-from counteroffer.negotiation.shared.cache import LookupCache  # noqa: E402
+from counteroffer.negotiation.pricing.setup import save_customers, save_products, save_rule  # noqa: E402
 from counteroffer.negotiation.results.reports import results_report  # noqa: E402
 from counteroffer.negotiation.results.rollups import rebuild_in_sql  # noqa: E402
-from counteroffer.negotiation.pricing.setup import save_customers, save_products, save_rule  # noqa: E402
+from counteroffer.negotiation.shared.cache import LookupCache  # noqa: E402
 
 BASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 START, END = date(2025, 1, 1), date(2025, 12, 31)
@@ -163,7 +163,7 @@ def run(url: str, rows: int) -> dict[str, object]:
     try:
         upgrade(engine)
         deps = Deps(session_factory=make_session_factory(engine), cache=LookupCache(60),
-                    clock=lambda: datetime(2025, 12, 31, 12, tzinfo=timezone.utc))
+                    clock=lambda: datetime(2025, 12, 31, 12, tzinfo=UTC))
         _seed_one_product(deps)
         figures: dict[str, object] = {"requests_per_s_empty": _requests_per_second(deps)}
         figures.update(_load(engine, rows))

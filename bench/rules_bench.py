@@ -30,7 +30,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -39,11 +39,23 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from counteroffer.rules import (CompiledRules, ConcessionPolicy, Floor, Outcome,  # noqa: E402
-                                Policy, PriceBreak, PriceBreaks, PriceRequest, PricingContext,
-                                Routing, RuleSet, TermLever, decide)
+from counteroffer.rules import (  # noqa: E402
+    CompiledRules,
+    ConcessionPolicy,
+    Floor,
+    Outcome,
+    Policy,
+    PriceBreak,
+    PriceBreaks,
+    PriceRequest,
+    PricingContext,
+    Routing,
+    RuleSet,
+    TermLever,
+    decide,
+)
 
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 CURRENCY = "USD"
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -379,8 +391,12 @@ class BusinessRulesVolume:
         from business_rules import run_all
         from business_rules.actions import BaseActions, rule_action
         from business_rules.fields import FIELD_NUMERIC, FIELD_TEXT
-        from business_rules.variables import (BaseVariables, boolean_rule_variable,
-                                              numeric_rule_variable, string_rule_variable)
+        from business_rules.variables import (
+            BaseVariables,
+            boolean_rule_variable,
+            numeric_rule_variable,
+            string_rule_variable,
+        )
         self.run_all = run_all
 
         class Facts(BaseVariables):

@@ -9,7 +9,7 @@
         return Actor(id=..., role="buyer", company_id=...)
 """
 from .adapters import CatalogItem, Customer
-from .negotiation import (Actor, ConflictError, DealView, NegotiationError, NotFoundError, Rep)
+from .negotiation import Actor, ConflictError, DealView, NegotiationError, NotFoundError, Rep
 from .plugin import Counteroffer
 
 __all__ = ["Counteroffer", "Actor", "CatalogItem", "Customer", "DealView", "NegotiationError",

@@ -4,13 +4,27 @@ offices (``backoffice.py``), e-mail, webhooks and chat (``notify.py``), a CRM (`
 and CSV files (``csv_import.py``)."""
 from .backoffice import HttpCatalog, HttpCustomers, HttpOrders
 from .crm import HttpCrm
-from .errors import (AdapterError, BackOfficeUnavailableError, CircuitOpenError, DeliveryError,
-                     MalformedAnswerError)
+from .errors import AdapterError, BackOfficeUnavailableError, CircuitOpenError, DeliveryError, MalformedAnswerError
 from .functions import FunctionCatalog, FunctionCustomers, FunctionOrders
 from .notify import ChatWebhook, SignedWebhooks, SmtpMailer, verify_signature
-from .ports import (ORDER_CANCELLED, ORDER_FAILED, ORDER_PLACED, ORDER_STATUSES, Catalog,
-                    CatalogItem, Chat, Crm, Customer, Customers, LastPrice, Mailer,
-                    NegotiationOutcome, OrderLine, Orders, Webhooks)
+from .ports import (
+                     ORDER_CANCELLED,
+                     ORDER_FAILED,
+                     ORDER_PLACED,
+                     ORDER_STATUSES,
+                     Catalog,
+                     CatalogItem,
+                     Chat,
+                     Crm,
+                     Customer,
+                     Customers,
+                     LastPrice,
+                     Mailer,
+                     NegotiationOutcome,
+                     OrderLine,
+                     Orders,
+                     Webhooks,
+)
 from .resilience import BreakerState, CircuitBreaker, RetryPolicy
 from .sql import SqlCatalog, SqlCustomers, SqlOrders
 

@@ -8,7 +8,7 @@ never NaN; quantities are integers; times carry a zone. Anything else is a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timezone
+from datetime import UTC
 from decimal import Decimal
 from typing import Any, cast
 
@@ -131,14 +131,14 @@ def load_customer(body: Any, company_id: str, where: str) -> Customer:
 
 def load_last_price(body: Any, where: str) -> LastPrice:
     data = _load(_LAST_PRICE, body, where)
-    data["paid_at"] = data["paid_at"].astimezone(timezone.utc)
+    data["paid_at"] = data["paid_at"].astimezone(UTC)
     return LastPrice(**data)
 
 
 def load_order_lines(body: Any, company_id: str, where: str) -> tuple[OrderLine, ...]:
     lines = []
     for line in _load(_ORDER_LINES, body, where)["lines"]:
-        line["placed_at"] = line["placed_at"].astimezone(timezone.utc)
+        line["placed_at"] = line["placed_at"].astimezone(UTC)
         lines.append(OrderLine(company_id=company_id, **line))
     return tuple(sorted(lines, key=lambda line: line.placed_at))
 

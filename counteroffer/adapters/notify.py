@@ -20,7 +20,7 @@ import ssl
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
 
@@ -112,7 +112,7 @@ class SignedWebhooks:
     def deliver(self, event_type: str, data: Mapping[str, Any], event_id: str | None = None) -> str:
         event_id = event_id or uuid.uuid4().hex
         now = self._clock()
-        created_at = datetime.fromtimestamp(now, timezone.utc).isoformat()
+        created_at = datetime.fromtimestamp(now, UTC).isoformat()
         body = encode_json({"id": event_id, "type": event_type, "created_at": created_at,
                             "data": dict(data)})
         stamp = int(now)

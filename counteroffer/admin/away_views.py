@@ -11,7 +11,7 @@ what; a refusal comes back as the page with the message next to its field.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
@@ -69,8 +69,8 @@ def _read_form(form: Mapping[str, str]) -> tuple[tuple[datetime, datetime] | Non
         errors["delegate_id"] = "Choose who stands in."
     if errors or first is None or last is None:
         return None, errors
-    start = datetime.combine(first, time(0), tzinfo=timezone.utc)
-    return (start, datetime.combine(last + timedelta(days=1), time(0), tzinfo=timezone.utc)), {}
+    start = datetime.combine(first, time(0), tzinfo=UTC)
+    return (start, datetime.combine(last + timedelta(days=1), time(0), tzinfo=UTC)), {}
 
 
 def _day(form: Mapping[str, str], name: str, errors: dict[str, str]) -> date | None:

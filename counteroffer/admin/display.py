@@ -6,7 +6,7 @@ the strings the JSON views use; both print the same.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -49,13 +49,13 @@ def _aware(value: Any) -> datetime | None:
         value = datetime.fromisoformat(value)
     if not isinstance(value, datetime):
         return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def when(value: Any) -> str:
     """``23 Nov 2026, 14:05 UTC``: one zone for every rep, as the audit trail has it."""
     moment = _aware(value)
-    return MISSING if moment is None else moment.astimezone(timezone.utc).strftime("%d %b %Y, %H:%M UTC")
+    return MISSING if moment is None else moment.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC")
 
 
 def due(value: Any, now: datetime) -> str:

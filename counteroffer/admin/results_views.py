@@ -16,8 +16,8 @@ from flask import Response, render_template, request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ..access import MANAGER, REP, allow
-from ..negotiation.shared.states import Role
 from ..negotiation.results.reports import GROUPS, Measures, ResultsReport, results_csv, results_report
+from ..negotiation.shared.states import Role
 from . import display
 from .experiments_views import recent_experiments
 from .results_charts import funnel, trend_chart

@@ -18,8 +18,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import (Blueprint, current_app, flash, g, redirect, render_template,
-                   request, url_for)
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 

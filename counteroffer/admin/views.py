@@ -13,14 +13,19 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from flask import (Blueprint, current_app, flash, g, redirect, render_template,
-                   request, url_for)
-from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
 from ..access import STAFF, allow, public_static
-from ..negotiation import (Actor, ConflictError, ForbiddenError, InvalidRequestError,
-                           NegotiationError, ServiceUnavailableError)
+from ..negotiation import (
+    Actor,
+    ConflictError,
+    ForbiddenError,
+    InvalidRequestError,
+    NegotiationError,
+    ServiceUnavailableError,
+)
 from ..negotiation.approvals import escalations as uc
 from ..negotiation.approvals.escalations import EscalationView
 from . import display

@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, flash, jsonify, redirect, render_template, request,
-                   session, url_for)
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
 from counteroffer import Actor

@@ -10,13 +10,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import (Column, DateTime, Engine, ForeignKey, Integer, MetaData, String, Table,
-                        func, select)
+from sqlalchemy import Column, DateTime, Engine, ForeignKey, Integer, MetaData, String, Table, func, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -123,7 +122,7 @@ def new_order_ref() -> str:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def save_order(engine: Engine, order: Order) -> None:

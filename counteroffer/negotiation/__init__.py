@@ -4,21 +4,37 @@ transaction: it takes primitives, returns plain views, and commits once.
 A folder per part of the product: buying/ (a price request and its deals), approvals/ (a
 person decides), pricing/ (rule versions), results/ (facts, reports, experiments), and
 shared/ (what they all use). This module re-exports what the web and hosts call."""
-from .shared.actors import Actor
+from .approvals.escalations import (
+                     AuditEvent,
+                     BeyondAuthorityError,
+                     EscalationView,
+                     Rep,
+                     audit_csv,
+                     audit_trail,
+                     decide_escalation,
+                     get_escalation,
+                     list_escalations,
+                     sweep_escalations,
+)
+from .approvals.service_levels import ServiceLevel, ServiceLevels
 from .buying.deals import accept_offer, deal_for_token, redeem_deal
-from .buying.releases import release_deal, release_order
-from .shared.deps import Deps
-from .shared.errors import (ConflictError, ForbiddenError, InvalidRequestError, NegotiationError,
-                     NotFoundError, ServiceUnavailableError, UnauthenticatedError)
 from .buying.expiry import expire_lapsed
 from .buying.queries import ProductTerms, get_negotiation, list_negotiations, product_terms
+from .buying.releases import release_deal, release_order
 from .buying.requests import counter, escalate, places_message, request_price, withdraw
-from .approvals.escalations import (AuditEvent, BeyondAuthorityError, EscalationView, Rep, audit_csv,
-                          audit_trail, decide_escalation, get_escalation, list_escalations,
-                          sweep_escalations)
-from .approvals.service_levels import ServiceLevel, ServiceLevels
-from .shared.states import OfferStatus, Role, Status
 from .buying.views import DealView, NegotiationView, OfferView
+from .shared.actors import Actor
+from .shared.deps import Deps
+from .shared.errors import (
+                     ConflictError,
+                     ForbiddenError,
+                     InvalidRequestError,
+                     NegotiationError,
+                     NotFoundError,
+                     ServiceUnavailableError,
+                     UnauthenticatedError,
+)
+from .shared.states import OfferStatus, Role, Status
 
 __all__ = [
     "Actor", "Deps", "accept_offer", "deal_for_token", "redeem_deal", "release_deal", "release_order",

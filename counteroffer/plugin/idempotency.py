@@ -14,8 +14,7 @@ from typing import Any, TypeVar
 from flask import Response, current_app, jsonify, request
 
 from ..negotiation import Actor
-from ..negotiation.shared.idempotency import (MAX_KEY_LENGTH, Claim, Render, Replay, claim_key,
-                                       release_key, scope_of)
+from ..negotiation.shared.idempotency import MAX_KEY_LENGTH, Claim, Render, Replay, claim_key, release_key, scope_of
 from .errors import ApiError
 
 __all__ = ["HEADER", "REPLAYED_HEADER", "idempotent"]

@@ -5,9 +5,25 @@ so it can be tested exhaustively and run anywhere (a web process, a worker, a si
 """
 from .engine import decide
 from .guard import GuardDraws
-from .model import (AlternativeProduct, Alternatives, ConcessionPolicy, Decision, Floor,
-                    LastPrice, Offer, OfferKind, Outcome, Policy, PriceBreak, PriceBreaks,
-                    PriceRequest, PricingContext, Routing, Term, TermLever)
+from .model import (
+                    AlternativeProduct,
+                    Alternatives,
+                    ConcessionPolicy,
+                    Decision,
+                    Floor,
+                    LastPrice,
+                    Offer,
+                    OfferKind,
+                    Outcome,
+                    Policy,
+                    PriceBreak,
+                    PriceBreaks,
+                    PriceRequest,
+                    PricingContext,
+                    Routing,
+                    Term,
+                    TermLever,
+)
 from .money import has_valid_places, is_known_currency, minor_unit, places_message, round_money
 from .pricing import floor_price, next_break, price_for_quantity
 from .ruleset import CompiledRules, RuleSet, SkuRules

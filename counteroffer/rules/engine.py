@@ -13,8 +13,14 @@ from .frame import Candidate, Frame, Priced, make_frame, make_offer
 from .messages import accept_message
 from .model import Decision, Offer, OfferKind, Outcome, Policy, PriceRequest, PricingContext, Routing
 from .ruleset import CompiledRules, RuleSet, SkuRules, resolve
-from .tradeoffs import (alternatives, anchor_price, last_price_anchor, margin_neutral_volume,
-                        term_bundles, volume_to_break)
+from .tradeoffs import (
+    alternatives,
+    anchor_price,
+    last_price_anchor,
+    margin_neutral_volume,
+    term_bundles,
+    volume_to_break,
+)
 
 __all__ = ["decide"]
 

@@ -9,8 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-from .model import (LEVER_GROUPS, Alternatives, ConcessionPolicy, Floor, PriceBreak, PriceBreaks,
-                    Routing, TermLever)
+from .model import LEVER_GROUPS, Alternatives, ConcessionPolicy, Floor, PriceBreak, PriceBreaks, Routing, TermLever
 from .ruleset import RuleSet
 
 __all__ = ["RuleDataError", "RuleRecord", "RULE_KINDS", "RULE_PARAMS", "rule_from_record",

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from decimal import Decimal
 from enum import Enum
+from functools import cached_property
 from typing import Any, Self
 
 from .guard import NO_DRAWS, GuardDraws

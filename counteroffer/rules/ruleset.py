@@ -14,8 +14,7 @@ from functools import lru_cache
 from itertools import product
 from typing import Any
 
-from .model import (LEVER_GROUPS, Alternatives, ConcessionPolicy, Floor, PriceBreak, PriceBreaks,
-                    Routing, TermLever)
+from .model import LEVER_GROUPS, Alternatives, ConcessionPolicy, Floor, PriceBreak, PriceBreaks, Routing, TermLever
 from .scope import matching, most_specific
 
 __all__ = ["RuleSet", "SkuRules", "CompiledRules", "resolve"]

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from .frame import Candidate, Frame, Priced, round_up_to_multiple
 from .guard import guard_price, guarded_cost
-from .messages import (alternative_message, anchor_message, terms_message, volume_message)
+from .messages import alternative_message, anchor_message, terms_message, volume_message
 from .model import AlternativeProduct, OfferKind, Term, TermLever
 from .money import round_money
 from .pricing import floor_from, price_at

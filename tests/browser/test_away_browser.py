@@ -2,7 +2,7 @@
 says Max stands in today, by keyboard, sees it listed, and ends it."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -26,7 +26,7 @@ def test_a_rep_sets_who_stands_in_today_and_ends_it(browser: Any, demo_url: str)
     expect(page.get_by_label("Who stands in", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#coa-delegate_id-error")).to_have_text("Choose who stands in.")
 
-    today = datetime.now(timezone.utc).date().isoformat()  # the demo runs on the real clock
+    today = datetime.now(UTC).date().isoformat()  # the demo runs on the real clock
     page.get_by_label("Who stands in", exact=True).select_option(label="Max Moreno")
     page.get_by_label("First day away").fill(today)
     page.get_by_label("Last day away").fill(today)

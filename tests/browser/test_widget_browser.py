@@ -5,9 +5,9 @@ This is the README's scenario: 1,000 units at a $110.00 target is answered with 
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
-import os
 from typing import Any
 
 import pytest

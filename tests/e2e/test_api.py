@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from counteroffer import ConflictError
-from counteroffer.db.models import Deal, Event, Negotiation, Offer
 from counteroffer.db import transaction
+from counteroffer.db.models import Deal, Event, Negotiation, Offer
 from tests.conftest import BUYER_ACME_2, BUYER_GLOBEX, MANAGER, REP
 
 SEED = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "110.00", "currency": "USD"}
@@ -197,8 +197,8 @@ def test_business_refusals_are_422_with_the_field(api, app):
 @pytest.mark.parametrize("price", ["110.10", "110", "1.1e2"])
 def test_money_sent_as_a_json_number_is_refused_naming_the_field(api, app, price):
     body = api.client.post("/negotiate/api/requests", content_type="application/json",
-                           data='{"sku": "DEMO-120", "quantity": 1000, "target_unit_price": %s, '
-                                '"currency": "USD"}' % price)
+                           data='{"sku": "DEMO-120", "quantity": 1000, "target_unit_price": '
+                                f'{price}, "currency": "USD"}}')
     assert body.status_code == 422
     assert body.get_json()["error"]["fields"] == {
         "target_unit_price": ['Send money as a string, such as "110.00", not as a number.']}

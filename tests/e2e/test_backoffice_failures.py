@@ -10,7 +10,7 @@ from counteroffer.adapters import CircuitBreaker, HttpCatalog, HttpCustomers, Re
 from counteroffer.db import transaction
 from counteroffer.db.models import Escalation, Event, Negotiation, Offer, OutboxMessage
 from counteroffer.negotiation.buying.requests import UNCHECKED_PRICE_NOTE
-from tests.conftest import ApiClient, BUYER_ACME, make_app
+from tests.conftest import BUYER_ACME, ApiClient, make_app
 from tests.seed import seed_scenario
 
 SEED = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "110.00", "currency": "USD"}

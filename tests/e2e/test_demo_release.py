@@ -13,8 +13,17 @@ from flask import Flask
 from counteroffer import NegotiationError
 from counteroffer.demo import create_app
 from tests.conftest import fresh_pg_schema
-from tests.e2e.test_demo_shop import (checkout, close, flashes, login, negotiate_seed_deal, order,
-                                      orders, shop, shop_config)
+from tests.e2e.test_demo_shop import (
+    checkout,
+    close,
+    flashes,
+    login,
+    negotiate_seed_deal,
+    order,
+    orders,
+    shop,
+    shop_config,
+)
 
 __all__ = ["shop"]  # the fixture, used by the tests below
 

@@ -5,7 +5,7 @@ infinity, negative, zero and surplus decimals in USD are in tests/e2e/test_api.p
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine
 
-from counteroffer import CatalogItem, Customer
+from counteroffer import CatalogItem
 from counteroffer.demo.orders import Order, OrderLine, create_tables, get_order, save_order
-from counteroffer.rules import OfferKind, Policy, PriceRequest, PricingContext, decide, minor_unit
+from counteroffer.rules import OfferKind, Policy, PriceRequest, decide, minor_unit
 from tests.unit.test_rules_properties import NOW, _floor_of, cases
 
 JITTERY = Policy(concession_jitter_pct=Decimal("5"))
@@ -76,7 +76,7 @@ def orders_engine(tmp_path_factory):
 def test_line_totals_add_up_to_the_order_total_exactly_and_survive_storage(orders_engine, drawn):
     currency, lines = drawn
     order = Order(ref=uuid.uuid4().hex[:12], company_id="acme", buyer_id="ann", currency=currency,
-                  lines=tuple(lines), created_at=datetime(2026, 11, 2, tzinfo=timezone.utc))
+                  lines=tuple(lines), created_at=datetime(2026, 11, 2, tzinfo=UTC))
     assert order.total == sum(line.unit_price * line.quantity for line in lines)
     assert all(line.line_total == line.unit_price * line.quantity for line in lines)
     save_order(orders_engine, order)

@@ -16,7 +16,7 @@ from counteroffer.adapters import BackOfficeUnavailableError, FunctionOrders
 from counteroffer.db import transaction
 from counteroffer.db.models import Deal, Event
 from counteroffer.negotiation import ServiceUnavailableError
-from tests.conftest import ApiClient, BUYER_ACME, MANAGER
+from tests.conftest import BUYER_ACME, MANAGER, ApiClient
 
 SEED = {"sku": "DEMO-120", "quantity": 3000, "target_unit_price": "110.00", "currency": "USD"}
 

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import socket
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 import requests
 
-from counteroffer.adapters import (BackOfficeUnavailableError, CatalogItem, CircuitBreaker,
-                                   CircuitOpenError, HttpCatalog, HttpCustomers, HttpOrders,
-                                   LastPrice, MalformedAnswerError, RetryPolicy)
+from counteroffer.adapters import (
+    BackOfficeUnavailableError,
+    CatalogItem,
+    CircuitBreaker,
+    CircuitOpenError,
+    HttpCatalog,
+    HttpCustomers,
+    HttpOrders,
+    LastPrice,
+    MalformedAnswerError,
+    RetryPolicy,
+)
 
 QUICK = RetryPolicy(attempts=3, backoff_seconds=0.01)
 NO_RETRY = RetryPolicy(attempts=1)
@@ -257,7 +266,7 @@ def test_last_price_paid_is_exact_and_in_utc(backoffice):
     customers = HttpCustomers(backoffice.url)
     assert customers.last_price_paid("acme", "DEMO-120") == LastPrice(
         unit_price=Decimal("104.50"), quantity=2000,
-        paid_at=datetime(2026, 9, 1, 10, 0, tzinfo=timezone.utc), currency="USD")
+        paid_at=datetime(2026, 9, 1, 10, 0, tzinfo=UTC), currency="USD")
     assert customers.last_price_paid("acme", "GLOVE-50") is None
 
 
@@ -277,7 +286,7 @@ def test_order_lines_are_asked_for_by_company_sku_and_time_and_come_back_oldest_
         {**line, "order_ref": "SO-0", "placed_at": "2026-10-01T10:00:00+00:00"},
         {**line, "company_id": "globex", "order_ref": "SO-9", "placed_at": "2026-11-02T10:00:00+00:00"},
     ]
-    since = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    since = datetime(2026, 11, 1, tzinfo=UTC)
     lines = HttpOrders(backoffice.url).order_lines("acme", "DEMO-120", since)
     assert [(o.order_ref, o.deal_token, o.company_id) for o in lines] == [
         ("SO-1", None, "acme"), ("SO-2", "tok", "acme")]
@@ -287,7 +296,7 @@ def test_order_lines_are_asked_for_by_company_sku_and_time_and_come_back_oldest_
 
 def test_orders_at_a_wrong_url_are_unavailable_not_empty(backoffice):
     with pytest.raises(BackOfficeUnavailableError, match="404"):
-        HttpOrders(backoffice.url + "/nowhere").order_lines("acme", "DEMO-120", datetime.now(timezone.utc))
+        HttpOrders(backoffice.url + "/nowhere").order_lines("acme", "DEMO-120", datetime.now(UTC))
 
 
 def test_an_orders_status_is_asked_by_its_reference_and_an_unknown_order_is_none(backoffice):

@@ -6,7 +6,7 @@ import json
 import socket
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -14,8 +14,15 @@ from email.policy import default as default_policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from counteroffer.adapters import (ChatWebhook, DeliveryError, HttpCrm, NegotiationOutcome,
-                                   SignedWebhooks, SmtpMailer, verify_signature)
+from counteroffer.adapters import (
+    ChatWebhook,
+    DeliveryError,
+    HttpCrm,
+    NegotiationOutcome,
+    SignedWebhooks,
+    SmtpMailer,
+    verify_signature,
+)
 from counteroffer.adapters.notify import sign
 
 SECRET = "whsec_test"
@@ -175,7 +182,7 @@ def test_a_chat_webhook_that_fails_is_a_delivery_error(backoffice):
 OUTCOME = NegotiationOutcome(
     event_id="outcome:n1:accepted", negotiation_id="n1", company_id="acme", sku="DEMO-120",
     status="accepted", quantity=3000, currency="USD", round=1,
-    at=datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc), unit_price=Decimal("110.00"))
+    at=datetime(2026, 11, 2, 9, 30, tzinfo=UTC), unit_price=Decimal("110.00"))
 
 
 def test_an_outcome_is_pushed_to_the_crm_with_an_idempotency_key(backoffice):

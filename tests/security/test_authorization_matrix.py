@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from flask import Flask
 
 from tests.security.world import CALLERS, World, snapshot
 

@@ -128,7 +128,7 @@ def test_limits_and_the_rules_json_schema_cannot_state_are_in_the_document(host:
     document = fetch(host)
     operations = {(path, method): operation for path, item in document["paths"].items()
                   for method, operation in item.items()}
-    for (path, method), operation in operations.items():
+    for (path, _method), operation in operations.items():
         assert "413" in operation["responses"], path
         assert ("415" in operation["responses"]) == ("requestBody" in operation), path
     results = operations[("/negotiate/api/results", "get")]

@@ -12,7 +12,6 @@ from counteroffer.negotiation.approvals.absences import add_delegation, end_dele
 from counteroffer.negotiation.approvals.escalations import list_escalations
 from tests.approvals import ANN, DANA, MAX, PETE, RITA, escalate
 from tests.conftest import BUYER_ACME
-
 from tests.service.test_approvals import approvals, deps  # noqa: F401 - the same people, as fixtures
 
 pytestmark = pytest.mark.usefixtures("approvals")

@@ -4,7 +4,7 @@ visible to its later queries, gone with its rollback, and never written half."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -18,7 +18,7 @@ from counteroffer.db.models import Event, Negotiation, OutboxMessage
 from counteroffer.jobs.outbox import add_message
 from counteroffer.negotiation.shared.records import record_event
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -10,12 +10,26 @@ from sqlalchemy import select
 
 from counteroffer.db import transaction
 from counteroffer.db.models import Deal, Escalation, Event, OutboxMessage
-from counteroffer.negotiation import (ConflictError, ForbiddenError, InvalidRequestError,
-                                      NotFoundError, accept_offer, counter, escalate, get_negotiation,
-                                      request_price, withdraw)
-from counteroffer.negotiation.approvals.escalations import (BeyondAuthorityError, decide_escalation,
-                                                  get_escalation, list_escalations)
-from tests.approvals import ANN, DANA, GUS, IDA, MAX, PETE, RITA, WES, escalate as ask, seed_approvals
+from counteroffer.negotiation import (
+    ConflictError,
+    ForbiddenError,
+    InvalidRequestError,
+    NotFoundError,
+    accept_offer,
+    counter,
+    escalate,
+    get_negotiation,
+    request_price,
+    withdraw,
+)
+from counteroffer.negotiation.approvals.escalations import (
+    BeyondAuthorityError,
+    decide_escalation,
+    get_escalation,
+    list_escalations,
+)
+from tests.approvals import ANN, DANA, GUS, IDA, MAX, PETE, RITA, WES, seed_approvals
+from tests.approvals import escalate as ask
 from tests.conftest import BUYER_ACME
 
 pytestmark = pytest.mark.usefixtures("approvals")

@@ -18,13 +18,25 @@ from counteroffer import Customer
 from counteroffer.db import transaction
 from counteroffer.db.results import Experiment, ResultFact
 from counteroffer.db.rulesets import RuleVersion
-from counteroffer.negotiation import (Actor, ConflictError, ForbiddenError, InvalidRequestError,
-                                      accept_offer, request_price)
-from counteroffer.negotiation.results.experiments import (arm_for, experiment_results, list_experiments,
-                                                  promote_winner, start_experiment, stop_experiment)
+from counteroffer.negotiation import (
+    Actor,
+    ConflictError,
+    ForbiddenError,
+    InvalidRequestError,
+    accept_offer,
+    request_price,
+)
 from counteroffer.negotiation.pricing.rulebook import live_version_id
 from counteroffer.negotiation.pricing.rulesets import create_rule, publish
 from counteroffer.negotiation.pricing.setup import save_customers
+from counteroffer.negotiation.results.experiments import (
+    arm_for,
+    experiment_results,
+    list_experiments,
+    promote_winner,
+    start_experiment,
+    stop_experiment,
+)
 from counteroffer.negotiation.results.stats import Moments, newcombe_difference, welch_difference, wilson, z_for
 from tests.conftest import MANAGER, REP
 

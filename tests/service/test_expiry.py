@@ -1,13 +1,14 @@
 """The expiry sweep keeps stored statuses true; acceptance never depends on it."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from counteroffer.db import transaction
 from counteroffer.db.models import Event, Negotiation, Offer
 from counteroffer.negotiation import expire_lapsed, request_price
 from tests.conftest import BUYER_ACME
-from decimal import Decimal
 
 
 def stored(app, model, **where):

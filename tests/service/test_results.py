@@ -22,8 +22,15 @@ from sqlalchemy import select
 
 from counteroffer.db import transaction
 from counteroffer.db.results import ResultCycle, ResultRollup
-from counteroffer.negotiation import (Actor, ForbiddenError, InvalidRequestError, accept_offer,
-                                      redeem_deal, request_price, withdraw)
+from counteroffer.negotiation import (
+    Actor,
+    ForbiddenError,
+    InvalidRequestError,
+    accept_offer,
+    redeem_deal,
+    request_price,
+    withdraw,
+)
 from counteroffer.negotiation.approvals.escalations import decide_escalation, list_escalations
 from counteroffer.negotiation.results.reports import fold_results, results_csv, results_report
 from counteroffer.negotiation.results.rollups import rebuild

@@ -76,6 +76,7 @@ def test_downgrade_keeps_the_live_rules_only(empty_url):
                                 "VALUES ('floor', 'A', 0, '{}')"))
     upgrade(engine, "0005_rule_versions")
     from alembic import command
+
     from counteroffer.db.migrate import alembic_config
 
     config = alembic_config()

@@ -2,7 +2,7 @@
 figures side by side, cancel between batches, and a run that fails says so."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -116,7 +116,7 @@ def test_replay_counts_outcomes_discount_and_headroom_for_each_side():
     live = CompiledRules(RuleSet(floors=floor))
     draft = CompiledRules(RuleSet(floors=floor, price_breaks=(PriceBreaks(
         breaks=(PriceBreak(100, Decimal("90")),), sku="X"),)))
-    now = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 2, tzinfo=UTC)
     comparison = replay([_replayed("90.00"), _replayed("100.00")], live, draft, now, Policy(), Comparison())
     result = comparison.result()
     # Draft: 100 units cost 90.00 from the break, so a target of 90.00 is accepted as asked.

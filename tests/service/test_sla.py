@@ -2,8 +2,6 @@
 each once, per segment where configured."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 

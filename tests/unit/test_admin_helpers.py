@@ -2,7 +2,7 @@
 and where an anonymous visitor is sent to log in."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,7 @@ from counteroffer.admin.csrf import csrf_token, is_valid_csrf
 from counteroffer.admin.forms import read_decision
 from counteroffer.admin.security import login_redirect_target
 
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 # -- the decision form ---------------------------------------------------------------

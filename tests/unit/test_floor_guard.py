@@ -7,10 +7,24 @@ from decimal import Decimal as D
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from counteroffer.rules import (AlternativeProduct, Alternatives, ConcessionPolicy, Floor,
-                                GuardDraws, LastPrice, OfferKind, Outcome, Policy, PriceRequest,
-                                PricingContext, Routing, RuleSet, decide, minor_unit,
-                                price_for_quantity)
+from counteroffer.rules import (
+    AlternativeProduct,
+    Alternatives,
+    ConcessionPolicy,
+    Floor,
+    GuardDraws,
+    LastPrice,
+    OfferKind,
+    Outcome,
+    Policy,
+    PriceRequest,
+    PricingContext,
+    Routing,
+    RuleSet,
+    decide,
+    minor_unit,
+    price_for_quantity,
+)
 from counteroffer.rules.guard import guard_margin, guard_price, guarded_cost
 from counteroffer.rules.pricing import floor_from
 from counteroffer.rules.ruleset import resolve

@@ -1,7 +1,7 @@
 """The values that cross the ports, and how a host registers its own port objects."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from counteroffer import CatalogItem, Customer
@@ -26,7 +26,7 @@ def test_the_catalogs_price_for_a_quantity_is_the_best_break_reached():
 
 
 def test_a_function_customers_port_knows_no_last_price_unless_given_one():
-    paid = LastPrice(Decimal("104.00"), 2000, datetime(2026, 9, 1, tzinfo=timezone.utc), "USD")
+    paid = LastPrice(Decimal("104.00"), 2000, datetime(2026, 9, 1, tzinfo=UTC), "USD")
     plain = FunctionCustomers(lambda company_id: None)
     assert plain.last_price_paid("acme", "DEMO-120") is None
     told = FunctionCustomers(lambda company_id: None, last_price=lambda company, sku: paid)

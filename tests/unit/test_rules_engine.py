@@ -1,17 +1,29 @@
 """The decision engine on its own: pure inputs, pure outputs, no database."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
 
-from counteroffer.rules import (Floor, OfferKind, Outcome, Policy, PriceBreak, PriceBreaks,
-                                PriceRequest, PricingContext, RuleSet, decide, floor_price,
-                                next_break, price_for_quantity)
+from counteroffer.rules import (
+    Floor,
+    OfferKind,
+    Outcome,
+    Policy,
+    PriceBreak,
+    PriceBreaks,
+    PriceRequest,
+    PricingContext,
+    RuleSet,
+    decide,
+    floor_price,
+    next_break,
+    price_for_quantity,
+)
 from counteroffer.rules.loading import RuleDataError, rule_set_from_records
 
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 CONTEXT = PricingContext(list_price=D("120.00"), cost=D("80.00"), currency="USD")
 SEED_RULES = RuleSet(
     floors=(Floor(sku="DEMO-120", min_margin_pct=D("20")),),

@@ -1,20 +1,36 @@
 """Properties of the engine over random rule sets and requests (hypothesis)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from counteroffer.rules import (AlternativeProduct, Alternatives, CompiledRules, ConcessionPolicy,
-                                Floor, LastPrice, OfferKind, Outcome, PriceBreak, PriceBreaks,
-                                PriceRequest, PricingContext, Routing, RuleSet, TermLever, decide,
-                                floor_price, minor_unit)
-from counteroffer.rules.ruleset import resolve
+from counteroffer.rules import (
+    AlternativeProduct,
+    Alternatives,
+    CompiledRules,
+    ConcessionPolicy,
+    Floor,
+    LastPrice,
+    OfferKind,
+    Outcome,
+    PriceBreak,
+    PriceBreaks,
+    PriceRequest,
+    PricingContext,
+    Routing,
+    RuleSet,
+    TermLever,
+    decide,
+    floor_price,
+    minor_unit,
+)
 from counteroffer.rules.pricing import floor_from
+from counteroffer.rules.ruleset import resolve
 
-NOW = datetime(2026, 11, 2, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 2, tzinfo=UTC)
 CURRENCIES = st.sampled_from(["USD", "JPY", "KWD"])
 
 

@@ -1,17 +1,32 @@
 """Every rule kind and every trade-off, on worked examples a pricing manager can check."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
 
-from counteroffer.rules import (AlternativeProduct, Alternatives, CompiledRules, ConcessionPolicy,
-                                Floor, LastPrice, OfferKind, Outcome, Policy, PriceBreak,
-                                PriceBreaks, PriceRequest, PricingContext, Routing, RuleSet,
-                                TermLever, decide)
+from counteroffer.rules import (
+    AlternativeProduct,
+    Alternatives,
+    CompiledRules,
+    ConcessionPolicy,
+    Floor,
+    LastPrice,
+    OfferKind,
+    Outcome,
+    Policy,
+    PriceBreak,
+    PriceBreaks,
+    PriceRequest,
+    PricingContext,
+    Routing,
+    RuleSet,
+    TermLever,
+    decide,
+)
 
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 FLOOR = Floor(sku="DEMO-120", min_margin_pct=D("20"))  # 96.00 on a cost of 80.00
 CONTEXT = PricingContext(list_price=D("120.00"), cost=D("80.00"), currency="USD",
                          category="hydraulics", segment="wholesale")

@@ -26,9 +26,9 @@ from ...db.models import Rep as RepRow
 from ..shared.actors import Actor
 from ..shared.deps import Deps
 from ..shared.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
+from ..shared.states import Role
 from .reps import find_rep, overlapping_delegation, reports_of
 from .staff import require_staff
-from ..shared.states import Role
 
 __all__ = ["DelegationView", "Choices", "list_delegations", "delegation_choices", "add_delegation",
            "end_delegation"]

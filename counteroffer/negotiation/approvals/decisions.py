@@ -24,20 +24,19 @@ from ...db import transaction
 from ...db.models import Escalation, Negotiation, Offer
 from ...rules import has_valid_places, places_message
 from ...rules.messages import format_money
-from ..shared.actors import Actor
 from ..buying.deals import make_deal
+from ..results.result_facts import record_person_decision
+from ..shared.actors import Actor
 from ..shared.deps import Deps
+from ..shared.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError, unavailable_as_503
 from ..shared.idempotency import Claim, remembered
-from ..shared.errors import (ConflictError, ForbiddenError, InvalidRequestError, NotFoundError,
-                     unavailable_as_503)
+from ..shared.prices import PriceFacts, price_facts
+from ..shared.records import close_open_offers, new_id, record_event
+from ..shared.states import OfferStatus, Status
 from .inbox import EscalationView, escalation_view
 from .notices import buyer_note, tell_decision
-from ..shared.prices import PriceFacts, price_facts
-from ..results.result_facts import record_person_decision
-from ..shared.records import close_open_offers, new_id, record_event
 from .reps import Rep, discount_pct, find_rep, staff_directory
 from .staff import Acting, acting_for, can_see, reach_of, require_staff
-from ..shared.states import OfferStatus, Status
 
 __all__ = ["decide_escalation", "BeyondAuthorityError", "DECISION_ACTIONS", "REP_OFFER_KIND"]
 

@@ -11,10 +11,20 @@
 with an HTTP status: 404 not visible, 409 decided or void, 422 bad input, 403 beyond
 the decider's authority (``BeyondAuthorityError``, naming who can approve).
 """
-from .decisions import DECISION_ACTIONS, BeyondAuthorityError, decide_escalation
 from .audit import CSV_COLUMNS, AuditEvent, audit_csv, audit_trail
-from .inbox import (ESCALATION_STATUSES, CompanyRef, DecisionView, EscalationView, LastPaidView,
-                    PersonRef, RoundView, SuggestionView, get_escalation, list_escalations)
+from .decisions import DECISION_ACTIONS, BeyondAuthorityError, decide_escalation
+from .inbox import (
+                    ESCALATION_STATUSES,
+                    CompanyRef,
+                    DecisionView,
+                    EscalationView,
+                    LastPaidView,
+                    PersonRef,
+                    RoundView,
+                    SuggestionView,
+                    get_escalation,
+                    list_escalations,
+)
 from .reps import Rep, save_delegation, save_reps
 from .sla import SweepResult, sweep_escalations
 

@@ -21,12 +21,12 @@ from ...db.appends import append_row
 from ...db.models import Escalation, Negotiation
 from ...jobs.outbox import add_message
 from ...rules import Decision
+from ..results.result_facts import record_escalation
 from ..shared.actors import Actor
 from ..shared.deps import Deps
-from .notices import ESCALATED_TOPIC, tell_void
 from ..shared.prices import PriceFacts
 from ..shared.records import new_id, record_event
-from ..results.result_facts import record_escalation
+from .notices import ESCALATED_TOPIC, tell_void
 from .reps import Rep, RepDirectory, discount_pct, pool_rep, staff_directory
 
 __all__ = ["open_escalation", "void_open_escalation", "Assignment", "OpenedEscalation",

@@ -19,8 +19,8 @@ from ...adapters import BackOfficeUnavailableError
 from ...db import transaction
 from ...db.models import Escalation, Negotiation
 from ..shared.deps import Deps
-from .notices import tell_assignee, tell_reminder
 from ..shared.records import record_event
+from .notices import tell_assignee, tell_reminder
 from .reps import find_rep, staff_directory
 from .routing import with_delegate
 

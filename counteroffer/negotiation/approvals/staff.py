@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from ...db.models import Escalation
 from ..shared.actors import Actor
 from ..shared.errors import ForbiddenError
-from .reps import Rep, find_rep, principals_of, reports_of
 from ..shared.states import Role
+from .reps import Rep, find_rep, principals_of, reports_of
 
 __all__ = ["Reach", "Acting", "require_staff", "reach_of", "can_see", "visible", "acting_for"]
 

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from ...db.models import Deal, Event, Negotiation
 from ...jobs.outbox import add_message
+from ..results.result_facts import record_redeemed
 from ..shared.actors import Actor
 from ..shared.errors import NotFoundError
 from ..shared.records import new_id, record_event
-from ..results.result_facts import record_redeemed
 
 __all__ = ["find_deal", "record_use", "released_order_refs"]
 

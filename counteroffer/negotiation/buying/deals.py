@@ -12,16 +12,16 @@ from sqlalchemy.orm import Session
 from ...db import transaction
 from ...db.models import Deal, Negotiation, Offer
 from ...jobs.outbox import add_message
+from ..approvals.routing import void_open_escalation
+from ..results.result_facts import record_deal
 from ..shared.actors import Actor, require_buyer
-from .deal_rows import find_deal, record_use
 from ..shared.deps import Deps
 from ..shared.errors import ConflictError, NotFoundError
 from ..shared.idempotency import Claim, remembered
-from .releases import require_released_orders_gone
-from ..results.result_facts import record_deal
 from ..shared.records import close_open_offers, locked_negotiation, new_id, record_event
-from ..approvals.routing import void_open_escalation
 from ..shared.states import OfferStatus, Status, require_move
+from .deal_rows import find_deal, record_use
+from .releases import require_released_orders_gone
 from .views import DealView, deal_view
 
 __all__ = ["accept_offer", "deal_for_token", "redeem_deal", "make_deal"]

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from ...db.guards import RequestCapLock
 from ...db.models import Negotiation
-from ..shared.errors import NegotiationError
 from ...rules.guard import GuardDraws
+from ..shared.errors import NegotiationError
 
 __all__ = ["Guards", "TooManyRequestsError", "enforce_request_cap"]
 

@@ -18,9 +18,9 @@ from ...adapters import ORDER_CANCELLED, ORDER_FAILED, ORDER_PLACED, BackOfficeU
 from ...db import transaction
 from ...db.models import Deal
 from ..shared.actors import Actor
-from .deal_rows import find_deal, record_use, released_order_refs
 from ..shared.deps import Deps
 from ..shared.errors import ConflictError, ServiceUnavailableError
+from .deal_rows import find_deal, record_use, released_order_refs
 from .views import DealView, deal_view
 
 __all__ = ["release_deal", "release_order", "require_released_orders_gone", "NO_ORDERS_PORT"]

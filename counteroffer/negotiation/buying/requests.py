@@ -11,18 +11,18 @@ from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
 from ...db import transaction
 from ...db.models import Negotiation, Offer
 from ...rules import Decision, PriceRequest, decide, has_valid_places, places_message
-from .context import previous_concession, pricing_context
+from ..approvals.routing import open_escalation, void_open_escalation
+from ..results.experiments import rules_for_buyer
+from ..results.result_facts import record_decision
 from ..shared.actors import Actor, require_buyer
 from ..shared.deps import Deps
 from ..shared.errors import ConflictError, ForbiddenError, InvalidRequestError, unavailable_as_503
 from ..shared.idempotency import Claim, remembered
-from .limits import enforce_request_cap
 from ..shared.prices import facts_from_decision, price_facts
-from ..results.experiments import rules_for_buyer
-from ..results.result_facts import record_decision
 from ..shared.records import close_open_offers, locked_negotiation, new_id, offers_of, record_event, write_offers
-from ..approvals.routing import open_escalation, void_open_escalation
 from ..shared.states import OfferStatus, Status, require_move, status_for
+from .context import previous_concession, pricing_context
+from .limits import enforce_request_cap
 from .views import NegotiationView, negotiation_view
 
 __all__ = ["request_price", "counter", "withdraw", "escalate", "places_message",

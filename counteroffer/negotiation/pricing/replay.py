@@ -14,8 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ...rules import (CompiledRules, Decision, Outcome, Policy, PriceRequest, PricingContext, decide,
-                     price_for_quantity)
+from ...rules import CompiledRules, Decision, Outcome, Policy, PriceRequest, PricingContext, decide, price_for_quantity
 
 __all__ = ["Replayed", "Tally", "Comparison", "Figures", "figures", "replay", "same_rules", "SHOWN_CHANGES"]
 

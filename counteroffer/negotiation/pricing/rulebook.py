@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -184,7 +184,7 @@ def _insert(session: Session, version_id: int, record: dict[str, Any]) -> Rule:
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def records_of(rules: Iterable[Rule]) -> list[dict[str, Any]]:

@@ -25,9 +25,9 @@ from ...db.rulesets import DRAFT, LIVE_ROW_ID, PUBLISHED, LiveRuleVersion, RuleV
 from ..shared.actors import Actor
 from ..shared.deps import Deps
 from ..shared.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
+from ..shared.states import Role
 from .rule_checks import check_rule
 from .rulebook import live_version_id, rule_record, touch_version
-from ..shared.states import Role
 
 __all__ = ["PRICING_ROLES", "RuleView", "VersionView", "RulePage", "RuleFilter",
            "require_pricing_manager", "list_versions", "get_version", "open_draft",

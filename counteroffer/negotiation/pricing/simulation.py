@@ -24,11 +24,11 @@ from ...db.models import Event, Negotiation
 from ...db.rulesets import Simulation
 from ...jobs.outbox import add_message
 from ...rules import AlternativeProduct, CompiledRules, PricingContext, RuleSet
+from ...rules.guard import GuardDraws
 from ..shared.actors import Actor
 from ..shared.deps import Deps
 from ..shared.errors import ConflictError, NotFoundError
 from ..shared.records import new_id
-from ...rules.guard import GuardDraws
 from .replay import Comparison, Replayed, replay, same_rules
 from .rulebook import compiled_rules_for_version, live_version_id
 from .rulesets import require_pricing_manager, version_id_for

@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session
 from ...db import transaction
 from ...db.results import Experiment, ResultFact
 from ...db.rulesets import LIVE_ROW_ID, PUBLISHED, LiveRuleVersion, RuleVersion
+from ..pricing.rulebook import LiveRules, compiled_rules_for_version, live_version_id, rules_at_revision
+from ..pricing.rulesets import PRICING_ROLES, _locked_pointer, _next_number, _point_at, copy_rules, version_id_for
 from ..shared.actors import Actor
 from ..shared.deps import Deps
 from ..shared.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
-from ..pricing.rulebook import LiveRules, compiled_rules_for_version, live_version_id, rules_at_revision
-from ..pricing.rulesets import PRICING_ROLES, _locked_pointer, _next_number, _point_at, copy_rules, version_id_for
-from .stats import SMALL_SAMPLE, Interval, Moments, newcombe_difference, wilson, welch_difference, z_for
+from .stats import SMALL_SAMPLE, Interval, Moments, newcombe_difference, welch_difference, wilson, z_for
 
 __all__ = ["ExperimentView", "ArmResult", "ExperimentResults", "arm_for", "rules_for_buyer",
            "experiment_arm", "start_experiment", "stop_experiment", "promote_winner",

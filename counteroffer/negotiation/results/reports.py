@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 
 from ...db import transaction
 from ...db.results import ROLLUP_MEASURES, ResultCycle, ResultRollup
+from ..approvals.reps import find_rep, reports_of
 from ..shared.actors import Actor
-from .cycles import percentile
 from ..shared.deps import Deps
 from ..shared.errors import ForbiddenError, InvalidRequestError
-from ..approvals.reps import find_rep, reports_of
-from .rollups import ALL, FOLD_BATCH, fold_pending, rebuild
 from ..shared.states import Role
+from .cycles import percentile
+from .rollups import ALL, FOLD_BATCH, fold_pending, rebuild
 
 __all__ = ["PERIODS", "GROUPS", "Measures", "ResultsReport", "results_report", "results_csv",
            "require_results_reader", "measures_from", "MAX_DAYS", "rebuild_results", "fold_results"]

@@ -22,8 +22,8 @@ from ...db.models import Deal, Escalation, Negotiation, Offer
 from ...db.results import ResultFact
 from ...rules import Decision
 from ..shared.deps import Deps
-from .experiments import experiment_arm
 from ..shared.prices import price_facts
+from .experiments import experiment_arm
 from .rollups import Contribution, contribution, queue_delta
 
 __all__ = ["rule_of", "record_decision", "record_escalation", "record_person_decision",

@@ -3,23 +3,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ...adapters import (Catalog, CatalogItem, Customer, Customers, LastPrice, Orders, SqlCatalog,
-                        SqlCustomers)
+from ...adapters import Catalog, CatalogItem, Customer, Customers, LastPrice, Orders, SqlCatalog, SqlCustomers
 from ...rules import CompiledRules, Policy
-from .cache import LookupCache
+from ..approvals.service_levels import ServiceLevels
 from ..buying.limits import Guards
 from ..pricing.rulebook import live_rules
-from ..approvals.service_levels import ServiceLevels
+from .cache import LookupCache
 
 __all__ = ["Deps", "utc_now"]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

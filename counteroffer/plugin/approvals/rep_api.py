@@ -9,15 +9,21 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from ...access import STAFF, allow
 from ...negotiation import Actor, UnauthenticatedError
-from ...negotiation import absences
-from ...negotiation import escalations as uc
+from ...negotiation.approvals import absences
+from ...negotiation.approvals import escalations as uc
 from ...negotiation.approvals.staff import require_staff
-from ..json_body import load_body
 from ..buying.schemas import EmptySchema
 from ..errors import install_error_handlers
 from ..idempotency import idempotent
-from .rep_schemas import (AuditEventSchema, DecisionSchema, DelegationInputSchema, DelegationSchema,
-                          EscalationQuerySchema, EscalationSchema)
+from ..json_body import load_body
+from .rep_schemas import (
+    AuditEventSchema,
+    DecisionSchema,
+    DelegationInputSchema,
+    DelegationSchema,
+    EscalationQuerySchema,
+    EscalationSchema,
+)
 
 __all__ = ["rep_api"]
 

@@ -5,14 +5,22 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from .. import negotiation as uc
 from ...access import ANY_USER, BUYER, allow
 from ...negotiation import Actor, UnauthenticatedError
+from ... import negotiation as uc
 from ..errors import install_error_handlers
 from ..idempotency import idempotent
 from ..json_body import load_body
-from .schemas import (CounterSchema, DealSchema, EmptySchema, ListQuerySchema, NegotiationSchema,
-                      PriceRequestSchema, RedeemSchema, TermsSchema)
+from .schemas import (
+    CounterSchema,
+    DealSchema,
+    EmptySchema,
+    ListQuerySchema,
+    NegotiationSchema,
+    PriceRequestSchema,
+    RedeemSchema,
+    TermsSchema,
+)
 
 __all__ = ["api"]
 

@@ -10,16 +10,24 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from ...access import allow, current_actor
 from ...negotiation import Actor
-from ...negotiation import rulesets as uc
-from ...negotiation import simulation as sim
-from ...negotiation.shared.errors import ConflictError
+from ...negotiation.pricing import rulesets as uc
+from ...negotiation.pricing import simulation as sim
 from ...negotiation.pricing.rule_diff import diff_versions
+from ...negotiation.shared.errors import ConflictError
 from ...negotiation.shared.states import Role
-from ..json_body import load_body
 from ..errors import install_error_handlers
-from .rules_schemas import (DiffQuerySchema, NoteSchema, RuleInputSchema, RuleOutputSchema,
-                            RuleQuerySchema, SimulationInputSchema, SimulationOutputSchema,
-                            VersionOutputSchema, diff_payload)
+from ..json_body import load_body
+from .rules_schemas import (
+    DiffQuerySchema,
+    NoteSchema,
+    RuleInputSchema,
+    RuleOutputSchema,
+    RuleQuerySchema,
+    SimulationInputSchema,
+    SimulationOutputSchema,
+    VersionOutputSchema,
+    diff_payload,
+)
 
 __all__ = ["rules_api", "PRICING"]
 

@@ -20,11 +20,11 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from ...access import MANAGER, allow, require_role
 from ...negotiation import NotFoundError
-from ...negotiation import experiments as uc
+from ...negotiation.results import experiments as uc
 from ...negotiation.shared.states import Role
-from ..json_body import load_body
-from ..errors import install_error_handlers
 from ..buying.schemas import EmptySchema, NonBlank
+from ..errors import install_error_handlers
+from ..json_body import load_body
 
 __all__ = ["experiments_api", "StartExperimentSchema", "PromoteSchema", "ExperimentSchema",
            "ExperimentListSchema", "ExperimentResultsSchema"]

@@ -16,8 +16,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from marshmallow import RAISE, Schema, fields, validate
 
 from ...access import MANAGER, REP, allow, require_role
-from ...negotiation.shared.states import Role
 from ...negotiation.results.reports import GROUPS, Measures, ResultsReport, results_report
+from ...negotiation.shared.states import Role
 from ..errors import install_error_handlers
 
 __all__ = ["results_api", "ResultsQuerySchema", "report_json"]

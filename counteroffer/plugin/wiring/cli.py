@@ -8,14 +8,22 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ...adapters.csv_import import (COSTS, CUSTOMERS, PRODUCTS, CsvFormat, CsvImportError, RowError,
-                                   parse_rows, read_rows)
-from ...db.migrate import current_revision, head_revision
+from ...adapters.csv_import import (
+    COSTS,
+    CUSTOMERS,
+    PRODUCTS,
+    CsvFormat,
+    CsvImportError,
+    RowError,
+    parse_rows,
+    read_rows,
+)
 from ...adapters.rule_csv import RULE_LINES
+from ...db.migrate import current_revision, head_revision
 from ...negotiation import Actor, expire_lapsed
 from ...negotiation.pricing import setup
-from ...negotiation.results.reports import rebuild_results
 from ...negotiation.pricing.rule_import import export_rule_lines, import_rule_lines
+from ...negotiation.results.reports import rebuild_results
 
 __all__ = ["counteroffer_cli"]
 

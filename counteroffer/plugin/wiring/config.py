@@ -17,9 +17,9 @@ from flask import Config
 
 from ...negotiation import ServiceLevel, ServiceLevels
 from ...negotiation.buying.limits import Guards
+from ...rules import Policy, is_known_currency
 from ..input_guard import InputLimits
 from .ratelimit import RateLimits
-from ...rules import Policy, is_known_currency
 
 __all__ = ["DEFAULTS", "Settings", "read_settings"]
 

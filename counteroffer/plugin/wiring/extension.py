@@ -14,19 +14,42 @@ from weakref import WeakKeyDictionary
 
 from flask import Flask, current_app
 
-from ...adapters import (Catalog, CatalogItem, Customer, Customers, FunctionCatalog,
-                        FunctionCustomers, FunctionOrders, Mailer, Orders, SignedWebhooks,
-                        SmtpMailer, SqlCatalog, SqlCustomers, Webhooks)
+from ...adapters import (
+    Catalog,
+    CatalogItem,
+    Customer,
+    Customers,
+    FunctionCatalog,
+    FunctionCustomers,
+    FunctionOrders,
+    Mailer,
+    Orders,
+    SignedWebhooks,
+    SmtpMailer,
+    SqlCatalog,
+    SqlCustomers,
+    Webhooks,
+)
 from ...db import make_engine, make_session_factory
 from ...db import upgrade as upgrade_schema
 from ...jobs.connection import RedisProvider
-from ...negotiation import (Actor, DealView, Deps, ProductTerms, deal_for_token, product_terms, redeem_deal,
-                           release_deal, release_order)
-from ...negotiation import escalations, setup
+from ...negotiation import (
+    Actor,
+    DealView,
+    Deps,
+    ProductTerms,
+    deal_for_token,
+    product_terms,
+    redeem_deal,
+    release_deal,
+    release_order,
+)
+from ...negotiation.approvals import escalations
 from ...negotiation.approvals.escalations import EscalationView, Rep, SweepResult
+from ...negotiation.buying.releases import NO_ORDERS_PORT
+from ...negotiation.pricing import setup
 from ...negotiation.shared.cache import LookupCache
 from ...negotiation.shared.deps import utc_now
-from ...negotiation.buying.releases import NO_ORDERS_PORT
 from .config import Settings, read_settings
 from .state import AppState
 

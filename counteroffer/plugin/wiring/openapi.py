@@ -66,6 +66,7 @@ def _new_spec() -> APISpec:
     plugin = MarshmallowPlugin(schema_name_resolver=_schema_name)
     spec = APISpec(title="Counteroffer", version="1", openapi_version="3.0.3", plugins=[plugin],
                    info={"description": _INFO})
+    assert plugin.converter is not None  # set by APISpec when it takes the plugin
     plugin.converter.add_attribute_function(field_shape)
     return spec
 

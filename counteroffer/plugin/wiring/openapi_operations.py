@@ -12,22 +12,48 @@ field it names, with each message, is listed there.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from marshmallow import INCLUDE, Schema, fields
 
 from ...negotiation.results.reports import MAX_DAYS as REPORT_DAYS
 from ...rules.loading import RULE_PARAMS
-from ..results.experiments_api import (ExperimentListSchema, ExperimentResultsSchema, ExperimentSchema,
-                              PromoteSchema, StartExperimentSchema)
-from ..approvals.rep_schemas import (AuditEventSchema, DecisionSchema, DelegationInputSchema, DelegationSchema,
-                          EscalationQuerySchema, EscalationSchema)
+from ..approvals.rep_schemas import (
+    AuditEventSchema,
+    DecisionSchema,
+    DelegationInputSchema,
+    DelegationSchema,
+    EscalationQuerySchema,
+    EscalationSchema,
+)
+from ..buying.schemas import (
+    CounterSchema,
+    DealSchema,
+    EmptySchema,
+    ListQuerySchema,
+    NegotiationSchema,
+    PriceRequestSchema,
+    RedeemSchema,
+    TermsSchema,
+)
+from ..pricing.rules_schemas import (
+    DiffQuerySchema,
+    NoteSchema,
+    RuleInputSchema,
+    RuleOutputSchema,
+    RuleQuerySchema,
+    SimulationInputSchema,
+    SimulationOutputSchema,
+    VersionOutputSchema,
+)
+from ..results.experiments_api import (
+    ExperimentListSchema,
+    ExperimentResultsSchema,
+    ExperimentSchema,
+    PromoteSchema,
+    StartExperimentSchema,
+)
 from ..results.results_api import ResultsQuerySchema
-from ..pricing.rules_schemas import (DiffQuerySchema, NoteSchema, RuleInputSchema, RuleOutputSchema,
-                            RuleQuerySchema, SimulationInputSchema, SimulationOutputSchema,
-                            VersionOutputSchema)
-from ..buying.schemas import (CounterSchema, DealSchema, EmptySchema, ListQuerySchema, NegotiationSchema,
-                      PriceRequestSchema, RedeemSchema, TermsSchema)
 
 __all__ = ["Operation", "Refusal", "OPERATIONS", "ErrorSchema", "CSV"]
 
@@ -199,7 +225,7 @@ OPERATIONS: dict[str, Operation] = {
         "Stop an experiment", ExperimentSchema, body=EmptySchema, errors=(404, 409)),
     "negotiation_experiments.promote_experiment": Operation(
         "Publish the winning arm's rules", ExperimentSchema, body=PromoteSchema, errors=(404, 409)),
-    **{f"negotiation_rules.{name}": Operation(*args, **{"errors": (404, 409), **options})
+    **{f"negotiation_rules.{name}": Operation(*args, **cast(dict[str, Any], {"errors": (404, 409), **options}))
        for name, args, options in (
         ("list_rules", ("Rules of a version", RulePageSchema), {"query": RuleQuerySchema}),
         ("create_rule", ("Add a rule to the draft", RuleOutputSchema, 201),

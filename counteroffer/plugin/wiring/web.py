@@ -5,26 +5,26 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from ...admin.rule_views import rules_admin
+
 # The one place anything imports ``admin``: the extension is the composition root that
 # mounts every blueprint (docs/architecture.md).
 from ...admin.views import negotiation_admin
-from ...admin.rule_views import rules_admin
-from ..buying.api import api
 from ..approvals.rep_api import rep_api
+from ..buying.api import api
+from ..errors import http_error_response
+from ..input_guard import install_input_guard
 from ..pricing.rules_api import rules_api
-from ..results.results_api import results_api
 from ..results.experiments_api import experiments_api
+from ..results.results_api import results_api
+from ..widget import assets_blueprint, widget_context, widget_macro
 from .cli import counteroffer_cli
 from .config import Settings
-from ..errors import http_error_response
 from .headers import harden_session_cookie, install_security_headers
-from ..input_guard import install_input_guard
-from .origin import install_same_site_writes
 from .openapi import openapi_blueprint
+from .origin import install_same_site_writes
 from .ratelimit import install_rate_limits
 from .state import Extension
-from ..widget import assets_blueprint, widget_context, widget_macro
-
 
 __all__ = ["register"]
 

@@ -20,10 +20,10 @@ from ...jobs.notifications import EMAIL_TOPIC, WEBHOOK_TOPIC, email_sender, webh
 from ...jobs.queue import enqueue_message, make_queue
 from ...jobs.tasks import RUN_PERIODIC
 from ...negotiation import expire_lapsed, sweep_escalations
-from ...negotiation.shared.idempotency import prune_keys
 from ...negotiation.approvals.notices import ESCALATED_TOPIC, VOIDED_TOPIC, tell_assigned, tell_voided
-from ...negotiation.results.reports import fold_results
 from ...negotiation.pricing.simulation import SIMULATE_TOPIC, simulation_handler
+from ...negotiation.results.reports import fold_results
+from ...negotiation.shared.idempotency import prune_keys
 from .state import Extension
 
 __all__ = ["OutboxPump", "run_worker", "relay_once", "job_runtime", "sweep_once"]

@@ -1,8 +1,9 @@
 """Everything the shop writes to plug Counteroffer in: who is asking (its own login), and
 its own products and companies as the plugin's catalog and customers."""
 # counteroffer: begin
-from counteroffer import Actor, CatalogItem, Counteroffer, Customer, NegotiationError  # noqa: F401 - views.py imports it from here
 from flask_login import current_user
+
+from counteroffer import Actor, CatalogItem, Counteroffer, Customer, NegotiationError  # noqa: F401 - views.py imports it from here
 
 from .models import Company, Product, cents_to_money, db
 

@@ -1,7 +1,7 @@
 """The shop's pages: login, a product page, a cart, and a checkout that places orders."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -11,8 +11,10 @@ from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response
 
 from .models import Order, Product, User, db
+
 # counteroffer: begin
 from .negotiation import NegotiationError, counteroffer
+
 # counteroffer: end
 
 shop = Blueprint("shop", __name__, template_folder="templates")
@@ -80,6 +82,6 @@ def checkout() -> tuple[str, int]:
 def _order(line: dict) -> Order:
     order = Order(user_id=current_user.id, sku=line["sku"], quantity=line["quantity"],
                   unit_price_cents=int(Decimal(line["unit_price"]).scaleb(2)), deal_token=line["token"],
-                  created_at=datetime.now(timezone.utc).replace(tzinfo=None))
+                  created_at=datetime.now(UTC).replace(tzinfo=None))
     db.add(order)
     return order
