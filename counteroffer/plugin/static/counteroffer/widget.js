@@ -283,14 +283,16 @@
   function explanation(negotiation, deal) {
     var text = EXPLANATIONS[negotiation.status];
     if (negotiation.status === "escalated" && negotiation.offers.length) {
-      text += " The offers below still hold until they expire.";
+      text += " The offers below still hold until they expire, or until the sales rep answers with a new offer or declines, which withdraws them.";
     }
     return text ? el("p", { "class": "co-explain" }, [text]) : null;
   }
 
   /** A word from the shop beyond the offers: a rep's decision, or why a person will answer. */
   function note(negotiation) {
-    return negotiation.note ? el("p", { "class": "co-note" }, [negotiation.note]) : null;
+    // A rep's counter is also the offer's own message: say it once, with the offer.
+    var repeated = negotiation.offers.some(function (o) { return o.message === negotiation.note; });
+    return negotiation.note && !repeated ? el("p", { "class": "co-note" }, [negotiation.note]) : null;
   }
 
   function showNotice(widget, message) { part(widget.root, "result").appendChild(el("p", { "class": "co-error" }, [message])); }
