@@ -106,3 +106,18 @@ def test_the_demo_runs_web_worker_redis_and_mail_and_ctrl_c_stops_them_all(demo)
     assert wait_for(lambda: not group_members(process.pid), 10, "every process of the demo to stop") is True
     assert not os.path.exists(socket_file)  # the embedded Redis was stopped too
     assert "stopping the web server, the worker, the mail catcher and Redis" in log.read_text()
+
+
+@pytest.mark.parametrize("user, linked", [("manager@seller", True), ("rep@seller", False), ("buyer@acme", False)])
+def test_the_results_dashboard_is_linked_from_the_header_for_managers(tmp_path: Path, user: str, linked: bool) -> None:
+    """Issue 22: no link led to the results dashboard."""
+    app = create_app(shop_config(f"sqlite:///{tmp_path}/shop.db", tmp_path))
+    try:
+        client = app.test_client()
+        login(client, user)
+        page = client.get("/").get_data(as_text=True)
+        assert ('<a href="/negotiate/admin/results">Results</a>' in page) is linked
+        if linked:
+            assert client.get("/negotiate/admin/results").status_code == 200
+    finally:
+        close(app)
