@@ -268,7 +268,7 @@
     var round = done ? null : el("p", { "class": "co-round" }, ["Round " + negotiation.round + " of " + widget.terms.max_rounds]);
     var asked = "You asked for " + units(request.quantity) + " at " + formatMoney(request.target_unit_price, request.currency) + " each.";
     result.replaceChildren.apply(result, [heading, round, el("p", {}, [asked]),
-      explanation(negotiation, deal), note(negotiation), deal ? dealSection(widget, deal) : null,
+      explanation(negotiation, deal), note(negotiation, deal), deal ? dealSection(widget, deal) : null,
       offers].filter(Boolean));
     renderActions(widget, negotiation);
     widget.ask.hidden = true;
@@ -289,9 +289,10 @@
   }
 
   /** A word from the shop beyond the offers: a rep's decision, or why a person will answer. */
-  function note(negotiation) {
-    // A rep's counter is also the offer's own message: say it once, with the offer.
-    var repeated = negotiation.offers.some(function (o) { return o.message === negotiation.note; });
+  function note(negotiation, deal) {
+    // A rep's counter is also the offer's own message: say it once, with the offer (the
+    // offers are listed only while there is no deal).
+    var repeated = !deal && negotiation.offers.some(function (o) { return o.message === negotiation.note; });
     return negotiation.note && !repeated ? el("p", { "class": "co-note" }, [negotiation.note]) : null;
   }
 
