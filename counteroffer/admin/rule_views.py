@@ -18,13 +18,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
 from ..access import allow
 from ..adapters.csv_import import CsvImportError, parse_rows, read_rows
 from ..adapters.rule_csv import RULE_LINES
+from ..jobs.heartbeat import START_HINT, worker_missing
 from ..negotiation import Actor, InvalidRequestError, NegotiationError
 from ..negotiation.pricing import rulesets as uc
 from ..negotiation.pricing import simulation as sim
@@ -239,7 +240,21 @@ def simulation(simulation_id: str) -> str:
     found = sim.get_simulation(_deps(), _actor(), simulation_id)
     prefix = current_app.extensions["counteroffer"].state.settings.url_prefix
     status_url = f"{request.script_root}{prefix}/api/rules/simulations/{simulation_id}"
-    return render_template("counteroffer_admin/rules_simulation.html", s=found, status_url=status_url)
+    missing = not found.finished and _worker_missing()
+    return render_template("counteroffer_admin/rules_simulation.html", s=found, status_url=status_url,
+                           worker_missing=missing, start_hint=START_HINT)
+
+
+@rules_admin.get("/admin/rules/worker")
+@allow(*PRICING)
+def worker_status() -> Response:
+    """Polled by the simulation page: whether a worker has been seen in the last minute."""
+    return jsonify(missing=_worker_missing())
+
+
+def _worker_missing() -> bool:
+    deps = _deps()
+    return worker_missing(deps.session_factory, deps.clock)
 
 
 @rules_admin.post("/admin/rules/simulations/<simulation_id>/cancel")

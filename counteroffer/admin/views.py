@@ -28,6 +28,7 @@ from ..negotiation import (
 )
 from ..negotiation.approvals import escalations as uc
 from ..negotiation.approvals.escalations import EscalationView
+from ..negotiation.approvals.held_offers import authority_of, held_offers
 from . import display
 from .csrf import FIELD as CSRF_FIELD
 from .csrf import csrf_token, is_valid_csrf
@@ -171,8 +172,11 @@ def _refused_decision(escalation_id: str, error: NegotiationError) -> tuple[str,
 def _detail_page(escalation: EscalationView, values: Mapping[str, str],
                  errors: Mapping[str, str] | None = None,
                  refusal: NegotiationError | None = None) -> str:
+    # What the buyer sees, beside what the rep may do (get_escalation let the caller see it).
+    held = held_offers(_deps(), escalation.negotiation_id) if escalation.status == "open" else []
     return render_template("counteroffer_admin/escalation.html", e=escalation, values=values,
-                           errors=errors or {}, refusal=refusal,
+                           errors=errors or {}, refusal=refusal, held=held,
+                           authority=authority_of(_deps(), _actor()),
                            refusal_title=_REFUSALS.get(refusal.status, "") if refusal else "")
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import Engine, create_engine, event
 
-from . import auth, cart, orders, settings
+from . import auth, cart, mailbox, orders, settings
 from .formatting import money, quantity
 from .ordering import ordering
 from .plugin import negotiation
@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["COUNTEROFFER_DATABASE_URL"] = settings.default_database_url(app.instance_path)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(app.instance_path)
+    mailbox.configure(app)  # before init_app, which reads COUNTEROFFER_SMTP
     negotiation.init_app(app)
     engine = _shop_engine(app.config["COUNTEROFFER_DATABASE_URL"])
     app.extensions[orders.EXTENSION_KEY] = engine
@@ -63,6 +64,7 @@ def _register_views(app: Flask) -> None:
     app.register_blueprint(auth.auth)
     app.register_blueprint(shop)
     app.register_blueprint(ordering)
+    app.register_blueprint(mailbox.mailbox)
     app.add_template_filter(money, "money")
     app.add_template_filter(quantity, "qty")
     app.context_processor(_page_context)

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..access import public_static
 from ..negotiation import NegotiationError
-from .buying.schemas import TermsSchema
+from .buying.schemas import MAX_QUANTITY, TermsSchema
 
 __all__ = ["widget_context", "widget_macro", "assets_blueprint"]
 
@@ -35,7 +35,7 @@ def widget_context(sku: str, quantity: int = 1) -> dict[str, Any]:
         except NegotiationError:
             terms = None  # the product is not negotiable: the widget says so
     return {
-        "sku": sku, "quantity": quantity, "api": prefix + "/api",
+        "sku": sku, "quantity": quantity, "api": prefix + "/api", "max_quantity": MAX_QUANTITY,
         "logged_in": actor is not None, "is_buyer": bool(actor and actor.role == "buyer"),
         "terms_json": json.dumps(terms) if terms else "",
         "css": url_for("counteroffer_widget.static", filename="counteroffer/widget.css"),

@@ -30,7 +30,8 @@ def _each(quantity: int, unit_price: Decimal, currency: str) -> str:
 
 
 def accept_message(quantity: int, unit_price: Decimal, currency: str) -> str:
-    return f"Agreed: {_each(quantity, unit_price, currency)}."
+    # Not "agreed": nothing is, until the buyer accepts this offer.
+    return f"We can do {_each(quantity, unit_price, currency)}."
 
 
 def volume_message(extra: int, total: int, unit_price: Decimal, currency: str) -> str:

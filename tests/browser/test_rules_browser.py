@@ -106,7 +106,9 @@ def test_change_a_break_simulate_publish_and_the_next_buyer_gets_it(browser: Any
     page.get_by_role("link", name="Simulate", exact=True).click()
     page.get_by_label("The requests of the last … days").fill("30")
     page.get_by_role("button", name="Run the simulation").click()
-    expect(page.get_by_role("heading", name="Waiting for a worker")).to_be_visible()
+    # No worker runs in this test until _run_the_worker: the page says so, and how to start one.
+    expect(page.get_by_role("heading", name="No worker is running")).to_be_visible()
+    expect(page.locator("#coa-no-worker")).to_contain_text("flask counteroffer worker")
     _run_the_worker(app)
     # rules.js sees the job done and reloads the page with the result.
     expect(page.get_by_role("heading", name="1 request would be answered differently")).to_be_visible(timeout=15_000)

@@ -80,7 +80,7 @@ def test_change_simulate_publish_and_roll_back(app, page):
     assert started.status_code == 302
     simulation_url = started.headers["Location"]
     waiting = page.get(simulation_url).get_data(as_text=True)
-    assert "Waiting for a worker" in waiting and 'src="/negotiate/admin/static/counteroffer_admin/rules.js"' in waiting
+    assert "No worker is running" in waiting and 'src="/negotiate/admin/static/counteroffer_admin/rules.js"' in waiting
     with app.app_context():
         assert run_simulation(app.extensions["counteroffer"].deps, simulation_url.rsplit("/", 1)[1]) == "done"
     html = page.get(simulation_url).get_data(as_text=True)
@@ -132,3 +132,25 @@ def test_counts_read_as_english(page):
     assert "1 line needs fixing; no rule changed." in html
     assert "<h1>Changes from the live version to the draft</h1>" in page.get(ADMIN + "/diff").get_data(as_text=True)
     assert "<h1>Changes from version 1 to the draft</h1>" in page.get(ADMIN + "/diff?from=1").get_data(as_text=True)
+
+
+def test_a_waiting_simulation_says_plainly_when_no_worker_runs_and_how_to_start_one(app, page, clock):
+    """Issue 22: it used to sit at "Waiting for a worker" for minutes with no worker at all."""
+    from counteroffer.jobs.heartbeat import beat
+
+    _post(page, "/draft")
+    started = _post(page, "/simulate", {"days": "30"})
+    assert started.status_code == 302, started.get_data(as_text=True)
+    url = started.headers["Location"]
+    alone = page.get(url).get_data(as_text=True)
+    assert "No worker is running" in alone and "Waiting for a worker" not in alone
+    assert "No worker has been seen for a minute" in alone and "<code>flask counteroffer worker</code>" in alone
+    assert page.get(ADMIN + "/worker").get_json() == {"missing": True}
+    with app.app_context():
+        deps = app.extensions["counteroffer"].deps
+    beat(deps.session_factory, "host:1", clock(), clock())
+    served = page.get(url).get_data(as_text=True)
+    assert "Waiting for a worker" in served and 'id="coa-no-worker" role="alert" hidden' in served
+    assert page.get(ADMIN + "/worker").get_json() == {"missing": False}
+    clock.advance(seconds=61)
+    assert "No worker is running" in page.get(url).get_data(as_text=True)

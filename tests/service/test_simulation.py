@@ -66,8 +66,12 @@ def test_the_last_days_of_requests_replay_through_a_real_worker(db_url, redis_ur
     assert live["counts"] == {"accept": 1, "counter": 1, "escalate": 0, "decline": 1}
     assert draft["counts"] == live["counts"]
     assert live["by_segment"]["retail"]["decline"] == 1 and live["by_segment"]["wholesale"]["counter"] == 1
-    # The volume offer is at the catalog's break price: no margin given away on either side.
-    assert live["margin_given_away"] == draft["margin_given_away"] == "0.00"
+    # Against list price, as the dashboard counts it (docs/results.md): the live 3,000 @ 110.00
+    # gives away 10.00 a unit, the draft's 2,000 @ 110.00 the same on fewer units.
+    assert (live["margin_given_away"], draft["margin_given_away"]) == ("30000.00", "20000.00")
+    assert (live["volume"], draft["volume"]) == (3010, 2010)
+    assert (live["extra_volume"], draft["extra_volume"]) == (1500, 500)
+    assert live["revenue"] == "331200.00"  # 3,000 x 110.00 + 10 x 120.00
     assert live["by_trade_off"] == {"price": 1, "volume": 1}
 
 
@@ -121,8 +125,10 @@ def test_replay_counts_outcomes_discount_and_headroom_for_each_side():
     result = comparison.result()
     # Draft: 100 units cost 90.00 from the break, so a target of 90.00 is accepted as asked.
     assert result["draft"]["counts"]["accept"] == 2
-    assert result["draft"]["average_discount_pct"] == "0.0"
-    assert result["draft"]["average_headroom_pct"] == "16.7"  # both at 90.00: (90 - 75) / 90
+    # Against list (100.00), as the dashboard: 10% off; 15.00 over the 75.00 floor, 30.00 over cost.
+    assert result["draft"]["average_discount_pct"] == "10.00"
+    assert result["draft"]["margin_given_away"] == "2000.00"  # 2 x 100 units x 10.00
+    assert result["draft"]["headroom_kept"] == "3000.00" and result["draft"]["margin"] == "6000.00"
     assert result["changed"] >= 1
     stopped = replay([_replayed("90.00")] * 10, live, draft, now, Policy(), Comparison(),
                      on_progress=lambda done: done < 4, every=2)

@@ -225,7 +225,7 @@ SEED_BREAK = PriceBreaks(sku="DEMO-120", breaks=(PriceBreak(3000, D("110.00")),)
 
 
 @pytest.mark.parametrize("target, outcome, message", [
-    ("120.00", Outcome.ACCEPT, "Agreed: 1,000 units at $120.00 each."),
+    ("120.00", Outcome.ACCEPT, "We can do 1,000 units at $120.00 each."),
     ("110.00", Outcome.COUNTER, "Buy 2,000 more units (3,000 in total) and pay $110.00 each."),
     ("100.00", Outcome.COUNTER, "Buy 1,000 more units (2,000 in total) and pay $100.00 each."),
     ("90.00", Outcome.ESCALATE, None),

@@ -31,7 +31,7 @@ from ..shared.deps import Deps
 from ..shared.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError, unavailable_as_503
 from ..shared.idempotency import Claim, remembered
 from ..shared.prices import PriceFacts, price_facts
-from ..shared.records import close_open_offers, new_id, record_event
+from ..shared.records import close_open_offers, new_id, offers_of, record_event
 from ..shared.states import OfferStatus, Status
 from .inbox import EscalationView, escalation_view
 from .notices import buyer_note, tell_decision
@@ -177,6 +177,7 @@ def _carry_out(deps: Deps, session: Session, row: Negotiation, escalation: Escal
     decider = find_rep(session, actor.id)
     note = buyer_note(proposal.action, decider.name if decider else actor.name or actor.id,
                       proposal.unit_price, proposal.quantity, row.currency)
+    note += _what_happens_to_held(session, row, proposal)
     _record_decision(escalation, proposal, actor, acting, now)
     record_person_decision(session, row, escalation, now)  # results (docs/results.md)
     row.buyer_note, row.updated_at = note, now
@@ -188,6 +189,15 @@ def _carry_out(deps: Deps, session: Session, row: Negotiation, escalation: Escal
     else:
         _counter_or_reject(session, row, proposal, note, before, actor, now, deps, detail)
     tell_decision(session, escalation, row, note, now)
+
+
+def _what_happens_to_held(session: Session, row: Negotiation, proposal: _Proposal) -> str:
+    """A counter or a rejection withdraws the offers the buyer held: say so, where they
+    read the decision (widget and e-mail), rather than let them vanish."""
+    if proposal.action == "approve" or not any(o.status == OfferStatus.OPEN for o in offers_of(session, row.id)):
+        return ""
+    return (" It replaces the offers you held before." if proposal.action == "counter"
+            else " The offers you held before are withdrawn.")
 
 
 def _counter_or_reject(session: Session, row: Negotiation, proposal: _Proposal, note: str,

@@ -14,7 +14,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ...rules import CompiledRules, Decision, Outcome, Policy, PriceRequest, PricingContext, decide, price_for_quantity
+from ...rules import CompiledRules, Decision, Outcome, Policy, PriceRequest, PricingContext, decide
+from ..results.offer_values import OfferTotals, OfferValue, offer_value
 
 __all__ = ["Replayed", "Tally", "Comparison", "Figures", "figures", "replay", "same_rules", "SHOWN_CHANGES"]
 
@@ -42,28 +43,16 @@ class Replayed:
     same: bool = False
 
 
-#: (outcome, segment, first offer's kind or None, discount %, margin given away, headroom %)
-Figures = tuple[str, str, "str | None", Decimal, Decimal, Decimal]
-_ZERO = Decimal(0)
+#: (outcome, segment, first offer's kind or None, the first offer valued as a deal or None)
+Figures = tuple[str, str, "str | None", "OfferValue | None"]
 
 
 def figures(request: Replayed, decision: Decision, rules: CompiledRules) -> Figures:
     """What one decision adds to a tally: worked out once, and shared by both sides when
-    they decided alike."""
+    they decided alike. Valued as the dashboard values a deal (offer_values.py)."""
     outcome, segment = decision.outcome.value, request.segment or "(none)"
-    if not decision.offers or decision.price_for_quantity is None:
-        return outcome, segment, None, _ZERO, _ZERO, _ZERO
-    offer, price = decision.offers[0], decision.price_for_quantity
-    discount = (price - offer.unit_price) / price * HUNDRED if price > 0 else _ZERO
-    # Against the catalog price for the quantity offered: a volume break the catalog
-    # already gives is not margin given away, a deeper price is.
-    context = request.live_context
-    catalog = price_for_quantity(context.list_price, rules.resolve(offer.sku, context.category, request.segment).breaks,
-                                 offer.quantity) if offer.sku == request.sku else price
-    margin = max(catalog - offer.unit_price, _ZERO) * offer.quantity
-    headroom = ((offer.unit_price - decision.floor) / offer.unit_price * HUNDRED
-                if decision.floor is not None and offer.unit_price > 0 else _ZERO)
-    return outcome, segment, offer.kind.value, discount, margin, headroom
+    value = offer_value(request.live_context, request.sku, request.quantity, decision)
+    return outcome, segment, decision.offers[0].kind.value if value else None, value
 
 
 @dataclass
@@ -74,34 +63,26 @@ class Tally:
     outcomes: Counter[str] = field(default_factory=Counter)
     by_trade_off: Counter[str] = field(default_factory=Counter)
     by_segment: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    discount_pct_sum: Decimal = Decimal(0)
-    margin_given_away: Decimal = Decimal(0)
-    headroom_pct_sum: Decimal = Decimal(0)
-    priced: int = 0  # requests answered with an offer (accepted or countered)
+    offered: OfferTotals = field(default_factory=OfferTotals)  # requests answered with an offer
 
     def add(self, figures: Figures) -> None:
-        outcome, segment, kind, discount, margin, headroom = figures
+        outcome, segment, kind, value = figures
         self.requests += 1
         self.outcomes[outcome] += 1
         self.by_segment[segment][outcome] += 1
-        if kind is None:
+        if value is None or kind is None:  # no offer: nothing more to count
             return
         self.by_trade_off[kind] += 1
-        self.priced += 1
-        self.discount_pct_sum += discount
-        self.margin_given_away += margin
-        self.headroom_pct_sum += headroom
+        self.offered.add(value)
 
     def summary(self) -> dict[str, Any]:
         total = self.requests or 1
-        priced = self.priced or 1
         return {
             "requests": self.requests,
             "shares": {o.value: _pct(Decimal(self.outcomes[o.value]), total) for o in Outcome},
             "counts": {o.value: self.outcomes[o.value] for o in Outcome},
-            "average_discount_pct": _pct(self.discount_pct_sum, priced * 100),
-            "margin_given_away": str(self.margin_given_away.quantize(Decimal("0.01"))),
-            "average_headroom_pct": _pct(self.headroom_pct_sum, priced * 100),
+            "offered": self.offered.offers,
+            **self.offered.summary(),
             "by_trade_off": dict(sorted(self.by_trade_off.items())),
             "by_segment": {segment: {o.value: counts[o.value] for o in Outcome}
                            for segment, counts in sorted(self.by_segment.items())},

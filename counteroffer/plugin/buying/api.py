@@ -5,9 +5,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from ... import negotiation as uc
 from ...access import ANY_USER, BUYER, allow
 from ...negotiation import Actor, UnauthenticatedError
-from ... import negotiation as uc
 from ..errors import install_error_handlers
 from ..idempotency import idempotent
 from ..json_body import load_body

@@ -80,7 +80,9 @@ def _money_field(**kwargs: Any) -> Money:
 
 
 def _quantity_field(**kwargs: Any) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_QUANTITY), **kwargs)
+    # In the buyer's words: the widget shows this message as it comes.
+    return fields.Integer(strict=True, validate=validate.Range(
+        min=1, max=MAX_QUANTITY, error=f"Enter at least 1 unit and at most {MAX_QUANTITY:,} units."), **kwargs)
 
 
 def _check_places(amount: Decimal | None, currency: str, field: str) -> None:

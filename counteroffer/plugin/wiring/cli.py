@@ -81,8 +81,11 @@ def results_rebuild() -> None:
 @click.option("--burst", is_flag=True, help="Relay and run what is waiting, then exit.")
 def worker(burst: bool) -> None:
     """Run an rq worker with its scheduler and the outbox relay."""
+    from ...jobs.heartbeat import worker_name
     from .worker import run_worker
 
+    # Said plainly, so whoever reads the log (make demo's, say) sees the worker is up.
+    click.echo(f"counteroffer worker {worker_name()} started{' (burst)' if burst else ''}", err=True)
     run_worker(current_app._get_current_object(), _extension(), burst=burst)  # type: ignore[attr-defined]
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime
 
 from flask import Flask
 from redis.exceptions import RedisError
 from rq import SimpleWorker
 
 from ...jobs import JobRuntime, bind_runtime, relay_pending, relay_stale
+from ...jobs.heartbeat import BEAT_SECONDS, beat, worker_name
 from ...jobs.notifications import EMAIL_TOPIC, WEBHOOK_TOPIC, email_sender, webhook_sender
 from ...jobs.queue import enqueue_message, make_queue
 from ...jobs.tasks import RUN_PERIODIC
@@ -80,6 +82,8 @@ class OutboxPump(threading.Thread):
         super().__init__(name="counteroffer-outbox", daemon=True)
         self._app, self._extension, self._interval = app, extension, interval
         self._stop_event = threading.Event()
+        self._name = worker_name()
+        self._started_at: datetime | None = None
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -87,11 +91,23 @@ class OutboxPump(threading.Thread):
     def run(self) -> None:
         ticks = 0
         with self._app.app_context():
+            self._beat()  # at once: a page waiting on a worker may stop saying none runs
             while not self._stop_event.wait(self._interval):
-                self._pass(sweep=ticks % max(1, int(60 / self._interval)) == 0)
+                self._pass(sweep=ticks % max(1, int(60 / self._interval)) == 0,
+                           heartbeat=ticks % max(1, int(BEAT_SECONDS / self._interval)) == 0)
                 ticks += 1
 
-    def _pass(self, sweep: bool) -> None:
+    def _beat(self) -> None:
+        deps = self._extension.state.deps
+        self._started_at = self._started_at or deps.clock()
+        try:
+            beat(deps.session_factory, self._name, self._started_at, deps.clock())
+        except Exception:  # a missed beat only makes pages warn; keep pumping
+            log.exception("worker heartbeat failed")
+
+    def _pass(self, sweep: bool, heartbeat: bool = False) -> None:
+        if heartbeat:
+            self._beat()
         try:
             relay_once(self._extension)
             if sweep:

@@ -20,7 +20,8 @@
   var HOUR_MS = 3600 * 1000;
 
   var HEADINGS = {
-    open: "We can do that price", countered: "Here is what we can offer", escalated: "A sales rep will answer",
+    // "open": the engine would take it, but nothing is agreed until the buyer accepts.
+    open: "Our offer: accept it to make it a deal", countered: "Here is what we can offer", escalated: "A sales rep will answer",
     accepted: "Deal agreed", declined: "We cannot offer that price", withdrawn: "Request withdrawn",
     expired: "This request has expired" };
   var EXPLANATIONS = {
@@ -67,6 +68,16 @@
   }
 
   function can(move, status) { return MOVES[move].indexOf(status) >= 0; }
+  // Accepted, withdrawn, expired: nothing more to negotiate, so no rounds or counter form.
+  function finished(status) { return !can("withdraw", status); }
+  function isPast(iso) { return new Date(iso).getTime() <= Date.now(); }
+
+  /** What the heading says: a deal's true state (used, run out) wins over "agreed". */
+  function headingFor(negotiation, deal) {
+    if (deal && deal.redeemed_at) { return "Deal used in an order"; }
+    if (deal && isPast(deal.valid_until)) { return "Deal expired"; }
+    return HEADINGS[negotiation.status] || negotiation.status;
+  }
   function plural(count, word) { return count + " " + word + (count === 1 ? "" : "s"); }
 
   // ---- DOM helpers ------------------------------------------------------------------
@@ -169,6 +180,8 @@
     var fields = {};
     if (!/^\d+$/.test(quantityText) || Number(quantityText) < 1) {
       fields.quantity = ["Enter a whole number of units, at least 1."];
+    } else if (Number(quantityText) > widget.maxQuantity) {
+      fields.quantity = ["Enter at most " + units(widget.maxQuantity) + "."];
     }
     var places = decimalPlaces(widget.terms.list_price);
     if (!/^\d+(\.\d+)?$/.test(priceText) || /^[0.]+$/.test(priceText)) {
@@ -187,6 +200,11 @@
     var terms = widget.terms;
     var quantityText = widget.ask.elements.quantity.value.trim();
     var quantity = /^\d+$/.test(quantityText) && Number(quantityText) >= 1 ? Number(quantityText) : 1;
+    if (quantity > widget.maxQuantity) {  // never price a quantity the shop would refuse
+      part(widget.root, "quote").textContent = "Ask for at most " + units(widget.maxQuantity) + ".";
+      part(widget.root, "next").textContent = "";
+      return;
+    }
     part(widget.root, "quote").textContent = "At " + units(quantity) + ": " + formatMoney(priceAt(terms, quantity), terms.currency) + " each";
     var next = nextBreak(terms, quantity);
     part(widget.root, "next").textContent = next
@@ -225,6 +243,14 @@
                  ["Deal code", el("code", {}, [deal.token])],
                  ["Valid until", localTime(deal.valid_until)]];
     var section = el("div", { "class": "co-deal" }, [definitions(facts)]);
+    if (deal.redeemed_at) {  // used: offering it again would only be refused at checkout
+      section.appendChild(el("p", {}, ["Used in an order on ", localTime(deal.redeemed_at), ". It cannot be used again; ask again for a new offer."]));
+      return section;
+    }
+    if (isPast(deal.valid_until)) {
+      section.appendChild(el("p", {}, ["This deal has run out. Ask again for a new offer."]));
+      return section;
+    }
     // "{token}" as written, or as url_for(..., token="{token}") escapes it.
     var href = widget.cartUrl && widget.cartUrl.split(/\{token\}|%7Btoken%7D/i).join(encodeURIComponent(deal.token));
     section.appendChild(href ? el("a", { href: href, "class": "co-cart-link" }, ["Add to cart at this price"])
@@ -235,18 +261,21 @@
   function renderResult(widget, negotiation, deal, focus) {
     var result = part(widget.root, "result");
     var request = negotiation.request;
-    var heading = el("h3", { tabindex: "-1", "class": "co-result-title" }, [HEADINGS[negotiation.status] || negotiation.status]);
+    var heading = el("h3", { tabindex: "-1", "class": "co-result-title" }, [headingFor(negotiation, deal)]);
     var offers = negotiation.offers.length && !deal
       ? el("ul", { "class": "co-offers" }, negotiation.offers.map(function (o) { return offerItem(widget, negotiation, o); }))
       : null;
-    var round = "Round " + negotiation.round + " of " + widget.terms.max_rounds;
+    var done = finished(negotiation.status);
+    var round = done ? null : el("p", { "class": "co-round" }, ["Round " + negotiation.round + " of " + widget.terms.max_rounds]);
     var asked = "You asked for " + units(request.quantity) + " at " + formatMoney(request.target_unit_price, request.currency) + " each.";
-    result.replaceChildren.apply(result, [heading, el("p", { "class": "co-round" }, [round]), el("p", {}, [asked]),
-      explanation(negotiation, deal), note(negotiation), deal ? dealSection(widget, deal) : null,
+    result.replaceChildren.apply(result, [heading, round, el("p", {}, [asked]),
+      explanation(negotiation, deal), note(negotiation, deal), deal ? dealSection(widget, deal) : null,
       offers].filter(Boolean));
     renderActions(widget, negotiation);
     widget.ask.hidden = true;
-    // The quote above then speaks of the quantity under negotiation, not the form's old value.
+    // The quote above then speaks of the quantity under negotiation, not the form's old value;
+    // once it is over, the catalog price of the first ask would only contradict the outcome.
+    part(widget.root, "terms").hidden = done;
     widget.ask.elements.quantity.value = String(request.quantity);
     renderQuote(widget);
     if (focus) { heading.focus(); }
@@ -255,14 +284,17 @@
   function explanation(negotiation, deal) {
     var text = EXPLANATIONS[negotiation.status];
     if (negotiation.status === "escalated" && negotiation.offers.length) {
-      text += " The offers below still hold until they expire.";
+      text += " The offers below still hold until they expire, or until the sales rep answers with a new offer or declines, which withdraws them.";
     }
     return text ? el("p", { "class": "co-explain" }, [text]) : null;
   }
 
   /** A word from the shop beyond the offers: a rep's decision, or why a person will answer. */
-  function note(negotiation) {
-    return negotiation.note ? el("p", { "class": "co-note" }, [negotiation.note]) : null;
+  function note(negotiation, deal) {
+    // A rep's counter is also the offer's own message: say it once, with the offer (the
+    // offers are listed only while there is no deal).
+    var repeated = !deal && negotiation.offers.some(function (o) { return o.message === negotiation.note; });
+    return negotiation.note && !repeated ? el("p", { "class": "co-note" }, [negotiation.note]) : null;
   }
 
   function showNotice(widget, message) { part(widget.root, "result").appendChild(el("p", { "class": "co-error" }, [message])); }
@@ -271,14 +303,18 @@
     var status = negotiation.status;
     var actions = part(widget.root, "actions");
     actions.replaceChildren();
-    if (can("counter", status) && negotiation.round < widget.terms.max_rounds) {
+    // An offer at the buyer's own price (or better) waits only for their accept.
+    var settled = status === "open";
+    if (settled) {
+      actions.appendChild(el("p", {}, ["Accept the offer above, or withdraw the request."]));
+    } else if (can("counter", status) && negotiation.round < widget.terms.max_rounds) {
       actions.appendChild(counterForm(widget, negotiation));
     } else if (can("counter", status)) {
       actions.appendChild(el("p", {}, [status === "escalated" ? "That was the last round; a sales rep will answer."
                                                                : "That was the last round: accept an offer or ask a sales rep."]));
     }
     var row = el("div", { "class": "co-buttons" });
-    if (can("escalate", status)) { row.appendChild(actionButton(widget, negotiation, "escalate", "Ask a sales rep")); }
+    if (can("escalate", status) && !settled) { row.appendChild(actionButton(widget, negotiation, "escalate", "Ask a sales rep")); }
     if (can("withdraw", status)) { row.appendChild(actionButton(widget, negotiation, "withdraw", "Withdraw request")); }
     if (!can("withdraw", status)) {
       row.appendChild(button("Start a new request", "co-secondary", function () { startOver(widget); }));
@@ -355,6 +391,7 @@
   function startOver(widget) {
     ["result", "actions"].forEach(function (name) { part(widget.root, name).replaceChildren(); });
     widget.ask.hidden = false;
+    part(widget.root, "terms").hidden = false;
     widget.ask.elements.quantity.focus();
   }
 
@@ -375,6 +412,7 @@
     root.dataset.coReady = "true";
     var widget = { root: root, ask: ask, api: root.dataset.coApi, sku: root.dataset.coSku,
                    cartUrl: root.dataset.cartUrl || null, terms: JSON.parse(root.dataset.coTerms),
+                   maxQuantity: Number(root.dataset.coMaxQuantity) || 10000000,
                    uid: root.getAttribute("aria-labelledby").replace(/-title$/, "") };
     part(root, "currency").textContent = " (" + widget.terms.currency + ")";
     renderRules(widget);
