@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install demo check test browser bench clean
+.PHONY: install demo check test browser bench bench-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,8 +42,26 @@ check: install
 test: install browser check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
+# Benchmarks (bench/README.md): the comparison engines (the `bench` extra) and Debian's wrk,
+# installed here if missing, then every benchmark in turn; each ends with its JSON line.
+# http_bench, results_bench and load want the PostgreSQL and Redis of 127.0.0.1.
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench-tools: $(BENCH_STAMP)
+	@command -v wrk >/dev/null 2>&1 || \
+	  { echo "installing Debian's wrk for bench/http_bench.py"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+bench: install bench-tools
+	$(BIN)/python bench/rules_bench.py
+	$(BIN)/python bench/simulate_bench.py
+	$(BIN)/python bench/probing.py
 	$(BIN)/python bench/http_bench.py
+	$(BIN)/python bench/results_bench.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis artifacts .mypy_cache .ruff_cache .coverage .coverage.*

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from counteroffer.negotiation import accept_offer, request_price, rulesets
+from counteroffer.negotiation import accept_offer, request_price
+from counteroffer.negotiation.pricing import rulesets
 from counteroffer.negotiation.pricing.simulation import get_simulation, run_simulation, start_simulation
 from counteroffer.negotiation.results.reports import results_report
 from tests.conftest import BUYER_ACME, MANAGER
