@@ -137,9 +137,9 @@ class Timings:
 class Shop:
     """The plugin in a bare host, asked through its JSON API as whichever buyer."""
 
-    def __init__(self, database: str, instance: Path, band: str) -> None:
+    def __init__(self, database: str, instance: Path, band: str, secret: str) -> None:
         app = Flask(f"probing-{band}", instance_path=str(instance))
-        app.config.update(COUNTEROFFER_DATABASE_URL=database, SECRET_KEY="probing-bench",
+        app.config.update(COUNTEROFFER_DATABASE_URL=database, SECRET_KEY=secret,
                           COUNTEROFFER_FLOOR_GUARD_PCT=band, COUNTEROFFER_RATE_LIMIT_PER_USER=0,
                           COUNTEROFFER_RATE_LIMIT_PER_COMPANY=0)
         extension = Counteroffer(app)
@@ -172,7 +172,7 @@ class Shop:
         elapsed = time.perf_counter() - started
         answer = response.get_json() or {}
         if response.status_code >= 500 or response.status_code == 429:
-            raise SystemExit(f"{path}: {response.status_code} {answer}")
+            raise SystemExit(f"{company} {path} {body}: {response.status_code} {answer}")
         if response.status_code < 300:
             self.timings.by_answer[self._answer_kind(body, answer)].append(elapsed)
         return answer if response.status_code < 300 else {}
@@ -307,8 +307,8 @@ def _p5(values: list[float]) -> float:
 
 
 def run(band: str, catalog: list[Product], companies: list[str], database: str, work: Path,
-        honest_per_sku: int) -> dict:
-    shop = Shop(database, work / f"instance-{band}", band)
+        honest_per_sku: int, seed: int) -> dict:
+    shop = Shop(database, work / f"instance-{band}", band, f"probing-bench-{seed}")
     shop.load(catalog, companies + [f"honest-{n}" for n in range(honest_per_sku)])
     floors, costs, informed, requests = [], [], [], 0
     low = Decimal(band.split(",")[0])
@@ -357,15 +357,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--honest", type=int, default=10, help="honest requests per SKU")
     parser.add_argument("--band", default="1,5", help="COUNTEROFFER_FLOOR_GUARD_PCT (low,high)")
     parser.add_argument("--database", help="SQLAlchemy URL (default: SQLite in a temp dir)")
+    parser.add_argument("--seed", type=int, default=11,
+                        help="draws the catalog and the shop's secret (so each company's guard)")
     args = parser.parse_args(argv)
-    catalog = products(args.skus)
+    catalog = products(args.skus, args.seed)
     companies = [f"co-{n:02d}" for n in range(args.companies)]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="counteroffer-probing-") as work:
         results = {}
         for name, band in (("unguarded", "0,0"), ("guarded", args.band)):
             database = args.database or f"sqlite:///{work}/{name}.sqlite3"
-            results[name] = run(band, catalog, companies, database, Path(work), args.honest)
+            results[name] = run(band, catalog, companies, database, Path(work), args.honest, args.seed)
             print(f"{name:>9}: floor error p5 by method {results[name]['floor_by_method']} (% of list); "
                   f"cost error p5 {results[name]['cost_p5']} over {results[name]['cost_trials']} trials; "
                   f"honest requests settled by the engine {results[name]['automation']:.3f}; "
@@ -374,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     timing = _timing_ratios(after["timings"])
     print(f"guarded answers, median ms: {timing}")
     print(json.dumps({
-        "skus": args.skus, "companies": args.companies, "band_pct": args.band,
+        "skus": args.skus, "companies": args.companies, "band_pct": args.band, "seed": args.seed,
         "floor_error_pct_p5": after["floor_p5"], "cost_error_pct_p5": after["cost_p5"],
         "requests_per_sku": round(after["requests_per_sku"], 1),
         "requests_per_company_and_sku": round(after["requests_per_company_sku"], 1),

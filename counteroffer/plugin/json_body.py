@@ -25,7 +25,7 @@ from decimal import Decimal
 from itertools import accumulate
 from typing import Any
 
-from flask import current_app, g, request
+from flask import current_app, request
 from marshmallow import Schema
 
 from .errors import ApiError
@@ -42,7 +42,10 @@ ALL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
-_PARSED = "_counteroffer_json"
+#: Where the parsed body is kept: in the request's WSGI environ, which lives exactly as
+#: long as the request. (Not flask.g: that belongs to the app context, which a host or a
+#: test may hold open around several requests, and each would then read the first body.)
+_PARSED = "counteroffer.json_body"
 
 
 class _DuplicateKey(ValueError):
@@ -77,10 +80,11 @@ def read_json(raw: bytes, max_depth: int) -> dict[str, Any]:
 def request_json(max_depth: int) -> dict[str, Any] | None:
     """The current request's JSON object, read once (None for no body). The input guard
     reads it before the view; a view reads the same answer."""
-    if not hasattr(g, _PARSED):
+    if _PARSED not in request.environ:
         raw = request.get_data(cache=True)
-        setattr(g, _PARSED, read_json(raw, max_depth) if raw.strip() else None)
-    return getattr(g, _PARSED)
+        request.environ[_PARSED] = read_json(raw, max_depth) if raw.strip() else None
+    parsed: dict[str, Any] | None = request.environ[_PARSED]
+    return parsed
 
 
 def load_body(schema: Schema) -> dict[str, Any]:

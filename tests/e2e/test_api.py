@@ -285,3 +285,13 @@ def test_offers_past_their_time_read_as_expired_before_any_sweep(api, clock):
     clock.advance(hours=48)
     shown = api.get(f"/requests/{created['id']}").get_json()
     assert (shown["status"], shown["offers"]) == ("expired", [])
+
+
+def test_each_request_reads_its_own_body_while_an_app_context_stays_open(app, api):
+    # A host (or a test) may hold the app context open around several requests: flask.g
+    # then outlives each request, so the parsed body must not be kept there.
+    with app.app_context():
+        first = api.post("/requests", SEED).get_json()
+        second = api.post("/requests", {"sku": "GLOVE-50", "quantity": 500,
+                                        "target_unit_price": "18.00", "currency": "USD"}).get_json()
+    assert (first["request"]["sku"], second["request"]["sku"]) == ("DEMO-120", "GLOVE-50")
