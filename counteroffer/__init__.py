@@ -9,9 +9,10 @@
         return Actor(id=..., role="buyer", company_id=...)
 """
 from .adapters import CatalogItem, Customer
+from .jobs.connection import RedisProvider
 from .negotiation import Actor, ConflictError, DealView, NegotiationError, NotFoundError, Rep
 from .plugin import Counteroffer
 
 __all__ = ["Counteroffer", "Actor", "CatalogItem", "Customer", "DealView", "NegotiationError",
-           "ConflictError", "NotFoundError", "Rep"]
+           "ConflictError", "NotFoundError", "Rep", "RedisProvider"]
 __version__ = "0.1.0"

@@ -25,7 +25,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..jobs.connection import RedisProvider
+from counteroffer import RedisProvider
+
 from .mailbox import SMTP_PORT_KEY, mail_folder
 from .mailcatcher import MailCatcher
 
