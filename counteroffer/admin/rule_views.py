@@ -36,6 +36,7 @@ from ..rules.loading import RULE_KINDS
 from . import display
 from .csrf import FIELD as CSRF_FIELD
 from .csrf import csrf_token, is_valid_csrf
+from .nav import nav_links
 from .rule_forms import KIND_LABELS, errors_by_input, form_values, new_rule_values, read_rule_form
 from .rule_params import CURVES, LEVER_GROUP_LABELS
 from .security import LOGIN_URL_KEY, add_security_headers, login_redirect_target
@@ -85,7 +86,7 @@ def _headers(response: Response) -> Response:
 def _helpers() -> dict[str, Any]:
     return {**display.HELPERS, "csrf_token": csrf_token, "csrf_field": CSRF_FIELD,
             "actor": getattr(g, "_counteroffer_rules_actor", None), "kind_labels": KIND_LABELS,
-            "lever_groups": LEVER_GROUP_LABELS, "curves": CURVES}
+            "lever_groups": LEVER_GROUP_LABELS, "curves": CURVES, "nav_links": nav_links}
 
 
 @rules_admin.errorhandler(NegotiationError)

@@ -33,6 +33,7 @@ from . import display
 from .csrf import FIELD as CSRF_FIELD
 from .csrf import csrf_token, is_valid_csrf
 from .forms import field_errors, read_decision
+from .nav import nav_links
 from .security import LOGIN_URL_KEY, add_security_headers, is_staff, login_redirect_target
 
 __all__ = ["negotiation_admin", "FILTERS"]
@@ -105,7 +106,7 @@ def _helpers() -> dict[str, Any]:
     return {**display.HELPERS, "csrf_token": csrf_token, "csrf_field": CSRF_FIELD,
             "due": lambda value: display.due(value, now),
             "audit_url": _audit_url, "filters": FILTERS,
-            "actor": getattr(g, "_counteroffer_admin_actor", None)}
+            "actor": getattr(g, "_counteroffer_admin_actor", None), "nav_links": nav_links}
 
 
 @negotiation_admin.errorhandler(NegotiationError)
