@@ -80,11 +80,12 @@ class DecisionView:
     unit_price: Decimal | None
     quantity: int | None
     terms: tuple[dict[str, str], ...]
-    rationale: str
+    rationale: str  # internal: never shown to the buyer
     decided_by: PersonRef
     decided_by_role: str
     on_behalf_of: PersonRef | None
     decided_at: datetime
+    buyer_message: str | None = None  # what the buyer read with the decision, if anything
 
 
 @dataclass(frozen=True)
@@ -322,4 +323,4 @@ def _decision(session: Session, escalation: Escalation, currency: str,
         rationale=escalation.decision_rationale or "", decided_by=decided_by,
         decided_by_role=escalation.decided_by_role or "",
         on_behalf_of=_person(session, escalation.decided_on_behalf_of, people),
-        decided_at=escalation.decided_at)
+        decided_at=escalation.decided_at, buyer_message=escalation.decision_buyer_message)
