@@ -76,8 +76,8 @@ def _staff_only() -> Response | tuple[str, int] | None:
     # Pricing managers are not staff of the inbox, but read the results dashboard.
     results_page = (request.endpoint or "").startswith("negotiation_admin.results_")
     if not is_staff(actor.role) and not (results_page and actor.role == "pricing_manager"):
-        return _problem(403, "The approvals inbox is for the shop's sales reps and pricing "
-                             "managers.", actor=actor)
+        return _problem(403, "The approvals inbox is for the shop's sales reps and managers.",
+                        actor=actor)
     g._counteroffer_admin_actor = actor
     return None
 

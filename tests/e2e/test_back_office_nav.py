@@ -69,6 +69,15 @@ def test_a_pricing_manager_has_no_inbox_link_and_every_link_opens(pia: ApiClient
         assert pia.client.get(href).status_code == 200, href
 
 
+def test_the_header_and_the_403_page_name_the_role_truly(pia: ApiClient) -> None:
+    refused = pia.client.get(INBOX)  # a pricing manager has no inbox, and is told so
+    assert refused.status_code == 403
+    assert "The approvals inbox is for the shop's sales reps and managers." in text(refused)
+    assert "Pia Pricing manager" in text(pia.client.get("/negotiate/admin/rules"))
+    pia.as_(Actor("max@seller", "manager", name="Max"))
+    assert "Max Manager" in text(pia.client.get("/negotiate/admin/rules"))
+
+
 def test_a_buyer_gets_no_links_on_the_403_page(pia: ApiClient) -> None:
     pia.as_(Actor("ann@acme", "buyer", company_id="acme", name="Ann"))
     assert pia.client.get(INBOX).status_code == 403 and header_links(pia.client) == {}
