@@ -222,8 +222,9 @@ def rollback(ref: str) -> Response:
 @allow(*PRICING)
 def diff() -> str:
     before, after = request.args.get("from", "live"), request.args.get("to", "draft")
-    found = diff_versions(_deps(), _actor(), before, after)
-    return render_template("counteroffer_admin/rules_diff.html", diff=found, **_versions())
+    found, known = diff_versions(_deps(), _actor(), before, after), _versions()
+    return render_template("counteroffer_admin/rules_diff.html", diff=found,
+                           currency=_currency(known, str(after)), **known)
 
 
 @rules_admin.route("/admin/rules/simulate", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ import pytest
 
 from counteroffer import Actor
 from counteroffer.admin.rule_words import describe
+from counteroffer.negotiation.pricing.rulesets import create_rule
 from counteroffer.rules.loading import RULE_KINDS
 from tests.e2e.test_rep_inbox import text
 
@@ -57,3 +58,13 @@ def test_every_kind_has_words_and_odd_values_do_not_break_the_page() -> None:
     assert describe("floor", {"min_margin_pct": "abc"}) == ["Floor: abc% over cost"]
     assert describe("price_breaks", {"breaks": "3000@110"}) == ["breaks: 3000@110"]
     assert describe("floor", {"min_unit_price": Decimal("1200")}, None) == ["Floor: at least 1,200 a unit"]
+
+
+def test_the_changes_page_says_each_side_in_words(app) -> None:
+    app.config["TEST_ACTOR"], app.secret_key = PRICING, "test"
+    with app.app_context():
+        create_rule(app.extensions["counteroffer"].deps, PRICING, {
+            "kind": "floor", "sku": "DEMO-120", "priority": 1, "params": {"min_unit_price": "99.50"}})
+    words = text(app.test_client().get("/negotiate/admin/rules/diff?from=live&to=draft"))
+    assert "added Floor · SKU DEMO-120" in words
+    assert "Before No such rule. After Floor: at least $99.50 a unit" in words
