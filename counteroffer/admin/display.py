@@ -12,7 +12,7 @@ from typing import Any
 
 from ..rules.messages import format_money, format_quantity
 
-__all__ = ["money", "quantity", "percent", "when", "due", "outcome", "HELPERS"]
+__all__ = ["money", "quantity", "percent", "rate", "when", "due", "outcome", "HELPERS"]
 
 MISSING = "–"  # an en dash: "not known", distinct from zero
 
@@ -42,6 +42,11 @@ def percent(value: Any) -> str:
         return MISSING
     text = f"{number.quantize(Decimal('0.1')):f}".removesuffix(".0")
     return f"{text}%"
+
+
+def rate(value: Any) -> str:
+    """A fraction (0.75) as a percentage (75%)."""
+    return percent(value * 100) if value is not None else MISSING
 
 
 def _aware(value: Any) -> datetime | None:
@@ -87,4 +92,4 @@ def outcome(value: str | None) -> str:
 
 
 #: What the admin templates can call.
-HELPERS = {"money": money, "qty": quantity, "percent": percent, "when": when, "outcome": outcome}
+HELPERS = {"money": money, "qty": quantity, "percent": percent, "rate": rate, "when": when, "outcome": outcome}

@@ -14,6 +14,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from ..negotiation import places_message
+from ..negotiation.approvals.decisions import MAX_BUYER_MESSAGE
 from ..rules import has_valid_places
 
 __all__ = ["ACTIONS", "MAX_RATIONALE", "read_decision", "field_errors"]
@@ -43,6 +44,8 @@ class _ChoiceSchema(_Form):
     rationale = fields.String(required=True, validate=validate.Length(
         max=MAX_RATIONALE, error=f"Keep the rationale under {MAX_RATIONALE:,} characters."),
         error_messages={"required": "Say why: the rationale goes into the audit trail."})
+    buyer_message = fields.String(validate=validate.Length(
+        max=MAX_BUYER_MESSAGE, error=f"Keep the message to the buyer under {MAX_BUYER_MESSAGE:,} characters."))
 
 
 class _CounterSchema(_Form):
@@ -67,7 +70,7 @@ class _CounterSchema(_Form):
 _CHOICE, _COUNTER = _ChoiceSchema(), _CounterSchema()
 #: Every field the decision form has. Anything else (``status``, ``floor``...) is refused,
 #: not ignored: a forged field must not pass silently (mass assignment, docs/security.md).
-FORM_FIELDS = frozenset({"action", "rationale", "unit_price", "quantity", "csrf_token"})
+FORM_FIELDS = frozenset({"action", "rationale", "buyer_message", "unit_price", "quantity", "csrf_token"})
 
 
 def read_decision(form: Mapping[str, str], currency: str) -> tuple[dict[str, Any], dict[str, str]]:

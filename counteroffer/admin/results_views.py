@@ -81,7 +81,7 @@ def results_dashboard() -> str | tuple[str, int]:
     return render_template("counteroffer_admin/results.html", report=by_rule, query=query,
                            rules=_sorted(by_rule.groups, query["sort"]), sorts=SORTS,
                            rule_name=rule_name, chart=_chart(trend), trend=trend,
-                           funnel=_funnel(by_rule.total), rate=rate, duration=duration,
+                           funnel=_funnel(by_rule.total), duration=duration,
                            experiments=recent_experiments())
 
 
@@ -119,11 +119,6 @@ def _chart(trend: ResultsReport) -> Any:
 def _funnel(total: Measures) -> Any:
     return funnel([("Price requests", total.requests), ("Offer made", total.offered),
                    ("Deal agreed", total.deals), ("Order placed", total.redeemed)])
-
-
-def rate(value: Any) -> str:
-    """A fraction (0.75) as a percentage (75%)."""
-    return display.percent(value * 100) if value is not None else display.MISSING
 
 
 def duration(seconds: int | None) -> str:

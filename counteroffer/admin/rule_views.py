@@ -36,8 +36,10 @@ from ..rules.loading import RULE_KINDS
 from . import display
 from .csrf import FIELD as CSRF_FIELD
 from .csrf import csrf_token, is_valid_csrf
+from .nav import nav_links
 from .rule_forms import KIND_LABELS, errors_by_input, form_values, new_rule_values, read_rule_form
 from .rule_params import CURVES, LEVER_GROUP_LABELS
+from .rule_words import describe
 from .security import LOGIN_URL_KEY, add_security_headers, login_redirect_target
 from .simulation_upload import read_simulation_csv
 
@@ -85,7 +87,8 @@ def _headers(response: Response) -> Response:
 def _helpers() -> dict[str, Any]:
     return {**display.HELPERS, "csrf_token": csrf_token, "csrf_field": CSRF_FIELD,
             "actor": getattr(g, "_counteroffer_rules_actor", None), "kind_labels": KIND_LABELS,
-            "lever_groups": LEVER_GROUP_LABELS, "curves": CURVES}
+            "lever_groups": LEVER_GROUP_LABELS, "curves": CURVES, "nav_links": nav_links,
+            "rule_words": describe}
 
 
 @rules_admin.errorhandler(NegotiationError)
@@ -121,7 +124,16 @@ def rules() -> str:
     page = (uc.list_rules(_deps(), _actor(), ref, where, page_number, PER_PAGE)
             if known["live"] or ref == "draft" and known["draft"] else None)
     return render_template("counteroffer_admin/rules_list.html", page=page, ref=ref, where=where,
-                           kinds=RULE_KINDS, args=request.args, **known)
+                           kinds=RULE_KINDS, args=request.args, currency=_currency(known, ref), **known)
+
+
+def _currency(known: dict[str, Any], ref: str) -> str:
+    """The currency of the version shown, for its rules' amounts in words; the shop's
+    (``COUNTEROFFER_CURRENCY``) for a set whose rules were loaded from code."""
+    version = known["live"] if ref == "live" else next(
+        (v for v in known["versions"] if v.ref == ref), None)
+    shop: str = current_app.extensions["counteroffer"].state.settings.currency
+    return (version.currency if version is not None else None) or shop
 
 
 def _page_number(raw: str) -> int:
@@ -210,8 +222,9 @@ def rollback(ref: str) -> Response:
 @allow(*PRICING)
 def diff() -> str:
     before, after = request.args.get("from", "live"), request.args.get("to", "draft")
-    found = diff_versions(_deps(), _actor(), before, after)
-    return render_template("counteroffer_admin/rules_diff.html", diff=found, **_versions())
+    found, known = diff_versions(_deps(), _actor(), before, after), _versions()
+    return render_template("counteroffer_admin/rules_diff.html", diff=found,
+                           currency=_currency(known, str(after)), **known)
 
 
 @rules_admin.route("/admin/rules/simulate", methods=["GET", "POST"])

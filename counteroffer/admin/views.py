@@ -33,6 +33,7 @@ from . import display
 from .csrf import FIELD as CSRF_FIELD
 from .csrf import csrf_token, is_valid_csrf
 from .forms import field_errors, read_decision
+from .nav import nav_links
 from .security import LOGIN_URL_KEY, add_security_headers, is_staff, login_redirect_target
 
 __all__ = ["negotiation_admin", "FILTERS"]
@@ -75,8 +76,8 @@ def _staff_only() -> Response | tuple[str, int] | None:
     # Pricing managers are not staff of the inbox, but read the results dashboard.
     results_page = (request.endpoint or "").startswith("negotiation_admin.results_")
     if not is_staff(actor.role) and not (results_page and actor.role == "pricing_manager"):
-        return _problem(403, "The approvals inbox is for the shop's sales reps and pricing "
-                             "managers.", actor=actor)
+        return _problem(403, "The approvals inbox is for the shop's sales reps and managers.",
+                        actor=actor)
     g._counteroffer_admin_actor = actor
     return None
 
@@ -105,7 +106,7 @@ def _helpers() -> dict[str, Any]:
     return {**display.HELPERS, "csrf_token": csrf_token, "csrf_field": CSRF_FIELD,
             "due": lambda value: display.due(value, now),
             "audit_url": _audit_url, "filters": FILTERS,
-            "actor": getattr(g, "_counteroffer_admin_actor", None)}
+            "actor": getattr(g, "_counteroffer_admin_actor", None), "nav_links": nav_links}
 
 
 @negotiation_admin.errorhandler(NegotiationError)

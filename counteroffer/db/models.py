@@ -255,7 +255,9 @@ class Escalation(Base):
     decision_unit_price: Mapped[Decimal | None] = mapped_column(Money)
     decision_quantity: Mapped[int | None] = mapped_column(Integer)
     decision_terms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
-    decision_rationale: Mapped[str | None] = mapped_column(Text)
+    decision_rationale: Mapped[str | None] = mapped_column(Text)  # internal: reps, managers, audit
+    #: What the decider wrote to the buyer (the widget and the e-mail show it); migration 0009.
+    decision_buyer_message: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_by_role: Mapped[str | None] = mapped_column(String(16))
     decided_on_behalf_of: Mapped[str | None] = mapped_column(String(64))

@@ -61,7 +61,8 @@ def test_a_decision_is_answered_with_the_decided_escalation_and_the_buyer_sees_i
     assert body["decision"] == {
         "action": "approve", "unit_price": "90.00", "quantity": 1000, "terms": [],
         "rationale": "Loyal account", "decided_by": {"id": "rita@seller", "name": "Rita Reyes"},
-        "decided_by_role": "rep", "on_behalf_of": None, "decided_at": "2026-11-02T09:00:00+00:00"}
+        "decided_by_role": "rep", "on_behalf_of": None, "decided_at": "2026-11-02T09:00:00+00:00",
+        "buyer_message": None}
     seen = rep_api.as_(ANN).get(f"/requests/{rep_api.request_id}").get_json()
     assert (seen["status"], seen["deal"]["unit_price"]) == ("accepted", "90.00")
     assert seen["note"] == "Your sales rep Rita Reyes approved $90.00 each for 1,000 units."

@@ -95,7 +95,7 @@ def test_buyers_get_a_403_page_and_no_figures(shop: Flask) -> None:
     for path in (INBOX, f"{INBOX}?status=all", f"{INBOX}/anything"):
         response = client.get(path)
         assert response.status_code == 403
-        assert "for the shop's sales reps and pricing managers" in text(response)
+        assert "for the shop's sales reps and managers." in text(response)
         assert "$85.20" not in text(response) and "$71.00" not in text(response)
     assert client.post(f"{INBOX}/anything", data={"action": "approve"}).status_code == 403
 

@@ -138,6 +138,12 @@ def test_limits_and_the_rules_json_schema_cannot_state_are_in_the_document(host:
     assert "ends_at is not after starts_at" in delegation["description"]
     decision = document["components"]["schemas"]["Decision"]
     assert {"required": ["unit_price"], "properties": {"action": {"enum": ["counter"]}}} in decision["anyOf"]
+    # An approval or rejection may carry a message to the buyer, never a price of its own.
+    assert "never sees it" in decision["properties"]["rationale"]["description"]
+    assert decision["properties"]["buyer_message"]["maxLength"] == 1000
+    [own_terms] = [branch for branch in decision["anyOf"] if "not" in branch]
+    assert own_terms["properties"]["action"]["enum"] == ["approve", "reject"]
+    assert {"required": ["unit_price"]} in own_terms["not"]["anyOf"] and "maxProperties" not in own_terms
     assert "1 MiB" in document["info"]["description"] and "20 deep" in document["info"]["description"]
     for operation in operations.values():
         for refusal in operation.get("x-refusals", []):

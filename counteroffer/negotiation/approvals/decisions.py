@@ -12,7 +12,7 @@ no authority.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -38,11 +38,13 @@ from .notices import buyer_note, tell_decision
 from .reps import Rep, discount_pct, find_rep, staff_directory
 from .staff import Acting, acting_for, can_see, reach_of, require_staff
 
-__all__ = ["decide_escalation", "BeyondAuthorityError", "DECISION_ACTIONS", "REP_OFFER_KIND"]
+__all__ = ["decide_escalation", "BeyondAuthorityError", "DECISION_ACTIONS", "REP_OFFER_KIND",
+           "MAX_BUYER_MESSAGE"]
 
 DECISION_ACTIONS = ("approve", "counter", "reject")
 #: The kind of an offer a person made (the engine's kinds are volume, price, terms...).
 REP_OFFER_KIND = "rep"
+MAX_BUYER_MESSAGE = 1000
 PRICE_UNAVAILABLE = "This product's price cannot be checked right now; nothing has changed. Try again shortly."
 
 
@@ -57,14 +59,18 @@ class _Proposal:
     quantity: int
     terms: tuple[dict[str, str], ...]
     rationale: str
+    buyer_message: str | None = None
 
 
 def decide_escalation(deps: Deps, actor: Actor, escalation_id: str, action: str, rationale: str,
                       unit_price: Decimal | None = None, quantity: int | None = None,
                       terms: Sequence[dict[str, str]] | None = None,
-                      idempotency: Claim | None = None) -> EscalationView:
+                      idempotency: Claim | None = None, buyer_message: str | None = None) -> EscalationView:
+    """``rationale`` is internal (the inbox, the audit trail); ``buyer_message``, if any,
+    is what the buyer reads with the decision, in the widget and the e-mail."""
     require_staff(actor)
     _check_shape(action, rationale, unit_price, quantity, terms)
+    message = _message(buyer_message)
     now = deps.clock()
     with transaction(deps.session_factory) as session:
         row, escalation = _locked(session, escalation_id)
@@ -73,7 +79,8 @@ def decide_escalation(deps: Deps, actor: Actor, escalation_id: str, action: str,
             raise NotFoundError("No such escalation.")
         acting = acting_for(session, reach, escalation)
         _require_open(session, escalation)
-        proposal = _proposal(row, action, rationale.strip(), unit_price, quantity, terms)
+        proposal = replace(_proposal(row, action, rationale.strip(), unit_price, quantity, terms),
+                           buyer_message=message)
         if action != "reject":
             _require_authority(deps, session, acting, proposal, _facts(deps, session, row, proposal),
                                row.currency)
@@ -95,6 +102,14 @@ def _check_shape(action: str, rationale: str, unit_price: Decimal | None, quanti
     if action != "counter" and given:
         message = f"{action} takes the buyer's own price and quantity; counter to change them."
         raise InvalidRequestError(message, {name: [message] for name in given})
+
+
+def _message(buyer_message: str | None) -> str | None:
+    message = (buyer_message or "").strip()
+    if len(message) > MAX_BUYER_MESSAGE:
+        text = f"At most {MAX_BUYER_MESSAGE:,} characters."
+        raise InvalidRequestError(text, {"buyer_message": [text]})
+    return message or None
 
 
 def _locked(session: Session, escalation_id: str) -> tuple[Negotiation, Escalation]:
@@ -175,14 +190,18 @@ def _carry_out(deps: Deps, session: Session, row: Negotiation, escalation: Escal
                proposal: _Proposal, actor: Actor, acting: Acting, now: datetime) -> None:
     before = row.status
     decider = find_rep(session, actor.id)
-    note = buyer_note(proposal.action, decider.name if decider else actor.name or actor.id,
-                      proposal.unit_price, proposal.quantity, row.currency)
+    name = decider.name if decider else actor.name or actor.id
+    note = buyer_note(proposal.action, name, proposal.unit_price, proposal.quantity, row.currency)
     note += _what_happens_to_held(session, row, proposal)
+    if proposal.buyer_message:  # the buyer's words; the rationale stays in the audit trail
+        note += f" {name} writes: “{proposal.buyer_message}”"
     _record_decision(escalation, proposal, actor, acting, now)
     record_person_decision(session, row, escalation, now)  # results (docs/results.md)
     row.buyer_note, row.updated_at = note, now
     detail = {"escalation_id": escalation.id, "rationale": proposal.rationale,
               "on_behalf_of": acting.on_behalf_of.id if acting.on_behalf_of else None}
+    if proposal.buyer_message:
+        detail["buyer_message"] = proposal.buyer_message
     if proposal.action == "approve":
         offer = _rep_offer(session, row, proposal, now + timedelta(hours=deps.policy.offer_validity_hours), note)
         make_deal(deps, session, row, offer, actor, now, action="approved", **detail)
@@ -230,6 +249,7 @@ def _record_decision(escalation: Escalation, proposal: _Proposal, actor: Actor, 
                      now: datetime) -> None:
     escalation.status, escalation.decided_at = "decided", now
     escalation.decision_action, escalation.decision_rationale = proposal.action, proposal.rationale
+    escalation.decision_buyer_message = proposal.buyer_message
     if proposal.action != "reject":
         escalation.decision_unit_price, escalation.decision_quantity = proposal.unit_price, proposal.quantity
         escalation.decision_terms = list(proposal.terms) or None

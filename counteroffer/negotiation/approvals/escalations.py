@@ -1,6 +1,7 @@
 """Escalations, for the back office and the rep API: one place to import from.
 
     list_escalations(deps, actor, status="open")   -> [EscalationView], soonest due first
+    count_open(deps, actor)                         -> int, what waits in the caller's inbox
     get_escalation(deps, actor, escalation_id)      -> EscalationView
     decide_escalation(deps, actor, escalation_id, action, rationale,
                       unit_price=None, quantity=None, terms=None) -> EscalationView
@@ -22,6 +23,7 @@ from .inbox import (
                     PersonRef,
                     RoundView,
                     SuggestionView,
+                    count_open,
                     get_escalation,
                     list_escalations,
 )
@@ -29,7 +31,7 @@ from .reps import Rep, save_delegation, save_reps
 from .sla import SweepResult, sweep_escalations
 
 __all__ = [
-    "list_escalations", "get_escalation", "decide_escalation", "audit_trail", "audit_csv",
+    "list_escalations", "count_open", "get_escalation", "decide_escalation", "audit_trail", "audit_csv",
     "sweep_escalations", "save_reps", "save_delegation", "Rep", "EscalationView", "PersonRef",
     "CompanyRef", "LastPaidView", "SuggestionView", "RoundView", "DecisionView", "AuditEvent",
     "SweepResult", "BeyondAuthorityError", "DECISION_ACTIONS", "ESCALATION_STATUSES", "CSV_COLUMNS",

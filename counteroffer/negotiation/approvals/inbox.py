@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...adapters import BackOfficeUnavailableError, Customer
@@ -27,7 +27,7 @@ from .staff import Reach, acting_for, can_see, reach_of, require_staff, visible
 
 __all__ = ["PersonRef", "CompanyRef", "LastPaidView", "SuggestionView", "RoundView",
            "DecisionView", "EscalationView", "list_escalations", "get_escalation",
-           "escalation_view", "ESCALATION_STATUSES"]
+           "escalation_view", "count_open", "ESCALATION_STATUSES"]
 
 ESCALATION_STATUSES = ("open", "decided", "void", "all")
 _PCT = Decimal("0.01")
@@ -80,11 +80,12 @@ class DecisionView:
     unit_price: Decimal | None
     quantity: int | None
     terms: tuple[dict[str, str], ...]
-    rationale: str
+    rationale: str  # internal: never shown to the buyer
     decided_by: PersonRef
     decided_by_role: str
     on_behalf_of: PersonRef | None
     decided_at: datetime
+    buyer_message: str | None = None  # what the buyer read with the decision, if anything
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,17 @@ def list_escalations(deps: Deps, actor: Actor, status: str = "open",
                  for row in rows]
         del negotiations
         return views
+
+
+def count_open(deps: Deps, actor: Actor) -> int:
+    """How many open escalations wait in the caller's inbox (what ``list_escalations``
+    would list under ``open``): the back office's header shows it."""
+    require_staff(actor)
+    with transaction(deps.session_factory) as session:
+        reach = reach_of(session, actor, deps.clock())
+        query = select(func.count()).select_from(Escalation).where(
+            visible(reach), Escalation.status == "open")
+        return int(session.scalar(query) or 0)
 
 
 def get_escalation(deps: Deps, actor: Actor, escalation_id: str) -> EscalationView:
@@ -311,4 +323,4 @@ def _decision(session: Session, escalation: Escalation, currency: str,
         rationale=escalation.decision_rationale or "", decided_by=decided_by,
         decided_by_role=escalation.decided_by_role or "",
         on_behalf_of=_person(session, escalation.decided_on_behalf_of, people),
-        decided_at=escalation.decided_at)
+        decided_at=escalation.decided_at, buyer_message=escalation.decision_buyer_message)

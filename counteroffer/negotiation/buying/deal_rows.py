@@ -3,6 +3,7 @@ redeeming (``deals.py``) and giving a redemption back (``releases.py``)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,8 +14,9 @@ from ..results.result_facts import record_redeemed
 from ..shared.actors import Actor
 from ..shared.errors import NotFoundError
 from ..shared.records import new_id, record_event
+from .views import NOT_PLACED, Release
 
-__all__ = ["find_deal", "record_use", "released_order_refs"]
+__all__ = ["find_deal", "record_use", "released_order_refs", "last_releases"]
 
 
 def find_deal(session: Session, token: str, company_id: str | None, lock: bool) -> Deal:
@@ -27,13 +29,13 @@ def find_deal(session: Session, token: str, company_id: str | None, lock: bool) 
 
 
 def record_use(session: Session, deal: Deal, actor: Actor | None, action: str,
-               order_ref: str | None, now: datetime) -> None:
+               order_ref: str | None, now: datetime, **detail: Any) -> None:
     """What a redemption or a release writes beside the deal: the results, the audit
     event, and the ``deal.<action>`` message."""
     record_redeemed(session, deal)  # the result fact follows deal.redeemed_at either way
     row = session.get(Negotiation, deal.negotiation_id)
     assert row is not None
-    record_event(session, row, actor, action, row.status, now, deal_id=deal.id, order_ref=order_ref)
+    record_event(session, row, actor, action, row.status, now, deal_id=deal.id, order_ref=order_ref, **detail)
     # One key per use: a deal released and redeemed again is redeemed twice (the deal
     # row's lock makes each use, and so its message, happen once).
     add_message(session, f"deal.{action}", f"deal.{action}:{deal.id}:{new_id()}",
@@ -47,3 +49,14 @@ def released_order_refs(session: Session, deal: Deal) -> list[str]:
         Event.negotiation_id == deal.negotiation_id, Event.action == "released").order_by(Event.id))
     refs = [detail.get("order_ref") for detail in details if detail.get("deal_id") == deal.id]
     return list(dict.fromkeys(ref for ref in refs if ref))
+
+
+def last_releases(session: Session, negotiation_ids: list[str]) -> dict[str, Release]:
+    """deal id -> its last release, for the deals of these negotiations (one query)."""
+    if not negotiation_ids:
+        return {}
+    events = session.scalars(select(Event).where(
+        Event.negotiation_id.in_(negotiation_ids), Event.action == "released").order_by(Event.id))
+    return {event.detail["deal_id"]: Release(event.at, event.detail.get("order_ref"),
+                                             event.detail.get("order_status") or NOT_PLACED)
+            for event in events if event.detail.get("deal_id")}

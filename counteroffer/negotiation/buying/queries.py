@@ -13,7 +13,8 @@ from ...rules import PriceBreak, round_money
 from ..shared.actors import Actor, require_buyer
 from ..shared.deps import Deps
 from ..shared.errors import NotFoundError, unavailable_as_503
-from .views import NegotiationView, negotiation_view
+from .deal_rows import last_releases
+from .views import NegotiationView, Release, negotiation_view
 
 __all__ = ["ProductTerms", "get_negotiation", "list_negotiations", "product_terms"]
 
@@ -42,7 +43,7 @@ def get_negotiation(deps: Deps, actor: Actor, negotiation_id: str) -> Negotiatio
             raise NotFoundError("No such price request.")
         offers = _offers_by_negotiation(session, [row.id]).get(row.id, [])
         deal = _deals_by_negotiation(session, [row.id]).get(row.id)
-        return negotiation_view(row, offers, deps.clock(), deal)
+        return negotiation_view(row, offers, deps.clock(), deal, _release_of(session, [row.id], deal))
 
 
 def list_negotiations(deps: Deps, actor: Actor, sku: str | None = None,
@@ -59,7 +60,10 @@ def list_negotiations(deps: Deps, actor: Actor, sku: str | None = None,
         rows = list(session.scalars(query))
         ids, now = [row.id for row in rows], deps.clock()
         offers, deals = _offers_by_negotiation(session, ids), _deals_by_negotiation(session, ids)
-        return [negotiation_view(row, offers.get(row.id, []), now, deals.get(row.id)) for row in rows]
+        free = [deal.negotiation_id for deal in deals.values() if deal.redeemed_at is None]
+        releases = last_releases(session, free)
+        return [negotiation_view(row, offers.get(row.id, []), now, deals.get(row.id),
+                                 _release(releases, deals.get(row.id))) for row in rows]
 
 
 def _offers_by_negotiation(session: Session, ids: list[str]) -> dict[str, list[Offer]]:
@@ -98,3 +102,14 @@ def product_terms(deps: Deps, actor: Actor | None, sku: str) -> ProductTerms:
                         order_multiple=resolved.order_multiple or item.order_multiple,
                         offer_validity_hours=deps.policy.offer_validity_hours,
                         max_rounds=deps.policy.max_rounds)
+
+
+def _release_of(session: Session, ids: list[str], deal: Deal | None) -> Release | None:
+    """A free deal's last release (the widget says its order was given back)."""
+    if deal is None or deal.redeemed_at is not None:
+        return None
+    return last_releases(session, ids).get(deal.id)
+
+
+def _release(releases: dict[str, Release], deal: Deal | None) -> Release | None:
+    return releases.get(deal.id) if deal is not None else None

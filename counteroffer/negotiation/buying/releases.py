@@ -21,7 +21,7 @@ from ..shared.actors import Actor
 from ..shared.deps import Deps
 from ..shared.errors import ConflictError, ServiceUnavailableError
 from .deal_rows import find_deal, record_use, released_order_refs
-from .views import DealView, deal_view
+from .views import NOT_PLACED, DealView, Release, deal_view
 
 __all__ = ["release_deal", "release_order", "require_released_orders_gone", "NO_ORDERS_PORT"]
 
@@ -42,8 +42,8 @@ def release_deal(deps: Deps, token: str, order_ref: str | None = None,
             raise ConflictError("This deal has not been used for an order.")
         if order_ref is not None and deal.order_ref != order_ref:
             raise ConflictError("This deal was used for another order.")
-        _require_gone(deps, session, deal.order_ref)
-        view = _give_back(session, deal, actor, now)
+        status = _require_gone(deps, session, deal.order_ref)
+        view = _give_back(session, deal, actor, now, status)
     deps.cache.last_prices.clear()  # the price is no longer one the company paid
     return view
 
@@ -56,9 +56,8 @@ def release_order(deps: Deps, order_ref: str, actor: Actor | None = None) -> lis
         deals = list(session.scalars(
             select(Deal).where(Deal.order_ref == order_ref).order_by(Deal.id).with_for_update()
             .execution_options(populate_existing=True)))
-        if deals:
-            _require_gone(deps, session, order_ref)
-        views = [_give_back(session, deal, actor, now) for deal in deals]
+        status = _require_gone(deps, session, order_ref) if deals else None
+        views = [_give_back(session, deal, actor, now, status) for deal in deals]
     if views:
         deps.cache.last_prices.clear()
     return views
@@ -71,14 +70,18 @@ def require_released_orders_gone(deps: Deps, session: Session, deal: Deal) -> No
         _require_gone(deps, session, order_ref, again=True)
 
 
-def _give_back(session: Session, deal: Deal, actor: Actor | None, now: datetime) -> DealView:
-    served = deal.order_ref
+def _give_back(session: Session, deal: Deal, actor: Actor | None, now: datetime,
+               order_status: str | None) -> DealView:
+    served, because = deal.order_ref, order_status or NOT_PLACED
     deal.redeemed_at, deal.order_ref = None, None
-    record_use(session, deal, actor, "released", served, now)
-    return deal_view(deal)
+    # What became of the order is kept with the release: the buyer's widget says it.
+    record_use(session, deal, actor, "released", served, now, order_status=because)
+    return deal_view(deal, Release(now, served, because))
 
 
-def _require_gone(deps: Deps, session: Session, order_ref: str | None, again: bool = False) -> None:
+def _require_gone(deps: Deps, session: Session, order_ref: str | None, again: bool = False) -> str | None:
+    """What the shop says became of ``order_ref`` (failed, cancelled, or None: never
+    placed); a conflict while it stands."""
     if order_ref is None:
         raise ConflictError("This deal was used without an order reference, so the shop cannot "
                             "confirm that its order did not happen; it stays used.")
@@ -93,6 +96,7 @@ def _require_gone(deps: Deps, session: Session, order_ref: str | None, again: bo
     if status not in _GONE:
         raise ValueError(f"The orders port answered {status!r} for order {order_ref!r}; "
                          "expected 'placed', 'failed', 'cancelled' or None.")
+    return status
 
 
 def _status(deps: Deps, session: Session, order_ref: str) -> str | None:

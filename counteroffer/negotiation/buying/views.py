@@ -12,7 +12,11 @@ from ...db.models import Deal, Negotiation, Offer
 from ...rules import round_money
 from ..shared.states import OfferStatus, Status
 
-__all__ = ["OfferView", "NegotiationView", "DealView", "offer_view", "negotiation_view", "deal_view"]
+__all__ = ["OfferView", "NegotiationView", "DealView", "Release", "offer_view", "negotiation_view",
+           "deal_view", "NOT_PLACED"]
+
+#: A released order the shop's orders port did not know (never placed); else its status.
+NOT_PLACED = "not_placed"
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,20 @@ class DealView:
     negotiation_id: str
     company_id: str
     terms: tuple[dict[str, str], ...] = ()
+    #: When the deal is free again because its order was given back (the host's
+    #: release_deal or release_order): when, which order, and what became of it
+    #: (``cancelled``, ``failed`` or ``not_placed``). None while it is used or never was.
+    released_at: datetime | None = None
+    released_order_ref: str | None = None
+    released_because: str | None = None
+
+
+@dataclass(frozen=True)
+class Release:
+    """The last time a deal's redemption was given back (its ``released`` audit event)."""
+    at: datetime
+    order_ref: str | None
+    order_status: str
 
 
 def offer_view(offer: Offer) -> OfferView:
@@ -88,7 +106,7 @@ def _status_as_of(row: Negotiation, current: tuple[OfferView, ...]) -> str:
 
 
 def negotiation_view(row: Negotiation, offers: list[Offer], now: datetime,
-                     deal: Deal | None = None) -> NegotiationView:
+                     deal: Deal | None = None, release: Release | None = None) -> NegotiationView:
     # The buyer sees the offers still on the table; history stays in the audit trail.
     current = tuple(offer_view(o) for o in offers if _on_the_table(o, now))
     return NegotiationView(
@@ -96,12 +114,17 @@ def negotiation_view(row: Negotiation, offers: list[Offer], now: datetime,
         target_unit_price=round_money(row.target_unit_price, row.currency), currency=row.currency,
         round=row.round, created_at=row.created_at, updated_at=row.updated_at, offers=current,
         company_id=row.company_id, buyer_id=row.buyer_id,
-        deal=deal_view(deal) if deal is not None else None, note=row.buyer_note)
+        deal=deal_view(deal, release) if deal is not None else None, note=row.buyer_note)
 
 
-def deal_view(deal: Deal) -> DealView:
+def deal_view(deal: Deal, release: Release | None = None) -> DealView:
+    """``release``: the deal's last release, said only while the deal is free again."""
+    free_again = release if release is not None and deal.redeemed_at is None else None
     return DealView(id=deal.id, token=deal.token, sku=deal.sku, quantity=deal.quantity,
                     unit_price=round_money(deal.unit_price, deal.currency), currency=deal.currency,
                     valid_until=deal.valid_until, redeemed_at=deal.redeemed_at,
                     order_ref=deal.order_ref, negotiation_id=deal.negotiation_id,
-                    company_id=deal.company_id, terms=tuple(deal.terms or ()))
+                    company_id=deal.company_id, terms=tuple(deal.terms or ()),
+                    released_at=free_again.at if free_again else None,
+                    released_order_ref=free_again.order_ref if free_again else None,
+                    released_because=free_again.order_status if free_again else None)

@@ -32,6 +32,10 @@ class RuleChange:
     kind: str
     scope: str  # "SKU DEMO-120, segment wholesale, priority 0"
     fields: tuple[FieldChange, ...]
+    #: The rule's whole parameters on each side (None where it is not), for the pages to
+    #: say in words; the JSON API sends ``fields`` only.
+    before_params: dict[str, Any] | None = None
+    after_params: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,11 +66,11 @@ def _change(key: tuple[Any, ...], old: dict[str, Any] | None, new: dict[str, Any
     kind, scope = key[0], describe_scope(*key[1:])
     if old is None:
         assert new is not None  # a key comes from one version or the other
-        return RuleChange("added", kind, scope, _fields({}, flatten(new["params"])))
+        return RuleChange("added", kind, scope, _fields({}, flatten(new["params"])), None, new["params"])
     if new is None:
-        return RuleChange("removed", kind, scope, _fields(flatten(old["params"]), {}))
+        return RuleChange("removed", kind, scope, _fields(flatten(old["params"]), {}), old["params"], None)
     fields = _fields(flatten(old["params"]), flatten(new["params"]))
-    return RuleChange("changed", kind, scope, fields) if fields else None
+    return RuleChange("changed", kind, scope, fields, old["params"], new["params"]) if fields else None
 
 
 def _fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldChange, ...]:

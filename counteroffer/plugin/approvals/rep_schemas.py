@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from ...negotiation.approvals.decisions import MAX_BUYER_MESSAGE
 from ...negotiation.approvals.escalations import DECISION_ACTIONS, ESCALATION_STATUSES
 from ..buying.schemas import NonBlank, TermSchema, _money_field, _quantity_field, _Strict
 
@@ -26,7 +27,11 @@ class DecisionSchema(_Strict):
     unit_price = _money_field()
     quantity = _quantity_field()
     terms = fields.List(fields.Nested(_TermInput), validate=validate.Length(max=4))
-    rationale = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NonBlank()])
+    rationale = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NonBlank()],
+                              metadata={"description": "Why: internal, for reps, managers and the audit trail; "
+                                                       "the buyer never sees it."})
+    buyer_message = fields.String(validate=validate.Length(max=MAX_BUYER_MESSAGE), metadata={
+        "description": "Optional: what the buyer reads with the decision, in the widget and the e-mail."})
 
 
 class EscalationQuerySchema(_Strict):
@@ -72,6 +77,7 @@ class _DecisionSchema(Schema):
     quantity = fields.Integer(allow_none=True)
     terms = fields.List(fields.Nested(TermSchema))
     rationale = fields.String()
+    buyer_message = fields.String(allow_none=True)
     decided_by = fields.Nested(_PersonSchema)
     decided_by_role = fields.String()
     on_behalf_of = fields.Nested(_PersonSchema, allow_none=True)

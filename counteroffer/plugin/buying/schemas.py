@@ -182,6 +182,11 @@ class DealSchema(Schema):
     order_ref = fields.String(allow_none=True)
     negotiation_id = fields.String()
     terms = fields.List(fields.Nested(TermSchema))
+    #: Set while the deal is free again because the shop gave its order back: when, which
+    #: order, and why (cancelled, failed, not_placed).
+    released_at = fields.AwareDateTime(allow_none=True)
+    released_order_ref = fields.String(allow_none=True)
+    released_because = fields.String(allow_none=True)
 
 
 class _BreakSchema(Schema):

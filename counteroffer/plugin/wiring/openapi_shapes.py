@@ -6,8 +6,9 @@
 - Text in a request body has no control character but tab, line feed and carriage return
   (``json_body.TEXT_CONTROLS``); a path segment or query value has none at all; text
   that must not be blank (a rationale, a name) has a character besides spaces.
-- A rep's decision: approve and reject take only the action and the rationale, a counter
-  needs a ``unit_price`` (``anyOf`` on ``action``).
+- A rep's decision: approve and reject take the action, the rationale and an optional
+  ``buyer_message``, never a price, quantity or terms; a counter needs a ``unit_price``
+  (``anyOf`` on ``action``).
 Figures the API sends back (margins may be negative) have the signed decimal pattern.
 """
 from __future__ import annotations
@@ -83,8 +84,10 @@ def _price_by_currency(schema: dict[str, Any]) -> None:
 
 
 def _decision_by_action(schema: dict[str, Any]) -> None:
-    # Approve and reject take the buyer's own terms: the action and the rationale only.
-    schema["anyOf"] = [{"properties": {"action": {"enum": ["approve", "reject"]}}, "maxProperties": 2},
+    # Approve and reject take the buyer's own terms: no price, quantity or terms of their own
+    # (the rationale and the optional buyer_message only).
+    counter_only = [{"required": [name]} for name in ("unit_price", "quantity", "terms")]
+    schema["anyOf"] = [{"properties": {"action": {"enum": ["approve", "reject"]}}, "not": {"anyOf": counter_only}},
                        {"properties": {"action": {"enum": ["counter"]}}, "required": ["unit_price"]}]
 
 

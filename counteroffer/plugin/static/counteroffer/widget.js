@@ -30,6 +30,8 @@
     withdrawn: "You withdrew this request.",
     expired: "The offers ran out of time. Ask again for a new offer."
   };
+  // What became of the order a released deal bought (the shop's orders port said so).
+  var RELEASED = { cancelled: "was cancelled", failed: "did not go through", not_placed: "was never placed" };
 
   // ---- money and numbers, on strings ------------------------------------------------
   function groupDigits(digits) { return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ","); }  // as Python's "{:,}"
@@ -76,6 +78,7 @@
   function headingFor(negotiation, deal) {
     if (deal && deal.redeemed_at) { return "Deal used in an order"; }
     if (deal && isPast(deal.valid_until)) { return "Deal expired"; }
+    if (deal && deal.released_at) { return "Deal usable again"; }
     return HEADINGS[negotiation.status] || negotiation.status;
   }
   function plural(count, word) { return count + " " + word + (count === 1 ? "" : "s"); }
@@ -251,11 +254,20 @@
       section.appendChild(el("p", {}, ["This deal has run out. Ask again for a new offer."]));
       return section;
     }
+    if (deal.released_at) { section.appendChild(released(deal)); }
     // "{token}" as written, or as url_for(..., token="{token}") escapes it.
     var href = widget.cartUrl && widget.cartUrl.split(/\{token\}|%7Btoken%7D/i).join(encodeURIComponent(deal.token));
     section.appendChild(href ? el("a", { href: href, "class": "co-cart-link" }, ["Add to cart at this price"])
                              : el("p", {}, ["Give this code at checkout or to your sales rep."]));
     return section;
+  }
+
+  /** Why a used deal is free again: the shop gave back the order it bought. */
+  function released(deal) {
+    var order = deal.released_order_ref ? "Your order " + deal.released_order_ref : "Your order";
+    var what = RELEASED[deal.released_because] || RELEASED.not_placed;
+    return el("p", { "class": "co-released" },
+              [order + " " + what + ", so this deal can be used again until ", localTime(deal.valid_until), "."]);
   }
 
   function renderResult(widget, negotiation, deal, focus) {
