@@ -153,7 +153,9 @@ def test_a_worker_killed_mid_notice_leaves_the_job_to_run_again_and_the_mail_goe
         StartedJobRegistry("co-faults", connection=connection).cleanup(timestamp=lapsed)
         (gate / "open").touch()
         second = start_worker(pg_app, redis_server, mailbox, gate)
-        wait_for(lambda: rows(pg_app, OutboxMessage, topic="send.email")[0].handled_at is not None)
+        # Alone this takes about 2 s; with the whole suite on a loaded 2-core machine the
+        # new worker's start and rq's retry (scheduled 1 s on) took more than 30 s once.
+        wait_for(lambda: rows(pg_app, OutboxMessage, topic="send.email")[0].handled_at is not None, 90)
         time.sleep(1.5)  # a second copy, if one were coming, would be here by now
         assert [m["To"] for m in mailbox.messages()] == ["rita@seller.example"]
         connection.close()
