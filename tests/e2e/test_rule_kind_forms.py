@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from counteroffer.admin.rule_forms import form_values, new_rule_values, read_rule_form
+from counteroffer.admin.pricing.rule_forms import form_values, new_rule_values, read_rule_form
 from counteroffer.negotiation.pricing.rulesets import RuleView
 from counteroffer.rules.loading import RULE_KINDS, rule_from_record
 from tests.e2e.test_rules_pages import ADMIN, PRICING, _post

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from counteroffer import Actor
-from counteroffer.admin.rule_words import describe
+from counteroffer.admin.pricing.rule_words import describe
 from counteroffer.negotiation.pricing.rulesets import create_rule
 from counteroffer.rules.loading import RULE_KINDS
 from tests.e2e.test_rep_inbox import text

@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 
 from counteroffer.admin import display
+from counteroffer.admin.approvals.decision_form import read_decision
 from counteroffer.admin.csrf import csrf_token, is_valid_csrf
-from counteroffer.admin.forms import read_decision
 from counteroffer.admin.security import login_redirect_target
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from marshmallow import ValidationError
 
-from counteroffer.admin.schemas import RuleSchema
+from counteroffer.admin.pricing.rule_schema import RuleSchema
 
 GOOD = {"kind": "term_lever", "category": "hydraulics",
         "params": {"group": "payment", "option": "net10", "label": "pay within 10 days", "value_pct": "2"}}

@@ -5,11 +5,9 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from ...admin.rule_views import rules_admin
-
 # The one place anything imports ``admin``: the extension is the composition root that
 # mounts every blueprint (docs/architecture.md).
-from ...admin.views import negotiation_admin
+from ...admin import negotiation_admin, rules_admin
 from ..approvals.rep_api import rep_api
 from ..buying.api import api
 from ..errors import http_error_response

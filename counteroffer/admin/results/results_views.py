@@ -15,13 +15,13 @@ from typing import Any
 from flask import Response, render_template, request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from ..access import MANAGER, REP, allow
-from ..negotiation.results.reports import GROUPS, Measures, ResultsReport, results_csv, results_report
-from ..negotiation.shared.states import Role
-from . import display
+from ...access import MANAGER, REP, allow
+from ...negotiation.results.reports import GROUPS, Measures, ResultsReport, results_csv, results_report
+from ...negotiation.shared.states import Role
+from .. import display
+from ..base import actor, deps, negotiation_admin, problem
 from .experiments_views import recent_experiments
 from .results_charts import funnel, trend_chart
-from .views import _actor, _deps, _problem, negotiation_admin
 
 __all__ = ["results_dashboard", "results_csv_export", "SORTS", "RULE_NAMES", "READERS"]
 
@@ -56,7 +56,7 @@ _query = _PageQuery()
 
 def _read_query() -> dict[str, Any]:
     query = _query.load(request.args.to_dict())
-    end = query.get("end") or _deps().clock().date()
+    end = query.get("end") or deps().clock().date()
     query.setdefault("start", end - timedelta(days=DEFAULT_DAYS - 1))
     query["end"], query["segment"] = end, query.get("segment") or None
     return query
@@ -66,7 +66,7 @@ def _bad_query(error: ValidationError) -> tuple[str, int]:
     names = {"start": "from", "end": "to"}
     problems = "; ".join(f"{names.get(k, k)}: {' '.join(map(str, v))}"
                          for k, v in sorted(error.normalized_messages().items()))
-    return _problem(422, f"Check the filters ({problems}).")
+    return problem(422, f"Check the filters ({problems}).")
 
 
 @negotiation_admin.get("/admin/results")
@@ -99,7 +99,7 @@ def results_csv_export() -> Response | tuple[str, int]:
 
 
 def _report(query: dict[str, Any], group_by: str) -> ResultsReport:
-    return results_report(_deps(), _actor(), query["start"], query["end"], group_by, query["segment"])
+    return results_report(deps(), actor(), query["start"], query["end"], group_by, query["segment"])
 
 
 def _trend_period(start: date, end: date) -> str:

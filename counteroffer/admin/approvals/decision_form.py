@@ -13,9 +13,9 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
-from ..negotiation import places_message
-from ..negotiation.approvals.decisions import MAX_BUYER_MESSAGE
-from ..rules import has_valid_places
+from ...negotiation import places_message
+from ...negotiation.approvals.decisions import MAX_BUYER_MESSAGE
+from ...rules import has_valid_places
 
 __all__ = ["ACTIONS", "MAX_RATIONALE", "read_decision", "field_errors"]
 

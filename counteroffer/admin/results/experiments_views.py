@@ -18,16 +18,16 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
-from ..access import MANAGER, allow
-from ..negotiation import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
-from ..negotiation.pricing.rulesets import list_versions
-from ..negotiation.results import experiments as uc
-from ..negotiation.results.experiments import ExperimentResults
-from ..negotiation.shared.states import Role
-from .csrf import FIELD as CSRF_FIELD
-from .csrf import is_valid_csrf
-from .forms import field_errors
-from .views import _actor, _deps, _problem, negotiation_admin
+from ...access import MANAGER, allow
+from ...negotiation import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
+from ...negotiation.pricing.rulesets import list_versions
+from ...negotiation.results import experiments as uc
+from ...negotiation.results.experiments import ExperimentResults
+from ...negotiation.shared.states import Role
+from ..approvals.decision_form import field_errors
+from ..base import actor, deps, negotiation_admin, problem
+from ..csrf import FIELD as CSRF_FIELD
+from ..csrf import is_valid_csrf
 
 __all__ = ["recent_experiments", "results_experiments", "results_experiment_start",
            "results_experiment_stop", "results_experiment_promote", "read_start_form"]
@@ -41,10 +41,10 @@ _LIMITS = {"name": 200, "note": 2000}  # as the experiments API's schema
 def recent_experiments() -> list[ExperimentResults] | None:
     """The latest experiments with their results; None for someone who may not see them."""
     try:
-        views = uc.list_experiments(_deps(), _actor())[:SHOWN]
+        views = uc.list_experiments(deps(), actor())[:SHOWN]
     except ForbiddenError:
         return None
-    return [uc.experiment_results(_deps(), _actor(), view.id) for view in views]
+    return [uc.experiment_results(deps(), actor(), view.id) for view in views]
 
 
 def _experiment_id(raw: str) -> int:
@@ -76,12 +76,12 @@ def read_start_form(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, 
 
 def _experiments_page(values: Mapping[str, str], errors: Mapping[str, str] | None = None,
                       status: int = 200) -> tuple[str, int]:
-    views = uc.list_experiments(_deps(), _actor())
-    versions = [v for v in list_versions(_deps(), _actor()) if v.number is not None]
+    views = uc.list_experiments(deps(), actor())
+    versions = [v for v in list_versions(deps(), actor()) if v.number is not None]
     live = next((v for v in versions if v.is_live), None)
     return render_template(
         "counteroffer_admin/experiments.html", values=values, errors=errors or {},
-        experiments=[uc.experiment_results(_deps(), _actor(), view.id) for view in views],
+        experiments=[uc.experiment_results(deps(), actor(), view.id) for view in views],
         running=next((view for view in views if view.status == "running"), None),
         versions=versions, cur=(live.currency if live else None) or "USD"), status
 
@@ -100,7 +100,7 @@ def results_experiment_start() -> Response | tuple[str, int]:
     if errors:
         return _experiments_page(request.form, errors, 422)
     try:
-        view = uc.start_experiment(_deps(), _actor(), **arguments)
+        view = uc.start_experiment(deps(), actor(), **arguments)
     except (ConflictError, InvalidRequestError) as error:
         fields = field_errors(error.fields) if error.fields else {}
         return _experiments_page(request.form, fields or {"_form": error.message}, error.status)
@@ -113,9 +113,9 @@ def results_experiment_start() -> Response | tuple[str, int]:
 @allow(*RUNNERS)
 def results_experiment_stop(experiment_id: str) -> Response | tuple[str, int]:
     if not is_valid_csrf(request.form.get(CSRF_FIELD)):
-        return _problem(400, "This form has expired; nothing was changed. Reload the page and try again.")
+        return problem(400, "This form has expired; nothing was changed. Reload the page and try again.")
     try:
-        view = uc.stop_experiment(_deps(), _actor(), _experiment_id(experiment_id))
+        view = uc.stop_experiment(deps(), actor(), _experiment_id(experiment_id))
     except ConflictError as error:
         flash(error.message, "error")
         return _back()
@@ -127,9 +127,9 @@ def results_experiment_stop(experiment_id: str) -> Response | tuple[str, int]:
 @allow(*RUNNERS)
 def results_experiment_promote(experiment_id: str) -> Response | tuple[str, int]:
     if not is_valid_csrf(request.form.get(CSRF_FIELD)):
-        return _problem(400, "This form has expired; nothing was changed. Reload the page and try again.")
+        return problem(400, "This form has expired; nothing was changed. Reload the page and try again.")
     try:
-        view = uc.promote_winner(_deps(), _actor(), _experiment_id(experiment_id),
+        view = uc.promote_winner(deps(), actor(), _experiment_id(experiment_id),
                                  request.form.get("variant", ""))
     except (ConflictError, InvalidRequestError) as error:
         flash(error.message, "error")

@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from ..rules.loading import RULE_KINDS, RuleDataError, rule_from_record
+from ...rules.loading import RULE_KINDS, RuleDataError, rule_from_record
 
 __all__ = ["RuleSchema"]
 

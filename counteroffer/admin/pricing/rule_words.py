@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..rules.loading import RULE_KINDS
-from ..rules.messages import format_money, format_quantity
+from ...rules.loading import RULE_KINDS
+from ...rules.messages import format_money, format_quantity
 from .rule_params import CURVES, LEVER_GROUP_LABELS
 
 __all__ = ["describe", "WORDS"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from typing import IO, Any
 
-from ..adapters.csv_import import CsvFormat, CsvImportError, Row, _Fields, parse_rows, read_rows
+from ...adapters.csv_import import CsvFormat, CsvImportError, Row, _Fields, parse_rows, read_rows
 
 __all__ = ["read_simulation_csv", "REQUESTS", "MAX_LINES"]
 

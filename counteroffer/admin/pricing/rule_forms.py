@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..rules.loading import RULE_KINDS
+from ...rules.loading import RULE_KINDS
 from .rule_params import KIND_FORMS, breaks_text
 
 __all__ = ["KIND_LABELS", "read_rule_form", "form_values", "new_rule_values", "errors_by_input",

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..rules.loading import RULE_KINDS
-from ..rules.model import LEVER_GROUPS
+from ...rules.loading import RULE_KINDS
+from ...rules.model import LEVER_GROUPS
 
 __all__ = ["KindForm", "KIND_FORMS", "LEVER_GROUP_LABELS", "CURVES", "breaks_text"]
 

@@ -22,30 +22,31 @@ from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_te
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
-from ..access import allow
-from ..adapters.csv_import import CsvImportError, parse_rows, read_rows
-from ..adapters.rule_csv import RULE_LINES
-from ..jobs.heartbeat import START_HINT, worker_missing
-from ..negotiation import Actor, InvalidRequestError, NegotiationError
-from ..negotiation.pricing import rulesets as uc
-from ..negotiation.pricing import simulation as sim
-from ..negotiation.pricing.rule_diff import diff_versions
-from ..negotiation.pricing.rule_import import export_rule_lines, import_rule_lines
-from ..negotiation.pricing.rulesets import PRICING_ROLES
-from ..rules.loading import RULE_KINDS
-from . import display
-from .csrf import FIELD as CSRF_FIELD
-from .csrf import csrf_token, is_valid_csrf
-from .nav import nav_links
+from ...access import allow
+from ...adapters.csv_import import CsvImportError, parse_rows, read_rows
+from ...adapters.rule_csv import RULE_LINES
+from ...jobs.heartbeat import START_HINT, worker_missing
+from ...negotiation import Actor, InvalidRequestError, NegotiationError
+from ...negotiation.pricing import rulesets as uc
+from ...negotiation.pricing import simulation as sim
+from ...negotiation.pricing.rule_diff import diff_versions
+from ...negotiation.pricing.rule_import import export_rule_lines, import_rule_lines
+from ...negotiation.pricing.rulesets import PRICING_ROLES
+from ...rules.loading import RULE_KINDS
+from .. import display
+from ..base import ADMIN_ROOT
+from ..csrf import FIELD as CSRF_FIELD
+from ..csrf import csrf_token, is_valid_csrf
+from ..nav import nav_links
+from ..security import LOGIN_URL_KEY, add_security_headers, login_redirect_target
 from .rule_forms import KIND_LABELS, errors_by_input, form_values, new_rule_values, read_rule_form
 from .rule_params import CURVES, LEVER_GROUP_LABELS
 from .rule_words import describe
-from .security import LOGIN_URL_KEY, add_security_headers, login_redirect_target
 from .simulation_upload import read_simulation_csv
 
 __all__ = ["rules_admin"]
 
-rules_admin = Blueprint("rules_admin", __name__, template_folder="templates")
+rules_admin = Blueprint("rules_admin", __name__, template_folder="templates", root_path=ADMIN_ROOT)
 PRICING = tuple(sorted(PRICING_ROLES))
 _TITLES = {400: "Bad request", 401: "Log in first", 403: "Not allowed", 404: "Not found",
            409: "Not possible now", 413: "Too large", 422: "Check the input"}

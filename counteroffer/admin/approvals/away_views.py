@@ -16,10 +16,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response  # what redirect() returns; flask's Response is one too
 
-from ..access import STAFF, allow
-from ..negotiation import NegotiationError
-from ..negotiation.approvals import absences
-from .views import _actor, _deps, negotiation_admin
+from ...access import STAFF, allow
+from ...negotiation import NegotiationError
+from ...negotiation.approvals import absences
+from ..base import actor, deps, negotiation_admin
 
 __all__ = ["away", "add_away", "end_away"]
 
@@ -40,7 +40,7 @@ def add_away() -> Response | tuple[str, int]:
     if days is None:
         return _page(form, errors), 422
     try:
-        added = absences.add_delegation(_deps(), _actor(), form.get("delegate_id", ""), *days,
+        added = absences.add_delegation(deps(), actor(), form.get("delegate_id", ""), *days,
                                         rep_id=form.get("rep_id") or None)
     except NegotiationError as error:
         fields = {_FIELDS.get(k, k): " ".join(map(str, v)) for k, v in (error.fields or {}).items()}
@@ -53,7 +53,7 @@ def add_away() -> Response | tuple[str, int]:
 @negotiation_admin.post("/admin/away/<int:delegation_id>/end")
 @allow(*STAFF)
 def end_away(delegation_id: int) -> Response:
-    ended = absences.end_delegation(_deps(), _actor(), delegation_id)
+    ended = absences.end_delegation(deps(), actor(), delegation_id)
     what = "cancelled" if ended.status == absences.CANCELLED else "ended now"
     flash(f"{ended.delegate_name} standing in for {ended.rep_name}: {what}.", "success")
     return redirect(url_for(".away"))
@@ -87,8 +87,8 @@ def _last_day(ends_at: datetime) -> date:
 
 def _page(values: Mapping[str, str], errors: Mapping[str, str] | None = None,
           problem: str | None = None) -> str:
-    deps, actor = _deps(), _actor()
+    shop, caller = deps(), actor()
     return render_template(
-        "counteroffer_admin/away.html", delegations=absences.list_delegations(deps, actor),
-        choices=absences.delegation_choices(deps, actor), values=values, errors=errors or {},
-        problem=problem, last_day=_last_day, today=deps.clock().date())
+        "counteroffer_admin/away.html", delegations=absences.list_delegations(shop, caller),
+        choices=absences.delegation_choices(shop, caller), values=values, errors=errors or {},
+        problem=problem, last_day=_last_day, today=shop.clock().date())

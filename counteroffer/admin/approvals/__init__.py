@@ -1,0 +1,1 @@
+"""Back-office pages for sales reps: the approvals inbox, a decision, and out of office."""

@@ -1,0 +1,1 @@
+"""Back-office pages for pricing managers: the rule editor, versions, diff, what-if and CSV."""
