@@ -87,7 +87,8 @@ def test_the_page_shows_expected_deals_margin_volume_and_people_with_intervals(a
     assert "Forecast: what buyers would take" in html and "Based on 400 answered rounds of offers" in html
     assert "Too little history" not in html
     margin = _cells(html, "Margin over cost")
-    assert len(margin) == 2 and all(re.fullmatch(r"\$[\d,]+\.\d\d \(\$[\d,]+\.\d\d to \$[\d,]+\.\d\d\)", m) for m in margin)
+    money = r"\$[\d,]+\.\d\d"
+    assert len(margin) == 2 and all(re.fullmatch(rf"{money} \({money} to {money}\)", m) for m in margin)
     deals = _cells(html, "Deals")
     assert all(re.fullmatch(r"[\d,]+ \([\d,]+ to [\d,]+\)", d) for d in deals)
     assert re.fullmatch(r"[\d.]+% \([\d.]+% to [\d.]+%\)", _cells(html, "Needing a person")[0])

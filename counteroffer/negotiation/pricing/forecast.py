@@ -22,8 +22,8 @@ from statistics import NormalDist
 from typing import Any
 
 from ..results.offer_values import OfferValue
-from ..results.stats import wilson, z_for
 from ..results.response_model import Curve, ResponseModel, features_of
+from ..results.stats import wilson, z_for
 
 __all__ = ["Forecast", "CONFIDENCE"]
 
