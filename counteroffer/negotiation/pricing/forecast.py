@@ -16,6 +16,7 @@ See docs/forecast.md for how to read it.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import NormalDist
@@ -41,9 +42,9 @@ class _Sum:
     chance_variance: float = 0.0  # the buyers' own chance: sum of p(1-p)v^2
     gradients: dict[str, list[float]] = field(default_factory=dict)  # per curve
 
-    def add(self, curve_key: str, x: tuple[float, ...], p: float, value: float) -> None:
-        self.estimate += p * value
-        weight = p * (1 - p)
+    def add(self, curve_key: str, x: tuple[float, ...], p: float, value: float, times: int) -> None:
+        self.estimate += times * p * value
+        weight = times * p * (1 - p)
         self.chance_variance += weight * value * value
         gradient = self.gradients.setdefault(curve_key, [0.0] * len(x))
         for i, v in enumerate(x):
@@ -58,50 +59,60 @@ class _Sum:
         return self.estimate - half, self.estimate + half
 
 
+#: An offer as the forecast sees it: segment, kind, units, asked, list value, paid, cost value.
+_Offer = tuple[str | None, str, int, int, Decimal, Decimal, Decimal]
+
+
 class Forecast:
-    """What one rule set's first offers would bring, by the response model."""
+    """What one rule set's first offers would bring, by the response model.
+
+    ``add`` only counts each distinct offer (most requests repeat a few SKUs and
+    quantities); the chances and sums are worked out once per distinct offer in ``summary``,
+    so the replay's loop stays as fast as without a forecast."""
 
     def __init__(self, model: ResponseModel) -> None:
         self._model = model
-        self._curves: dict[str, Curve] = {}
         self.requests = self.escalated = 0
-        self._deals, self._margin, self._volume = _Sum(), _Sum(), _Sum()
-        self._margin_exact = Decimal(0)  # the estimate, in exact money
+        self._offers: Counter[_Offer] = Counter()
 
     def add(self, outcome: str, segment: str | None, kind: str | None, value: OfferValue | None) -> None:
         self.requests += 1
-        self.escalated += outcome == "escalate"
-        if value is None or kind is None or not self._model.enough or not value.list_value:
-            return
-        key, curve = self._model.curve_for(segment)
-        self._curves[key] = curve
-        depth = float((value.list_value - value.paid) * HUNDRED / value.list_value)
-        extra = (value.units - value.asked) * 100.0 / value.asked if value.asked else 0.0
-        x = features_of(depth, extra, kind == "terms", kind == "price")
-        p = curve.probability(x)
-        margin = value.paid - value.cost_value
-        self._deals.add(key, x, p, 1.0)
-        self._margin.add(key, x, p, float(margin))
-        self._volume.add(key, x, p, float(value.units))
-        self._margin_exact += margin * Decimal(f"{p:.6f}")
+        if outcome == "escalate":
+            self.escalated += 1
+        if value is not None and kind is not None and value.list_value:
+            self._offers[(segment, kind, value.units, value.asked, value.list_value, value.paid,
+                          value.cost_value)] += 1
 
     def summary(self) -> dict[str, Any] | None:
         """None when the history is too short to forecast from."""
         if not self._model.enough:
             return None
-        deals_low, deals_high = self._deals.interval(self._curves)
-        margin_low, margin_high = self._margin.interval(self._curves)
-        volume_low, volume_high = self._volume.interval(self._curves)
+        curves: dict[str, Curve] = {}
+        deals, margin, volume, exact_margin = _Sum(), _Sum(), _Sum(), Decimal(0)
+        for (segment, kind, units, asked, list_value, paid, cost_value), times in self._offers.items():
+            key, curve = self._model.curve_for(segment)
+            curves[key] = curve
+            depth = float((list_value - paid) * HUNDRED / list_value)
+            extra = (units - asked) * 100.0 / asked if asked else 0.0
+            x = features_of(depth, extra, kind == "terms", kind == "price")
+            p = curve.probability(x)
+            deals.add(key, x, p, 1.0, times)
+            margin.add(key, x, p, float(paid - cost_value), times)
+            volume.add(key, x, p, float(units), times)
+            exact_margin += (paid - cost_value) * times * Decimal(f"{p:.9f}")
+        deals_low, deals_high = deals.interval(curves)
+        margin_low, margin_high = margin.interval(curves)
+        volume_low, volume_high = volume.interval(curves)
         requests = self.requests or 1
         return {
-            "deals": _count(self._deals.estimate, deals_low, deals_high),
-            "deal_rate_pct": _share(self._deals.estimate / requests, max(deals_low, 0.0) / requests,
+            "deals": _count(deals.estimate, deals_low, deals_high),
+            "deal_rate_pct": _share(deals.estimate / requests, max(deals_low, 0.0) / requests,
                                     min(deals_high / requests, 1.0)),
-            "margin": {"estimate": str(self._margin_exact.quantize(CENTS)),
+            "margin": {"estimate": str(exact_margin.quantize(CENTS)),
                        "low": _money(margin_low), "high": _money(margin_high)},
-            "volume": _count(self._volume.estimate, volume_low, volume_high),
+            "volume": _count(volume.estimate, volume_low, volume_high),
             "person_share_pct": _person_share(self.escalated, self.requests),
-            "curves": sorted(self._curves),
+            "curves": sorted(curves),
         }
 
 
