@@ -100,3 +100,10 @@ def test_too_little_history_fits_nothing_and_small_segments_use_the_pooled_curve
     assert model.curve_for("retail")[0] == POOLED and model.curve_for("wholesale")[0] == "wholesale"
     assert model.curve_for(None)[0] == POOLED
     assert model.describe()["threshold"] == MIN_ANSWERED
+
+
+@pytest.mark.parametrize("taken", [True, False])
+def test_a_history_where_every_round_was_taken_or_none_was_still_fits(taken):
+    curve = fit_curve([Answer("x", d % 20, 0.0, False, False, taken) for d in range(300)])
+    assert all(math.isfinite(b) for b in curve.coefficients)
+    assert (curve.acceptance_at(5) > 0.99) if taken else (curve.acceptance_at(5) < 0.01)

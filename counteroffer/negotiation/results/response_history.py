@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +31,10 @@ MAX_ROUNDS = 50_000
 HUNDRED = Decimal(100)
 
 
+#: The offer of a round deepest off list: unit price, quantity, kind, terms.
+_Best = tuple[Decimal, int, str, "list[dict[str, str]] | None"]
+
+
 @dataclass
 class _Round:
     segment: str | None
@@ -39,7 +42,7 @@ class _Round:
     asked: int
     accepted: bool = False
     open: bool = False
-    best: Any = None  # the offer row deepest off list: (unit_price, quantity, kind, terms)
+    best: _Best | None = None
 
 
 def response_model(session: Session, now: datetime, days: int = HISTORY_DAYS) -> ResponseModel:
@@ -91,6 +94,7 @@ def _asked_per_round(session: Session, rounds: dict[tuple[str, int], _Round]) ->
 
 
 def _answer(found: _Round) -> Answer:
+    assert found.best is not None  # rounds without one are left out before
     price, quantity, kind, terms = found.best
     depth = float((found.list_price - price) * HUNDRED / found.list_price) if found.list_price else 0.0
     extra = (quantity - found.asked) * 100.0 / found.asked if found.asked else 0.0

@@ -12,7 +12,8 @@ a deal is ``1 / (1 + exp(-(b0 + b1 depth + b2 extra + b3 terms + b4 own)))`` wit
 Statistics in floats (a probability is not money); the fit is Newton's method on the
 log-likelihood (iteratively reweighted least squares) with a weak ridge (``RIDGE``, as if
 one pseudo-observation pulled each slope to zero) so that a feature every buyer took,
-or none did, gets a finite slope. A feature that never varies in the history is left out
+or none did, gets a finite slope (and a far weaker one on the intercept, for a history
+where every round was taken, or none was). A feature that never varies in the history is left out
 of the fit (its slope is 0) and named in ``unseen``. The covariance of the coefficients
 is the inverse of the (penalised) information matrix, used for the forecast's intervals.
 See docs/forecast.md.
@@ -31,8 +32,10 @@ FEATURES = ("depth_pct", "extra_volume_pct", "terms", "own_price")
 #: Below this many answered rounds the forecast is not shown ("too little history"), and
 #: a segment with fewer is forecast with the curve of all segments together.
 MIN_ANSWERED = 200
-#: The weight of the ridge penalty on each slope (not on the intercept).
+#: The weight of the ridge penalty on each slope, and the far weaker one on the intercept
+#: (it only keeps the fit finite when every buyer took the offers, or none did).
 RIDGE = 1.0
+INTERCEPT_RIDGE = 1e-3
 #: The key of the curve fitted on every segment together.
 POOLED = "*"
 MAX_EXTRA_PCT = 400.0
@@ -157,10 +160,11 @@ def _evaluate(rows: Sequence[tuple[Vector, float]],
     for i in range(k):
         for j in range(i):
             information[i][j] = information[j][i]
-    for i in range(1, k):
-        likelihood -= RIDGE / 2 * beta[i] * beta[i]
-        gradient[i] -= RIDGE * beta[i]
-        information[i][i] += RIDGE
+    for i in range(k):
+        ridge = RIDGE if i else INTERCEPT_RIDGE
+        likelihood -= ridge / 2 * beta[i] * beta[i]
+        gradient[i] -= ridge * beta[i]
+        information[i][i] += ridge
     return likelihood, gradient, information
 
 
