@@ -79,7 +79,7 @@ class Forecast:
         self.requests += 1
         if outcome == "escalate":
             self.escalated += 1
-        if value is not None and kind is not None and value.list_value:
+        if value is not None and kind is not None and value.list_value and self._model.enough:
             self._offers[(segment, kind, value.units, value.asked, value.list_value, value.paid,
                           value.cost_value)] += 1
 
