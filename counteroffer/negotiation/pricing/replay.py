@@ -16,6 +16,8 @@ from typing import Any
 
 from ...rules import CompiledRules, Decision, Outcome, Policy, PriceRequest, PricingContext, decide
 from ..results.offer_values import OfferTotals, OfferValue, offer_value
+from ..results.response_model import ResponseModel
+from .forecast import Forecast
 
 __all__ = ["Replayed", "Tally", "Comparison", "Figures", "figures", "replay", "same_rules", "SHOWN_CHANGES"]
 
@@ -64,9 +66,13 @@ class Tally:
     by_trade_off: Counter[str] = field(default_factory=Counter)
     by_segment: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     offered: OfferTotals = field(default_factory=OfferTotals)  # requests answered with an offer
+    #: How many of those offers buyers would take (set when there is a response model).
+    forecast: Forecast | None = None
 
     def add(self, figures: Figures) -> None:
         outcome, segment, kind, value = figures
+        if self.forecast is not None:
+            self.forecast.add(outcome, segment, kind, value)
         self.requests += 1
         self.outcomes[outcome] += 1
         self.by_segment[segment][outcome] += 1
@@ -100,10 +106,20 @@ class Comparison:
     changed: int = 0
     changes: list[dict[str, Any]] = field(default_factory=list)
     currency: str | None = None
+    #: The buyers' response model fitted from history: the result then forecasts deals.
+    model: ResponseModel | None = None
+
+    def __post_init__(self) -> None:
+        if self.model is not None:
+            self.live.forecast, self.draft.forecast = Forecast(self.model), Forecast(self.model)
 
     def result(self) -> dict[str, Any]:
-        return {"currency": self.currency, "live": self.live.summary(), "draft": self.draft.summary(),
-                "changed": self.changed, "changes": self.changes}
+        found = {"currency": self.currency, "live": self.live.summary(), "draft": self.draft.summary(),
+                 "changed": self.changed, "changes": self.changes}
+        if self.model is not None and self.live.forecast is not None and self.draft.forecast is not None:
+            found["forecast"] = {"history": self.model.describe(), "live": self.live.forecast.summary(),
+                                 "draft": self.draft.forecast.summary()}
+        return found
 
 
 def replay(requests: Iterable[Replayed], live: CompiledRules, draft: CompiledRules,

@@ -5,6 +5,9 @@ a worker runs ``run_simulation(id)`` (the ``rules.simulate`` topic), which write
 progress as it goes and stops between batches once ``cancel_simulation`` asked it to.
 Requests are read in bulk (no ORM objects per row), products and segments are resolved
 once per SKU and company, and the loop itself only calls the engine (``replay.py``).
+The buyers' response model is fitted from the shop's answered offers before the loop
+(``results/response_history.py``), so the result also forecasts the deals each side's
+offers would bring (``forecast.py``, docs/forecast.md).
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from ...db.rulesets import Simulation
 from ...jobs.outbox import add_message
 from ...rules import AlternativeProduct, CompiledRules, PricingContext, RuleSet
 from ...rules.guard import GuardDraws
+from ..results.response_history import response_model
 from ..shared.actors import Actor
 from ..shared.deps import Deps
 from ..shared.errors import ConflictError, NotFoundError
@@ -159,8 +163,9 @@ def _run(deps: Deps, simulation_id: str) -> tuple[str, dict[str, Any]]:
         asked = (cast(list[dict[str, Any]], row.requests) if row.source == "csv"
                  else _history(session, deps, row.days or 30))
         requests, skipped = _resolved(deps, session, asked, live, draft)
+        model = response_model(session, deps.clock())  # how buyers took offers: the forecast
     _progress(deps, simulation_id, 0, len(requests))
-    comparison = replay(requests, live, draft, deps.clock(), deps.policy, Comparison(),
+    comparison = replay(requests, live, draft, deps.clock(), deps.policy, Comparison(model=model),
                         on_progress=lambda done: _progress(deps, simulation_id, done))
     processed = comparison.live.requests
     _progress(deps, simulation_id, processed)

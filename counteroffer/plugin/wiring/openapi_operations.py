@@ -245,6 +245,6 @@ OPERATIONS: dict[str, Operation] = {
          {"body": SimulationInputSchema}),
         ("show_simulation", ("A simulation's progress", SimulationOutputSchema), {}),
         ("cancel_simulation", ("Stop a simulation", SimulationOutputSchema), {"body": NoteSchema}),
-        ("simulation_result", ("A finished simulation's figures", OpenObjectSchema), {}),
+        ("simulation_result", ("A finished simulation's figures and forecast", OpenObjectSchema), {}),
     )},
 }
