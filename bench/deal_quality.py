@@ -224,8 +224,10 @@ class Tally:
     person: int = 0
     below_floor: int = 0
     kinds: dict[str, int] = field(default_factory=dict)
+    results: list[tuple[Buyer, Result]] = field(default_factory=list)
 
     def add(self, buyer: Buyer, result: Result) -> None:
+        self.results.append((buyer, result))
         self.buyers += 1
         self.rounds += result.rounds
         self.person += result.person
@@ -234,7 +236,7 @@ class Tally:
             return
         per_unit = deal.unit_price - COST + TERMS.per_unit(deal.terms, deal.unit_price)
         self.deals += 1
-        self.margin += per_unit * deal.quantity
+        self.margin += margin_of(deal)
         self.margin_shares += per_unit / (LIST - COST)
         self.extra_units += deal.quantity - buyer.quantity
         self.below_floor += deal.unit_price < FLOOR
@@ -248,6 +250,39 @@ class Tally:
                 "rounds": round(self.rounds / self.buyers, 3),
                 "share_needing_person": round(self.person / self.buyers, 4),
                 "below_floor": self.below_floor, "deals": self.deals, "deal_kinds": dict(sorted(self.kinds.items()))}
+
+
+def margin_of(deal: Quote | None) -> Decimal:
+    """Unit price less cost, plus what the terms are worth to the seller, times the units."""
+    if deal is None:
+        return Decimal(0)
+    return (deal.unit_price - COST + TERMS.per_unit(deal.terms, deal.unit_price)) * deal.quantity
+
+
+def where_it_differs(engine: Tally, baseline: Tally) -> dict[str, Any]:
+    """Buyer by buyer: deals only the baseline closes (what the engine loses), deals only the
+    engine closes, and the margin of the deals both close."""
+    lost, won, both = [], [], []
+    for (buyer, ours), (_, theirs) in zip(engine.results, baseline.results, strict=True):
+        if theirs.deal is not None and ours.deal is None:
+            lost.append((buyer, theirs.deal))
+        elif ours.deal is not None and theirs.deal is None:
+            won.append(ours.deal)
+        elif ours.deal is not None and theirs.deal is not None:
+            both.append((ours.deal, theirs.deal))
+    reservations = sorted(buyer.reservation for buyer, _ in lost)
+    return {"lost_deals": len(lost), "lost_margin": round(float(sum(margin_of(d) for _, d in lost)), 2),
+            "lost_reservation_range": [float(reservations[0]), float(reservations[-1])] if reservations else None,
+            "won_deals": len(won), "won_margin": round(float(sum(margin_of(d) for d in won)), 2),
+            "both_deals": len(both), "both_margin_engine": round(float(sum(margin_of(o) for o, _ in both)), 2),
+            "both_margin_baseline": round(float(sum(margin_of(t) for _, t in both)), 2)}
+
+
+def price_only_ceiling(tally: Tally) -> Decimal:
+    """The most any seller earns without volume or terms: every buyer whose reservation
+    reaches the floor pays its reservation, but never more than the catalog price."""
+    return sum(((min(b.reservation, price_for(b.quantity)) - COST) * b.quantity
+                for b, _ in tally.results if b.reservation >= FLOOR), Decimal(0))
 
 
 SELLERS = ("engine", *BASELINES)
@@ -284,7 +319,9 @@ def summary(tallies: dict[str, dict[str, Tally]]) -> dict[str, Any]:
             "margin_vs_best_baseline": round(engine["total_margin"] / best, 4) if best > 0 else None,
             "best_margin_baseline": best_margin,
             "deal_rate_vs_best_baseline": round((engine["deal_rate"] - figures[best_rate]["deal_rate"]) * 100, 2),
-            "best_deal_rate_baseline": best_rate, "sellers": figures}
+            "best_deal_rate_baseline": best_rate, "sellers": figures,
+            "vs_best_margin_baseline": where_it_differs(by_seller["engine"], by_seller[best_margin]),
+            "price_only_ceiling": round(float(price_only_ceiling(by_seller["engine"])), 2)}
     engines = [by_seller["engine"] for by_seller in tallies.values()]
     ratios = [t["margin_vs_best_baseline"] for t in per_type.values() if t["margin_vs_best_baseline"] is not None]
     found = {"margin_vs_best_baseline": min(ratios) if ratios else None,
@@ -311,6 +348,17 @@ def table(result: dict[str, Any]) -> str:
         lines.append(f"{'':<9} engine / best baseline: margin x{found['margin_vs_best_baseline']} "
                      f"(vs {found['best_margin_baseline']}), deal rate {found['deal_rate_vs_best_baseline']:+.2f} "
                      f"points (vs {found['best_deal_rate_baseline']})")
+        ceiling, best = found["price_only_ceiling"], found["best_margin_baseline"]
+        lines.append(f"{'':<9} price-only ceiling {ceiling:,.0f}: engine "
+                     f"{found['sellers']['engine']['total_margin'] / ceiling:.1%}, "
+                     f"{best} {found['sellers'][best]['total_margin'] / ceiling:.1%}")
+        d = found["vs_best_margin_baseline"]
+        span = "" if d["lost_reservation_range"] is None else \
+            " (reservations ${:.2f} to ${:.2f})".format(*d["lost_reservation_range"])
+        lines.append(f"{'':<9} buyer by buyer vs {found['best_margin_baseline']}: engine loses {d['lost_deals']} deals"
+                     f"{span} worth {d['lost_margin']:,.0f}, wins {d['won_deals']} worth {d['won_margin']:,.0f}; "
+                     f"on the {d['both_deals']} both close it earns {d['both_margin_engine']:,.0f} "
+                     f"against {d['both_margin_baseline']:,.0f}")
     return "\n".join(lines)
 
 

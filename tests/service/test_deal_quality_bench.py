@@ -25,6 +25,8 @@ def test_a_small_run_prints_every_figure_and_the_goals(capsys):
         assert 0 <= engine["deal_rate"] <= 1 and engine["below_floor"] == 0
         best = max(found["sellers"][s]["total_margin"] for s in SELLERS - {"engine"})
         assert found["margin_vs_best_baseline"] == round(engine["total_margin"] / best, 4)
+        # Sellers of price alone cannot earn more than every buyer's reservation (up to the price).
+        assert best <= found["price_only_ceiling"]
     ratios = [found["margin_vs_best_baseline"] for found in result["per_type"].values()]
     assert result["margin_vs_best_baseline"] == min(ratios)
     assert result["below_floor"] == 0
