@@ -68,6 +68,7 @@ from counteroffer.negotiation import (  # noqa: E402
     accept_offer,
     counter,
     decide_escalation,
+    escalate,
     get_negotiation,
     list_escalations,
     request_price,
@@ -91,6 +92,8 @@ class ShopSettings:
     guard_pct: str = "1,5"
     jitter_pct: str = "3"
     escalations: str = "rep"
+    #: Buyers left without an offer they can take after the last round ask for a person.
+    ask_person: bool = False
 
 
 def reference_shop(settings: ShopSettings) -> list[tuple[str, dict[str, Any], str | None]]:
@@ -156,7 +159,7 @@ class EngineShop:
     def negotiate(self, buyer: Buyer) -> Result:
         actor = Actor(f"{buyer.id}@buyers", "buyer", buyer.id)
         view = request_price(self.deps, actor, SKU, buyer.quantity, buyer.bid(1), CURRENCY)
-        round_, person = 1, False
+        round_, person, asked = 1, False, False
         while True:
             if view.status == "escalated":
                 person = True
@@ -172,6 +175,9 @@ class EngineShop:
             if chosen is not None:
                 deal = accept_offer(self.deps, actor, offers[quotes.index(chosen)].id)
                 return Result(Quote(deal.unit_price, deal.quantity, _options(deal.terms)), round_, person)
+            if round_ >= buyer.rounds and self.settings.ask_person and not asked:
+                asked, view = True, escalate(self.deps, actor, view.id)  # the widget's "ask for a person"
+                continue
             if round_ >= buyer.rounds:
                 return Result(None, round_, person)
             round_ += 1
@@ -367,7 +373,8 @@ def _settings(args: argparse.Namespace) -> ShopSettings:
     if len(concession) != 3:
         raise SystemExit("--concession: three numbers, max discount %, first position %, exponent")
     return ShopSettings(rounds=args.rounds, concession=(concession[0], concession[1], concession[2]),
-                        guard_pct=args.guard, jitter_pct=args.jitter, escalations=args.escalations)
+                        guard_pct=args.guard, jitter_pct=args.jitter, escalations=args.escalations,
+                        ask_person=args.ask_person)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -377,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds per negotiation (the plugin's default 3)")
     parser.add_argument("--escalations", choices=("rep", "wait"), default="rep",
                         help="rep: a simulated rep decides at once; wait: an escalation ends without a deal")
+    parser.add_argument("--ask-person", action="store_true",
+                        help="a buyer with no offer it can take after the last round asks for a person")
     defaults = ShopSettings()
     parser.add_argument("--concession", default=",".join(defaults.concession),
                         help="the concession rule: max discount %%, first position %%, exponent (18,20,1)")
@@ -395,7 +404,8 @@ def main(argv: list[str] | None = None) -> int:
     result = summary(tallies)
     print(table(result))
     print(json.dumps({"buyers_per_type": args.buyers, "seed": args.seed, "rounds": args.rounds,
-                      "escalations": args.escalations, "concession": args.concession, "guard": args.guard,
+                      "escalations": args.escalations, "ask_person": args.ask_person,
+                      "concession": args.concession, "guard": args.guard,
                       "jitter": args.jitter, **result, "elapsed_s": round(time.perf_counter() - started, 1)}))
     return 0
 

@@ -50,3 +50,15 @@ def test_escalations_go_to_the_rep_or_end_without_a_deal(capsys):
         rep_deals = with_rep["per_type"][kind]["sellers"]["engine"]["deals"]
         assert waiting["per_type"][kind]["sellers"]["engine"]["deals"] < rep_deals
     assert with_rep["below_floor"] == 0  # the rep counters at the floor, never under it
+
+
+def test_buyers_who_ask_for_a_person_after_the_last_round_close_more_deals_through_the_rep(capsys):
+    deal_quality.main(["--buyers", "30", "--seed", "1"])
+    alone = last_json(capsys)
+    deal_quality.main(["--buyers", "30", "--seed", "1", "--ask-person"])
+    asking = last_json(capsys)
+    assert alone["share_needing_person"] == 0 < asking["share_needing_person"]
+    for kind in ("boulware", "linear", "conceder"):
+        engine = asking["per_type"][kind]["sellers"]["engine"]
+        assert engine["deals"] > alone["per_type"][kind]["sellers"]["engine"]["deals"]
+        assert engine["below_floor"] == 0
