@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Deal quality: does the engine earn more than the simple alternatives, with the same buyers?
 
-    .venv/bin/python bench/deal_quality.py                     # 1,000 buyers per type, about 1-2 min
+    .venv/bin/python bench/deal_quality.py                     # 1,000 buyers per type, 30 to 75 s
     .venv/bin/python bench/deal_quality.py --buyers 200 --seed 7
+    .venv/bin/python bench/deal_quality.py --ask-person --concession 18,20,0.2
 
 Buyers (bench/deal_buyers.py: Boulware, linear and conceder, ``--buyers`` of each, drawn
 from ``--seed``) negotiate for DEMO-120 with five sellers:
@@ -13,8 +14,8 @@ from ``--seed``) negotiate for DEMO-120 with five sellers:
   rate limits are the web layer's and are set to 0 too) and every other setting at its
   default: the guard band above the floor (1% to 5% of list) and the concession jitter
   (up to 3%), keyed by a pricing secret derived from the seed. Each buyer is a company of
-  its own (segment wholesale), so nobody has a last price paid. The shop is REFERENCE_SHOP
-  below: the demo's DEMO-120 (list $120.00, cost $80.00, floor 20% over cost = $96.00, a
+  its own (segment wholesale), so nobody has a last price paid. The shop is the reference
+  shop of bench/deal_shop.py: the demo's DEMO-120 (list $120.00, cost $80.00, floor 20% over cost = $96.00, a
   break at 3,000 units for $110.00) plus two term levers the buyers value (the demo seeds
   none for DEMO-120), a concession rule and a routing rule.
 - four baselines in pure Python (bench/deal_buyers.py): list price only; eBay-style (accept
@@ -30,7 +31,9 @@ rep decides at once through ``decide_escalation``: a target at or above the floo
 approved (the rep sees the true floor, not the guard price), one below it gets a counter
 at the floor, which the buyer takes or not like any offer. With ``--escalations wait``
 the buyer waits for no one: an escalation ends without a deal. Either way the negotiation
-counts in ``share_needing_person``.
+counts in ``share_needing_person``. With ``--ask-person`` a buyer left without an offer it
+can take after the last round asks for a person (the buyer's ``escalate`` use case).
+``--concession``, ``--guard`` and ``--jitter`` vary the shop's settings.
 
 Printed per buyer type and seller: deal rate, margin per deal as a share of (list - cost),
 total margin (unit price - cost, plus what the terms are worth to the seller, times the
@@ -61,7 +64,18 @@ if str(REPO) not in sys.path:
 
 from flask import Flask  # noqa: E402
 
-from bench.deal_buyers import BASELINES, Buyer, Quote, TermValues, population  # noqa: E402
+from bench.deal_buyers import BASELINES, Buyer, Quote, population  # noqa: E402
+from bench.deal_shop import (  # noqa: E402
+    COST,
+    CURRENCY,
+    FLOOR,
+    LIST,
+    SKU,
+    TERMS,
+    ShopSettings,
+    price_for,
+    reference_shop,
+)
 from counteroffer import Actor, CatalogItem, Counteroffer, Customer, Rep  # noqa: E402
 from counteroffer.negotiation import (  # noqa: E402
     NegotiationView,
@@ -74,53 +88,8 @@ from counteroffer.negotiation import (  # noqa: E402
     request_price,
 )
 
-SKU, CURRENCY = "DEMO-120", "USD"
-LIST, COST, FLOOR = Decimal("120.00"), Decimal("80.00"), Decimal("96.00")
-BREAK_AT, BREAK_PRICE = 3000, Decimal("110.00")
-TERMS = TermValues(prepay_pct=Decimal(2), pickup_per_unit=Decimal("2.50"))
 REP = Actor("rep@shop", "rep", name="Bench Rep")
 GOALS = {"margin_vs_best_baseline": 1.15, "deal_rate_vs_best_baseline": 0.0, "below_floor": 0}
-
-
-@dataclass(frozen=True)
-class ShopSettings:
-    """What can be varied from the command line to see what a setting earns; the defaults
-    are the reference shop (the guard band and jitter are the plugin's defaults)."""
-
-    rounds: int = 3
-    concession: tuple[str, str, str] = ("18", "20", "1")  # max discount %, first position %, exponent
-    guard_pct: str = "1,5"
-    jitter_pct: str = "3"
-    escalations: str = "rep"
-    #: Buyers left without an offer they can take after the last round ask for a person.
-    ask_person: bool = False
-
-
-def reference_shop(settings: ShopSettings) -> list[tuple[str, dict[str, Any], str | None]]:
-    """(kind, params, sku) of the reference shop: the demo's DEMO-120 and four rules more."""
-    most_off, first, exponent = settings.concession
-    return [
-        ("floor", {"min_margin_pct": "20"}, SKU),  # $96.00, as the demo
-        ("price_breaks", {"breaks": [{"min_quantity": BREAK_AT, "unit_price": str(BREAK_PRICE)}]}, SKU),
-        # Worth 2% of the price to the seller (cash now); costs a buyer its cost of capital
-        # over 30 days, 0.3% to 1.6% here: a trade both sides gain from.
-        ("term_lever", {"group": "payment", "option": "prepay", "label": "pay up front",
-                        "value_pct": str(TERMS.prepay_pct)}, SKU),
-        # Saves the seller $2.50 a unit of delivery; costs a buyer $0.50 to $6.00.
-        ("term_lever", {"group": "delivery", "option": "pickup", "label": "pick up at our warehouse",
-                        "value_per_unit": str(TERMS.pickup_per_unit)}, SKU),
-        # The concession: 20% of the room at once, linear to list less 18% (Nibble's depth,
-        # $98.40) or the guard price if higher, over the rounds.
-        ("concession", {"max_discount_pct": most_off, "first_position_pct": first, "exponent": exponent,
-                        "rounds": settings.rounds}, SKU),
-        # Accept a target within 2% of the price; up to 20% under the guard price a rep
-        # answers (the demo's reach), below that the request is declined.
-        ("routing", {"auto_accept_within_pct": "2", "rep_reach_pct": "20"}, None),
-    ]
-
-
-def price_for(quantity: int) -> Decimal:
-    return BREAK_PRICE if quantity >= BREAK_AT else LIST
 
 
 @dataclass(frozen=True)
@@ -140,7 +109,8 @@ class EngineShop:
                           COUNTEROFFER_REQUEST_CAP=0, COUNTEROFFER_RATE_LIMIT_PER_USER=0,
                           COUNTEROFFER_RATE_LIMIT_PER_COMPANY=0, COUNTEROFFER_MAX_ROUNDS=settings.rounds,
                           COUNTEROFFER_FLOOR_GUARD_PCT=settings.guard_pct,
-                          COUNTEROFFER_CONCESSION_JITTER_PCT=settings.jitter_pct)
+                          COUNTEROFFER_CONCESSION_JITTER_PCT=settings.jitter_pct,
+                          SESSION_COOKIE_SECURE=True)  # no web requests here; silences the plugin's warning
         self.app, self.extension, self.settings = app, Counteroffer(app), settings
         self.escalations, self.context = settings.escalations, app.app_context()
         self.context.push()
