@@ -62,6 +62,7 @@ bench: install bench-tools
 	$(BIN)/python bench/http_bench.py
 	$(BIN)/python bench/results_bench.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/deal_quality.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis artifacts .mypy_cache .ruff_cache .coverage .coverage.*
