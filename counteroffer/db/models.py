@@ -141,7 +141,8 @@ class Deal(Base):
     terms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    order_ref: Mapped[str | None] = mapped_column(String(100))
+    # The host's order: deals_for_order and release_order look deals up by it.
+    order_ref: Mapped[str | None] = mapped_column(String(100), index=True)
 
 
 class Event(Base):
