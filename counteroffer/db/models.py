@@ -43,6 +43,8 @@ class Product(Base):
     list_price: Mapped[Decimal] = mapped_column(Money)
     cost: Mapped[Decimal] = mapped_column(Money)
     order_multiple: Mapped[int] = mapped_column(Integer, default=1)
+    #: Units in stock; NULL: not tracked (CatalogItem.available).
+    available: Mapped[int | None] = mapped_column(Integer)
 
 
 class Company(Base):
