@@ -256,6 +256,8 @@ def test_cancelling_gives_the_redemption_back_and_the_deal_buys_the_replacement_
     assert "Status: cancelled" in client.get(cancelled.location).get_data(as_text=True)
     assert stock(host) == 25
     assert the_deal(host).redeemed_at is None
+    post_form(client, f"/products/{SKU}", f"{first.location}/cancel")  # pressed twice: nothing more comes back
+    assert stock(host) == 25
 
     deal_again = client.get(f"/cart/deal/{deal['token']}")
     assert deal_again.location == "/cart"

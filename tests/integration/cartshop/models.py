@@ -121,7 +121,9 @@ class Order(Model):
         return order
 
     def cancel(self) -> None:
-        """Cancelled, and its units back on the shelf."""
+        """Cancelled, and its units back on the shelf (once: the button may be pressed twice)."""
+        if self.status == "cancelled":
+            return
         self.status = "cancelled"
         for line in self.lines:
             db.session.get_one(Product, line.sku).stock += line.quantity
