@@ -12,6 +12,7 @@ import io
 import re
 import tokenize
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -279,10 +280,21 @@ def test_stock_gone_at_checkout_is_refused_with_the_plugins_message_and_nothing_
     assert cart_of_ann(host)[0][1] == 20  # the line is still there for the buyer to change
 
 
-def test_a_deal_used_in_another_tab_is_refused_at_checkout_and_gives_back_nothing_else(host):
+def test_an_expired_deal_is_refused_at_checkout_and_nothing_is_written(host):
+    client = logged_in(host)
+    deal_in_cart(client)
+    with host.app_context(), transaction(host.extensions["counteroffer"].deps.session_factory) as session:
+        session.scalars(select(Deal)).one().valid_until = datetime.now(UTC) - timedelta(minutes=1)
+    refused = check_out(client)
+    assert refused.location == "/cart"
+    assert "This deal has expired." in client.get("/cart").get_data(as_text=True)
+    assert orders(host) == [] and stock(host) == 25 and the_deal(host).redeemed_at is None
+
+
+def test_the_same_deal_twice_in_the_cart_is_refused_and_the_first_redemption_given_back(host):
     client, other_tab = logged_in(host), logged_in(host)
     deal = deal_in_cart(client)
-    other_tab.get(f"/cart/deal/{deal['token']}")  # the same deal twice in the cart
+    other_tab.get(f"/cart/deal/{deal['token']}")  # a double click, or a second tab: one cart in the database
     refused = check_out(client)
     assert refused.location == "/cart"
     assert "This deal has already been used for an order." in client.get("/cart").get_data(as_text=True)
