@@ -59,6 +59,9 @@ class ProductAnswer(_Tolerant):
     order_multiple = _count(load_default=1)
     price_breaks = fields.List(fields.Nested(_BreakAnswer), load_default=list)
     equivalents = fields.List(fields.String(validate=_KEY), load_default=list)
+    # 0 is a real answer here (sold out), unlike the counts above.
+    available = fields.Integer(strict=True, allow_none=True, load_default=None,
+                               validate=validate.Range(min=0))
 
 
 class CustomerAnswer(_Tolerant):

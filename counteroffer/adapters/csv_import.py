@@ -130,6 +130,16 @@ class _Fields:
             return None
         return int(raw)
 
+    def stock(self, column: str) -> int | None:
+        """A count that may be 0 (sold out); blank: not tracked."""
+        raw = self.text(column, required=False)
+        if raw is None:
+            return None
+        if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_COUNT:
+            self.problems.append(f"{column} {raw!r} is not a whole number from 0 to {MAX_COUNT:,}")
+            return None
+        return int(raw)
+
     def done(self) -> None:
         if self.problems:
             raise _RowProblem("; ".join(self.problems))
@@ -151,9 +161,10 @@ def _product(row: Row, _line: int) -> CatalogItem:
     cost = cells.money("cost", positive=False)
     category = cells.text("category", max_length=100, required=False)
     order_multiple = cells.count("order_multiple", default=1)
+    available = cells.stock("available")
     cells.done()
     return CatalogItem(sku=sku, name=name, currency=currency, list_price=list_price, cost=cost,
-                       category=category, order_multiple=order_multiple)
+                       category=category, order_multiple=order_multiple, available=available)
 
 
 def _cost(row: Row, line: int) -> CostLine:
@@ -175,7 +186,7 @@ def _customer(row: Row, _line: int) -> Customer:
 
 
 PRODUCTS = CsvFormat("products", ("sku", "name", "currency", "list_price", "cost"),
-                     ("category", "order_multiple"), "sku", _product)
+                     ("category", "order_multiple", "available"), "sku", _product)
 COSTS = CsvFormat("costs", ("sku", "cost"), (), "sku", _cost)
 CUSTOMERS = CsvFormat("customers", ("company_id", "name"),
                       ("segment", "owner_rep", "profitability_tier", "region"), "company_id", _customer)

@@ -36,6 +36,9 @@ class CatalogItem:
     price_breaks: tuple[tuple[int, Decimal], ...] = ()
     #: SKUs the shop would sell instead (same product, other brand or pack).
     equivalents: tuple[str, ...] = ()
+    #: Units the shop can deliver now; None when it does not track stock. No offer is for
+    #: more, and a deal for more than is left is refused at checkout.
+    available: int | None = None
 
     def unit_price_for(self, quantity: int) -> Decimal:
         """The shop's price per unit at this quantity: the best break reached, else list."""

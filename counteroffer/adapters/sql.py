@@ -31,7 +31,7 @@ class SqlCatalog:
             return None
         return CatalogItem(sku=row.sku, name=row.name, currency=row.currency,
                            list_price=row.list_price, cost=row.cost, category=row.category,
-                           order_multiple=row.order_multiple)
+                           order_multiple=row.order_multiple, available=row.available)
 
     def costlier_than(self, amount: Decimal, category: str | None,
                       limit: int) -> tuple[tuple[tuple[str, Decimal], ...], int]:

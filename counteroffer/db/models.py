@@ -43,6 +43,8 @@ class Product(Base):
     list_price: Mapped[Decimal] = mapped_column(Money)
     cost: Mapped[Decimal] = mapped_column(Money)
     order_multiple: Mapped[int] = mapped_column(Integer, default=1)
+    #: Units in stock; NULL: not tracked (CatalogItem.available).
+    available: Mapped[int | None] = mapped_column(Integer)
 
 
 class Company(Base):
@@ -141,7 +143,8 @@ class Deal(Base):
     terms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    order_ref: Mapped[str | None] = mapped_column(String(100))
+    # The host's order: deals_for_order and release_order look deals up by it.
+    order_ref: Mapped[str | None] = mapped_column(String(100), index=True)
 
 
 class Event(Base):

@@ -19,7 +19,7 @@ from .approvals.escalations import (
 from .approvals.service_levels import ServiceLevel, ServiceLevels
 from .buying.deals import accept_offer, deal_for_token, redeem_deal
 from .buying.expiry import expire_lapsed
-from .buying.queries import ProductTerms, get_negotiation, list_negotiations, product_terms
+from .buying.queries import ProductTerms, deals_for_order, get_negotiation, list_negotiations, product_terms
 from .buying.releases import release_deal, release_order
 from .buying.requests import counter, escalate, places_message, request_price, withdraw
 from .buying.views import DealView, NegotiationView, OfferView
@@ -37,7 +37,8 @@ from .shared.errors import (
 from .shared.states import OfferStatus, Role, Status
 
 __all__ = [
-    "Actor", "Deps", "accept_offer", "deal_for_token", "redeem_deal", "release_deal", "release_order",
+    "Actor", "Deps", "accept_offer", "deal_for_token", "deals_for_order", "redeem_deal", "release_deal",
+    "release_order",
     "expire_lapsed",
     "get_negotiation", "list_negotiations", "product_terms", "ProductTerms", "counter",
     "escalate", "request_price", "withdraw", "places_message", "OfferStatus", "Role", "Status", "DealView",

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, default_exceptions
 
 from ..adapters import AdapterError
 from ..negotiation import NegotiationError
@@ -74,3 +74,21 @@ def install_error_handlers(blueprint: Blueprint) -> None:
     @blueprint.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[Response, int]:
         return http_error_response(error)
+
+    # Flask looks for a handler by status code before it looks by class, and an app-level
+    # handler for a code (a host's ``errorhandler(404)``, registered before or after
+    # ``init_app``) would win over the class handler above: registering each code on the
+    # blueprint keeps the API's answers JSON whatever the host registers.
+    for status in default_exceptions:
+        blueprint.register_error_handler(status, _http)
+
+    @blueprint.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[Response, int]:
+        # A bug, not a refusal: logged with its traceback as Flask logs an unhandled one,
+        # answered as the API's JSON 500 even when the host handles ``Exception`` with an
+        # HTML page. When the app propagates exceptions (testing, debug), so does this.
+        if current_app.config.get("PROPAGATE_EXCEPTIONS") or current_app.testing or current_app.debug:
+            raise error
+        current_app.logger.error("Exception on the counteroffer API", exc_info=error)
+        return error_response(500, "internal_server_error", "Something went wrong on our side; "
+                              "nothing was changed by this request. Please try again.")

@@ -34,6 +34,10 @@ def decide(request: PriceRequest, context: PricingContext, rules: Rules, now: da
     resolver = _resolver(rules)
     frame = make_frame(request, context, resolver(request.sku, context.category, context.segment),
                        now, policy, lambda sku, category: resolver(sku, category, context.segment))
+    # More than the shop has: nothing the engine may promise (the use cases refuse such a
+    # request before it gets here; a person could still arrange a later delivery).
+    if context.available is not None and request.quantity > context.available:
+        return _decision(frame, Outcome.ESCALATE, (), "more units than the shop has in stock")
     # A catalog price under the floor is a pricing error a person must see, not a deal.
     if frame.price_at_quantity < frame.floor:
         return _decision(frame, Outcome.ESCALATE, (), "the catalog price for this quantity "
@@ -73,9 +77,22 @@ def _route(frame: Frame, routing: Routing) -> Decision:
 
 
 def _trade_offs(frame: Frame) -> list[Candidate]:
-    volume = volume_to_break(frame) or margin_neutral_volume(frame)
+    volume = _in_stock(frame, volume_to_break(frame)) or _in_stock(frame, margin_neutral_volume(frame))
     found = [volume, last_price_anchor(frame), *term_bundles(frame), *alternatives(frame)]
-    return [candidate for candidate in found if candidate is not None]
+    return [kept for candidate in found if (kept := _in_stock(frame, candidate)) is not None]
+
+
+def _in_stock(frame: Frame, candidate: Candidate | None) -> Candidate | None:
+    """The candidate, unless it is for more units than the shop has of what it offers:
+    an offer the shop cannot deliver is no offer (the buyer would accept it)."""
+    if candidate is None:
+        return None
+    priced, context = candidate.priced, frame.context
+    if priced.sku == frame.request.sku:
+        available = context.available
+    else:
+        available = next((alt.available for alt in context.alternatives if alt.sku == priced.sku), None)
+    return candidate if available is None or priced.quantity <= available else None
 
 
 def _ranked(frame: Frame, candidates: list[Candidate]) -> tuple[Offer, ...]:

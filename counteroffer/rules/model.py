@@ -179,6 +179,8 @@ class AlternativeProduct:
     order_multiple: int = 1
     #: This buyer's draws for the alternative's own guard price (rules/guard.py).
     guard_draws: GuardDraws = NO_DRAWS
+    #: Units of the alternative in stock (None: not tracked).
+    available: int | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,8 @@ class PricingContext:
     #: Where this company's guard price for this SKU falls in the band (rules/guard.py):
     #: fixed per (company, SKU) by the caller from a secret.
     guard_draws: GuardDraws = NO_DRAWS
+    #: Units the shop can deliver (None: not tracked): no offer is for more.
+    available: int | None = None
 
 
 class Outcome(str, Enum):

@@ -45,6 +45,18 @@ def test_products_are_imported_exactly_from_an_excel_style_file(app, tmp_path):
     assert (saved["NUT-8"].category, saved["NUT-8"].order_multiple) == (None, 1)
 
 
+def test_stock_is_imported_when_given_and_blank_means_not_tracked(app, tmp_path):
+    path = write(tmp_path, "sku,name,currency,list_price,cost,available\n"
+                           "A-1,In stock,USD,10,5,25\nA-2,Sold out,USD,10,5,0\nA-3,Untracked,USD,10,5,\n"
+                           "A-4,Bad,USD,10,5,-1\n")
+    result = run(app, "products", str(path))
+    assert result.exit_code != 0 and "line 5: available '-1' is not a whole number from 0" in result.output
+    path.write_text(path.read_text().replace("A-4,Bad,USD,10,5,-1\n", ""))
+    assert run(app, "products", str(path)).exit_code == 0
+    assert {sku: p.available for sku, p in products(app).items() if sku.startswith("A-")} == {
+        "A-1": 25, "A-2": 0, "A-3": None}
+
+
 def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(app, tmp_path):
     path = write(tmp_path, "sku,name,currency,list_price,cost\n"
                            "OK-1,Fine,USD,10.00,5.00\n"          # line 2: good, still not written
@@ -93,7 +105,8 @@ def test_a_quoted_cell_over_two_lines_keeps_the_line_numbers_right(app, tmp_path
 
 
 @pytest.mark.parametrize("text, message", [
-    ("", "line 1: the file is empty; expected the header sku,name,currency,list_price,cost,category,order_multiple"),
+    ("", "line 1: the file is empty; expected the header "
+         "sku,name,currency,list_price,cost,category,order_multiple,available"),
     ("sku,name,currency,lst_price,cost\n", "line 1: missing column(s): list_price; unknown column(s): lst_price"),
     ("sku,sku,name,currency,list_price,cost\n", "line 1: repeated column(s): sku"),
     ("sku,name,currency,list_price,cost\nA,B,USD,1,1,extra\n", "line 2: 1 more value(s) than the header has columns"),

@@ -127,6 +127,21 @@ def test_release_order_gives_back_every_deal_of_that_order_and_only_those(api, a
     assert deal_row(app, other)[1] == "ORD-9" and count(app, "released") == 2
 
 
+def test_deals_for_order_finds_the_deals_an_order_holds_and_forgets_them_once_released(
+        api, app, shop_orders):
+    extension = app.extensions["counteroffer"]
+    first, second, other = redeemed_deal(api), redeemed_deal(api), redeemed_deal(api, "ORD-9")
+    with app.app_context():
+        found = extension.deals_for_order("ORD-1")
+        assert sorted(view.token for view in found) == sorted([first, second])
+        assert {(v.order_ref, v.sku) for v in found} == {("ORD-1", "DEMO-120")}
+        assert [view.token for view in extension.deals_for_order("ORD-9")] == [other]
+        assert extension.deals_for_order("ORD-404") == []
+        shop_orders.status["ORD-1"] = "cancelled"
+        extension.release_order("ORD-1")
+        assert extension.deals_for_order("ORD-1") == []  # given back: the order holds none
+
+
 def test_a_redemption_without_an_order_reference_stays_used(api, app, shop_orders):
     token = redeemed_deal(api, order_ref=None)
     with app.app_context(), pytest.raises(ConflictError, match="without an order reference"):

@@ -133,6 +133,8 @@ def test_a_malformed_answer_is_refused_and_not_retried(backoffice, mode, problem
     ({"list_price": "120.00001"}, "list_price"),
     ({"currency": "usd"}, "currency"),
     ({"order_multiple": "12"}, "order_multiple"),
+    ({"available": -1}, "available"),
+    ({"available": "25"}, "available"),
     ({"price_breaks": [{"min_quantity": 0, "unit_price": "1.00"}]}, "price_breaks"),
 ])
 def test_values_outside_the_contract_name_the_field(backoffice, change, field):
@@ -140,6 +142,13 @@ def test_values_outside_the_contract_name_the_field(backoffice, change, field):
     with pytest.raises(MalformedAnswerError) as caught:
         catalog(backoffice).item("DEMO-120")
     assert field in caught.value.problems
+
+
+@pytest.mark.parametrize("stock", [0, 25, None])
+def test_stock_arrives_when_the_erp_sends_it(backoffice, stock):
+    assert catalog(backoffice).item("DEMO-120").available is None  # not sent: not tracked
+    backoffice.products["DEMO-120"]["available"] = stock
+    assert catalog(backoffice).item("DEMO-120").available == stock
 
 
 def test_prices_below_one_and_a_zero_cost_are_within_the_contract(backoffice):

@@ -33,6 +33,7 @@ from ..shared.idempotency import Claim, remembered
 from ..shared.prices import PriceFacts, price_facts
 from ..shared.records import close_open_offers, new_id, offers_of, record_event
 from ..shared.states import OfferStatus, Status
+from ..shared.stock import require_stock_for_request
 from .inbox import EscalationView, escalation_view
 from .notices import buyer_note, tell_decision
 from .reps import Rep, discount_pct, find_rep, staff_directory
@@ -150,6 +151,8 @@ def _facts(deps: Deps, session: Session, row: Negotiation, proposal: _Proposal) 
         customer = deps.customer(session, row.company_id)
     if item is None:
         raise ConflictError("This product is no longer sold.")
+    if proposal.action == "counter":  # an approval is the buyer's own ask, checked at its deal
+        require_stock_for_request(item, proposal.quantity)
     facts = price_facts(deps, session, item, customer.segment if customer else None, proposal.quantity)
     if proposal.quantity % facts.order_multiple:
         message = f"{row.sku} is sold in multiples of {facts.order_multiple}."

@@ -26,7 +26,7 @@ def _alternative(deps: Deps, session: Session, sku: str, currency: str,
         return None  # an alternative we cannot price in the buyer's currency is no offer
     return AlternativeProduct(sku=item.sku, name=item.name, list_price=item.list_price,
                               cost=item.cost, category=item.category,
-                              order_multiple=item.order_multiple,
+                              order_multiple=item.order_multiple, available=item.available,
                               guard_draws=deps.guards.guard_draws(company_id, item.sku))
 
 
@@ -51,7 +51,7 @@ def pricing_context(deps: Deps, session: Session, rules: CompiledRules, item: Ca
         profitability_tier=customer.profitability_tier,
         last_price=_last_price(deps, session, company_id, item),
         previous_concession=previous, alternatives=tuple(a for a in found if a is not None),
-        guard_draws=deps.guards.guard_draws(company_id, item.sku))
+        guard_draws=deps.guards.guard_draws(company_id, item.sku), available=item.available)
 
 
 #: Price-only counters for the quantity asked: the engine's, and a sales rep's.

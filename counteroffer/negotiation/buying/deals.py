@@ -20,6 +20,7 @@ from ..shared.errors import ConflictError, NotFoundError
 from ..shared.idempotency import Claim, remembered
 from ..shared.records import close_open_offers, locked_negotiation, new_id, record_event
 from ..shared.states import OfferStatus, Status, require_move
+from ..shared.stock import require_stock_now
 from .deal_rows import find_deal, record_use
 from .releases import require_released_orders_gone
 from .views import DealView, deal_view
@@ -84,6 +85,7 @@ def make_deal(deps: Deps, session: Session, row: Negotiation, offer: Offer, acto
               now: datetime, action: str = "accepted", **detail: Any) -> Deal:
     """Accept ``offer`` for the buyer: the deal, its audit event (``action``, with
     ``detail``) and its ``deal.created`` message. The caller holds the row lock."""
+    require_stock_now(deps, session, offer.sku, offer.quantity, "offer")
     offer.status = OfferStatus.ACCEPTED.value
     close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
     before, row.status, row.updated_at = row.status, Status.ACCEPTED.value, now
@@ -105,6 +107,7 @@ def deal_for_token(deps: Deps, token: str, sku: str | None = None,
     with transaction(deps.session_factory) as session:
         deal = _usable_deal(session, token, company_id, deps.clock(), lock=False)
         _require_same_line(deal, sku, quantity)
+        require_stock_now(deps, session, deal.sku, deal.quantity, "deal")
         return deal_view(deal)
 
 
@@ -119,6 +122,7 @@ def redeem_deal(deps: Deps, token: str, actor: Actor | None = None, sku: str | N
         deal = _usable_deal(session, token, company_id, now, lock=True)
         _require_same_line(deal, sku, quantity)
         require_released_orders_gone(deps, session, deal)
+        require_stock_now(deps, session, deal.sku, deal.quantity, "deal")
         deal.redeemed_at, deal.order_ref = now, order_ref
         record_use(session, deal, actor, "redeemed", order_ref, now)
         view = remembered(session, idempotency, now, deal_view(deal))

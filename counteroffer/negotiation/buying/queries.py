@@ -14,9 +14,9 @@ from ..shared.actors import Actor, require_buyer
 from ..shared.deps import Deps
 from ..shared.errors import NotFoundError, unavailable_as_503
 from .deal_rows import last_releases
-from .views import NegotiationView, Release, negotiation_view
+from .views import DealView, NegotiationView, Release, deal_view, negotiation_view
 
-__all__ = ["ProductTerms", "get_negotiation", "list_negotiations", "product_terms"]
+__all__ = ["ProductTerms", "deals_for_order", "get_negotiation", "list_negotiations", "product_terms"]
 
 TERMS_UNAVAILABLE = "This product's prices cannot be checked right now; please try again shortly."
 
@@ -81,6 +81,16 @@ def _deals_by_negotiation(session: Session, ids: list[str]) -> dict[str, Deal]:
         return {}
     return {deal.negotiation_id: deal
             for deal in session.scalars(select(Deal).where(Deal.negotiation_id.in_(ids)))}
+
+
+def deals_for_order(deps: Deps, order_ref: str) -> list[DealView]:
+    """The deals redeemed for the host's order ``order_ref``, by redemption time: what a shop
+    that keeps no deal token on its order lines finds when it shows, cancels or refunds
+    the order. The host's call (no actor): the order reference is the host's own."""
+    with transaction(deps.session_factory) as session:
+        deals = session.scalars(select(Deal).where(Deal.order_ref == order_ref)
+                                .order_by(Deal.redeemed_at, Deal.id))
+        return [deal_view(deal) for deal in deals]
 
 
 def product_terms(deps: Deps, actor: Actor | None, sku: str) -> ProductTerms:

@@ -21,6 +21,7 @@ from ..shared.idempotency import Claim, remembered
 from ..shared.prices import facts_from_decision, price_facts
 from ..shared.records import close_open_offers, locked_negotiation, new_id, offers_of, record_event, write_offers
 from ..shared.states import OfferStatus, Status, require_move, status_for
+from ..shared.stock import require_stock_for_request
 from .context import previous_concession, pricing_context
 from .limits import enforce_request_cap
 from .views import NegotiationView, negotiation_view
@@ -175,6 +176,7 @@ def _decide(deps: Deps, session: Session, request: PriceRequest, item: CatalogIt
             customer: Customer, now: datetime,
             previous: Decimal | None = None) -> tuple[Decision, int | None]:
     """The decision, and the rule version that made it (recorded on the negotiation)."""
+    require_stock_for_request(item, request.quantity)
     version_id, rules = rules_for_buyer(session, customer.company_id)  # an experiment's arm, or live
     context = pricing_context(deps, session, rules, item, customer, previous)
     return decide(request, context, rules, now, deps.policy), version_id

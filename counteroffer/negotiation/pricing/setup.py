@@ -28,7 +28,8 @@ def save_products(deps: Deps, items: Iterable[CatalogItem]) -> int:
         for item in items:
             session.merge(Product(sku=item.sku, name=item.name, category=item.category,
                                   currency=item.currency, list_price=item.list_price,
-                                  cost=item.cost, order_multiple=item.order_multiple))
+                                  cost=item.cost, order_multiple=item.order_multiple,
+                                  available=item.available))
             count += 1
     deps.cache.clear()
     return count

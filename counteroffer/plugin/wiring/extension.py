@@ -39,6 +39,7 @@ from ...negotiation import (
     Deps,
     ProductTerms,
     deal_for_token,
+    deals_for_order,
     product_terms,
     redeem_deal,
     release_deal,
@@ -178,6 +179,10 @@ class Counteroffer:
         With ``order_ref``, only if it served that order. ``ConflictError`` while the
         order is placed; ``actor`` (the shop's user, if any) is recorded."""
         return release_deal(self.deps, token, order_ref=order_ref, actor=actor)
+
+    def deals_for_order(self, order_ref: str) -> list[DealView]:
+        """The deals redeemed for the order ``order_ref`` (none: an empty list)."""
+        return deals_for_order(self.deps, order_ref)
 
     def release_order(self, order_ref: str, actor: Actor | None = None) -> list[DealView]:
         """``release_deal`` for every deal redeemed for the order ``order_ref``."""

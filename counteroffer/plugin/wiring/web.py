@@ -3,7 +3,7 @@ template helper, CLI."""
 from __future__ import annotations
 
 from flask import Flask, Response, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 # The one place anything imports ``admin``: the extension is the composition root that
 # mounts every blueprint (docs/architecture.md).
@@ -52,12 +52,14 @@ def register(app: Flask, extension: Extension, settings: Settings) -> None:
 
 def _json_errors_for_api(app: Flask, api_root: str) -> None:
     """Unmatched URLs and wrong methods under the API answer JSON, not the host's HTML
-    (a 405 with its ``Allow`` header)."""
+    (a 405 with its ``Allow`` header). No blueprint owns an unmatched URL, so no blueprint
+    error handler can answer it, and a host's ``errorhandler(404)`` registered after
+    ``init_app`` would replace an app-level one: the routing error is answered before
+    dispatch instead, where no error handler is consulted."""
 
-    def handle(error: HTTPException) -> Response | tuple[Response, int] | HTTPException:
-        if not request.path.startswith(api_root):
-            return error
-        return http_error_response(error)
-
-    for status in (404, 405):
-        app.register_error_handler(status, handle)
+    @app.before_request
+    def _unrouted_api_request() -> tuple[Response, int] | None:
+        error = request.routing_exception
+        if isinstance(error, (NotFound, MethodNotAllowed)) and request.path.startswith(api_root):
+            return http_error_response(error)
+        return None
