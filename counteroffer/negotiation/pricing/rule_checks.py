@@ -18,21 +18,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...adapters import CatalogItem
+from ...db import transaction
 from ...db.models import Rule
 from ...db.rulesets import RuleVersion
 from ...rules.loading import RuleDataError, rule_from_record
 from ..shared.deps import Deps
 from .rule_scope_checks import scope_errors
+from .rule_scopes import SCOPE_FIELDS, DuplicateRules, duplicate_rules, same_scope, scope_key
 
-__all__ = ["Errors", "SCOPE_FIELDS", "check_rule", "same_scope", "scope_key"]
+__all__ = ["Errors", "SCOPE_FIELDS", "DuplicateRules", "check_rule", "duplicate_rules",
+           "find_duplicate_rules", "same_scope", "scope_key"]
 
 Errors = dict[str, list[str]]
-SCOPE_FIELDS = ("kind", "sku", "category", "segment", "priority")
-
-
-def scope_key(record: Mapping[str, Any]) -> tuple[Any, ...]:
-    """What may appear once per version: one rule per kind, scope and priority."""
-    return tuple(record.get(name) or (0 if name == "priority" else None) for name in SCOPE_FIELDS)
 
 
 def check_rule(deps: Deps, session: Session, version: RuleVersion, record: Mapping[str, Any],
@@ -104,15 +101,6 @@ def _floor_below_cost(params: Mapping[str, Any], item: CatalogItem) -> Errors:
     return {}
 
 
-def same_scope(session: Session, version_id: int, record: Mapping[str, Any]) -> Rule | None:
-    kind, sku, category, segment, priority = scope_key(record)
-    return session.scalars(select(Rule).where(
-        Rule.version_id == version_id, Rule.kind == kind, Rule.sku.is_(None) if sku is None else Rule.sku == sku,
-        Rule.category.is_(None) if category is None else Rule.category == category,
-        Rule.segment.is_(None) if segment is None else Rule.segment == segment,
-        Rule.priority == priority)).first()
-
-
 def _duplicate_errors(session: Session, version_id: int, record: Mapping[str, Any],
                       rule_id: int | None) -> Errors:
     other = same_scope(session, version_id, record)
@@ -120,3 +108,9 @@ def _duplicate_errors(session: Session, version_id: int, record: Mapping[str, An
         return {}
     return {"priority": [f"Rule #{other.id} is already a {other.kind} rule for this scope and "
                          "priority: edit that one, or give this one another priority."]}
+
+
+def find_duplicate_rules(deps: Deps) -> list[DuplicateRules]:
+    """``flask counteroffer rules check``: rules stored twice for one scope, in any version."""
+    with transaction(deps.session_factory) as session:
+        return duplicate_rules(session)

@@ -22,6 +22,7 @@ from ...adapters.rule_csv import RULE_LINES
 from ...db.migrate import current_revision, head_revision
 from ...negotiation import Actor, expire_lapsed
 from ...negotiation.pricing import setup
+from ...negotiation.pricing.rule_checks import find_duplicate_rules
 from ...negotiation.pricing.rule_import import export_rule_lines, import_rule_lines
 from ...negotiation.results.reports import rebuild_results
 
@@ -160,3 +161,20 @@ def export_rules(ref: str) -> None:
     """Print a version's SKU floors and breaks as CSV (the import's format)."""
     click.echo(export_rule_lines(_extension().deps, CLI_ACTOR, ref), nl=False)
 
+
+
+@rules_cli.command("check")
+def check_rules() -> None:
+    """Report rules stored twice for one kind, scope and priority (before every way in
+    checked it); exits 1 if there are any. Delete all but one in the editor."""
+    found = find_duplicate_rules(_extension().deps)
+    for group in found:
+        scope = ", ".join(f"{name} {value}" for name, value in (
+            ("sku", group.sku), ("category", group.category), ("segment", group.segment)) if value)
+        ids = ", ".join(f"#{rule_id}" for rule_id in group.rule_ids)
+        click.echo(f"version {group.version}: {group.kind} rules {ids} share one scope "
+                   f"({scope or 'all products'}, priority {group.priority})")
+    if found:
+        raise click.ClickException(f"{len(found)} scope(s) hold more than one rule; the engine reads "
+                                   "only one of each. Keep one (the newest has the highest #).")
+    click.echo("one rule per kind, scope and priority in every version")
