@@ -7,6 +7,7 @@ from typing import NoReturn, TypeVar
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import make_url
 
 from ...adapters.csv_import import (
     COSTS,
@@ -46,15 +47,30 @@ def _extension():  # noqa: ANN202 - the extension type would import the web laye
 def db_upgrade() -> None:
     """Create or migrate the plugin's tables to the newest version."""
     extension = _extension()
+    click.echo(_which_database(), err=True)  # before migrating: a wrong database shows at once
     extension.upgrade_database()
     click.echo(f"counteroffer database at revision {current_revision(extension.state.engine)}")
 
 
 @db_cli.command("current")
 def db_current() -> None:
-    """Show the applied and the newest migration."""
+    """Show the database, the applied and the newest migration."""
+    click.echo(_which_database())
     engine = _extension().state.engine
     click.echo(f"applied: {current_revision(engine)}  newest: {head_revision()}")
+
+
+def _which_database() -> str:
+    """The database URL, its password masked, and where the setting came from."""
+    settings = _extension().state.settings
+    shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    source = settings.database_source
+    where = {"config": "COUNTEROFFER_DATABASE_URL in app.config",
+             "option": "database_url= given to Counteroffer(...)",
+             "environment": "COUNTEROFFER_DATABASE_URL in the environment",
+             "default": "the default: no COUNTEROFFER_DATABASE_URL in app.config or the environment, "
+                        "so SQLite in the instance folder"}[source]
+    return f"counteroffer database: {shown} (from {where})"
 
 
 @counteroffer_cli.command("expire")
