@@ -10,7 +10,7 @@ from .money import round_up
 from .scope import matching
 
 __all__ = ["price_for_quantity", "price_at", "floor_price", "floor_from",
-           "next_break"]
+           "next_break", "effective_breaks"]
 
 HUNDRED = Decimal(100)
 
@@ -27,6 +27,19 @@ def price_at(list_price: Decimal, breaks: tuple[PriceBreak, ...], quantities: tu
 def price_for_quantity(list_price: Decimal, breaks: tuple[PriceBreak, ...], quantity: int) -> Decimal:
     """The catalog price per unit at ``quantity``: the last break reached, else list."""
     return price_at(list_price, breaks, tuple(step.min_quantity for step in breaks), quantity)
+
+
+def effective_breaks(list_price: Decimal, breaks: tuple[PriceBreak, ...]) -> tuple[PriceBreak, ...]:
+    """The breaks that lower the price, ascending: each below the price just before it
+    (the list price, or the last break kept). A break at or above it (the list price
+    dropped in a sale under a break set before) saves the buyer nothing, so it is
+    neither shown nor offered."""
+    kept, current = [], list_price
+    for step in breaks:
+        if step.unit_price < current:
+            kept.append(step)
+            current = step.unit_price
+    return tuple(kept)
 
 
 def next_break(breaks: tuple[PriceBreak, ...], quantity: int) -> PriceBreak | None:

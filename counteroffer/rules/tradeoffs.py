@@ -37,7 +37,10 @@ def volume_to_break(frame: Frame) -> Candidate | None:
     request, currency = frame.request, frame.currency
     for step in frame.rules.breaks:
         price = round_money(step.unit_price, currency)
-        if step.min_quantity > request.quantity and frame.floor <= price <= frame.target:
+        # Below the price at the quantity asked: a break the list price has dropped
+        # under (a sale) is no volume deal at all.
+        if (step.min_quantity > request.quantity and frame.floor <= price <= frame.target
+                and price < frame.price_at_quantity):
             total = round_up_to_multiple(step.min_quantity, frame.order_multiple)
             rules = frame.rules
             at_total = round_money(price_at(frame.context.list_price, rules.breaks,

@@ -17,17 +17,18 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...adapters import CatalogItem
+from ...adapters import AdapterError, CatalogItem
 from ...db import transaction
 from ...db.models import Rule
 from ...db.rulesets import RuleVersion
+from ...rules import round_money
 from ...rules.loading import RuleDataError, rule_from_record
 from ..shared.deps import Deps
 from .rule_scope_checks import scope_errors
 from .rule_scopes import SCOPE_FIELDS, DuplicateRules, duplicate_rules, same_scope, scope_key
 
 __all__ = ["Errors", "SCOPE_FIELDS", "DuplicateRules", "check_rule", "duplicate_rules",
-           "find_duplicate_rules", "same_scope", "scope_key"]
+           "find_duplicate_rules", "rule_warnings", "same_scope", "scope_key"]
 
 Errors = dict[str, list[str]]
 
@@ -114,3 +115,24 @@ def find_duplicate_rules(deps: Deps) -> list[DuplicateRules]:
     """``flask counteroffer rules check``: rules stored twice for one scope, in any version."""
     with transaction(deps.session_factory) as session:
         return duplicate_rules(session)
+
+
+def rule_warnings(deps: Deps, record: Mapping[str, Any]) -> list[str]:
+    """What a saved rule may do that the pricing manager should know, without refusing
+    it: a SKU's price break at or above today's list price (a sale took the price under
+    it) is never shown nor offered while the price stays there. Only where the catalog
+    can say: a SKU rule whose product it knows (and can reach right now)."""
+    if record.get("kind") != "price_breaks" or not record.get("sku"):
+        return []
+    try:
+        with transaction(deps.session_factory) as session:
+            item = deps.catalog_item(session, record["sku"])
+    except AdapterError:
+        return []  # the back office cannot say now; the rule is saved all the same
+    if item is None:
+        return []
+    breaks = (record.get("params") or {}).get("breaks") or []
+    return [f"The break from {step['min_quantity']:,} units ({step['unit_price']} {item.currency}) is at or above "
+            f"today's list price of {round_money(item.list_price, item.currency)} {item.currency} for {item.sku}: "
+            "buyers will not see or be offered it while the list price stays there."
+            for step in breaks if Decimal(str(step["unit_price"])) >= item.list_price]

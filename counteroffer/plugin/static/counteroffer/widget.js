@@ -65,8 +65,13 @@
     return compareDecimal(price, terms.list_price) < 0 ? price : terms.list_price;
   }
 
-  function nextBreak(terms, quantity) {  // as the server's next_break
-    return terms.breaks.filter(function (step) { return step.min_quantity > quantity; })[0] || null;
+  /** The first step above the quantity that lowers its price: a break at or above the
+   *  price now (the list price dropped in a sale) is never shown (rules effective_breaks). */
+  function nextBreak(terms, quantity) {
+    var now = priceAt(terms, quantity);
+    return terms.breaks.filter(function (step) {
+      return step.min_quantity > quantity && compareDecimal(step.unit_price, now) < 0;
+    })[0] || null;
   }
 
   function can(move, status) { return MOVES[move].indexOf(status) >= 0; }
