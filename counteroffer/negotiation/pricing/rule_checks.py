@@ -94,7 +94,7 @@ def _currency_of_rules(deps: Deps, session: Session, version_id: int) -> str | N
 
 def _floor_below_cost(params: Mapping[str, Any], item: CatalogItem) -> Errors:
     minimum = params.get("min_unit_price")
-    if minimum is None:
+    if minimum is None or item.cost is None:  # no cost kept: nothing to be below
         return {}  # a margin floor is cost plus a non-negative margin: never below cost
     if Decimal(str(minimum)) < item.cost:
         return {"params.min_unit_price": [f"Below the cost of {item.sku} ({item.cost} "
