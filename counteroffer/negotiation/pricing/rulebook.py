@@ -180,6 +180,10 @@ def add_rule(session: Session, kind: str, params: dict[str, Any], sku: str | Non
 
 
 def _insert_or_replace(session: Session, version_id: int, record: dict[str, Any]) -> Rule:
+    # The version's row locked first (as the editor's draft_for_edit does): two processes
+    # saving the same scope at once (two workers running a shop's start-up code) queue
+    # here, and the second finds the first's rule instead of adding its own.
+    session.get(RuleVersion, version_id, with_for_update=True, populate_existing=True)
     rule = same_scope(session, version_id, record)
     if rule is None:
         rule = Rule(version_id=version_id, **record)
