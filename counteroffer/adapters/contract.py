@@ -54,7 +54,7 @@ class ProductAnswer(_Tolerant):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     currency = fields.String(required=True, validate=_CURRENCY)
     list_price = _money(required=True)
-    cost = _money(positive=False, required=True)
+    cost = _money(positive=False, required=True, allow_none=True)  # null: the shop keeps no cost
     category = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=100))
     order_multiple = _count(load_default=1)
     price_breaks = fields.List(fields.Nested(_BreakAnswer), load_default=list)

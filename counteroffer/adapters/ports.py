@@ -29,7 +29,9 @@ class CatalogItem:
     name: str
     currency: str
     list_price: Decimal
-    cost: Decimal
+    #: None: the shop keeps no cost. Floors then come from ``min_unit_price`` or
+    #: ``max_discount_pct``; no margin is worked out (docs/rules.md).
+    cost: Decimal | None
     category: str | None = None
     order_multiple: int = 1
     #: The shop's own volume prices: (min_quantity, unit_price) pairs, ascending.

@@ -25,7 +25,7 @@ from .model import (
                     TermLever,
 )
 from .money import has_valid_places, is_known_currency, minor_unit, places_message, round_money
-from .pricing import floor_price, next_break, price_for_quantity
+from .pricing import effective_breaks, floor_price, next_break, price_for_quantity
 from .ruleset import CompiledRules, RuleSet, SkuRules
 
 __all__ = [
@@ -33,6 +33,6 @@ __all__ = [
     "PriceBreaks", "TermLever", "Alternatives", "ConcessionPolicy", "Routing", "Offer",
     "OfferKind", "Outcome", "Policy", "PriceRequest", "PricingContext", "LastPrice",
     "AlternativeProduct", "Term", "is_known_currency", "minor_unit", "round_money",
-    "has_valid_places", "places_message", "floor_price", "next_break", "price_for_quantity",
+    "has_valid_places", "places_message", "floor_price", "next_break", "price_for_quantity", "effective_breaks",
     "GuardDraws",
 ]

@@ -54,7 +54,8 @@ class Frame:
 def make_frame(request: PriceRequest, context: PricingContext, rules: SkuRules, now: datetime,
                policy: Policy, resolve: Resolver) -> Frame:
     price = price_at(context.list_price, rules.breaks, rules.break_quantities, request.quantity)
-    floor = floor_from(rules.floors, context.cost, context.currency)
+    floor = floor_from(rules.floors, context.cost if context.cost_known else None, context.currency,
+                       context.list_price)
     band, draws = policy.floor_guard_pct, context.guard_draws
     return Frame(
         request=request, context=context, rules=rules, policy=policy, floor=floor,
@@ -126,9 +127,13 @@ def make_offer(frame: Frame, candidate: Candidate) -> Offer:
 
 def _explain(frame: Frame, priced: Priced, margin: Decimal, why: str) -> str:
     currency, cost = frame.currency, priced.cost
-    markup = (margin / cost * HUNDRED).quantize(Decimal("0.1")) if cost else Decimal(0)
-    text = (f"{why}; cost {format_money(cost, currency)}, floor {format_money(priced.floor, currency)}; "
-            f"margin after offer {format_money(margin, currency)}/unit ({markup}% over cost); "
+    if frame.context.cost_known or priced.sku != frame.request.sku:
+        markup = (margin / cost * HUNDRED).quantize(Decimal("0.1")) if cost else Decimal(0)
+        margin_text = (f"cost {format_money(cost, currency)}, floor {format_money(priced.floor, currency)}; "
+                       f"margin after offer {format_money(margin, currency)}/unit ({markup}% over cost)")
+    else:  # the shop keeps no cost: say so rather than work a margin out of a made-up one
+        margin_text = f"cost unknown, floor {format_money(priced.floor, currency)}; margin unknown"
+    text = (f"{why}; {margin_text}; "
             f"headroom above floor {format_money(priced.unit_price - priced.floor, currency)}/unit")
     if priced.terms_value:
         text += f"; terms worth {format_money(priced.terms_value, currency)}/unit to us"

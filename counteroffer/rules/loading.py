@@ -69,9 +69,10 @@ def _scope(record: RuleRecord) -> dict[str, Any]:
 
 def _floor(params: Mapping[str, Any], scope: dict[str, Any]) -> Floor:
     floor = Floor(min_margin_pct=_pct(params, "min_margin_pct", top=10_000),
-                  min_unit_price=_decimal(params, "min_unit_price"), **scope)
-    if floor.min_margin_pct is None and floor.min_unit_price is None:
-        raise RuleDataError("params", "a floor needs min_margin_pct or min_unit_price")
+                  min_unit_price=_decimal(params, "min_unit_price"),
+                  max_discount_pct=_pct(params, "max_discount_pct", top=99), **scope)
+    if floor.min_margin_pct is None and floor.min_unit_price is None and floor.max_discount_pct is None:
+        raise RuleDataError("params", "a floor needs min_margin_pct, min_unit_price or max_discount_pct")
     return floor
 
 
@@ -158,7 +159,7 @@ RULE_KINDS = tuple(_PARSERS)
 #: pricing manager's typo ("min_margin" for "min_margin_pct") must not pass silently, and
 #: nobody may smuggle fields such as "approved" into rule data.
 _KNOWN_PARAMS: dict[str, frozenset[str]] = {
-    "floor": frozenset({"min_margin_pct", "min_unit_price"}),
+    "floor": frozenset({"min_margin_pct", "min_unit_price", "max_discount_pct"}),
     "price_breaks": frozenset({"breaks", "order_multiple"}),
     "term_lever": frozenset({"group", "option", "label", "value_pct", "value_per_unit"}),
     "alternatives": frozenset({"skus"}),

@@ -28,7 +28,9 @@ class Floor:
     """The lowest unit price the engine may ever offer on its own.
 
     ``min_margin_pct`` is a markup over cost (price >= cost * (1 + pct/100));
-    ``min_unit_price`` an absolute minimum. The strictest applicable floor wins.
+    ``min_unit_price`` an absolute minimum; ``max_discount_pct`` the most off the list
+    price (price >= list * (1 - pct/100)), for shops that keep no cost. The strictest
+    applicable floor wins.
     """
 
     sku: str | None = None
@@ -37,6 +39,7 @@ class Floor:
     min_unit_price: Decimal | None = None
     priority: int = 0
     category: str | None = None
+    max_discount_pct: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +206,10 @@ class PricingContext:
     guard_draws: GuardDraws = NO_DRAWS
     #: Units the shop can deliver (None: not tracked): no offer is for more.
     available: int | None = None
+    #: False when the shop keeps no cost for the product: ``cost`` is then 0, a stand-in
+    #: that only ranks offers by revenue. Margin floors and margin-neutral volume do not
+    #: apply, and explanations say "cost unknown" (pricing.floor_from).
+    cost_known: bool = True
 
 
 class Outcome(str, Enum):

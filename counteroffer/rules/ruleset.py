@@ -103,13 +103,16 @@ def _levers(levers: list[TermLever]) -> dict[str, tuple[TermLever, ...]]:
 
 def strictest(floors: list[Floor]) -> tuple[Floor, ...]:
     """One floor as strict as all of them: for any cost >= 0, the highest margin and the
-    highest minimum price give max over the floors of max(cost, cost * (1 + m), p)."""
+    highest minimum price give max over the floors of max(cost, cost * (1 + m), p); and
+    the smallest discount off list the highest of the list-based floors."""
     if len(floors) <= 1:
         return tuple(floors)
     margins = [f.min_margin_pct for f in floors if f.min_margin_pct is not None]
     minimums = [f.min_unit_price for f in floors if f.min_unit_price is not None]
+    discounts = [f.max_discount_pct for f in floors if f.max_discount_pct is not None]
     return (Floor(min_margin_pct=max(margins) if margins else None,
-                  min_unit_price=max(minimums) if minimums else None),)
+                  min_unit_price=max(minimums) if minimums else None,
+                  max_discount_pct=min(discounts) if discounts else None),)
 
 
 def resolve(rules: RuleSet, sku: str, category: str | None, segment: str | None) -> SkuRules:

@@ -37,7 +37,10 @@ def volume_to_break(frame: Frame) -> Candidate | None:
     request, currency = frame.request, frame.currency
     for step in frame.rules.breaks:
         price = round_money(step.unit_price, currency)
-        if step.min_quantity > request.quantity and frame.floor <= price <= frame.target:
+        # Below the price at the quantity asked: a break the list price has dropped
+        # under (a sale) is no volume deal at all.
+        if (step.min_quantity > request.quantity and frame.floor <= price <= frame.target
+                and price < frame.price_at_quantity):
             total = round_up_to_multiple(step.min_quantity, frame.order_multiple)
             rules = frame.rules
             at_total = round_money(price_at(frame.context.list_price, rules.breaks,
@@ -54,6 +57,8 @@ def margin_neutral_volume(frame: Frame) -> Candidate | None:
     Margin over the guarded cost: the quantity, solved for the cost, gives that instead
     (and asks a little more volume than the true cost would)."""
     cost, target, quantity = frame.guarded_cost, frame.target, frame.request.quantity
+    if not frame.context.cost_known:
+        return None  # a margin needs a cost: none is invented
     if target < frame.guard or target <= cost:
         return None
     needed = quantity * (frame.price_at_quantity - cost) / (target - cost)
@@ -106,7 +111,7 @@ def _alternative_offer(frame: Frame, alt: AlternativeProduct) -> Candidate | Non
     rules, currency = frame.resolve(alt.sku, alt.category), frame.currency
     quantity = round_up_to_multiple(frame.request.quantity, rules.order_multiple or alt.order_multiple)
     catalog = round_money(price_at(alt.list_price, rules.breaks, rules.break_quantities, quantity), currency)
-    price, floor = min(catalog, frame.target), floor_from(rules.floors, alt.cost, currency)
+    price, floor = min(catalog, frame.target), floor_from(rules.floors, alt.cost, currency, alt.list_price)
     band, draws = frame.policy.floor_guard_pct, alt.guard_draws
     if price < guard_price(floor, alt.list_price, band, draws.floor, currency) or catalog < floor:
         return None

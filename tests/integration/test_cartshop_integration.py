@@ -30,11 +30,9 @@ from tests.integration.cartshop.models import CartLine, Company, Order, Product,
 from tests.integration.test_host_integration import lines_naming_the_plugin, marked_lines
 
 HOST = Path(__file__).parent / "cartshop"
-# Issue 20: until the plugin exempts its JSON API from CSRFProtect, the widget's POSTs are
-# refused by it, so these tests run with WTF_CSRF_ENABLED False. Once issue 20 is merged,
-# set this to True: every test here must pass unchanged (the shop's own forms already
-# post their CSRF token), and test_the_api_passes_csrfprotect's xfail comes off.
-CSRF_ENABLED = False
+# The shop runs Flask-WTF's CSRFProtect on, as real shops do: the plugin exempts its own
+# JSON API (issue 20), and the shop's own forms post their CSRF token.
+CSRF_ENABLED = True
 SKU = "CART-100"
 ASK = {"sku": SKU, "quantity": 5, "target_unit_price": "110.00", "currency": "USD"}
 # Names only the integration uses: a line of the shop naming one is a plugin line.
@@ -315,8 +313,6 @@ def test_anonymous_visitors_see_the_widget_ask_them_to_log_in(host):
     assert 'data-cart-url="/cart/deal/%7Btoken%7D"' in page  # url_for escapes it; the widget copes
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 20: the plugin does not yet exempt its JSON API from CSRFProtect")
 def test_the_api_passes_csrfprotect(db_url: str, tmp_path: Path) -> None:
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
                       "SQLALCHEMY_DATABASE_URI": db_url, "COUNTEROFFER_DATABASE_URL": db_url,

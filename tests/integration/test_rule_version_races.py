@@ -1,6 +1,7 @@
 """Publishing races, on PostgreSQL only (SQLite ignores FOR UPDATE): concurrent publishes
 and rollbacks queue on the live pointer, so version numbers never clash and the pointer
-ends at the last one; concurrent first edits make one draft."""
+ends at the last one; concurrent first edits make one draft; concurrent save_rule calls
+for one new scope store one rule."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -89,3 +90,21 @@ def test_a_publish_waits_for_an_edit_in_flight_and_later_edits_are_refused(pg_ap
             breaks_at_10 = {"breaks": [{"min_quantity": 10, "unit_price": "1"}]}
             rulesets.update_rule(deps, MANAGER, rule.id, {"kind": "price_breaks", "sku": "DEMO-120",
                                                           "params": breaks_at_10})
+
+
+def test_concurrent_save_rules_for_one_scope_store_one_rule(pg_app):  # noqa: F811
+    """Two workers running a shop's start-up code at once: one rule per scope still."""
+    from counteroffer.db.models import Rule
+    from counteroffer.negotiation.pricing import setup
+
+    with pg_app.app_context():
+        deps = pg_app.extensions["counteroffer"].deps
+        params = {"breaks": [{"min_quantity": 2000, "unit_price": "112.00"}]}
+        # A scope with no rule yet, so every thread would insert one.
+        results = _all_at_once(lambda: setup.save_rule(deps, "price_breaks", params, sku="DEMO-120",
+                                                       segment="wholesale"))
+        with transaction(deps.session_factory) as session:
+            rows = list(session.scalars(select(Rule).where(Rule.kind == "price_breaks", Rule.sku == "DEMO-120",
+                                                           Rule.segment == "wholesale")))
+    assert all(not isinstance(r, Exception) for r in results)
+    assert [rule.params for rule in rows] == [params]

@@ -82,7 +82,7 @@ def _words(raw: str) -> list[str]:
 
 
 # Floors -------------------------------------------------------------------------------
-_FLOOR = ("min_margin_pct", "min_unit_price")
+_FLOOR = ("min_margin_pct", "min_unit_price", "max_discount_pct")
 
 
 def _read_floor(form: Form, errors: Errors) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from ...jobs.heartbeat import START_HINT, worker_missing
 from ...negotiation import Actor, InvalidRequestError, NegotiationError
 from ...negotiation.pricing import rulesets as uc
 from ...negotiation.pricing import simulation as sim
+from ...negotiation.pricing.rule_checks import rule_warnings
 from ...negotiation.pricing.rule_diff import diff_versions
 from ...negotiation.pricing.rule_import import export_rule_lines, import_rule_lines
 from ...negotiation.pricing.rulesets import PRICING_ROLES
@@ -172,6 +173,8 @@ def _save(kind: str, rule: uc.RuleView | None) -> Response | tuple[str, int]:
             errors = errors_by_input(error.fields, kind)
         else:
             flash(f"Saved rule #{saved.id} to the draft. Simulate it, then publish.", "success")
+            for warning in rule_warnings(_deps(), record):
+                flash(warning, "warning")
             return redirect(url_for(".rules", version="draft"))
     return _edit_page(kind, rule, request.form, errors), 422
 

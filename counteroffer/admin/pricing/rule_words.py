@@ -50,8 +50,10 @@ def _floor(params: Params, currency: str | None) -> list[str]:
         words.append(f"Floor: {_pct(params['min_margin_pct'])} over cost")
     if params.get("min_unit_price") is not None:
         words.append(f"Floor: at least {_money(params['min_unit_price'], currency)} a unit")
-    if len(words) == 2:
-        words.append("The higher of the two applies")
+    if params.get("max_discount_pct") is not None:
+        words.append(f"Floor: at most {_pct(params['max_discount_pct'])} off list")
+    if len(words) > 1:
+        words.append("The higher of the two applies" if len(words) == 2 else "The highest applies")
     return words or ["No floor set"]
 
 

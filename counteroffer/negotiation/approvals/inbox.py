@@ -220,7 +220,7 @@ def _facts(deps: Deps, session: Session, escalation: Escalation, row: Negotiatio
     if escalation.price_for_quantity is not None and escalation.floor is not None:
         return PriceFacts(list_price=escalation.list_price or escalation.price_for_quantity,
                           price_for_quantity=escalation.price_for_quantity,
-                          floor=escalation.floor, cost=escalation.cost or Decimal(0))
+                          floor=escalation.floor, cost=escalation.cost)  # None: no cost kept
     return facts_if_known(deps, session, row.sku, customer, row.quantity)
 
 
@@ -242,12 +242,14 @@ def _prices(facts: PriceFacts | None, row: Negotiation) -> dict[str, Any]:
     if facts is None:
         return dict.fromkeys(("list_price", "price_for_quantity", "floor", "cost", "margin_at_target",
                               "margin_pct_at_target", "discount_pct_at_target"))
-    margin = row.target_unit_price - facts.cost
+    cost = facts.cost  # None: the shop keeps no cost, so no margin either ("cost unknown")
+    margin = None if cost is None else row.target_unit_price - cost
     return {"list_price": _money(facts.list_price, row.currency),
             "price_for_quantity": _money(facts.price_for_quantity, row.currency),
-            "floor": _money(facts.floor, row.currency), "cost": _exact(facts.cost, row.currency),
-            "margin_at_target": _money(margin, row.currency),
-            "margin_pct_at_target": _pct(margin / facts.cost * HUNDRED) if facts.cost else None,
+            "floor": _money(facts.floor, row.currency),
+            "cost": None if cost is None else _exact(cost, row.currency),
+            "margin_at_target": None if margin is None else _money(margin, row.currency),
+            "margin_pct_at_target": _pct(margin / cost * HUNDRED) if margin is not None and cost else None,
             "discount_pct_at_target": _pct(discount_pct(row.target_unit_price, facts.price_for_quantity))}
 
 

@@ -12,6 +12,7 @@ from ...db.models import Offer
 from ...rules import AlternativeProduct, CompiledRules, LastPrice, OfferKind, PricingContext
 from ..approvals.decisions import REP_OFFER_KIND
 from ..shared.deps import Deps
+from ..shared.prices import engine_cost
 
 __all__ = ["pricing_context", "previous_concession"]
 
@@ -22,8 +23,10 @@ def _alternative(deps: Deps, session: Session, sku: str, currency: str,
         item = deps.catalog_item(session, sku)
     except BackOfficeUnavailableError:
         return None  # an alternative is a nicety: without its price, it is simply not offered
-    if item is None or item.currency != currency:
-        return None  # an alternative we cannot price in the buyer's currency is no offer
+    if item is None or item.currency != currency or item.cost is None:
+        # An alternative we cannot price in the buyer's currency is no offer; nor one
+        # without a cost, whose floor and worth to the seller nobody could check.
+        return None
     return AlternativeProduct(sku=item.sku, name=item.name, list_price=item.list_price,
                               cost=item.cost, category=item.category,
                               order_multiple=item.order_multiple, available=item.available,
@@ -46,7 +49,7 @@ def pricing_context(deps: Deps, session: Session, rules: CompiledRules, item: Ca
     company_id = customer.company_id
     found = (_alternative(deps, session, sku, item.currency, company_id) for sku in wanted)
     return PricingContext(
-        list_price=item.list_price, cost=item.cost, currency=item.currency,
+        list_price=item.list_price, currency=item.currency, **engine_cost(item),
         segment=customer.segment, order_multiple=item.order_multiple, category=item.category,
         profitability_tier=customer.profitability_tier,
         last_price=_last_price(deps, session, company_id, item),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ...db import transaction
 from ...db.models import Deal, Negotiation, Offer
-from ...rules import PriceBreak, round_money
+from ...rules import PriceBreak, effective_breaks, round_money
 from ..shared.actors import Actor, require_buyer
 from ..shared.deps import Deps
 from ..shared.errors import NotFoundError, unavailable_as_503
@@ -105,10 +105,12 @@ def product_terms(deps: Deps, actor: Actor | None, sku: str) -> ProductTerms:
             segment = customer.segment if customer else None
         resolved = deps.rules(session).resolve(sku, item.category, segment)
     currency = item.currency
-    public_breaks = tuple(PriceBreak(step.min_quantity, round_money(step.unit_price, currency))
-                          for step in resolved.breaks)
+    list_price = round_money(item.list_price, currency)
+    # Against today's list price: a break at or above it is not shown (effective_breaks).
+    public_breaks = effective_breaks(list_price, tuple(
+        PriceBreak(step.min_quantity, round_money(step.unit_price, currency)) for step in resolved.breaks))
     return ProductTerms(sku=item.sku, name=item.name, currency=currency,
-                        list_price=round_money(item.list_price, currency), breaks=public_breaks,
+                        list_price=list_price, breaks=public_breaks,
                         order_multiple=resolved.order_multiple or item.order_multiple,
                         offer_validity_hours=deps.policy.offer_validity_hours,
                         max_rounds=deps.policy.max_rounds)

@@ -59,8 +59,9 @@ class _Sum:
         return self.estimate - half, self.estimate + half
 
 
-#: An offer as the forecast sees it: segment, kind, units, asked, list value, paid, cost value.
-_Offer = tuple[str | None, str, int, int, Decimal, Decimal, Decimal]
+#: An offer as the forecast sees it: segment, kind, units, asked, list value, paid, cost
+#: value (None: the shop keeps no cost for the product, so it adds no margin).
+_Offer = tuple[str | None, str, int, int, Decimal, Decimal, Decimal | None]
 
 
 class Forecast:
@@ -97,9 +98,10 @@ class Forecast:
             x = features_of(depth, extra, kind == "terms", kind == "price")
             p = curve.probability(x)
             deals.add(key, x, p, 1.0, times)
-            margin.add(key, x, p, float(paid - cost_value), times)
             volume.add(key, x, p, float(units), times)
-            exact_margin += (paid - cost_value) * times * Decimal(f"{p:.9f}")
+            if cost_value is not None:  # margin over the offers whose cost is known, as offer_values
+                margin.add(key, x, p, float(paid - cost_value), times)
+                exact_margin += (paid - cost_value) * times * Decimal(f"{p:.9f}")
         deals_low, deals_high = deals.interval(curves)
         margin_low, margin_high = margin.interval(curves)
         volume_low, volume_high = volume.interval(curves)

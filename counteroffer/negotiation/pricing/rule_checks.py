@@ -17,22 +17,20 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...adapters import CatalogItem
+from ...adapters import AdapterError, CatalogItem
+from ...db import transaction
 from ...db.models import Rule
 from ...db.rulesets import RuleVersion
+from ...rules import round_money
 from ...rules.loading import RuleDataError, rule_from_record
 from ..shared.deps import Deps
 from .rule_scope_checks import scope_errors
+from .rule_scopes import SCOPE_FIELDS, DuplicateRules, duplicate_rules, same_scope, scope_key
 
-__all__ = ["Errors", "SCOPE_FIELDS", "check_rule", "same_scope", "scope_key"]
+__all__ = ["Errors", "SCOPE_FIELDS", "DuplicateRules", "check_rule", "duplicate_rules",
+           "find_duplicate_rules", "rule_warnings", "same_scope", "scope_key"]
 
 Errors = dict[str, list[str]]
-SCOPE_FIELDS = ("kind", "sku", "category", "segment", "priority")
-
-
-def scope_key(record: Mapping[str, Any]) -> tuple[Any, ...]:
-    """What may appear once per version: one rule per kind, scope and priority."""
-    return tuple(record.get(name) or (0 if name == "priority" else None) for name in SCOPE_FIELDS)
 
 
 def check_rule(deps: Deps, session: Session, version: RuleVersion, record: Mapping[str, Any],
@@ -96,21 +94,12 @@ def _currency_of_rules(deps: Deps, session: Session, version_id: int) -> str | N
 
 def _floor_below_cost(params: Mapping[str, Any], item: CatalogItem) -> Errors:
     minimum = params.get("min_unit_price")
-    if minimum is None:
+    if minimum is None or item.cost is None:  # no cost kept: nothing to be below
         return {}  # a margin floor is cost plus a non-negative margin: never below cost
     if Decimal(str(minimum)) < item.cost:
         return {"params.min_unit_price": [f"Below the cost of {item.sku} ({item.cost} "
                                           f"{item.currency}): a floor is never below cost."]}
     return {}
-
-
-def same_scope(session: Session, version_id: int, record: Mapping[str, Any]) -> Rule | None:
-    kind, sku, category, segment, priority = scope_key(record)
-    return session.scalars(select(Rule).where(
-        Rule.version_id == version_id, Rule.kind == kind, Rule.sku.is_(None) if sku is None else Rule.sku == sku,
-        Rule.category.is_(None) if category is None else Rule.category == category,
-        Rule.segment.is_(None) if segment is None else Rule.segment == segment,
-        Rule.priority == priority)).first()
 
 
 def _duplicate_errors(session: Session, version_id: int, record: Mapping[str, Any],
@@ -120,3 +109,30 @@ def _duplicate_errors(session: Session, version_id: int, record: Mapping[str, An
         return {}
     return {"priority": [f"Rule #{other.id} is already a {other.kind} rule for this scope and "
                          "priority: edit that one, or give this one another priority."]}
+
+
+def find_duplicate_rules(deps: Deps) -> list[DuplicateRules]:
+    """``flask counteroffer rules check``: rules stored twice for one scope, in any version."""
+    with transaction(deps.session_factory) as session:
+        return duplicate_rules(session)
+
+
+def rule_warnings(deps: Deps, record: Mapping[str, Any]) -> list[str]:
+    """What a saved rule may do that the pricing manager should know, without refusing
+    it: a SKU's price break at or above today's list price (a sale took the price under
+    it) is never shown nor offered while the price stays there. Only where the catalog
+    can say: a SKU rule whose product it knows (and can reach right now)."""
+    if record.get("kind") != "price_breaks" or not record.get("sku"):
+        return []
+    try:
+        with transaction(deps.session_factory) as session:
+            item = deps.catalog_item(session, record["sku"])
+    except AdapterError:
+        return []  # the back office cannot say now; the rule is saved all the same
+    if item is None:
+        return []
+    breaks = (record.get("params") or {}).get("breaks") or []
+    return [f"The break from {step['min_quantity']:,} units ({step['unit_price']} {item.currency}) is at or above "
+            f"today's list price of {round_money(item.list_price, item.currency)} {item.currency} for {item.sku}: "
+            "buyers will not see or be offered it while the list price stays there."
+            for step in breaks if Decimal(str(step["unit_price"])) >= item.list_price]

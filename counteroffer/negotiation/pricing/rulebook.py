@@ -24,6 +24,7 @@ from ...db.models import Rule
 from ...db.rulesets import DRAFT, LIVE_ROW_ID, PUBLISHED, LiveRuleVersion, RuleVersion
 from ...rules import CompiledRules, RuleSet
 from ...rules.loading import rule_set_from_records
+from .rule_scopes import same_scope
 
 __all__ = ["LiveRules", "load_rule_set", "compiled_rules", "compiled_rules_for_version",
            "live_rules", "rules_at_revision", "live_version_id", "add_rule", "rule_record", "touch_version",
@@ -162,23 +163,33 @@ def add_rule(session: Session, kind: str, params: dict[str, Any], sku: str | Non
     """The host's ``save_rule``: store a rule in the LIVE version at once (loading a
     shop's rules from code is not an edit to review), and in the open draft too, so
     publishing the draft does not lose it. Checked by the engine's loader first
-    (RuleDataError names the field). Returns the live version's row."""
+    (RuleDataError names the field). A rule of the same kind, scope and priority already
+    there is replaced (its params change, its id stays): one rule per scope, so a shop's
+    start-up code may run on every boot. Returns the live version's row."""
     record = {"kind": kind, "sku": sku, "category": category, "segment": segment,
-              "priority": priority, "params": params}
+              "priority": priority or 0, "params": params}
     rule_set_from_records([record])
     live = live_version_id(session)
     if live is None:
         live = first_version(session, now or _utc_now(), "system")
-    rule = _insert(session, live, record)
+    rule = _insert_or_replace(session, live, record)
     draft = _draft_id(session)
     if draft is not None:
-        _insert(session, draft, record)
+        _insert_or_replace(session, draft, record)
     return rule
 
 
-def _insert(session: Session, version_id: int, record: dict[str, Any]) -> Rule:
-    rule = Rule(version_id=version_id, **record)
-    session.add(rule)
+def _insert_or_replace(session: Session, version_id: int, record: dict[str, Any]) -> Rule:
+    # The version's row locked first (as the editor's draft_for_edit does): two processes
+    # saving the same scope at once (two workers running a shop's start-up code) queue
+    # here, and the second finds the first's rule instead of adding its own.
+    session.get(RuleVersion, version_id, with_for_update=True, populate_existing=True)
+    rule = same_scope(session, version_id, record)
+    if rule is None:
+        rule = Rule(version_id=version_id, **record)
+        session.add(rule)
+    else:
+        rule.params = record["params"]
     touch_version(session, version_id)
     return rule
 

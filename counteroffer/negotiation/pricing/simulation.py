@@ -32,6 +32,7 @@ from ..results.response_history import response_model
 from ..shared.actors import Actor
 from ..shared.deps import Deps
 from ..shared.errors import ConflictError, NotFoundError
+from ..shared.prices import engine_cost
 from ..shared.records import new_id
 from .replay import Comparison, Replayed, replay, same_rules
 from .rulebook import compiled_rules_for_version, live_version_id
@@ -254,8 +255,9 @@ class _Contexts:
             return None
         wanted = rules.resolve(sku, item.category, segment).alternatives
         alternatives = tuple(_alternative(found) for found in map(self.item, wanted)
-                             if found is not None and found.currency == item.currency)
-        return PricingContext(list_price=item.list_price, cost=item.cost, currency=item.currency,
+                             if found is not None and found.currency == item.currency
+                             and found.cost is not None)  # as buying/context.py
+        return PricingContext(list_price=item.list_price, **engine_cost(item), currency=item.currency,
                               segment=segment, order_multiple=item.order_multiple,
                               category=item.category, alternatives=alternatives,
                               guard_draws=MIDDLE_OF_THE_BAND)
@@ -268,6 +270,7 @@ MIDDLE_OF_THE_BAND = GuardDraws(floor=Decimal("0.5"), cost=Decimal("0.5"))
 
 
 def _alternative(item: CatalogItem) -> AlternativeProduct:
+    assert item.cost is not None  # _build keeps only alternatives with a cost
     return AlternativeProduct(sku=item.sku, name=item.name, list_price=item.list_price,
                               cost=item.cost, category=item.category, order_multiple=item.order_multiple,
                               guard_draws=MIDDLE_OF_THE_BAND)

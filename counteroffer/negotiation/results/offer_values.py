@@ -29,20 +29,22 @@ class OfferValue:
     list_value: Decimal
     paid: Decimal
     floor_value: Decimal | None
-    cost_value: Decimal
+    cost_value: Decimal | None  # None: the shop keeps no cost for it, so no margin
 
 
 def offer_value(context: PricingContext, sku: str, asked: int, decision: Decision) -> OfferValue | None:
     if not decision.offers:
         return None
     offer = decision.offers[0]
-    list_price, cost, floor = context.list_price, context.cost, decision.floor
+    cost: Decimal | None = context.cost if context.cost_known else None
+    list_price, floor = context.list_price, decision.floor
     if offer.sku != sku:  # an equivalent product: its own list price and cost
         other = next((a for a in context.alternatives if a.sku == offer.sku), None)
         list_price, cost, floor = (other.list_price, other.cost, None) if other else (list_price, cost, None)
     units = offer.quantity
     return OfferValue(units=units, asked=asked, list_value=list_price * units, paid=offer.unit_price * units,
-                      floor_value=None if floor is None else floor * units, cost_value=cost * units)
+                      floor_value=None if floor is None else floor * units,
+                      cost_value=None if cost is None else cost * units)
 
 
 @dataclass
@@ -61,7 +63,8 @@ class OfferTotals:
         self.asked += value.asked
         self.list_value += value.list_value
         self.paid += value.paid
-        self.margin += value.paid - value.cost_value
+        if value.cost_value is not None:  # margin over the offers whose cost is known
+            self.margin += value.paid - value.cost_value
         if value.floor_value is not None:
             self.headroom_kept += value.paid - value.floor_value
 

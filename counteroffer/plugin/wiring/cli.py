@@ -7,6 +7,7 @@ from typing import NoReturn, TypeVar
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import make_url
 
 from ...adapters.csv_import import (
     COSTS,
@@ -22,6 +23,7 @@ from ...adapters.rule_csv import RULE_LINES
 from ...db.migrate import current_revision, head_revision
 from ...negotiation import Actor, expire_lapsed
 from ...negotiation.pricing import setup
+from ...negotiation.pricing.rule_checks import find_duplicate_rules
 from ...negotiation.pricing.rule_import import export_rule_lines, import_rule_lines
 from ...negotiation.results.reports import rebuild_results
 
@@ -45,15 +47,30 @@ def _extension():  # noqa: ANN202 - the extension type would import the web laye
 def db_upgrade() -> None:
     """Create or migrate the plugin's tables to the newest version."""
     extension = _extension()
+    click.echo(_which_database(), err=True)  # before migrating: a wrong database shows at once
     extension.upgrade_database()
     click.echo(f"counteroffer database at revision {current_revision(extension.state.engine)}")
 
 
 @db_cli.command("current")
 def db_current() -> None:
-    """Show the applied and the newest migration."""
+    """Show the database, the applied and the newest migration."""
+    click.echo(_which_database())
     engine = _extension().state.engine
     click.echo(f"applied: {current_revision(engine)}  newest: {head_revision()}")
+
+
+def _which_database() -> str:
+    """The database URL, its password masked, and where the setting came from."""
+    settings = _extension().state.settings
+    shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    source = settings.database_source
+    where = {"config": "COUNTEROFFER_DATABASE_URL in app.config",
+             "option": "database_url= given to Counteroffer(...)",
+             "environment": "COUNTEROFFER_DATABASE_URL in the environment",
+             "default": "the default: no COUNTEROFFER_DATABASE_URL in app.config or the environment, "
+                        "so SQLite in the instance folder"}[source]
+    return f"counteroffer database: {shown} (from {where})"
 
 
 @counteroffer_cli.command("expire")
@@ -160,3 +177,20 @@ def export_rules(ref: str) -> None:
     """Print a version's SKU floors and breaks as CSV (the import's format)."""
     click.echo(export_rule_lines(_extension().deps, CLI_ACTOR, ref), nl=False)
 
+
+
+@rules_cli.command("check")
+def check_rules() -> None:
+    """Report rules stored twice for one kind, scope and priority (before every way in
+    checked it); exits 1 if there are any. Delete all but one in the editor."""
+    found = find_duplicate_rules(_extension().deps)
+    for group in found:
+        scope = ", ".join(f"{name} {value}" for name, value in (
+            ("sku", group.sku), ("category", group.category), ("segment", group.segment)) if value)
+        ids = ", ".join(f"#{rule_id}" for rule_id in group.rule_ids)
+        click.echo(f"version {group.version}: {group.kind} rules {ids} share one scope "
+                   f"({scope or 'all products'}, priority {group.priority})")
+    if found:
+        raise click.ClickException(f"{len(found)} scope(s) hold more than one rule; the engine reads "
+                                   "only one of each. Keep one (the newest has the highest #).")
+    click.echo("one rule per kind, scope and priority in every version")

@@ -1,10 +1,14 @@
 """Configuration keys, their defaults, and how they become the use cases' settings.
 
 Every key is read with ``app.config.setdefault``: the host's value wins, then the value
-given to ``Counteroffer(**options)``, then the default below. See docs/configuration.md.
+given to ``Counteroffer(**options)``, then an environment variable of the same name
+(JSON if it parses, else text, as Flask's ``from_prefixed_env`` reads it), then the
+default below. Where the database setting came from is kept, so the CLI can say which
+database it migrates. See docs/configuration.md.
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Mapping
@@ -97,15 +101,36 @@ class Settings:
     guards: Guards = field(default_factory=Guards)
     rate_limits: RateLimits = field(default_factory=RateLimits)
     input_limits: InputLimits = field(default_factory=InputLimits)
+    #: Where COUNTEROFFER_DATABASE_URL came from: "config", "option", "environment" or "default".
+    database_source: str = "default"
 
 
-def _apply_defaults(config: Config, options: dict[str, Any]) -> None:
-    for key, default in DEFAULTS.items():
-        option = key.removeprefix("COUNTEROFFER_").lower()
-        config.setdefault(key, options.get(option, default))
+def _apply_defaults(config: Config, options: dict[str, Any]) -> dict[str, str]:
+    """Fill in every key the host left out; returns where each value came from."""
     unknown = set(options) - {k.removeprefix("COUNTEROFFER_").lower() for k in DEFAULTS}
     if unknown:
         raise TypeError(f"unknown Counteroffer option(s): {', '.join(sorted(unknown))}")
+    sources = {}
+    for key, default in DEFAULTS.items():
+        option = key.removeprefix("COUNTEROFFER_").lower()
+        if key in config:
+            sources[key] = "config"
+        elif option in options:
+            config[key], sources[key] = options[option], "option"
+        elif os.environ.get(key, "") != "":
+            config[key], sources[key] = _from_environment(os.environ[key]), "environment"
+        else:
+            config[key], sources[key] = default, "default"
+    return sources
+
+
+def _from_environment(text: str) -> Any:
+    """As Flask's ``from_prefixed_env``: JSON when it parses (numbers, lists, objects,
+    true/false), else the text itself (a URL)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def _positive_int(config: Config, key: str) -> int:
@@ -121,13 +146,15 @@ def _instance_sqlite(instance_path: str) -> str:
 
 
 def read_settings(config: Config, options: dict[str, Any], instance_path: str) -> Settings:
-    _apply_defaults(config, options)
+    sources = _apply_defaults(config, options)
     currency = str(config["COUNTEROFFER_CURRENCY"]).upper()
     if not is_known_currency(currency):
         raise ValueError(f"COUNTEROFFER_CURRENCY {currency!r} is not a currency we know")
     database_url = config["COUNTEROFFER_DATABASE_URL"] or _instance_sqlite(instance_path)
+    database_source = sources["COUNTEROFFER_DATABASE_URL"] if config["COUNTEROFFER_DATABASE_URL"] else "default"
     return Settings(
         database_url=database_url,
+        database_source=database_source,
         engine_options=dict(config["COUNTEROFFER_ENGINE_OPTIONS"]),
         redis_url=config["COUNTEROFFER_REDIS_URL"] or None,
         embedded_redis_path=os.path.join(instance_path, "counteroffer-redis.db"),

@@ -19,6 +19,7 @@ from ..widget import assets_blueprint, widget_context, widget_macro
 from .cli import counteroffer_cli
 from .config import Settings
 from .headers import harden_session_cookie, install_security_headers
+from .host_csrf import exempt_from_host_csrf
 from .openapi import openapi_blueprint
 from .origin import install_same_site_writes
 from .ratelimit import install_rate_limits
@@ -44,6 +45,9 @@ def register(app: Flask, extension: Extension, settings: Settings) -> None:
     install_security_headers(app, settings.url_prefix)
     harden_session_cookie(app)
     install_same_site_writes(app, settings.url_prefix)
+    # They defend their writes themselves (host_csrf.py): the host's CSRFProtect need not.
+    exempt_from_host_csrf(app, [api, rep_api, rules_api, results_api, experiments_api,
+                                negotiation_admin, rules_admin])
     shared_redis = (lambda: extension.state.redis.client()) if settings.redis_url is not None else None
     install_rate_limits(app, extension.current_actor, settings.rate_limits, redis=shared_redis)
     # After the rate limits, so that a flood of bad input is counted like any other.

@@ -22,7 +22,7 @@ from .models import User, db
 def create_app(config: dict[str, Any]) -> Flask:
     app = Flask(__name__, instance_path=config.pop("INSTANCE_PATH"))
     app.config.update(SECRET_KEY="cart-shop-secret", WTF_CSRF_ENABLED=True)
-    app.config.update(config)  # WTF_CSRF_ENABLED=False only until the plugin exempts its API (issue 20)
+    app.config.update(config)
     db.init_app(app)
     CSRFProtect(app)
     login = LoginManager(app)

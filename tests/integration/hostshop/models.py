@@ -1,4 +1,6 @@
-"""The host shop's own tables: companies, users, products and orders (money in cents)."""
+"""The host shop's own tables: companies, users, products and orders (money in cents).
+Products come in variants (a T-shirt in sizes: one SKU each, grouped by ``style``), may
+be on sale, and carry no cost: the shop does not keep one."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -38,7 +40,13 @@ class Product(Base):
     sku: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     price_cents: Mapped[int]
-    cost_cents: Mapped[int]
+    sale_price_cents: Mapped[int | None]
+    style: Mapped[str | None] = mapped_column(String(64))  # the variants of one product share it
+    size: Mapped[str | None] = mapped_column(String(8))
+
+    @property
+    def price_now_cents(self) -> int:
+        return self.sale_price_cents or self.price_cents
 
 
 class Order(Base):

@@ -7,7 +7,7 @@ from counteroffer import Actor, CatalogItem, Counteroffer, Customer, Negotiation
 
 from .models import Company, Product, cents_to_money, db
 
-counteroffer = Counteroffer()  # NegotiationError is imported for the shop's checkout
+counteroffer = Counteroffer()  # NegotiationError is imported for the shop's checkout; None: no cost kept
 
 
 @counteroffer.user_loader
@@ -18,7 +18,7 @@ def current_actor() -> Actor | None:
 @counteroffer.catalog_loader
 def load_product(sku: str) -> CatalogItem | None:
     p = db.get(Product, sku)
-    return CatalogItem(p.sku, p.name, "USD", cents_to_money(p.price_cents), cents_to_money(p.cost_cents)) if p else None
+    return CatalogItem(p.sku, p.name, "USD", cents_to_money(p.price_now_cents), None, p.style) if p else None
 
 
 @counteroffer.customer_loader

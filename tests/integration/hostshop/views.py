@@ -33,7 +33,10 @@ def login() -> str | Response:
 
 @shop.get("/products/<sku>")
 def product(sku: str) -> str:
-    return render_template("hostshop/product.html", product=db.get(Product, sku) or abort(404))
+    product = db.get(Product, sku) or abort(404)
+    variants = list(db.scalars(select(Product).where(Product.style == product.style).order_by(Product.sku))
+                    ) if product.style else [product]
+    return render_template("hostshop/product.html", product=product, variants=variants)
 
 
 @shop.get("/cart")

@@ -65,8 +65,13 @@
     return compareDecimal(price, terms.list_price) < 0 ? price : terms.list_price;
   }
 
-  function nextBreak(terms, quantity) {  // as the server's next_break
-    return terms.breaks.filter(function (step) { return step.min_quantity > quantity; })[0] || null;
+  /** The first step above the quantity that lowers its price: a break at or above the
+   *  price now (the list price dropped in a sale) is never shown (rules effective_breaks). */
+  function nextBreak(terms, quantity) {
+    var now = priceAt(terms, quantity);
+    return terms.breaks.filter(function (step) {
+      return step.min_quantity > quantity && compareDecimal(step.unit_price, now) < 0;
+    })[0] || null;
   }
 
   function can(move, status) { return MOVES[move].indexOf(status) >= 0; }
@@ -417,6 +422,62 @@
     }).catch(function () { /* nothing to resume: the empty form is the right start */ });
   }
 
+  // ---- following the page: the variant picked and the quantity typed ----------------
+  /** The value of the host's control: a select or input, or the checked one of a radio
+   *  group the selector names. Empty when the page has no such control. */
+  function pageValue(selector) {
+    var found = document.querySelectorAll(selector);
+    if (found.length > 1 || (found[0] && found[0].type === "radio")) {
+      var checked = Array.prototype.filter.call(found, function (node) { return node.checked; })[0];
+      return checked ? checked.value.trim() : "";
+    }
+    return found[0] ? String(found[0].value || "").trim() : "";
+  }
+
+  function followPage(widget) {
+    var skuFrom = widget.root.dataset.coSkuFrom, quantityFrom = widget.root.dataset.coQuantityFrom;
+    if (quantityFrom) {
+      var copyQuantity = function () {
+        var text = pageValue(quantityFrom);
+        if (/^\d+$/.test(text) && Number(text) >= 1) { widget.ask.elements.quantity.value = text; renderQuote(widget); }
+      };
+      copyQuantity();
+      ["input", "change"].forEach(function (type) {
+        document.addEventListener(type, function (event) {
+          if (event.target.matches && event.target.matches(quantityFrom)) { copyQuantity(); }
+        });
+      });
+    }
+    if (skuFrom) {
+      var follow = function () { var sku = pageValue(skuFrom); if (sku && sku !== widget.sku) { switchSku(widget, sku); } };
+      document.addEventListener("change", function (event) {
+        if (event.target.matches && event.target.matches(skuFrom)) { follow(); }
+      });
+      follow();  // the page may open on another variant than the one the macro was given
+    }
+  }
+
+  /** The buyer picked another variant: its own terms, and its own latest request. */
+  function switchSku(widget, sku) {
+    widget.sku = sku;
+    widget.root.dataset.coSku = sku;
+    ["result", "actions"].forEach(function (name) { part(widget.root, name).replaceChildren(); });
+    return call(widget, "GET", "/products/" + encodeURIComponent(sku) + "/terms").then(function (terms) {
+      if (widget.sku !== sku) { return; }  // picked again meanwhile
+      widget.terms = terms;
+      widget.ask.hidden = false;
+      part(widget.root, "terms").hidden = false;
+      part(widget.root, "currency").textContent = " (" + terms.currency + ")";
+      renderQuote(widget);
+      loadLatest(widget);
+    }).catch(function () {
+      if (widget.sku !== sku) { return; }
+      widget.ask.hidden = true;
+      part(widget.root, "terms").hidden = true;
+      showNotice(widget, "The price of this product cannot be negotiated online; please contact your sales rep.");
+    });
+  }
+
   // ---- start ------------------------------------------------------------------------
   function init(root) {
     var ask = part(root, "ask");
@@ -433,7 +494,9 @@
     onSubmit(widget, ask, "/requests", function (quantity, price) {
       return { sku: widget.sku, quantity: quantity, target_unit_price: price, currency: widget.terms.currency };
     });
-    loadLatest(widget);
+    var macroSku = widget.sku;
+    followPage(widget);
+    if (widget.sku === macroSku) { loadLatest(widget); }  // else switchSku loads the picked one's
   }
 
   function initAll() { document.querySelectorAll(".co-widget").forEach(init); }
