@@ -103,8 +103,9 @@ class _Fields:
             return None
         return code or None
 
-    def money(self, column: str, positive: bool, currency: str | None = None) -> Any:
-        raw = self.text(column)
+    def money(self, column: str, positive: bool, currency: str | None = None,
+              required: bool = True) -> Any:
+        raw = self.text(column, required=required)
         if raw is None:
             return None
         amount = _decimal(raw)
@@ -158,7 +159,7 @@ def _product(row: Row, _line: int) -> CatalogItem:
     sku, name = cells.text("sku"), cells.text("name", max_length=200)
     currency = cells.currency("currency")
     list_price = cells.money("list_price", positive=True, currency=currency)
-    cost = cells.money("cost", positive=False)
+    cost = cells.money("cost", positive=False, required=False)  # blank: the shop keeps none
     category = cells.text("category", max_length=100, required=False)
     order_multiple = cells.count("order_multiple", default=1)
     available = cells.stock("available")
@@ -185,8 +186,8 @@ def _customer(row: Row, _line: int) -> Customer:
                     profitability_tier=tier, region=region)
 
 
-PRODUCTS = CsvFormat("products", ("sku", "name", "currency", "list_price", "cost"),
-                     ("category", "order_multiple", "available"), "sku", _product)
+PRODUCTS = CsvFormat("products", ("sku", "name", "currency", "list_price"),
+                     ("cost", "category", "order_multiple", "available"), "sku", _product)
 COSTS = CsvFormat("costs", ("sku", "cost"), (), "sku", _cost)
 CUSTOMERS = CsvFormat("customers", ("company_id", "name"),
                       ("segment", "owner_rep", "profitability_tier", "region"), "company_id", _customer)

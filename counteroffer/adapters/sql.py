@@ -39,7 +39,8 @@ class SqlCatalog:
         found = self._session.execute(select(Product.sku, Product.cost).where(*where)
                                       .order_by(Product.cost.desc(), Product.sku).limit(limit))
         total = self._session.scalar(select(func.count()).select_from(Product).where(*where))
-        return tuple((sku, cost) for sku, cost in found), total or 0
+        # ``cost > amount`` leaves out products without a cost (NULL); said again for the types.
+        return tuple((sku, cost) for sku, cost in found if cost is not None), total or 0
 
     def currencies(self, category: str | None) -> dict[str, str]:
         query = (select(Product.currency, func.min(Product.sku)).where(*self._in_scope(category))

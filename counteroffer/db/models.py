@@ -41,7 +41,8 @@ class Product(Base):
     category: Mapped[str | None] = mapped_column(String(100))
     currency: Mapped[str] = mapped_column(String(3))
     list_price: Mapped[Decimal] = mapped_column(Money)
-    cost: Mapped[Decimal] = mapped_column(Money)
+    #: NULL: the shop keeps no cost for it (CatalogItem.cost None).
+    cost: Mapped[Decimal | None] = mapped_column(Money)
     order_multiple: Mapped[int] = mapped_column(Integer, default=1)
     #: Units in stock; NULL: not tracked (CatalogItem.available).
     available: Mapped[int | None] = mapped_column(Integer)

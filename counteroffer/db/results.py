@@ -80,7 +80,7 @@ ROLLUP_MEASURES: tuple[tuple[str, bool], ...] = (
     ("deals", False), ("auto_deals", False), ("redeemed", False),
     ("asked_units", False), ("deal_units", False),
     ("deal_value", True), ("list_value", True), ("priced_value", True), ("floor_value", True),
-    ("order_revenue", True), ("order_margin", True),
+    ("order_revenue", True), ("order_margin", True), ("margin_known", False),
     ("decided", False), ("sla_met", False),
 )
 
@@ -116,6 +116,9 @@ class ResultRollup(Base):
     floor_value: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     order_revenue: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     order_margin: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    #: Redeemed deals whose cost is known: order_margin is theirs; redeemed deals but none
+    #: of these means the margin is unknown, not 0.00.
+    margin_known: Mapped[int] = mapped_column(Integer, default=0)
     decided: Mapped[int] = mapped_column(Integer, default=0)
     sla_met: Mapped[int] = mapped_column(Integer, default=0)
 

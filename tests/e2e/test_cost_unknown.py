@@ -88,3 +88,45 @@ def test_the_editor_takes_a_discount_floor_and_says_it_in_words(shop):
                         data={"csrf_token": token, "category": "shirts", "max_discount_pct": "8"})
     assert saved.status_code == 200, saved.get_data(as_text=True)
     assert "Floor: at most 8% off list" in saved.get_data(as_text=True)
+
+
+def test_results_show_no_margin_for_a_shop_without_costs_not_a_zero(shop, clock):
+    from counteroffer.negotiation.results.reports import fold_results, results_csv, results_report
+    from tests.approvals import MAX
+
+    asked = _as(shop, ANN).post(f"{API}/requests", json={"sku": "TEE-M", "quantity": 50,
+                                                         "target_unit_price": "25.50", "currency": "USD"})
+    [offer] = asked.get_json()["offers"]
+    token = _as(shop, ANN).post(f"{API}/offers/{offer['id']}/accept").get_json()["token"]
+    assert _as(shop, ANN).post(f"{API}/deals/{token}/redeem", json={"order_ref": "SO-1"}).status_code == 200
+    with shop.app_context():
+        deps = shop.extensions["counteroffer"].deps
+        fold_results(deps)
+        day = clock().date()
+        report = results_report(deps, MAX, day, day, "rule")
+    total = report.total
+    assert (total.redeemed, total.order_revenue, total.order_margin) == (1, Decimal("12750.00"), None)
+    found = _as(shop, MAX).get(f"{API}/results?from={day}&to={day}").get_json()
+    assert found["total"]["order_margin"] is None and Decimal(found["total"]["order_revenue"]) == Decimal("12750")
+    csv_total = results_csv(report).splitlines()[-1].split(",")
+    header = results_csv(report).splitlines()[0].split(",")
+    assert csv_total[header.index("order_margin")] == ""
+
+
+def test_a_product_list_without_costs_loads_into_the_plugins_own_catalog(db_url, clock, tmp_path):
+    app = make_app(db_url, clock, tmp_path)
+    path = tmp_path / "products.csv"
+    path.write_text("sku,name,currency,list_price\nTEE-S,T-shirt S,USD,26.00\n")
+    with app.app_context():
+        app.extensions["counteroffer"].upgrade_database()
+    result = app.test_cli_runner().invoke(args=["counteroffer", "import", "products", str(path)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        extension = app.extensions["counteroffer"]
+        extension.save_products([TEE])  # and from Python, cost None as the loader gives it
+        from counteroffer.adapters import SqlCatalog
+        from counteroffer.db import transaction
+        with transaction(extension.deps.session_factory) as session:
+            catalog = SqlCatalog(session)
+            assert (catalog.item("TEE-S").cost, catalog.item("TEE-M").cost) == (None, None)
+        extension.close()

@@ -54,7 +54,8 @@ class Measures:
     headroom_kept: Decimal
     extra_volume: int
     order_revenue: Decimal
-    order_margin: Decimal
+    #: None when the group's orders were all of products without a known cost.
+    order_margin: Decimal | None
     deal_cycle_p50_s: int | None
     deal_cycle_p90_s: int | None
     decision_cycle_p50_s: int | None
@@ -208,7 +209,9 @@ def measures_from(key: str, sums: Mapping[str, Any], cycles: Mapping[tuple[str, 
         margin_given_away=money["list_value"] - money["priced_value"],
         headroom_kept=money["priced_value"] - money["floor_value"],
         extra_volume=n["deal_units"] - n["asked_units"],
-        order_revenue=money["order_revenue"], order_margin=money["order_margin"],
+        order_revenue=money["order_revenue"],
+        # Orders were placed, none with a known cost: their margin is unknown, not 0.00.
+        order_margin=None if n["redeemed"] and not n["margin_known"] else money["order_margin"],
         deal_cycle_p50_s=percentile(deal_buckets, 50), deal_cycle_p90_s=percentile(deal_buckets, 90),
         decision_cycle_p50_s=percentile(decision_buckets, 50),
         decision_cycle_p90_s=percentile(decision_buckets, 90),

@@ -111,7 +111,7 @@ def _deal_measures(fact: ResultFact) -> dict[str, Any]:
     if fact.redeemed_at is not None:
         found.update(redeemed=1, order_revenue=price * quantity)
         if fact.deal_cost is not None:
-            found["order_margin"] = (price - fact.deal_cost) * quantity
+            found.update(order_margin=(price - fact.deal_cost) * quantity, margin_known=1)
     return found
 
 
@@ -249,6 +249,7 @@ _SQL_MEASURES = """
   coalesce(sum(f.deal_unit_price * f.deal_quantity) FILTER (WHERE {redeemed}), 0),
   coalesce(sum((f.deal_unit_price - f.deal_cost) * f.deal_quantity)
            FILTER (WHERE {redeemed} AND f.deal_cost IS NOT NULL), 0),
+  count(*) FILTER (WHERE {redeemed} AND f.deal_cost IS NOT NULL),
   count(f.decided_at), count(*) FILTER (WHERE f.decided_at <= f.due_at)
 """.format(priced="f.deal_at IS NOT NULL AND f.deal_list_price IS NOT NULL AND f.deal_floor IS NOT NULL",
            redeemed="f.deal_at IS NOT NULL AND f.redeemed_at IS NOT NULL")
