@@ -148,6 +148,9 @@ class Policy:
     #: The band (low, high), in % of list price, of the secret margin above the floor
     #: where the engine's own answers stop (rules/guard.py); (0, 0): at the floor.
     floor_guard_pct: tuple[Decimal, Decimal] = (Decimal(0), Decimal(0))
+    #: A term bundle is offered below the buyer's target by this share (%) of what the
+    #: terms are worth to the seller, so the buyer gains by giving them; 0: at the target.
+    terms_buyer_share_pct: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,7 @@ class Outcome(str, Enum):
 class OfferKind(str, Enum):
     PRICE = "price"  # the price asked for, at the quantity asked for
     VOLUME = "volume"  # a lower price for more units
-    TERMS = "terms"  # the price asked for, for terms worth as much to the seller
+    TERMS = "terms"  # at or below the price asked for, for terms worth more to the seller
     ALTERNATIVE = "alternative"  # an equivalent product at the price asked for
     ANCHOR = "anchor"  # the price the buyer paid last time
     CONCESSION = "concession"  # a step toward the buyer's price, this round

@@ -90,6 +90,29 @@ def test_term_bundle_message_and_price_and_no_bundle_that_asks_for_more():
     assert "terms worth $3.00/unit" in offer.explanation
 
 
+def test_a_term_bundle_leaves_the_buyer_a_share_of_its_value():
+    # Pickup is worth 3.00 a unit; a 25% share takes 0.75 off the target, so the seller
+    # keeps 2.25: enough for a gap of 2.25 (117.75), not for one of 3.00 (117.00).
+    shared = Policy(terms_buyer_share_pct=D("25"), max_volume_factor=1)
+    decision = decide(PriceRequest("DEMO-120", 1000, D("117.75"), "USD"), CONTEXT, _rule_set(FLOOR, PICKUP),
+                      NOW, shared)
+    [offer] = [o for o in decision.offers if o.kind is OfferKind.TERMS]
+    assert (offer.unit_price, offer.seller_value) == (D("117.00"), (D("117.00") - D("80.00") + 3) * 1000)
+    assert offer.message == "Pick up at our warehouse, and pay $117.00 each for 1,000 units."
+    too_far = decide(PriceRequest("DEMO-120", 1000, D("117.00"), "USD"), CONTEXT, _rule_set(FLOOR, PICKUP),
+                     NOW, shared)
+    assert [o for o in too_far.offers if o.kind is OfferKind.TERMS] == []
+
+
+def test_a_term_bundle_is_never_offered_below_the_guard_price():
+    # A lever worth 30.00 a unit: 25% of it (7.50) off a 100.00 target would be 92.50,
+    # under the 96.00 floor: offered at the floor instead.
+    rich = TermLever(group="commitment", option="12m", label="commit to 12 months", value_per_unit=D("30.00"))
+    decision = decide(PriceRequest("DEMO-120", 1000, D("100.00"), "USD"), CONTEXT, _rule_set(FLOOR, rich),
+                      NOW, Policy(terms_buyer_share_pct=D("25"), max_volume_factor=1))
+    assert [o.unit_price for o in decision.offers if o.kind is OfferKind.TERMS] == [D("96.00")]
+
+
 def test_one_option_per_lever_group():
     decision = ask("113.00", NET10, PREPAY, max_volume_factor=1)  # gap 7: net10+prepay would be 7.20
     assert [o for o in decision.offers if o.kind is OfferKind.TERMS] == []
