@@ -196,9 +196,12 @@ def test_strategic_accounts_and_large_orders_go_to_a_rep_with_suggestions():
     strategic = ask("110.00", Routing(strategic_segments=("wholesale",)))
     assert (strategic.outcome, strategic.offers) == (Outcome.ESCALATE, ())
     assert [o.kind for o in strategic.suggestions] == [OfferKind.VOLUME]
-    large = ask("110.00", Routing(auto_approval_limit=D("100000")))
+    # The limit is on what would be sold: the volume offer, 1,334 at $110.00 = $146,740.00,
+    # not the bid (1,000 at $110.00).
+    large = ask("110.00", Routing(auto_approval_limit=D("146739.99")))
     assert large.outcome is Outcome.ESCALATE and "auto-approval limit" in large.reason
-    assert ask("110.00", Routing(auto_approval_limit=D("110000"))).outcome is Outcome.COUNTER
+    assert [(o.quantity, o.unit_price) for o in large.suggestions] == [(1334, D("110.00"))]
+    assert ask("110.00", Routing(auto_approval_limit=D("146740"))).outcome is Outcome.COUNTER
 
 
 def test_rep_reach_sets_the_line_between_escalate_and_decline():
