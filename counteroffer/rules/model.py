@@ -19,7 +19,7 @@ from .guard import NO_DRAWS, GuardDraws
 __all__ = [
     "Floor", "PriceBreak", "PriceBreaks", "TermLever", "LEVER_GROUPS", "Alternatives",
     "ConcessionPolicy", "Routing", "Policy", "PriceRequest", "LastPrice", "AlternativeProduct",
-    "PricingContext", "Outcome", "OfferKind", "Term", "Offer", "Decision",
+    "EarlierOffer", "PricingContext", "Outcome", "OfferKind", "Term", "Offer", "Decision",
 ]
 
 
@@ -184,6 +184,16 @@ class AlternativeProduct:
     guard_draws: GuardDraws = NO_DRAWS
 
 
+@dataclass(frozen=True, slots=True)
+class EarlierOffer:
+    """A price-only counter made in an earlier round of this negotiation, for
+    ``quantity`` units: by the rules (a concession) or by a person (``by_rep``)."""
+
+    quantity: int
+    unit_price: Decimal
+    by_rep: bool = False
+
+
 @dataclass(frozen=True)
 class PricingContext:
     """What the shop knows about the product and the buyer when the request comes in."""
@@ -196,8 +206,9 @@ class PricingContext:
     category: str | None = None
     profitability_tier: str | None = None
     last_price: LastPrice | None = None
-    #: The lowest price-only counter made in earlier rounds: never to be gone back on.
-    previous_concession: Decimal | None = None
+    #: The price-only counters made in earlier rounds of this negotiation: never to be
+    #: gone back on, each for the quantity it was made for (rules/concession.py).
+    earlier_offers: tuple[EarlierOffer, ...] = ()
     alternatives: tuple[AlternativeProduct, ...] = ()
     #: Where this company's guard price for this SKU falls in the band (rules/guard.py):
     #: fixed per (company, SKU) by the caller from a secret.

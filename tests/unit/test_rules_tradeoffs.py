@@ -11,6 +11,7 @@ from counteroffer.rules import (
     Alternatives,
     CompiledRules,
     ConcessionPolicy,
+    EarlierOffer,
     Floor,
     LastPrice,
     OfferKind,
@@ -176,9 +177,32 @@ def test_boulware_holds_out_and_conceder_gives_early(exponent, second_round):
 
 
 def test_a_round_never_goes_back_on_an_earlier_concession():
-    context = PricingContext(**{**CONTEXT.__dict__, "previous_concession": D("112.00")})
+    context = PricingContext(**{**CONTEXT.__dict__, "earlier_offers": (EarlierOffer(1000, D("112.00")),)})
     offers = ask("100.00", LINEAR, round_=2, context=context, max_volume_factor=1).offers
     assert [o.unit_price for o in offers if o.kind is OfferKind.CONCESSION] == [D("112.00")]
+
+
+def test_a_concession_counts_for_its_quantity_and_a_reps_for_its_own_alone():
+    rules = (Floor(sku="DEMO-120", min_unit_price=D("100.00")), SEED_BREAK,
+             ConcessionPolicy(max_discount_pct=D("15"), first_position_pct=D("25"), rounds=6))
+
+    def concession(quantity: int, round_: int, *earlier: EarlierOffer) -> list[D]:
+        context = PricingContext(**{**CONTEXT.__dict__, "earlier_offers": earlier})
+        offers = ask("90.00", *rules, quantity=quantity, round_=round_, context=context).offers
+        return [o.unit_price for o in offers if o.kind is OfferKind.CONCESSION]
+
+    # 107.50 for 3,000 (25% of 110.00 - 100.00) is 25% of that quantity's room: for 200
+    # units the same share is 115.50, above round 2's own 112.80, which stands.
+    assert concession(200, 2, EarlierOffer(3000, D("107.50"))) == [D("112.80")]
+    # The other way, 3,000 units keep the share conceded on 200 (40% of the room: 106.00),
+    # even where their own curve says less (107.50 in round 1, say after the rules changed).
+    assert concession(3000, 1, EarlierOffer(200, D("112.80"))) == [D("106.00")]
+    # A rep's 102.57 for 5,051 binds 5,051 units and more, and not 2,000...
+    rep = EarlierOffer(5051, D("102.57"), by_rep=True)
+    assert concession(5051, 2, rep) == concession(6000, 2, rep) == [D("102.57")]
+    assert concession(2000, 2, rep) == [D("112.80")]
+    # ...nor does the rules' own 102.57 for 5,051 or 6,000, which only held to the rep's price.
+    assert concession(2000, 3, rep, EarlierOffer(6000, D("102.57"))) == [D("110.10")]
 
 
 def test_when_the_concession_reaches_the_target_the_target_is_accepted():
@@ -269,7 +293,8 @@ def test_the_docs_lever_and_concession_examples():
     policy = ConcessionPolicy(max_discount_pct=D("10"), first_position_pct=D("25"), rounds=3)
     prices, previous = [], None
     for round_ in (1, 2, 3):
-        context = PricingContext(**{**CONTEXT.__dict__, "previous_concession": previous})
+        earlier = () if previous is None else (EarlierOffer(500, previous),)
+        context = PricingContext(**{**CONTEXT.__dict__, "earlier_offers": earlier})
         offers = ask("100.00", SEED_BREAK, policy, quantity=500, round_=round_, context=context).offers
         previous = next(o.unit_price for o in offers if o.kind is OfferKind.CONCESSION)
         prices.append(previous)
