@@ -3,8 +3,13 @@
 Round r of R concedes the share f(t) = k + (1 - k) * t ** (1 / e) of the room between
 the price for the quantity and the reservation price, with t = (r - 1) / (R - 1).
 e < 1 (Boulware) holds out and concedes late, e = 1 is linear, e > 1 (Conceder) gives
-most early so later steps shrink. Whatever the curve, a round never offers more than an
-earlier one did: the price is capped by the lowest earlier concession.
+most early so later steps shrink. Whatever the curve, a round never goes back on an
+earlier offer, comparing like with like: an offer for the same quantity caps the price
+as it stands; the rules' own concession for another quantity caps it at the same share
+of the room for this quantity, so a smaller quantity never inherits a price only a larger
+one earns. A person's counter binds its own quantity and larger ones (more units never
+cost more a unit than a person offered for fewer), never smaller ones: what a rep agreed
+for 5,000 units says nothing about 2,000.
 """
 from __future__ import annotations
 
@@ -13,8 +18,9 @@ from functools import lru_cache
 
 from .frame import Candidate, Frame, Priced
 from .messages import concession_message
-from .model import ConcessionPolicy, OfferKind
-from .money import round_up
+from .model import ConcessionPolicy, EarlierOffer, OfferKind
+from .money import round_money, round_up
+from .pricing import price_at
 
 __all__ = ["reservation_price", "concession_price", "concession_offer"]
 
@@ -22,18 +28,23 @@ HUNDRED = Decimal(100)
 
 
 def reservation_price(frame: Frame, policy: ConcessionPolicy) -> Decimal:
-    most_off_list = frame.price_at_quantity * (1 - policy.max_discount_pct / HUNDRED)
+    return _reservation_at(frame, policy, frame.price_at_quantity)
+
+
+def _reservation_at(frame: Frame, policy: ConcessionPolicy, start: Decimal) -> Decimal:
+    """The reservation price when the price for the quantity is ``start``."""
+    most_off_list = start * (1 - policy.max_discount_pct / HUNDRED)
     reservation = max(frame.guard, round_up(most_off_list, frame.currency))
     if not (frame.request.jitter and frame.policy.concession_jitter_pct):
         return reservation  # no jitter: already rounded up, nothing to add
-    return round_up(reservation + _jitter(frame, reservation), frame.currency)
+    return round_up(reservation + _jitter(frame, start, reservation), frame.currency)
 
 
-def _jitter(frame: Frame, reservation: Decimal) -> Decimal:
+def _jitter(frame: Frame, start: Decimal, reservation: Decimal) -> Decimal:
     """How far above the reservation this negotiation's concessions stop: never below
     it, at most half the room left, so a counter still concedes something."""
-    room = frame.price_at_quantity - reservation
-    most = frame.price_at_quantity * frame.policy.concession_jitter_pct / HUNDRED
+    room = start - reservation
+    most = start * frame.policy.concession_jitter_pct / HUNDRED
     return max(Decimal(0), min(most, room / 2)) * frame.request.jitter
 
 
@@ -61,9 +72,49 @@ def concession_price(frame: Frame) -> Decimal | None:
     if reservation >= start:
         return None
     price = round_up(start - _share(policy, frame.request.round) * (start - reservation), frame.currency)
-    previous = frame.context.previous_concession
-    price = max(reservation, min(price, previous) if previous is not None else price)
+    earlier = frame.context.earlier_offers
+    if earlier:
+        price = min(price, *(_cap(frame, policy, reservation, offer, earlier) for offer in earlier))
+    price = max(reservation, price)  # an earlier offer below it was a person's, not ours to repeat
     return price if price < start else None  # conceding nothing is no offer
+
+
+def _cap(frame: Frame, policy: ConcessionPolicy, reservation: Decimal, offer: EarlierOffer,
+         earlier: tuple[EarlierOffer, ...]) -> Decimal:
+    """How high this round may price, given one earlier offer (never above ``start``)."""
+    start = frame.price_at_quantity
+    quantity = frame.request.quantity
+    if offer.quantity == quantity:
+        return offer.unit_price  # the same quantity: never back on it
+    if offer.by_rep:
+        # A person's price holds for what they agreed to sell and for more units (more
+        # never costs more a unit than fewer did), never for fewer.
+        return offer.unit_price if offer.quantity < quantity else start
+    if _may_carry_a_reps_price(offer, earlier):
+        return start
+    return _same_share(frame, policy, reservation, offer)
+
+
+def _same_share(frame: Frame, policy: ConcessionPolicy, reservation: Decimal, offer: EarlierOffer) -> Decimal:
+    """The rules' concession for another quantity, as the same share of this quantity's
+    room (price for the quantity down to the reservation) as it gave of its own."""
+    rules, start = frame.rules, frame.price_at_quantity
+    then = round_money(price_at(frame.context.list_price, rules.breaks, rules.break_quantities,
+                                offer.quantity), frame.currency)
+    if then == start:
+        return offer.unit_price  # the same price for the quantity: like with like already
+    then_reservation = _reservation_at(frame, policy, then)
+    if then <= then_reservation:
+        return start
+    share = min(Decimal(1), max(Decimal(0), (then - offer.unit_price) / (then - then_reservation)))
+    return round_up(start - share * (start - reservation), frame.currency)
+
+
+def _may_carry_a_reps_price(offer: EarlierOffer, earlier: tuple[EarlierOffer, ...]) -> bool:
+    """A concession at or above a rep's price for as many units or fewer may be that
+    price, held to: it must not carry the rep's price over to other quantities."""
+    return any(rep.by_rep and rep.quantity <= offer.quantity and rep.unit_price <= offer.unit_price
+               for rep in earlier)
 
 
 def concession_offer(frame: Frame, price: Decimal) -> Candidate:

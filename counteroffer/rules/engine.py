@@ -27,6 +27,7 @@ __all__ = ["decide"]
 HUNDRED = Decimal(100)
 Rules = RuleSet | CompiledRules
 Resolve = Callable[[str, str | None, str | None], SkuRules]
+OVER_LIMIT = "order value above the auto-approval limit"
 
 
 def decide(request: PriceRequest, context: PricingContext, rules: Rules, now: datetime,
@@ -57,23 +58,34 @@ def _route(frame: Frame, routing: Routing) -> Decision:
     concession = concession_price(frame)
     if frame.context.segment in routing.strategic_segments:
         return _escalate(frame, "strategic account: a rep answers", _ranked(frame, _trade_offs(frame)))
-    if _over_limit(frame, routing):
-        return _escalate(frame, "order value above the auto-approval limit",
-                         _ranked(frame, _trade_offs(frame)))
+    limit = routing.auto_approval_limit
     if _within_auto_accept(frame, routing) or (concession is not None and concession <= frame.target):
-        return _accept(frame, frame.target, "target within what the rules concede")
+        return _accept_within(frame, limit, "target within what the rules concede")
     anchor = anchor_price(frame)
     if anchor is not None and anchor <= frame.target:
-        return _accept(frame, frame.target, "target at or above the price this buyer paid last time")
+        return _accept_within(frame, limit, "target at or above the price this buyer paid last time")
     candidates = _trade_offs(frame)  # only now: an accepted request needs none
     if concession is not None:
         candidates.append(concession_offer(frame, concession))
-    offers = _ranked(frame, candidates)
+    # The limit is on what would be sold: each offer's quantity times its price, never the
+    # bid (a higher bid must not be what sends a buyer to a person). Offers over it are
+    # left to a person; if none is left, a person answers, with them as suggestions.
+    within = [c for c in candidates if not _over_limit(c.priced.quantity, c.priced.unit_price, limit)]
+    offers = _ranked(frame, within)
     if offers:
         return _decision(frame, Outcome.COUNTER, offers, "trade-offs meet the target")
+    if candidates:
+        return _escalate(frame, OVER_LIMIT, _ranked(frame, candidates))
     if frame.target >= _decline_line(frame, routing):
         return _escalate(frame, _escalation_reason(frame), ())
     return _decision(frame, Outcome.DECLINE, (), "target is far below the floor")
+
+
+def _accept_within(frame: Frame, limit: Decimal | None, why: str) -> Decision:
+    """Accept the target, unless what would be sold at it is over the limit."""
+    if _over_limit(frame.request.quantity, frame.target, limit):
+        return _escalate(frame, OVER_LIMIT, _ranked(frame, _trade_offs(frame)))
+    return _accept(frame, frame.target, why)
 
 
 def _trade_offs(frame: Frame) -> list[Candidate]:
@@ -102,9 +114,8 @@ def _ranked(frame: Frame, candidates: list[Candidate]) -> tuple[Offer, ...]:
     return tuple(make_offer(frame, candidate) for _, _, candidate in ranked[: frame.policy.max_offers])
 
 
-def _over_limit(frame: Frame, routing: Routing) -> bool:
-    limit = routing.auto_approval_limit
-    return limit is not None and frame.target * frame.request.quantity > limit
+def _over_limit(quantity: int, unit_price: Decimal, limit: Decimal | None) -> bool:
+    return limit is not None and unit_price * quantity > limit
 
 
 def _within_auto_accept(frame: Frame, routing: Routing) -> bool:

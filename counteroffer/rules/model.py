@@ -19,7 +19,7 @@ from .guard import NO_DRAWS, GuardDraws
 __all__ = [
     "Floor", "PriceBreak", "PriceBreaks", "TermLever", "LEVER_GROUPS", "Alternatives",
     "ConcessionPolicy", "Routing", "Policy", "PriceRequest", "LastPrice", "AlternativeProduct",
-    "PricingContext", "Outcome", "OfferKind", "Term", "Offer", "Decision",
+    "EarlierOffer", "PricingContext", "Outcome", "OfferKind", "Term", "Offer", "Decision",
 ]
 
 
@@ -151,6 +151,9 @@ class Policy:
     #: The band (low, high), in % of list price, of the secret margin above the floor
     #: where the engine's own answers stop (rules/guard.py); (0, 0): at the floor.
     floor_guard_pct: tuple[Decimal, Decimal] = (Decimal(0), Decimal(0))
+    #: A term bundle is offered below the buyer's target by this share (%) of what the
+    #: terms are worth to the seller, so the buyer gains by giving them; 0: at the target.
+    terms_buyer_share_pct: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,16 @@ class AlternativeProduct:
     available: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class EarlierOffer:
+    """A price-only counter made in an earlier round of this negotiation, for
+    ``quantity`` units: by the rules (a concession) or by a person (``by_rep``)."""
+
+    quantity: int
+    unit_price: Decimal
+    by_rep: bool = False
+
+
 @dataclass(frozen=True)
 class PricingContext:
     """What the shop knows about the product and the buyer when the request comes in."""
@@ -198,8 +211,9 @@ class PricingContext:
     category: str | None = None
     profitability_tier: str | None = None
     last_price: LastPrice | None = None
-    #: The lowest price-only counter made in earlier rounds: never to be gone back on.
-    previous_concession: Decimal | None = None
+    #: The price-only counters made in earlier rounds of this negotiation: never to be
+    #: gone back on, each for the quantity it was made for (rules/concession.py).
+    earlier_offers: tuple[EarlierOffer, ...] = ()
     alternatives: tuple[AlternativeProduct, ...] = ()
     #: Where this company's guard price for this SKU falls in the band (rules/guard.py):
     #: fixed per (company, SKU) by the caller from a secret.
@@ -222,7 +236,7 @@ class Outcome(str, Enum):
 class OfferKind(str, Enum):
     PRICE = "price"  # the price asked for, at the quantity asked for
     VOLUME = "volume"  # a lower price for more units
-    TERMS = "terms"  # the price asked for, for terms worth as much to the seller
+    TERMS = "terms"  # at or below the price asked for, for terms worth more to the seller
     ALTERNATIVE = "alternative"  # an equivalent product at the price asked for
     ANCHOR = "anchor"  # the price the buyer paid last time
     CONCESSION = "concession"  # a step toward the buyer's price, this round

@@ -14,7 +14,7 @@ from .frame import Candidate, Frame, Priced, round_up_to_multiple
 from .guard import guard_price, guarded_cost
 from .messages import alternative_message, anchor_message, terms_message, volume_message
 from .model import AlternativeProduct, OfferKind, Term, TermLever
-from .money import round_money
+from .money import round_money, round_up
 from .pricing import floor_from, price_at
 from .ruleset import LeverBundle
 
@@ -71,13 +71,16 @@ def margin_neutral_volume(frame: Frame) -> Candidate | None:
 
 def term_bundles(frame: Frame, limit: int = 2) -> list[Candidate]:
     """Terms that close the gap between the target and the price: cheapest for the buyer
-    first (the least value given up), then the fewest levers."""
+    first (the least value given up), then the fewest levers. The buyer's share of a
+    bundle's value comes off the target, so giving the terms is worth something to the
+    buyer too; what the seller keeps of it must still close the gap."""
     gap, bundles = frame.price_at_quantity - frame.target, frame.rules.bundles
     if not bundles or frame.target < frame.guard or gap <= 0:
         return []
     hundredth = frame.price_at_quantity / HUNDRED  # exact: a shift of the exponent
     valued = [(b.per_unit + hundredth * b.pct, b) for b in bundles]
-    closing = [vb for vb in valued if vb[0] >= gap]
+    kept = 1 - frame.policy.terms_buyer_share_pct / HUNDRED
+    closing = [vb for vb in valued if vb[0] * kept >= gap]
     # A bundle holding a smaller closing bundle asks the buyer for more at the same price
     # (each bundle lists the masks of its smaller bundles, worked out when compiled).
     masks = {b.mask for _, b in closing}
@@ -93,11 +96,21 @@ def _cheapest_first(valued: tuple[Decimal, LeverBundle]) -> tuple[Decimal, tuple
 def _terms_offer(frame: Frame, value: Decimal, levers: tuple[TermLever, ...]) -> Candidate:
     request = frame.request
     terms = tuple(Term(lv.group, lv.option, lv.label) for lv in levers)
-    priced = Priced(OfferKind.TERMS, request.sku, request.quantity, frame.target,
+    price = _terms_price(frame, value)
+    priced = Priced(OfferKind.TERMS, request.sku, request.quantity, price,
                     frame.context.cost, frame.floor, frame.guarded_cost, terms, value)
     return Candidate(priced, lambda: terms_message([lv.label for lv in levers], request.quantity,
-                                                   frame.target, frame.currency),
+                                                   price, frame.currency),
                      "term levers: " + ", ".join(lv.option for lv in levers))
+
+
+def _terms_price(frame: Frame, value: Decimal) -> Decimal:
+    """The target less the buyer's share of the terms' value, rounded up (our favour),
+    never below the guard price."""
+    share = frame.policy.terms_buyer_share_pct
+    if not share:
+        return frame.target
+    return max(frame.guard, round_up(frame.target - value * share / HUNDRED, frame.currency))
 
 
 def alternatives(frame: Frame) -> list[Candidate]:

@@ -20,8 +20,9 @@ def test_terms_are_offered_shown_and_bound_to_the_deal(api, app):
     rules(app, ("term_lever", {"group": "delivery", "option": "pickup", "label": "pick up at our warehouse",
                                "value_per_unit": "3.00"}, {"sku": "DEMO-120"}),
           ("routing", {"auto_accept_within_pct": "0"}, {}))
-    # Above the 3,000 break's reach: 117.00 for 1,000 is a 3.00 gap, which pickup closes.
-    body = api.post("/requests", {**SEED, "target_unit_price": "117.00"}).get_json()
+    # Above the 3,000 break's reach: 117.75 for 1,000 is a 2.25 gap, which pickup closes
+    # with what the seller keeps of its 3.00 (75%); the buyer's 0.75 comes off the target.
+    body = api.post("/requests", {**SEED, "target_unit_price": "117.75"}).get_json()
     terms = [o for o in body["offers"] if o["kind"] == "terms"]
     assert [(o["unit_price"], o["terms"]) for o in terms] == [
         ("117.00", [{"group": "delivery", "option": "pickup", "label": "pick up at our warehouse"}])]

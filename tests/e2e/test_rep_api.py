@@ -86,6 +86,19 @@ def test_bad_decisions_are_refused_with_a_json_error_and_change_nothing(rep_api,
     assert rep_api.get(f"/escalations/{rep_api.escalation_id}").get_json()["status"] == "open"
 
 
+def test_the_escalation_of_a_negotiation_is_found_by_the_negotiations_id(rep_api):
+    other = rep_api.as_(ANN).post("/requests", ESCALATING).get_json()
+    rep_api.as_(RITA)
+    found = rep_api.get(f"/escalations?negotiation_id={rep_api.request_id}").get_json()["escalations"]
+    assert [(e["id"], e["negotiation_id"]) for e in found] == [(rep_api.escalation_id, rep_api.request_id)]
+    assert [e["negotiation_id"] for e in rep_api.get(
+        f"/escalations?negotiation_id={other['id']}&status=all").get_json()["escalations"]] == [other["id"]]
+    assert rep_api.get(f"/escalations?negotiation_id={other['id']}&status=decided").get_json() == {
+        "escalations": []}
+    empty = rep_api.get("/escalations?negotiation_id=")
+    assert empty.status_code == 422 and "negotiation_id" in empty.get_json()["error"]["fields"]
+
+
 def test_beyond_authority_names_who_can_approve(rep_api):
     error = decide(rep_api, {"action": "counter", "rationale": "x", "unit_price": "85.00"}).get_json()["error"]
     assert error["message"].endswith("Max Moreno (max@seller) can approve it.")

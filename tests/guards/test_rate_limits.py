@@ -57,6 +57,18 @@ def test_a_company_over_its_limit_gets_429_whichever_buyer_calls(sqlite_url, clo
     assert api.as_(BUYER_GLOBEX).get("/requests").status_code == 200
 
 
+def test_the_windows_move_with_the_apps_injected_clock(sqlite_url, clock, tmp_path, close_apps):
+    app = limited_app(sqlite_url, clock, tmp_path, COUNTEROFFER_RATE_LIMIT_PER_USER=2,
+                      COUNTEROFFER_RATE_LIMIT_WINDOW_SECONDS=60)
+    close_apps.append(app)
+    api = ApiClient(app).as_(BUYER_ACME)
+    assert [api.get("/requests").status_code for _ in range(3)] == [200, 200, 429]
+    clock.advance(seconds=59)  # the clock the rest of the plugin reads, not the wall's
+    assert api.get("/requests").status_code == 429
+    clock.advance(seconds=61)  # two windows on: the calls have faded
+    assert [api.get("/requests").status_code for _ in range(3)] == [200, 200, 429]
+
+
 def test_nobody_logged_in_is_still_401_not_counted(sqlite_url, clock, tmp_path, close_apps):
     app = limited_app(sqlite_url, clock, tmp_path, COUNTEROFFER_RATE_LIMIT_PER_USER=1)
     close_apps.append(app)

@@ -11,6 +11,7 @@ from counteroffer.rules import (
     AlternativeProduct,
     Alternatives,
     ConcessionPolicy,
+    EarlierOffer,
     Floor,
     GuardDraws,
     LastPrice,
@@ -43,7 +44,7 @@ CONTEXT = PricingContext(list_price=D("120.00"), cost=D("80.00"), currency="USD"
 def ask(target: str, *rules: object, quantity: int = 1000, context: PricingContext = CONTEXT,
         policy: Policy = GUARDED, round_: int = 1, previous: D | None = None):
     if previous is not None:
-        context = PricingContext(**{**context.__dict__, "previous_concession": previous})
+        context = PricingContext(**{**context.__dict__, "earlier_offers": (EarlierOffer(quantity, previous),)})
     request = PriceRequest("DEMO-120", quantity, D(target), "USD", round=round_)
     return decide(request, context, _rule_set(FLOOR, *rules), NOW, policy)
 
@@ -140,27 +141,34 @@ draws = st.builds(GuardDraws, floor=st.decimals(0, D("0.999999"), places=6),
 bands = st.tuples(st.decimals(0, 5, places=1), st.decimals(0, 10, places=1)).map(lambda b: (min(b), max(b)))
 
 
+PRICES = st.decimals(D("0.01"), D("6000"), places=2)
+
+
 @settings(max_examples=400, deadline=None)
-@given(cases(), draws, bands, st.lists(st.decimals(D("0.01"), D("6000"), places=2), min_size=1, max_size=5))
-def test_no_sequence_of_requests_gets_an_automatic_price_under_the_guard(case, draw, band, targets):
-    """Whatever the rules and however a buyer moves the target across rounds: every
-    price the engine offers or accepts on its own is at or above the guard price of the
-    product offered, or the shop's published price for that quantity (which anyone buying
-    that many pays, so it tells nothing of the floor)."""
+@given(cases(), draws, bands, st.lists(st.tuples(PRICES, st.integers(1, 100_000), st.none() | PRICES),
+                                      min_size=1, max_size=5))
+def test_no_sequence_of_requests_gets_an_automatic_price_under_the_guard(case, draw, band, steps):
+    """Whatever the rules and however a buyer moves the target and the quantity across
+    rounds, whatever a rep counters in between (even below the floor): every price the
+    engine offers or accepts on its own is at or above the guard price of the product
+    offered, or the shop's published price for that quantity (which anyone buying that
+    many pays, so it tells nothing of the floor)."""
     request, context, rules = case
     policy = Policy(floor_guard_pct=band)
     alternatives = tuple(AlternativeProduct(**{**a.__dict__, "guard_draws": draw})
                          for a in context.alternatives)
     context = PricingContext(**{**context.__dict__, "guard_draws": draw, "alternatives": alternatives})
     quantum = D(1).scaleb(-min(2, minor_unit(context.currency)))
-    previous = None
-    for round_, target in enumerate(targets, start=1):
-        step = PricingContext(**{**context.__dict__, "previous_concession": previous})
-        asked = PriceRequest("SKU", request.quantity, target.quantize(quantum), context.currency, round_)
+    earlier: tuple[EarlierOffer, ...] = ()
+    for round_, (target, quantity, rep_price) in enumerate(steps, start=1):
+        step = PricingContext(**{**context.__dict__, "earlier_offers": earlier})
+        asked = PriceRequest("SKU", quantity, target.quantize(quantum), context.currency, round_)
         decision = decide(asked, step, rules, NOW, policy)
         for offer in decision.offers:
             guard = _guard_of(offer.sku, step, rules, policy)
             published = _published(offer.sku, offer.quantity, step, rules)
             assert offer.unit_price >= guard or offer.unit_price == published
             if offer.kind is OfferKind.CONCESSION:
-                previous = offer.unit_price
+                earlier += (EarlierOffer(offer.quantity, offer.unit_price),)
+        if rep_price is not None:  # a person counters this quantity, at any price
+            earlier += (EarlierOffer(quantity, rep_price.quantize(quantum), by_rep=True),)

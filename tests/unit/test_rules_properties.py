@@ -12,6 +12,7 @@ from counteroffer.rules import (
     Alternatives,
     CompiledRules,
     ConcessionPolicy,
+    EarlierOffer,
     Floor,
     LastPrice,
     OfferKind,
@@ -92,6 +93,10 @@ def cases(draw: st.DrawFn) -> tuple[PriceRequest, PricingContext, RuleSet]:
     return request, context, rules
 
 
+def _earlier(quantity: int, previous: Decimal | None) -> tuple[EarlierOffer, ...]:
+    return () if previous is None else (EarlierOffer(quantity, previous),)
+
+
 def _floor_of(sku: str, context: PricingContext, rules: RuleSet) -> Decimal:
     if sku == "SKU":
         return floor_price(rules.floors, sku, context)
@@ -124,7 +129,7 @@ def test_concessions_never_go_back_from_round_to_round(case):
     request, context, rules = case
     previous = None
     for round_ in range(1, 6):
-        step_context = PricingContext(**{**context.__dict__, "previous_concession": previous})
+        step_context = PricingContext(**{**context.__dict__, "earlier_offers": _earlier(request.quantity, previous)})
         step = PriceRequest(request.sku, request.quantity, request.target_unit_price, request.currency, round_)
         offers = decide(step, step_context, rules, NOW).offers
         concession = [o.unit_price for o in offers if o.kind is OfferKind.CONCESSION]

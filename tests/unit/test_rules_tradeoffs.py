@@ -11,6 +11,7 @@ from counteroffer.rules import (
     Alternatives,
     CompiledRules,
     ConcessionPolicy,
+    EarlierOffer,
     Floor,
     LastPrice,
     OfferKind,
@@ -90,6 +91,29 @@ def test_term_bundle_message_and_price_and_no_bundle_that_asks_for_more():
     assert "terms worth $3.00/unit" in offer.explanation
 
 
+def test_a_term_bundle_leaves_the_buyer_a_share_of_its_value():
+    # Pickup is worth 3.00 a unit; a 25% share takes 0.75 off the target, so the seller
+    # keeps 2.25: enough for a gap of 2.25 (117.75), not for one of 3.00 (117.00).
+    shared = Policy(terms_buyer_share_pct=D("25"), max_volume_factor=1)
+    decision = decide(PriceRequest("DEMO-120", 1000, D("117.75"), "USD"), CONTEXT, _rule_set(FLOOR, PICKUP),
+                      NOW, shared)
+    [offer] = [o for o in decision.offers if o.kind is OfferKind.TERMS]
+    assert (offer.unit_price, offer.seller_value) == (D("117.00"), (D("117.00") - D("80.00") + 3) * 1000)
+    assert offer.message == "Pick up at our warehouse, and pay $117.00 each for 1,000 units."
+    too_far = decide(PriceRequest("DEMO-120", 1000, D("117.00"), "USD"), CONTEXT, _rule_set(FLOOR, PICKUP),
+                     NOW, shared)
+    assert [o for o in too_far.offers if o.kind is OfferKind.TERMS] == []
+
+
+def test_a_term_bundle_is_never_offered_below_the_guard_price():
+    # A lever worth 30.00 a unit: 25% of it (7.50) off a 100.00 target would be 92.50,
+    # under the 96.00 floor: offered at the floor instead.
+    rich = TermLever(group="commitment", option="12m", label="commit to 12 months", value_per_unit=D("30.00"))
+    decision = decide(PriceRequest("DEMO-120", 1000, D("100.00"), "USD"), CONTEXT, _rule_set(FLOOR, rich),
+                      NOW, Policy(terms_buyer_share_pct=D("25"), max_volume_factor=1))
+    assert [o.unit_price for o in decision.offers if o.kind is OfferKind.TERMS] == [D("96.00")]
+
+
 def test_one_option_per_lever_group():
     decision = ask("113.00", NET10, PREPAY, max_volume_factor=1)  # gap 7: net10+prepay would be 7.20
     assert [o for o in decision.offers if o.kind is OfferKind.TERMS] == []
@@ -153,9 +177,32 @@ def test_boulware_holds_out_and_conceder_gives_early(exponent, second_round):
 
 
 def test_a_round_never_goes_back_on_an_earlier_concession():
-    context = PricingContext(**{**CONTEXT.__dict__, "previous_concession": D("112.00")})
+    context = PricingContext(**{**CONTEXT.__dict__, "earlier_offers": (EarlierOffer(1000, D("112.00")),)})
     offers = ask("100.00", LINEAR, round_=2, context=context, max_volume_factor=1).offers
     assert [o.unit_price for o in offers if o.kind is OfferKind.CONCESSION] == [D("112.00")]
+
+
+def test_a_concession_counts_for_its_quantity_and_a_reps_for_its_own_alone():
+    rules = (Floor(sku="DEMO-120", min_unit_price=D("100.00")), SEED_BREAK,
+             ConcessionPolicy(max_discount_pct=D("15"), first_position_pct=D("25"), rounds=6))
+
+    def concession(quantity: int, round_: int, *earlier: EarlierOffer) -> list[D]:
+        context = PricingContext(**{**CONTEXT.__dict__, "earlier_offers": earlier})
+        offers = ask("90.00", *rules, quantity=quantity, round_=round_, context=context).offers
+        return [o.unit_price for o in offers if o.kind is OfferKind.CONCESSION]
+
+    # 107.50 for 3,000 (25% of 110.00 - 100.00) is 25% of that quantity's room: for 200
+    # units the same share is 115.50, above round 2's own 112.80, which stands.
+    assert concession(200, 2, EarlierOffer(3000, D("107.50"))) == [D("112.80")]
+    # The other way, 3,000 units keep the share conceded on 200 (40% of the room: 106.00),
+    # even where their own curve says less (107.50 in round 1, say after the rules changed).
+    assert concession(3000, 1, EarlierOffer(200, D("112.80"))) == [D("106.00")]
+    # A rep's 102.57 for 5,051 binds 5,051 units and more, and not 2,000...
+    rep = EarlierOffer(5051, D("102.57"), by_rep=True)
+    assert concession(5051, 2, rep) == concession(6000, 2, rep) == [D("102.57")]
+    assert concession(2000, 2, rep) == [D("112.80")]
+    # ...nor does the rules' own 102.57 for 5,051 or 6,000, which only held to the rep's price.
+    assert concession(2000, 3, rep, EarlierOffer(6000, D("102.57"))) == [D("110.10")]
 
 
 def test_when_the_concession_reaches_the_target_the_target_is_accepted():
@@ -173,9 +220,12 @@ def test_strategic_accounts_and_large_orders_go_to_a_rep_with_suggestions():
     strategic = ask("110.00", Routing(strategic_segments=("wholesale",)))
     assert (strategic.outcome, strategic.offers) == (Outcome.ESCALATE, ())
     assert [o.kind for o in strategic.suggestions] == [OfferKind.VOLUME]
-    large = ask("110.00", Routing(auto_approval_limit=D("100000")))
+    # The limit is on what would be sold: the volume offer, 1,334 at $110.00 = $146,740.00,
+    # not the bid (1,000 at $110.00).
+    large = ask("110.00", Routing(auto_approval_limit=D("146739.99")))
     assert large.outcome is Outcome.ESCALATE and "auto-approval limit" in large.reason
-    assert ask("110.00", Routing(auto_approval_limit=D("110000"))).outcome is Outcome.COUNTER
+    assert [(o.quantity, o.unit_price) for o in large.suggestions] == [(1334, D("110.00"))]
+    assert ask("110.00", Routing(auto_approval_limit=D("146740"))).outcome is Outcome.COUNTER
 
 
 def test_rep_reach_sets_the_line_between_escalate_and_decline():
@@ -243,7 +293,8 @@ def test_the_docs_lever_and_concession_examples():
     policy = ConcessionPolicy(max_discount_pct=D("10"), first_position_pct=D("25"), rounds=3)
     prices, previous = [], None
     for round_ in (1, 2, 3):
-        context = PricingContext(**{**CONTEXT.__dict__, "previous_concession": previous})
+        earlier = () if previous is None else (EarlierOffer(500, previous),)
+        context = PricingContext(**{**CONTEXT.__dict__, "earlier_offers": earlier})
         offers = ask("100.00", SEED_BREAK, policy, quantity=500, round_=round_, context=context).offers
         previous = next(o.unit_price for o in offers if o.kind is OfferKind.CONCESSION)
         prices.append(previous)

@@ -1,6 +1,7 @@
 """Escalations, for the back office and the rep API: one place to import from.
 
     list_escalations(deps, actor, status="open")   -> [EscalationView], soonest due first
+        (negotiation_id=...: only that negotiation's)
     count_open(deps, actor)                         -> int, what waits in the caller's inbox
     get_escalation(deps, actor, escalation_id)      -> EscalationView
     decide_escalation(deps, actor, escalation_id, action, rationale,

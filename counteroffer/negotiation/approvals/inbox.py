@@ -129,8 +129,8 @@ class EscalationView:
 
 
 def list_escalations(deps: Deps, actor: Actor, status: str = "open",
-                     limit: int = 200) -> list[EscalationView]:
-    """What the caller may see, soonest due first."""
+                     limit: int = 200, negotiation_id: str | None = None) -> list[EscalationView]:
+    """What the caller may see, soonest due first; only one negotiation's if given."""
     require_staff(actor)
     if status not in ESCALATION_STATUSES:
         raise InvalidRequestError("Unknown status.", {"status": [f"One of {', '.join(ESCALATION_STATUSES)}."]})
@@ -140,6 +140,8 @@ def list_escalations(deps: Deps, actor: Actor, status: str = "open",
         query = select(Escalation).where(visible(reach))
         if status != "all":
             query = query.where(Escalation.status == status)
+        if negotiation_id is not None:
+            query = query.where(Escalation.negotiation_id == negotiation_id)
         query = query.order_by(Escalation.due_at, Escalation.created_at, Escalation.id).limit(limit)
         people: dict[str, PersonRef] = {}
         rows = list(session.scalars(query))

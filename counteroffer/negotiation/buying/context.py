@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
 from ...db.models import Offer
-from ...rules import AlternativeProduct, CompiledRules, LastPrice, OfferKind, PricingContext
+from ...rules import AlternativeProduct, CompiledRules, EarlierOffer, LastPrice, OfferKind, PricingContext
 from ..approvals.decisions import REP_OFFER_KIND
 from ..shared.deps import Deps
 from ..shared.prices import engine_cost
 
-__all__ = ["pricing_context", "previous_concession"]
+__all__ = ["pricing_context", "earlier_offers"]
 
 
 def _alternative(deps: Deps, session: Session, sku: str, currency: str,
@@ -44,7 +44,7 @@ def _last_price(deps: Deps, session: Session, company_id: str, item: CatalogItem
 
 
 def pricing_context(deps: Deps, session: Session, rules: CompiledRules, item: CatalogItem,
-                    customer: Customer, previous: Decimal | None = None) -> PricingContext:
+                    customer: Customer, earlier: tuple[EarlierOffer, ...] = ()) -> PricingContext:
     wanted = rules.resolve(item.sku, item.category, customer.segment).alternatives
     company_id = customer.company_id
     found = (_alternative(deps, session, sku, item.currency, company_id) for sku in wanted)
@@ -53,7 +53,7 @@ def pricing_context(deps: Deps, session: Session, rules: CompiledRules, item: Ca
         segment=customer.segment, order_multiple=item.order_multiple, category=item.category,
         profitability_tier=customer.profitability_tier,
         last_price=_last_price(deps, session, company_id, item),
-        previous_concession=previous, alternatives=tuple(a for a in found if a is not None),
+        earlier_offers=earlier, alternatives=tuple(a for a in found if a is not None),
         guard_draws=deps.guards.guard_draws(company_id, item.sku), available=item.available)
 
 
@@ -61,8 +61,13 @@ def pricing_context(deps: Deps, session: Session, rules: CompiledRules, item: Ca
 _PRICE_COUNTERS = (OfferKind.CONCESSION.value, REP_OFFER_KIND)
 
 
-def previous_concession(session: Session, negotiation_id: str) -> Decimal | None:
-    """The lowest price-only counter made so far, by the rules or by a rep: later
-    automatic rounds never go above it."""
-    return session.scalar(select(func.min(Offer.unit_price)).where(
+def earlier_offers(session: Session, negotiation_id: str) -> tuple[EarlierOffer, ...]:
+    """The price-only counters made so far, by the rules or by a rep, each with the
+    quantity it was made for: later automatic rounds never go back on them, like with
+    like (rules/concession.py). A rep's counter with terms is not price-only: it was
+    made for those terms, so it caps nothing."""
+    # Terms are filtered here, not in SQL: a JSON column's "none" may be NULL or 'null'.
+    rows = session.execute(select(Offer.quantity, Offer.unit_price, Offer.kind, Offer.terms).where(
         Offer.negotiation_id == negotiation_id, Offer.kind.in_(_PRICE_COUNTERS)))
+    return tuple(EarlierOffer(quantity, Decimal(unit_price), by_rep=kind == REP_OFFER_KIND)
+                 for quantity, unit_price, kind, terms in rows if not terms)

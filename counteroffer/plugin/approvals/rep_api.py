@@ -53,7 +53,8 @@ def _staff() -> Actor:
 def list_escalations() -> Response:
     actor = _staff()
     query = _query.load(request.args.to_dict())
-    views = uc.list_escalations(_extension().deps, actor, query["status"])
+    views = uc.list_escalations(_extension().deps, actor, query["status"],
+                                negotiation_id=query.get("negotiation_id"))
     return jsonify({"escalations": _escalations.dump(views)})
 
 

@@ -36,6 +36,8 @@ class DecisionSchema(_Strict):
 
 class EscalationQuerySchema(_Strict):
     status = fields.String(load_default="open", validate=validate.OneOf(ESCALATION_STATUSES))
+    #: Only the escalations of this negotiation (with ``status=all``: every one it had).
+    negotiation_id = fields.String(validate=validate.Length(min=1, max=64))
 
 
 class _PersonSchema(Schema):

@@ -63,6 +63,9 @@ DEFAULTS: dict[str, Any] = {
     #: The band, in % of list price, of the secret margin above each floor where the
     #: engine's own answers stop (the guard price): (low, high), or "low,high".
     "COUNTEROFFER_FLOOR_GUARD_PCT": ("1", "5"),
+    #: A term bundle is offered below the buyer's target by this % of what the terms are
+    #: worth to the seller, so the buyer gains by giving them (0: at the target).
+    "COUNTEROFFER_TERMS_BUYER_SHARE_PCT": "25",
     #: Keys the jitter and the guard price; None: the app's SECRET_KEY, else one kept in
     #: the instance folder (set one shared secret when processes run on several machines).
     "COUNTEROFFER_PRICING_SECRET": None,
@@ -166,7 +169,8 @@ def read_settings(config: Config, options: dict[str, Any], instance_path: str) -
             max_rounds=_positive_int(config, "COUNTEROFFER_MAX_ROUNDS"),
             decline_below_floor_pct=Decimal(str(config["COUNTEROFFER_DECLINE_BELOW_FLOOR_PCT"])),
             concession_jitter_pct=_percent(config, "COUNTEROFFER_CONCESSION_JITTER_PCT"),
-            floor_guard_pct=_guard_band(config["COUNTEROFFER_FLOOR_GUARD_PCT"])),
+            floor_guard_pct=_guard_band(config["COUNTEROFFER_FLOOR_GUARD_PCT"]),
+            terms_buyer_share_pct=_percent(config, "COUNTEROFFER_TERMS_BUYER_SHARE_PCT")),
         deal_validity=timedelta(hours=_positive_int(config, "COUNTEROFFER_DEAL_VALIDITY_HOURS")),
         cache_seconds=max(0.0, float(config["COUNTEROFFER_CACHE_SECONDS"])),
         service_levels=_service_levels(config),

@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from flask import Flask, Response, request
@@ -173,11 +174,13 @@ def _wait(current: int, previous: int, limit: int, elapsed: float, size: int) ->
 
 
 def install_rate_limits(app: Flask, current_actor: Callable[[], Actor | None], limits: RateLimits,
-                        redis: Callable[[], Redis] | None) -> RateLimiter:
+                        redis: Callable[[], Redis] | None,
+                        clock: Callable[[], datetime] | None = None) -> RateLimiter:
     """Check every call to the plugin's APIs before its view runs. ``redis``: count in the
-    app's Redis (a configured server), else (``None``) in this process."""
+    app's Redis (a configured server), else (``None``) in this process. ``clock``: the
+    extension's injected clock, so windows move with it like every other time."""
     counter: Counter = RedisCounter(redis) if redis is not None else MemoryCounter()
-    limiter = RateLimiter(limits, counter)
+    limiter = RateLimiter(limits, counter, (lambda: clock().timestamp()) if clock is not None else time.time)
 
     @app.before_request
     def _counteroffer_rate_limit() -> tuple[Response, int] | None:

@@ -49,7 +49,8 @@ def register(app: Flask, extension: Extension, settings: Settings) -> None:
     exempt_from_host_csrf(app, [api, rep_api, rules_api, results_api, experiments_api,
                                 negotiation_admin, rules_admin])
     shared_redis = (lambda: extension.state.redis.client()) if settings.redis_url is not None else None
-    install_rate_limits(app, extension.current_actor, settings.rate_limits, redis=shared_redis)
+    install_rate_limits(app, extension.current_actor, settings.rate_limits, redis=shared_redis,
+                        clock=lambda: extension.state.deps.clock())
     # After the rate limits, so that a flood of bad input is counted like any other.
     install_input_guard(app, settings.url_prefix, settings.input_limits)
 
