@@ -127,6 +127,19 @@ class ScopeCatalog(Protocol):
         ...
 
 
+@runtime_checkable
+class ListPriceScopeCatalog(Protocol):
+    """A catalog that can list a scope's products by list price, so the rule editor can
+    warn about a category or all-products price break at or above some of their list
+    prices. The SQL default is one; catalogs that only look SKUs up are not."""
+
+    def listed_at_or_below(self, amount: Decimal, category: str | None,
+                           limit: int) -> tuple[tuple[tuple[str, Decimal, str], ...], int]:
+        """Up to ``limit`` (SKU, list price, currency) of the scope's products listed at
+        or below ``amount``, cheapest first, and how many there are in all."""
+        ...
+
+
 class Customers(Protocol):
     def customer(self, company_id: str) -> Customer | None:
         """The buyer's company with its segment, owner rep and tier; None if unknown."""

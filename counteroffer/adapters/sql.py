@@ -42,6 +42,15 @@ class SqlCatalog:
         # ``cost > amount`` leaves out products without a cost (NULL); said again for the types.
         return tuple((sku, cost) for sku, cost in found if cost is not None), total or 0
 
+    def listed_at_or_below(self, amount: Decimal, category: str | None,
+                           limit: int) -> tuple[tuple[tuple[str, Decimal, str], ...], int]:
+        where = self._in_scope(category) + (Product.list_price <= amount,)
+        found = self._session.execute(
+            select(Product.sku, Product.list_price, Product.currency).where(*where)
+            .order_by(Product.list_price, Product.sku).limit(limit))
+        total = self._session.scalar(select(func.count()).select_from(Product).where(*where))
+        return tuple((sku, price, currency) for sku, price, currency in found), total or 0
+
     def currencies(self, category: str | None) -> dict[str, str]:
         query = (select(Product.currency, func.min(Product.sku)).where(*self._in_scope(category))
                  .group_by(Product.currency))

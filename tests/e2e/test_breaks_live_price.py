@@ -71,3 +71,26 @@ def test_the_editor_warns_about_a_break_at_or_above_todays_list_price(app):
     assert ("The break from 2,000 units (112.00 USD) is at or above today&#39;s list price of 109.00 USD "
             "for DEMO-120") in warned
     assert "The break from 3,000 units" not in warned  # 108.00 still lowers the price
+
+
+def test_a_category_or_all_products_break_is_checked_against_each_products_list_price(app):
+    from counteroffer.negotiation.pricing.rule_checks import rule_warnings
+
+    _put_on_sale(app)  # DEMO-120 (hydraulics) at 109.00; GLOVE-50 (safety) lists at 20.00
+    breaks = [{"min_quantity": 2000, "unit_price": "112.00"}, {"min_quantity": 5000, "unit_price": "100.00"}]
+    with app.app_context():
+        deps = app.extensions["counteroffer"].deps
+        category = rule_warnings(deps, {"kind": "price_breaks", "category": "hydraulics", "params": {"breaks": breaks}})
+        shop_wide = rule_warnings(deps, {"kind": "price_breaks", "params": {"breaks": [
+            {"min_quantity": 10, "unit_price": "25.00"}]}})
+        other = rule_warnings(deps, {"kind": "price_breaks", "category": "safety", "params": {"breaks": breaks[1:]}})
+    assert category == [
+        "The break from 2,000 units (112.00) is at or above today's list price of 1 product of category "
+        "hydraulics: DEMO-120 (109.00 USD). Their buyers will not see or be offered it while their list "
+        "prices stay there."]
+    assert shop_wide == [
+        "The break from 10 units (25.00) is at or above today's list price of 1 product of the shop: "
+        "GLOVE-50 (20.00 USD). Their buyers will not see or be offered it while their list prices stay there."]
+    assert other == ["The break from 5,000 units (100.00) is at or above today's list price of 1 product of "
+                     "category safety: GLOVE-50 (20.00 USD). Their buyers will not see or be offered it while "
+                     "their list prices stay there."]

@@ -18,13 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...adapters import AdapterError, CatalogItem
+from ...adapters.ports import ListPriceScopeCatalog
 from ...db import transaction
 from ...db.models import Rule
 from ...db.rulesets import RuleVersion
 from ...rules import round_money
 from ...rules.loading import RuleDataError, rule_from_record
 from ..shared.deps import Deps
-from .rule_scope_checks import scope_errors
+from .rule_scope_checks import NAMED, scope_errors
 from .rule_scopes import SCOPE_FIELDS, DuplicateRules, duplicate_rules, same_scope, scope_key
 
 __all__ = ["Errors", "SCOPE_FIELDS", "DuplicateRules", "check_rule", "duplicate_rules",
@@ -119,20 +120,43 @@ def find_duplicate_rules(deps: Deps) -> list[DuplicateRules]:
 
 def rule_warnings(deps: Deps, record: Mapping[str, Any]) -> list[str]:
     """What a saved rule may do that the pricing manager should know, without refusing
-    it: a SKU's price break at or above today's list price (a sale took the price under
-    it) is never shown nor offered while the price stays there. Only where the catalog
-    can say: a SKU rule whose product it knows (and can reach right now)."""
-    if record.get("kind") != "price_breaks" or not record.get("sku"):
+    it: a price break at or above today's list price (a sale took the price under it) is
+    never shown nor offered while the price stays there. Only where the catalog can say:
+    a SKU rule whose product it knows (and can reach right now), or a category or
+    all-products rule where the catalog can list the scope (``ListPriceScopeCatalog``)."""
+    if record.get("kind") != "price_breaks":
         return []
+    breaks = (record.get("params") or {}).get("breaks") or []
     try:
         with transaction(deps.session_factory) as session:
+            if not record.get("sku"):
+                return _scope_break_warnings(deps.catalog_for(session), record.get("category"), breaks)
             item = deps.catalog_item(session, record["sku"])
     except AdapterError:
         return []  # the back office cannot say now; the rule is saved all the same
     if item is None:
         return []
-    breaks = (record.get("params") or {}).get("breaks") or []
     return [f"The break from {step['min_quantity']:,} units ({step['unit_price']} {item.currency}) is at or above "
             f"today's list price of {round_money(item.list_price, item.currency)} {item.currency} for {item.sku}: "
             "buyers will not see or be offered it while the list price stays there."
             for step in breaks if Decimal(str(step["unit_price"])) >= item.list_price]
+
+
+def _scope_break_warnings(catalog: object, category: str | None, breaks: list[Any]) -> list[str]:
+    if not isinstance(catalog, ListPriceScopeCatalog):
+        return []
+    scope = f"category {category}" if category else "the shop"
+    found = []
+    for step in breaks:
+        price = Decimal(str(step["unit_price"]))
+        listed, total = catalog.listed_at_or_below(price, category, NAMED)
+        if not total:
+            continue
+        named = ", ".join(f"{sku} ({round_money(list_price, currency)} {currency})"
+                          for sku, list_price, currency in listed)
+        more = f" and {total - len(listed)} more" if total > len(listed) else ""
+        products = "1 product" if total == 1 else f"{total} products"
+        found.append(f"The break from {step['min_quantity']:,} units ({step['unit_price']}) is at or above "
+                     f"today's list price of {products} of {scope}: {named}{more}. Their buyers will not "
+                     "see or be offered it while their list prices stay there.")
+    return found
