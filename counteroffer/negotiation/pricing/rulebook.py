@@ -27,7 +27,7 @@ from ...rules.loading import rule_set_from_records
 
 __all__ = ["LiveRules", "load_rule_set", "compiled_rules", "compiled_rules_for_version",
            "live_rules", "rules_at_revision", "live_version_id", "add_rule", "rule_record", "touch_version",
-           "first_version"]
+           "first_version", "number_new_rule", "rule_number"]
 
 #: Compiled versions kept per database: the live one, a draft, a few experiment variants.
 _KEEP = 16
@@ -172,15 +172,28 @@ def add_rule(session: Session, kind: str, params: dict[str, Any], sku: str | Non
     rule = _insert(session, live, record)
     draft = _draft_id(session)
     if draft is not None:
-        _insert(session, draft, record)
+        _insert(session, draft, record, number=rule.number)  # one rule, in both versions
     return rule
 
 
-def _insert(session: Session, version_id: int, record: dict[str, Any]) -> Rule:
-    rule = Rule(version_id=version_id, **record)
+def _insert(session: Session, version_id: int, record: dict[str, Any], number: int | None = None) -> Rule:
+    rule = Rule(version_id=version_id, number=number, **record)
     session.add(rule)
     touch_version(session, version_id)
+    if number is None:
+        number_new_rule(session, rule)
     return rule
+
+
+def number_new_rule(session: Session, rule: Rule) -> None:
+    """A rule written for the first time takes its own id as its number; its copies in
+    other versions keep it (``rulesets.copy_rules``)."""
+    session.flush()
+    rule.number = rule.id
+
+
+def rule_number(rule: Rule) -> int:
+    return rule.number if rule.number is not None else rule.id
 
 
 def _utc_now() -> datetime:
