@@ -122,8 +122,10 @@ class Watch:
         page.on("response", lambda response: self.problems.append(
             f"{who}: HTTP {response.status} from {response.request.method} {response.url}")
             if response.status >= 500 else None)
+        # ERR_ABORTED: the page moved on before a load finished (a click mid-load), no fault.
         page.on("requestfailed", lambda request: self.problems.append(
-            f"{who}: request failed: {request.method} {request.url} ({request.failure})"))
+            f"{who}: request failed: {request.method} {request.url} ({request.failure})")
+            if "ERR_ABORTED" not in (request.failure or "") else None)
         return page
 
 

@@ -3,7 +3,8 @@
 README's scenarios walked in Chromium as its users, logged in from the demo's login page:
 
 1. buyer@acme asks for 1,000 DEMO-120 at $110.00, accepts the volume offer, adds the
-   deal to the cart and checks out; the used deal is never offered again;
+   deal to the cart and checks out; the used deal is never offered again, until the
+   order is cancelled, which gives it back;
 2. the same buyer asks at list price and above it, and for more than the shop sells;
 3. asked again at $110.00, the buyer presses *Ask a sales rep*; Rita counters from her
    inbox with a message, which the buyer reads once, and accepts;
@@ -145,6 +146,15 @@ def _buyer_deal_and_checkout(person: Newcomer) -> None:
     expect(widget.get_by_role("heading", name="Deal used in an order")).to_be_visible()
     expect(widget.get_by_role("link", name="Add to cart at this price")).to_have_count(0)
     person.look(page, "06-deal-used")
+    # The shop cancels the order (the order page's button): the deal is given back, and says so.
+    page.get_by_role("link", name="Orders").click()
+    page.locator("main table th a").first.click()  # the newest order: the one just placed
+    page.get_by_role("button", name="Cancel this order").click()
+    expect(page.locator(".flash-success")).to_contain_text("is cancelled. 1 negotiated deal(s) can be used again.")
+    page.goto("/products/DEMO-120")
+    expect(widget.get_by_role("heading", name="Deal usable again")).to_be_visible()
+    expect(widget.get_by_role("link", name="Add to cart at this price")).to_be_visible()
+    person.look(page, "06b-deal-usable-again")
 
 
 def _buyer_asks_at_and_above_list_and_too_many(person: Newcomer) -> None:
@@ -282,7 +292,12 @@ def _dashboard(person: Newcomer) -> None:
     max_ = person.as_("manager@seller")
     max_.get_by_role("link", name="Results").first.click()
     expect(max_.get_by_role("heading", level=1)).to_be_visible()
-    expect(max_.locator("main")).to_contain_text("Margin given away")
+    # What the walk did: 5 requests (the too-many ask never left the widget), 3 deals (the
+    # volume offer, Rita's $112.00, Max's $90.00), the one order cancelled; given away
+    # against list: 3,000 x $10 + 1,000 x $8 + 1,000 x $30.
+    funnel = max_.locator("main")
+    for figure in ("Price requests: 5", "Deal agreed: 3", "Order placed: 0", "$68,000.00"):
+        expect(funnel).to_contain_text(figure)
     person.look(max_, "22-results")
 
 
