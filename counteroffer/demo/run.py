@@ -39,7 +39,16 @@ GRACE_SECONDS = 10.0
 
 def web_command(host: str, port: int, workers: int = 2) -> list[str]:
     return [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"{host}:{port}",
-            "--access-logfile", "-", f"{APP}()"]
+            "--access-logfile", "-", *_no_control_socket(), f"{APP}()"]
+
+
+def _no_control_socket() -> list[str]:
+    """Gunicorn 25.1+ opens a control socket at ~/.gunicorn/gunicorn.ctl (one path for every
+    gunicorn of the user: a second demo took it over, and the first one's stop deleted it).
+    The demo needs none, and keeps out of the home folder."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return ["--no-control-socket"] if any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS) else []
 
 
 def worker_command() -> list[str]:

@@ -66,8 +66,9 @@ def demo_as_make_runs_it(folder: Path) -> Iterator[RunningDemo]:
     mail), nothing configured from this machine's environment, on a free port."""
     port = free_port()
     migrate, run = makefile_demo_commands("127.0.0.1", port)
-    env = {key: value for key, value in os.environ.items() if key not in ENV_KEYS}
+    env = {key: value for key, value in os.environ.items() if key not in ENV_KEYS + ("XDG_RUNTIME_DIR",)}
     env["DEMO_INSTANCE_PATH"] = str(folder / "instance")
+    env["HOME"] = str(folder / "home")  # to see that the demo writes nothing outside its folder
     log = folder / "demo.log"
     subprocess.run(migrate, cwd=ROOT, env=env, check=True, capture_output=True, timeout=180)
     with log.open("wb") as out:
@@ -79,6 +80,7 @@ def demo_as_make_runs_it(folder: Path) -> Iterator[RunningDemo]:
         _wait(lambda: re.search(r"counteroffer worker \S+ started", demo.log_text()), 60,
               "the worker's start in the log", process, demo)
         yield demo
+        assert not os.path.exists(env["HOME"]), f"the demo wrote into the home folder: {os.listdir(env['HOME'])}"
     finally:
         _stop(process)
 
