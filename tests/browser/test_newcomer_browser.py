@@ -83,9 +83,17 @@ class Newcomer:
 
 @pytest.fixture
 def newcomer(browser: Any, demo: RunningDemo) -> Iterator[Newcomer]:
+    from playwright.sync_api import expect
+
+    # Two gunicorn workers and the rq worker share this machine with the browser: allow
+    # each screen 15 s rather than 5 (a page that is wrong stays wrong, so nothing is hidden).
+    expect.set_options(timeout=15_000)
     person = Newcomer(browser, demo)
-    yield person
-    person.close()
+    try:
+        yield person
+    finally:
+        person.close()
+        expect.set_options(timeout=5_000)
 
 
 def ask(page: Any, quantity: str, price: str) -> Any:
