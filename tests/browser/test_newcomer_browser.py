@@ -228,6 +228,7 @@ def _manager_routing_and_mail(person: Newcomer) -> None:
     rita = person.as_("rep@seller", "/negotiate/admin/escalations")
     expect(rita.locator(".coa-card", has_text="at $90.00")).to_have_count(0)  # past her reach
     max_ = person.as_("manager@seller")
+    expect(max_.locator(".who")).to_have_text(re.compile(r"^Max Moreno\s+Manager$"))  # as the back office says
     max_.get_by_role("link", name="Approvals").click()
     card = max_.locator(".coa-card", has_text="1,000 × DEMO-120 at $90.00")
     expect(card).to_contain_text("Max Moreno")
