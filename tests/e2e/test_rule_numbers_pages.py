@@ -1,5 +1,6 @@
 """The rules pages show each rule's number, and a draft does not change it (issue 22,
-item 7: the numbers changed as soon as a draft started, since a draft copies the rules)."""
+item 7: the numbers changed as soon as a draft started, since a draft copies the rules);
+the versions page offers to compare what differs."""
 from __future__ import annotations
 
 import re
@@ -30,3 +31,19 @@ def test_a_rules_number_on_the_pages_stays_when_a_draft_starts_and_is_published(
     assert re.search(rf"<span class=\"coa-status\">changed</span> #{number} Price breaks", changes)
     _post(page, "/publish", {"note": "2,000 break"})
     assert _numbers(page, "live") == live == _numbers(page, "1")
+
+
+def _compare_defaults(client) -> tuple[str, str]:  # noqa: ANN001
+    html = client.get(f"{ADMIN}/versions").get_data(as_text=True)
+    return tuple(re.search(rf'<select id="d-{name}".*?<option value="(\w+)" selected', html, re.S).group(1)
+                 for name in ("from", "to"))
+
+
+def test_the_versions_page_compares_the_live_rules_with_the_draft_or_else_with_the_version_before(page) -> None:  # noqa: F811
+    """With no draft it offered the live version against itself, which shows no change."""
+    _post(page, "/draft")
+    assert _compare_defaults(page) == ("1", "draft")
+    _post(page, "/publish", {"note": "same rules"})
+    assert _compare_defaults(page) == ("1", "2")
+    _post(page, "/versions/1/rollback")
+    assert _compare_defaults(page) == ("2", "3")
