@@ -19,11 +19,13 @@ It fails on any console error, script error, failed request or 5xx, on any page 
 "Waiting for a worker" after 30 s, and on issue 22's false states (a used deal offered
 to the cart, "agreed" before the buyer accepted, rounds or a counter form on a finished
 negotiation, a price for a quantity the shop refuses), checked on every widget it sees.
-Screenshots of each step go to ``artifacts/newcomer/``.
+Screenshots of each step, of every user's page if the walk fails, and the demo's log go
+to ``artifacts/newcomer/``.
 """
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,11 @@ MESSAGE = "For Acme: $112.00 on 1,000 units, this week only."
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDemo]:
     with demo_as_make_runs_it(tmp_path_factory.mktemp("make-demo")) as running:
-        yield running
+        try:
+            yield running
+        finally:  # kept beside the screenshots: pytest removes older temporary folders
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(running.log, SHOTS / "demo.log")
 
 
 class Newcomer:
@@ -75,6 +81,10 @@ class Newcomer:
         """Every screen the walk stops at: truthful, saved for a person to look at."""
         assert false_states(page) == [], name
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True, animations="disabled")
+
+    def shoot_every_page(self, name: str) -> None:
+        for user, page in self.pages.items():
+            page.screenshot(path=str(SHOTS / f"{name}-{user}.png"), full_page=True)
 
     def close(self) -> None:
         for page in self.pages.values():
@@ -116,13 +126,17 @@ def start_over(page: Any) -> Any:
 
 def test_a_newcomer_walks_the_readme_on_make_demo_and_every_screen_tells_the_truth(
         newcomer: Newcomer, demo: RunningDemo) -> None:
-    _buyer_deal_and_checkout(newcomer)
-    _buyer_asks_at_and_above_list_and_too_many(newcomer)
-    _rep_counter(newcomer)
-    _manager_routing_and_mail(newcomer)
-    _edit_simulate_publish(newcomer)
-    _dashboard(newcomer)
-    assert newcomer.watch.problems == []
+    try:
+        _buyer_deal_and_checkout(newcomer)
+        _buyer_asks_at_and_above_list_and_too_many(newcomer)
+        _rep_counter(newcomer)
+        _manager_routing_and_mail(newcomer)
+        _edit_simulate_publish(newcomer)
+        _dashboard(newcomer)
+    except BaseException:
+        newcomer.shoot_every_page("failed")  # where each user was when it went wrong
+        raise
+    assert newcomer.watch.problems == [], f"see the screenshots and demo.log in {SHOTS}"
     log = demo.log_text()
     assert not re.search(r'" 5\d\d ', log), "the web server answered 5xx: see " + str(demo.log)
     assert "Traceback" not in log, log
