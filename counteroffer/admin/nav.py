@@ -2,6 +2,8 @@
 
 - reps: the approvals inbox, with how many open escalations wait in it;
 - managers: the inbox, the rules, the results and the experiments;
+- reps who lead others (sales leads): the inbox and the results, which the dashboard
+  lets them read;
 - pricing managers: the rules, the results and the experiments (no inbox: they decide
   no escalations).
 
@@ -18,6 +20,7 @@ from flask import current_app, request, url_for
 
 from ..negotiation import Actor, NegotiationError
 from ..negotiation.approvals.escalations import count_open
+from ..negotiation.results.reports import may_read_results
 from ..negotiation.shared.states import Role
 
 __all__ = ["NavLink", "nav_links", "SECTIONS"]
@@ -30,7 +33,8 @@ SECTIONS: dict[str, tuple[str, str, frozenset[str], tuple[str, ...]]] = {
               ("negotiation_admin.inbox", "negotiation_admin.detail", "negotiation_admin.decide",
                "negotiation_admin.home")),
     "rules": ("Rules", "rules_admin.rules", frozenset({_MANAGER, _PRICING}), ("rules_admin.",)),
-    "results": ("Results", "negotiation_admin.results_dashboard", frozenset({_MANAGER, _PRICING}),
+    # Reps only if they lead someone (_may_open asks the results' own rule).
+    "results": ("Results", "negotiation_admin.results_dashboard", frozenset({_REP, _MANAGER, _PRICING}),
                 ("negotiation_admin.results_dashboard", "negotiation_admin.results_csv")),
     "experiments": ("Experiments", "negotiation_admin.results_experiments",
                     frozenset({_MANAGER, _PRICING}), ("negotiation_admin.results_experiment",)),
@@ -53,7 +57,7 @@ def nav_links(actor: Actor | None) -> list[NavLink]:
     endpoint = request.endpoint or ""
     links = []
     for key, (label, target, roles, owned) in SECTIONS.items():
-        if actor.role not in roles:
+        if actor.role not in roles or not _may_open(key, actor):
             continue
         current = any(endpoint.startswith(prefix) for prefix in owned)
         waiting = _waiting(actor) if key == "inbox" else None
@@ -61,8 +65,21 @@ def nav_links(actor: Actor | None) -> list[NavLink]:
     return links
 
 
+def _may_open(key: str, actor: Actor) -> bool:
+    if key != "results" or actor.role != _REP:
+        return True
+    try:
+        return may_read_results(_deps(), actor)
+    except NegotiationError:  # a header never fails the page it sits on
+        return False
+
+
+def _deps() -> Any:
+    return current_app.extensions["counteroffer"].deps
+
+
 def _waiting(actor: Actor) -> int | None:
-    deps: Any = current_app.extensions["counteroffer"].deps
+    deps = _deps()
     try:
         return count_open(deps, actor)
     except NegotiationError:  # a header never fails the page it sits on

@@ -70,10 +70,17 @@ class Rule(Base):
     __table_args__ = (Index("ix_counteroffer_rules_version_sku", "version_id", "sku"),
                       Index("ix_counteroffer_rules_version_kind", "version_id", "kind"),
                       Index("ix_counteroffer_rules_version_category", "version_id", "category"),
-                      Index("ix_counteroffer_rules_version_segment", "version_id", "segment"))
+                      Index("ix_counteroffer_rules_version_segment", "version_id", "segment"),
+                      # A rule's number names one rule in a version.
+                      Index("uq_counteroffer_rules_version_number", "version_id", "number", unique=True))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     #: The rule set version it belongs to (``db/rulesets.py``).
     version_id: Mapped[int] = mapped_column(ForeignKey("counteroffer_rule_versions.id"))
+    #: The rule's number, shown as "#N": the id of the rule's first row, kept by every copy
+    #: of it (a draft, a rollback, a promoted experiment), so it stays the same when a draft
+    #: starts. A new row gets it right after its insert, in the same transaction
+    #: (``negotiation/pricing/rulebook.py: number_new_rule``).
+    number: Mapped[int | None] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(32))
     sku: Mapped[str | None] = mapped_column(String(64), index=True)
     category: Mapped[str | None] = mapped_column(String(100))

@@ -29,7 +29,8 @@ USERS: dict[str, Actor] = {actor.id: actor for actor in (
     Actor(id="manager@seller", role="manager", name="Max Moreno", email="max@seller.example"),
 )}
 
-ROLE_TITLES = {"buyer": "Buyer", "rep": "Sales rep", "manager": "Pricing manager"}
+# As the back office says them: a manager decides escalations and edits rules alike.
+ROLE_TITLES = {"buyer": "Buyer", "rep": "Sales rep", "manager": "Manager"}
 COMPANY_NAMES = {customer.company_id: customer.name for customer in catalog.CUSTOMERS}
 SEGMENTS = {customer.company_id: customer.segment for customer in catalog.CUSTOMERS}
 

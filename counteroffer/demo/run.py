@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from importlib import metadata
 from typing import Any
 
 from counteroffer import RedisProvider
@@ -39,7 +41,15 @@ GRACE_SECONDS = 10.0
 
 def web_command(host: str, port: int, workers: int = 2) -> list[str]:
     return [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"{host}:{port}",
-            "--access-logfile", "-", f"{APP}()"]
+            "--access-logfile", "-", *_no_control_socket(), f"{APP}()"]
+
+
+def _no_control_socket() -> list[str]:
+    """Gunicorn 25.1+ opens a control socket at ~/.gunicorn/gunicorn.ctl (one path for every
+    gunicorn of the user: a second demo took it over, and the first one's stop deleted it).
+    The demo needs none, and keeps out of the home folder."""
+    major, minor = (int(part) for part in re.findall(r"\d+", metadata.version("gunicorn"))[:2])
+    return ["--no-control-socket"] if (major, minor) >= (25, 1) else []
 
 
 def worker_command() -> list[str]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from werkzeug.wrappers import Response
 
 from counteroffer import CatalogItem, DealView, NegotiationError
@@ -53,6 +53,14 @@ shop.register_error_handler(404, not_found)
 def catalog_page() -> str:
     entries = [entry for entry in map(_entry, catalog.PRODUCTS) if entry is not None]
     return render_template("demo/catalog.html", entries=entries)
+
+
+@shop.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask every site for one, the back office's pages too (they link none);
+    without it each visit began with a 404 in the browser's console."""
+    return send_from_directory(current_app.static_folder or "", "favicon.svg", mimetype="image/svg+xml",
+                               max_age=86_400)
 
 
 @shop.get("/products/<sku>")

@@ -140,7 +140,8 @@ def _escalation_reason(frame: Frame) -> str:
     if frame.target >= frame.floor:
         return ("target is above the floor but below the guard price, where the rules stop "
                 "answering on their own; a rep may agree")
-    return "target is below the floor, within a rep's reach"
+    # Not "within a rep's reach": routing may send it past the rep, to a manager.
+    return "target is below the floor, near enough for a person to decide"
 
 
 def _decision(frame: Frame, outcome: Outcome, offers: tuple[Offer, ...], reason: str,

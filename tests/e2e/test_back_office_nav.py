@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from counteroffer.negotiation import Actor
 from counteroffer.negotiation.pricing.rulesets import create_rule, publish
+from tests.approvals import RITA, seed_approvals
 from tests.conftest import ApiClient
 from tests.e2e.test_demo_shop import login
 from tests.e2e.test_rep_inbox import INBOX, ask, shop, text, token  # noqa: F401 - fixture
@@ -67,6 +68,20 @@ def test_a_pricing_manager_has_no_inbox_link_and_every_link_opens(pia: ApiClient
     assert list(links) == ["Rules", "Results", "Experiments"]
     for href in links.values():
         assert pia.client.get(href).status_code == 200, href
+
+
+def test_a_rep_who_leads_others_has_the_results_link_and_a_rep_who_leads_nobody_has_not(pia: ApiClient) -> None:
+    """The dashboard lets sales leads in (reps with people reporting to them); the header
+    linked it to managers only, so a lead had no way there."""
+    with pia.client.application.app_context():
+        seed_approvals(pia.client.application.extensions["counteroffer"])  # Rita, Dana... report to Max
+    pia.as_(Actor("max@seller", "rep", name="Max"))
+    links = header_links(pia.client)
+    assert list(links) == ["Inbox 0 waiting", "Results"]
+    assert pia.client.get(links["Results"]).status_code == 200
+    pia.as_(RITA)  # leads nobody: no link, and the dashboard refuses her
+    assert list(header_links(pia.client)) == ["Inbox 0 waiting"]
+    assert pia.client.get("/negotiate/admin/results").status_code == 403
 
 
 def test_the_header_and_the_403_page_name_the_role_truly(pia: ApiClient) -> None:

@@ -128,6 +128,15 @@ def test_product_page_renders_for_a_logged_in_buyer(shop: Flask) -> None:
     assert "Use my deal" in page
 
 
+def test_the_shop_has_a_favicon_so_no_visit_starts_with_a_404(shop: Flask) -> None:
+    """Found by the newcomer test: every browser asks for /favicon.ico (the back office's
+    pages link none), and its 404 was an error in the console of the first page seen."""
+    client = shop.test_client()
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
+    assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in client.get("/").get_data(as_text=True)
+
+
 def test_unknown_product_is_a_404_page(shop: Flask) -> None:
     response = shop.test_client().get("/products/NOPE-1")
     assert response.status_code == 404

@@ -133,7 +133,7 @@ def test_the_inbox_shows_what_a_rep_needs_to_decide(shop: Flask) -> None:
                  "Asks 100 units at $85.00 · 2.9% off", "List price $96.00 · $87.50 at this quantity",
                  "Floor $85.20", "Cost $71.00", "Margin at target $14.00 · 19.7% over cost",
                  "Last price paid no earlier order", "Assigned to Rita Reyes",
-                 "target is below the floor, within a rep's reach"):
+                 "target is below the floor, near enough for a person to decide"):
         assert fact in page, fact
     assert re.search(r"due in 2[34] h", page)
     assert re.search(r"Rounds so far .* 1 100 \$85.00 sent to a person", page)

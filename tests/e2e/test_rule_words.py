@@ -63,8 +63,8 @@ def test_every_kind_has_words_and_odd_values_do_not_break_the_page() -> None:
 def test_the_changes_page_says_each_side_in_words(app) -> None:
     app.config["TEST_ACTOR"], app.secret_key = PRICING, "test"
     with app.app_context():
-        create_rule(app.extensions["counteroffer"].deps, PRICING, {
+        added = create_rule(app.extensions["counteroffer"].deps, PRICING, {
             "kind": "floor", "sku": "DEMO-120", "priority": 1, "params": {"min_unit_price": "99.50"}})
     words = text(app.test_client().get("/negotiate/admin/rules/diff?from=live&to=draft"))
-    assert "added Floor · SKU DEMO-120" in words
+    assert f"added #{added.number} Floor · SKU DEMO-120" in words
     assert "Before No such rule. After Floor: at least $99.50 a unit" in words

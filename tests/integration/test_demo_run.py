@@ -74,7 +74,7 @@ def wait_for(check, seconds: float, what: str):  # noqa: ANN001, ANN201
     while time.monotonic() < deadline:
         try:
             found = check()
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or its workers still booting (a read timeout)
             found = None
         if found:
             return found

@@ -172,7 +172,7 @@ def _save(kind: str, rule: uc.RuleView | None) -> Response | tuple[str, int]:
         except InvalidRequestError as error:
             errors = errors_by_input(error.fields, kind)
         else:
-            flash(f"Saved rule #{saved.id} to the draft. Simulate it, then publish.", "success")
+            flash(f"Saved rule #{saved.number} to the draft. Simulate it, then publish.", "success")
             for warning in rule_warnings(_deps(), record):
                 flash(warning, "warning")
             return redirect(url_for(".rules", version="draft"))
@@ -187,8 +187,8 @@ def _edit_page(kind: str, rule: uc.RuleView | None, values: Any, errors: dict[st
 @rules_admin.post("/admin/rules/<int:rule_id>/delete")
 @allow(*PRICING)
 def delete_rule(rule_id: int) -> Response:
-    uc.delete_rule(_deps(), _actor(), rule_id)
-    flash(f"Deleted rule #{rule_id} from the draft.", "success")
+    deleted = uc.delete_rule(_deps(), _actor(), rule_id)
+    flash(f"Deleted rule #{deleted.number} from the draft.", "success")
     return redirect(url_for(".rules", version="draft"))
 
 

@@ -1,6 +1,7 @@
 """A readable diff between two rule versions: rules added, removed and changed, field by
 field. A rule is known by its kind, scope and priority (one per version, see
-``rule_checks``), so a rule whose price moved is "changed", not "removed and added"."""
+``rule_checks``), so a rule whose price moved is "changed", not "removed and added"; each
+change names the rule's number, which is the same in both versions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from ...db.models import Rule
 from ..shared.actors import Actor
 from ..shared.deps import Deps
 from .rule_checks import scope_key
-from .rulebook import rule_record
+from .rulebook import rule_number, rule_record
 from .rulesets import require_pricing_manager, version_id_for
 
 __all__ = ["FieldChange", "RuleChange", "VersionDiff", "diff_versions", "flatten"]
@@ -36,6 +37,8 @@ class RuleChange:
     #: say in words; the JSON API sends ``fields`` only.
     before_params: dict[str, Any] | None = None
     after_params: dict[str, Any] | None = None
+    #: The rule's number ("#N" on the pages): the newer side's where both have the rule.
+    number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -59,18 +62,21 @@ def diff_versions(deps: Deps, actor: Actor, before: str | int, after: str | int)
 
 def _keyed(session: Any, version_id: int) -> dict[tuple[Any, ...], dict[str, Any]]:
     rows = session.scalars(select(Rule).where(Rule.version_id == version_id))
-    return {scope_key(record): record for record in map(rule_record, rows)}
+    return {scope_key(record): {**record, "number": rule_number(row)}
+            for row, record in ((row, rule_record(row)) for row in rows)}
 
 
 def _change(key: tuple[Any, ...], old: dict[str, Any] | None, new: dict[str, Any] | None) -> RuleChange | None:
     kind, scope = key[0], describe_scope(*key[1:])
     if old is None:
         assert new is not None  # a key comes from one version or the other
-        return RuleChange("added", kind, scope, _fields({}, flatten(new["params"])), None, new["params"])
+        return RuleChange("added", kind, scope, _fields({}, flatten(new["params"])), None, new["params"],
+                          new["number"])
     if new is None:
-        return RuleChange("removed", kind, scope, _fields(flatten(old["params"]), {}), old["params"], None)
+        return RuleChange("removed", kind, scope, _fields(flatten(old["params"]), {}), old["params"], None,
+                          old["number"])
     fields = _fields(flatten(old["params"]), flatten(new["params"]))
-    return RuleChange("changed", kind, scope, fields, old["params"], new["params"]) if fields else None
+    return RuleChange("changed", kind, scope, fields, old["params"], new["params"], new["number"]) if fields else None
 
 
 def _fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldChange, ...]:

@@ -20,7 +20,7 @@ from ...db.rulesets import RuleVersion
 from ..shared.actors import Actor
 from ..shared.deps import Deps
 from .rule_checks import check_rule, same_scope
-from .rulebook import touch_version
+from .rulebook import number_new_rule, touch_version
 from .rulesets import draft_for_edit, require_pricing_manager, version_id_for
 
 __all__ = ["import_rule_lines", "export_rule_lines"]
@@ -66,8 +66,9 @@ def _apply(deps: Deps, session: Session, draft: RuleVersion, line: RuleLine) -> 
 
 def _write(session: Session, version_id: int, existing: Rule | None, record: dict[str, Any]) -> None:
     if existing is None:
-        session.add(Rule(version_id=version_id, **record))
-        session.flush()  # the next line's duplicate check must see it
+        rule = Rule(version_id=version_id, **record)
+        session.add(rule)
+        number_new_rule(session, rule)  # flushed: the next line's duplicate check must see it
     else:
         existing.params = record["params"]
 

@@ -28,7 +28,7 @@ from .rule_scopes import same_scope
 
 __all__ = ["LiveRules", "load_rule_set", "compiled_rules", "compiled_rules_for_version",
            "live_rules", "rules_at_revision", "live_version_id", "add_rule", "rule_record", "touch_version",
-           "first_version"]
+           "first_version", "number_new_rule", "rule_number"]
 
 #: Compiled versions kept per database: the live one, a draft, a few experiment variants.
 _KEEP = 16
@@ -175,23 +175,38 @@ def add_rule(session: Session, kind: str, params: dict[str, Any], sku: str | Non
     rule = _insert_or_replace(session, live, record)
     draft = _draft_id(session)
     if draft is not None:
-        _insert_or_replace(session, draft, record)
+        _insert_or_replace(session, draft, record, number=rule.number)  # one rule, in both versions
     return rule
 
 
-def _insert_or_replace(session: Session, version_id: int, record: dict[str, Any]) -> Rule:
+def _insert_or_replace(session: Session, version_id: int, record: dict[str, Any],
+                       number: int | None = None) -> Rule:
     # The version's row locked first (as the editor's draft_for_edit does): two processes
     # saving the same scope at once (two workers running a shop's start-up code) queue
     # here, and the second finds the first's rule instead of adding its own.
     session.get(RuleVersion, version_id, with_for_update=True, populate_existing=True)
     rule = same_scope(session, version_id, record)
-    if rule is None:
-        rule = Rule(version_id=version_id, **record)
-        session.add(rule)
-    else:
+    if rule is not None:  # replaced: its params change, its id and number stay
         rule.params = record["params"]
+        touch_version(session, version_id)
+        return rule
+    rule = Rule(version_id=version_id, number=number, **record)
+    session.add(rule)
     touch_version(session, version_id)
+    if number is None:
+        number_new_rule(session, rule)
     return rule
+
+
+def number_new_rule(session: Session, rule: Rule) -> None:
+    """A rule written for the first time takes its own id as its number; its copies in
+    other versions keep it (``rulesets.copy_rules``)."""
+    session.flush()
+    rule.number = rule.id
+
+
+def rule_number(rule: Rule) -> int:
+    return rule.number if rule.number is not None else rule.id
 
 
 def _utc_now() -> datetime:

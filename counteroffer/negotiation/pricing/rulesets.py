@@ -27,7 +27,7 @@ from ..shared.deps import Deps
 from ..shared.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
 from ..shared.states import Role
 from .rule_checks import check_rule
-from .rulebook import live_version_id, rule_record, touch_version
+from .rulebook import live_version_id, number_new_rule, rule_number, rule_record, touch_version
 
 __all__ = ["PRICING_ROLES", "RuleView", "VersionView", "RulePage", "RuleFilter",
            "require_pricing_manager", "list_versions", "get_version", "open_draft",
@@ -43,7 +43,7 @@ RECORD_FIELDS = ("kind", "sku", "category", "segment", "priority", "params")
 
 @dataclass(frozen=True)
 class RuleView:
-    id: int
+    id: int  # this version's row: what the edit pages and the API address
     version_id: int
     kind: str
     sku: str | None
@@ -51,6 +51,8 @@ class RuleView:
     segment: str | None
     priority: int
     params: dict[str, Any]
+    #: The rule's number, the same in every version that holds it (pages show "#N").
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def require_pricing_manager(actor: Actor) -> None:
 def rule_view(rule: Rule) -> RuleView:
     return RuleView(id=rule.id, version_id=rule.version_id, kind=rule.kind, sku=rule.sku,
                     category=rule.category, segment=rule.segment, priority=rule.priority or 0,
-                    params=dict(rule.params))
+                    params=dict(rule.params), number=rule_number(rule))
 
 
 def version_view(session: Session, version: RuleVersion, live_id: int | None) -> VersionView:
@@ -186,8 +188,9 @@ def draft_for_edit(session: Session, actor: Actor, now: datetime) -> RuleVersion
 
 
 def copy_rules(session: Session, source_id: int, target_id: int) -> None:
+    """Every rule of one version into another, each keeping its number."""
     rows = session.scalars(select(Rule).where(Rule.version_id == source_id).order_by(Rule.id))
-    session.add_all([Rule(version_id=target_id, **rule_record(rule)) for rule in rows])
+    session.add_all([Rule(version_id=target_id, number=rule_number(rule), **rule_record(rule)) for rule in rows])
 
 
 def discard_draft(deps: Deps, actor: Actor) -> None:
@@ -238,7 +241,7 @@ def _draft_rule(session: Session, rule_id: int) -> Rule:
     rule = _rule(session, rule_id)
     version = session.get(RuleVersion, rule.version_id, with_for_update=True)  # see draft_for_edit
     if version is None or version.status != DRAFT:
-        raise ConflictError(f"Rule #{rule_id} belongs to published version "
+        raise ConflictError(f"Rule #{rule_number(rule)} belongs to published version "
                             f"{version.number if version else '?'}, which cannot change: "
                             "edit the draft's copy of it.")
     return rule
@@ -253,6 +256,7 @@ def create_rule(deps: Deps, actor: Actor, record: dict[str, Any]) -> RuleView:
         rule = Rule(version_id=draft.id, **_record(record))
         session.add(rule)
         touch_version(session, draft.id)
+        number_new_rule(session, rule)
         session.flush()
         return rule_view(rule)
 
@@ -270,12 +274,15 @@ def update_rule(deps: Deps, actor: Actor, rule_id: int, record: dict[str, Any]) 
         return rule_view(rule)
 
 
-def delete_rule(deps: Deps, actor: Actor, rule_id: int) -> None:
+def delete_rule(deps: Deps, actor: Actor, rule_id: int) -> RuleView:
+    """Take a rule out of the draft; returns what it was (its number, for the page)."""
     require_pricing_manager(actor)
     with transaction(deps.session_factory) as session:
         rule = _draft_rule(session, rule_id)
+        deleted = rule_view(rule)
         touch_version(session, rule.version_id)
         session.delete(rule)
+        return deleted
 
 
 def _record(record: dict[str, Any]) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from .cycles import percentile
 from .rollups import ALL, FOLD_BATCH, fold_pending, rebuild
 
 __all__ = ["PERIODS", "GROUPS", "Measures", "ResultsReport", "results_report", "results_csv",
-           "require_results_reader", "measures_from", "MAX_DAYS", "rebuild_results", "fold_results"]
+           "require_results_reader", "may_read_results", "measures_from", "MAX_DAYS", "rebuild_results", "fold_results"]
 
 PERIODS = ("day", "week", "month")
 GROUPS = (*PERIODS, "rule", "segment", "rep", "sku", "category", "version")
@@ -84,6 +84,17 @@ def require_results_reader(session: Session, actor: Actor) -> None:
     if actor.role == Role.REP and find_rep(session, actor.id) is not None and reports_of(session, actor.id):
         return
     raise ForbiddenError("Results are for pricing managers and sales leads.")
+
+
+def may_read_results(deps: Deps, actor: Actor) -> bool:
+    """Whether ``actor`` may open the results (the back office's header asks before it
+    links them: a rep who leads others may, a rep who leads nobody may not)."""
+    with transaction(deps.session_factory) as session:
+        try:
+            require_results_reader(session, actor)
+        except ForbiddenError:
+            return False
+        return True
 
 
 def fold_results(deps: Deps, most: int = 100) -> int:

@@ -49,7 +49,9 @@ class RuleInputSchema(_Strict):
 
 
 class RuleOutputSchema(Schema):
-    id = fields.Integer()
+    id = fields.Integer()  # this version's row (the routes' <rule_id>)
+    #: The rule's number: kept by its copy in every version (the pages' "#N").
+    number = fields.Integer()
     version_id = fields.Integer()
     kind = fields.String()
     sku = fields.String(allow_none=True)
