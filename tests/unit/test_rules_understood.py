@@ -187,3 +187,28 @@ def test_understood_decisions_hold_over_random_shops(case, approval_limit, accep
     if decision.outcome is Outcome.DECLINE:
         assert decision.offers == () and decision.suggestions == ()
         assert request.target_unit_price < decision.guard  # never a target a rep could take above it
+
+
+# docs/rules.md's worked examples on the seed shop ----------------------------------------
+SEED = RuleSet(floors=(Floor(sku="DEMO-120", min_margin_pct=D("20")),),
+               price_breaks=(PriceBreaks(sku="DEMO-120", breaks=(PriceBreak(3000, D("110.00")),)),))
+SEED_CONCESSION = ConcessionPolicy(max_discount_pct=D("10"), first_position_pct=D("25"), rounds=3)
+
+
+def test_the_seed_shops_worked_examples():
+    assert ask(1000, "120.00", SEED).outcome is Outcome.ACCEPT
+    assert said(ask(1000, "110.00", SEED)) == [("volume", 3000, D("110.00"))]
+    assert said(ask(1000, "100.00", SEED)) == [("volume", 2000, D("100.00"))]
+    assert ask(1000, "90.00", SEED).outcome is Outcome.ESCALATE
+    for quantity in (1000, 4550):  # a person only for what a person could accept
+        assert ask(quantity, "50.00", SEED).outcome is Outcome.DECLINE
+        assert ask(quantity, "50.00", with_routing(auto_approval_limit=D("1000"))).outcome is Outcome.DECLINE
+
+
+def test_the_seed_shops_concession_example():
+    rules = replace(SEED, concessions=(SEED_CONCESSION,))
+    prices = [said(ask(500, "100.00", rules, round_=r))[0] for r in (1, 2, 3)]
+    assert prices == [("concession", 500, D("117.00")), ("concession", 500, D("112.50")),
+                      ("concession", 500, D("108.00"))]
+    for round_ in (1, 2, 3):  # never reaches $50.00; the $86.40 decline line comes first
+        assert ask(500, "50.00", rules, round_=round_).outcome is Outcome.DECLINE
