@@ -342,9 +342,15 @@ def _settings(args: argparse.Namespace) -> ShopSettings:
     concession = tuple(part.strip() for part in args.concession.split(","))
     if len(concession) != 3:
         raise SystemExit("--concession: three numbers, max discount %, first position %, exponent")
+    try:
+        routing = json.loads(args.routing) if args.routing else dict(ShopSettings().routing)
+    except json.JSONDecodeError as error:
+        raise SystemExit(f"--routing: not JSON ({error})") from None
+    if not isinstance(routing, dict):
+        raise SystemExit("--routing: a JSON object of the routing rule's params")
     return ShopSettings(rounds=args.rounds, concession=(concession[0], concession[1], concession[2]),
                         guard_pct=args.guard, jitter_pct=args.jitter, escalations=args.escalations,
-                        ask_person=args.ask_person)
+                        ask_person=args.ask_person, routing=tuple(sorted(routing.items())))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -361,6 +367,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the concession rule: max discount %%, first position %%, exponent (18,20,1)")
     parser.add_argument("--guard", default=defaults.guard_pct, help="COUNTEROFFER_FLOOR_GUARD_PCT (1,5)")
     parser.add_argument("--jitter", default=defaults.jitter_pct, help="COUNTEROFFER_CONCESSION_JITTER_PCT (3)")
+    parser.add_argument("--routing", default="",
+                        help="the routing rule's params as JSON (default "
+                             "'{\"auto_accept_within_pct\": \"2\", \"rep_reach_pct\": \"20\"}')")
     args = parser.parse_args(argv)
     if args.buyers < 1 or args.rounds < 2:
         parser.error("--buyers must be at least 1 and --rounds at least 2")
@@ -376,7 +385,8 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({"buyers_per_type": args.buyers, "seed": args.seed, "rounds": args.rounds,
                       "escalations": args.escalations, "ask_person": args.ask_person,
                       "concession": args.concession, "guard": args.guard,
-                      "jitter": args.jitter, **result, "elapsed_s": round(time.perf_counter() - started, 1)}))
+                      "jitter": args.jitter, "routing": dict(settings.routing), **result,
+                      "elapsed_s": round(time.perf_counter() - started, 1)}))
     return 0
 
 

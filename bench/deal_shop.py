@@ -35,6 +35,8 @@ class ShopSettings:
     escalations: str = "rep"
     #: Buyers left without an offer they can take after the last round ask for a person.
     ask_person: bool = False
+    #: The routing rule's params (docs/rules.md#routing-who-settles-what), as JSON strings.
+    routing: tuple[tuple[str, str], ...] = (("auto_accept_within_pct", "2"), ("rep_reach_pct", "20"))
 
 
 def reference_shop(settings: ShopSettings) -> list[tuple[str, dict[str, Any], str | None]]:
@@ -56,7 +58,8 @@ def reference_shop(settings: ShopSettings) -> list[tuple[str, dict[str, Any], st
                         "rounds": settings.rounds}, SKU),
         # Accept a target within 2% of the price; up to 20% under the guard price a rep
         # answers (the demo's reach), below that the request is declined.
-        ("routing", {"auto_accept_within_pct": "2", "rep_reach_pct": "20"}, None),
+        # (--routing replaces these params.)
+        ("routing", dict(settings.routing), None),
     ]
 
 

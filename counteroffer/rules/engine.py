@@ -57,16 +57,26 @@ def _resolver(rules: Rules) -> Resolve:
 def _route(frame: Frame, routing: Routing) -> Decision:
     concession = concession_price(frame)
     if frame.context.segment in routing.strategic_segments:
-        return _escalate(frame, "strategic account: a rep answers", _ranked(frame, _trade_offs(frame)))
+        return _escalate(frame, "strategic account: a rep answers", _suggestions(frame, concession))
+    # The band is near the shop's own price: it has a limit of its own (none by default),
+    # so a big order within 2% of the price is not left to a person by the approval limit.
+    if _within_auto_accept(frame, routing):
+        return _accept_within(frame, routing.auto_accept_limit, concession, "target within the auto-accept band")
     limit = routing.auto_approval_limit
-    if _within_auto_accept(frame, routing) or (concession is not None and concession <= frame.target):
-        return _accept_within(frame, limit, "target within what the rules concede")
+    if concession is not None and concession <= frame.target:
+        return _accept_within(frame, limit, concession, "target within what the rules concede")
     anchor = anchor_price(frame)
     if anchor is not None and anchor <= frame.target:
-        return _accept_within(frame, limit, "target at or above the price this buyer paid last time")
+        return _accept_within(frame, limit, concession, "target at or above the price this buyer paid last time")
     candidates = _trade_offs(frame)  # only now: an accepted request needs none
     if concession is not None:
         candidates.append(concession_offer(frame, concession))
+    # Below the decline line nothing a person could accept is asked for: only an offer
+    # that meets the ask itself (an equivalent product at that price) is still made;
+    # no concession or last price far above it, and no person, whatever the order value.
+    declined = frame.target < _decline_line(frame, routing)
+    if declined:
+        candidates = [c for c in candidates if c.priced.unit_price <= frame.target]
     # The limit is on what would be sold: each offer's quantity times its price, never the
     # bid (a higher bid must not be what sends a buyer to a person). Offers over it are
     # left to a person; if none is left, a person answers, with them as suggestions.
@@ -76,16 +86,29 @@ def _route(frame: Frame, routing: Routing) -> Decision:
         return _decision(frame, Outcome.COUNTER, offers, "trade-offs meet the target")
     if candidates:
         return _escalate(frame, OVER_LIMIT, _ranked(frame, candidates))
-    if frame.target >= _decline_line(frame, routing):
+    if not declined:
         return _escalate(frame, _escalation_reason(frame), ())
     return _decision(frame, Outcome.DECLINE, (), "target is far below the floor")
 
 
-def _accept_within(frame: Frame, limit: Decimal | None, why: str) -> Decision:
-    """Accept the target, unless what would be sold at it is over the limit."""
+def _accept_within(frame: Frame, limit: Decimal | None, concession: Decimal | None, why: str) -> Decision:
+    """Accept the target, unless what would be sold at it is over the limit: then a
+    person decides, with the target itself first among the suggestions."""
     if _over_limit(frame.request.quantity, frame.target, limit):
-        return _escalate(frame, OVER_LIMIT, _ranked(frame, _trade_offs(frame)))
+        return _escalate(frame, OVER_LIMIT, _suggestions(frame, concession, _price(frame, frame.target, why)))
     return _accept(frame, frame.target, why)
+
+
+def _suggestions(frame: Frame, concession: Decimal | None, first: Candidate | None = None) -> tuple[Offer, ...]:
+    """What the rules would offer, for the person who answers instead: every trade-off
+    and this round's concession, ranked as offers are (``first`` ahead of them)."""
+    candidates = _trade_offs(frame)
+    if concession is not None and concession > frame.target:
+        candidates.append(concession_offer(frame, concession))
+    ranked = _ranked(frame, candidates)
+    if first is None:
+        return ranked
+    return (make_offer(frame, first), *ranked[: frame.policy.max_offers - 1])
 
 
 def _trade_offs(frame: Frame) -> list[Candidate]:
@@ -108,10 +131,23 @@ def _in_stock(frame: Frame, candidate: Candidate | None) -> Candidate | None:
 
 
 def _ranked(frame: Frame, candidates: list[Candidate]) -> tuple[Offer, ...]:
-    """The best offers for the seller, worded only once they are chosen."""
+    """The offers a buyer is likeliest to take that are worth most to the seller, worded
+    only once they are chosen: each offer's value to the seller (margin over the guarded
+    cost plus its terms' value, times its units) counts only in the share of its units
+    the buyer asked for. 3,000 units offered to a buyer of 200 are taken far less often
+    than 200 are: they rank as their value per unit times 200."""
+    asked = frame.request.quantity
     # Each rank worked out once; the index keeps equal ranks in the order they were found.
-    ranked = sorted((candidate.rank, index, candidate) for index, candidate in enumerate(candidates))
+    ranked = sorted((_likely_value(candidate, asked), index, candidate)
+                    for index, candidate in enumerate(candidates))
     return tuple(make_offer(frame, candidate) for _, _, candidate in ranked[: frame.policy.max_offers])
+
+
+def _likely_value(candidate: Candidate, asked: int) -> tuple[Decimal, str, str, int]:
+    value, kind, sku, quantity = candidate.rank
+    if quantity > asked:
+        value = value * asked / quantity
+    return (value, kind, sku, quantity)
 
 
 def _over_limit(quantity: int, unit_price: Decimal, limit: Decimal | None) -> bool:
@@ -156,9 +192,12 @@ def _escalate(frame: Frame, reason: str, suggestions: tuple[Offer, ...]) -> Deci
 
 
 def _accept(frame: Frame, price: Decimal, why: str) -> Decision:
+    return _decision(frame, Outcome.ACCEPT, (make_offer(frame, _price(frame, price, why)),), why)
+
+
+def _price(frame: Frame, price: Decimal, why: str) -> Candidate:
+    """The quantity asked at ``price``: an acceptance, or a person's suggestion to make one."""
     request = frame.request
     priced = Priced(OfferKind.PRICE, request.sku, request.quantity, price, frame.context.cost,
                     frame.floor, frame.guarded_cost)
-    offer = make_offer(frame, Candidate(priced, lambda: accept_message(request.quantity, price,
-                                                                       frame.currency), why))
-    return _decision(frame, Outcome.ACCEPT, (offer,), why)
+    return Candidate(priced, lambda: accept_message(request.quantity, price, frame.currency), why)

@@ -116,7 +116,8 @@ def _lever(params: Mapping[str, Any], scope: dict[str, Any]) -> TermLever:
     if (pct is None) == (per_unit is None):
         raise RuleDataError("params", "a term lever needs exactly one of value_pct and value_per_unit")
     return TermLever(group=group, option=cast(str, option), label=cast(str, label), value_pct=pct,
-                     value_per_unit=per_unit, **scope)
+                     value_per_unit=per_unit, bundle_levers=_int(params, "bundle_levers", default=2) or 2,
+                     **scope)
 
 
 def _alternatives(params: Mapping[str, Any], scope: dict[str, Any]) -> Alternatives:
@@ -144,6 +145,7 @@ def _routing(params: Mapping[str, Any], scope: dict[str, Any]) -> Routing:
         raise RuleDataError("strategic_segments", "must be a list of segment names")
     return Routing(auto_accept_within_pct=_pct(params, "auto_accept_within_pct") or Decimal(0),
                    auto_approval_limit=_decimal(params, "auto_approval_limit"),
+                   auto_accept_limit=_decimal(params, "auto_accept_limit"),
                    strategic_segments=tuple(segments), rep_reach_pct=_pct(params, "rep_reach_pct"),
                    **scope)
 
@@ -161,11 +163,11 @@ RULE_KINDS = tuple(_PARSERS)
 _KNOWN_PARAMS: dict[str, frozenset[str]] = {
     "floor": frozenset({"min_margin_pct", "min_unit_price", "max_discount_pct"}),
     "price_breaks": frozenset({"breaks", "order_multiple"}),
-    "term_lever": frozenset({"group", "option", "label", "value_pct", "value_per_unit"}),
+    "term_lever": frozenset({"group", "option", "label", "value_pct", "value_per_unit", "bundle_levers"}),
     "alternatives": frozenset({"skus"}),
     "concession": frozenset({"max_discount_pct", "first_position_pct", "exponent", "rounds"}),
-    "routing": frozenset({"auto_accept_within_pct", "auto_approval_limit", "strategic_segments",
-                          "rep_reach_pct"}),
+    "routing": frozenset({"auto_accept_within_pct", "auto_approval_limit", "auto_accept_limit",
+                          "strategic_segments", "rep_reach_pct"}),
 }
 _STEP_FIELDS = frozenset({"min_quantity", "unit_price"})
 #: Kind -> the parameters it takes (and a price break's fields), for documents that list them.

@@ -70,7 +70,8 @@ class TermLever:
     """Something the buyer can give that is worth money to the seller.
 
     ``value_pct`` is a share of the unit price, ``value_per_unit`` an amount per unit;
-    ``label`` is what the buyer reads ("pay within 10 days").
+    ``label`` is what the buyer reads ("pay within 10 days"). ``bundle_levers``: the most
+    levers a bundle holding this one may have (2 unless the rule asks for more).
     """
 
     group: str
@@ -82,6 +83,7 @@ class TermLever:
     segment: str | None = None
     priority: int = 0
     category: str | None = None
+    bundle_levers: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +118,12 @@ class ConcessionPolicy:
 @dataclass(frozen=True, slots=True)
 class Routing:
     """Who settles what. Defaults: accept only at the price, send anything up to
-    ``rep_reach_pct`` below the floor to a rep, decline below that."""
+    ``rep_reach_pct`` below the floor to a rep, decline below that.
+
+    ``auto_approval_limit``: what would be sold (quantity x price) above which offers and
+    accepted targets are a person's. ``auto_accept_limit``: the same for a target within
+    ``auto_accept_within_pct`` of the price, on its own (None: no limit, as for a target
+    at the price), since the band sits next to the shop's own price."""
 
     auto_accept_within_pct: Decimal = Decimal(0)
     auto_approval_limit: Decimal | None = None
@@ -126,6 +133,7 @@ class Routing:
     segment: str | None = None
     priority: int = 0
     category: str | None = None
+    auto_accept_limit: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +146,8 @@ class Policy:
     decline_below_floor_pct: Decimal = Decimal("10")
     #: The most offers a buyer sees at once, best for the seller first.
     max_offers: int = 3
-    #: Margin-neutral volume is offered only up to this many times the quantity asked.
+    #: Volume offers (to a break, margin-neutral) ask for at most this many times the
+    #: quantity asked: a buyer of 200 does not take 3,000.
     max_volume_factor: int = 10
     #: A last price paid counts as an anchor for this many days...
     anchor_days: int = 365

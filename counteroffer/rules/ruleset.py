@@ -74,8 +74,11 @@ def lever_bundles(groups: dict[str, tuple[TermLever, ...]]) -> tuple[LeverBundle
             options.append((lever, 1 << bit))
             bit += 1
         rows.append(options)
-    bundles = [_bundle([c for c in combo if c is not None]) for combo in product(*rows)
-               if any(c is not None for c in combo)]
+    # Two levers at most unless every lever in a bundle allows more (``bundle_levers``):
+    # a three-lever bundle asks a buyer for much at once and was almost never taken.
+    bundles = [_bundle(chosen) for combo in product(*rows)
+               if (chosen := [c for c in combo if c is not None])
+               and len(chosen) <= min(lever.bundle_levers for lever, _ in chosen)]
     masks = [bundle.mask for bundle in bundles]
     return tuple(replace(bundle, submasks=tuple(m for m in masks if m != bundle.mask and m & bundle.mask == m))
                  for bundle in bundles)

@@ -33,15 +33,21 @@ def _volume_offer(frame: Frame, total: int, price: Decimal, why: str) -> Candida
 
 
 def volume_to_break(frame: Frame) -> Candidate | None:
-    """The smallest extra volume whose break price meets the target: "buy N more"."""
+    """The smallest extra volume whose break price meets the target: "buy N more"; at
+    most ``max_volume_factor`` times the quantity asked (a larger break is no offer)."""
     request, currency = frame.request, frame.currency
+    most = request.quantity * frame.policy.max_volume_factor
     for step in frame.rules.breaks:
+        if step.min_quantity > most:
+            return None  # breaks ascend: every later one asks for more still
         price = round_money(step.unit_price, currency)
         # Below the price at the quantity asked: a break the list price has dropped
         # under (a sale) is no volume deal at all.
         if (step.min_quantity > request.quantity and frame.floor <= price <= frame.target
                 and price < frame.price_at_quantity):
             total = round_up_to_multiple(step.min_quantity, frame.order_multiple)
+            if total > most:
+                return None
             rules = frame.rules
             at_total = round_money(price_at(frame.context.list_price, rules.breaks,
                                             rules.break_quantities, total), currency)

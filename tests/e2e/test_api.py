@@ -70,12 +70,14 @@ def test_counter_starts_the_next_round_and_rounds_run_out(api):
     assert "3 rounds" in fourth.get_json()["error"]["message"]
 
 
-def test_a_new_round_replaces_the_offers_of_the_last(api):
+def test_a_new_round_leaves_the_offers_of_the_last_until_they_expire(api):
+    """Issue 23: offers a buyer holds stay valid until they expire (or the buyer withdraws);
+    a new round used to supersede them."""
     created = api.post("/requests", SEED).get_json()
-    api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "125.00"})
+    again = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "125.00"}).get_json()
+    assert created["offers"][0]["id"] in [o["id"] for o in again["offers"]]
     old = api.post(f"/offers/{created['offers'][0]['id']}/accept")
-    assert old.status_code == 409
-    assert "superseded" in old.get_json()["error"]["message"]
+    assert old.status_code == 201, old.get_json()
 
 
 def test_far_below_the_floor_is_declined(api):

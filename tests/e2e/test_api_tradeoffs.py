@@ -37,8 +37,8 @@ def test_concessions_step_down_across_rounds_and_never_go_back(api, app):
                                "rounds": 3}, {"sku": "DEMO-120"}))
     quantity = {"quantity": 500}  # below the 3,000 break, and margin-neutral volume too far off
     created = api.post("/requests", {**SEED, **quantity, "target_unit_price": "100.00"}).get_json()
-    def concession(body):  # noqa: E306
-        return [o["unit_price"] for o in body["offers"] if o["kind"] == "concession"]
+    def concession(body):  # noqa: E306  (this round's: earlier rounds' offers still hold)
+        return [o["unit_price"] for o in body["offers"] if o["kind"] == "concession" and o["round"] == body["round"]]
     assert concession(created) == ["117.00"]  # 25% of the room from 120.00 down to 108.00
     second = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "101.00"}).get_json()
     assert concession(second) == ["112.50"]  # 25% + 75% * 0.5 = 62.5% of 12.00

@@ -54,7 +54,9 @@ def _counter(api, negotiation_id: str, quantity: int, target: str) -> dict:
 
 
 def _offers(body: dict, kind: str = "concession") -> list[tuple[int, str]]:
-    return [(o["quantity"], o["unit_price"]) for o in body["offers"] if o["kind"] == kind]
+    """This round's offers (those of earlier rounds the buyer still holds are listed too)."""
+    return [(o["quantity"], o["unit_price"]) for o in body["offers"]
+            if o["kind"] == kind and o["round"] == body["round"]]
 
 
 def test_a_smaller_quantity_does_not_keep_a_larger_quantitys_concession(shop):
@@ -112,14 +114,23 @@ def test_a_reps_counter_still_holds_for_its_own_quantity(limited_shop):
 def test_the_order_value_is_what_would_be_sold_not_the_bid(limited_shop, target):
     """Case 3: 3,400 at $73.00 (a bid worth $248,200) got an automatic counter of $107.50
     (worth $365,500, over the $250,000 limit), and $74.00 ($251,600) went to a person.
-    Now both are routed on what would be sold: 3,400 x $107.50, so a person answers both,
-    and raising the bid changes nothing."""
+    Now both are routed on what would be sold: 3,400 x $107.50, and raising the bid changes
+    nothing. Both are under the decline line ($80.00, 20% under the $100.00 guard price):
+    no person could accept them, so both are declined whatever the order value (issue 23)."""
+    body = _ask(limited_shop, 3400, target)
+    assert (body["status"], body["offers"]) == ("declined", [])
+
+
+@pytest.mark.parametrize("target", ["81.00", "82.00"])
+def test_over_the_limit_a_person_answers_both_bids(limited_shop, target):
     body = _ask(limited_shop, 3400, target)
     assert (body["status"], body["offers"]) == ("escalated", [])
 
 
-@pytest.mark.parametrize("target", ["73.00", "74.00"])
+@pytest.mark.parametrize("target", ["81.00", "82.00"])
 def test_within_the_limit_both_bids_get_the_same_automatic_counter(app, api, target):
+    """Issue 25 asked this at $73.00 and $74.00; under issue 23 those are below the $80.00
+    decline line and declined, so the same is shown just above it."""
     _rules(app, *SHOP_RULES[:2], ("routing", {"rep_reach_pct": "20", "auto_approval_limit": "365500"}, {}))
     body = _ask(api, 3400, target)
     assert (body["status"], _offers(body)) == ("countered", [(3400, "107.50")])

@@ -38,10 +38,11 @@ def _labelled(html: str, name: str) -> bool:
 
 
 @pytest.mark.parametrize("kind, inputs", [
-    ("term_lever", ("group", "option", "label", "value")),
+    ("term_lever", ("group", "option", "label", "value", "bundle_levers")),
     ("alternatives", ("skus",)),
     ("concession", ("max_discount_pct", "first_position_pct", "rounds", "exponent")),
-    ("routing", ("auto_accept_within_pct", "auto_approval_limit", "rep_reach_pct", "strategic_segments")),
+    ("routing", ("auto_accept_within_pct", "auto_accept_limit", "auto_approval_limit", "rep_reach_pct",
+                 "strategic_segments")),
 ])
 def test_each_kind_has_a_labelled_input_per_parameter(page, kind, inputs):
     html = page.get(f"{ADMIN}/new?kind={kind}").get_data(as_text=True)
@@ -115,10 +116,11 @@ def test_alternatives_and_routing_take_lists(page):
 STORED = {
     "floor": {"min_margin_pct": "20", "min_unit_price": "95.00"},
     "price_breaks": {"breaks": [{"min_quantity": 3000, "unit_price": "110.00"}], "order_multiple": 50},
-    "term_lever": {"group": "lead_time", "option": "plus14", "label": "+14 days", "value_per_unit": "0.75"},
+    "term_lever": {"group": "lead_time", "option": "plus14", "label": "+14 days", "value_per_unit": "0.75",
+                   "bundle_levers": 3},
     "alternatives": {"skus": ["DEMO-121", "DEMO-122"]},
     "concession": {"max_discount_pct": "10", "first_position_pct": "25", "exponent": "1.5", "rounds": 3},
-    "routing": {"auto_accept_within_pct": "2", "auto_approval_limit": "250000",
+    "routing": {"auto_accept_within_pct": "2", "auto_approval_limit": "250000", "auto_accept_limit": "900000",
                 "strategic_segments": ["key-account"], "rep_reach_pct": "15"},
 }
 

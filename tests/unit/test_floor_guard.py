@@ -96,7 +96,7 @@ def test_auto_accept_concession_anchor_and_alternative_stop_at_the_guard_price()
     assert ask("97.00", band).outcome is Outcome.ESCALATE  # within 25% of list, but in the band
     assert ask("98.40", band).outcome is Outcome.ACCEPT
     concession = ConcessionPolicy(max_discount_pct=D("40"), rounds=3)
-    last = ask("50.00", concession, round_=3).offers[-1]
+    last = ask("90.00", concession, round_=3).offers[-1]  # above the decline line (issue 23)
     assert (last.kind, last.unit_price) == (OfferKind.CONCESSION, D("98.40"))
     paid = LastPrice(D("97.50"), 1000, NOW)
     anchored = PricingContext(**{**CONTEXT.__dict__, "last_price": paid})

@@ -79,7 +79,9 @@ def cases(draw: st.DrawFn) -> tuple[PriceRequest, PricingContext, RuleSet]:
         concessions=(ConcessionPolicy(max_discount_pct=draw(pct()), first_position_pct=draw(pct("50")),
                                       exponent=draw(st.sampled_from([Decimal("0.2"), Decimal(1), Decimal(2)])),
                                       rounds=draw(st.integers(1, 5))),) if draw(st.booleans()) else (),
-        routings=(Routing(auto_accept_within_pct=draw(pct("5")), rep_reach_pct=draw(pct("30"))),)
+        routings=(Routing(auto_accept_within_pct=draw(pct("5")), rep_reach_pct=draw(pct("30")),
+                          auto_approval_limit=draw(st.none() | money(0, "1", "10000000")),
+                          auto_accept_limit=draw(st.none() | money(0, "1", "10000000"))),)
         if draw(st.booleans()) else ())
     last = None
     if draw(st.booleans()):

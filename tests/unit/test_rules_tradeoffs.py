@@ -236,12 +236,17 @@ def test_rep_reach_sets_the_line_between_escalate_and_decline():
     assert ask("10.00", strategic).outcome is Outcome.ESCALATE  # never declined
 
 
-def test_offers_are_ranked_by_value_to_the_seller_and_capped():
+def test_offers_are_ranked_by_value_to_the_seller_in_the_units_asked_and_capped():
+    """Issue 23: more units than asked count only in the share asked for, since a buyer
+    takes them less often. Margin-neutral volume (1,429 units at $108.00, worth $40,012)
+    is worth $28,000 in the 1,000 units asked, under the anchor's $32,000 (1,000 at $112.00)."""
     paid = LastPrice(unit_price=D("112.00"), quantity=1000, paid_at=NOW - timedelta(days=5))
     context = PricingContext(**{**CONTEXT.__dict__, "last_price": paid})
     everything = ask("108.00", context=context)  # the anchor at 112 and margin-neutral volume
-    values = [o.seller_value for o in everything.offers]
-    assert len(values) == 2 and values == sorted(values, reverse=True)
+    assert [(o.kind, o.quantity, o.seller_value) for o in everything.offers] == [
+        (OfferKind.ANCHOR, 1000, D("32000.00")), (OfferKind.VOLUME, 1429, D("40012.00"))]
+    likely = [o.seller_value * min(1000, o.quantity) / o.quantity for o in everything.offers]
+    assert likely == sorted(likely, reverse=True)
     assert ask("108.00", context=context, max_offers=1).offers == everything.offers[:1]
 
 

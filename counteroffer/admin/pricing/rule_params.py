@@ -130,6 +130,9 @@ def _read_lever(form: Form, errors: Errors) -> dict[str, Any]:
         errors["value"] = "Enter what this option is worth to the seller, such as 2."
     else:
         params[_VALUE_PARAM[basis]] = value
+    bundle = _whole(form, "bundle_levers", errors, "levers")
+    if bundle is not None:
+        params["bundle_levers"] = bundle
     return params
 
 
@@ -137,7 +140,8 @@ def _lever_values(params: Mapping[str, Any]) -> dict[str, str]:
     per_unit = params.get("value_per_unit") is not None
     value = params.get("value_per_unit") if per_unit else params.get("value_pct")
     return {**_shown(params, ("group", "option", "label")),
-            "value_basis": "per_unit" if per_unit else "pct", "value": "" if value is None else str(value)}
+            "value_basis": "per_unit" if per_unit else "pct", "value": "" if value is None else str(value),
+            "bundle_levers": str(params.get("bundle_levers") or "")}
 
 
 # Equivalent products ------------------------------------------------------------------
@@ -185,7 +189,7 @@ def _concession_values(params: Mapping[str, Any]) -> dict[str, str]:
 
 
 # Routing ------------------------------------------------------------------------------
-_ROUTING = ("auto_accept_within_pct", "auto_approval_limit", "rep_reach_pct")
+_ROUTING = ("auto_accept_within_pct", "auto_accept_limit", "auto_approval_limit", "rep_reach_pct")
 
 
 def _read_routing(form: Form, errors: Errors) -> dict[str, Any]:
@@ -204,7 +208,7 @@ def _routing_values(params: Mapping[str, Any]) -> dict[str, str]:
 KIND_FORMS: dict[str, KindForm] = {
     "floor": KindForm(_FLOOR, _read_floor, lambda params: _shown(params, _FLOOR), {}),
     "price_breaks": KindForm(("breaks", "order_multiple"), _read_breaks, _breaks_values, {}),
-    "term_lever": KindForm(("value", "group", "option", "label", "value_basis"), _read_lever,
+    "term_lever": KindForm(("value", "group", "option", "label", "value_basis", "bundle_levers"), _read_lever,
                            _lever_values, {"value_pct": "value", "value_per_unit": "value"}),
     "alternatives": KindForm(("skus",), _read_alternatives, _alternatives_values, {}),
     "concession": KindForm(("max_discount_pct", "first_position_pct", "curve", "exponent", "rounds"),

@@ -72,7 +72,10 @@ def _lever(params: Params, currency: str | None) -> list[str]:
         worth = f"{_money(params['value_per_unit'], currency)} a unit"
     else:
         worth = f"{_pct(params.get('value_pct'))} of the unit price"
-    return [f"{group}: “{label}” ({params.get('option')}), worth {worth} to the seller"]
+    words = [f"{group}: “{label}” ({params.get('option')}), worth {worth} to the seller"]
+    if params.get("bundle_levers") is not None:
+        words.append(f"Offered with up to {params['bundle_levers']} levers in all")
+    return words
 
 
 def _alternatives(params: Params, currency: str | None) -> list[str]:
@@ -102,6 +105,8 @@ def _routing(params: Params, currency: str | None) -> list[str]:
     if params.get("auto_accept_within_pct") is not None:
         words.append(f"Accepted automatically within {_pct(params['auto_accept_within_pct'])} "
                      "of the price for the quantity")
+    if params.get("auto_accept_limit") is not None:
+        words.append(f"Within that band, orders over {_money(params['auto_accept_limit'], currency)} go to a rep")
     if params.get("auto_approval_limit") is not None:
         words.append(f"Orders over {_money(params['auto_approval_limit'], currency)} go to a rep")
     if params.get("rep_reach_pct") is not None:

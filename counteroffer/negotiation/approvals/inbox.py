@@ -63,6 +63,9 @@ class SuggestionView:
     unit_price: Decimal
     message: str
     explanation: str
+    #: ``{"group", "option", "label"}`` each, as a rep's counter takes them; () for none
+    #: (and for suggestions stored before terms were).
+    terms: tuple[dict[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -294,7 +297,8 @@ def _suggestion(data: dict[str, Any] | None, currency: str) -> SuggestionView | 
         return None
     return SuggestionView(kind=data["kind"], quantity=int(data["quantity"]),
                           unit_price=round_money(Decimal(data["unit_price"]), currency),
-                          message=data["message"], explanation=data["explanation"])
+                          message=data["message"], explanation=data["explanation"],
+                          terms=tuple(dict(term) for term in data.get("terms") or ()))
 
 
 def _asks_of(session: Session, negotiation_ids: list[str]) -> dict[str, list[Event]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -128,12 +129,15 @@ def with_delegate(staff: RepDirectory, person: Rep, now: datetime, route: str) -
     return Assignment(delegate, person, f"{route}; {person.name} is away")
 
 
-def suggestion_of(decision: Decision | None) -> dict[str, str | int] | None:
+def suggestion_of(decision: Decision | None) -> dict[str, Any] | None:
     if decision is None or not decision.suggestions:
         return None
     offer = decision.suggestions[0]
+    # Whole: its terms as data too, so a rep can make it as it stands (the same shape a
+    # rep's counter takes), not only read them in the message.
     return {"kind": offer.kind.value, "quantity": offer.quantity, "unit_price": str(offer.unit_price),
-            "message": offer.message, "explanation": offer.explanation}
+            "message": offer.message, "explanation": offer.explanation,
+            "terms": [{"group": t.group, "option": t.option, "label": t.label} for t in offer.terms]}
 
 
 def void_open_escalation(session: Session, row: Negotiation, actor: Actor | None, before: str,

@@ -112,7 +112,9 @@ def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: De
 
 def _start_round(session: Session, row: Negotiation, request: PriceRequest, status: Status,
                  now: datetime) -> None:
-    close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
+    # The offers the buyer holds are not touched: each stays valid until it expires, the
+    # buyer accepts one or withdraws (issue 23: a counter after an escalation used to
+    # supersede offers the widget said still held). The answer lists them with the new.
     row.round, row.quantity, row.target_unit_price = request.round, request.quantity, request.target_unit_price
     row.status, row.updated_at = status.value, now
     row.buyer_note = None  # a note on an earlier round ("could not check", a rep's answer) is stale now

@@ -43,7 +43,8 @@ _FROM_OUTCOME = {
 #: action -> statuses it may start from. Everything else is a 409.
 _MOVES: dict[str, frozenset[Status]] = {
     "counter": frozenset({Status.OPEN, Status.COUNTERED, Status.ESCALATED, Status.DECLINED}),
-    "accept": frozenset({Status.OPEN, Status.COUNTERED, Status.ESCALATED}),
+    # Declined too: a counter declined leaves the offers of earlier rounds the buyer holds.
+    "accept": frozenset({Status.OPEN, Status.COUNTERED, Status.ESCALATED, Status.DECLINED}),
     "withdraw": frozenset({Status.OPEN, Status.COUNTERED, Status.ESCALATED, Status.DECLINED}),
     "escalate": frozenset({Status.OPEN, Status.COUNTERED, Status.DECLINED}),
     "expire": frozenset({Status.OPEN, Status.COUNTERED}),

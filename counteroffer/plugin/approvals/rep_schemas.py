@@ -63,6 +63,7 @@ class _SuggestionSchema(Schema):
     unit_price = fields.Decimal(as_string=True)
     message = fields.String()
     explanation = fields.String()
+    terms = fields.List(fields.Dict(keys=fields.String(), values=fields.String()))
 
 
 class _RoundSchema(Schema):

@@ -144,6 +144,9 @@ class OfferSchema(Schema):
     message = fields.String()
     status = fields.String()
     terms = fields.List(fields.Nested(TermSchema))
+    #: The round that made it: an answer lists every offer the buyer holds, earlier
+    #: rounds' too (each valid until it expires, unless the buyer withdraws).
+    round = fields.Integer()
 
 
 class _RequestPart(Schema):

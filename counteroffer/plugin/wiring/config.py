@@ -66,6 +66,7 @@ DEFAULTS: dict[str, Any] = {
     #: A term bundle is offered below the buyer's target by this % of what the terms are
     #: worth to the seller, so the buyer gains by giving them (0: at the target).
     "COUNTEROFFER_TERMS_BUYER_SHARE_PCT": "25",
+    "COUNTEROFFER_MAX_VOLUME_FACTOR": 10,
     #: Keys the jitter and the guard price; None: the app's SECRET_KEY, else one kept in
     #: the instance folder (set one shared secret when processes run on several machines).
     "COUNTEROFFER_PRICING_SECRET": None,
@@ -170,7 +171,8 @@ def read_settings(config: Config, options: dict[str, Any], instance_path: str) -
             decline_below_floor_pct=Decimal(str(config["COUNTEROFFER_DECLINE_BELOW_FLOOR_PCT"])),
             concession_jitter_pct=_percent(config, "COUNTEROFFER_CONCESSION_JITTER_PCT"),
             floor_guard_pct=_guard_band(config["COUNTEROFFER_FLOOR_GUARD_PCT"]),
-            terms_buyer_share_pct=_percent(config, "COUNTEROFFER_TERMS_BUYER_SHARE_PCT")),
+            terms_buyer_share_pct=_percent(config, "COUNTEROFFER_TERMS_BUYER_SHARE_PCT"),
+            max_volume_factor=_positive_int(config, "COUNTEROFFER_MAX_VOLUME_FACTOR")),
         deal_validity=timedelta(hours=_positive_int(config, "COUNTEROFFER_DEAL_VALIDITY_HOURS")),
         cache_seconds=max(0.0, float(config["COUNTEROFFER_CACHE_SECONDS"])),
         service_levels=_service_levels(config),

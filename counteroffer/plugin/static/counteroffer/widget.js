@@ -13,7 +13,7 @@
   var SYMBOLS = { USD: "$", EUR: "\u20ac", GBP: "\u00a3", JPY: "\u00a5" };  // as the server's messages
   var SHOWN_ON_LOAD = ["open", "countered", "escalated", "accepted"];
   // The server's state machine (negotiation/states.py): which statuses allow which move.
-  var MOVES = { accept: ["open", "countered", "escalated"], counter: ["open", "countered", "escalated", "declined"],
+  var MOVES = { accept: ["open", "countered", "escalated", "declined"], counter: ["open", "countered", "escalated", "declined"],
                 escalate: ["open", "countered", "declined"], withdraw: ["open", "countered", "escalated", "declined"] };
   // An accepted request is worth showing again only while its deal is likely still good.
   var RECENT_ACCEPTED_MS = 7 * 24 * 3600 * 1000;
@@ -302,6 +302,8 @@
     var text = EXPLANATIONS[negotiation.status];
     if (negotiation.status === "escalated" && negotiation.offers.length) {
       text += " The offers below still hold until they expire, or until the sales rep answers with a new offer or declines, which withdraws them.";
+    } else if (negotiation.status === "declined" && negotiation.offers.length) {
+      text += " The offers below, from earlier rounds, still hold until they expire.";
     }
     return text ? el("p", { "class": "co-explain" }, [text]) : null;
   }
