@@ -31,7 +31,7 @@ def test_the_buyer_reads_the_message_and_never_the_rationale(rep_api) -> None:  
     decision = response.get_json()["decision"]
     assert (decision["rationale"], decision["buyer_message"]) == (RATIONALE, MESSAGE)
     seen = rep_api.as_(ANN).get(f"/requests/{rep_api.request_id}").get_json()
-    assert seen["note"] == (f"Your sales rep Rita Reyes offers $97.00 each for 1,000 units. "
+    assert seen["note"] == (f"Rita Reyes of our sales team offers $97.00 each for 1,000 units. "
                             f"Rita Reyes writes: “{MESSAGE}”")
     assert [offer["message"] for offer in seen["offers"] if offer["status"] == "open"] == [seen["note"]]
     assert RATIONALE not in str(seen)

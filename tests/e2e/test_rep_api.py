@@ -65,7 +65,7 @@ def test_a_decision_is_answered_with_the_decided_escalation_and_the_buyer_sees_i
         "buyer_message": None}
     seen = rep_api.as_(ANN).get(f"/requests/{rep_api.request_id}").get_json()
     assert (seen["status"], seen["deal"]["unit_price"]) == ("accepted", "90.00")
-    assert seen["note"] == "Your sales rep Rita Reyes approved $90.00 each for 1,000 units."
+    assert seen["note"] == "Rita Reyes of our sales team approved $90.00 each for 1,000 units."
     assert "cost" not in str(seen) and "rationale" not in str(seen)  # rep-only facts stay with reps
 
 

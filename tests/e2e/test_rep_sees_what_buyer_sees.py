@@ -37,6 +37,29 @@ def test_the_decision_page_shows_the_offers_the_buyer_holds_and_a_counter_says_i
         "rationale": "long-standing account"})
     assert decided.status_code == 302
     seen = buyer.get(f"/negotiate/api/requests/{asked['id']}").get_json()
-    assert seen["note"] == ("Your sales rep Rita Reyes offers $112.00 each for 1,000 units. "
+    assert seen["note"] == ("Rita Reyes of our sales team offers $112.00 each for 1,000 units. "
                             "It replaces the offers you held before.")
     assert [o["message"] for o in seen["offers"] if o["status"] == "open"] == [seen["note"]]
+
+
+def test_once_the_buyer_takes_a_managers_counter_its_note_is_gone(app, api):
+    """The note said what the manager offered (not as "your sales rep": he is not one)
+    and that it replaced the offers held; beside "Deal agreed" it would describe a state
+    that is over (both seen in the newcomer walk). 110,000.00 is over Rita's deal limit:
+    it goes to Max."""
+    from tests.approvals import ANN, MAX, seed_approvals
+
+    with app.app_context():
+        seed_approvals(app.extensions["counteroffer"])
+    asked = api.as_(ANN).post("/requests", {"sku": "DEMO-120", "quantity": 1000,
+                                            "target_unit_price": "110.00", "currency": "USD"}).get_json()
+    assert api.post(f"/requests/{asked['id']}/escalate").status_code == 200
+    [escalation] = api.as_(MAX).get("/escalations").get_json()["escalations"]
+    assert api.post(f"/escalations/{escalation['id']}/decision", {
+        "action": "counter", "unit_price": "112.00", "quantity": 1000, "rationale": "loyal"}).status_code == 200
+    seen = api.as_(ANN).get(f"/requests/{asked['id']}").get_json()
+    assert seen["note"].startswith("Max Moreno of our sales team offers $112.00 each for 1,000 units.")
+    [offer] = [o for o in seen["offers"] if o["status"] == "open"]
+    assert api.post(f"/offers/{offer['id']}/accept").status_code == 201
+    seen = api.get(f"/requests/{asked['id']}").get_json()
+    assert (seen["status"], seen["deal"]["unit_price"], seen["note"]) == ("accepted", "112.00", None)

@@ -106,7 +106,7 @@ def test_the_rep_is_told_once_and_the_buyer_is_told_the_decision_once(worker_app
     deliver(extension, again=True)
     [to_ann] = mailbox.messages("ann@acme.example")
     assert to_ann["Subject"] == "Your price request for DEMO-120: approved"
-    assert "Your sales rep Rita Reyes approved $90.00 each for 1,000 units." in to_ann.get_content()
+    assert "Rita Reyes of our sales team approved $90.00 each for 1,000 units." in to_ann.get_content()
     [decided] = hooks(backoffice, "escalation.decided")
     assert json.loads(decided.body)["data"]["negotiation_id"] == request["id"]
     assert len(mailbox.messages()) == 2

@@ -160,7 +160,7 @@ def test_approving_gives_the_buyer_a_deal_at_their_target_and_a_note(deps):
     assert (decided.status, decided.negotiation_status) == ("decided", "accepted")
     seen = get_negotiation(deps, ANN, request.id)
     assert (seen.status, seen.deal.unit_price, seen.deal.quantity) == ("accepted", Decimal("90.00"), 1000)
-    assert seen.note == "Your sales rep Rita Reyes approved $90.00 each for 1,000 units."
+    assert seen.note == "Rita Reyes of our sales team approved $90.00 each for 1,000 units."
     [deal] = stored(deps, Deal)
     assert deal.token == seen.deal.token
     topics = [m.topic for m in stored(deps, OutboxMessage)]
@@ -177,7 +177,7 @@ def test_a_counter_is_an_offer_the_buyer_can_accept(deps):
     [offer] = seen.offers
     assert (seen.status, offer.kind, offer.unit_price, offer.quantity) == ("countered", "rep", Decimal("93.00"), 1050)
     assert offer.terms == ({"group": "payment", "option": "net10", "label": "pay within 10 days"},)
-    assert seen.note == "Your sales rep Rita Reyes offers $93.00 each for 1,050 units."
+    assert seen.note == "Rita Reyes of our sales team offers $93.00 each for 1,050 units."
     deal = accept_offer(deps, ANN, offer.id)
     assert (deal.unit_price, deal.quantity, deal.terms) == (Decimal("93.00"), 1050, offer.terms)
 
@@ -187,7 +187,7 @@ def test_rejecting_declines_the_request(deps):
     decide_escalation(deps, RITA, only_escalation(deps, RITA).id, "reject", "Copper prices are up")
     seen = get_negotiation(deps, ANN, request.id)
     assert (seen.status, seen.offers) == ("declined", ())
-    assert seen.note == "Your sales rep Rita Reyes could not agree to $90.00 each."
+    assert seen.note == "Rita Reyes of our sales team could not agree to $90.00 each."
 
 
 @pytest.mark.parametrize("rationale", ["", "   "])

@@ -129,13 +129,16 @@ def _was_asked(session: Session, escalation_id: str) -> bool:
 
 
 def buyer_note(action: str, rep_name: str, unit_price: Decimal, quantity: int, currency: str) -> str:
-    """What the widget shows the buyer beside the request's new status."""
+    """What the widget shows the buyer beside the request's new status. Whoever decided
+    (the account's rep, a delegate, a manager the request was routed to) is "of our
+    sales team": "your sales rep" was untrue of a manager."""
     price, units = format_money(unit_price, currency), format_quantity(quantity)
+    who = f"{rep_name} of our sales team"
     if action == "approve":
-        return f"Your sales rep {rep_name} approved {price} each for {units} units."
+        return f"{who} approved {price} each for {units} units."
     if action == "counter":
-        return f"Your sales rep {rep_name} offers {price} each for {units} units."
-    return f"Your sales rep {rep_name} could not agree to {price} each."
+        return f"{who} offers {price} each for {units} units."
+    return f"{who} could not agree to {price} each."
 
 
 def tell_decision(session: Session, escalation: Escalation, row: Negotiation, note: str,

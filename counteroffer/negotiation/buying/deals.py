@@ -43,6 +43,7 @@ def accept_offer(deps: Deps, actor: Actor, offer_id: str,
         if refusal is None:
             before = row.status
             deal = make_deal(deps, session, row, offer, actor, now)
+            row.buyer_note = None  # it described the offers held ("replaces the offers you held"): over now
             # Accepting an offer still on the table answers the request a rep was asked about.
             void_open_escalation(session, row, actor, before, now, "accepted an offer still on the table")
             return remembered(session, idempotency, now, deal_view(deal))
