@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
+from .closing import LAST_ROUND, is_last_round, volume_at
 from .concession import concession_offer, concession_price
 from .frame import Candidate, Frame, Priced, make_frame, make_offer
 from .messages import accept_message
@@ -67,6 +68,11 @@ def _route(frame: Frame, routing: Routing) -> Decision:
     candidates = _trade_offs(frame)  # only now: an accepted request needs none
     if concession is not None:
         candidates.append(concession_offer(frame, concession))
+        if len(candidates) < frame.policy.max_offers:  # beside the others, never displacing one
+            candidates += _more_units(frame, concession)
+        if is_last_round(frame) and frame.target >= _decline_line(frame, routing):
+            # No round left to answer a counter with: a person may agree (rules/closing.py).
+            return _escalate(frame, LAST_ROUND, _ranked(frame, candidates))
     # The limit is on what would be sold: each offer's quantity times its price, never the
     # bid (a higher bid must not be what sends a buyer to a person). Offers over it are
     # left to a person; if none is left, a person answers, with them as suggestions.
@@ -81,11 +87,20 @@ def _route(frame: Frame, routing: Routing) -> Decision:
     return _decision(frame, Outcome.DECLINE, (), "target is far below the floor")
 
 
+def _more_units(frame: Frame, price: Decimal, limit: Decimal | None = None) -> list[Candidate]:
+    """The same price for more units, if the shop has them and they are within the limit
+    (rules/closing.py); offered beside the price for the quantity asked, never instead."""
+    volume = _in_stock(frame, volume_at(frame, price))
+    if volume is None or _over_limit(volume.priced.quantity, volume.priced.unit_price, limit):
+        return []
+    return [volume]
+
+
 def _accept_within(frame: Frame, limit: Decimal | None, why: str) -> Decision:
     """Accept the target, unless what would be sold at it is over the limit."""
     if _over_limit(frame.request.quantity, frame.target, limit):
         return _escalate(frame, OVER_LIMIT, _ranked(frame, _trade_offs(frame)))
-    return _accept(frame, frame.target, why)
+    return _accept(frame, frame.target, why, _more_units(frame, frame.target, limit))
 
 
 def _trade_offs(frame: Frame) -> list[Candidate]:
@@ -154,10 +169,11 @@ def _escalate(frame: Frame, reason: str, suggestions: tuple[Offer, ...]) -> Deci
     return _decision(frame, Outcome.ESCALATE, (), reason, suggestions)
 
 
-def _accept(frame: Frame, price: Decimal, why: str) -> Decision:
+def _accept(frame: Frame, price: Decimal, why: str, beside: list[Candidate] | None = None) -> Decision:
     request = frame.request
     priced = Priced(OfferKind.PRICE, request.sku, request.quantity, price, frame.context.cost,
                     frame.floor, frame.guarded_cost)
     offer = make_offer(frame, Candidate(priced, lambda: accept_message(request.quantity, price,
                                                                        frame.currency), why))
-    return _decision(frame, Outcome.ACCEPT, (offer,), why)
+    # The accepted price comes first: it is what the buyer asked for (results read offers[0]).
+    return _decision(frame, Outcome.ACCEPT, (offer, *(make_offer(frame, c) for c in beside or ())), why)

@@ -42,8 +42,19 @@ def test_concessions_step_down_across_rounds_and_never_go_back(api, app):
     assert concession(created) == ["117.00"]  # 25% of the room from 120.00 down to 108.00
     second = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "101.00"}).get_json()
     assert concession(second) == ["112.50"]  # 25% + 75% * 0.5 = 62.5% of 12.00
-    third = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "102.00"}).get_json()
+    # The third round is the buyer's last: a target within a rep's reach goes to a person
+    # (rules/closing.py), one below it still gets the rules' best-and-final counter.
+    third = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "80.00"}).get_json()
     assert concession(third) == ["108.00"]
+
+
+def test_in_the_last_round_a_target_within_reach_goes_to_a_person(api, app):
+    rules(app, ("concession", {"max_discount_pct": "10", "first_position_pct": "25", "exponent": "1",
+                               "rounds": 3}, {"sku": "DEMO-120"}))
+    created = api.post("/requests", {**SEED, "quantity": 500, "target_unit_price": "100.00"}).get_json()
+    for target in ("101.00", "102.00"):
+        body = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": target}).get_json()
+    assert (body["round"], body["status"], body["offers"]) == (3, "escalated", [])
 
 
 def test_an_equivalent_product_is_offered_from_the_catalog(api, app):

@@ -1,0 +1,142 @@
+"""Closing moves (rules/closing.py, issue 19 item 2): the same price for more units beside a
+concession and beside an accepted target, and a person in the buyer's last round.
+
+DEMO-120: list $120.00, cost $80.00, floor $96.00 (20% over cost), a $110.00 break from
+3,000 units; the pure engine's Policy() has no guard band, so the guarded cost is the cost.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal as D
+
+from hypothesis import given, settings
+
+from counteroffer.rules import (
+    ConcessionPolicy,
+    Floor,
+    OfferKind,
+    Outcome,
+    Policy,
+    PriceBreak,
+    PriceBreaks,
+    PriceRequest,
+    PricingContext,
+    Routing,
+    RuleSet,
+    decide,
+)
+from counteroffer.rules.closing import LAST_ROUND
+from tests.unit.test_rules_quantity_properties import _play, scenarios
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+CONTEXT = PricingContext(list_price=D("120.00"), cost=D("80.00"), currency="USD")
+FLOOR = Floor(sku="DEMO-120", min_margin_pct=D("20"))
+BREAK = PriceBreaks(sku="DEMO-120", breaks=(PriceBreak(3000, D("110.00")),))
+# 10% off at most ($108.00), linear over 3 rounds, 25% of the room at once: $117.00,
+# $112.50, $108.00 for 1,000 units.
+CONCESSION = ConcessionPolicy(max_discount_pct=D("10"), first_position_pct=D("25"), rounds=3)
+
+
+def ask(target: str, round_: int = 1, quantity: int = 1000, routing: Routing | None = None,
+        context: PricingContext = CONTEXT, concession: ConcessionPolicy | None = CONCESSION,
+        floor: Floor = FLOOR, **policy: object):
+    rules = RuleSet(floors=(floor,), price_breaks=(BREAK,),
+                    concessions=(concession,) if concession else (),
+                    routings=(routing,) if routing else ())
+    request = PriceRequest("DEMO-120", quantity, D(target), "USD", round=round_)
+    return decide(request, context, rules, NOW, Policy(**policy))
+
+
+def offered(decision) -> list[tuple[str, int, D]]:
+    return [(o.kind.value, o.quantity, o.unit_price) for o in decision.offers]
+
+
+def test_beside_the_concession_the_same_price_for_the_margin_neutral_quantity():
+    # Round 1 at $90.00 (below the floor: no volume at the target): $117.00 for 1,000, or
+    # for 1,082 units, the fewest that earn at $37.00 what 1,000 earn at $40.00.
+    decision = ask("90.00")
+    assert decision.outcome is Outcome.COUNTER
+    assert offered(decision) == [("volume", 1082, D("117.00")), ("concession", 1000, D("117.00"))]
+    assert decision.offers[0].message == "Buy 82 more units (1,082 in total) and pay $117.00 each."
+    assert 1082 * D(37) >= 1000 * D(40) > 1081 * D(37)
+    # Round 2: $112.50 for 1,000, or for 1,231 (1,231 x $32.50 >= 1,000 x $40.00).
+    assert offered(ask("90.00", round_=2)) == [("volume", 1231, D("112.50")), ("concession", 1000, D("112.50"))]
+
+
+def test_more_units_at_the_concession_are_in_order_multiples_and_stock():
+    cartons = replace(CONTEXT, order_multiple=50)
+    assert offered(ask("90.00", context=cartons))[0] == ("volume", 1100, D("117.00"))
+    short = replace(CONTEXT, available=1081)  # one unit short of the 1,082 it needs
+    assert offered(ask("90.00", context=short)) == [("concession", 1000, D("117.00"))]
+
+
+def test_no_more_units_without_a_cost_past_the_volume_factor_or_onto_a_cheaper_break():
+    unknown = replace(CONTEXT, cost=D(0), cost_known=False)  # a floor of its own: $96.00
+    by_price = Floor(sku="DEMO-120", min_unit_price=D("96.00"))
+    assert [o.kind for o in ask("90.00", context=unknown, floor=by_price).offers] == [OfferKind.CONCESSION]
+    # 1,082 units is more than 1.05 times the 1,000 asked.
+    assert [o.kind for o in ask("90.00", max_volume_factor=1).offers] == [OfferKind.CONCESSION]
+    # 2,900 units at $117.00 would need 3,133: past the break, where the catalog asks $110.00.
+    assert [o.kind for o in ask("90.00", quantity=2900).offers] == [OfferKind.CONCESSION]
+
+
+def test_more_units_never_push_another_offer_out():
+    # Margin-neutral volume at the $100.00 target and the concession fill max_offers=2:
+    # the same price for more units is left out rather than take the concession's place.
+    decision = ask("100.00", max_offers=2)
+    assert [o.kind for o in decision.offers] == [OfferKind.VOLUME, OfferKind.CONCESSION]
+    assert decision.offers[0].unit_price == D("100.00")
+
+
+def test_beside_an_accepted_target_the_same_price_for_more_units():
+    # Round 2's concession ($112.50) reaches a $113.00 target: accepted, and beside it the
+    # same $113.00 for 1,213 units (1,213 x $33.00 >= 1,000 x $40.00). The accepted price
+    # comes first: it is what the buyer asked for.
+    decision = ask("113.00", round_=2)
+    assert decision.outcome is Outcome.ACCEPT
+    assert offered(decision) == [("price", 1000, D("113.00")), ("volume", 1213, D("113.00"))]
+    # Not past the approval limit: 1,213 x $113.00 is $137,069.00.
+    capped = ask("113.00", round_=2, routing=Routing(auto_approval_limit=D("137068.99")))
+    assert offered(capped) == [("price", 1000, D("113.00"))]
+    # At the price for the quantity there is nothing to trade.
+    assert offered(ask("120.00")) == [("price", 1000, D("120.00"))]
+
+
+def test_in_the_last_round_a_target_below_the_concession_goes_to_a_person():
+    decision = ask("100.00", round_=3)  # Policy().max_rounds is 3: the buyer's last word
+    assert (decision.outcome, decision.reason, decision.offers) == (Outcome.ESCALATE, LAST_ROUND, ())
+    assert (OfferKind.CONCESSION, D("108.00")) in [(o.kind, o.unit_price) for o in decision.suggestions]
+    # A round before the last still counters; so does a buyer allowed a fourth round.
+    assert ask("100.00", round_=2).outcome is Outcome.COUNTER
+    assert ask("100.00", round_=3, max_rounds=4).outcome is Outcome.COUNTER
+    # At or above the last concession: accepted, with the same price for more units.
+    accepted = ask("108.00", round_=3)
+    assert accepted.outcome is Outcome.ACCEPT and [o.kind for o in accepted.offers] == [
+        OfferKind.PRICE, OfferKind.VOLUME]
+    # Below the decline line (10% under the floor, $86.40): the rules' best-and-final
+    # counter, as in every round, not a person.
+    far = ask("80.00", round_=3)
+    assert far.outcome is Outcome.COUNTER
+    assert (OfferKind.CONCESSION, D("108.00")) in [(o.kind, o.unit_price) for o in far.offers]
+    # Without a concession rule the last round is like any other.
+    assert ask("100.00", round_=3, concession=None).outcome is Outcome.COUNTER
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenarios())
+def test_more_units_only_beside_the_same_price_and_never_below_the_guard(scenario):
+    """Over random rules, guard bands and rounds: a volume offer above the target is the
+    price of a concession or an accepted target in the same answer, for more units, and
+    earns at least what the quantity asked earns at its catalog price over the guarded
+    cost (so never less than that concession or acceptance)."""
+    shop, moves = scenario
+    for _, quantity, target, decision, _ in _play(shop, moves):
+        same_price = {o.unit_price for o in decision.offers if o.kind in (OfferKind.CONCESSION, OfferKind.PRICE)}
+        for offer in decision.offers:
+            if offer.kind is not OfferKind.VOLUME or offer.unit_price <= target:
+                continue
+            assert offer.unit_price in same_price and offer.quantity > quantity
+            assert decision.guard is not None and offer.unit_price >= decision.guard
+            priced = [o for o in decision.offers if o.unit_price == offer.unit_price and o.quantity == quantity]
+            assert all(offer.seller_value > other.seller_value for other in priced)
