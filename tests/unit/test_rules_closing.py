@@ -11,9 +11,12 @@ from datetime import UTC, datetime
 from decimal import Decimal as D
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from counteroffer.rules import (
     ConcessionPolicy,
+    EarlierBid,
+    EarlierOffer,
     Floor,
     OfferKind,
     Outcome,
@@ -27,7 +30,8 @@ from counteroffer.rules import (
     decide,
 )
 from counteroffer.rules.closing import LAST_ROUND
-from tests.unit.test_rules_quantity_properties import _play, scenarios
+from counteroffer.rules.money import round_money
+from tests.unit.test_rules_quantity_properties import _concession, _play, scenarios
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 CONTEXT = PricingContext(list_price=D("120.00"), cost=D("80.00"), currency="USD")
@@ -140,3 +144,62 @@ def test_more_units_only_beside_the_same_price_and_never_below_the_guard(scenari
             assert decision.guard is not None and offer.unit_price >= decision.guard
             priced = [o for o in decision.offers if o.unit_price == offer.unit_price and o.quantity == quantity]
             assert all(offer.seller_value > other.seller_value for other in priced)
+
+
+# -- the concession at the buyer's pace (rules/concession.py) ---------------------------
+
+def paced(target: str, round_: int, bids: tuple[EarlierBid, ...], offers: tuple[EarlierOffer, ...],
+          quantity: int = 1000, **policy: object) -> D | None:
+    context = replace(CONTEXT, earlier_bids=bids, earlier_offers=offers)
+    decision = ask(target, round_=round_, quantity=quantity, context=context, **policy)
+    found = [o.unit_price for o in (*decision.offers, *decision.suggestions) if o.kind is OfferKind.CONCESSION]
+    return found[0] if found else None
+
+
+def test_a_buyer_who_barely_moves_is_met_at_its_own_pace():
+    round_1 = (EarlierBid(1000, D("90.00")),), (EarlierOffer(1000, D("117.00")),)
+    # Up $1.00: $117.00 comes down $1.00, not to the curve's $112.50.
+    assert paced("91.00", 2, *round_1) == D("116.00")
+    assert paced("90.00", 2, *round_1) == D("117.00")  # not at all: neither do we
+    assert paced("89.00", 2, *round_1) == D("117.00")  # down: never back up either
+    # Up $10.00, more than the curve's $4.50: the curve.
+    assert paced("100.00", 2, *round_1) == D("112.50")
+    # Another quantity than the last bid, no earlier bid, or no concession of ours for this
+    # quantity: the curve.
+    assert paced("91.00", 2, (EarlierBid(500, D("90.00")),), round_1[1]) == D("112.50")
+    assert paced("91.00", 2, (), round_1[1]) == D("112.50")
+    assert paced("91.00", 2, round_1[0], (EarlierOffer(500, D("117.00")),)) == D("112.50")
+    # A rep's price for this quantity still caps it.
+    with_rep = (*round_1[1], EarlierOffer(1000, D("113.00"), by_rep=True))
+    assert paced("91.00", 2, round_1[0], with_rep) == D("113.00")
+    # The last round is the best and final: the curve's $108.00 (here as a suggestion to
+    # the rep, the $91.00 being within reach).
+    round_2 = (*round_1[0], EarlierBid(1000, D("91.00"))), (*round_1[1], EarlierOffer(1000, D("116.00")))
+    assert paced("91.50", 3, *round_2) == D("108.00")
+    assert paced("91.50", 3, *round_2, max_rounds=4) == D("115.50")
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenarios(), st.lists(st.decimals(D("-0.05"), D("0.2"), places=3), min_size=8, max_size=8))
+def test_at_the_buyers_pace_only_ever_slows_the_curve(scenario, moves):
+    """With the buyer's bids passed in: never below the concession without them (the
+    curve, capped), never above an earlier rules' concession for the same quantity, never
+    below the guard price."""
+    shop, _ = scenario
+    rules, context, policy, jitter = shop
+    quantity, target = 1000, round_money(context.list_price * D("0.5"), "USD")
+    bids: tuple[EarlierBid, ...] = ()
+    offers: tuple[EarlierOffer, ...] = ()
+    for round_, move in enumerate(moves, start=1):
+        target = max(D("0.01"), round_money(target + context.list_price * move, "USD"))
+        request = PriceRequest("SKU", quantity, target, "USD", round=round_, jitter=jitter)
+        with_bids = decide(request, replace(context, earlier_offers=offers, earlier_bids=bids), rules, NOW, policy)
+        without = decide(request, replace(context, earlier_offers=offers), rules, NOW, policy)
+        mine, curve = _concession(with_bids), _concession(without)
+        if mine is not None and curve is not None:
+            assert curve <= mine and mine >= with_bids.guard
+            assert all(mine <= o.unit_price for o in offers if o.quantity == quantity)
+        if mine is None:
+            return  # accepted, escalated or no room: the story ends
+        bids += (EarlierBid(quantity, target),)
+        offers += (EarlierOffer(quantity, mine),)
