@@ -10,6 +10,7 @@ from .model import (
                     Alternatives,
                     ConcessionPolicy,
                     Decision,
+                    EarlierBid,
                     EarlierOffer,
                     Floor,
                     LastPrice,
@@ -35,5 +36,5 @@ __all__ = [
     "OfferKind", "Outcome", "Policy", "PriceRequest", "PricingContext", "LastPrice",
     "AlternativeProduct", "Term", "is_known_currency", "minor_unit", "round_money",
     "has_valid_places", "places_message", "floor_price", "next_break", "price_for_quantity", "effective_breaks",
-    "GuardDraws", "EarlierOffer",
+    "GuardDraws", "EarlierOffer", "EarlierBid",
 ]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
+from .closing import is_last_round
 from .frame import Candidate, Frame, Priced
 from .messages import concession_message
 from .model import ConcessionPolicy, EarlierOffer, OfferKind
@@ -72,11 +73,32 @@ def concession_price(frame: Frame) -> Decimal | None:
     if reservation >= start:
         return None
     price = round_up(start - _share(policy, frame.request.round) * (start - reservation), frame.currency)
+    price = _at_the_buyers_pace(frame, price)
     earlier = frame.context.earlier_offers
     if earlier:
         price = min(price, *(_cap(frame, policy, reservation, offer, earlier) for offer in earlier))
     price = max(reservation, price)  # an earlier offer below it was a person's, not ours to repeat
     return price if price < start else None  # conceding nothing is no offer
+
+
+def _at_the_buyers_pace(frame: Frame, price: Decimal) -> Decimal:
+    """Before the buyer's last round, the rules' concession for this quantity moves down
+    from their last one by no more than the buyer's target moved up since its last bid
+    for this quantity: a buyer who holds out is not met half-way (a Boulware buyer's
+    second bid barely moves). Never above that last concession, never below the curve's
+    price; the caps of earlier offers (a rep's) still apply after it. In the last round
+    the curve stands: it is the best and final.
+    """
+    request, context = frame.request, frame.context
+    bids = context.earlier_bids
+    if not bids or bids[-1].quantity != request.quantity or is_last_round(frame):
+        return price
+    ours = [o.unit_price for o in context.earlier_offers if o.quantity == request.quantity and not o.by_rep]
+    if not ours:
+        return price
+    last = min(ours)
+    moved = max(Decimal(0), request.target_unit_price - bids[-1].unit_price)
+    return min(last, max(price, round_up(last - moved, frame.currency)))
 
 
 def _cap(frame: Frame, policy: ConcessionPolicy, reservation: Decimal, offer: EarlierOffer,

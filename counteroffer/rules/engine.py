@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
+from .closing import LAST_ROUND, is_last_round, volume_at
 from .concession import concession_offer, concession_price
 from .frame import Candidate, Frame, Priced, make_frame, make_offer
 from .messages import accept_message
@@ -69,12 +70,15 @@ def _route(frame: Frame, routing: Routing) -> Decision:
     if anchor is not None and anchor <= frame.target:
         return _accept_within(frame, limit, concession, "target at or above the price this buyer paid last time")
     candidates = _trade_offs(frame)  # only now: an accepted request needs none
+    declined = frame.target < _decline_line(frame, routing)
     if concession is not None:
-        candidates.append(concession_offer(frame, concession))
+        candidates = _with_concession(frame, candidates, concession)
+        if is_last_round(frame) and not declined:
+            # No round left to answer a counter with: a person may agree (rules/closing.py).
+            return _escalate(frame, LAST_ROUND, _ranked(frame, candidates))
     # Below the decline line nothing a person could accept is asked for: only an offer
     # that meets the ask itself (an equivalent product at that price) is still made;
     # no concession or last price far above it, and no person, whatever the order value.
-    declined = frame.target < _decline_line(frame, routing)
     if declined:
         candidates = [c for c in candidates if c.priced.unit_price <= frame.target]
     # The limit is on what would be sold: each offer's quantity times its price, never the
@@ -91,12 +95,30 @@ def _route(frame: Frame, routing: Routing) -> Decision:
     return _decision(frame, Outcome.DECLINE, (), "target is far below the floor")
 
 
+def _with_concession(frame: Frame, candidates: list[Candidate], concession: Decimal) -> list[Candidate]:
+    """The trade-offs, this round's concession, and the same price for more units while
+    there is room among ``max_offers`` (beside the others, never displacing one)."""
+    candidates = [*candidates, concession_offer(frame, concession)]
+    if len(candidates) < frame.policy.max_offers:
+        candidates += _more_units(frame, concession)
+    return candidates
+
+
+def _more_units(frame: Frame, price: Decimal, limit: Decimal | None = None) -> list[Candidate]:
+    """The same price for more units, if the shop has them and they are within the limit
+    (rules/closing.py); offered beside the price for the quantity asked, never instead."""
+    volume = _in_stock(frame, volume_at(frame, price))
+    if volume is None or _over_limit(volume.priced.quantity, volume.priced.unit_price, limit):
+        return []
+    return [volume]
+
+
 def _accept_within(frame: Frame, limit: Decimal | None, concession: Decimal | None, why: str) -> Decision:
     """Accept the target, unless what would be sold at it is over the limit: then a
     person decides, with the target itself first among the suggestions."""
     if _over_limit(frame.request.quantity, frame.target, limit):
         return _escalate(frame, OVER_LIMIT, _suggestions(frame, concession, _price(frame, frame.target, why)))
-    return _accept(frame, frame.target, why)
+    return _accept(frame, frame.target, why, _more_units(frame, frame.target, limit))
 
 
 def _suggestions(frame: Frame, concession: Decimal | None, first: Candidate | None = None) -> tuple[Offer, ...]:
@@ -191,8 +213,10 @@ def _escalate(frame: Frame, reason: str, suggestions: tuple[Offer, ...]) -> Deci
     return _decision(frame, Outcome.ESCALATE, (), reason, suggestions)
 
 
-def _accept(frame: Frame, price: Decimal, why: str) -> Decision:
-    return _decision(frame, Outcome.ACCEPT, (make_offer(frame, _price(frame, price, why)),), why)
+def _accept(frame: Frame, price: Decimal, why: str, beside: list[Candidate] | None = None) -> Decision:
+    # The accepted price comes first: it is what the buyer asked for (results read offers[0]).
+    offers = (make_offer(frame, _price(frame, price, why)), *(make_offer(frame, c) for c in beside or ()))
+    return _decision(frame, Outcome.ACCEPT, offers, why)
 
 
 def _price(frame: Frame, price: Decimal, why: str) -> Candidate:

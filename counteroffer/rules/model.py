@@ -19,7 +19,7 @@ from .guard import NO_DRAWS, GuardDraws
 __all__ = [
     "Floor", "PriceBreak", "PriceBreaks", "TermLever", "LEVER_GROUPS", "Alternatives",
     "ConcessionPolicy", "Routing", "Policy", "PriceRequest", "LastPrice", "AlternativeProduct",
-    "EarlierOffer", "PricingContext", "Outcome", "OfferKind", "Term", "Offer", "Decision",
+    "EarlierOffer", "EarlierBid", "PricingContext", "Outcome", "OfferKind", "Term", "Offer", "Decision",
 ]
 
 
@@ -208,6 +208,14 @@ class EarlierOffer:
     by_rep: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class EarlierBid:
+    """The buyer's target in an earlier round of this negotiation, for ``quantity`` units."""
+
+    quantity: int
+    unit_price: Decimal
+
+
 @dataclass(frozen=True)
 class PricingContext:
     """What the shop knows about the product and the buyer when the request comes in."""
@@ -223,6 +231,9 @@ class PricingContext:
     #: The price-only counters made in earlier rounds of this negotiation: never to be
     #: gone back on, each for the quantity it was made for (rules/concession.py).
     earlier_offers: tuple[EarlierOffer, ...] = ()
+    #: The buyer's targets in earlier rounds of this negotiation, oldest first: the
+    #: concession moves no faster than the buyer does (rules/concession.py).
+    earlier_bids: tuple[EarlierBid, ...] = ()
     alternatives: tuple[AlternativeProduct, ...] = ()
     #: Where this company's guard price for this SKU falls in the band (rules/guard.py):
     #: fixed per (company, SKU) by the caller from a secret.

@@ -40,10 +40,38 @@ def test_concessions_step_down_across_rounds_and_never_go_back(api, app):
     def concession(body):  # noqa: E306  (this round's: earlier rounds' offers still hold)
         return [o["unit_price"] for o in body["offers"] if o["kind"] == "concession" and o["round"] == body["round"]]
     assert concession(created) == ["117.00"]  # 25% of the room from 120.00 down to 108.00
-    second = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "101.00"}).get_json()
+    # The buyer moves $6.00: more than the curve's $4.50 step, which then stands.
+    second = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "106.00"}).get_json()
     assert concession(second) == ["112.50"]  # 25% + 75% * 0.5 = 62.5% of 12.00
-    third = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "102.00"}).get_json()
-    assert concession(third) == ["108.00"]
+    # The third round is the buyer's last: a target within a rep's reach goes to a person
+    # (rules/closing.py); one below the decline line is declined, as in every round (issue
+    # 23), and the counters the buyer holds stay as they were, never going back up.
+    third = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "80.00"}).get_json()
+    assert (third["status"], concession(third)) == ("declined", [])
+    held = sorted((o["round"], o["unit_price"]) for o in third["offers"] if o["kind"] == "concession")
+    assert held == [(1, "117.00"), (2, "112.50")]
+
+
+def test_a_buyer_who_barely_moves_is_met_at_its_own_pace(api, app):
+    rules(app, ("concession", {"max_discount_pct": "10", "first_position_pct": "25", "exponent": "1",
+                               "rounds": 3}, {"sku": "DEMO-120"}))
+    created = api.post("/requests", {**SEED, "quantity": 500, "target_unit_price": "100.00"}).get_json()
+    second = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": "101.00"}).get_json()
+    # $1.00 up from $100.00: $117.00 comes down $1.00, not to the curve's $112.50 (round
+    # 1's $117.00 still holds beside it, issue 23).
+    assert [o["unit_price"] for o in second["offers"] if o["kind"] == "concession" and o["round"] == 2] == ["116.00"]
+
+
+def test_in_the_last_round_a_target_within_reach_goes_to_a_person(api, app):
+    rules(app, ("concession", {"max_discount_pct": "10", "first_position_pct": "25", "exponent": "1",
+                               "rounds": 3}, {"sku": "DEMO-120"}))
+    created = api.post("/requests", {**SEED, "quantity": 500, "target_unit_price": "100.00"}).get_json()
+    for target in ("101.00", "102.00"):
+        body = api.post(f"/requests/{created['id']}/counter", {"target_unit_price": target}).get_json()
+    assert (body["round"], body["status"]) == (3, "escalated")
+    # No offer of the rules in round 3; those of rounds 1 and 2 still hold (issue 23).
+    assert {o["round"] for o in body["offers"]} == {1, 2}
+    assert all(o["status"] == "open" for o in body["offers"])
 
 
 def test_an_equivalent_product_is_offered_from_the_catalog(api, app):

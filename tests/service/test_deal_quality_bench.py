@@ -52,13 +52,17 @@ def test_escalations_go_to_the_rep_or_end_without_a_deal(capsys):
     assert with_rep["below_floor"] == 0  # the rep counters at the floor, never under it
 
 
-def test_buyers_who_ask_for_a_person_after_the_last_round_close_more_deals_through_the_rep(capsys):
+def test_the_engine_hands_a_last_round_target_it_cannot_meet_to_the_rep(capsys):
+    """Issue 19, item 2: in the buyer's last round a target under the concession goes to a
+    person (rules/closing.py), so every buyer whose reservation reaches the floor closes,
+    as with the aspiration seller, and a buyer asking for a person adds no deal."""
     deal_quality.main(["--buyers", "30", "--seed", "1"])
     alone = last_json(capsys)
+    assert alone["share_needing_person"] > 0 and alone["deal_rate_vs_best_baseline"] == 0
     deal_quality.main(["--buyers", "30", "--seed", "1", "--ask-person"])
     asking = last_json(capsys)
-    assert alone["share_needing_person"] == 0 < asking["share_needing_person"]
     for kind in ("boulware", "linear", "conceder"):
-        engine = asking["per_type"][kind]["sellers"]["engine"]
-        assert engine["deals"] > alone["per_type"][kind]["sellers"]["engine"]["deals"]
-        assert engine["below_floor"] == 0
+        sellers = alone["per_type"][kind]["sellers"]
+        assert sellers["engine"]["deals"] == sellers["aspiration"]["deals"]
+        assert asking["per_type"][kind]["sellers"]["engine"]["deals"] == sellers["engine"]["deals"]
+        assert sellers["engine"]["below_floor"] == 0

@@ -96,8 +96,14 @@ def test_auto_accept_concession_anchor_and_alternative_stop_at_the_guard_price()
     assert ask("97.00", band).outcome is Outcome.ESCALATE  # within 25% of list, but in the band
     assert ask("98.40", band).outcome is Outcome.ACCEPT
     concession = ConcessionPolicy(max_discount_pct=D("40"), rounds=3)
-    last = ask("90.00", concession, round_=3).offers[-1]  # above the decline line (issue 23)
-    assert (last.kind, last.unit_price) == (OfferKind.CONCESSION, D("98.40"))
+    # 90.00 is above the decline line (issue 23); round 3 of 4 is not the buyer's last, so
+    # the rules counter (issue 19): the concession's last step stops at the guard price.
+    countered = ask("90.00", concession, round_=3, policy=Policy(floor_guard_pct=BAND, max_rounds=4))
+    assert [o.unit_price for o in countered.offers if o.kind is OfferKind.CONCESSION] == [D("98.40")]
+    # In the buyer's last round a person answers; the concession suggested stops there too.
+    last = ask("90.00", concession, round_=3)
+    assert last.outcome is Outcome.ESCALATE and last.offers == ()
+    assert [o.unit_price for o in last.suggestions if o.kind is OfferKind.CONCESSION] == [D("98.40")]
     paid = LastPrice(D("97.50"), 1000, NOW)
     anchored = PricingContext(**{**CONTEXT.__dict__, "last_price": paid})
     assert OfferKind.ANCHOR not in [o.kind for o in ask("90.00", context=anchored).offers]

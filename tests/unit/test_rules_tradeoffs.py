@@ -160,8 +160,9 @@ LINEAR = ConcessionPolicy(max_discount_pct=D("10"), first_position_pct=D("0"), e
 
 
 def test_concessions_follow_the_curve_round_by_round():
-    # Room: 120.00 down to the reservation 108.00 (10% off; the floor is 96.00).
-    prices = [ask("100.00", LINEAR, round_=r, max_volume_factor=1).offers for r in (1, 2, 3)]
+    # Room: 120.00 down to the reservation 108.00 (10% off; the floor is 96.00). Four rounds
+    # for the buyer: in its last one, a target under the concession goes to a person.
+    prices = [ask("100.00", LINEAR, round_=r, max_volume_factor=1, max_rounds=4).offers for r in (1, 2, 3)]
     concessions = [[o.unit_price for o in offers if o.kind is OfferKind.CONCESSION] for offers in prices]
     assert concessions == [[], [D("114.00")], [D("108.00")]]  # round 1 concedes nothing (k = 0)
     first = ConcessionPolicy(max_discount_pct=D("10"), first_position_pct=D("25"), rounds=3)
@@ -188,7 +189,7 @@ def test_a_concession_counts_for_its_quantity_and_a_reps_for_its_own_alone():
 
     def concession(quantity: int, round_: int, *earlier: EarlierOffer) -> list[D]:
         context = PricingContext(**{**CONTEXT.__dict__, "earlier_offers": earlier})
-        offers = ask("90.00", *rules, quantity=quantity, round_=round_, context=context).offers
+        offers = ask("90.00", *rules, quantity=quantity, round_=round_, context=context, max_rounds=6).offers
         return [o.unit_price for o in offers if o.kind is OfferKind.CONCESSION]
 
     # 107.50 for 3,000 (25% of 110.00 - 100.00) is 25% of that quantity's room: for 200
@@ -296,14 +297,23 @@ def test_the_docs_lever_and_concession_examples():
     pickup = ask("117.00", SEED_BREAK, PICKUP, quantity=500)
     assert "Pick up at our warehouse, and pay $117.00 each for 500 units." in [o.message for o in pickup.offers]
     policy = ConcessionPolicy(max_discount_pct=D("10"), first_position_pct=D("25"), rounds=3)
-    prices, previous = [], None
+    prices, previous, decisions = [], None, []
     for round_ in (1, 2, 3):
         earlier = () if previous is None else (EarlierOffer(500, previous),)
         context = PricingContext(**{**CONTEXT.__dict__, "earlier_offers": earlier})
-        offers = ask("100.00", SEED_BREAK, policy, quantity=500, round_=round_, context=context).offers
-        previous = next(o.unit_price for o in offers if o.kind is OfferKind.CONCESSION)
+        decisions.append(ask("100.00", SEED_BREAK, policy, quantity=500, round_=round_, context=context))
+        found = decisions[-1].offers or decisions[-1].suggestions
+        previous = next(o.unit_price for o in found if o.kind is OfferKind.CONCESSION)
         prices.append(previous)
     assert prices == [D("117.00"), D("112.50"), D("108.00")]
+    # Beside each counter, its price for more units; the third round is the buyer's last
+    # (Policy().max_rounds), so a rep answers, with the $108.00 among the suggestions.
+    # Ranked by what they are likely worth (issue 23): 541 units count as 500.
+    assert [o.message for o in decisions[0].offers] == [
+        "We can come down to $117.00 each for 500 units.",
+        "Buy 41 more units (541 in total) and pay $117.00 each.",  # 541 x $37.00 >= 500 x $40.00
+        "Buy 500 more units (1,000 in total) and pay $100.00 each."]
+    assert decisions[2].outcome is Outcome.ESCALATE and decisions[2].offers == ()
 
 
 def test_rounding_to_the_order_multiple_never_lands_on_a_break_below_the_floor():

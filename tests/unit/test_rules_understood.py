@@ -71,14 +71,20 @@ def test_a_large_ask_below_the_decline_line_is_declined_like_a_small_one():
 def test_a_large_ask_a_person_could_accept_still_goes_to_a_person():
     decision = ask(4550, "95.00", round_=2)  # above the decline line, over the limit
     assert decision.outcome is Outcome.ESCALATE
-    assert [o.kind for o in decision.suggestions] == [OfferKind.CONCESSION]
+    # The concession, and beside it the same price for more units (issue 19).
+    assert [(o.kind, o.unit_price) for o in decision.suggestions] == [
+        (OfferKind.CONCESSION, D("103.75")), (OfferKind.VOLUME, D("103.75"))]
 
 
 # 2. The auto-accept band at any order value, up to a limit of its own ----------------------
 def test_a_big_order_within_the_auto_accept_band_is_accepted():
     decision = ask(5000, "109.00")  # within 2% of $110.00; 5,000 x $109.00 = $545,000
     assert decision.outcome is Outcome.ACCEPT
-    assert said(decision) == [("price", 5000, D("109.00"))]
+    # Beside the accepted target, the same price for more units (issue 19), within the
+    # band's own limit (none here): 5,173 x $29.00 >= 5,000 x $30.00.
+    assert said(decision) == [("price", 5000, D("109.00")), ("volume", 5173, D("109.00"))]
+    capped = ask(5000, "109.00", with_routing(auto_accept_limit=D("560000")))  # 5,173 x $109.00 is over
+    assert said(capped) == [("price", 5000, D("109.00"))]
 
 
 def test_the_auto_accept_band_has_a_limit_the_shop_may_set():
@@ -111,9 +117,10 @@ def test_suggestions_keep_their_terms_as_data():
 def test_a_break_fifteen_times_the_ask_is_not_offered():
     """200 at $110.65 used to get "3,000 at $110.00", 15 times the ask; now the
     margin-neutral 262 units at the buyer's price (at most 10 times the ask), beside the
-    concession."""
+    concession and its price for more units (issue 19)."""
     decision = ask(200, "110.65")
-    assert said(decision) == [("concession", 200, D("115.50")), ("volume", 262, D("110.65"))]
+    assert said(decision) == [("concession", 200, D("115.50")), ("volume", 226, D("115.50")),
+                              ("volume", 262, D("110.65"))]
     assert all(o.quantity <= 2000 for o in (*decision.offers, *decision.suggestions))
 
 
@@ -213,8 +220,13 @@ def test_the_seed_shops_worked_examples():
 
 def test_the_seed_shops_concession_example():
     rules = replace(SEED, concessions=(SEED_CONCESSION,))
-    prices = [said(ask(500, "100.00", rules, round_=r))[0] for r in (1, 2, 3)]
-    assert prices == [("concession", 500, D("117.00")), ("concession", 500, D("112.50")),
-                      ("concession", 500, D("108.00"))]
+    prices = [said(ask(500, "100.00", rules, round_=r))[0] for r in (1, 2)]
+    assert prices == [("concession", 500, D("117.00")), ("concession", 500, D("112.50"))]
+    # The third round is the buyer's last (issue 19): a rep answers, the $108.00 first
+    # among the suggestions; a buyer allowed a fourth round gets it as a counter.
+    last = ask(500, "100.00", rules, round_=3)
+    assert last.outcome is Outcome.ESCALATE and last.offers == ()
+    assert (last.suggestions[0].kind, last.suggestions[0].unit_price) == (OfferKind.CONCESSION, D("108.00"))
+    assert said(ask(500, "100.00", rules, round_=3, max_rounds=4))[0] == ("concession", 500, D("108.00"))
     for round_ in (1, 2, 3):  # never reaches $50.00; the $86.40 decline line comes first
         assert ask(500, "50.00", rules, round_=round_).outcome is Outcome.DECLINE

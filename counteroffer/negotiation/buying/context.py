@@ -8,13 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
-from ...db.models import Offer
-from ...rules import AlternativeProduct, CompiledRules, EarlierOffer, LastPrice, OfferKind, PricingContext
+from ...db.models import Event, Offer
+from ...rules import AlternativeProduct, CompiledRules, EarlierBid, EarlierOffer, LastPrice, OfferKind, PricingContext
 from ..approvals.decisions import REP_OFFER_KIND
 from ..shared.deps import Deps
 from ..shared.prices import engine_cost
 
-__all__ = ["pricing_context", "earlier_offers"]
+__all__ = ["pricing_context", "earlier_offers", "earlier_bids"]
 
 
 def _alternative(deps: Deps, session: Session, sku: str, currency: str,
@@ -44,7 +44,8 @@ def _last_price(deps: Deps, session: Session, company_id: str, item: CatalogItem
 
 
 def pricing_context(deps: Deps, session: Session, rules: CompiledRules, item: CatalogItem,
-                    customer: Customer, earlier: tuple[EarlierOffer, ...] = ()) -> PricingContext:
+                    customer: Customer, earlier: tuple[EarlierOffer, ...] = (),
+                    bids: tuple[EarlierBid, ...] = ()) -> PricingContext:
     wanted = rules.resolve(item.sku, item.category, customer.segment).alternatives
     company_id = customer.company_id
     found = (_alternative(deps, session, sku, item.currency, company_id) for sku in wanted)
@@ -53,7 +54,7 @@ def pricing_context(deps: Deps, session: Session, rules: CompiledRules, item: Ca
         segment=customer.segment, order_multiple=item.order_multiple, category=item.category,
         profitability_tier=customer.profitability_tier,
         last_price=_last_price(deps, session, company_id, item),
-        earlier_offers=earlier, alternatives=tuple(a for a in found if a is not None),
+        earlier_offers=earlier, earlier_bids=bids, alternatives=tuple(a for a in found if a is not None),
         guard_draws=deps.guards.guard_draws(company_id, item.sku), available=item.available)
 
 
@@ -71,3 +72,12 @@ def earlier_offers(session: Session, negotiation_id: str) -> tuple[EarlierOffer,
         Offer.negotiation_id == negotiation_id, Offer.kind.in_(_PRICE_COUNTERS)))
     return tuple(EarlierOffer(quantity, Decimal(unit_price), by_rep=kind == REP_OFFER_KIND)
                  for quantity, unit_price, kind, terms in rows if not terms)
+
+
+def earlier_bids(session: Session, negotiation_id: str) -> tuple[EarlierBid, ...]:
+    """The buyer's targets so far (the request and each counter), oldest first, from the
+    audit trail: the concession moves no faster than the buyer (rules/concession.py)."""
+    rows = session.execute(select(Event.detail).where(
+        Event.negotiation_id == negotiation_id, Event.action.in_(("requested", "countered"))).order_by(Event.id))
+    return tuple(EarlierBid(int(detail["quantity"]), Decimal(detail["target_unit_price"]))
+                 for (detail,) in rows if detail and "quantity" in detail and "target_unit_price" in detail)

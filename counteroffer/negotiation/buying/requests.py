@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
 from ...db import transaction
 from ...db.models import Negotiation, Offer
-from ...rules import Decision, EarlierOffer, PriceRequest, decide, has_valid_places, places_message
+from ...rules import Decision, EarlierBid, EarlierOffer, PriceRequest, decide, has_valid_places, places_message
 from ..approvals.routing import open_escalation, void_open_escalation
 from ..results.experiments import rules_for_buyer
 from ..results.result_facts import record_decision
@@ -22,7 +22,7 @@ from ..shared.prices import facts_from_decision, price_facts
 from ..shared.records import close_open_offers, locked_negotiation, new_id, offers_of, record_event, write_offers
 from ..shared.states import OfferStatus, Status, require_move, status_for
 from ..shared.stock import require_stock_for_request
-from .context import earlier_offers, pricing_context
+from .context import earlier_bids, earlier_offers, pricing_context
 from .limits import enforce_request_cap
 from .views import NegotiationView, negotiation_view
 
@@ -99,7 +99,7 @@ def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: De
         with unavailable_as_503(UNCHECKED_PRICE_RETRY):
             customer, item = _customer_and_item(deps, session, company_id, row.sku, row.currency)
             decision, row.rule_version_id = _decide(deps, session, request, item, customer, now,
-                                                    earlier_offers(session, row.id))
+                                                    earlier_offers(session, row.id), earlier_bids(session, row.id))
         before = row.status
         _start_round(session, row, request, status_for(decision.outcome), now)
         record_event(session, row, actor, "countered", before, now, round=row.round,
@@ -176,11 +176,12 @@ def _customer_and_item(deps: Deps, session: Session, company_id: str, sku: str,
 
 def _decide(deps: Deps, session: Session, request: PriceRequest, item: CatalogItem,
             customer: Customer, now: datetime,
-            earlier: tuple[EarlierOffer, ...] = ()) -> tuple[Decision, int | None]:
+            earlier: tuple[EarlierOffer, ...] = (),
+            bids: tuple[EarlierBid, ...] = ()) -> tuple[Decision, int | None]:
     """The decision, and the rule version that made it (recorded on the negotiation)."""
     require_stock_for_request(item, request.quantity)
     version_id, rules = rules_for_buyer(session, customer.company_id)  # an experiment's arm, or live
-    context = pricing_context(deps, session, rules, item, customer, earlier)
+    context = pricing_context(deps, session, rules, item, customer, earlier, bids)
     return decide(request, context, rules, now, deps.policy), version_id
 
 
