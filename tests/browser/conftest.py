@@ -5,6 +5,7 @@ with apt-get when it is missing (the test is skipped, with the reason, if that f
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import threading
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -44,17 +46,13 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-@pytest.fixture()
-def demo_url(tmp_path: Path) -> Iterator[str]:
-    """The demo storefront served over real HTTP from a thread, on its own SQLite file."""
+@contextlib.contextmanager
+def served(app: Flask, name: str) -> Iterator[str]:
+    """``app`` served over real HTTP from a thread, on a port the OS picks; its base URL."""
     from werkzeug.serving import make_server
 
-    from counteroffer.demo import create_app
-
-    app = create_app({"COUNTEROFFER_DATABASE_URL": f"sqlite:///{tmp_path}/shop.db",
-                      "SECRET_KEY": "test", "TESTING": True})
     server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: the OS picks a free one
-    thread = threading.Thread(target=server.serve_forever, name="demo-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
@@ -62,3 +60,14 @@ def demo_url(tmp_path: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture()
+def demo_url(tmp_path: Path) -> Iterator[str]:
+    """The demo storefront served over real HTTP from a thread, on its own SQLite file."""
+    from counteroffer.demo import create_app
+
+    app = create_app({"COUNTEROFFER_DATABASE_URL": f"sqlite:///{tmp_path}/shop.db",
+                      "SECRET_KEY": "test", "TESTING": True})
+    with served(app, "demo-server") as url:
+        yield url

@@ -6,13 +6,13 @@ at the deal's price, check out, cancel the order, and the widget says the deal i
 again, and it buys the replacement order."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.conftest import served
 from tests.integration.cartshop import create_app
 from tests.integration.cartshop.models import db
 from tests.integration.test_cartshop_integration import CSRF_ENABLED, SKU, pricing_managers_rules, seed_the_shop
@@ -25,7 +25,6 @@ OFFER = "Buy 15 more units (20 in total) and pay $110.00 each."
 @pytest.fixture()
 def cartshop_url(tmp_path: Path) -> Iterator[str]:
     """The cart shop served over real HTTP from a thread; shop and plugin in one SQLite file."""
-    from werkzeug.serving import make_server
 
     url = f"sqlite:///{tmp_path}/cartshop.sqlite3"
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "SQLALCHEMY_DATABASE_URI": url,
@@ -34,15 +33,10 @@ def cartshop_url(tmp_path: Path) -> Iterator[str]:
         app.extensions["counteroffer"].upgrade_database()
         seed_the_shop()
         pricing_managers_rules(app.extensions["counteroffer"])
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="cartshop-server", daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with served(app, "cartshop-server") as served_url:
+            yield served_url
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
         with app.app_context():
             app.extensions["counteroffer"].close()
             db.engine.dispose()

@@ -5,13 +5,13 @@ picks a size and a quantity on the page, and the widget follows them: the sale s
 terms (no break above its sale price), a volume offer on that size, a deal in the cart."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.conftest import served
 from tests.integration.test_host_integration import _pricing_managers_rules, _seed_the_shop
 
 pytestmark = pytest.mark.browser
@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture()
 def hostshop_url(tmp_path: Path, sqlite_url: str) -> Iterator[str]:
-    from werkzeug.serving import make_server
 
     from tests.integration.hostshop import create_app
 
@@ -30,15 +29,10 @@ def hostshop_url(tmp_path: Path, sqlite_url: str) -> Iterator[str]:
     with app.app_context():
         _seed_the_shop()
         _pricing_managers_rules(app.extensions["counteroffer"])
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="hostshop-server", daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with served(app, "hostshop-server") as url:
+            yield url
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
         with app.app_context():
             app.extensions["counteroffer"].close()
 
