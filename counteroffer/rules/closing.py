@@ -20,13 +20,12 @@ more with the same simulated buyers:
 """
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
-from .frame import Candidate, Frame, Priced, round_up_to_multiple
-from .messages import volume_message
-from .model import OfferKind
+from .frame import Candidate, Frame
 from .money import round_money
 from .pricing import price_at
+from .tradeoffs import margin_neutral_quantity, volume_offer
 
 __all__ = ["volume_at", "is_last_round", "LAST_ROUND"]
 
@@ -34,26 +33,21 @@ LAST_ROUND = "last round: the target is below what the rules concede; a rep may 
 
 
 def volume_at(frame: Frame, price: Decimal) -> Candidate | None:
-    """``price`` for the margin-neutral quantity at it, or nothing: no cost kept, a price
-    under the guard price, no whole order multiple more than asked, more than
-    ``max_volume_factor`` times the quantity, or a quantity whose catalog price is
-    already at or below ``price`` (the price break sells that many for as little)."""
-    cost, quantity, start = frame.guarded_cost, frame.request.quantity, frame.price_at_quantity
-    if not frame.context.cost_known or price < frame.guard or price <= cost or price >= start:
+    """``price`` for the margin-neutral quantity at it (``tradeoffs.margin_neutral_quantity``),
+    or nothing: also when ``price`` is not below the price for the quantity asked, or the
+    catalog price for that quantity is already at or below ``price`` (the price break
+    sells that many for as little)."""
+    if price >= frame.price_at_quantity:
         return None
-    needed = quantity * (start - cost) / (price - cost)
-    total = round_up_to_multiple(int(needed.to_integral_value(rounding=ROUND_CEILING)), frame.order_multiple)
-    if total <= quantity or total > quantity * frame.policy.max_volume_factor:
+    total = margin_neutral_quantity(frame, price)
+    if total is None:
         return None
     rules = frame.rules
     at_total = round_money(price_at(frame.context.list_price, rules.breaks, rules.break_quantities, total),
                            frame.currency)
     if at_total <= price:
         return None
-    priced = Priced(OfferKind.VOLUME, frame.request.sku, total, price, frame.context.cost, frame.floor,
-                    frame.guarded_cost)
-    return Candidate(priced, lambda: volume_message(total - quantity, total, price, frame.currency),
-                     "margin-neutral volume at the price offered for the quantity asked")
+    return volume_offer(frame, total, price, "margin-neutral volume at the price offered for the quantity asked")
 
 
 def is_last_round(frame: Frame) -> bool:

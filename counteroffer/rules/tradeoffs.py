@@ -18,13 +18,14 @@ from .money import round_money, round_up
 from .pricing import floor_from, price_at
 from .ruleset import LeverBundle
 
-__all__ = ["volume_to_break", "margin_neutral_volume", "term_bundles", "alternatives",
+__all__ = ["volume_to_break", "margin_neutral_volume", "margin_neutral_quantity", "volume_offer",
+           "term_bundles", "alternatives",
            "anchor_price", "last_price_anchor"]
 
 HUNDRED = Decimal(100)
 
 
-def _volume_offer(frame: Frame, total: int, price: Decimal, why: str) -> Candidate:
+def volume_offer(frame: Frame, total: int, price: Decimal, why: str) -> Candidate:
     request = frame.request
     priced = Priced(OfferKind.VOLUME, request.sku, total, price, frame.context.cost, frame.floor,
                     frame.guarded_cost)
@@ -53,26 +54,33 @@ def volume_to_break(frame: Frame) -> Candidate | None:
                                             rules.break_quantities, total), currency)
             # Rounding up to the order multiple can reach a cheaper break: check that one.
             if at_total >= frame.floor:
-                return _volume_offer(frame, total, at_total, f"price break from {step.min_quantity:,} units")
+                return volume_offer(frame, total, at_total, f"price break from {step.min_quantity:,} units")
     return None
 
 
 def margin_neutral_volume(frame: Frame) -> Candidate | None:
-    """The smallest quantity at which the target earns as much margin as the quantity
-    asked earns at its own price; in order multiples, at most ``max_volume_factor`` times.
-    Margin over the guarded cost: the quantity, solved for the cost, gives that instead
-    (and asks a little more volume than the true cost would)."""
-    cost, target, quantity = frame.guarded_cost, frame.target, frame.request.quantity
-    if not frame.context.cost_known:
-        return None  # a margin needs a cost: none is invented
-    if target < frame.guard or target <= cost:
+    """The target for the margin-neutral quantity at it (``margin_neutral_quantity``)."""
+    total = margin_neutral_quantity(frame, frame.target)
+    if total is None:
         return None
-    needed = quantity * (frame.price_at_quantity - cost) / (target - cost)
+    return volume_offer(frame, total, frame.target, "margin-neutral volume: the same total margin")
+
+
+def margin_neutral_quantity(frame: Frame, price: Decimal) -> int | None:
+    """The smallest quantity at which ``price`` earns as much margin as the quantity asked
+    earns at its own price; in order multiples, more than asked and at most
+    ``max_volume_factor`` times it. None without a cost (none is invented) or for a price
+    under the guard price. Margin over the guarded cost: the quantity, solved for the
+    cost, gives that instead (and asks a little more volume than the true cost would)."""
+    cost, quantity = frame.guarded_cost, frame.request.quantity
+    if not frame.context.cost_known or price < frame.guard or price <= cost:
+        return None
+    needed = quantity * (frame.price_at_quantity - cost) / (price - cost)
     total = round_up_to_multiple(int(needed.to_integral_value(rounding="ROUND_CEILING")),
                                  frame.order_multiple)
     if total <= quantity or total > quantity * frame.policy.max_volume_factor:
         return None
-    return _volume_offer(frame, total, target, "margin-neutral volume: the same total margin")
+    return total
 
 
 def term_bundles(frame: Frame, limit: int = 2) -> list[Candidate]:
