@@ -143,6 +143,18 @@ def test_within_the_limit_both_bids_get_the_same_automatic_counter(app, api, tar
     assert (body["status"], _offers(body)) == ("countered", [(3400, "107.50")])
 
 
+@pytest.mark.parametrize("target", ["73.00", "74.00"])
+def test_the_issues_bids_get_the_same_automatic_counter_where_a_person_could_not_decline(app, api, target):
+    """Case 3 as the issue wrote it: with the decline line moved down to $70.00 (a rep's
+    reach of 30%) and a limit that covers what would be sold (3,400 x $107.50 = $365,500),
+    $74.00 gets the automatic counter $73.00 gets. Under the $250,000 limit the sale is over
+    it, so both bids go to a person (the tests above); what no longer happens is the bid
+    ($251,600 against $248,200) deciding between the two."""
+    _rules(app, *SHOP_RULES[:2], ("routing", {"rep_reach_pct": "30", "auto_approval_limit": "365500"}, {}))
+    body = _ask(api, 3400, target)
+    assert (body["status"], _offers(body)) == ("countered", [(3400, "107.50")])
+
+
 def test_a_term_offer_leaves_the_buyer_a_share_of_what_the_terms_are_worth(app, api):
     """Case 4: a term offer was priced at exactly the bid. Pickup is worth $3.00 a unit to
     the seller; the buyer's share (COUNTEROFFER_TERMS_BUYER_SHARE_PCT, 25% by default) comes
