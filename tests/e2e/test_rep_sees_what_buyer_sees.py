@@ -64,3 +64,30 @@ def test_once_the_buyer_takes_a_managers_counter_its_note_is_gone(app, api):
     assert api.post(f"/offers/{offer['id']}/accept").status_code == 201
     seen = api.get(f"/requests/{asked['id']}").get_json()
     assert (seen["status"], seen["deal"]["unit_price"], seen["note"]) == ("accepted", "112.00", None)
+
+
+def test_a_counter_from_the_form_keeps_the_suggestions_terms(shop) -> None:  # noqa: F811
+    """Issue 23: a suggestion priced for pickup, sent back without pickup, gave the term's
+    value away. The form offers its terms, ticked, and the counter carries them."""
+    with shop.app_context():
+        extension = shop.extensions["counteroffer"]
+        extension.save_rule("term_lever", {"group": "delivery", "option": "pickup", "value_per_unit": "3.00",
+                                           "label": "pick up at our warehouse"}, sku="DEMO-120")
+        extension.save_rule("routing", {"rep_reach_pct": "20", "auto_approval_limit": "50000"}, sku="DEMO-120")
+    buyer, rep = shop.test_client(), shop.test_client()
+    login(buyer, "buyer@acme")
+    asked = buyer.post("/negotiate/api/requests", json={
+        "sku": "DEMO-120", "quantity": 500, "target_unit_price": "118.50", "currency": "USD"}).get_json()
+    assert asked["status"] == "escalated", asked  # 500 x $117.75 with pickup is over $50,000
+    login(rep, "rep@seller")
+    [escalation_id] = escalation_ids(rep.get(INBOX).get_data(as_text=True))
+    page = rep.get(f"{INBOX}/{escalation_id}").get_data(as_text=True)
+    assert re.search(r'name="with_suggested_terms" value="yes" checked', page)
+    assert "With the suggestion's terms: pick up at our warehouse" in _text(page)
+    decided = rep.post(f"{INBOX}/{escalation_id}", data={
+        "csrf_token": token(page), "action": "counter", "unit_price": "117.75", "quantity": "500",
+        "with_suggested_terms": "yes", "rationale": "the engine's suggestion"})
+    assert decided.status_code == 302, decided.get_data(as_text=True)
+    seen = buyer.get(f"/negotiate/api/requests/{asked['id']}").get_json()
+    [offer] = [o for o in seen["offers"] if o["kind"] == "rep"]
+    assert (offer["unit_price"], [t["option"] for t in offer["terms"]]) == ("117.75", ["pickup"])

@@ -65,6 +65,8 @@ def decide(escalation_id: str) -> Response | str | tuple[str, int]:
     # The CSRF token was checked before any view ran (_csrf_on_writes).
     escalation = uc.get_escalation(deps(), actor(), escalation_id)
     arguments, errors = read_decision(request.form, escalation.currency)
+    if not errors and arguments.get("action") == "counter" and request.form.get("with_suggested_terms"):
+        arguments["terms"] = _suggested_terms(escalation)
     if errors:
         return _detail_page(escalation, request.form, errors), 422
     try:
@@ -99,7 +101,17 @@ def _suggested_values(escalation: EscalationView) -> dict[str, str]:
     offer = escalation.suggested_offer
     if offer is None:
         return {"quantity": str(escalation.quantity)}
-    return {"quantity": str(offer.quantity), "unit_price": str(offer.unit_price)}
+    values = {"quantity": str(offer.quantity), "unit_price": str(offer.unit_price)}
+    if offer.terms:  # a price the terms pay for: offered without them, it gives them away
+        values["with_suggested_terms"] = "yes"
+    return values
+
+
+def _suggested_terms(escalation: EscalationView) -> list[dict[str, str]]:
+    """The terms of the engine's suggestion, read from the stored suggestion, never from
+    the form: a rep ticks them, the page cannot forge others."""
+    offer = escalation.suggested_offer
+    return [dict(term) for term in offer.terms] if offer is not None else []
 
 
 def _decided_message(escalation: EscalationView) -> str:
