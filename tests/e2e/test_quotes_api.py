@@ -17,6 +17,7 @@ from counteroffer.db.models import OutboxMessage
 from counteroffer.db.quotes import QuoteBid, QuoteDeal, QuoteEscalation
 from counteroffer.negotiation import expire_lapsed_quotes
 from tests.conftest import BUYER_ACME_2, BUYER_GLOBEX, ApiClient, FrozenClock
+from tests.security.test_buyer_exposure import response_keys
 
 #: Every line at its price for the quantity: the engine agrees as asked.
 AS_ASKED = {"currency": "USD", "lines": [
@@ -48,14 +49,6 @@ def deal_token(api: ApiClient) -> str:
     return response.json["token"]
 
 
-def keys_anywhere(node: Any) -> set[str]:
-    if isinstance(node, dict):
-        return set(node) | {key for value in node.values() for key in keys_anywhere(value)}
-    if isinstance(node, list):
-        return {key for value in node for key in keys_anywhere(value)}
-    return set()
-
-
 def test_a_quote_answers_in_the_shape_the_cart_panel_reads_and_never_tells_a_floor(api: ApiClient) -> None:
     quote = asked(api, SIX_OFF)
     assert set(quote) == QUOTE_KEYS
@@ -69,7 +62,7 @@ def test_a_quote_answers_in_the_shape_the_cart_panel_reads_and_never_tells_a_flo
         assert set(offer) == {"id", "kind", "round", "status", "expires_at", "message", "terms", "total", "lines"}
         assert all(set(line) == {"sku", "quantity", "unit_price", "price_for_quantity", "line_total"}
                    for line in offer["lines"])
-    assert not [key for key in keys_anywhere(quote) if any(word in key for word in SECRET_WORDS)]
+    assert not [key for key in response_keys(quote) if any(word in key for word in SECRET_WORDS)]
 
 
 def test_targets_at_the_cart_price_are_agreed_as_asked(api: ApiClient) -> None:
