@@ -206,3 +206,14 @@ def test_the_host_hands_its_cart_over_in_python(app: Flask) -> None:
             actor=BUYER_ACME)
     assert view.currency == "USD" and view.round == 1 and [line.sku for line in view.lines] == ["DEMO-120", "GLOVE-50"]
     assert view.deal is None and timedelta(0) <= view.updated_at - view.created_at
+
+
+def test_a_quote_the_rules_cannot_answer_goes_to_a_person_with_their_suggestion(app: Flask, api: ApiClient) -> None:
+    quote = asked(api, {**SIX_OFF, "order_target": {"discount_pct": "25"}})  # far below DEMO-120's floor
+    assert quote["status"] == "escalated" and quote["offers"] == []
+    with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
+        escalation = session.scalars(select(QuoteEscalation)).one()
+        assert (escalation.status, escalation.round, escalation.quote_id) == ("open", 1, quote["id"])
+        assert escalation.cart_total == 129000 and escalation.target_total == 96750  # 25% off, for the person
+        assert escalation.reason
+    assert "suggest" not in str(quote)  # the rules' suggestion is for the person only

@@ -144,7 +144,7 @@ def _record_round(deps: Deps, session: Session, row: Quote, actor: Actor, action
                  outcome=decision.outcome.value, reason=decision.reason, offers=[o.id for o, _ in offers])
     if decision.outcome is Outcome.ESCALATE:
         category = decided.priced[0].item.category if decided.priced else None
-        open_quote_escalation(deps, session, row, decided.customer, category, decision.reason, now)
+        open_quote_escalation(deps, session, row, decided.customer, category, decision.reason, now, decision)
 
 
 def _target_json(target: OrderTarget | None) -> dict[str, str] | None:
