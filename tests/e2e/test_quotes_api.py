@@ -100,9 +100,10 @@ def test_a_counter_changes_quantities_adds_and_removes_lines_until_the_round_lim
     assert [(line["sku"], line["quantity"], line["price_for_quantity"]) for line in second.json["lines"]] == [
         ("GLOVE-50", 1050, "16.50"), ("DEMO-120", 3000, "110.00")]
     removed = api.post(f"/quotes/{quote['id']}/counter", json={"lines": [{"sku": "DEMO-120", "quantity": 3000}],
-                                                              "order_target": {"discount_pct": "3"}})
+                                                              "order_target": {"discount_pct": "10.0"}})
     assert removed.status_code == 200, removed.json
     assert [line["sku"] for line in removed.json["lines"]] == ["DEMO-120"] and removed.json["round"] == 3
+    assert removed.json["order_target"] == {"discount_pct": "10"}  # not 1E+1
     assert count(app, select(func.count()).select_from(QuoteBid)) == 3
     over = api.post(f"/quotes/{quote['id']}/counter", json={"lines": [{"sku": "DEMO-120", "quantity": 3000}]})
     assert over.status_code == 409 and "all 3 rounds" in over.json["error"]["message"]

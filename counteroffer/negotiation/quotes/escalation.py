@@ -15,6 +15,7 @@ from ...adapters import Customer
 from ...db.appends import append_row
 from ...db.quotes import Quote, QuoteEscalation
 from ...jobs.outbox import add_message
+from ...rules import round_money
 from ...rules.quotes import QuoteDecision
 from ..approvals.reps import discount_pct
 from ..approvals.routing import route_order
@@ -33,7 +34,7 @@ def target_total(row: Quote) -> Decimal | None:
     if row.target_total is not None:
         return row.target_total
     if row.target_discount_pct is not None:
-        return row.cart_total * (1 - row.target_discount_pct / 100)
+        return round_money(row.cart_total * (1 - row.target_discount_pct / 100), row.currency)
     return None
 
 
