@@ -218,3 +218,13 @@ def test_a_quote_the_rules_cannot_answer_goes_to_a_person_with_their_suggestion(
         assert escalation.cart_total == 129000 and escalation.target_total == 96750  # 25% off, for the person
         assert escalation.reason
     assert "suggest" not in str(quote)  # the rules' suggestion is for the person only
+
+
+def test_accepting_an_offer_held_while_a_person_looks_voids_the_escalation(app: Flask, api: ApiClient) -> None:
+    quote = asked(api)
+    assert api.post(f"/quotes/{quote['id']}/escalate").json["status"] == "escalated"
+    assert api.post(f"/quote-offers/{quote['offers'][0]['id']}/accept").status_code == 201
+    assert api.get(f"/quotes/{quote['id']}").json["status"] == "accepted"
+    assert count(app, select(func.count()).select_from(QuoteEscalation).where(QuoteEscalation.status == "void")) == 1
+    assert count(app, select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.topic == "quote.escalation_void")) == 1
