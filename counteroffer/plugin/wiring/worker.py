@@ -21,9 +21,11 @@ from ...jobs.heartbeat import BEAT_SECONDS, beat, worker_name
 from ...jobs.notifications import EMAIL_TOPIC, WEBHOOK_TOPIC, email_sender, webhook_sender
 from ...jobs.queue import enqueue_message, make_queue
 from ...jobs.tasks import RUN_PERIODIC
-from ...negotiation import expire_lapsed, sweep_escalations
+from ...negotiation import expire_lapsed, expire_lapsed_quotes, sweep_escalations
 from ...negotiation.approvals.notices import ESCALATED_TOPIC, VOIDED_TOPIC, tell_assigned, tell_voided
 from ...negotiation.pricing.simulation import SIMULATE_TOPIC, simulation_handler
+from ...negotiation.quotes.escalation import ESCALATED_TOPIC as QUOTE_ESCALATED_TOPIC
+from ...negotiation.quotes.notices import tell_quote_assigned
 from ...negotiation.results.reports import fold_results
 from ...negotiation.shared.idempotency import prune_keys
 from .state import Extension
@@ -56,6 +58,7 @@ def sweep_once(extension: Extension) -> None:
     idempotency keys past 24 hours, and the results' waiting roll-up deltas."""
     state = extension.state
     expire_lapsed(state.deps)
+    expire_lapsed_quotes(state.deps)
     fold_results(state.deps)
     prune_keys(state.deps)
     sweep_escalations(state.deps)
@@ -70,7 +73,8 @@ def job_runtime(app: Flask, extension: Extension) -> JobRuntime:
                 WEBHOOK_TOPIC: webhook_sender(extension.webhooks()),
                 SIMULATE_TOPIC: simulation_handler(deps)}
     writers = {ESCALATED_TOPIC: lambda session, payload, _key: tell_assigned(session, payload, deps.clock()),
-               VOIDED_TOPIC: lambda session, payload, _key: tell_voided(session, payload, deps.clock())}
+               VOIDED_TOPIC: lambda session, payload, _key: tell_voided(session, payload, deps.clock()),
+               QUOTE_ESCALATED_TOPIC: lambda session, payload, _: tell_quote_assigned(session, payload, deps.clock())}
     return JobRuntime(deps.session_factory, deps.clock, app, handlers, writers=writers,
                       periodic={MINUTELY: lambda: sweep_once(extension)})
 
