@@ -5,7 +5,9 @@ So everything that can be checked is checked first (without using anything up); 
 the deals are redeemed for this order's reference. The order is all or nothing: if any
 deal cannot be redeemed, or the order cannot be saved, the deals already redeemed for it
 are given back (``release_order``: the plugin asks the shop's ``order_status``, which
-finds no such order), so the buyer can use them in their next try.
+finds no such order), so the buyer can use them in their next try. A quote accepted for
+the cart is one more deal: checked with ``quote_prices`` first, redeemed with
+``redeem_quote`` for all the lines it covers at once, given back with the rest.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from . import cart, catalog
 from .cart import CartLine
 from .orders import Order, OrderLine, new_order_ref, save_order, utc_now
 from .plugin import negotiation
+from .quoting import QuoteInCart, quoted_lines
 
 __all__ = ["CheckoutResult", "place_order"]
 
@@ -30,14 +33,18 @@ class CheckoutResult:
     remaining: list[CartLine] = field(default_factory=list)  # what stays in the cart
 
 
-def place_order(engine: Engine, actor: Actor, cart_lines: list[CartLine]) -> CheckoutResult:
-    result = _precheck(actor, cart_lines)
+def place_order(engine: Engine, actor: Actor, cart_lines: list[CartLine],
+                quote: QuoteInCart | None = None) -> CheckoutResult:
+    result = _precheck(actor, cart_lines, quote)
     if result.problems:
         return result
     # Priced before any deal is redeemed: if this raises, nothing has been used up.
-    plain_lines = [_plain_order_line(actor, line) for line in cart.without_deals(cart_lines)]
+    plain_lines = [_plain_order_line(actor, line) for line in cart.without_deals(cart_lines)
+                   if quote is None or line.sku not in quote.skus]
     ref = new_order_ref()
     redeemed, problems, dead = _redeem_all(actor, cart_lines, ref)
+    if quote is not None and not problems:
+        problems = _redeem_quote(actor, quote, cart_lines, ref, redeemed)
     if problems:  # another tab used a deal a moment ago: no order, nothing kept used up
         negotiation.release_order(ref, actor=actor)
         return CheckoutResult(problems=problems, remaining=_minus(cart_lines, dead))
@@ -52,9 +59,26 @@ def place_order(engine: Engine, actor: Actor, cart_lines: list[CartLine]) -> Che
     return CheckoutResult(order=order)
 
 
-def _precheck(actor: Actor, cart_lines: list[CartLine]) -> CheckoutResult:
+def _redeem_quote(actor: Actor, quote: QuoteInCart, cart_lines: list[CartLine], ref: str,
+                  redeemed: list[OrderLine]) -> list[str]:
+    """Redeem the quote for every line it covers at once; charge what the plugin confirms."""
+    try:
+        deal = negotiation.redeem_quote(quote.token, quoted_lines(quote, cart_lines), order_ref=ref, actor=actor)
+    except NegotiationError as error:
+        return [f"Quote: {error.message}"]
+    redeemed.extend(OrderLine(sku=line.sku, name=_name(line.sku), quantity=line.quantity,
+                              unit_price=line.unit_price, deal_id=deal.id) for line in deal.lines)
+    return []
+
+
+def _precheck(actor: Actor, cart_lines: list[CartLine], quote: QuoteInCart | None) -> CheckoutResult:
     """Every reason the cart cannot be ordered, without redeeming anything."""
     result = CheckoutResult(remaining=list(cart_lines))
+    if quote is not None:
+        try:
+            negotiation.quote_prices(quote.token, quoted_lines(quote, cart_lines), company_id=actor.company_id)
+        except NegotiationError as error:
+            result.problems.append(f"Quote: {error.message}")
     for line in cart_lines:
         problem = _problem(actor, line)
         if problem is not None:

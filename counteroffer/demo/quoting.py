@@ -1,0 +1,115 @@
+"""Quotes for the whole cart: the buyer's quotes page, and an accepted quote in the cart.
+
+The plugin's panel on the cart page negotiates; once the buyer accepts, it links to
+``/demo/cart/quote/<token>``, which sets the cart's lines to the quote's quantities and
+remembers the token. From then on the cart prices those lines with ``quote_prices``, and
+checkout redeems the quote for the order with ``redeem_quote`` (checkout.py). A line the
+quote does not cover (a product added since) is priced from the catalog as before.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from counteroffer import Actor, NegotiationError
+
+from . import cart
+from .auth import current_actor
+from .cart import CartLine, PricedLine
+from .formatting import money
+from .plugin import negotiation
+
+__all__ = ["quoting", "QuoteInCart", "current_quote", "forget_quote", "quoted_lines", "price_quoted"]
+
+quoting = Blueprint("quoting", __name__)
+SESSION_KEY = "quote"
+
+
+@dataclass(frozen=True)
+class QuoteInCart:
+    token: str
+    skus: tuple[str, ...]  # the lines the quote prices; the rest of the cart is at catalog prices
+
+
+def current_quote() -> QuoteInCart | None:
+    data = session.get(SESSION_KEY)
+    if not isinstance(data, dict):
+        return None
+    try:
+        return QuoteInCart(token=str(data["token"]), skus=tuple(str(sku) for sku in data["skus"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def forget_quote() -> None:
+    session.pop(SESSION_KEY, None)
+
+
+def quoted_lines(quote: QuoteInCart, cart_lines: list[CartLine]) -> list[dict[str, Any]]:
+    """The cart's plain lines the quote covers, as the plugin's quote calls take them."""
+    return [{"sku": line.sku, "quantity": line.quantity} for line in cart.without_deals(cart_lines)
+            if line.sku in quote.skus]
+
+
+def price_quoted(actor: Actor | None, priced: list[PricedLine]) -> tuple[list[PricedLine], str | None]:
+    """The cart's lines with the quote's prices on the lines it covers; or, when the cart no
+    longer matches the quote, the catalog prices and the plugin's words for what differs."""
+    quote = current_quote()
+    if quote is None or actor is None:
+        return priced, None
+    try:
+        deal = negotiation.quote_prices(quote.token, quoted_lines(quote, [p.line for p in priced]),
+                                        company_id=actor.company_id)
+    except NegotiationError as error:
+        return priced, error.message
+    prices = {line.sku: line.unit_price for line in deal.lines}
+    return [replace(p, unit_price=prices[p.line.sku], quoted=True)
+            if p.line.deal_token is None and p.line.sku in prices else p for p in priced], None
+
+
+@quoting.get("/demo/cart/quote/<token>")
+def add_quote(token: str) -> Response:
+    """The panel links here after "Accept": the cart takes the quote's lines and quantities.
+    A GET for the same reason as a line deal's link: nothing is bought until checkout."""
+    actor = current_actor()
+    if actor is None or actor.role != "buyer":
+        flash("Log in as a buyer to use a quote.", "error")
+        return redirect(url_for("auth.login_form", next=request.path))
+    try:
+        deal = negotiation.quote_deal(token.strip(), company_id=actor.company_id)
+    except NegotiationError as error:
+        flash(f"This quote cannot be used: {error.message}", "error")
+        return redirect(url_for("shop.view_cart"))
+    cart.save(_with_quantities(cart.lines(), [(line.sku, line.quantity) for line in deal.lines]))
+    session[SESSION_KEY] = {"token": deal.token, "skus": [line.sku for line in deal.lines]}
+    flash(f"Quote added: {len(deal.lines)} lines at the quoted prices, "
+          f"{money(deal.total, deal.currency)} in all.", "success")
+    return redirect(url_for("shop.view_cart"))
+
+
+def _with_quantities(cart_lines: list[CartLine], wanted: list[tuple[str, int]]) -> list[CartLine]:
+    """The cart with each quoted SKU's plain line at the quote's quantity (added if missing)."""
+    for sku, quantity in wanted:
+        if cart.plain_quantity(cart_lines, sku):
+            cart_lines = cart.set_quantity(cart_lines, sku, quantity)
+        else:
+            cart_lines = cart.add_plain(cart_lines, sku, quantity)
+    return cart_lines
+
+
+@quoting.post("/demo/cart/quote/remove")
+def remove_quote() -> Response:
+    forget_quote()
+    flash("Quote removed: the cart is at catalog prices again.", "info")
+    return redirect(url_for("shop.view_cart"))
+
+
+@quoting.get("/demo/quotes")
+def quotes_page() -> str | Response:
+    actor = current_actor()
+    if actor is None:
+        return redirect(url_for("auth.login_form", next=url_for("quoting.quotes_page")))
+    return render_template("demo/quotes.html")
