@@ -46,7 +46,7 @@ def place_order(engine: Engine, actor: Actor, cart_lines: list[CartLine],
     if quote is not None and not problems:
         problems = _redeem_quote(actor, quote, cart_lines, ref, redeemed)
     if problems:  # another tab used a deal a moment ago: no order, nothing kept used up
-        negotiation.release_order(ref, actor=actor)
+        _release(ref, actor)
         return CheckoutResult(problems=problems, remaining=_minus(cart_lines, dead))
     order = Order(ref=ref, company_id=actor.company_id or "", buyer_id=actor.id,
                   currency=catalog.CURRENCY, lines=tuple(plain_lines + redeemed),
@@ -54,20 +54,28 @@ def place_order(engine: Engine, actor: Actor, cart_lines: list[CartLine],
     try:
         save_order(engine, order)
     except Exception:
-        negotiation.release_order(ref, actor=actor)  # the order does not exist: its deals are free again
+        _release(ref, actor)  # the order does not exist: its deals are free again
         raise
     return CheckoutResult(order=order)
+
+
+def _release(ref: str, actor: Actor) -> None:
+    """Give back every deal redeemed for ``ref``: line deals and the cart's quote."""
+    negotiation.release_order(ref, actor=actor)
+    negotiation.release_quote_order(ref, actor=actor)
 
 
 def _redeem_quote(actor: Actor, quote: QuoteInCart, cart_lines: list[CartLine], ref: str,
                   redeemed: list[OrderLine]) -> list[str]:
     """Redeem the quote for every line it covers at once; charge what the plugin confirms."""
+    lines = quoted_lines(quote, cart_lines)
     try:
-        deal = negotiation.redeem_quote(quote.token, quoted_lines(quote, cart_lines), order_ref=ref, actor=actor)
+        deal = negotiation.redeem_quote(quote.token, lines, order_ref=ref, actor=actor)
     except NegotiationError as error:
         return [f"Quote: {error.message}"]
-    redeemed.extend(OrderLine(sku=line.sku, name=_name(line.sku), quantity=line.quantity,
-                              unit_price=line.unit_price, deal_id=deal.id) for line in deal.lines)
+    agreed = {line.sku: line.unit_price for line in deal.lines}
+    redeemed.extend(OrderLine(sku=sku, name=_name(sku), quantity=quantity, unit_price=agreed[sku], deal_id=deal.id)
+                    for sku, quantity in lines)
     return []
 
 

@@ -91,7 +91,7 @@ def cancel(ref: str) -> Response:
     if order is None or not _may_see(actor, order):
         abort(404)
     cancel_order(shop_engine(), ref, actor.id)
-    released = negotiation.release_order(ref, actor=actor)
-    deals = f" {len(released)} negotiated deal(s) can be used again." if released else ""
+    released = len(negotiation.release_order(ref, actor=actor)) + len(negotiation.release_quote_order(ref, actor=actor))
+    deals = f" {released} negotiated deal(s) can be used again." if released else ""
     flash(f"Order {ref} is cancelled.{deals}", "success")
     return redirect(url_for("ordering.order_page", ref=ref))

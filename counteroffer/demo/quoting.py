@@ -1,16 +1,14 @@
 """Quotes for the whole cart: the buyer's quotes page, and an accepted quote in the cart.
 
 The plugin's panel on the cart page negotiates; once the buyer accepts, it links to
-``/demo/cart/quote/<token>``, which sets the cart's lines to the quote's quantities and
-remembers the token. From then on the cart prices those lines with ``quote_prices``, and
+``/demo/cart/quote/<token>?line=SKU:quantity&...``, which sets the cart's lines to the
+quote's quantities (checked by the plugin) and remembers the token. From then on the cart prices those lines with ``quote_prices``, and
 checkout redeems the quote for the order with ``redeem_quote`` (checkout.py). A line the
 quote does not cover (a product added since) is priced from the catalog as before.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
@@ -48,10 +46,10 @@ def forget_quote() -> None:
     session.pop(SESSION_KEY, None)
 
 
-def quoted_lines(quote: QuoteInCart, cart_lines: list[CartLine]) -> list[dict[str, Any]]:
-    """The cart's plain lines the quote covers, as the plugin's quote calls take them."""
-    return [{"sku": line.sku, "quantity": line.quantity} for line in cart.without_deals(cart_lines)
-            if line.sku in quote.skus]
+def quoted_lines(quote: QuoteInCart, cart_lines: list[CartLine]) -> list[tuple[str, int]]:
+    """The cart's plain lines the quote covers, as ``(sku, quantity)`` for the plugin's quote
+    calls; the rest of the cart is not the quote's business (it is at catalog prices)."""
+    return [(line.sku, line.quantity) for line in cart.without_deals(cart_lines) if line.sku in quote.skus]
 
 
 def price_quoted(actor: Actor | None, priced: list[PricedLine]) -> tuple[list[PricedLine], str | None]:
@@ -72,22 +70,35 @@ def price_quoted(actor: Actor | None, priced: list[PricedLine]) -> tuple[list[Pr
 
 @quoting.get("/demo/cart/quote/<token>")
 def add_quote(token: str) -> Response:
-    """The panel links here after "Accept": the cart takes the quote's lines and quantities.
-    A GET for the same reason as a line deal's link: nothing is bought until checkout."""
+    """The panel links here after "Accept", with the quote's lines as ``line=SKU:quantity``
+    parameters: the cart takes those quantities, and ``quote_prices`` checks them against the
+    deal (every line of the quote, at least its units, nothing else), so a link edited by
+    hand is refused. A GET, as a line deal's link: nothing is bought until checkout."""
     actor = current_actor()
     if actor is None or actor.role != "buyer":
         flash("Log in as a buyer to use a quote.", "error")
-        return redirect(url_for("auth.login_form", next=request.path))
+        return redirect(url_for("auth.login_form", next=request.full_path))
+    wanted = _linked_lines(request.args.getlist("line"))
     try:
-        deal = negotiation.quote_deal(token.strip(), company_id=actor.company_id)
+        prices = negotiation.quote_prices(token.strip(), wanted, company_id=actor.company_id)
     except NegotiationError as error:
         flash(f"This quote cannot be used: {error.message}", "error")
         return redirect(url_for("shop.view_cart"))
-    cart.save(_with_quantities(cart.lines(), [(line.sku, line.quantity) for line in deal.lines]))
-    session[SESSION_KEY] = {"token": deal.token, "skus": [line.sku for line in deal.lines]}
-    flash(f"Quote added: {len(deal.lines)} lines at the quoted prices, "
-          f"{money(deal.total, deal.currency)} in all.", "success")
+    cart.save(_with_quantities(cart.lines(), wanted))
+    session[SESSION_KEY] = {"token": prices.token, "skus": [line.sku for line in prices.lines]}
+    flash(f"Quote added: {len(prices.lines)} lines at the quoted prices, "
+          f"{money(prices.total, prices.currency)} in all.", "success")
     return redirect(url_for("shop.view_cart"))
+
+
+def _linked_lines(values: list[str]) -> list[tuple[str, int]]:
+    """``SKU:quantity`` pairs; a malformed one is dropped, and the deal then refuses the cart."""
+    lines = []
+    for value in values:
+        sku, _, quantity = value.rpartition(":")
+        if sku and quantity.isdigit() and 0 < int(quantity) <= cart.MAX_QUANTITY:
+            lines.append((sku, int(quantity)))
+    return lines
 
 
 def _with_quantities(cart_lines: list[CartLine], wanted: list[tuple[str, int]]) -> list[CartLine]:

@@ -205,9 +205,14 @@
     return item;
   }
 
-  function checkoutHref(template, token) {
-    // "{token}" as written, or as url_for(..., token="{token}") escapes it.
-    return template && template.split(/\{token\}|%7Btoken%7D/i).join(encodeURIComponent(token));
+  /** The host's checkout URL for a deal: "{token}" filled in (as written, or as
+   *  url_for(..., token="{token}") escapes it), and the quote's lines as line=SKU:quantity
+   *  parameters, so the host can put them in its cart; quote_prices checks them against the deal. */
+  function checkoutHref(template, deal) {
+    if (!template) { return null; }
+    var url = new URL(template.split(/\{token\}|%7Btoken%7D/i).join(encodeURIComponent(deal.token)), window.location.href);
+    deal.lines.forEach(function (line) { url.searchParams.append("line", line.sku + ":" + line.quantity); });
+    return url.origin === window.location.origin ? url.pathname + url.search : url.href;
   }
 
   function dealSection(panel, quote, deal) {
@@ -219,7 +224,7 @@
     } else if (kit.isPast(deal.expires_at)) {
       section.appendChild(el("p", {}, ["This quote has run out. Ask again for a new quote."]));
     } else {
-      var href = checkoutHref(panel.checkoutUrl, deal.token);
+      var href = checkoutHref(panel.checkoutUrl, deal);
       section.appendChild(href ? el("a", { href: href, "class": "co-cart-link co-checkout-link" }, ["Check out at these prices"])
                                : el("p", {}, ["Give this code at checkout or to your sales rep."]));
     }
@@ -243,12 +248,15 @@
     var result = part(panel.root, "result"), deal = quote.deal;
     var heading = el("h3", { tabindex: "-1", "class": "co-result-title" }, [deal && deal.redeemed_at ? "Quote used in an order" : (HEADINGS[quote.status] || quote.status)]);
     var offers = quote.offers.filter(function (o) { return o.round === quote.round || isOpen(o); });
-    var note = EXPLANATIONS[quote.status] ? el("p", { "class": "co-explain" }, [EXPLANATIONS[quote.status]]) : null;
+    var explain = EXPLANATIONS[quote.status] ? el("p", { "class": "co-explain" }, [EXPLANATIONS[quote.status]]) : null;
+    // A word from the shop beyond the offers (a rep's decision), said once: not again beside an offer that carries it.
+    var said = quote.offers.some(function (o) { return o.message === quote.note; });
+    var note = quote.note && !said ? el("p", { "class": "co-note" }, [quote.note]) : null;
     var stale = !finished(quote.status) && !matchesCart(panel, quote)
       ? el("p", { "class": "co-note" }, ["Your cart has changed since you asked: this quote is for the lines below. Withdraw it to ask for the cart as it is now."]) : null;
     result.replaceChildren.apply(result, [heading,
       finished(quote.status) ? null : el("p", { "class": "co-round" }, ["Round " + quote.round + " of " + quote.max_rounds]),
-      el("p", {}, [askedWords(quote)]), note, stale, deal ? dealSection(panel, quote, deal) : null,
+      el("p", {}, [askedWords(quote)]), explain, note, stale, deal ? dealSection(panel, quote, deal) : null,
       !deal && offers.length ? el("ul", { "class": "co-offers" }, offers.map(function (o) { return offerItem(panel, quote, o); })) : null
     ].filter(Boolean));
     renderActions(panel, quote);
@@ -362,7 +370,7 @@
       quote.deal ? orderTotal(quote.deal.total, quote.currency, "Agreed total") : null,
       rounds.length ? el("details", {}, [el("summary", {}, ["Offers by round (" + kit.plural(quote.offers.length, "offer") + ")"]), el("ul", {}, rounds)])
                     : el("p", { "class": "co-round" }, ["No offers yet."])]);
-    var href = quote.deal && !quote.deal.redeemed_at && !kit.isPast(quote.deal.expires_at) && checkoutHref(list.checkoutUrl, quote.deal.token);
+    var href = quote.deal && !quote.deal.redeemed_at && !kit.isPast(quote.deal.expires_at) && checkoutHref(list.checkoutUrl, quote.deal);
     if (href) { card.appendChild(el("a", { href: href, "class": "co-cart-link" }, ["Check out at these prices"])); }
     return card;
   }
