@@ -10,9 +10,21 @@
 """
 from .adapters import CatalogItem, Customer
 from .jobs.connection import RedisProvider
-from .negotiation import Actor, ConflictError, DealView, NegotiationError, NotFoundError, Rep
+from .negotiation import (
+    Actor,
+    ConflictError,
+    DealView,
+    InvalidRequestError,
+    NegotiationError,
+    NotFoundError,
+    QuoteCartPrices,
+    QuoteDealView,
+    QuoteView,
+    Rep,
+)
 from .plugin import Counteroffer
 
 __all__ = ["Counteroffer", "Actor", "CatalogItem", "Customer", "DealView", "NegotiationError",
-           "ConflictError", "NotFoundError", "Rep", "RedisProvider"]
+           "ConflictError", "NotFoundError", "Rep", "RedisProvider", "InvalidRequestError", "QuoteView",
+           "QuoteDealView", "QuoteCartPrices"]
 __version__ = "0.1.0"

@@ -23,6 +23,20 @@ from .buying.queries import ProductTerms, deals_for_order, get_negotiation, list
 from .buying.releases import release_deal, release_order
 from .buying.requests import counter, escalate, places_message, request_price, withdraw
 from .buying.views import DealView, NegotiationView, OfferView
+from .quotes.asks import MAX_LINES, LineAsk, order_target_of
+from .quotes.deals import (
+                     CartLine,
+                     QuoteCartPrices,
+                     accept_quote_offer,
+                     quote_prices,
+                     redeem_quote,
+                     release_quote,
+                     release_quote_order,
+)
+from .quotes.expiry import expire_lapsed_quotes
+from .quotes.queries import get_quote, list_quotes
+from .quotes.requests import counter_quote, escalate_quote, request_quote, withdraw_quote
+from .quotes.views import QuoteDealView, QuoteView
 from .shared.actors import Actor
 from .shared.deps import Deps
 from .shared.errors import (
@@ -47,4 +61,8 @@ __all__ = [
     "Rep", "EscalationView", "AuditEvent", "BeyondAuthorityError", "list_escalations",
     "get_escalation", "decide_escalation", "audit_trail", "audit_csv", "sweep_escalations",
     "ServiceLevel", "ServiceLevels",
+    "LineAsk", "CartLine", "MAX_LINES", "order_target_of", "request_quote", "counter_quote", "withdraw_quote",
+    "escalate_quote", "accept_quote_offer", "quote_prices", "redeem_quote", "release_quote",
+    "release_quote_order", "list_quotes", "get_quote", "expire_lapsed_quotes", "QuoteView", "QuoteDealView",
+    "QuoteCartPrices",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -31,7 +32,7 @@ from .notices import ESCALATED_TOPIC, tell_void
 from .reps import Rep, RepDirectory, discount_pct, pool_rep, staff_directory
 
 __all__ = ["open_escalation", "void_open_escalation", "Assignment", "OpenedEscalation",
-           "with_delegate", "suggestion_of"]
+           "with_delegate", "suggestion_of", "route_order"]
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,32 @@ def _route(deps: Deps, session: Session, row: Negotiation, customer: Customer | 
     return with_delegate(staff, approver, now, route)
 
 
+def route_order(deps: Deps, session: Session, customer: Customer | None, category: str | None,
+                discount: Decimal | None, value: Decimal | None, now: datetime) -> Assignment:
+    """Who answers a whole-cart quote: as for a line (owner rep, else the pool of the
+    first line's category or the region), up the approval chain by the order's discount
+    and value, or whoever stands in for that person."""
+    staff = staff_directory(deps, session)
+    base, route = _first_in_line(session, staff, customer, _Category(category))
+    if base is None:
+        return Assignment(None, None, route)
+    approver = base
+    if discount is not None and value is not None:
+        approver = staff.first_approver(base, discount, value) or staff.chain(base)[-1]
+        if approver.id != base.id:
+            route = f"{route}, then up the approval chain"
+    return with_delegate(staff, approver, now, route)
+
+
+@dataclass(frozen=True)
+class _Category:
+    """What pool routing reads of a product: its category."""
+
+    category: str | None
+
+
 def _first_in_line(session: Session, staff: RepDirectory, customer: Customer | None,
-                   item: CatalogItem | None) -> tuple[Rep | None, str]:
+                   item: CatalogItem | _Category | None) -> tuple[Rep | None, str]:
     owner = staff.owner(customer.owner_rep if customer else None)
     if owner is not None:
         return owner, "account owner"

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ...db.guards import RequestCapLock
 from ...db.models import Negotiation
+from ...db.quotes import Quote, QuoteLineRow
 from ...rules.guard import GuardDraws
 from ..shared.errors import NegotiationError
 
@@ -79,11 +80,18 @@ def enforce_request_cap(guards: Guards, session: Session, company_id: str, sku: 
         return
     _lock(session, company_id, sku)
     # Only the latest ``request_cap`` requests are read: the cost stays bounded however
-    # many there were, and the oldest of them is when a place frees up again.
-    latest = (select(Negotiation.created_at)
-              .where(Negotiation.company_id == company_id, Negotiation.sku == sku,
-                     Negotiation.created_at > now - guards.request_window)
-              .order_by(Negotiation.created_at.desc()).limit(guards.request_cap).subquery())
+    # many there were, and the oldest of them is when a place frees up again. A quote
+    # that asked about the SKU counts as a request for it (issue 14): a quote is as
+    # good a probe of a line's floor as a line request.
+    since, cap = now - guards.request_window, guards.request_cap
+    lines = (select(Negotiation.created_at)
+             .where(Negotiation.company_id == company_id, Negotiation.sku == sku, Negotiation.created_at > since)
+             .order_by(Negotiation.created_at.desc()).limit(cap).subquery())
+    quotes = (select(Quote.created_at).join(QuoteLineRow, QuoteLineRow.quote_id == Quote.id)
+              .where(Quote.company_id == company_id, QuoteLineRow.sku == sku, Quote.created_at > since)
+              .order_by(Quote.created_at.desc()).limit(cap).subquery())
+    both = union_all(select(lines.c.created_at), select(quotes.c.created_at)).subquery()
+    latest = select(both.c.created_at).order_by(both.c.created_at.desc()).limit(cap).subquery()
     count, oldest = session.execute(select(func.count(), func.min(latest.c.created_at))).one()
     if count >= guards.request_cap:
         # Deliberately no figure in the message: like eBay, we do not tell how many.

@@ -23,7 +23,8 @@ from ..shared.errors import ConflictError, ServiceUnavailableError
 from .deal_rows import find_deal, record_use, released_order_refs
 from .views import NOT_PLACED, DealView, Release, deal_view
 
-__all__ = ["release_deal", "release_order", "require_released_orders_gone", "NO_ORDERS_PORT"]
+__all__ = ["release_deal", "release_order", "require_released_orders_gone", "require_order_gone",
+           "NO_ORDERS_PORT"]
 
 _GONE = (None, ORDER_FAILED, ORDER_CANCELLED)
 NO_ORDERS_PORT = ("Giving a redemption back asks the shop's orders port whether the order "
@@ -77,6 +78,11 @@ def _give_back(session: Session, deal: Deal, actor: Actor | None, now: datetime,
     # What became of the order is kept with the release: the buyer's widget says it.
     record_use(session, deal, actor, "released", served, now, order_status=because)
     return deal_view(deal, Release(now, served, because))
+
+
+def require_order_gone(deps: Deps, session: Session, order_ref: str | None, again: bool = False) -> str | None:
+    """``_require_gone`` for the quote deals (negotiation/quotes/deals.py): the same check."""
+    return _require_gone(deps, session, order_ref, again)
 
 
 def _require_gone(deps: Deps, session: Session, order_ref: str | None, again: bool = False) -> str | None:

@@ -16,7 +16,7 @@ from ...rules import has_valid_places, is_known_currency
 
 __all__ = ["Money", "MONEY_PATTERN", "money_pattern", "NonBlank", "PriceRequestSchema", "CounterSchema",
            "RedeemSchema", "EmptySchema", "NegotiationSchema", "DealSchema", "TermsSchema",
-           "ListQuerySchema"]
+           "ListQuerySchema", "TermSchema", "quantity_field"]
 
 MAX_QUANTITY = 10_000_000
 #: Up to 8 digits before the point: below 100,000,000 (the money column holds far more).
@@ -83,6 +83,10 @@ def _quantity_field(**kwargs: Any) -> fields.Integer:
     # In the buyer's words: the widget shows this message as it comes.
     return fields.Integer(strict=True, validate=validate.Range(
         min=1, max=MAX_QUANTITY, error=f"Enter at least 1 unit and at most {MAX_QUANTITY:,} units."), **kwargs)
+
+
+#: The quantity field as the quote schemas take it too (``quotes_schemas.py``).
+quantity_field = _quantity_field
 
 
 def _check_places(amount: Decimal | None, currency: str, field: str) -> None:

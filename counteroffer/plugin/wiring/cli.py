@@ -21,7 +21,7 @@ from ...adapters.csv_import import (
 )
 from ...adapters.rule_csv import RULE_LINES
 from ...db.migrate import current_revision, head_revision
-from ...negotiation import Actor, expire_lapsed
+from ...negotiation import Actor, expire_lapsed, expire_lapsed_quotes
 from ...negotiation.pricing import setup
 from ...negotiation.pricing.rule_checks import find_duplicate_rules
 from ...negotiation.pricing.rule_import import export_rule_lines, import_rule_lines
@@ -76,7 +76,8 @@ def _which_database() -> str:
 @counteroffer_cli.command("expire")
 def expire() -> None:
     """Mark offers past their time as expired (the worker does this on a schedule)."""
-    click.echo(f"expired {expire_lapsed(_extension().deps)} offer(s)")
+    deps = _extension().deps
+    click.echo(f"expired {expire_lapsed(deps)} offer(s), {expire_lapsed_quotes(deps)} quote offer(s)")
 
 
 @counteroffer_cli.command("sla")

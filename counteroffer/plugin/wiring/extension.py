@@ -44,6 +44,7 @@ from ...negotiation import (
     redeem_deal,
     release_deal,
     release_order,
+    release_quote_order,
 )
 from ...negotiation.approvals import escalations
 from ...negotiation.approvals.escalations import EscalationView, Rep, SweepResult
@@ -52,6 +53,7 @@ from ...negotiation.pricing import setup
 from ...negotiation.shared.cache import LookupCache
 from ...negotiation.shared.deps import utc_now
 from .config import Settings, read_settings
+from .quote_calls import QuoteCalls
 from .state import AppState
 
 __all__ = ["Counteroffer", "AppState"]
@@ -60,7 +62,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXTENSION_KEY = "counteroffer"
 
 
-class Counteroffer:
+class Counteroffer(QuoteCalls):
     def __init__(self, app: Flask | None = None, *, clock: Callable[[], datetime] = utc_now,
                  **options: Any) -> None:
         self._options = options
@@ -185,8 +187,12 @@ class Counteroffer:
         return deals_for_order(self.deps, order_ref)
 
     def release_order(self, order_ref: str, actor: Actor | None = None) -> list[DealView]:
-        """``release_deal`` for every deal redeemed for the order ``order_ref``."""
-        return release_order(self.deps, order_ref, actor=actor)
+        """``release_deal`` for every deal redeemed for the order ``order_ref``, and
+        ``release_quote`` for its quote deal if a quote priced it (those views come from
+        ``release_quote_order``)."""
+        views = release_order(self.deps, order_ref, actor=actor)
+        release_quote_order(self.deps, order_ref, actor=actor)
+        return views
 
     def product_terms(self, sku: str, actor: Actor | None = None) -> ProductTerms:
         return product_terms(self.deps, actor, sku)

@@ -26,6 +26,14 @@ from ..approvals.rep_schemas import (
     EscalationQuerySchema,
     EscalationSchema,
 )
+from ..buying.quotes_schemas import (
+    QuoteCounterSchema,
+    QuoteDealSchema,
+    QuoteListQuerySchema,
+    QuoteRedeemSchema,
+    QuoteRequestSchema,
+    QuoteSchema,
+)
 from ..buying.schemas import (
     CounterSchema,
     DealSchema,
@@ -77,6 +85,7 @@ def _listing(name: str, key: str, item: type[Schema]) -> type[Schema]:
 
 
 NegotiationListSchema = _listing("NegotiationListSchema", "requests", NegotiationSchema)
+QuoteListSchema = _listing("QuoteListSchema", "quotes", QuoteSchema)
 DelegationListSchema = _listing("DelegationListSchema", "delegations", DelegationSchema)
 EscalationListSchema = _listing("EscalationListSchema", "escalations", EscalationSchema)
 AuditTrailSchema = _listing("AuditTrailSchema", "events", AuditEventSchema)
@@ -163,6 +172,49 @@ _RULE_MEANING = Refusal(_RULE_FIELDS, ".+", "the params do not fit the kind (doc
                         "is below cost, or another rule of the draft has the same scope")
 
 
+_LINES_SHAPE = Refusal(("lines",), r".+ is already on line \d+; put its whole quantity on one line\.",
+                      "a SKU is on two lines (the field names the second: lines[2].sku)")
+_QUOTE_LINES = (
+    _LINES_SHAPE,
+    Refusal(("lines",), r"No product with the SKU .+\.", "a line's SKU is no product (lines[i].sku)"),
+    Refusal(("lines",), r".+ is priced in [A-Z]{3}; this quote is in [A-Z]{3}\.",
+            "a line's product is priced in another currency (lines[i].sku)"),
+    Refusal(("lines",), r"Only [\d,]+ units of .+ are available right now\.",
+            "a line asks for more than is in stock (lines[i].quantity)"),
+    Refusal(("lines",), _PLACES_MESSAGE, f"a line's target has {_PLACES} of the quote (lines[i].target_unit_price)"),
+    Refusal(("order_target",), r"The cart's price for these quantities is .+; ask for less than that\.",
+            "the order target's total is not below the cart's price for those quantities"),
+    Refusal(("order_target",), _PLACES_MESSAGE, f"the order target's total has {_PLACES} of the quote"),
+    Refusal(("order_target",), r"Give either a total or a discount_pct, not both\.",
+            "the order target gives both a total and a discount_pct, or neither"),
+    Refusal(("order_target",), r"Enter a percentage above 0 and below 100\.",
+            "the order target's discount_pct is 100 or more"),
+)
+_CART_MISMATCH = ("the cart no longer matches the accepted quote (409, naming the line: a line removed, "
+                  "a quantity below the quote's, another SKU)")
+
+#: The whole-cart quote API (issue 14, plugin/buying/quotes_api.py).
+QUOTE_OPERATIONS: dict[str, Operation] = {
+    "negotiation.create_quote": Operation(
+        "Ask for a quote for a whole cart", QuoteSchema, 201, body=QuoteRequestSchema, errors=(409,),
+        refusals=_QUOTE_LINES),
+    "negotiation.list_quotes": Operation(
+        "The company's quotes, newest first", QuoteListSchema, query=QuoteListQuerySchema),
+    "negotiation.show_quote": Operation("One quote", QuoteSchema, errors=(404,)),
+    "negotiation.counter_quote": Operation(
+        "Answer a quote with the whole cart again", QuoteSchema, body=QuoteCounterSchema, errors=(404, 409),
+        refusals=_QUOTE_LINES),
+    "negotiation.withdraw_quote": Operation("Withdraw a quote", QuoteSchema, body=EmptySchema, errors=(404, 409)),
+    "negotiation.escalate_quote": Operation(
+        "Ask a sales rep about a quote", QuoteSchema, body=EmptySchema, errors=(404, 409)),
+    "negotiation.accept_quote_offer": Operation(
+        "Accept a quote offer: one deal for the whole quote", QuoteDealSchema, 201, body=EmptySchema,
+        errors=(404, 409)),
+    "negotiation.redeem_quote": Operation(
+        f"Use a quote deal for one order, all or nothing; refused when {_CART_MISMATCH}", QuoteDealSchema,
+        body=QuoteRedeemSchema, errors=(404, 409), refusals=(_LINES_SHAPE,)),
+}
+
 #: endpoint -> what its view takes and answers.
 OPERATIONS: dict[str, Operation] = {
     "negotiation.create_request": Operation(
@@ -185,6 +237,7 @@ OPERATIONS: dict[str, Operation] = {
     "negotiation.redeem_deal": Operation(
         "Use a deal for an order", DealSchema, body=RedeemSchema, errors=(404, 409)),
     "negotiation.product_terms": Operation("A product's public terms", TermsSchema, errors=(404,)),
+    **QUOTE_OPERATIONS,
     "negotiation_reps.list_escalations": Operation(
         "The rep's escalation inbox", EscalationListSchema, query=EscalationQuerySchema),
     "negotiation_reps.show_escalation": Operation("One escalation", EscalationSchema, errors=(404,)),

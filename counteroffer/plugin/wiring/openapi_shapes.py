@@ -57,6 +57,7 @@ def finish_document(document: dict[str, Any]) -> dict[str, Any]:
     request's places per currency, the decision's fields per action."""
     schemas = document["components"]["schemas"]
     _price_by_currency(schemas["PriceRequest"])
+    _known_currency(schemas["QuoteRequest"]["properties"]["currency"])
     _decision_by_action(schemas["Decision"])
     for item in document["paths"].values():
         for operation in item.values():
@@ -75,12 +76,15 @@ def _price_by_currency(schema: dict[str, Any]) -> None:
     places: dict[int, list[str]] = {}
     for code, count in MINOR_UNITS.items():
         places.setdefault(count, []).append(code)
-    currency = schema["properties"]["currency"]
-    currency.pop("pattern", None), currency.pop("minLength", None), currency.pop("maxLength", None)
-    currency["enum"] = sorted(MINOR_UNITS)
+    _known_currency(schema["properties"]["currency"])
     schema["anyOf"] = [{"properties": {"currency": {"enum": sorted(codes)},
                                        "target_unit_price": {"pattern": money_pattern(count)}}}
                        for count, codes in sorted(places.items())]
+
+
+def _known_currency(currency: dict[str, Any]) -> None:
+    currency.pop("pattern", None), currency.pop("minLength", None), currency.pop("maxLength", None)
+    currency["enum"] = sorted(MINOR_UNITS)
 
 
 def _decision_by_action(schema: dict[str, Any]) -> None:

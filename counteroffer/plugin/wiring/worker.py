@@ -21,7 +21,7 @@ from ...jobs.heartbeat import BEAT_SECONDS, beat, worker_name
 from ...jobs.notifications import EMAIL_TOPIC, WEBHOOK_TOPIC, email_sender, webhook_sender
 from ...jobs.queue import enqueue_message, make_queue
 from ...jobs.tasks import RUN_PERIODIC
-from ...negotiation import expire_lapsed, sweep_escalations
+from ...negotiation import expire_lapsed, expire_lapsed_quotes, sweep_escalations
 from ...negotiation.approvals.notices import ESCALATED_TOPIC, VOIDED_TOPIC, tell_assigned, tell_voided
 from ...negotiation.pricing.simulation import SIMULATE_TOPIC, simulation_handler
 from ...negotiation.results.reports import fold_results
@@ -56,6 +56,7 @@ def sweep_once(extension: Extension) -> None:
     idempotency keys past 24 hours, and the results' waiting roll-up deltas."""
     state = extension.state
     expire_lapsed(state.deps)
+    expire_lapsed_quotes(state.deps)
     fold_results(state.deps)
     prune_keys(state.deps)
     sweep_escalations(state.deps)

@@ -1,0 +1,1 @@
+"""Whole-cart quotes: a buyer negotiates an order of many lines at once, and its one deal."""

@@ -1,0 +1,218 @@
+"""Use cases of a buyer's quote: ask for a whole cart, counter, withdraw, ask for a person.
+
+One transaction each: the quote's change, its audit event and its outbox message commit
+together. The engine (``rules.quotes.decide_quote``) decides before anything is written.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...adapters import BackOfficeUnavailableError, Customer
+from ...db import transaction
+from ...db.quotes import Quote, QuoteBid, QuoteLineRow, QuoteOfferLine, QuoteOfferRow
+from ...rules import EarlierOffer, Outcome
+from ...rules import quotes as quote_rules
+from ...rules.quotes import OrderTarget, QuoteDecision
+from ..buying.limits import enforce_request_cap
+from ..results.experiments import rules_for_buyer
+from ..shared.actors import Actor, require_buyer
+from ..shared.deps import Deps
+from ..shared.errors import ConflictError, ForbiddenError, unavailable_as_503
+from ..shared.idempotency import Claim, remembered
+from ..shared.records import new_id
+from ..shared.states import OfferStatus, Status, require_move, status_for
+from .asks import LineAsk, PricedLine, check_shape, engine_request, price_lines
+from .escalation import open_quote_escalation, void_quote_escalation
+from .records import close_open_offers, lines_of, locked_quote, record_event, view_of, write_offers
+from .views import QuoteView
+
+__all__ = ["request_quote", "counter_quote", "withdraw_quote", "escalate_quote", "UNCHECKED_QUOTE"]
+
+UNCHECKED_QUOTE = ("We could not check these prices right now; nothing has changed. "
+                   "Please try again in a few minutes, or ask for a sales rep.")
+
+
+@dataclass(frozen=True)
+class _Round:
+    """One round's question, checked, and the engine's answer to it."""
+
+    priced: list[PricedLine]
+    target: OrderTarget | None
+    decision: QuoteDecision
+    version_id: int | None
+    customer: Customer
+
+
+def request_quote(deps: Deps, actor: Actor, lines: Sequence[LineAsk], currency: str,
+                  order_target: OrderTarget | None = None, idempotency: Claim | None = None) -> QuoteView:
+    """A quote for the whole cart: 1 to 200 lines of one currency, each SKU once."""
+    company_id = require_buyer(actor)
+    check_shape(lines, currency, order_target)
+    now, quote_id = deps.clock(), new_id()
+    with transaction(deps.session_factory) as session:
+        for sku in sorted({line.sku for line in lines}):  # one order of locks: no deadlock between quotes
+            enforce_request_cap(deps.guards, session, company_id, sku, now)
+        decided = _decide(deps, session, company_id, quote_id, lines, currency, order_target, 1, now)
+        row = Quote(id=quote_id, company_id=company_id, buyer_id=actor.id, buyer_name=actor.name or None,
+                    buyer_email=actor.email, currency=currency, round=1, created_at=now, updated_at=now)
+        _set_round(row, decided, now)
+        session.add(row)
+        session.add_all(QuoteLineRow(quote_id=row.id, position=index, sku=line.ask.sku, name=line.item.name,
+                                     quantity=line.ask.quantity, target_unit_price=line.ask.target_unit_price,
+                                     price_for_quantity=line.price_for_quantity)
+                        for index, line in enumerate(decided.priced))
+        _record_round(deps, session, row, actor, "requested", None, decided, now)
+        return remembered(session, idempotency, now, view_of(session, row, now, deps.policy.max_rounds))
+
+
+def counter_quote(deps: Deps, actor: Actor, quote_id: str, lines: Sequence[LineAsk],
+                  order_target: OrderTarget | None = None) -> QuoteView:
+    """The buyer's next round: the whole cart again, with new targets, quantities, lines
+    added or removed. Offers the buyer holds stay valid until they expire."""
+    company_id = require_buyer(actor)
+    now = deps.clock()
+    with transaction(deps.session_factory) as session:
+        row = locked_quote(session, quote_id, company_id)
+        require_move("counter", row.status)
+        if row.round >= deps.policy.max_rounds:
+            raise ConflictError(f"This quote has used all {deps.policy.max_rounds} rounds; "
+                                "accept an offer or ask for a person.")
+        check_shape(lines, row.currency, order_target)
+        for sku in sorted({line.sku for line in lines} - _skus_asked(session, row.id)):
+            enforce_request_cap(deps.guards, session, company_id, sku, now)  # a line added is a new ask
+        decided = _decide(deps, session, company_id, row.id, lines, row.currency, order_target,
+                          row.round + 1, now, _earlier_offers(session, row.id))
+        before = row.status
+        row.round += 1
+        _set_round(row, decided, now)
+        _replace_lines(session, row, decided.priced)
+        void_quote_escalation(session, row, actor, before, now, "changed the quote")
+        _record_round(deps, session, row, actor, "countered", before, decided, now)
+        return view_of(session, row, now, deps.policy.max_rounds)
+
+
+def _decide(deps: Deps, session: Session, company_id: str, quote_id: str, lines: Sequence[LineAsk],
+            currency: str, target: OrderTarget | None, round_: int, now: datetime,
+            earlier: dict[str, tuple[EarlierOffer, ...]] | None = None) -> _Round:
+    customer = deps.customer(session, company_id)
+    if customer is None:
+        raise ForbiddenError("Your company is not set up for price requests; contact your sales rep.")
+    version_id, rules = rules_for_buyer(session, company_id)  # an experiment's arm, or live
+    # The engine never prices what it could not hold against a floor: nothing is written.
+    with unavailable_as_503(UNCHECKED_QUOTE):
+        priced = price_lines(deps, session, rules, customer, lines, currency, target)
+        request = engine_request(deps, session, rules, customer, priced, currency, target, round_,
+                                 deps.guards.jitter(quote_id), earlier)
+    return _Round(priced, target, quote_rules.decide_quote(request, rules, now, deps.policy), version_id, customer)
+
+
+def _set_round(row: Quote, decided: _Round, now: datetime) -> None:
+    target = decided.target
+    row.target_total = target.total if target else None
+    row.target_discount_pct = target.discount_pct if target else None
+    row.cart_total = sum((line.cart_total for line in decided.priced), Decimal(0))
+    row.status, row.updated_at = status_for(decided.decision.outcome).value, now
+    row.rule_version_id = decided.version_id
+    row.buyer_note = None  # a note on an earlier round is stale now
+
+
+def _record_round(deps: Deps, session: Session, row: Quote, actor: Actor, action: str, before: str | None,
+                  decided: _Round, now: datetime) -> None:
+    """The round's bid, offers, audit event, and for an escalation the escalation."""
+    decision = decided.decision
+    asked = [{"sku": line.ask.sku, "quantity": line.ask.quantity,
+              "target_unit_price": str(line.ask.target_unit_price) if line.ask.target_unit_price else None}
+             for line in decided.priced]
+    target = _target_json(decided.target)
+    session.add(QuoteBid(quote_id=row.id, round=row.round, lines=asked, order_target=target,
+                         outcome=decision.outcome.value, reason=decision.reason, created_at=now))
+    offers = write_offers(session, row, decision, now)
+    record_event(session, row, actor, action, before, now, round=row.round, lines=asked, order_target=target,
+                 outcome=decision.outcome.value, reason=decision.reason, offers=[o.id for o, _ in offers])
+    if decision.outcome is Outcome.ESCALATE:
+        category = decided.priced[0].item.category if decided.priced else None
+        open_quote_escalation(deps, session, row, decided.customer, category, decision.reason, now)
+
+
+def _target_json(target: OrderTarget | None) -> dict[str, str] | None:
+    if target is None:
+        return None
+    return {key: str(value) for key, value in (("total", target.total), ("discount_pct", target.discount_pct))
+            if value is not None}
+
+
+def _replace_lines(session: Session, row: Quote, priced: list[PricedLine]) -> None:
+    """This round's lines; a line no longer asked keeps its row, marked removed."""
+    existing = {line.sku: line for line in lines_of(session, row.id)}
+    for index, line in enumerate(priced):
+        kept = existing.pop(line.ask.sku, None)
+        if kept is None:
+            kept = QuoteLineRow(quote_id=row.id, sku=line.ask.sku)
+            session.add(kept)
+        kept.position, kept.name, kept.quantity = index, line.item.name, line.ask.quantity
+        kept.target_unit_price, kept.price_for_quantity = line.ask.target_unit_price, line.price_for_quantity
+        kept.removed_round = None
+    for gone in existing.values():
+        if gone.removed_round is None:
+            gone.removed_round, gone.position = row.round, len(priced) + gone.position
+
+
+def _skus_asked(session: Session, quote_id: str) -> set[str]:
+    return set(session.scalars(select(QuoteLineRow.sku).where(QuoteLineRow.quote_id == quote_id)))
+
+
+def _earlier_offers(session: Session, quote_id: str) -> dict[str, tuple[EarlierOffer, ...]]:
+    """Per SKU, the prices earlier rounds' concessions offered: later rounds never go back
+    on them (rules/concession.py), line by line as for a line request."""
+    rows = session.execute(select(QuoteOfferLine.sku, QuoteOfferLine.quantity, QuoteOfferLine.unit_price)
+                           .join(QuoteOfferRow, QuoteOfferRow.id == QuoteOfferLine.offer_id)
+                           .where(QuoteOfferRow.quote_id == quote_id, QuoteOfferRow.kind == "concession"))
+    found: dict[str, list[EarlierOffer]] = {}
+    for sku, quantity, unit_price in rows:
+        found.setdefault(sku, []).append(EarlierOffer(quantity, Decimal(unit_price)))
+    return {sku: tuple(offers) for sku, offers in found.items()}
+
+
+def withdraw_quote(deps: Deps, actor: Actor, quote_id: str) -> QuoteView:
+    return _close_by_buyer(deps, actor, quote_id, "withdraw", Status.WITHDRAWN)
+
+
+def escalate_quote(deps: Deps, actor: Actor, quote_id: str) -> QuoteView:
+    """The buyer wants a person. Offers on the table stay valid until they expire."""
+    return _close_by_buyer(deps, actor, quote_id, "escalate", Status.ESCALATED)
+
+
+def _close_by_buyer(deps: Deps, actor: Actor, quote_id: str, action: str, status: Status) -> QuoteView:
+    company_id = require_buyer(actor)
+    now = deps.clock()
+    with transaction(deps.session_factory) as session:
+        row = locked_quote(session, quote_id, company_id)
+        require_move(action, row.status)
+        before, row.status, row.updated_at = row.status, status.value, now
+        record_event(session, row, actor, status.value, before, now)
+        if status is Status.WITHDRAWN:
+            close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
+            void_quote_escalation(session, row, actor, before, now, "withdrew the quote")
+        else:
+            customer, category = _for_routing(deps, session, row)
+            open_quote_escalation(deps, session, row, customer, category, "the buyer asked for a person", now)
+        return view_of(session, row, now, deps.policy.max_rounds)
+
+
+def _for_routing(deps: Deps, session: Session, row: Quote) -> tuple[Customer | None, str | None]:
+    """What the back office can tell right now: routing goes on without it."""
+    try:
+        customer = deps.customer(session, row.company_id)
+        first = session.scalar(select(QuoteLineRow.sku).where(
+            QuoteLineRow.quote_id == row.id, QuoteLineRow.removed_round.is_(None))
+            .order_by(QuoteLineRow.position).limit(1))
+        item = deps.catalog_item(session, first) if first is not None else None
+    except BackOfficeUnavailableError:
+        return None, None
+    return customer, item.category if item else None
