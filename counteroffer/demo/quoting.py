@@ -2,13 +2,15 @@
 
 The plugin's panel on the cart page negotiates; once the buyer accepts, it links to
 ``/demo/cart/quote/<token>?line=SKU:quantity&...``, which sets the cart's lines to the
-quote's quantities (checked by the plugin) and remembers the token. From then on the cart prices those lines with ``quote_prices``, and
-checkout redeems the quote for the order with ``redeem_quote`` (checkout.py). A line the
-quote does not cover (a product added since) is priced from the catalog as before.
+quote's quantities (checked by the plugin) and remembers the token. From then on the cart
+prices those lines with ``quote_prices``, and checkout redeems the quote for the order
+with ``redeem_quote`` (checkout.py). A line the quote does not cover (a product added
+since) is priced from the catalog as before.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
