@@ -129,9 +129,16 @@
     return function (path, message) {
       var match = /^lines\.(\d+)\.?(.*)$/.exec(path);
       var line = match && lines[Number(match[1])];
+      if (/^order_target/.test(path)) { return "Order target: " + message; }
       if (!line) { return path.replace(/\./g, " ") + ": " + message; }
       return "Line " + (Number(match[1]) + 1) + " (" + line.sku + ")" + (match[2] ? ", " + match[2].replace(/_/g, " ") : "") + ": " + message;
     };
+  }
+
+  /** The API's summary names a field by its path ("lines[2].target_unit_price: ..."): each
+   *  field's message is shown beside it, or in words with its line, so the summary need not. */
+  function forBuyers(error) {
+    return Object.keys(error.fields || {}).length ? new kit.ApiError("Please check the highlighted fields.", error.fields) : error;
   }
 
   function targetForm(panel, form, lines, options) {
@@ -147,7 +154,7 @@
       if (options.currency) { body.currency = panel.currency; }
       kit.busy(panel, function () { return kit.call(panel, "POST", options.path, body); })
         .then(function (quote) { renderQuote(panel, quote, true); })
-        .catch(function (error) { kit.showErrors(form, error, describer(lines)); });
+        .catch(function (error) { kit.showErrors(form, forBuyers(error), describer(lines)); });
     });
     return form;
   }
