@@ -28,6 +28,7 @@ from .model import (
 )
 from .money import has_valid_places, is_known_currency, minor_unit, places_message, round_money
 from .pricing import effective_breaks, floor_price, next_break, price_for_quantity
+from .quotes import decide_quote
 from .ruleset import CompiledRules, RuleSet, SkuRules
 
 __all__ = [
@@ -36,5 +37,5 @@ __all__ = [
     "OfferKind", "Outcome", "Policy", "PriceRequest", "PricingContext", "LastPrice",
     "AlternativeProduct", "Term", "is_known_currency", "minor_unit", "round_money",
     "has_valid_places", "places_message", "floor_price", "next_break", "price_for_quantity", "effective_breaks",
-    "GuardDraws", "EarlierOffer", "EarlierBid",
+    "GuardDraws", "EarlierOffer", "EarlierBid", "decide_quote",
 ]

@@ -23,7 +23,7 @@ from .tradeoffs import (
     volume_to_break,
 )
 
-__all__ = ["decide"]
+__all__ = ["decide", "resolver_for", "trade_offs", "decline_line", "in_stock", "likely_value", "OVER_LIMIT", "Resolve"]
 
 HUNDRED = Decimal(100)
 Rules = RuleSet | CompiledRules
@@ -33,7 +33,7 @@ OVER_LIMIT = "order value above the auto-approval limit"
 
 def decide(request: PriceRequest, context: PricingContext, rules: Rules, now: datetime,
            policy: Policy = Policy()) -> Decision:
-    resolver = _resolver(rules)
+    resolver = resolver_for(rules)
     frame = make_frame(request, context, resolver(request.sku, context.category, context.segment),
                        now, policy, lambda sku, category: resolver(sku, category, context.segment))
     # More than the shop has: nothing the engine may promise (the use cases refuse such a
@@ -49,7 +49,7 @@ def decide(request: PriceRequest, context: PricingContext, rules: Rules, now: da
     return _route(frame, frame.rules.routing or Routing())
 
 
-def _resolver(rules: Rules) -> Resolve:
+def resolver_for(rules: Rules) -> Resolve:
     if isinstance(rules, CompiledRules):
         return rules.resolve
     return lambda sku, category, segment: resolve(rules, sku, category, segment)
@@ -69,8 +69,8 @@ def _route(frame: Frame, routing: Routing) -> Decision:
     anchor = anchor_price(frame)
     if anchor is not None and anchor <= frame.target:
         return _accept_within(frame, limit, concession, "target at or above the price this buyer paid last time")
-    candidates = _trade_offs(frame)  # only now: an accepted request needs none
-    declined = frame.target < _decline_line(frame, routing)
+    candidates = trade_offs(frame)  # only now: an accepted request needs none
+    declined = frame.target < decline_line(frame, routing)
     if concession is not None:
         candidates = _with_concession(frame, candidates, concession)
         if is_last_round(frame) and not declined:
@@ -107,7 +107,7 @@ def _with_concession(frame: Frame, candidates: list[Candidate], concession: Deci
 def _more_units(frame: Frame, price: Decimal, limit: Decimal | None = None) -> list[Candidate]:
     """The same price for more units, if the shop has them and they are within the limit
     (rules/closing.py); offered beside the price for the quantity asked, never instead."""
-    volume = _in_stock(frame, volume_at(frame, price))
+    volume = in_stock(frame, volume_at(frame, price))
     if volume is None or _over_limit(volume.priced.quantity, volume.priced.unit_price, limit):
         return []
     return [volume]
@@ -124,7 +124,7 @@ def _accept_within(frame: Frame, limit: Decimal | None, concession: Decimal | No
 def _suggestions(frame: Frame, concession: Decimal | None, first: Candidate | None = None) -> tuple[Offer, ...]:
     """What the rules would offer, for the person who answers instead: every trade-off
     and this round's concession, ranked as offers are (``first`` ahead of them)."""
-    candidates = _trade_offs(frame)
+    candidates = trade_offs(frame)
     if concession is not None and concession > frame.target:
         candidates.append(concession_offer(frame, concession))
     ranked = _ranked(frame, candidates)
@@ -133,13 +133,13 @@ def _suggestions(frame: Frame, concession: Decimal | None, first: Candidate | No
     return (make_offer(frame, first), *ranked[: frame.policy.max_offers - 1])
 
 
-def _trade_offs(frame: Frame) -> list[Candidate]:
-    volume = _in_stock(frame, volume_to_break(frame)) or _in_stock(frame, margin_neutral_volume(frame))
+def trade_offs(frame: Frame) -> list[Candidate]:
+    volume = in_stock(frame, volume_to_break(frame)) or in_stock(frame, margin_neutral_volume(frame))
     found = [volume, last_price_anchor(frame), *term_bundles(frame), *alternatives(frame)]
-    return [kept for candidate in found if (kept := _in_stock(frame, candidate)) is not None]
+    return [kept for candidate in found if (kept := in_stock(frame, candidate)) is not None]
 
 
-def _in_stock(frame: Frame, candidate: Candidate | None) -> Candidate | None:
+def in_stock(frame: Frame, candidate: Candidate | None) -> Candidate | None:
     """The candidate, unless it is for more units than the shop has of what it offers:
     an offer the shop cannot deliver is no offer (the buyer would accept it)."""
     if candidate is None:
@@ -160,12 +160,12 @@ def _ranked(frame: Frame, candidates: list[Candidate]) -> tuple[Offer, ...]:
     than 200 are: they rank as their value per unit times 200."""
     asked = frame.request.quantity
     # Each rank worked out once; the index keeps equal ranks in the order they were found.
-    ranked = sorted((_likely_value(candidate, asked), index, candidate)
+    ranked = sorted((likely_value(candidate, asked), index, candidate)
                     for index, candidate in enumerate(candidates))
     return tuple(make_offer(frame, candidate) for _, _, candidate in ranked[: frame.policy.max_offers])
 
 
-def _likely_value(candidate: Candidate, asked: int) -> tuple[Decimal, str, str, int]:
+def likely_value(candidate: Candidate, asked: int) -> tuple[Decimal, str, str, int]:
     value, kind, sku, quantity = candidate.rank
     if quantity > asked:
         value = value * asked / quantity
@@ -183,7 +183,7 @@ def _within_auto_accept(frame: Frame, routing: Routing) -> bool:
     return frame.target >= max(lowest, frame.guard)
 
 
-def _decline_line(frame: Frame, routing: Routing) -> Decimal:
+def decline_line(frame: Frame, routing: Routing) -> Decimal:
     """``rep_reach_pct`` below the guard price, not the floor: bisecting on declined
     versus escalated must not find the floor either."""
     reach = routing.rep_reach_pct

@@ -15,7 +15,7 @@ from .pricing import floor_from, price_at
 from .ruleset import SkuRules
 
 __all__ = ["Frame", "Resolver", "Priced", "Candidate", "make_frame", "make_offer",
-           "round_up_to_multiple"]
+           "round_up_to_multiple", "explain_priced"]
 
 HUNDRED = Decimal(100)
 #: Resolves the rules of another SKU (an alternative): (sku, category) -> SkuRules.
@@ -121,11 +121,11 @@ def make_offer(frame: Frame, candidate: Candidate) -> Offer:
     return Offer.made(
         kind=priced.kind, sku=priced.sku, quantity=priced.quantity, unit_price=priced.unit_price,
         currency=frame.currency, expires_at=frame.expires_at, message=candidate.message(),
-        explain=lambda: _explain(frame, priced, margin, candidate.why), terms=priced.terms,
+        explain=lambda: explain_priced(frame, priced, margin, candidate.why), terms=priced.terms,
         seller_value=candidate.seller_value)
 
 
-def _explain(frame: Frame, priced: Priced, margin: Decimal, why: str) -> str:
+def explain_priced(frame: Frame, priced: Priced, margin: Decimal, why: str) -> str:
     currency, cost = frame.currency, priced.cost
     if frame.context.cost_known or priced.sku != frame.request.sku:
         markup = (margin / cost * HUNDRED).quantize(Decimal("0.1")) if cost else Decimal(0)

@@ -72,6 +72,8 @@ class TermLever:
     ``value_pct`` is a share of the unit price, ``value_per_unit`` an amount per unit;
     ``label`` is what the buyer reads ("pay within 10 days"). ``bundle_levers``: the most
     levers a bundle holding this one may have (2 unless the rule asks for more).
+    ``scope`` "order": a lever of the whole quote (rules/quotes), valued once on the
+    order's total (``value_pct``) or its units (``value_per_unit``); never a line's.
     """
 
     group: str
@@ -84,6 +86,7 @@ class TermLever:
     priority: int = 0
     category: str | None = None
     bundle_levers: int = 2
+    scope: str = "line"
 
 
 @dataclass(frozen=True, slots=True)

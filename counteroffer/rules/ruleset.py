@@ -12,10 +12,13 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from itertools import product
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import LEVER_GROUPS, Alternatives, ConcessionPolicy, Floor, PriceBreak, PriceBreaks, Routing, TermLever
 from .scope import matching, most_specific
+
+if TYPE_CHECKING:  # rules/quotes imports this module: no import at run time
+    from .quotes.model import OrderFloor, OrderTiers
 
 __all__ = ["RuleSet", "SkuRules", "CompiledRules", "resolve"]
 
@@ -28,10 +31,20 @@ class RuleSet:
     alternatives: tuple[Alternatives, ...] = ()
     concessions: tuple[ConcessionPolicy, ...] = ()
     routings: tuple[Routing, ...] = ()
+    #: Whole-quote rules (rules/quotes): scoped by segment only, never by SKU or category.
+    order_tiers: tuple[OrderTiers, ...] = ()
+    order_floors: tuple[OrderFloor, ...] = ()
+    #: Term levers of scope "order": valued once on a quote's total, never a line's.
+    order_levers: tuple[TermLever, ...] = ()
 
     def all_rules(self) -> Iterable[Any]:
+        """The line rules (scoped by SKU, category, segment); ``order_rules`` the rest."""
         for kind in (self.floors, self.price_breaks, self.levers, self.alternatives,
                      self.concessions, self.routings):
+            yield from kind
+
+    def order_rules(self) -> Iterable[Any]:
+        for kind in (self.order_tiers, self.order_floors, self.order_levers):
             yield from kind
 
 
@@ -166,6 +179,8 @@ class CompiledRules:
         self._shared_parts: dict[tuple[str | None, str | None], _Shared] = {}
         self._sorted_breaks: dict[int, tuple[tuple[PriceBreak, ...], tuple[int, ...]]] = {}
         self._floors: dict[tuple[Any, ...], tuple[Floor, ...]] = {}  # equal floors shared
+        #: Per segment, the whole-quote rules resolved once (rules/quotes/order_rules.py).
+        self.order_memo: dict[str | None, Any] = {}
         self.resolve = lru_cache(maxsize=cache_size)(self._resolve)
 
     def _index(self, rule: Any) -> None:

@@ -16,7 +16,7 @@ def _text(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
-def test_the_decision_page_shows_the_offers_the_buyer_holds_and_a_counter_says_it_replaces_them(
+def test_the_decision_page_shows_the_offers_the_buyer_holds_and_a_counter_leaves_them_standing(
         shop) -> None:  # noqa: F811 - the imported fixture
     buyer, rep = shop.test_client(), shop.test_client()
     login(buyer, "buyer@acme")
@@ -38,8 +38,9 @@ def test_the_decision_page_shows_the_offers_the_buyer_holds_and_a_counter_says_i
     assert decided.status_code == 302
     seen = buyer.get(f"/negotiate/api/requests/{asked['id']}").get_json()
     assert seen["note"] == ("Rita Reyes of our sales team offers $112.00 each for 1,000 units. "
-                            "It replaces the offers you held before.")
-    assert [o["message"] for o in seen["offers"] if o["status"] == "open"] == [seen["note"]]
+                            "The offers you held before still stand until they expire.")
+    # Issue 23: the rep's counter is one more offer; the engine's stays the buyer's to take.
+    assert [o["message"] for o in seen["offers"] if o["status"] == "open"] == [SEED_MESSAGE, seen["note"]]
 
 
 def test_once_the_buyer_takes_a_managers_counter_its_note_is_gone(app, api):
@@ -59,7 +60,7 @@ def test_once_the_buyer_takes_a_managers_counter_its_note_is_gone(app, api):
         "action": "counter", "unit_price": "112.00", "quantity": 1000, "rationale": "loyal"}).status_code == 200
     seen = api.as_(ANN).get(f"/requests/{asked['id']}").get_json()
     assert seen["note"].startswith("Max Moreno of our sales team offers $112.00 each for 1,000 units.")
-    [offer] = [o for o in seen["offers"] if o["status"] == "open"]
+    [offer] = [o for o in seen["offers"] if o["status"] == "open" and o["kind"] == "rep"]
     assert api.post(f"/offers/{offer['id']}/accept").status_code == 201
     seen = api.get(f"/requests/{asked['id']}").get_json()
     assert (seen["status"], seen["deal"]["unit_price"], seen["note"]) == ("accepted", "112.00", None)

@@ -40,6 +40,38 @@ def test_a_declined_counter_leaves_the_earlier_offers_to_accept(app, api):
     assert shop.post(f"/offers/{held['id']}/accept").status_code in (200, 201)
 
 
+def _escalated_with_an_offer_held(app, api) -> tuple[dict, dict, dict]:
+    _rules(app, *SHOP_RULES)
+    asked = _ask(api.as_(ANN), 2000, "90.00")
+    [held] = [o for o in asked["offers"] if o["kind"] == "concession"]
+    api.as_(ANN).post(f"/requests/{asked['id']}/escalate")
+    [escalation] = api.as_(MAX).get(f"/escalations?negotiation_id={asked['id']}").get_json()["escalations"]
+    return asked, held, escalation
+
+
+def test_a_reps_counter_is_one_more_offer_beside_those_the_buyer_holds(app, api):
+    asked, held, escalation = _escalated_with_an_offer_held(app, api)
+    decided = api.post(f"/escalations/{escalation['id']}/decision", {
+        "action": "counter", "unit_price": "112.00", "quantity": 2000, "rationale": "meet halfway"})
+    assert decided.status_code == 200, decided.get_json()
+    seen = api.as_(ANN).get(f"/requests/{asked['id']}").get_json()
+    assert seen["note"].endswith("The offers you held before still stand until they expire.")
+    assert {o["kind"] for o in seen["offers"] if o["status"] == "open"} >= {"concession", "rep"}
+    taken = api.post(f"/offers/{held['id']}/accept")  # was 409: the counter had superseded it
+    assert taken.status_code in (200, 201), taken.get_json()
+
+
+def test_a_reps_rejection_answers_the_ask_and_leaves_the_offers_held(app, api):
+    asked, held, escalation = _escalated_with_an_offer_held(app, api)
+    decided = api.post(f"/escalations/{escalation['id']}/decision", {"action": "reject", "rationale": "too low"})
+    assert decided.status_code == 200, decided.get_json()
+    seen = api.as_(ANN).get(f"/requests/{asked['id']}").get_json()
+    # Still open for what it holds: "declined" would tell the buyer nothing is left.
+    assert (seen["status"], seen["note"].endswith("still stand until they expire.")) == ("countered", True)
+    taken = api.post(f"/offers/{held['id']}/accept")
+    assert taken.status_code in (200, 201), taken.get_json()
+
+
 def test_withdrawing_still_closes_every_offer(app, api):
     _rules(app, *SHOP_RULES)
     shop = api.as_(ANN)

@@ -31,7 +31,7 @@ from ..shared.deps import Deps
 from ..shared.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError, unavailable_as_503
 from ..shared.idempotency import Claim, remembered
 from ..shared.prices import PriceFacts, price_facts
-from ..shared.records import close_open_offers, new_id, offers_of, record_event
+from ..shared.records import new_id, offers_of, record_event
 from ..shared.states import OfferStatus, Status
 from ..shared.stock import require_stock_for_request
 from .inbox import EscalationView, escalation_view
@@ -214,17 +214,20 @@ def _carry_out(deps: Deps, session: Session, row: Negotiation, escalation: Escal
 
 
 def _what_happens_to_held(session: Session, row: Negotiation, proposal: _Proposal) -> str:
-    """A counter or a rejection withdraws the offers the buyer held: say so, where they
-    read the decision (widget and e-mail), rather than let them vanish."""
-    if proposal.action == "approve" or not any(o.status == OfferStatus.OPEN for o in offers_of(session, row.id)):
+    """Offers the buyer holds stay theirs until they expire or the buyer withdraws (issue
+    23): a person's counter is one more offer beside them, a rejection answers the ask,
+    not them. Say so where the buyer reads the decision (widget and e-mail)."""
+    if proposal.action == "approve" or not _holds_offers(session, row):
         return ""
-    return (" It replaces the offers you held before." if proposal.action == "counter"
-            else " The offers you held before are withdrawn.")
+    return " The offers you held before still stand until they expire."
+
+
+def _holds_offers(session: Session, row: Negotiation) -> bool:
+    return any(o.status == OfferStatus.OPEN for o in offers_of(session, row.id))
 
 
 def _counter_or_reject(session: Session, row: Negotiation, proposal: _Proposal, note: str,
                        before: str, actor: Actor, now: datetime, deps: Deps, detail: dict[str, Any]) -> None:
-    close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
     if proposal.action == "counter":
         expires_at = now + timedelta(hours=deps.policy.offer_validity_hours)
         offer = _rep_offer(session, row, proposal, expires_at, note)
@@ -233,7 +236,8 @@ def _counter_or_reject(session: Session, row: Negotiation, proposal: _Proposal, 
                      unit_price=proposal.unit_price, quantity=proposal.quantity,
                      terms=list(proposal.terms) or None, **detail)
     else:
-        row.status = Status.DECLINED.value
+        # The ask is rejected; offers still held keep the negotiation open for them.
+        row.status = (Status.COUNTERED if _holds_offers(session, row) else Status.DECLINED).value
         record_event(session, row, actor, "rejected", before, now, **detail)
 
 

@@ -1,5 +1,8 @@
 """Whole-cart quotes, purely: one decision for an order of several lines (issue 14)."""
+from .engine import decide_quote
 from .model import (
+    EarlierQuoteLine,
+    EarlierQuoteOffer,
     OrderFloor,
     OrderTarget,
     OrderTier,
@@ -13,6 +16,7 @@ from .model import (
 )
 
 __all__ = [
-    "OrderFloor", "OrderTarget", "OrderTier", "OrderTiers", "QuoteDecision", "QuoteLine",
+    "decide_quote", "EarlierQuoteLine", "EarlierQuoteOffer", "OrderFloor", "OrderTarget", "OrderTier",
+    "OrderTiers", "QuoteDecision", "QuoteLine",
     "QuoteLineOffer", "QuoteOffer", "QuoteOfferKind", "QuoteRequest",
 ]

@@ -18,7 +18,7 @@ from enum import Enum
 from ..model import Outcome, PricingContext, Term
 
 __all__ = ["OrderTarget", "QuoteLine", "QuoteRequest", "QuoteOfferKind", "QuoteLineOffer", "QuoteOffer",
-           "QuoteDecision", "OrderTier", "OrderTiers", "OrderFloor"]
+           "QuoteDecision", "OrderTier", "OrderTiers", "OrderFloor", "EarlierQuoteLine", "EarlierQuoteOffer"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,25 @@ class QuoteLine:
 
 
 @dataclass(frozen=True)
+class EarlierQuoteLine:
+    sku: str
+    quantity: int
+    unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class EarlierQuoteOffer:
+    """A whole-quote offer made in an earlier round of this quote: never gone back on.
+    Only price-only moves (``concession``, ``margin_mix``) bind later rounds, line by
+    line for the same SKU and quantity, as ``PricingContext.earlier_offers`` does for
+    one line; ``by_rep``: a person's counter (binds its quantity and larger ones)."""
+
+    lines: tuple[EarlierQuoteLine, ...]
+    kind: QuoteOfferKind
+    by_rep: bool = False
+
+
+@dataclass(frozen=True)
 class QuoteRequest:
     lines: tuple[QuoteLine, ...]
     currency: str
@@ -50,6 +69,8 @@ class QuoteRequest:
     segment: str | None = None
     #: This negotiation's concession jitter draw, in [0, 1), as for one line.
     jitter: Decimal = Decimal(0)
+    #: The whole-quote offers of earlier rounds, oldest first (added for rounds).
+    earlier_offers: tuple[EarlierQuoteOffer, ...] = ()
 
 
 class QuoteOfferKind(str, Enum):
@@ -106,6 +127,10 @@ class QuoteDecision:
     suggestions: tuple[QuoteOffer, ...] = ()
     #: For reps only: per SKU, the line's floor and guard price.
     floors: dict[str, Decimal] = field(default_factory=dict)
+    #: For reps only: per SKU, the guard price (where automatic answers stop).
+    guards: dict[str, Decimal] = field(default_factory=dict)
+    #: For reps only: the order floor (minimum total for the lines asked), if a rule sets one.
+    order_floor: Decimal | None = None
 
 
 @dataclass(frozen=True)

@@ -183,7 +183,7 @@
   function explanation(negotiation, deal) {
     var text = EXPLANATIONS[negotiation.status];
     if (negotiation.status === "escalated" && negotiation.offers.length) {
-      text += " The offers below still hold until they expire, or until the sales rep answers with a new offer or declines, which withdraws them.";
+      text += " The offers below still hold until they expire, whatever the sales rep answers.";
     } else if (negotiation.status === "declined" && negotiation.offers.length) {
       text += " The offers below, from earlier rounds, still hold until they expire.";
     }

@@ -1,0 +1,217 @@
+"""Everything one quote decision needs, worked out once: a single-line ``Frame`` per line
+(floor, guard price, price for the quantity, this round's concession), the order's
+totals and target, and the order's rules.
+
+Each line is framed exactly as a single-line request for its SKU and quantity would be,
+so every per-line guarantee (floor, guard price, breaks, multiples, stock, earlier
+offers) holds for the line inside a quote.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+
+from ..concession import concession_price
+from ..engine import Resolve, resolver_for
+from ..frame import Frame, Priced, make_frame
+from ..model import EarlierOffer, Policy, PriceRequest, Routing, Term
+from ..money import round_money, round_up
+from ..ruleset import CompiledRules, RuleSet
+from ..tradeoffs import anchor_price
+from .model import QuoteLine, QuoteOfferKind, QuoteRequest
+from .order_rules import OrderRules, order_rules
+
+__all__ = ["Line", "QuoteFrame", "OfferedLine", "QuoteCandidate", "make_quote_frame", "PRICE_ONLY"]
+
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+#: The quote offers that bind later rounds line by line: price-only moves.
+PRICE_ONLY = frozenset({QuoteOfferKind.CONCESSION, QuoteOfferKind.MARGIN_MIX})
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of the quote, framed as a single-line request for its SKU and quantity."""
+
+    frame: Frame
+    #: The catalog price for the quantity asked (what the cart shows).
+    price: Decimal
+    #: The lowest price the rules give on this line on their own this round, price-only:
+    #: the single-line concession (never below the guard price, never back on an earlier
+    #: offer), or the price itself without a concession rule.
+    concession: Decimal
+    #: What the buyer wants for this line: its own target, or its share of the order target.
+    wanted: Decimal
+    #: True when the buyer set this line's target itself.
+    own_target: bool
+
+    @property
+    def quantity(self) -> int:
+        return self.frame.request.quantity
+
+    @property
+    def sku(self) -> str:
+        return self.frame.request.sku
+
+    @property
+    def guard(self) -> Decimal:
+        return self.frame.guard
+
+    def acceptable(self) -> bool:
+        """The single-line engine would accept this line's wanted price on its own."""
+        if self.wanted >= self.concession:
+            return True
+        anchor = anchor_price(self.frame)
+        return anchor is not None and anchor <= self.wanted
+
+
+@dataclass(slots=True)
+class QuoteFrame:
+    request: QuoteRequest
+    lines: list[Line]
+    policy: Policy
+    now: datetime
+    currency: str
+    cart_total: Decimal
+    #: What the buyer wants to pay for the whole order.
+    target: Decimal
+    order: OrderRules
+    #: The routing rule for all products of the segment: the order's own.
+    routing: Routing
+    #: The least the lines whose cost is known may total, automatically (the order floor
+    #: over their guarded cost); None without an order floor rule.
+    floor_total: Decimal | None
+
+    @property
+    def by_order_target(self) -> bool:
+        return self.request.order_target is not None
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.lines[0].frame.expires_at
+
+
+@dataclass(slots=True)
+class OfferedLine:
+    line: Line
+    priced: Priced
+    why: str
+    #: The catalog price for the quantity offered (what the cart would show for it).
+    catalog: Decimal
+    #: The buyer's words for a per-line trade-off (empty for a plain price).
+    message: Callable[[], str] | None = None
+
+
+@dataclass(slots=True)
+class QuoteCandidate:
+    """A whole quote priced but not yet worded."""
+
+    kind: QuoteOfferKind
+    lines: list[OfferedLine]
+    message: Callable[[QuoteCandidate], str]
+    why: str
+    terms: tuple[Term, ...] = ()
+    #: What the order's terms are worth to the seller, for the whole quote.
+    terms_value: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return sum((o.priced.unit_price * o.priced.quantity for o in self.lines), ZERO)
+
+    @property
+    def catalog_total(self) -> Decimal:
+        return sum((o.catalog * o.priced.quantity for o in self.lines), ZERO)
+
+    @property
+    def seller_value(self) -> Decimal:
+        return self.terms_value + sum(((o.priced.unit_price - o.priced.cost + o.priced.terms_value)
+                                       * o.priced.quantity for o in self.lines), ZERO)
+
+    @property
+    def rank_value(self) -> Decimal:
+        """Margin over the guarded cost plus the terms: what the order offers are ranked by."""
+        return self.terms_value + sum(((o.priced.unit_price - o.priced.rank_cost + o.priced.terms_value)
+                                       * o.priced.quantity for o in self.lines), ZERO)
+
+
+def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now: datetime,
+                     policy: Policy) -> QuoteFrame:
+    resolve = resolver_for(rules)
+    segment = request.segment
+    earlier = _earlier_by_sku(request)
+    frames = [_line_frame(request, line, resolve, now, policy, earlier.get(line.sku, ()))
+              for line in request.lines]
+    currency = request.currency
+    cart_total = sum((f.price_at_quantity * f.request.quantity for f in frames), ZERO)
+    target = _target_total(request, frames, cart_total)
+    wanted = _wanted(request, frames, target)
+    lines = []
+    for frame, own, want in zip(frames, request.lines, wanted, strict=True):
+        frame.request = replace(frame.request, target_unit_price=want)
+        concession = concession_price(frame)
+        lines.append(Line(frame=frame, price=frame.price_at_quantity,
+                          concession=frame.price_at_quantity if concession is None else concession,
+                          wanted=want, own_target=own.target_unit_price is not None))
+    order = order_rules(rules, segment)
+    return QuoteFrame(request=request, lines=lines, policy=policy, now=now, currency=currency,
+                      cart_total=cart_total, target=target, order=order,
+                      routing=resolve("", None, segment).routing or Routing(),
+                      floor_total=_floor_total(lines, order, currency))
+
+
+def _line_frame(request: QuoteRequest, line: QuoteLine, resolve: Resolve, now: datetime,
+                policy: Policy, earlier: tuple[EarlierOffer, ...]) -> Frame:
+    context = line.context
+    if earlier:
+        context = replace(context, earlier_offers=(*context.earlier_offers, *earlier))
+    target = line.target_unit_price if line.target_unit_price is not None else context.list_price
+    price_request = PriceRequest(line.sku, line.quantity, target, request.currency, round=request.round,
+                                 jitter=request.jitter)
+    sku_rules = resolve(line.sku, context.category, context.segment)
+    return make_frame(price_request, context, sku_rules, now, policy,
+                      lambda sku, category: resolve(sku, category, context.segment))
+
+
+def _earlier_by_sku(request: QuoteRequest) -> dict[str, tuple[EarlierOffer, ...]]:
+    """Earlier price-only quote offers as each line's earlier offers (rules/concession.py)."""
+    found: dict[str, list[EarlierOffer]] = {}
+    for offer in request.earlier_offers:
+        if offer.kind in PRICE_ONLY or offer.by_rep:
+            for line in offer.lines:
+                found.setdefault(line.sku, []).append(EarlierOffer(line.quantity, line.unit_price, offer.by_rep))
+    return {sku: tuple(offers) for sku, offers in found.items()}
+
+
+def _target_total(request: QuoteRequest, frames: list[Frame], cart_total: Decimal) -> Decimal:
+    target = request.order_target
+    if target is not None and target.total is not None:
+        return target.total
+    if target is not None and target.discount_pct is not None:
+        return round_money(cart_total * (1 - target.discount_pct / HUNDRED), request.currency)
+    return sum((min(_own(line, frame), frame.price_at_quantity) * line.quantity
+                for line, frame in zip(request.lines, frames, strict=True)), ZERO)
+
+
+def _own(line: QuoteLine, frame: Frame) -> Decimal:
+    return line.target_unit_price if line.target_unit_price is not None else frame.price_at_quantity
+
+
+def _wanted(request: QuoteRequest, frames: list[Frame], target: Decimal) -> list[Decimal]:
+    """Each line's wanted price: its own target, else its share of what the order target
+    leaves for the lines without one (the same share off each line's price)."""
+    pairs = list(zip(request.lines, frames, strict=True))
+    owned = sum((min(line.target_unit_price, f.price_at_quantity) * line.quantity
+                 for line, f in pairs if line.target_unit_price is not None), ZERO)
+    rest = sum((f.price_at_quantity * line.quantity for line, f in pairs if line.target_unit_price is None), ZERO)
+    ratio = min(Decimal(1), max(ZERO, (target - owned) / rest)) if rest else Decimal(1)
+    return [min(line.target_unit_price, f.price_at_quantity) if line.target_unit_price is not None
+            else round_up(f.price_at_quantity * ratio, request.currency) for line, f in pairs]
+
+
+def _floor_total(lines: list[Line], order: OrderRules, currency: str) -> Decimal | None:
+    if order.floor is None:
+        return None
+    cost = sum((line.frame.guarded_cost * line.quantity for line in lines if line.frame.context.cost_known), ZERO)
+    return round_up(cost * (1 + order.floor.min_margin_pct / HUNDRED), currency)

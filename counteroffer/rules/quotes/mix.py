@@ -1,0 +1,92 @@
+"""Margin mix: a concession on the whole order, spread across its lines by headroom.
+
+Each line has a low price it may go to (its guard price, or this round's single-line
+concession) and a high one (its price for the quantity); its room is the quantity
+times the difference. A concession of ``give`` takes the same share ``give / room`` of
+every line's room: a rich line gives more, a line at its low gives nothing, no line
+goes below its low, and each price is rounded up (in the seller's favour), so the
+order never gives more in total than ``give``. The order floor (``order_floor``, over
+the lines whose cost is known) caps the share.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..frame import Priced
+from ..model import OfferKind
+from ..money import round_up
+from .lines import Line, OfferedLine, QuoteCandidate, QuoteFrame
+from .messages import concession_quote_message, mix_quote_message
+from .model import QuoteOfferKind
+
+__all__ = ["spread", "floor_share", "concession_quote", "mix_quote", "at_prices", "line_at"]
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+def _room(lines: list[Line], lows: list[Decimal]) -> Decimal:
+    return sum(((line.price - low) * line.quantity for line, low in zip(lines, lows, strict=True)), ZERO)
+
+
+def floor_share(qf: QuoteFrame, lows: list[Decimal]) -> Decimal:
+    """The largest share of the room the order floor allows (1 or more: no limit)."""
+    if qf.floor_total is None:
+        return ONE
+    known = [(line, low) for line, low in zip(qf.lines, lows, strict=True) if line.frame.context.cost_known]
+    high = sum((line.price * line.quantity for line, _ in known), ZERO)
+    room = sum(((line.price - low) * line.quantity for line, low in known), ZERO)
+    if not room:
+        return ONE if high >= qf.floor_total else ZERO
+    return max(ZERO, min(ONE, (high - qf.floor_total) / room))
+
+
+def spread(qf: QuoteFrame, lows: list[Decimal], share: Decimal) -> list[Decimal]:
+    """Every line ``share`` of the way from its price down to its low, rounded up."""
+    currency = qf.currency
+    return [line.price if low >= line.price else max(low, round_up(line.price - share * (line.price - low), currency))
+            for line, low in zip(qf.lines, lows, strict=True)]
+
+
+def at_prices(qf: QuoteFrame, prices: list[Decimal], why: str) -> list[OfferedLine]:
+    """The lines asked, at these prices (the quantities and SKUs unchanged)."""
+    return [line_at(line, price, why) for line, price in zip(qf.lines, prices, strict=True)]
+
+
+def line_at(line: Line, price: Decimal, why: str) -> OfferedLine:
+    frame = line.frame
+    return OfferedLine(line=line, catalog=line.price, why=why,
+                       priced=Priced(OfferKind.PRICE, line.sku, line.quantity, price, frame.context.cost,
+                                     frame.floor, frame.guarded_cost))
+
+
+def concession_quote(qf: QuoteFrame) -> QuoteCandidate | None:
+    """This round's step toward the order target: every line at its single-line
+    concession, or as far toward it as the order floor allows."""
+    lows = [line.concession for line in qf.lines]
+    if _room(qf.lines, lows) <= 0:
+        return None
+    share = floor_share(qf, lows)
+    if share <= 0:
+        return None
+    prices = spread(qf, lows, share)
+    why = f"concession, round {qf.request.round}"
+    candidate = QuoteCandidate(QuoteOfferKind.CONCESSION, at_prices(qf, prices, why), concession_quote_message, why)
+    return candidate if candidate.total < qf.cart_total else None
+
+
+def mix_quote(qf: QuoteFrame, lows: list[Decimal], kind: QuoteOfferKind, why: str,
+              give: Decimal | None = None) -> QuoteCandidate | None:
+    """The order at ``cart_total - give`` (default: the order target), spread over the
+    lines' room above ``lows``; None if the room or the order floor does not allow it."""
+    give = qf.cart_total - qf.target if give is None else give
+    if give <= 0:
+        return None
+    room = _room(qf.lines, lows)
+    if room < give:
+        return None
+    share = give / room
+    if share > floor_share(qf, lows):
+        return None
+    prices = spread(qf, lows, share)
+    return QuoteCandidate(kind, at_prices(qf, prices, why), mix_quote_message, why)

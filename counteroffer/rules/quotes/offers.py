@@ -1,0 +1,125 @@
+"""Whole-quote offers: the order's terms, the lines' own trade-offs, and how the
+candidates become ranked ``QuoteOffer``s (worded only once chosen)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..engine import likely_value, trade_offs
+from ..frame import Candidate, explain_priced
+from ..model import Term
+from ..money import round_money
+from ..pricing import price_at
+from ..ruleset import LeverBundle
+from .lines import Line, OfferedLine, QuoteCandidate, QuoteFrame
+from .messages import order_explanation, terms_quote_message, trade_offs_quote_message
+from .mix import line_at, mix_quote
+from .model import QuoteLineOffer, QuoteOffer, QuoteOfferKind
+
+__all__ = ["order_terms_quotes", "line_trade_offs_quote", "ranked", "make_quote_offer"]
+
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+
+
+def order_terms_quotes(qf: QuoteFrame, limit: int = 2) -> list[QuoteCandidate]:
+    """Order levers whose value on the order's total closes the gap to the target: the
+    cheapest for the buyer first, then the fewest levers (as ``tradeoffs.term_bundles``
+    for a line). The order is priced at the target less the buyer's share of the terms'
+    value, spread over the lines' room above their guard prices."""
+    gap, bundles = qf.cart_total - qf.target, qf.order.bundles
+    if not bundles or gap <= 0:
+        return []
+    units = sum(line.quantity for line in qf.lines)
+    hundredth = qf.cart_total / HUNDRED
+    valued = [(b.per_unit * units + hundredth * b.pct, b) for b in bundles]
+    share = qf.policy.terms_buyer_share_pct / HUNDRED
+    closing = [vb for vb in valued if vb[0] * (1 - share) >= gap]
+    masks = {b.mask for _, b in closing}
+    minimal = sorted((vb for vb in closing if masks.isdisjoint(vb[1].submasks)), key=_cheapest_first)
+    found = []
+    guards = [line.guard for line in qf.lines]
+    for value, bundle in minimal[:limit]:
+        give = gap + round_money(value * share, qf.currency)
+        why = "order term levers: " + ", ".join(lv.option for lv in bundle.levers)
+        candidate = mix_quote(qf, guards, QuoteOfferKind.ORDER_TERMS, why, give)
+        if candidate is None:
+            continue
+        labels = [lv.label for lv in bundle.levers]
+        candidate.terms = tuple(Term(lv.group, lv.option, lv.label) for lv in bundle.levers)
+        candidate.terms_value = value
+        candidate.message = lambda c, labels=labels: terms_quote_message(c, labels)  # type: ignore[misc]
+        found.append(candidate)
+    return found
+
+
+def _cheapest_first(valued: tuple[Decimal, LeverBundle]) -> tuple[Decimal, tuple[int, tuple[str, ...]]]:
+    return valued[0], valued[1].order
+
+
+def line_trade_offs_quote(qf: QuoteFrame) -> QuoteCandidate | None:
+    """Every line at its best single-line trade-off (volume to a break, margin-neutral
+    volume, its own terms, an alternative, the last price paid); a line without one at
+    its wanted price if the rules accept that, else at this round's concession."""
+    offered, traded = [], False
+    for line in qf.lines:
+        best = _best_trade_off(line)
+        if best is None:
+            price = line.price if line.wanted >= line.price else (
+                line.wanted if line.acceptable() else line.concession)
+            why = "as asked" if price == line.wanted else (
+                "price for the quantity" if price == line.price else f"concession, round {qf.request.round}")
+            offered.append(line_at(line, price, why))
+            continue
+        traded = True
+        offered.append(OfferedLine(line=line, priced=best.priced, why=best.why, catalog=_catalog(line, best),
+                                   message=best.message))
+    if not traded:
+        return None
+    return QuoteCandidate(QuoteOfferKind.LINE_TRADE_OFFS, offered, trade_offs_quote_message,
+                          "per-line trade-offs")
+
+
+def _best_trade_off(line: Line) -> Candidate | None:
+    if line.wanted >= line.price or line.acceptable():
+        return None
+    found = trade_offs(line.frame)
+    if not found:
+        return None
+    return min(found, key=lambda c: likely_value(c, line.quantity))
+
+
+def _catalog(line: Line, candidate: Candidate) -> Decimal:
+    priced, frame = candidate.priced, line.frame
+    if priced.sku != line.sku:
+        alt = next(a for a in frame.context.alternatives if a.sku == priced.sku)
+        return alt.list_price
+    if priced.quantity == line.quantity:
+        return line.price
+    rules = frame.rules
+    return round_money(price_at(frame.context.list_price, rules.breaks, rules.break_quantities, priced.quantity),
+                       frame.currency)
+
+
+def ranked(qf: QuoteFrame, candidates: list[QuoteCandidate]) -> tuple[QuoteOffer, ...]:
+    """Best for the seller first; an offer asking for more than the cart counts only in
+    the share of it the buyer asked for (as ``engine.likely_value`` for a line)."""
+    order = sorted((_likely(qf, c), c.kind.value, index, c) for index, c in enumerate(candidates))
+    return tuple(make_quote_offer(qf, c) for *_, c in order[: qf.policy.max_offers])
+
+
+def _likely(qf: QuoteFrame, candidate: QuoteCandidate) -> Decimal:
+    value, catalog = candidate.rank_value, candidate.catalog_total
+    if catalog > qf.cart_total:
+        value = value * qf.cart_total / catalog
+    return -value
+
+
+def make_quote_offer(qf: QuoteFrame, candidate: QuoteCandidate) -> QuoteOffer:
+    lines = tuple(QuoteLineOffer(sku=o.priced.sku, quantity=o.priced.quantity, unit_price=o.priced.unit_price,
+                                 price_for_quantity=o.catalog,
+                                 explanation=explain_priced(o.line.frame, o.priced,
+                                                            o.priced.unit_price - o.priced.cost, o.why))
+                  for o in candidate.lines)
+    return QuoteOffer(kind=candidate.kind, lines=lines, currency=qf.currency, expires_at=qf.expires_at,
+                      message=candidate.message(candidate), terms=candidate.terms,
+                      seller_value=candidate.seller_value, explanation=order_explanation(qf, candidate))
