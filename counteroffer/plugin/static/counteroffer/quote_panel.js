@@ -173,8 +173,10 @@
         price.push(el("small", {}, [hidden("catalog price "), el("s", {}, [money(line.price_for_quantity, quote.currency)])]));
       }
       return el("tr", {}, [el("th", { scope: "row" }, [el("span", { "class": "co-sku" }, [line.sku]), name ? el("small", {}, [name]) : null]),
-        el("td", { "class": "co-num" }, quantity), el("td", { "class": "co-num" }, price),
-        el("td", { "class": "co-num" }, [money(line.line_total, quote.currency)])]);
+        // data-label: a phone shows each row as a card, the column's name above its value.
+        el("td", { "class": "co-num", "data-label": "Quantity" }, quantity),
+        el("td", { "class": "co-num", "data-label": "Unit price" }, price),
+        el("td", { "class": "co-num", "data-label": "Line total" }, [money(line.line_total, quote.currency)])]);
     });
     return el("div", { "class": "co-table-wrap" }, [el("table", { "class": "co-quote-lines" }, [
       el("caption", { "class": "co-visually-hidden" }, [caption]),
@@ -371,10 +373,14 @@
   function quoteCard(list, quote) {
     var lines = quote.lines.map(function (line) { return line.sku + " \u00d7 " + kit.formatQuantity(line.quantity); }).join(", ");
     var rounds = roundsOf(quote);
+    var deal = quote.deal;
     var card = el("li", { "class": "co-offer co-quote-card" }, [
-      el("h3", {}, [STATUS_WORDS[quote.status] || quote.status, el("span", { "class": "co-round" }, [" \u00b7 round " + quote.round + " of " + quote.max_rounds])]),
-      el("p", {}, [lines]), el("p", {}, [askedWords(quote)]),
-      quote.deal ? orderTotal(quote.deal.total, quote.currency, "Agreed total") : null,
+      el("h3", {}, [deal && deal.redeemed_at ? "Used in an order" : (STATUS_WORDS[quote.status] || quote.status),
+                    el("span", { "class": "co-round" }, [" \u00b7 round " + quote.round + " of " + quote.max_rounds])]),
+      quote.created_at ? el("p", { "class": "co-round" }, ["Asked on ", kit.localTime(quote.created_at)]) : null,
+      el("p", {}, ["Asked for: " + lines]), el("p", {}, [askedWords(quote)]),
+      deal ? orderTotal(deal.total, quote.currency, "Agreed total") : null,
+      deal && deal.redeemed_at ? el("p", {}, ["Order " + (deal.order_ref || "") + ", placed ", kit.localTime(deal.redeemed_at), "."]) : null,
       rounds.length ? el("details", {}, [el("summary", {}, ["Offers by round (" + kit.plural(quote.offers.length, "offer") + ")"]), el("ul", {}, rounds)])
                     : el("p", { "class": "co-round" }, ["No offers yet."])]);
     var href = quote.deal && !quote.deal.redeemed_at && !kit.isPast(quote.deal.expires_at) && checkoutHref(list.checkoutUrl, quote.deal);
