@@ -7,7 +7,8 @@ deal cannot be redeemed, or the order cannot be saved, the deals already redeeme
 are given back (``release_order``: the plugin asks the shop's ``order_status``, which
 finds no such order), so the buyer can use them in their next try. A quote accepted for
 the cart is one more deal: checked with ``quote_prices`` first, redeemed with
-``redeem_quote`` for all the lines it covers at once, given back with the rest.
+``redeem_quote`` for all the lines it covers at once, given back with the rest
+(``release_order`` gives back the quote redeemed for the order too).
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def place_order(engine: Engine, actor: Actor, cart_lines: list[CartLine],
     if quote is not None and not problems:
         problems = _redeem_quote(actor, quote, cart_lines, ref, redeemed)
     if problems:  # another tab used a deal a moment ago: no order, nothing kept used up
-        _release(ref, actor)
+        negotiation.release_order(ref, actor=actor)  # line deals and the quote alike
         return CheckoutResult(problems=problems, remaining=_minus(cart_lines, dead))
     order = Order(ref=ref, company_id=actor.company_id or "", buyer_id=actor.id,
                   currency=catalog.CURRENCY, lines=tuple(plain_lines + redeemed),
@@ -54,15 +55,9 @@ def place_order(engine: Engine, actor: Actor, cart_lines: list[CartLine],
     try:
         save_order(engine, order)
     except Exception:
-        _release(ref, actor)  # the order does not exist: its deals are free again
+        negotiation.release_order(ref, actor=actor)  # the order does not exist: its deals are free again
         raise
     return CheckoutResult(order=order)
-
-
-def _release(ref: str, actor: Actor) -> None:
-    """Give back every deal redeemed for ``ref``: line deals and the cart's quote."""
-    negotiation.release_order(ref, actor=actor)
-    negotiation.release_quote_order(ref, actor=actor)
 
 
 def _redeem_quote(actor: Actor, quote: QuoteInCart, cart_lines: list[CartLine], ref: str,

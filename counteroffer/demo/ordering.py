@@ -91,7 +91,9 @@ def cancel(ref: str) -> Response:
     if order is None or not _may_see(actor, order):
         abort(404)
     cancel_order(shop_engine(), ref, actor.id)
-    released = len(negotiation.release_order(ref, actor=actor)) + len(negotiation.release_quote_order(ref, actor=actor))
+    # The quote first, for its count: release_order gives it back too, but names line deals only.
+    quotes = negotiation.release_quote_order(ref, actor=actor)
+    released = len(quotes) + len(negotiation.release_order(ref, actor=actor))
     deals = f" {released} negotiated deal(s) can be used again." if released else ""
     flash(f"Order {ref} is cancelled.{deals}", "success")
     return redirect(url_for("ordering.order_page", ref=ref))
