@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.security.world import CALLERS, World, snapshot
+from tests.security.world import CALLERS, QUOTE_CART, World, snapshot
 
 API, ADMIN = "/negotiate/api", "/negotiate/admin"
 BUYERS_OWN = {"owner": "ok", "colleague": "ok", "other_company": 404, "rep": 403,
@@ -66,6 +66,13 @@ ROUTES = [
     Route("escalate", "negotiation", _json("post", "/requests/{id}/escalate"), BUYERS_OWN, True),
     Route("accept", "offer", _json("post", "/offers/{id}/accept"), BUYERS_OWN, True),
     Route("redeem", "deal", _json("post", "/deals/{id}/redeem", {"order_ref": "PO-1"}), BUYERS_OWN, True),
+    Route("show quote", "quote", _json("get", "/quotes/{id}"), BUYERS_OWN, False),
+    Route("counter quote", "quote", _json("post", "/quotes/{id}/counter", {"lines": QUOTE_CART}), BUYERS_OWN, True),
+    Route("withdraw quote", "quote", _json("post", "/quotes/{id}/withdraw"), BUYERS_OWN, True),
+    Route("escalate quote", "quote", _json("post", "/quotes/{id}/escalate"), BUYERS_OWN, True),
+    Route("accept quote offer", "quote_offer", _json("post", "/quote-offers/{id}/accept"), BUYERS_OWN, True),
+    Route("redeem quote deal", "quote_deal", _json("post", "/quote-deals/{id}/redeem",
+                                                   {"lines": QUOTE_CART, "order_ref": "PO-1"}), BUYERS_OWN, True),
     # An unredeemed deal: the owner meets 409 (nothing to give back), everyone else 403/404.
     Route("terms", "sku", _json("get", "/products/{id}/terms"), PUBLIC_TERMS, False),
     Route("show escalation", "escalation", _json("get", "/escalations/{id}"), STAFF_OWN, False),

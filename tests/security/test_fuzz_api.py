@@ -99,7 +99,8 @@ def real_ids(world: World) -> dict[str, str | int]:
     return {"negotiation_id": ids["escalated_negotiation"][1], "offer_id": ids["offer"][1],
             "token": ids["deal"][1], "escalation_id": ids["escalation"][1], "sku": "DEMO-120",
             "rule_id": int(ids["rule"][1]), "ref": "1", "delegation_id": int(ids["delegation"][1]),
-            "simulation_id": ids["simulation"][1], "experiment_id": ids["experiment"][1]}
+            "simulation_id": ids["simulation"][1], "experiment_id": ids["experiment"][1],
+            "quote_id": ids["quote"][1], "quote_offer_id": ids["quote_offer"][1], "quote_token": ids["quote_deal"][1]}
 
 
 def config(real: dict[str, str | int] | None = None) -> SchemathesisConfig:

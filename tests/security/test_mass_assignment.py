@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.approvals import ANN, MAX, RITA
-from tests.security.world import COUNTERED, World, snapshot
+from tests.security.world import COUNTERED, QUOTE_CART, QUOTE_COUNTERED, World, snapshot
 
 EXTRAS = {"unit_price": "1.00", "status": "accepted", "floor": "0.01", "approved": True,
           "company_id": "globex", "expires_at": "2099-01-01T00:00:00Z", "discount": "50",
@@ -24,6 +24,12 @@ JSON_ROUTES = [
     ("escalate", ANN, "/requests/{id}/escalate", "negotiation", {}),
     ("accept", ANN, "/offers/{id}/accept", "offer", {}),
     ("redeem", ANN, "/deals/{id}/redeem", "deal", {"order_ref": "PO-1"}),
+    ("create quote", ANN, "/quotes", None, QUOTE_COUNTERED),
+    ("counter quote", ANN, "/quotes/{id}/counter", "quote", {"lines": QUOTE_CART}),
+    ("withdraw quote", ANN, "/quotes/{id}/withdraw", "quote", {}),
+    ("escalate quote", ANN, "/quotes/{id}/escalate", "quote", {}),
+    ("accept quote offer", ANN, "/quote-offers/{id}/accept", "quote_offer", {}),
+    ("redeem quote deal", ANN, "/quote-deals/{id}/redeem", "quote_deal", {"lines": QUOTE_CART, "order_ref": "PO-1"}),
     ("decide", RITA, "/escalations/{id}/decision", "escalation", {"action": "approve", "rationale": "ok"}),
     ("add delegation", RITA, "/delegations", None, {"delegate_id": "pete@seller",
                                                     "starts_at": "2026-12-01T00:00:00+00:00",
@@ -72,7 +78,15 @@ def test_extra_fields_nested_in_a_rep_counter_are_refused(world):
     _refused_and_unchanged(world, lambda: world.app.test_client().post(url, json=body), "discount")
 
 
-@pytest.mark.parametrize("caller, path", [(ANN, "/requests"), (RITA, "/escalations")])
+@pytest.mark.parametrize("field", ["unit_price", "floor", "price_for_quantity", "company_id"])
+def test_extra_fields_on_a_quote_line_are_refused_naming_the_line(world, field):
+    world.app.config["TEST_ACTOR"] = ANN
+    body = {**QUOTE_COUNTERED, "lines": [QUOTE_CART[0], {**QUOTE_CART[1], field: "1.00"}]}
+    _refused_and_unchanged(world, lambda: world.app.test_client().post(f"{API}/quotes", json=body),
+                           f"lines[1].{field}")
+
+
+@pytest.mark.parametrize("caller, path", [(ANN, "/requests"), (ANN, "/quotes"), (RITA, "/escalations")])
 def test_unknown_query_parameters_are_422(world, caller, path):
     world.app.config["TEST_ACTOR"] = caller
     response = world.app.test_client().get(f"{API}{path}?company_id=globex")

@@ -26,6 +26,11 @@ CALLERS: dict[str, Actor | None] = {
 COUNTERED = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "110.00", "currency": "USD"}
 AGREED = {"sku": "DEMO-120", "quantity": 3000, "target_unit_price": "110.00", "currency": "USD"}
 ESCALATING = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "90.00", "currency": "USD"}
+QUOTE_CART = [{"sku": "DEMO-120", "quantity": 1000}, {"sku": "GLOVE-50", "quantity": 500}]
+#: A whole cart at 6% off (countered), and one at the cart's prices (agreed as asked).
+QUOTE_COUNTERED = {"currency": "USD", "lines": QUOTE_CART, "order_target": {"discount_pct": "6"}}
+QUOTE_AGREED = {"currency": "USD", "lines": [{**QUOTE_CART[0], "target_unit_price": "120.00"},
+                                             {**QUOTE_CART[1], "target_unit_price": "18.00"}]}
 
 
 @dataclass
@@ -52,6 +57,7 @@ def build_world(app: Flask) -> World:
         world.add("deal", deal.get_json()["token"])
         escalated = _ask(app, client, ESCALATING)
         world.add("escalated_negotiation", escalated["id"])
+    _quote_objects(app, client, world)
     app.config["TEST_ACTOR"] = RITA
     escalations = client.get("/negotiate/api/escalations").get_json()["escalations"]
     for escalation in sorted(escalations, key=lambda e: world.ids["escalated_negotiation"].index(
@@ -61,6 +67,18 @@ def build_world(app: Flask) -> World:
         world.add("delegation", str(_away(app, client, days)))
     _pricing_objects(app, client, world)
     return world
+
+
+def _quote_objects(app: Flask, client: Any, world: World) -> None:
+    """Ann's whole-cart quotes (issue 14): two countered, two offers to accept, two deals."""
+    app.config["TEST_ACTOR"] = ANN
+    for _copy in range(2):
+        world.add("quote", _expect(client.post("/negotiate/api/quotes", json=QUOTE_COUNTERED), 201)["id"])
+        world.add("quote_offer", _expect(client.post("/negotiate/api/quotes", json=QUOTE_AGREED), 201)
+                  ["offers"][0]["id"])
+        agreed = _expect(client.post("/negotiate/api/quotes", json=QUOTE_AGREED), 201)
+        deal = client.post(f"/negotiate/api/quote-offers/{agreed['offers'][0]['id']}/accept")
+        world.add("quote_deal", _expect(deal, 201)["token"])
 
 
 def _away(app: Flask, client: Any, days: int) -> int:

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from ...adapters import CatalogItem, Customer
 from ...db import transaction
-from ...rules import CompiledRules, EarlierOffer, has_valid_places, places_message, price_for_quantity
-from ...rules.quotes import OrderTarget, QuoteLine, QuoteRequest
+from ...rules import CompiledRules, has_valid_places, places_message, price_for_quantity
+from ...rules.quotes import EarlierQuoteOffer, OrderTarget, QuoteLine, QuoteRequest
 from ..buying.context import pricing_context
 from ..shared.deps import Deps
 from ..shared.errors import InvalidRequestError
@@ -128,15 +128,13 @@ def price_lines(deps: Deps, session: Session, rules: CompiledRules, customer: Cu
 def engine_request(deps: Deps, session: Session, rules: CompiledRules, customer: Customer,
                    priced: Sequence[PricedLine], currency: str, target: OrderTarget | None,
                    round_: int, jitter: Decimal,
-                   earlier: dict[str, tuple[EarlierOffer, ...]] | None = None) -> QuoteRequest:
+                   earlier: tuple[EarlierQuoteOffer, ...] = ()) -> QuoteRequest:
     """The engine's question: every line with the same pricing context a line request has."""
-    earlier = earlier or {}
     lines = tuple(QuoteLine(sku=line.ask.sku, quantity=line.ask.quantity, target_unit_price=line.ask.target_unit_price,
-                            context=pricing_context(deps, session, rules, line.item, customer,
-                                                    earlier.get(line.ask.sku, ())))
+                            context=pricing_context(deps, session, rules, line.item, customer))
                   for line in priced)
     return QuoteRequest(lines=lines, currency=currency, order_target=target, round=round_,
-                        segment=customer.segment, jitter=jitter)
+                        segment=customer.segment, jitter=jitter, earlier_offers=earlier)
 
 
 def order_target_of(total: Decimal | None, discount_pct: Decimal | None) -> OrderTarget | None:

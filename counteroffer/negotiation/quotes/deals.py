@@ -71,10 +71,21 @@ def _refusal(session: Session, row: Quote, offer: QuoteOfferRow, now: datetime) 
         raise ConflictError(f"This offer is {offer.status} and can no longer be accepted.")
     require_move("accept", row.status)
     if now >= offer.expires_at:
-        offer.status = OfferStatus.EXPIRED.value
-        record_event(session, row, None, "offer_expired", row.status, now, offer_id=offer.id)
+        _expire(session, row, offer, now)
         return ConflictError("This offer has expired; ask again for a new one.")
     return None
+
+
+def _expire(session: Session, row: Quote, offer: QuoteOfferRow, now: datetime) -> None:
+    """As the sweep would: the offer, and the quote if no offer is left on the table."""
+    offer.status = OfferStatus.EXPIRED.value
+    still_open = session.scalar(select(QuoteOfferRow.id).where(
+        QuoteOfferRow.quote_id == row.id, QuoteOfferRow.status == OfferStatus.OPEN,
+        QuoteOfferRow.expires_at > now).limit(1))
+    if still_open is None and row.status in (Status.OPEN, Status.COUNTERED):
+        before, row.status, row.updated_at = row.status, Status.EXPIRED.value, now
+        close_open_offers(session, row.id, OfferStatus.EXPIRED)
+        record_event(session, row, None, "expired", before, now, offer_id=offer.id)
 
 
 def _make_deal(deps: Deps, session: Session, row: Quote, offer: QuoteOfferRow, actor: Actor,

@@ -63,6 +63,9 @@ def write_offers(session: Session, row: Quote, decision: QuoteDecision,
     if decision.accepted is not None and decision.accepted not in made:
         made.insert(0, decision.accepted)
     written: list[OfferWithLines] = []
+    # No ORM relationships between these tables: the unit of work would not order their
+    # INSERTs by foreign key, so the parents are flushed before their children are added.
+    session.flush()
     for offer in made:
         offer_row = QuoteOfferRow(
             id=new_id(), quote_id=row.id, round=row.round, kind=offer.kind.value,
@@ -74,8 +77,10 @@ def write_offers(session: Session, row: Quote, decision: QuoteDecision,
                                 explanation=line.explanation)
                  for index, line in enumerate(offer.lines)]
         session.add(offer_row)
-        session.add_all(lines)
         written.append((offer_row, lines))
+    session.flush()
+    for _offer, lines in written:
+        session.add_all(lines)
     return written
 
 

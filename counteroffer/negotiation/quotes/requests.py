@@ -15,10 +15,16 @@ from sqlalchemy.orm import Session
 
 from ...adapters import BackOfficeUnavailableError, Customer
 from ...db import transaction
-from ...db.quotes import Quote, QuoteBid, QuoteLineRow, QuoteOfferLine, QuoteOfferRow
-from ...rules import EarlierOffer, Outcome
-from ...rules import quotes as quote_rules
-from ...rules.quotes import OrderTarget, QuoteDecision
+from ...db.quotes import Quote, QuoteBid, QuoteLineRow
+from ...rules import Outcome
+from ...rules.quotes import (
+    EarlierQuoteLine,
+    EarlierQuoteOffer,
+    OrderTarget,
+    QuoteDecision,
+    QuoteOfferKind,
+    decide_quote,
+)
 from ..buying.limits import enforce_request_cap
 from ..results.experiments import rules_for_buyer
 from ..shared.actors import Actor, require_buyer
@@ -29,7 +35,7 @@ from ..shared.records import new_id
 from ..shared.states import OfferStatus, Status, require_move, status_for
 from .asks import LineAsk, PricedLine, check_shape, engine_request, price_lines
 from .escalation import open_quote_escalation, void_quote_escalation
-from .records import close_open_offers, lines_of, locked_quote, record_event, view_of, write_offers
+from .records import close_open_offers, lines_of, locked_quote, offers_of, record_event, view_of, write_offers
 from .views import QuoteView
 
 __all__ = ["request_quote", "counter_quote", "withdraw_quote", "escalate_quote", "UNCHECKED_QUOTE"]
@@ -63,6 +69,7 @@ def request_quote(deps: Deps, actor: Actor, lines: Sequence[LineAsk], currency: 
                     buyer_email=actor.email, currency=currency, round=1, created_at=now, updated_at=now)
         _set_round(row, decided, now)
         session.add(row)
+        session.flush()  # the quote before its lines: no relationship orders their INSERTs
         session.add_all(QuoteLineRow(quote_id=row.id, position=index, sku=line.ask.sku, name=line.item.name,
                                      quantity=line.ask.quantity, target_unit_price=line.ask.target_unit_price,
                                      price_for_quantity=line.price_for_quantity)
@@ -99,7 +106,7 @@ def counter_quote(deps: Deps, actor: Actor, quote_id: str, lines: Sequence[LineA
 
 def _decide(deps: Deps, session: Session, company_id: str, quote_id: str, lines: Sequence[LineAsk],
             currency: str, target: OrderTarget | None, round_: int, now: datetime,
-            earlier: dict[str, tuple[EarlierOffer, ...]] | None = None) -> _Round:
+            earlier: tuple[EarlierQuoteOffer, ...] = ()) -> _Round:
     customer = deps.customer(session, company_id)
     if customer is None:
         raise ForbiddenError("Your company is not set up for price requests; contact your sales rep.")
@@ -109,7 +116,7 @@ def _decide(deps: Deps, session: Session, company_id: str, quote_id: str, lines:
         priced = price_lines(deps, session, rules, customer, lines, currency, target)
         request = engine_request(deps, session, rules, customer, priced, currency, target, round_,
                                  deps.guards.jitter(quote_id), earlier)
-    return _Round(priced, target, quote_rules.decide_quote(request, rules, now, deps.policy), version_id, customer)
+    return _Round(priced, target, decide_quote(request, rules, now, deps.policy), version_id, customer)
 
 
 def _set_round(row: Quote, decided: _Round, now: datetime) -> None:
@@ -167,16 +174,15 @@ def _skus_asked(session: Session, quote_id: str) -> set[str]:
     return set(session.scalars(select(QuoteLineRow.sku).where(QuoteLineRow.quote_id == quote_id)))
 
 
-def _earlier_offers(session: Session, quote_id: str) -> dict[str, tuple[EarlierOffer, ...]]:
-    """Per SKU, the prices earlier rounds' concessions offered: later rounds never go back
-    on them (rules/concession.py), line by line as for a line request."""
-    rows = session.execute(select(QuoteOfferLine.sku, QuoteOfferLine.quantity, QuoteOfferLine.unit_price)
-                           .join(QuoteOfferRow, QuoteOfferRow.id == QuoteOfferLine.offer_id)
-                           .where(QuoteOfferRow.quote_id == quote_id, QuoteOfferRow.kind == "concession"))
-    found: dict[str, list[EarlierOffer]] = {}
-    for sku, quantity, unit_price in rows:
-        found.setdefault(sku, []).append(EarlierOffer(quantity, Decimal(unit_price)))
-    return {sku: tuple(offers) for sku, offers in found.items()}
+def _earlier_offers(session: Session, quote_id: str) -> tuple[EarlierQuoteOffer, ...]:
+    """The whole-quote offers of earlier rounds, oldest first: the engine never goes back
+    on their price-only moves (rules/quotes, as rules/concession.py for one line)."""
+    return tuple(EarlierQuoteOffer(tuple(EarlierQuoteLine(line.sku, line.quantity, Decimal(line.unit_price))
+                                         for line in lines), QuoteOfferKind(offer.kind))
+                 for offer, lines in offers_of(session, quote_id) if offer.kind in _KINDS)
+
+
+_KINDS = frozenset(kind.value for kind in QuoteOfferKind)
 
 
 def withdraw_quote(deps: Deps, actor: Actor, quote_id: str) -> QuoteView:

@@ -81,22 +81,24 @@ def escalate_quote(quote_id: str) -> Response:
     return jsonify(_quote.dump(uc.escalate_quote(_extension().deps, _actor(), quote_id)))
 
 
-@api.post("/api/quote-offers/<offer_id>/accept")
+@api.post("/api/quote-offers/<quote_offer_id>/accept")
 @allow(BUYER)
-def accept_quote_offer(offer_id: str) -> Response:
+def accept_quote_offer(quote_offer_id: str) -> Response:
     data, actor, deps = load_body(_empty), _actor(), _extension().deps
-    return idempotent(actor, data, lambda claim: uc.accept_quote_offer(deps, actor, offer_id, claim),
+    return idempotent(actor, data, lambda claim: uc.accept_quote_offer(deps, actor, quote_offer_id, claim),
                       lambda view: (201, _deal.dump(view)))
 
 
-@api.post("/api/quote-deals/<token>/redeem")
+@api.post("/api/quote-deals/<quote_token>/redeem")
 @allow(BUYER)
-def redeem_quote(token: str) -> Response:
+def redeem_quote(quote_token: str) -> Response:
     data, actor, deps = load_body(_redeem), _actor(), _extension().deps
     cart = [(line["sku"], line["quantity"]) for line in data["lines"]]
     return idempotent(actor, data, lambda claim: uc.redeem_quote(
-        deps, token, cart, order_ref=data.get("order_ref"), actor=actor, idempotency=claim),
+        deps, quote_token, cart, order_ref=data.get("order_ref"), actor=actor, idempotency=claim),
         lambda view: (200, _deal.dump(view)))
 
 
+# Path parameters are named apart from the line API's (offer_id, token), so that the
+# OpenAPI document, and the fuzzer reading it, tell a quote's objects from a line's.
 # No release route, as for line deals (api.py): giving a redemption back is the shop's call.
