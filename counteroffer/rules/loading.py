@@ -10,9 +10,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from .model import LEVER_GROUPS, Alternatives, ConcessionPolicy, Floor, PriceBreak, PriceBreaks, Routing, TermLever
+from .quotes.model import OrderFloor, OrderTier, OrderTiers
 from .ruleset import RuleSet
 
-__all__ = ["RuleDataError", "RuleRecord", "RULE_KINDS", "RULE_PARAMS", "rule_from_record",
+__all__ = ["RuleDataError", "RuleRecord", "RULE_KINDS", "RULE_PARAMS", "LEVER_SCOPES", "rule_from_record",
            "rule_set_from_records"]
 
 RuleRecord = Mapping[str, Any]
@@ -117,7 +118,62 @@ def _lever(params: Mapping[str, Any], scope: dict[str, Any]) -> TermLever:
         raise RuleDataError("params", "a term lever needs exactly one of value_pct and value_per_unit")
     return TermLever(group=group, option=cast(str, option), label=cast(str, label), value_pct=pct,
                      value_per_unit=per_unit, bundle_levers=_int(params, "bundle_levers", default=2) or 2,
-                     **scope)
+                     scope=_lever_scope(params, scope), **scope)
+
+
+def _lever_scope(params: Mapping[str, Any], scope: dict[str, Any]) -> str:
+    """"line" (the default: a lever of each line's price) or "order" (of a whole quote)."""
+    value = params.get("scope", "line")
+    if value not in LEVER_SCOPES:
+        raise RuleDataError("scope", f"must be one of {', '.join(LEVER_SCOPES)}")
+    if value == "order":
+        _order_scoped(scope, "an order lever")
+    return cast(str, value)
+
+
+def _order_scoped(scope: dict[str, Any], what: str) -> None:
+    """A rule of the whole quote is scoped by segment only: a quote has many SKUs."""
+    for name in ("sku", "category"):
+        if scope.get(name) is not None:
+            raise RuleDataError(name, f"{what} applies to a whole quote: scope it by segment only, "
+                                      "never by SKU or category")
+
+
+def _tier(data: Any, index: int) -> OrderTier:
+    prefix = f"tiers[{index}]"
+    if not isinstance(data, Mapping):
+        raise RuleDataError(prefix, "must be an object")
+    for name in sorted(set(data) - _TIER_FIELDS):
+        raise RuleDataError(f"{prefix}.{name}", "is not part of an order tier (min_order_value, discount_pct)")
+    try:
+        value = _decimal(data, "min_order_value", required=True)
+        pct = _pct(data, "discount_pct", required=True, top=99)
+    except RuleDataError as error:
+        raise RuleDataError(f"{prefix}.{error.field}", error.reason) from None
+    if value is None or pct is None or not value > 0 or not pct > 0:
+        raise RuleDataError(prefix, "needs a min_order_value and a discount_pct above 0")
+    return OrderTier(min_order_value=value, discount_pct=pct)
+
+
+def _order_tiers(params: Mapping[str, Any], scope: dict[str, Any]) -> OrderTiers:
+    _order_scoped(scope, "an order_tiers rule")
+    raw = params.get("tiers")
+    if not isinstance(raw, list) or not raw:
+        raise RuleDataError("tiers", "needs at least one tier")
+    tiers = tuple(_tier(data, i) for i, data in enumerate(raw))
+    values = [tier.min_order_value for tier in tiers]
+    if values != sorted(set(values)):
+        raise RuleDataError("tiers", "order values must be strictly increasing")
+    discounts = [tier.discount_pct for tier in tiers]
+    if discounts != sorted(set(discounts)):
+        raise RuleDataError("tiers", "discounts must be strictly increasing with the order value")
+    return OrderTiers(tiers=tiers, segment=scope["segment"], priority=scope["priority"])
+
+
+def _order_floor(params: Mapping[str, Any], scope: dict[str, Any]) -> OrderFloor:
+    _order_scoped(scope, "an order_floor rule")
+    pct = _pct(params, "min_margin_pct", required=True, top=10_000)
+    return OrderFloor(min_margin_pct=pct or Decimal(0), segment=scope["segment"], priority=scope["priority"])
 
 
 def _alternatives(params: Mapping[str, Any], scope: dict[str, Any]) -> Alternatives:
@@ -153,8 +209,11 @@ def _routing(params: Mapping[str, Any], scope: dict[str, Any]) -> Routing:
 _PARSERS: dict[str, Callable[[Mapping[str, Any], dict[str, Any]], Any]] = {
     "floor": _floor, "price_breaks": _price_breaks, "term_lever": _lever,
     "alternatives": _alternatives, "concession": _concession, "routing": _routing,
+    "order_tiers": _order_tiers, "order_floor": _order_floor,
 }
 RULE_KINDS = tuple(_PARSERS)
+#: Where a term lever applies: each line's price, or a whole quote's total (rules/quotes).
+LEVER_SCOPES = ("line", "order")
 
 
 #: The parameters each kind reads. Anything else is refused, not stored and ignored: a
@@ -163,15 +222,20 @@ RULE_KINDS = tuple(_PARSERS)
 _KNOWN_PARAMS: dict[str, frozenset[str]] = {
     "floor": frozenset({"min_margin_pct", "min_unit_price", "max_discount_pct"}),
     "price_breaks": frozenset({"breaks", "order_multiple"}),
-    "term_lever": frozenset({"group", "option", "label", "value_pct", "value_per_unit", "bundle_levers"}),
+    "term_lever": frozenset({"group", "option", "label", "value_pct", "value_per_unit", "bundle_levers",
+                             "scope"}),
     "alternatives": frozenset({"skus"}),
     "concession": frozenset({"max_discount_pct", "first_position_pct", "exponent", "rounds"}),
     "routing": frozenset({"auto_accept_within_pct", "auto_approval_limit", "auto_accept_limit",
                           "strategic_segments", "rep_reach_pct"}),
+    "order_tiers": frozenset({"tiers"}),
+    "order_floor": frozenset({"min_margin_pct"}),
 }
 _STEP_FIELDS = frozenset({"min_quantity", "unit_price"})
-#: Kind -> the parameters it takes (and a price break's fields), for documents that list them.
-RULE_PARAMS: dict[str, frozenset[str]] = {**_KNOWN_PARAMS, "breaks[]": _STEP_FIELDS}
+_TIER_FIELDS = frozenset({"min_order_value", "discount_pct"})
+#: Kind -> the parameters it takes (and a price break's and an order tier's fields), for
+#: documents that list them.
+RULE_PARAMS: dict[str, frozenset[str]] = {**_KNOWN_PARAMS, "breaks[]": _STEP_FIELDS, "tiers[]": _TIER_FIELDS}
 
 
 def rule_from_record(record: RuleRecord) -> Any:
@@ -193,12 +257,14 @@ def _refuse_unknown(params: Mapping[str, Any], known: frozenset[str], kind: str)
 
 
 _FIELD = {Floor: "floors", PriceBreaks: "price_breaks", TermLever: "levers",
-          Alternatives: "alternatives", ConcessionPolicy: "concessions", Routing: "routings"}
+          Alternatives: "alternatives", ConcessionPolicy: "concessions", Routing: "routings",
+          OrderTiers: "order_tiers", OrderFloor: "order_floors"}
 
 
 def rule_set_from_records(records: Iterable[RuleRecord]) -> RuleSet:
-    grouped: dict[str, list[Any]] = {name: [] for name in _FIELD.values()}
+    grouped: dict[str, list[Any]] = {name: [] for name in (*_FIELD.values(), "order_levers")}
     for record in records:
         rule = rule_from_record(record)
-        grouped[_FIELD[type(rule)]].append(rule)
+        order_lever = isinstance(rule, TermLever) and rule.scope == "order"
+        grouped["order_levers" if order_lever else _FIELD[type(rule)]].append(rule)
     return RuleSet(**{name: tuple(rules) for name, rules in grouped.items()})

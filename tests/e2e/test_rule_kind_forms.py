@@ -122,16 +122,43 @@ STORED = {
     "concession": {"max_discount_pct": "10", "first_position_pct": "25", "exponent": "1.5", "rounds": 3},
     "routing": {"auto_accept_within_pct": "2", "auto_approval_limit": "250000", "auto_accept_limit": "900000",
                 "strategic_segments": ["key-account"], "rep_reach_pct": "15"},
+    "order_tiers": {"tiers": [{"min_order_value": "25000", "discount_pct": "2"},
+                              {"min_order_value": "100000", "discount_pct": "3.5"}]},
+    "order_floor": {"min_margin_pct": "22"},
 }
+#: Whole-quote rules are scoped by segment only (docs/quotes.md).
+ORDER_KINDS = {"order_tiers", "order_floor"}
 
 
 @pytest.mark.parametrize("kind", RULE_KINDS)
 def test_a_stored_rule_survives_the_form_unchanged(kind):
-    rule = RuleView(id=1, version_id=1, kind=kind, sku="DEMO-120", category=None, segment=None,
-                    priority=0, params=STORED[kind])
+    rule = RuleView(id=1, version_id=1, kind=kind, sku=None if kind in ORDER_KINDS else "DEMO-120",
+                    category=None, segment=None, priority=0, params=STORED[kind])
     record, errors = read_rule_form(form_values(rule), kind)
     assert errors == {} and record["params"] == STORED[kind]
     rule_from_record(record)  # the engine reads it
+
+
+def test_an_order_lever_comes_back_with_its_scope():
+    params = {"group": "payment", "option": "net10", "label": "pay within 10 days", "value_pct": "1",
+              "scope": "order"}
+    rule = RuleView(id=1, version_id=1, kind="term_lever", sku=None, category=None, segment="wholesale",
+                    priority=0, params=params)
+    record, errors = read_rule_form(form_values(rule), "term_lever")
+    assert errors == {} and record["params"] == params
+    assert rule_from_record(record).scope == "order"
+
+
+def test_order_tiers_are_saved_as_the_engine_reads_them_and_errors_name_the_tier(page):
+    assert _post(page, "/new?kind=order_tiers", {"tiers": "$25,000 @ 2%\n100000 @ 3.5"}).status_code == 302
+    [rule] = _draft_rules(page, "order_tiers")
+    assert rule["params"] == STORED["order_tiers"]
+    shuffled = _post(page, "/new?kind=order_tiers", {"segment": "retail", "tiers": "25000 @ 3\n100000 @ 2"})
+    assert shuffled.status_code == 422
+    assert 'id="err-tiers">Discounts must be strictly increasing' in shuffled.get_data(as_text=True)
+    scoped = _post(page, "/new?kind=order_floor", {"sku": "DEMO-120", "min_margin_pct": "20"})
+    assert scoped.status_code == 422
+    assert 'id="err-sku">An order_floor rule applies to a whole quote' in scoped.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("kind", RULE_KINDS)

@@ -51,6 +51,12 @@ def test_the_rules_page_says_the_seeded_rules_in_words(app) -> None:
       "Orders over $250,000.00 go to a rep",
       "Up to 15% below the guard price goes to a rep; lower is declined",
       "Always to a rep, never declined: key-account"]),
+    ("term_lever", {"group": "payment", "option": "net10", "label": "pay within 10 days", "value_pct": "1",
+                    "scope": "order"},
+     ["Payment terms (whole quote): “pay within 10 days” (net10), worth 1% of the order's total to the seller"]),
+    ("order_tiers", {"tiers": [{"min_order_value": "25000", "discount_pct": "2"}]},
+     ["Orders from $25,000.00: every line 2% off"]),
+    ("order_floor", {"min_margin_pct": "22"}, ["A whole quote at least 22% over its cost"]),
 ])
 def test_each_kind_in_words(kind, params, expected) -> None:
     assert describe(kind, params, "USD") == expected

@@ -133,6 +133,8 @@ def _read_lever(form: Form, errors: Errors) -> dict[str, Any]:
     bundle = _whole(form, "bundle_levers", errors, "levers")
     if bundle is not None:
         params["bundle_levers"] = bundle
+    if _text(form, "scope") == "order":  # "line" is the default: not stored
+        params["scope"] = "order"
     return params
 
 
@@ -141,7 +143,7 @@ def _lever_values(params: Mapping[str, Any]) -> dict[str, str]:
     value = params.get("value_per_unit") if per_unit else params.get("value_pct")
     return {**_shown(params, ("group", "option", "label")),
             "value_basis": "per_unit" if per_unit else "pct", "value": "" if value is None else str(value),
-            "bundle_levers": str(params.get("bundle_levers") or "")}
+            "bundle_levers": str(params.get("bundle_levers") or ""), "scope": str(params.get("scope") or "line")}
 
 
 # Equivalent products ------------------------------------------------------------------
@@ -205,14 +207,36 @@ def _routing_values(params: Mapping[str, Any]) -> dict[str, str]:
             "strategic_segments": ", ".join(str(s) for s in params.get("strategic_segments") or [])}
 
 
+# Order tiers and the order floor (whole quotes, docs/quotes.md) ---------------------------
+def _read_tiers(form: Form, errors: Errors) -> dict[str, Any]:
+    tiers = []
+    for number, line in enumerate((form.get("tiers") or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        value, _, pct = re.sub(r"[\s$,%]", "", line).partition("@")
+        if not value or not pct:
+            errors["tiers"] = f"Line {number}: write order value @ discount %, such as 25000 @ 2."
+            return {}
+        tiers.append({"min_order_value": value, "discount_pct": pct})
+    return {"tiers": tiers}
+
+
+def _tiers_values(params: Mapping[str, Any]) -> dict[str, str]:
+    return {"tiers": "\n".join(f"{tier.get('min_order_value')} @ {tier.get('discount_pct')}"
+                                for tier in params.get("tiers") or [])}
+
+
 KIND_FORMS: dict[str, KindForm] = {
     "floor": KindForm(_FLOOR, _read_floor, lambda params: _shown(params, _FLOOR), {}),
     "price_breaks": KindForm(("breaks", "order_multiple"), _read_breaks, _breaks_values, {}),
-    "term_lever": KindForm(("value", "group", "option", "label", "value_basis", "bundle_levers"), _read_lever,
+    "term_lever": KindForm(("value", "group", "option", "label", "value_basis", "bundle_levers", "scope"), _read_lever,
                            _lever_values, {"value_pct": "value", "value_per_unit": "value"}),
     "alternatives": KindForm(("skus",), _read_alternatives, _alternatives_values, {}),
     "concession": KindForm(("max_discount_pct", "first_position_pct", "curve", "exponent", "rounds"),
                            _read_concession, _concession_values, {}),
     "routing": KindForm(_ROUTING + ("strategic_segments",), _read_routing, _routing_values, {}),
+    "order_tiers": KindForm(("tiers",), _read_tiers, _tiers_values, {}),
+    "order_floor": KindForm(("min_margin_pct",), lambda form, errors: _put({}, form, ("min_margin_pct",)),
+                            lambda params: _shown(params, ("min_margin_pct",)), {}),
 }
 assert set(KIND_FORMS) == set(RULE_KINDS)

@@ -72,6 +72,9 @@ def _lever(params: Params, currency: str | None) -> list[str]:
         worth = f"{_money(params['value_per_unit'], currency)} a unit"
     else:
         worth = f"{_pct(params.get('value_pct'))} of the unit price"
+    if params.get("scope") == "order":
+        worth = worth.replace("a unit", "a unit of the order").replace("of the unit price", "of the order's total")
+        group = f"{group} (whole quote)"
     words = [f"{group}: “{label}” ({params.get('option')}), worth {worth} to the seller"]
     if params.get("bundle_levers") is not None:
         words.append(f"Offered with up to {params['bundle_levers']} levers in all")
@@ -118,9 +121,21 @@ def _routing(params: Params, currency: str | None) -> list[str]:
     return words or ["The shop's defaults"]
 
 
+def _order_tiers(params: Params, currency: str | None) -> list[str]:
+    words = [f"Orders from {_money(tier.get('min_order_value'), currency)}: every line "
+             f"{_pct(tier.get('discount_pct'))} off" for tier in params.get("tiers") or []]
+    return words or ["No tiers"]
+
+
+def _order_floor(params: Params, currency: str | None) -> list[str]:
+    if params.get("min_margin_pct") is None:
+        return ["No order floor set"]
+    return [f"A whole quote at least {_pct(params['min_margin_pct'])} over its cost"]
+
+
 WORDS: dict[str, Callable[[Params, str | None], list[str]]] = {
     "floor": _floor, "price_breaks": _breaks, "term_lever": _lever, "alternatives": _alternatives,
-    "concession": _concession, "routing": _routing,
+    "concession": _concession, "routing": _routing, "order_tiers": _order_tiers, "order_floor": _order_floor,
 }
 assert set(WORDS) == set(RULE_KINDS)
 
