@@ -140,3 +140,42 @@ def _order_lines(page: Any) -> dict[str, tuple[int, Decimal]]:
         cells = row.locator("td").all_inner_texts()
         lines[sku] = (int(cells[0].replace(",", "")), _money(cells[1]))
     return lines
+
+
+def test_a_buyer_counters_asks_for_a_person_and_withdraws(browser: Any, demo_url: str) -> None:
+    from playwright.sync_api import expect
+
+    page, errors = _buyer_with_a_cart(browser, demo_url)
+    panel = page.locator(".co-quote-panel")
+    panel.get_by_label("Order total (USD)").fill("118000.00")
+    panel.get_by_role("button", name="Request a quote").click()
+    expect(panel.locator(".co-round")).to_have_text("Round 1 of 3")
+    expect(panel).to_contain_text("You asked for an order total of $118,000.00")
+
+    # Round 2: a new order target and a line taken out (quantity 0).
+    counter = panel.locator(".co-counter")
+    expect(counter.get_by_role("heading", name="Counter-offer: round 2 of 3")).to_be_visible()
+    counter.get_by_label("Percent off the order (%)").fill("")
+    counter.get_by_label("Order total (USD)").fill("")
+    counter.get_by_label("Percent off the order (%)").fill("4")
+    counter.get_by_label("Quantity of FST-M8-50").fill("0")
+    counter.get_by_role("button", name="Send counter-offer").click()
+    expect(panel.locator(".co-round")).to_have_text("Round 2 of 3")
+    expect(panel).to_contain_text("You asked for 4% off the order")
+    quote = _latest_quote(page)
+    assert [line["sku"] for line in quote["lines"]] == ["DEMO-120", "GLV-NIT-L"]
+    # The cart still has the bolts: the panel says the quote is for other lines than the cart's.
+    expect(panel).to_contain_text("Your cart has changed since you asked")
+
+    panel.get_by_role("button", name="Ask a sales rep").click()
+    expect(panel.get_by_role("heading", name="A sales rep will answer")).to_be_focused()
+    _shot(panel, "escalated")
+    page.reload()  # picked up again after a reload
+    expect(panel.get_by_role("heading", name="A sales rep will answer")).to_be_visible()
+    panel.get_by_role("button", name="Withdraw quote request").click()
+    expect(panel.get_by_role("heading", name="Quote request withdrawn")).to_be_focused()
+    assert _latest_quote(page)["status"] == "withdrawn"
+    panel.get_by_role("button", name="Start a new quote request").click()
+    expect(panel.get_by_label("Percent off the order (%)").first).to_be_focused()
+    assert errors == []
+    page.context.close()

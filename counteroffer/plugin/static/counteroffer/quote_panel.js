@@ -53,7 +53,8 @@
     var catalog = catalogTotal(offer.lines), total = toUnits(offer.total), places = kit.decimalPlaces(offer.total);
     if (catalog <= 0n || total >= catalog) { return "The catalog price of these quantities is " + money(fromUnits(catalog, places), currency) + "."; }
     var saved = catalog - total, tenths = (saved * 1000n + catalog / 2n) / catalog;
-    return money(fromUnits(saved, places), currency) + " (" + (tenths / 10n) + "." + (tenths % 10n) + "%) below the catalog price of these quantities, "
+    var share = tenths > 0n ? " (" + (tenths / 10n) + "." + (tenths % 10n) + "%)" : "";  // no "(0.0%)"
+    return money(fromUnits(saved, places), currency) + share + " below the catalog price of these quantities, "
       + money(fromUnits(catalog, places), currency) + ".";
   }
 
@@ -160,16 +161,19 @@
   }
 
   // ---- the answer: offers line by line, the deal, what the buyer can do next --------
+  /** showChange: set for an offer of this round, compared with what the buyer asks now
+   *  (an earlier round's offer answered other lines or quantities). */
   function lineTable(panel, quote, lines, caption, showChange) {
-    var asked = {};
+    var asked = {}, names = {};
+    panel.lines.concat(quote.lines).forEach(function (line) { names[line.sku] = line.name; });
     quote.lines.forEach(function (line) { asked[line.sku] = line; });
     var rows = lines.map(function (line) {
-      var before = asked[line.sku], name = before ? before.name : "";
+      var before = asked[line.sku], name = names[line.sku] || "";
       var quantity = [kit.formatQuantity(line.quantity)];
       if (showChange && before && before.quantity !== line.quantity) { quantity.push(el("small", {}, ["cart: " + kit.formatQuantity(before.quantity)])); }
       if (showChange && !before) { quantity.push(el("small", {}, ["added"])); }
       var price = [money(line.unit_price, quote.currency)];
-      if (showChange && line.price_for_quantity && kit.compareDecimal(line.price_for_quantity, line.unit_price) !== 0) {
+      if (line.price_for_quantity && kit.compareDecimal(line.price_for_quantity, line.unit_price) !== 0) {
         price.push(el("small", {}, [hidden("catalog price "), el("s", {}, [money(line.price_for_quantity, quote.currency)])]));
       }
       return el("tr", {}, [el("th", { scope: "row" }, [el("span", { "class": "co-sku" }, [line.sku]), name ? el("small", {}, [name]) : null]),
@@ -202,7 +206,8 @@
                                : (offer.status === "open" ? "expired" : offer.status);
     var item = el("li", { "class": "co-offer co-quote-offer" }, [
       el("p", { "class": "co-offer-message", id: messageId }, [offer.message]),
-      lineTable(panel, quote, offer.lines, "The lines of this offer", true), removedLines(quote, offer),
+      lineTable(panel, quote, offer.lines, "The lines of this offer", offer.round === quote.round),
+      offer.round === quote.round ? removedLines(quote, offer) : null,
       orderTotal(offer.total, quote.currency, "Order total"),
       el("p", { "class": "co-saving" }, [savingWords(offer, quote.currency)]),
       terms.length ? el("div", { "class": "co-order-terms" }, [el("p", {}, ["For the whole order:"]), el("ul", {}, terms)]) : null,
@@ -253,11 +258,21 @@
     return key(quote.lines) === key(panel.lines);
   }
 
+  function offerList(panel, quote, offers, title) {
+    if (!offers.length) { return null; }
+    var list = el("ul", { "class": "co-offers" }, offers.map(function (o) { return offerItem(panel, quote, o); }));
+    // Earlier rounds' offers fold away: this round's answer comes first, the page stays short.
+    return title ? el("details", { "class": "co-earlier" }, [el("summary", {}, [title + " (" + kit.plural(offers.length, "offer") + ")"]), list]) : list;
+  }
+
   function renderQuote(panel, quote, focus) {
     var result = part(panel.root, "result"), deal = quote.deal;
     var heading = el("h3", { tabindex: "-1", "class": "co-result-title" }, [deal && deal.redeemed_at ? "Quote used in an order" : (HEADINGS[quote.status] || quote.status)]);
-    var offers = quote.offers.filter(function (o) { return o.round === quote.round || isOpen(o); });
-    var explain = EXPLANATIONS[quote.status] ? el("p", { "class": "co-explain" }, [EXPLANATIONS[quote.status]]) : null;
+    var current = quote.offers.filter(function (o) { return o.round === quote.round; });
+    var earlier = quote.offers.filter(function (o) { return o.round < quote.round && isOpen(o); });
+    var words = EXPLANATIONS[quote.status];
+    if (words && !deal && quote.offers.some(isOpen)) { words += " The offers below still hold until they expire."; }
+    var explain = words ? el("p", { "class": "co-explain" }, [words]) : null;
     // A word from the shop beyond the offers (a rep's decision), said once: not again beside an offer that carries it.
     var said = quote.offers.some(function (o) { return o.message === quote.note; });
     var note = quote.note && !said ? el("p", { "class": "co-note" }, [quote.note]) : null;
@@ -266,7 +281,8 @@
     result.replaceChildren.apply(result, [heading,
       finished(quote.status) ? null : el("p", { "class": "co-round" }, ["Round " + quote.round + " of " + quote.max_rounds]),
       el("p", {}, [askedWords(quote)]), explain, note, stale, deal ? dealSection(panel, quote, deal) : null,
-      !deal && offers.length ? el("ul", { "class": "co-offers" }, offers.map(function (o) { return offerItem(panel, quote, o); })) : null
+      deal ? null : offerList(panel, quote, current, null),
+      deal ? null : offerList(panel, quote, earlier, "Still open from earlier rounds")
     ].filter(Boolean));
     renderActions(panel, quote);
     panel.ask.hidden = true;
