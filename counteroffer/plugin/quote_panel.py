@@ -49,6 +49,7 @@ def _assets(prefix: str) -> dict[str, Any]:
         "css": url_for("counteroffer_widget.static", filename="counteroffer/quote_panel.css"),
         "kit": url_for("counteroffer_widget.static", filename="counteroffer/kit.js"),
         "js": url_for("counteroffer_widget.static", filename="counteroffer/quote_panel.js"),
+        "list_js": url_for("counteroffer_widget.static", filename="counteroffer/quote_list.js"),
     }
 
 

@@ -66,6 +66,9 @@ def test_only_buyers_get_a_form(app) -> None:
 def test_the_quotes_list_is_for_buyers(app) -> None:
     page = _render(app, BUYER_ACME, "{{ company_quotes(cart_url='/cart') }}")
     assert 'data-co-quote-list' in page and 'data-co-part="list"' in page and 'data-co-cart-url="/cart"' in page
+    # The list script uses the kit and the words the panel's script shares: loaded after both.
+    assert page.index("counteroffer/kit.js") < page.index("counteroffer/quote_panel.js") < page.index(
+        "counteroffer/quote_list.js")
     assert "Quotes are for buyer accounts." in _render(app, REP, "{{ company_quotes() }}")
 
 

@@ -1,5 +1,5 @@
-/* Counteroffer "Request a quote for this cart" panel and the buyer's list of their
- * company's quotes: plain JavaScript, no build step, on the helpers of kit.js.
+/* Counteroffer "Request a quote for this cart" panel: plain JavaScript, no build step, on
+ * the helpers of kit.js (the buyer's list of their company's quotes is quote_list.js).
  * Every string from the server goes into the page through textContent, never innerHTML.
  * Money stays in the decimal strings the server sends; the only sums made here (what an
  * offer saves against the catalog) are exact, on whole cents as BigInt.
@@ -26,8 +26,6 @@
     declined: "That target is too far below what we can offer. Try another target, or ask a sales rep.",
     withdrawn: "You withdrew this quote request.",
     expired: "The offers ran out of time. Ask again for a new quote." };
-  var STATUS_WORDS = { open: "Offer ready", countered: "Offers waiting", escalated: "With a sales rep", accepted: "Agreed",
-                       declined: "Declined", withdrawn: "Withdrawn", expired: "Expired" };
 
   function can(move, status) { return MOVES[move].indexOf(status) >= 0; }
   function finished(status) { return !can("withdraw", status); }
@@ -375,52 +373,10 @@
     loadLatest(panel);
   }
 
-  // ---- the buyer's list of their company's quotes -----------------------------------
-  function roundsOf(quote) {
-    var rounds = {};
-    quote.offers.forEach(function (offer) { (rounds[offer.round] = rounds[offer.round] || []).push(offer); });
-    return Object.keys(rounds).sort(function (a, b) { return a - b; }).map(function (round) {
-      return el("li", {}, [el("strong", {}, ["Round " + round + ": "]), rounds[round].map(function (offer) {
-        return money(offer.total, quote.currency) + " (" + (offer.status === "open" && kit.isPast(offer.expires_at) ? "expired" : offer.status) + ")";
-      }).join(", ")]);
-    });
-  }
+  // What the quote list (quote_list.js, loaded after this by its macro) shares with the panel.
+  window.counterofferQuotes = { askedWords: askedWords, orderTotal: orderTotal, checkoutHref: checkoutHref, quotesOf: quotesOf };
 
-  function quoteCard(list, quote) {
-    var lines = quote.lines.map(function (line) { return line.sku + " \u00d7 " + kit.formatQuantity(line.quantity); }).join(", ");
-    var rounds = roundsOf(quote);
-    var deal = quote.deal;
-    var card = el("li", { "class": "co-offer co-quote-card" }, [
-      el("h3", {}, [deal && deal.redeemed_at ? "Used in an order" : (STATUS_WORDS[quote.status] || quote.status),
-                    el("span", { "class": "co-round" }, [" \u00b7 round " + quote.round + " of " + quote.max_rounds])]),
-      quote.created_at ? el("p", { "class": "co-round" }, ["Asked on ", kit.localTime(quote.created_at)]) : null,
-      el("p", {}, ["Asked for: " + lines]), el("p", {}, [askedWords(quote)]),
-      deal ? orderTotal(deal.total, quote.currency, "Agreed total") : null,
-      deal && deal.redeemed_at ? el("p", {}, ["Order " + (deal.order_ref || "") + ", placed ", kit.localTime(deal.redeemed_at), "."]) : null,
-      rounds.length ? el("details", {}, [el("summary", {}, ["Offers by round (" + kit.plural(quote.offers.length, "offer") + ")"]), el("ul", {}, rounds)])
-                    : el("p", { "class": "co-round" }, ["No offers yet."])]);
-    var href = quote.deal && !quote.deal.redeemed_at && !kit.isPast(quote.deal.expires_at) && checkoutHref(list.checkoutUrl, quote.deal);
-    if (href) { card.appendChild(el("a", { href: href, "class": "co-cart-link" }, ["Check out at these prices"])); }
-    return card;
-  }
-
-  function initList(root) {
-    var slot = part(root, "list");
-    if (!slot || root.dataset.coReady) { return; }
-    root.dataset.coReady = "true";
-    var list = { root: root, api: root.dataset.coApi, checkoutUrl: root.dataset.coCheckoutUrl || null };
-    kit.call(list, "GET", "/quotes").then(function (data) {
-      var quotes = quotesOf(data);
-      var cart = root.dataset.coCartUrl ? el("a", { href: root.dataset.coCartUrl }, ["request one from your cart"]) : "request one from your cart";
-      slot.replaceChildren(quotes.length ? el("ul", { "class": "co-offers" }, quotes.map(function (q) { return quoteCard(list, q); }))
-                                         : el("p", {}, ["Your company has no quotes yet: ", cart, "."]));
-    }).catch(function (error) { slot.replaceChildren(el("p", { "class": "co-error" }, [error.message])); });
-  }
-
-  function initAll() {
-    document.querySelectorAll("[data-co-quote-panel]").forEach(initPanel);
-    document.querySelectorAll("[data-co-quote-list]").forEach(initList);
-  }
+  function initAll() { document.querySelectorAll("[data-co-quote-panel]").forEach(initPanel); }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", initAll); } else { initAll(); }
 })();
