@@ -97,8 +97,9 @@
     return [orderTarget, perLine];
   }
 
-  /** Light checks only; the server has the last word and its messages are shown as they come. */
-  function readBody(panel, form, lines, withQuantity) {
+  /** Light checks only; the server has the last word and its messages are shown as they come.
+   *  ``sent`` gets, for each line sent, its place on the form (a line taken out shifts the rest). */
+  function readBody(panel, form, lines, withQuantity, sent) {
     var fields = {}, body = { lines: [] };
     var pct = kit.cleanPrice(form.elements["order_target.discount_pct"].value);
     var total = kit.cleanPrice(form.elements["order_target.total"].value);
@@ -116,6 +117,7 @@
       var target = kit.cleanPrice(form.elements[path + "target_unit_price"].value);
       if (target) { item.target_unit_price = target; }
       body.lines.push(item);
+      sent.push(index);
     });
     if (!body.order_target && !body.lines.some(function (l) { return l.target_unit_price; })) {
       fields["order_target.discount_pct"] = ["Enter a percentage off or an order total, or a target price for at least one line."];
@@ -136,8 +138,13 @@
 
   /** The API's summary names a field by its path ("lines[2].target_unit_price: ..."): each
    *  field's message is shown beside it, or in words with its line, so the summary need not. */
-  function forBuyers(error) {
-    return Object.keys(error.fields || {}).length ? new kit.ApiError("Please check the highlighted fields.", error.fields) : error;
+  function forBuyers(error, sent) {
+    var fields = kit.flattenFields(error.fields), placed = {};
+    if (!Object.keys(fields).length) { return error; }
+    Object.keys(fields).forEach(function (path) {  // line i of the request is line sent[i] of the form
+      placed[path.replace(/^lines\.(\d+)/, function (all, i) { return sent[Number(i)] === undefined ? all : "lines." + sent[Number(i)]; })] = fields[path];
+    });
+    return new kit.ApiError("Please check the highlighted fields.", placed);
   }
 
   function targetForm(panel, form, lines, options) {
@@ -148,12 +155,12 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       kit.clearErrors(form);
-      var body = readBody(panel, form, lines, options.withQuantity);
+      var sent = [], body = readBody(panel, form, lines, options.withQuantity, sent);
       if (body instanceof kit.ApiError) { kit.showErrors(form, body); return; }
       if (options.currency) { body.currency = panel.currency; }
       kit.busy(panel, function () { return kit.call(panel, "POST", options.path, body); })
         .then(function (quote) { renderQuote(panel, quote, true); })
-        .catch(function (error) { kit.showErrors(form, forBuyers(error), describer(lines)); });
+        .catch(function (error) { kit.showErrors(form, forBuyers(error, sent), describer(lines)); });
     });
     return form;
   }
