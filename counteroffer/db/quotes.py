@@ -163,6 +163,10 @@ class QuoteEscalation(Base):
     cart_total: Mapped[Decimal] = mapped_column(Money)
     #: What the buyer asks for the order, when it can be said as a total.
     target_total: Mapped[Decimal | None] = mapped_column(Money)
+    #: The quote the rules would have offered, for the person to start from: {"kind",
+    #: "total", "message", "explanation", "terms", "lines": [{"sku", "quantity",
+    #: "unit_price", "explanation"}]}; None when the buyer asked for a person.
+    suggested_quote: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

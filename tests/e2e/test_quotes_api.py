@@ -17,6 +17,7 @@ from counteroffer.db.models import OutboxMessage
 from counteroffer.db.quotes import QuoteBid, QuoteDeal, QuoteEscalation
 from counteroffer.negotiation import expire_lapsed_quotes
 from tests.conftest import BUYER_ACME_2, BUYER_GLOBEX, ApiClient, FrozenClock
+from tests.security.test_buyer_exposure import response_keys
 
 #: Every line at its price for the quantity: the engine agrees as asked.
 AS_ASKED = {"currency": "USD", "lines": [
@@ -48,14 +49,6 @@ def deal_token(api: ApiClient) -> str:
     return response.json["token"]
 
 
-def keys_anywhere(node: Any) -> set[str]:
-    if isinstance(node, dict):
-        return set(node) | {key for value in node.values() for key in keys_anywhere(value)}
-    if isinstance(node, list):
-        return {key for value in node for key in keys_anywhere(value)}
-    return set()
-
-
 def test_a_quote_answers_in_the_shape_the_cart_panel_reads_and_never_tells_a_floor(api: ApiClient) -> None:
     quote = asked(api, SIX_OFF)
     assert set(quote) == QUOTE_KEYS
@@ -69,7 +62,7 @@ def test_a_quote_answers_in_the_shape_the_cart_panel_reads_and_never_tells_a_flo
         assert set(offer) == {"id", "kind", "round", "status", "expires_at", "message", "terms", "total", "lines"}
         assert all(set(line) == {"sku", "quantity", "unit_price", "price_for_quantity", "line_total"}
                    for line in offer["lines"])
-    assert not [key for key in keys_anywhere(quote) if any(word in key for word in SECRET_WORDS)]
+    assert not [key for key in response_keys(quote) if any(word in key for word in SECRET_WORDS)]
 
 
 def test_targets_at_the_cart_price_are_agreed_as_asked(api: ApiClient) -> None:
@@ -107,9 +100,10 @@ def test_a_counter_changes_quantities_adds_and_removes_lines_until_the_round_lim
     assert [(line["sku"], line["quantity"], line["price_for_quantity"]) for line in second.json["lines"]] == [
         ("GLOVE-50", 1050, "16.50"), ("DEMO-120", 3000, "110.00")]
     removed = api.post(f"/quotes/{quote['id']}/counter", json={"lines": [{"sku": "DEMO-120", "quantity": 3000}],
-                                                              "order_target": {"discount_pct": "3"}})
+                                                              "order_target": {"discount_pct": "10.0"}})
     assert removed.status_code == 200, removed.json
     assert [line["sku"] for line in removed.json["lines"]] == ["DEMO-120"] and removed.json["round"] == 3
+    assert removed.json["order_target"] == {"discount_pct": "10"}  # not 1E+1
     assert count(app, select(func.count()).select_from(QuoteBid)) == 3
     over = api.post(f"/quotes/{quote['id']}/counter", json={"lines": [{"sku": "DEMO-120", "quantity": 3000}]})
     assert over.status_code == 409 and "all 3 rounds" in over.json["error"]["message"]
@@ -213,3 +207,14 @@ def test_the_host_hands_its_cart_over_in_python(app: Flask) -> None:
             actor=BUYER_ACME)
     assert view.currency == "USD" and view.round == 1 and [line.sku for line in view.lines] == ["DEMO-120", "GLOVE-50"]
     assert view.deal is None and timedelta(0) <= view.updated_at - view.created_at
+
+
+def test_a_quote_the_rules_cannot_answer_goes_to_a_person_with_their_suggestion(app: Flask, api: ApiClient) -> None:
+    quote = asked(api, {**SIX_OFF, "order_target": {"discount_pct": "25"}})  # far below DEMO-120's floor
+    assert quote["status"] == "escalated" and quote["offers"] == []
+    with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
+        escalation = session.scalars(select(QuoteEscalation)).one()
+        assert (escalation.status, escalation.round, escalation.quote_id) == ("open", 1, quote["id"])
+        assert escalation.cart_total == 129000 and escalation.target_total == 96750  # 25% off, for the person
+        assert escalation.reason
+    assert "suggest" not in str(quote)  # the rules' suggestion is for the person only

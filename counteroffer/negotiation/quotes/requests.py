@@ -25,7 +25,7 @@ from ...rules.quotes import (
     QuoteOfferKind,
     decide_quote,
 )
-from ..buying.limits import enforce_request_cap
+from ..buying.limits import enforce_request_caps
 from ..results.experiments import rules_for_buyer
 from ..shared.actors import Actor, require_buyer
 from ..shared.deps import Deps
@@ -62,8 +62,7 @@ def request_quote(deps: Deps, actor: Actor, lines: Sequence[LineAsk], currency: 
     check_shape(lines, currency, order_target)
     now, quote_id = deps.clock(), new_id()
     with transaction(deps.session_factory) as session:
-        for sku in sorted({line.sku for line in lines}):  # one order of locks: no deadlock between quotes
-            enforce_request_cap(deps.guards, session, company_id, sku, now)
+        enforce_request_caps(deps.guards, session, company_id, (line.sku for line in lines), now)
         decided = _decide(deps, session, company_id, quote_id, lines, currency, order_target, 1, now)
         row = Quote(id=quote_id, company_id=company_id, buyer_id=actor.id, buyer_name=actor.name or None,
                     buyer_email=actor.email, currency=currency, round=1, created_at=now, updated_at=now)
@@ -91,8 +90,9 @@ def counter_quote(deps: Deps, actor: Actor, quote_id: str, lines: Sequence[LineA
             raise ConflictError(f"This quote has used all {deps.policy.max_rounds} rounds; "
                                 "accept an offer or ask for a person.")
         check_shape(lines, row.currency, order_target)
-        for sku in sorted({line.sku for line in lines} - _skus_asked(session, row.id)):
-            enforce_request_cap(deps.guards, session, company_id, sku, now)  # a line added is a new ask
+        # A line added is a new ask for its SKU.
+        enforce_request_caps(deps.guards, session, company_id, {line.sku for line in lines} - _skus_asked(
+            session, row.id), now)
         decided = _decide(deps, session, company_id, row.id, lines, row.currency, order_target,
                           row.round + 1, now, _earlier_offers(session, row.id))
         before = row.status
@@ -144,7 +144,7 @@ def _record_round(deps: Deps, session: Session, row: Quote, actor: Actor, action
                  outcome=decision.outcome.value, reason=decision.reason, offers=[o.id for o, _ in offers])
     if decision.outcome is Outcome.ESCALATE:
         category = decided.priced[0].item.category if decided.priced else None
-        open_quote_escalation(deps, session, row, decided.customer, category, decision.reason, now)
+        open_quote_escalation(deps, session, row, decided.customer, category, decision.reason, now, decision)
 
 
 def _target_json(target: OrderTarget | None) -> dict[str, str] | None:

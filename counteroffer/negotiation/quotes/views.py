@@ -120,8 +120,13 @@ def _order_target(row: Quote) -> dict[str, Decimal] | None:
     if row.target_total is not None:
         return {"total": round_money(row.target_total, row.currency)}
     if row.target_discount_pct is not None:
-        return {"discount_pct": row.target_discount_pct.normalize()}
+        return {"discount_pct": _plain(row.target_discount_pct)}
     return None
+
+
+def _plain(value: Decimal) -> Decimal:
+    """6.5000 -> 6.5 and 10.0000 -> 10 (``normalize`` alone would write 1E+1)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def _status_as_of(row: Quote, offers: tuple[QuoteOfferView, ...]) -> str:

@@ -24,6 +24,8 @@ from ...jobs.tasks import RUN_PERIODIC
 from ...negotiation import expire_lapsed, expire_lapsed_quotes, sweep_escalations
 from ...negotiation.approvals.notices import ESCALATED_TOPIC, VOIDED_TOPIC, tell_assigned, tell_voided
 from ...negotiation.pricing.simulation import SIMULATE_TOPIC, simulation_handler
+from ...negotiation.quotes.escalation import ESCALATED_TOPIC as QUOTE_ESCALATED_TOPIC
+from ...negotiation.quotes.notices import tell_quote_assigned
 from ...negotiation.results.reports import fold_results
 from ...negotiation.shared.idempotency import prune_keys
 from .state import Extension
@@ -71,7 +73,8 @@ def job_runtime(app: Flask, extension: Extension) -> JobRuntime:
                 WEBHOOK_TOPIC: webhook_sender(extension.webhooks()),
                 SIMULATE_TOPIC: simulation_handler(deps)}
     writers = {ESCALATED_TOPIC: lambda session, payload, _key: tell_assigned(session, payload, deps.clock()),
-               VOIDED_TOPIC: lambda session, payload, _key: tell_voided(session, payload, deps.clock())}
+               VOIDED_TOPIC: lambda session, payload, _key: tell_voided(session, payload, deps.clock()),
+               QUOTE_ESCALATED_TOPIC: lambda session, payload, _: tell_quote_assigned(session, payload, deps.clock())}
     return JobRuntime(deps.session_factory, deps.clock, app, handlers, writers=writers,
                       periodic={MINUTELY: lambda: sweep_once(extension)})
 

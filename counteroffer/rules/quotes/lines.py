@@ -46,6 +46,10 @@ class Line:
     wanted: Decimal
     #: True when the buyer set this line's target itself.
     own_target: bool
+    #: The highest price a price-only move may give this line: the price, or the rules'
+    #: own earlier quote offer for this SKU and quantity if lower (never gone back on),
+    #: but never below this round's concession (a floor raised since wins).
+    cap: Decimal
 
     @property
     def quantity(self) -> int:
@@ -77,6 +81,8 @@ class QuoteFrame:
     cart_total: Decimal
     #: What the buyer wants to pay for the whole order.
     target: Decimal
+    #: The order at every line's ``cap``: where price-only moves start from this round.
+    standing_total: Decimal
     order: OrderRules
     #: The routing rule for all products of the segment: the order's own.
     routing: Routing
@@ -141,6 +147,7 @@ def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now:
     resolve = resolver_for(rules)
     segment = request.segment
     earlier = _earlier_by_sku(request)
+    caps = _caps(request)
     frames = [_line_frame(request, line, resolve, now, policy, earlier.get(line.sku, ()))
               for line in request.lines]
     currency = request.currency
@@ -150,13 +157,15 @@ def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now:
     lines = []
     for frame, own, want in zip(frames, request.lines, wanted, strict=True):
         frame.request = replace(frame.request, target_unit_price=want)
-        concession = concession_price(frame)
-        lines.append(Line(frame=frame, price=frame.price_at_quantity,
-                          concession=frame.price_at_quantity if concession is None else concession,
-                          wanted=want, own_target=own.target_unit_price is not None))
+        price = frame.price_at_quantity
+        concession = price if (found := concession_price(frame)) is None else found
+        cap = max(concession, min(price, caps.get((own.sku, own.quantity), price)))
+        lines.append(Line(frame=frame, price=price, concession=concession, wanted=want,
+                          own_target=own.target_unit_price is not None, cap=cap))
     order = order_rules(rules, segment)
     return QuoteFrame(request=request, lines=lines, policy=policy, now=now, currency=currency,
                       cart_total=cart_total, target=target, order=order,
+                      standing_total=sum((line.cap * line.quantity for line in lines), ZERO),
                       routing=resolve("", None, segment).routing or Routing(),
                       floor_total=_floor_total(lines, order, currency))
 
@@ -182,6 +191,18 @@ def _earlier_by_sku(request: QuoteRequest) -> dict[str, tuple[EarlierOffer, ...]
             for line in offer.lines:
                 found.setdefault(line.sku, []).append(EarlierOffer(line.quantity, line.unit_price, offer.by_rep))
     return {sku: tuple(offers) for sku, offers in found.items()}
+
+
+def _caps(request: QuoteRequest) -> dict[tuple[str, int], Decimal]:
+    """(SKU, quantity) -> the lowest price the rules gave it in an earlier price-only quote
+    offer (a person's counters stand on their own and are not repeated by the rules)."""
+    found: dict[tuple[str, int], Decimal] = {}
+    for offer in request.earlier_offers:
+        if offer.kind in PRICE_ONLY and not offer.by_rep:
+            for line in offer.lines:
+                key = (line.sku, line.quantity)
+                found[key] = min(found.get(key, line.unit_price), line.unit_price)
+    return found
 
 
 def _target_total(request: QuoteRequest, frames: list[Frame], cart_total: Decimal) -> Decimal:

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..frame import Priced
 from ..model import OfferKind
-from ..money import round_up
+from ..money import quantum, round_up
 from .lines import Line, OfferedLine, QuoteCandidate, QuoteFrame
 from .messages import concession_quote_message, mix_quote_message
 from .model import QuoteOfferKind
@@ -26,7 +26,7 @@ ONE = Decimal(1)
 
 
 def _room(lines: list[Line], lows: list[Decimal]) -> Decimal:
-    return sum(((line.price - low) * line.quantity for line, low in zip(lines, lows, strict=True)), ZERO)
+    return sum((max(ZERO, line.cap - low) * line.quantity for line, low in zip(lines, lows, strict=True)), ZERO)
 
 
 def floor_share(qf: QuoteFrame, lows: list[Decimal]) -> Decimal:
@@ -34,18 +34,38 @@ def floor_share(qf: QuoteFrame, lows: list[Decimal]) -> Decimal:
     if qf.floor_total is None:
         return ONE
     known = [(line, low) for line, low in zip(qf.lines, lows, strict=True) if line.frame.context.cost_known]
-    high = sum((line.price * line.quantity for line, _ in known), ZERO)
-    room = sum(((line.price - low) * line.quantity for line, low in known), ZERO)
+    high = sum((line.cap * line.quantity for line, _ in known), ZERO)
+    room = sum((max(ZERO, line.cap - low) * line.quantity for line, low in known), ZERO)
     if not room:
         return ONE if high >= qf.floor_total else ZERO
     return max(ZERO, min(ONE, (high - qf.floor_total) / room))
 
 
-def spread(qf: QuoteFrame, lows: list[Decimal], share: Decimal) -> list[Decimal]:
-    """Every line ``share`` of the way from its price down to its low, rounded up."""
+def spread(qf: QuoteFrame, lows: list[Decimal], share: Decimal, total: Decimal | None = None) -> list[Decimal]:
+    """Every line ``share`` of the way from its cap down to its low, rounded up; then, if
+    ``total`` is given, lowered a minor unit at a time where that keeps the order at or
+    above ``total`` (the rounding up left the order a little above what was asked)."""
     currency = qf.currency
-    return [line.price if low >= line.price else max(low, round_up(line.price - share * (line.price - low), currency))
-            for line, low in zip(qf.lines, lows, strict=True)]
+    prices = [line.cap if low >= line.cap else max(low, round_up(line.cap - share * (line.cap - low), currency))
+              for line, low in zip(qf.lines, lows, strict=True)]
+    if total is not None:
+        _fit(qf, lows, prices, total)
+    return prices
+
+
+def _fit(qf: QuoteFrame, lows: list[Decimal], prices: list[Decimal], total: Decimal) -> None:
+    """Take the excess over ``total`` off the lines with the most units first (each cent
+    there is worth most), never below a line's low."""
+    unit = quantum(qf.currency)
+    excess = sum((p * line.quantity for p, line in zip(prices, qf.lines, strict=True)), ZERO) - total
+    for index in sorted(range(len(prices)), key=lambda i: qf.lines[i].quantity, reverse=True):
+        if excess < unit:
+            return
+        quantity, low = qf.lines[index].quantity, lows[index]
+        steps = min(int(excess / (unit * quantity)), int((prices[index] - low) / unit))
+        if steps > 0:
+            prices[index] -= unit * steps
+            excess -= unit * steps * quantity
 
 
 def at_prices(qf: QuoteFrame, prices: list[Decimal], why: str) -> list[OfferedLine]:
@@ -69,17 +89,18 @@ def concession_quote(qf: QuoteFrame) -> QuoteCandidate | None:
     share = floor_share(qf, lows)
     if share <= 0:
         return None
-    prices = spread(qf, lows, share)
+    prices = spread(qf, lows, share, qf.floor_total if share < 1 else None)
     why = f"concession, round {qf.request.round}"
     candidate = QuoteCandidate(QuoteOfferKind.CONCESSION, at_prices(qf, prices, why), concession_quote_message, why)
     return candidate if candidate.total < qf.cart_total else None
 
 
 def mix_quote(qf: QuoteFrame, lows: list[Decimal], kind: QuoteOfferKind, why: str,
-              give: Decimal | None = None) -> QuoteCandidate | None:
-    """The order at ``cart_total - give`` (default: the order target), spread over the
-    lines' room above ``lows``; None if the room or the order floor does not allow it."""
-    give = qf.cart_total - qf.target if give is None else give
+              total: Decimal | None = None) -> QuoteCandidate | None:
+    """The order at ``total`` (default: the order target), spread over the lines' room
+    between their caps and ``lows``; None if the room or the order floor does not allow it."""
+    total = qf.target if total is None else total
+    give = qf.standing_total - total
     if give <= 0:
         return None
     room = _room(qf.lines, lows)
@@ -88,5 +109,5 @@ def mix_quote(qf: QuoteFrame, lows: list[Decimal], kind: QuoteOfferKind, why: st
     share = give / room
     if share > floor_share(qf, lows):
         return None
-    prices = spread(qf, lows, share)
+    prices = spread(qf, lows, share, total)
     return QuoteCandidate(kind, at_prices(qf, prices, why), mix_quote_message, why)

@@ -39,9 +39,9 @@ def order_terms_quotes(qf: QuoteFrame, limit: int = 2) -> list[QuoteCandidate]:
     found = []
     guards = [line.guard for line in qf.lines]
     for value, bundle in minimal[:limit]:
-        give = gap + round_money(value * share, qf.currency)
+        total = qf.target - round_money(value * share, qf.currency)
         why = "order term levers: " + ", ".join(lv.option for lv in bundle.levers)
-        candidate = mix_quote(qf, guards, QuoteOfferKind.ORDER_TERMS, why, give)
+        candidate = mix_quote(qf, guards, QuoteOfferKind.ORDER_TERMS, why, total)
         if candidate is None:
             continue
         labels = [lv.label for lv in bundle.levers]
@@ -82,7 +82,9 @@ def line_trade_offs_quote(qf: QuoteFrame) -> QuoteCandidate | None:
 def _best_trade_off(line: Line) -> Candidate | None:
     if line.wanted >= line.price or line.acceptable():
         return None
-    found = trade_offs(line.frame)
+    # Never dearer than the catalog at the offer's own quantity: a break there already
+    # sells that many for less (the buyer would just order them).
+    found = [c for c in trade_offs(line.frame) if c.priced.unit_price <= _catalog(line, c)]
     if not found:
         return None
     return min(found, key=lambda c: likely_value(c, line.quantity))

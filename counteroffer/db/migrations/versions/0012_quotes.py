@@ -63,6 +63,7 @@ def upgrade() -> None:
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('cart_total', counteroffer.db.types.Money(precision=18, scale=4), nullable=False),
     sa.Column('target_total', counteroffer.db.types.Money(precision=18, scale=4), nullable=True),
+    sa.Column('suggested_quote', sa.JSON(), nullable=True),
     sa.Column('created_at', counteroffer.db.types.UTCDateTime(), nullable=False),
     sa.Column('due_at', counteroffer.db.types.UTCDateTime(), nullable=False),
     sa.Column('decided_at', counteroffer.db.types.UTCDateTime(), nullable=True),
