@@ -122,6 +122,15 @@ def test_the_panel_fits_a_phone(browser: Any, demo_url: str) -> None:
     # Nothing wider than the screen: the page does not scroll sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _shot(panel, "phone")
+    panel.get_by_role("button", name="Accept this quote").first.click()
+    panel.get_by_role("link", name="Check out at these prices").click()
+    expect(page.locator(".quote-in-cart")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _shot(page, "phone-cart")
+    page.goto("/demo/quotes")
+    expect(page.locator(".co-quote-card")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _shot(page, "phone-list")
     assert errors == []
     page.context.close()
 
