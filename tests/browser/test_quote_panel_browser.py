@@ -80,6 +80,11 @@ def test_a_buyer_negotiates_a_three_line_cart_and_checks_out_at_the_quoted_price
     accepted = next(o for o in quote["offers"] if o["kind"] == "order_tier"
                     and any(line["quantity"] != cart[line["sku"]] for line in o["lines"]))
     card = panel.locator(".co-quote-offer", has_text=accepted["message"]).first
+    # What the offer saves against the catalog price of its quantities, summed exactly in the page.
+    catalog = sum(Decimal(line["price_for_quantity"]) * line["quantity"] for line in accepted["lines"])
+    saved = catalog - Decimal(accepted["total"])
+    expect(card.locator(".co-saving")).to_have_text(
+        f"${saved:,.2f} (6.0%) below the catalog price of these quantities, ${catalog:,.2f}.")
     accept = card.get_by_role("button", name="Accept this quote")
     accept.focus()
     page.keyboard.press("Enter")
