@@ -14,7 +14,7 @@ from counteroffer import ConflictError
 from counteroffer.adapters import FunctionOrders
 from counteroffer.db import transaction
 from counteroffer.db.models import OutboxMessage
-from counteroffer.db.quotes import QuoteBid, QuoteDeal, QuoteEscalation
+from counteroffer.db.quotes import Quote, QuoteBid, QuoteDeal, QuoteEscalation, QuoteEvent
 from counteroffer.negotiation import expire_lapsed_quotes
 from tests.conftest import BUYER_ACME_2, BUYER_GLOBEX, ApiClient, FrozenClock
 from tests.security.test_buyer_exposure import response_keys
@@ -218,3 +218,42 @@ def test_a_quote_the_rules_cannot_answer_goes_to_a_person_with_their_suggestion(
         assert escalation.cart_total == 129000 and escalation.target_total == 96750  # 25% off, for the person
         assert escalation.reason
     assert "suggest" not in str(quote)  # the rules' suggestion is for the person only
+
+
+def test_accepting_an_offer_held_while_a_person_looks_voids_the_escalation(app: Flask, api: ApiClient) -> None:
+    quote = asked(api)
+    assert api.post(f"/quotes/{quote['id']}/escalate").json["status"] == "escalated"
+    assert api.post(f"/quote-offers/{quote['offers'][0]['id']}/accept").status_code == 201
+    assert api.get(f"/quotes/{quote['id']}").json["status"] == "accepted"
+    assert count(app, select(func.count()).select_from(QuoteEscalation).where(QuoteEscalation.status == "void")) == 1
+    assert count(app, select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.topic == "quote.escalation_void")) == 1
+
+
+def test_the_sweep_expires_lapsed_offers_and_the_quote_left_with_none(app: Flask, api: ApiClient,
+                                                                       clock: FrozenClock) -> None:
+    quote = asked(api, SIX_OFF)
+    clock.advance(hours=49)
+    with app.app_context():
+        deps = app.extensions["counteroffer"].deps
+        assert expire_lapsed_quotes(deps) == len(quote["offers"]) >= 1
+        assert expire_lapsed_quotes(deps) == 0  # once
+    with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
+        row = session.get(Quote, quote["id"])
+        assert row is not None and row.status == "expired"
+        assert session.scalar(select(func.count()).select_from(QuoteEvent).where(
+            QuoteEvent.quote_id == quote["id"], QuoteEvent.action == "expired")) == 1
+
+
+def test_the_shop_gives_a_quote_deal_back_by_its_token_only_for_its_order(app: Flask, api: ApiClient) -> None:
+    extension, token = app.extensions["counteroffer"], deal_token(api)
+    extension.use_orders(FunctionOrders(lambda ref: "failed"))
+    with app.app_context():
+        with pytest.raises(ConflictError, match="has not been used"):
+            extension.release_quote(token)
+        extension.redeem_quote(token, CART, order_ref="SO-5")
+        with pytest.raises(ConflictError, match="another order"):
+            extension.release_quote(token, order_ref="SO-6")
+        released = extension.release_quote(token, order_ref="SO-5")
+        assert released.redeemed_at is None and released.order_ref is None
+        assert extension.redeem_quote(token, CART, order_ref="SO-7").order_ref == "SO-7"  # SO-5 failed: usable again

@@ -107,12 +107,12 @@ def counter_quote(deps: Deps, actor: Actor, quote_id: str, lines: Sequence[LineA
 def _decide(deps: Deps, session: Session, company_id: str, quote_id: str, lines: Sequence[LineAsk],
             currency: str, target: OrderTarget | None, round_: int, now: datetime,
             earlier: tuple[EarlierQuoteOffer, ...] = ()) -> _Round:
-    customer = deps.customer(session, company_id)
-    if customer is None:
-        raise ForbiddenError("Your company is not set up for price requests; contact your sales rep.")
-    version_id, rules = rules_for_buyer(session, company_id)  # an experiment's arm, or live
     # The engine never prices what it could not hold against a floor: nothing is written.
     with unavailable_as_503(UNCHECKED_QUOTE):
+        customer = deps.customer(session, company_id)
+        if customer is None:
+            raise ForbiddenError("Your company is not set up for price requests; contact your sales rep.")
+        version_id, rules = rules_for_buyer(session, company_id)  # an experiment's arm, or live
         priced = price_lines(deps, session, rules, customer, lines, currency, target)
         request = engine_request(deps, session, rules, customer, priced, currency, target, round_,
                                  deps.guards.jitter(quote_id), earlier)
