@@ -227,7 +227,8 @@ def _wanted(request: QuoteRequest, frames: list[Frame], target: Decimal) -> list
                  for line, f in pairs if line.target_unit_price is not None), ZERO)
     rest = sum((f.price_at_quantity * line.quantity for line, f in pairs if line.target_unit_price is None), ZERO)
     ratio = min(Decimal(1), max(ZERO, (target - owned) / rest)) if rest else Decimal(1)
-    return [min(line.target_unit_price, f.price_at_quantity) if line.target_unit_price is not None
+    return [round_up(min(line.target_unit_price, f.price_at_quantity), request.currency)
+            if line.target_unit_price is not None
             else round_up(f.price_at_quantity * ratio, request.currency) for line, f in pairs]
 
 

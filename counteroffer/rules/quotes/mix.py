@@ -82,8 +82,10 @@ def line_at(line: Line, price: Decimal, why: str) -> OfferedLine:
 
 def concession_quote(qf: QuoteFrame) -> QuoteCandidate | None:
     """This round's step toward the order target: every line at its single-line
-    concession, or as far toward it as the order floor allows."""
-    lows = [line.concession for line in qf.lines]
+    concession (a line whose own target is above it at that target: never more than
+    asked), or as far toward it as the order floor allows."""
+    lows = [max(line.concession, min(line.wanted, line.cap)) if line.own_target else line.concession
+            for line in qf.lines]
     if _room(qf.lines, lows) <= 0:
         return None
     share = floor_share(qf, lows)
