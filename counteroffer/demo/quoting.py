@@ -56,7 +56,8 @@ def quoted_lines(quote: QuoteInCart, cart_lines: list[CartLine]) -> list[tuple[s
 
 def price_quoted(actor: Actor | None, priced: list[PricedLine]) -> tuple[list[PricedLine], str | None]:
     """The cart's lines with the quote's prices on the lines it covers; or, when the cart no
-    longer matches the quote, the catalog prices and the plugin's words for what differs."""
+    longer matches the quote, the catalog prices and the plugin's words for what differs. A
+    quote that cannot be used any more (used in another tab, expired) leaves the cart."""
     quote = current_quote()
     if quote is None or actor is None:
         return priced, None
@@ -64,6 +65,8 @@ def price_quoted(actor: Actor | None, priced: list[PricedLine]) -> tuple[list[Pr
         deal = negotiation.quote_prices(quote.token, quoted_lines(quote, [p.line for p in priced]),
                                         company_id=actor.company_id)
     except NegotiationError as error:
+        if not error.fields:  # not the cart's fault: the quote is used, expired or unknown
+            forget_quote()
         return priced, error.message
     prices = {line.sku: line.unit_price for line in deal.lines}
     return [replace(p, unit_price=prices[p.line.sku], quoted=True)

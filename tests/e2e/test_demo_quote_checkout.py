@@ -135,3 +135,20 @@ def test_cancelling_the_order_gives_the_quote_back(shop: Flask) -> None:
     client.get(_link(deal))
     second, messages = checkout(client)
     assert second is not None and second != first, messages
+
+
+def test_a_quote_used_elsewhere_leaves_the_cart_and_says_why(shop: Flask) -> None:
+    client = shop.test_client()
+    login(client, "buyer@acme")
+    deal = _cart_and_quote(client)
+    client.get(_link(deal))
+    lines = [{"sku": line["sku"], "quantity": line["quantity"]} for line in deal["lines"]]
+    used = client.post(f"/negotiate/api/quote-deals/{deal['token']}/redeem",
+                       json={"lines": lines, "order_ref": "ELSEWHERE-1"})
+    assert used.status_code == 200, used.get_json()  # another tab, another checkout
+    cart = client.get("/demo/cart").get_data(as_text=True)
+    assert "Your quote cannot be used any more" in cart and "already been used" in cart
+    assert "Quoted price</span>" not in cart
+    ref, messages = checkout(client)  # at catalog prices now, not at the quote's
+    assert ref is not None, messages
+    assert all(line.deal_id is None for line in order(shop, ref).lines)
