@@ -212,7 +212,7 @@ QUOTE_OPERATIONS: dict[str, Operation] = {
         errors=(404, 409)),
     "negotiation.redeem_quote": Operation(
         f"Use a quote deal for one order, all or nothing; refused when {_CART_MISMATCH}", QuoteDealSchema,
-        body=QuoteRedeemSchema, errors=(404, 409), refusals=(_LINES_SHAPE,)),
+        body=QuoteRedeemSchema, errors=(404, 409)),
 }
 
 #: endpoint -> what its view takes and answers.
