@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import Engine, create_engine, event
 
-from . import auth, cart, mailbox, orders, settings
+from . import auth, cart, mailbox, orders, quoting, settings
 from .formatting import money, quantity
 from .ordering import ordering
 from .plugin import negotiation
@@ -64,6 +64,7 @@ def _register_views(app: Flask) -> None:
     app.register_blueprint(auth.auth)
     app.register_blueprint(shop)
     app.register_blueprint(ordering)
+    app.register_blueprint(quoting.quoting)
     app.register_blueprint(mailbox.mailbox)
     app.add_template_filter(money, "money")
     app.add_template_filter(quantity, "qty")

@@ -39,6 +39,7 @@ class PricedLine:
     name: str
     unit_price: Decimal
     order_multiple: int
+    quoted: bool = False  # priced by the quote the buyer accepted for the cart (quoting.py)
 
     @property
     def line_total(self) -> Decimal:

@@ -5,7 +5,10 @@ So everything that can be checked is checked first (without using anything up); 
 the deals are redeemed for this order's reference. The order is all or nothing: if any
 deal cannot be redeemed, or the order cannot be saved, the deals already redeemed for it
 are given back (``release_order``: the plugin asks the shop's ``order_status``, which
-finds no such order), so the buyer can use them in their next try.
+finds no such order), so the buyer can use them in their next try. A quote accepted for
+the cart is one more deal: checked with ``quote_prices`` first, redeemed with
+``redeem_quote`` for all the lines it covers at once, given back with the rest
+(``release_order`` gives back the quote redeemed for the order too).
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from . import cart, catalog
 from .cart import CartLine
 from .orders import Order, OrderLine, new_order_ref, save_order, utc_now
 from .plugin import negotiation
+from .quoting import QuoteInCart, quoted_lines
 
 __all__ = ["CheckoutResult", "place_order"]
 
@@ -30,16 +34,20 @@ class CheckoutResult:
     remaining: list[CartLine] = field(default_factory=list)  # what stays in the cart
 
 
-def place_order(engine: Engine, actor: Actor, cart_lines: list[CartLine]) -> CheckoutResult:
-    result = _precheck(actor, cart_lines)
+def place_order(engine: Engine, actor: Actor, cart_lines: list[CartLine],
+                quote: QuoteInCart | None = None) -> CheckoutResult:
+    result = _precheck(actor, cart_lines, quote)
     if result.problems:
         return result
     # Priced before any deal is redeemed: if this raises, nothing has been used up.
-    plain_lines = [_plain_order_line(actor, line) for line in cart.without_deals(cart_lines)]
+    plain_lines = [_plain_order_line(actor, line) for line in cart.without_deals(cart_lines)
+                   if quote is None or line.sku not in quote.skus]
     ref = new_order_ref()
     redeemed, problems, dead = _redeem_all(actor, cart_lines, ref)
+    if quote is not None and not problems:
+        problems = _redeem_quote(actor, quote, cart_lines, ref, redeemed)
     if problems:  # another tab used a deal a moment ago: no order, nothing kept used up
-        negotiation.release_order(ref, actor=actor)
+        negotiation.release_order(ref, actor=actor)  # line deals and the quote alike
         return CheckoutResult(problems=problems, remaining=_minus(cart_lines, dead))
     order = Order(ref=ref, company_id=actor.company_id or "", buyer_id=actor.id,
                   currency=catalog.CURRENCY, lines=tuple(plain_lines + redeemed),
@@ -52,9 +60,28 @@ def place_order(engine: Engine, actor: Actor, cart_lines: list[CartLine]) -> Che
     return CheckoutResult(order=order)
 
 
-def _precheck(actor: Actor, cart_lines: list[CartLine]) -> CheckoutResult:
+def _redeem_quote(actor: Actor, quote: QuoteInCart, cart_lines: list[CartLine], ref: str,
+                  redeemed: list[OrderLine]) -> list[str]:
+    """Redeem the quote for every line it covers at once; charge what the plugin confirms."""
+    lines = quoted_lines(quote, cart_lines)
+    try:
+        deal = negotiation.redeem_quote(quote.token, lines, order_ref=ref, actor=actor)
+    except NegotiationError as error:
+        return [f"Quote: {error.message}"]
+    agreed = {line.sku: line.unit_price for line in deal.lines}
+    redeemed.extend(OrderLine(sku=sku, name=_name(sku), quantity=quantity, unit_price=agreed[sku], deal_id=deal.id)
+                    for sku, quantity in lines)
+    return []
+
+
+def _precheck(actor: Actor, cart_lines: list[CartLine], quote: QuoteInCart | None) -> CheckoutResult:
     """Every reason the cart cannot be ordered, without redeeming anything."""
     result = CheckoutResult(remaining=list(cart_lines))
+    if quote is not None:
+        try:
+            negotiation.quote_prices(quote.token, quoted_lines(quote, cart_lines), company_id=actor.company_id)
+        except NegotiationError as error:
+            result.problems.append(f"Quote: {error.message}")
     for line in cart_lines:
         problem = _problem(actor, line)
         if problem is not None:

@@ -6,7 +6,7 @@ from werkzeug.wrappers import Response
 
 from counteroffer import Actor, NegotiationError
 
-from . import cart
+from . import cart, quoting
 from .auth import company_name, current_actor
 from .checkout import place_order
 from .orders import Order, cancel_order, get_order, list_orders, shop_engine
@@ -35,13 +35,14 @@ def checkout() -> Response:
     if not cart_lines:
         flash("Your cart is empty.", "info")
         return redirect(url_for("shop.view_cart"))
-    result = place_order(shop_engine(), actor, cart_lines)
+    result = place_order(shop_engine(), actor, cart_lines, quoting.current_quote())
     for problem in result.problems:
         flash(problem, "error")
     cart.save(result.remaining)
     if result.order is None:
         flash("No order was placed. Please review your cart.", "error")
         return redirect(url_for("shop.view_cart"))
+    quoting.forget_quote()  # used by this order
     flash(f"Thank you! Order {result.order.ref} is placed.", "success")
     return redirect(url_for("ordering.order_page", ref=result.order.ref))
 
@@ -90,7 +91,9 @@ def cancel(ref: str) -> Response:
     if order is None or not _may_see(actor, order):
         abort(404)
     cancel_order(shop_engine(), ref, actor.id)
-    released = negotiation.release_order(ref, actor=actor)
-    deals = f" {len(released)} negotiated deal(s) can be used again." if released else ""
+    # The quote first, for its count: release_order gives it back too, but names line deals only.
+    quotes = negotiation.release_quote_order(ref, actor=actor)
+    released = len(quotes) + len(negotiation.release_order(ref, actor=actor))
+    deals = f" {released} negotiated deal(s) can be used again." if released else ""
     flash(f"Order {ref} is cancelled.{deals}", "success")
     return redirect(url_for("ordering.order_page", ref=ref))

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from counteroffer import CatalogItem, DealView, NegotiationError
 
-from . import cart, catalog
+from . import cart, catalog, quoting
 from .auth import current_actor
 from .formatting import money
 from .plugin import negotiation
@@ -74,9 +74,11 @@ def product_page(sku: str) -> str:
 
 @shop.get("/demo/cart")
 def view_cart() -> str:
-    priced = cart.price_lines(current_actor(), cart.lines())
+    actor, cart_lines = current_actor(), cart.lines()
+    priced, quote_problem = quoting.price_quoted(actor, cart.price_lines(actor, cart_lines))
     total = sum((line.line_total for line in priced), Decimal("0.00"))
-    return render_template("demo/cart.html", lines=priced, total=total)
+    return render_template("demo/cart.html", lines=priced, total=total, quote=quoting.current_quote(),
+                           quote_problem=quote_problem, quote_lines=cart.without_deals(cart_lines))
 
 
 @shop.post("/demo/cart/add")

@@ -39,6 +39,8 @@ def widget_context(sku: str, quantity: int = 1) -> dict[str, Any]:
         "logged_in": actor is not None, "is_buyer": bool(actor and actor.role == "buyer"),
         "terms_json": json.dumps(terms) if terms else "",
         "css": url_for("counteroffer_widget.static", filename="counteroffer/widget.css"),
+        # The helpers the widget shares with the quote panel; the macro loads it first.
+        "kit": url_for("counteroffer_widget.static", filename="counteroffer/kit.js"),
         "js": url_for("counteroffer_widget.static", filename="counteroffer/widget.js"),
     }
 

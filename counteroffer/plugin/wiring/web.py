@@ -14,6 +14,7 @@ from ..buying.api import api
 from ..errors import http_error_response
 from ..input_guard import install_input_guard
 from ..pricing.rules_api import rules_api
+from ..quote_panel import company_quotes_context, company_quotes_macro, quote_panel_context, quote_panel_macro
 from ..results.experiments_api import experiments_api
 from ..results.results_api import results_api
 from ..widget import assets_blueprint, widget_context, widget_macro
@@ -41,6 +42,10 @@ def register(app: Flask, extension: Extension, settings: Settings) -> None:
     app.register_blueprint(rules_admin, url_prefix=settings.url_prefix)  # the rule editor
     app.jinja_env.globals["counteroffer_widget"] = widget_context
     app.jinja_env.globals["price_request_widget"] = widget_macro
+    app.jinja_env.globals["counteroffer_quote_panel"] = quote_panel_context
+    app.jinja_env.globals["counteroffer_company_quotes"] = company_quotes_context
+    app.jinja_env.globals["quote_request_panel"] = quote_panel_macro
+    app.jinja_env.globals["company_quotes"] = company_quotes_macro
     app.cli.add_command(counteroffer_cli)
     _json_errors_for_api(app, settings.url_prefix + "/api/")
     install_security_headers(app, settings.url_prefix)

@@ -10,14 +10,20 @@
   if (window.counterofferWidgetLoaded) { return; }
   window.counterofferWidgetLoaded = true;
 
-  var SYMBOLS = { USD: "$", EUR: "\u20ac", GBP: "\u00a3", JPY: "\u00a5" };  // as the server's messages
+  // The helpers it shares with the quote panel (kit.js, loaded first by the macro).
+  var kit = window.counterofferKit;
+  var formatMoney = kit.formatMoney, formatQuantity = kit.formatQuantity, units = kit.units, plural = kit.plural;
+  var decimalPlaces = kit.decimalPlaces, compareDecimal = kit.compareDecimal, cleanPrice = kit.cleanPrice, isPast = kit.isPast;
+  var el = kit.el, button = kit.button, part = kit.part, definitions = kit.definitions, localTime = kit.localTime;
+  var expiresIn = kit.expiresIn, ApiError = kit.ApiError, call = kit.call, busy = kit.busy;
+  var clearErrors = kit.clearErrors, showErrors = kit.showErrors;
+
   var SHOWN_ON_LOAD = ["open", "countered", "escalated", "accepted"];
   // The server's state machine (negotiation/states.py): which statuses allow which move.
   var MOVES = { accept: ["open", "countered", "escalated", "declined"], counter: ["open", "countered", "escalated", "declined"],
                 escalate: ["open", "countered", "declined"], withdraw: ["open", "countered", "escalated", "declined"] };
   // An accepted request is worth showing again only while its deal is likely still good.
   var RECENT_ACCEPTED_MS = 7 * 24 * 3600 * 1000;
-  var HOUR_MS = 3600 * 1000;
 
   var HEADINGS = {
     // "open": the engine would take it, but nothing is agreed until the buyer accepts.
@@ -32,30 +38,6 @@
   };
   // What became of the order a released deal bought (the shop's orders port said so).
   var RELEASED = { cancelled: "was cancelled", failed: "did not go through", not_placed: "was never placed" };
-
-  // ---- money and numbers, on strings ------------------------------------------------
-  function groupDigits(digits) { return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ","); }  // as Python's "{:,}"
-
-  function formatMoney(amount, currency) {
-    var parts = String(amount).split(".");
-    var text = groupDigits(parts[0]) + (parts.length > 1 ? "." + parts[1] : "");
-    return SYMBOLS[currency] ? SYMBOLS[currency] + text : currency + " " + text;
-  }
-
-  function formatQuantity(quantity) { return groupDigits(String(quantity)); }
-
-  function units(quantity) { return formatQuantity(quantity) + (quantity === 1 ? " unit" : " units"); }
-
-  function decimalPlaces(amount) { return (String(amount).split(".")[1] || "").length; }
-
-  /** Compare two non-negative decimal strings exactly: -1, 0 or 1. */
-  function compareDecimal(a, b) {
-    var pa = a.split("."), pb = b.split(".");
-    var width = Math.max(pa[0].length, pb[0].length);
-    var places = Math.max(decimalPlaces(a), decimalPlaces(b));
-    function key(p) { return p[0].padStart(width, "0") + (p[1] || "").padEnd(places, "0"); }
-    return key(pa) < key(pb) ? -1 : (key(pa) > key(pb) ? 1 : 0);
-  }
 
   /** The catalog price at a quantity, as the server's price_for_quantity picks it. */
   function priceAt(terms, quantity) {
@@ -77,7 +59,6 @@
   function can(move, status) { return MOVES[move].indexOf(status) >= 0; }
   // Accepted, withdrawn, expired: nothing more to negotiate, so no rounds or counter form.
   function finished(status) { return !can("withdraw", status); }
-  function isPast(iso) { return new Date(iso).getTime() <= Date.now(); }
 
   /** What the heading says: a deal's true state (used, run out) wins over "agreed". */
   function headingFor(negotiation, deal) {
@@ -85,102 +66,6 @@
     if (deal && isPast(deal.valid_until)) { return "Deal expired"; }
     if (deal && deal.released_at) { return "Deal usable again"; }
     return HEADINGS[negotiation.status] || negotiation.status;
-  }
-  function plural(count, word) { return count + " " + word + (count === 1 ? "" : "s"); }
-
-  // ---- DOM helpers ------------------------------------------------------------------
-  /** Build an element; children are nodes or strings (strings become text, never HTML). */
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
-    (children || []).forEach(function (child) {
-      if (child) { node.appendChild(typeof child === "string" ? document.createTextNode(child) : child); }
-    });
-    return node;
-  }
-
-  function button(label, kind, onClick, attrs) {
-    var node = el("button", Object.assign({ type: "button", "class": kind }, attrs || {}), [label]);
-    node.addEventListener("click", onClick);
-    return node;
-  }
-
-  function part(root, name) { return root.querySelector('[data-co-part="' + name + '"]'); }
-
-  function definitions(pairs) {
-    var list = el("dl", { "class": "co-facts" });
-    pairs.forEach(function (pair) { list.append(el("dt", {}, [pair[0]]), el("dd", {}, [pair[1]])); });
-    return list;
-  }
-
-  function localTime(iso) {  // the buyer's own time zone and format
-    return el("time", { datetime: iso }, [new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })]);
-  }
-
-  function expiresIn(iso) {
-    var left = new Date(iso).getTime() - Date.now();
-    if (left <= 0) { return "expired"; }
-    if (left < 1.5 * HOUR_MS) { return "expires in " + plural(Math.max(1, Math.round(left / 60000)), "minute"); }
-    return "expires in " + plural(Math.round(left / HOUR_MS), "hour");
-  }
-
-  // ---- talking to the API -----------------------------------------------------------
-  function ApiError(message, fields) { this.message = message; this.fields = fields || {}; }
-
-  function call(widget, method, path, body) {
-    var init = { method: method, credentials: "same-origin",
-                 headers: { "Accept": "application/json", "Content-Type": "application/json" } };
-    if (body !== undefined) { init.body = JSON.stringify(body); }
-    return fetch(widget.api + path, init).catch(function () {
-      throw new ApiError("Could not reach the shop. Check your connection and try again.");
-    }).then(function (response) {
-      return response.json().catch(function () { return null; }).then(function (data) {
-        if (response.ok) { return data; }
-        var error = (data && data.error) || {};  // the API's {"error": {code, message, fields}}
-        throw new ApiError(error.message || "Something went wrong (HTTP " + response.status + ").", error.fields);
-      });
-    });
-  }
-
-  /** Run one API call at a time, so a double click sends one request. Buttons get
-   *  aria-disabled, not disabled: a disabled button drops keyboard focus to the page. */
-  function busy(widget, start) {
-    if (widget.pending) { return new Promise(function () {}); }
-    setBusy(widget, true);
-    return start().finally(function () { setBusy(widget, false); });
-  }
-
-  function setBusy(widget, on) {
-    widget.pending = on;
-    widget.root.setAttribute("aria-busy", String(on));
-    widget.root.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-disabled", String(on)); });
-  }
-
-  // ---- forms and errors -------------------------------------------------------------
-  function clearErrors(form) {
-    form.querySelectorAll("[data-co-error]").forEach(function (slot) { slot.textContent = ""; });
-    form.querySelectorAll("[aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
-  }
-
-  /** Field messages go next to their inputs; the rest, with the summary, above the button. */
-  function showErrors(form, error) {
-    var general = [error.message || "Something went wrong; please try again."];
-    var fields = error.fields || {};
-    var first = null;
-    Object.keys(fields).forEach(function (field) {
-      var messages = [].concat(fields[field]).join(" ");
-      var slot = form.querySelector('[data-co-error="' + field + '"]');
-      var input = form.querySelector('[name="' + field + '"]');
-      if (slot && input) {
-        slot.textContent = messages;
-        input.setAttribute("aria-invalid", "true");
-        first = first || input;
-      } else {
-        general.push(messages);
-      }
-    });
-    form.querySelector('[data-co-error="_form"]').textContent = general.join(" ");
-    if (first) { first.focus(); }
   }
 
   /** Light checks only; the server has the last word and its messages are shown as they come. */
@@ -199,9 +84,6 @@
     }
     return Object.keys(fields).length ? new ApiError("Please check the highlighted fields.", fields) : null;
   }
-
-  // Tolerate a typed currency symbol and leading zeros ("$0110.00"): the API takes "110.00".
-  function cleanPrice(text) { return text.trim().replace(/^[^\d.]+/, "").replace(/^0+(?=\d)/, ""); }
 
   // ---- the terms shown before asking ------------------------------------------------
   function renderQuote(widget) {

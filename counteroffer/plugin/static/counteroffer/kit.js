@@ -1,0 +1,165 @@
+/* Counteroffer's shared browser helpers (money on strings, DOM, the API, busy state, form
+ * errors), used by the product widget (widget.js) and the quote panel (quote_panel.js).
+ * Plain JavaScript, no build step; each macro loads this first, with defer, so it runs
+ * before the script that uses it. Every string from the server goes into the page
+ * through textContent, never innerHTML, and prices stay the decimal strings the server
+ * sends: nothing shown as a price is computed with floats.
+ */
+(function () {
+  "use strict";
+
+  if (window.counterofferKit) { return; }  // each macro call adds this script
+
+  var SYMBOLS = { USD: "$", EUR: "\u20ac", GBP: "\u00a3", JPY: "\u00a5" };  // as the server's messages
+  var HOUR_MS = 3600 * 1000;
+
+  // ---- money and numbers, on strings ------------------------------------------------
+  function groupDigits(digits) { return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ","); }  // as Python's "{:,}"
+
+  function formatMoney(amount, currency) {
+    var text = String(amount), sign = text.charAt(0) === "-" ? "-" : "";
+    var parts = text.replace(/^-/, "").split(".");
+    text = groupDigits(parts[0]) + (parts.length > 1 ? "." + parts[1] : "");
+    return sign + (SYMBOLS[currency] ? SYMBOLS[currency] + text : currency + " " + text);
+  }
+
+  function formatQuantity(quantity) { return groupDigits(String(quantity)); }
+
+  function units(quantity) { return formatQuantity(quantity) + (quantity === 1 ? " unit" : " units"); }
+
+  function plural(count, word) { return count + " " + word + (count === 1 ? "" : "s"); }
+
+  function decimalPlaces(amount) { return (String(amount).split(".")[1] || "").length; }
+
+  /** Compare two non-negative decimal strings exactly: -1, 0 or 1. */
+  function compareDecimal(a, b) {
+    var pa = a.split("."), pb = b.split(".");
+    var width = Math.max(pa[0].length, pb[0].length);
+    var places = Math.max(decimalPlaces(a), decimalPlaces(b));
+    function key(p) { return p[0].padStart(width, "0") + (p[1] || "").padEnd(places, "0"); }
+    return key(pa) < key(pb) ? -1 : (key(pa) > key(pb) ? 1 : 0);
+  }
+
+  // Tolerate a typed currency symbol and leading zeros ("$0110.00"): the API takes "110.00".
+  function cleanPrice(text) { return text.trim().replace(/^[^\d.]+/, "").replace(/^0+(?=\d)/, ""); }
+
+  function isPast(iso) { return new Date(iso).getTime() <= Date.now(); }
+
+  // ---- DOM helpers ------------------------------------------------------------------
+  /** Build an element; children are nodes or strings (strings become text, never HTML). */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+    (children || []).forEach(function (child) {
+      if (child) { node.appendChild(typeof child === "string" ? document.createTextNode(child) : child); }
+    });
+    return node;
+  }
+
+  function button(label, kind, onClick, attrs) {
+    var node = el("button", Object.assign({ type: "button", "class": kind }, attrs || {}), [label]);
+    node.addEventListener("click", onClick);
+    return node;
+  }
+
+  function part(root, name) { return root.querySelector('[data-co-part="' + name + '"]'); }
+
+  function definitions(pairs) {
+    var list = el("dl", { "class": "co-facts" });
+    pairs.forEach(function (pair) { list.append(el("dt", {}, [pair[0]]), el("dd", {}, [pair[1]])); });
+    return list;
+  }
+
+  function localTime(iso) {  // the buyer's own time zone and format
+    return el("time", { datetime: iso }, [new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })]);
+  }
+
+  function expiresIn(iso) {
+    var left = new Date(iso).getTime() - Date.now();
+    if (left <= 0) { return "expired"; }
+    if (left < 1.5 * HOUR_MS) { return "expires in " + plural(Math.max(1, Math.round(left / 60000)), "minute"); }
+    return "expires in " + plural(Math.round(left / HOUR_MS), "hour");
+  }
+
+  // ---- talking to the API -----------------------------------------------------------
+  function ApiError(message, fields) { this.message = message; this.fields = fields || {}; }
+
+  /** ``holder.api`` is the API's root URL; the answer's JSON, or an ApiError with the API's words. */
+  function call(holder, method, path, body) {
+    var init = { method: method, credentials: "same-origin",
+                 headers: { "Accept": "application/json", "Content-Type": "application/json" } };
+    if (body !== undefined) { init.body = JSON.stringify(body); }
+    return fetch(holder.api + path, init).catch(function () {
+      throw new ApiError("Could not reach the shop. Check your connection and try again.");
+    }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (data) {
+        if (response.ok) { return data; }
+        var error = (data && data.error) || {};  // the API's {"error": {code, message, fields}}
+        throw new ApiError(error.message || "Something went wrong (HTTP " + response.status + ").", error.fields);
+      });
+    });
+  }
+
+  /** Run one API call at a time, so a double click sends one request. Buttons get
+   *  aria-disabled, not disabled: a disabled button drops keyboard focus to the page. */
+  function busy(holder, start) {
+    if (holder.pending) { return new Promise(function () {}); }
+    setBusy(holder, true);
+    return start().finally(function () { setBusy(holder, false); });
+  }
+
+  function setBusy(holder, on) {
+    holder.pending = on;
+    holder.root.setAttribute("aria-busy", String(on));
+    holder.root.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-disabled", String(on)); });
+  }
+
+  // ---- forms and errors -------------------------------------------------------------
+  function clearErrors(form) {
+    form.querySelectorAll("[data-co-error]").forEach(function (slot) { slot.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
+  }
+
+  /** The API's field errors as {path: "message"}: nested objects ({"lines": {"0": {...}}})
+   *  and dotted or bracketed keys ("lines[0].quantity") both become "lines.0.quantity". */
+  function flattenFields(fields, prefix, into) {
+    into = into || {};
+    Object.keys(fields || {}).forEach(function (key) {
+      var value = fields[key], path = (prefix ? prefix + "." : "") + String(key).replace(/\[(\d+)\]/g, ".$1");
+      if (value && typeof value === "object" && !Array.isArray(value)) { flattenFields(value, path, into); return; }
+      var words = [].concat(value).map(function (item) { return typeof item === "string" ? item : JSON.stringify(item); });
+      into[path] = ((into[path] ? into[path] + " " : "") + words.join(" ")).trim();
+    });
+    return into;
+  }
+
+  /** Field messages go next to their inputs (the input's name is the field's path); the
+   *  rest, with the summary, above the button. ``describe(path)`` names a field that has
+   *  no input on the form, so its message still says which one. */
+  function showErrors(form, error, describe) {
+    var general = [error.message || "Something went wrong; please try again."];
+    var fields = flattenFields(error.fields);
+    var first = null;
+    Object.keys(fields).forEach(function (path) {
+      var slot = form.querySelector('[data-co-error="' + path + '"]');
+      var input = form.querySelector('[name="' + path + '"]');
+      if (slot && input) {
+        slot.textContent = fields[path];
+        input.setAttribute("aria-invalid", "true");
+        first = first || input;
+      } else {
+        general.push(describe ? describe(path, fields[path]) : fields[path]);
+      }
+    });
+    form.querySelector('[data-co-error="_form"]').textContent = general.join(" ");
+    if (first) { first.focus(); }
+  }
+
+  window.counterofferKit = {
+    formatMoney: formatMoney, formatQuantity: formatQuantity, units: units, plural: plural,
+    decimalPlaces: decimalPlaces, compareDecimal: compareDecimal, cleanPrice: cleanPrice, isPast: isPast,
+    el: el, button: button, part: part, definitions: definitions, localTime: localTime, expiresIn: expiresIn,
+    ApiError: ApiError, call: call, busy: busy, clearErrors: clearErrors, flattenFields: flattenFields,
+    showErrors: showErrors
+  };
+})();
