@@ -1,45 +1,135 @@
-"""Rows written once and not changed again in the transaction that writes them (audit
-events, outbox messages, a new escalation), as plain INSERTs without ORM objects.
+"""Rows that a transaction writes and then only reads or updates through the ORM (a new
+negotiation, its offers and result fact, audit events, outbox messages, a new
+escalation, a roll-up delta), inserted as plain rows, not through the ORM's flush.
 
-Nothing reads these rows back as objects in that transaction, so the ORM's bookkeeping
-buys nothing there: it would track each object through the flush and fetch server ids
-back (RETURNING, sorted by a sentinel column as soon as two rows share a flush). On an
-escalating price request that bookkeeping was about a tenth of the request's CPU
-(bench/http_bench.py's ratio_escalating; the request writes two events, an outbox row
-and the escalation). Later transactions load and change these rows as ORM objects.
+Nothing reads these rows back before they are written, so the ORM's unit of work buys
+nothing there: it would track each object through the flush, sort the tables and
+fetch server ids back (RETURNING). On PostgreSQL every queued row of a transaction goes
+out in ONE statement (each table's rows in a data-modifying ``WITH`` of the next), so a
+price request that once sent five INSERTs sends one (bench/http_bench.py; the commit
+messages say what it bought). SQLite gets one multi-row INSERT per table.
+
+Two kinds of queued row:
+- ``append_row``: a dict for a table, never an object in this transaction;
+- ``append_object``: a new ORM object. At write time its columns are read (so changes
+  made to it before then count), and afterwards it is a persistent object of the
+  session, as if loaded: later changes are ordinary ORM UPDATEs.
 
 When they are written, so that the transaction sees them as it would see pending objects:
-- right after the ORM's own rows at every flush (their foreign keys need those rows);
+- right after the ORM's own rows at every flush (their foreign keys may need those rows);
 - before an ORM query while autoflush is on (a query then sees them, as with autoflush);
 - at commit, even when no ORM object was pending.
-Rows of one table go out in one statement, in the order they were appended.
+Tables go out in the order they were first queued (a parent before its children).
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, event, insert
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy import Table, bindparam, event, insert, inspect
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, make_transient_to_detached
 
-__all__ = ["append_row", "write_appended"]
+__all__ = ["append_row", "append_object", "queued_objects", "write_appended"]
 
 _PENDING = "counteroffer_appended_rows"
+_OBJECTS = "counteroffer_appended_objects"
 
 
 def append_row(session: Session, table: Table, values: dict[str, Any]) -> None:
     """Queue one row for ``table``; it is inserted with the session's next flush or commit."""
-    pending: dict[Table, list[dict[str, Any]]] = session.info.setdefault(_PENDING, {})
+    if not session.in_transaction():
+        session.begin()  # as session.add would: so that a rollback forgets the queue
+    pending: dict[Table, list[Any]] = session.info.setdefault(_PENDING, {})
     pending.setdefault(table, []).append(values)
 
 
+def append_object(session: Session, instance: Any) -> None:
+    """Queue a new ORM object (instead of ``session.add``); see the module's docstring."""
+    append_row(session, instance.__table__, instance)
+    session.info.setdefault(_OBJECTS, []).append(instance)
+
+
+def queued_objects(session: Session) -> Iterator[Any]:
+    """The objects queued and not yet written (``session.new`` does not hold them)."""
+    return iter(session.info.get(_OBJECTS, ()))
+
+
 def write_appended(session: Session) -> None:
-    """Insert every queued row now, one statement per table."""
+    """Insert every queued row now: one statement on PostgreSQL, one per table elsewhere."""
     pending = session.info.pop(_PENDING, None)
+    objects = session.info.pop(_OBJECTS, [])
     if not pending:
         return
     connection = session.connection()
-    for table, rows in pending.items():
-        connection.execute(insert(table), rows)
+    batches = [(table, [_values(table, row) for row in rows]) for table, rows in pending.items()]
+    if connection.dialect.name == "postgresql":
+        _write_at_once(connection, batches)
+    else:
+        for table, rows in batches:
+            connection.execute(insert(table), rows)
+    for instance in objects:  # now a row: tracked from here on as if loaded
+        make_transient_to_detached(instance)
+        session.add(instance)
+
+
+def _write_at_once(connection: Connection, batches: list[tuple[Table, list[dict[str, Any]]]]) -> None:
+    sql, processors = _compiled(connection.dialect, tuple((table, tuple(rows[0]), len(rows))
+                                                          for table, rows in batches))
+    values = {_name(n, i, key): value for n, (_, rows) in enumerate(batches)
+              for i, row in enumerate(rows) for key, value in row.items()}
+    for name, process in processors:
+        values[name] = process(values[name])
+    connection.exec_driver_sql(sql, values)
+
+
+#: (table, its columns, how many rows) for each table, in order.
+_Shape = tuple[tuple[Table, tuple[str, ...], int], ...]
+_Processors = tuple[tuple[str, Callable[[Any], Any]], ...]
+
+
+@lru_cache(maxsize=256)
+def _compiled(dialect: Dialect, shape: _Shape) -> tuple[str, _Processors]:
+    """The SQL for one INSERT of every table in ``shape`` (each table's rows in a
+    ``WITH`` of the next; PostgreSQL checks foreign keys at the end of the statement, when
+    every row is in), and the type conversions of its parameters. Compiled here once per
+    shape: SQLAlchemy does not cache multi-row VALUES and would compile it on every
+    request. Multi-row VALUES even for one row: a one-row insert would add RETURNING for
+    an autoincrement id nobody reads."""
+    inserts = [insert(table).values([{key: bindparam(_name(n, i, key), type_=table.c[key].type)
+                                      for key in keys} for i in range(count)])
+               for n, (table, keys, count) in enumerate(shape)]
+    *earlier, last = inserts
+    statement = last.add_cte(*(insert.cte(f"appended_{n}") for n, insert in enumerate(earlier)))
+    compiled = statement.compile(dialect=dialect)
+    processors = ((name, bind.type.dialect_impl(dialect).bind_processor(dialect))
+                  for name, bind in compiled.binds.items())
+    return str(compiled), tuple((name, process) for name, process in processors if process is not None)
+
+
+def _name(table_number: int, row_number: int, key: str) -> str:
+    return f"t{table_number}_r{row_number}_{key}"
+
+
+def _values(table: Table, row: Any) -> dict[str, Any]:
+    """A queued dict as it is; a queued object's columns (its defaults filled in, on the
+    object too, so nothing is left to load after it is written)."""
+    if isinstance(row, dict):
+        return row
+    values = {}
+    state = inspect(row)
+    for attribute in state.mapper.column_attrs:
+        column = attribute.columns[0]
+        if attribute.key not in state.dict:
+            if column.autoincrement is True and column.primary_key:
+                raise ValueError(f"{table.name}: an appended object needs its id")
+            default = column.default
+            if default is not None and not default.is_scalar:
+                raise ValueError(f"{table.name}.{column.key}: only plain defaults can be appended")
+            setattr(row, attribute.key, default.arg if default is not None else None)
+        values[column.key] = state.dict[attribute.key]
+    return values
 
 
 @event.listens_for(Session, "after_flush")
@@ -68,3 +158,4 @@ def _forget(session: Session, previous: SessionTransaction) -> None:
     # rollback would need per-savepoint bookkeeping; nothing here uses savepoints.
     if not previous.nested:
         session.info.pop(_PENDING, None)
+        session.info.pop(_OBJECTS, None)
