@@ -29,6 +29,15 @@ def factory(db_url: str) -> Iterator[sessionmaker[Session]]:
     engine.dispose()
 
 
+@pytest.fixture
+def pg_factory(db_url: str) -> Iterator[sessionmaker[Session]]:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite has no round trips to save")
+    engine = make_engine(db_url)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
 def negotiation(negotiation_id: str = "n1") -> Negotiation:
     return Negotiation(id=negotiation_id, company_id="acme", buyer_id="ann", sku="DEMO-120",
                        currency="USD", quantity=10, target_unit_price=Decimal("110.00"),
@@ -166,3 +175,43 @@ def test_a_rollback_forgets_appended_objects(factory):
         assert not list(queued_objects(session))
         session.commit()
     assert count(factory, Negotiation) == 0
+
+
+def autocommit_when_written(factory: sessionmaker[Session]) -> list[bool]:
+    """For each INSERT from now on: whether it ran as a statement of its own."""
+    seen: list[bool] = []
+
+    def listener(connection, _cursor, statement, *_):  # noqa: ANN001, ANN202
+        if statement.startswith(("WITH", "INSERT")):
+            seen.append(connection.connection.driver_connection.autocommit)
+    event.listen(factory.kw["bind"], "before_cursor_execute", listener)
+    return seen
+
+
+@pytest.mark.postgres
+def test_a_transaction_that_only_writes_the_queue_is_that_one_statement(pg_factory):
+    seen = autocommit_when_written(pg_factory)
+    with transaction(pg_factory) as session:
+        row = negotiation()
+        append_object(session, row)
+        record_event(session, row, None, "requested", None, NOW)
+    assert seen == [True]  # no BEGIN, no COMMIT: one round trip
+    assert (count(pg_factory, Negotiation), count(pg_factory, Event)) == (1, 1)
+    with transaction(pg_factory) as session:
+        session.scalar(select(func.count()).select_from(Negotiation))  # the transaction is open now
+        append_object(session, negotiation("n2"))
+        record_event(session, session.get(Negotiation, "n1"), None, "countered", None, NOW)
+    assert seen == [True, False, False]  # inside the open transaction, committed with it
+    assert (count(pg_factory, Negotiation), count(pg_factory, Event)) == (2, 2)
+
+
+def test_a_refused_row_in_the_one_statement_leaves_nothing_written(factory):
+    with transaction(factory) as session:
+        add_message(session, "deal.created", "deal.created:d1", {}, NOW)
+    with pytest.raises(IntegrityError):
+        with transaction(factory) as session:
+            row = negotiation()
+            append_object(session, row)
+            record_event(session, row, None, "requested", None, NOW)
+            add_message(session, "deal.created", "deal.created:d1", {}, NOW)  # the same key
+    assert (count(factory, Negotiation), count(factory, Event), count(factory, OutboxMessage)) == (0, 0, 1)
