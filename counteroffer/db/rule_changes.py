@@ -25,7 +25,7 @@ import psycopg
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-__all__ = ["CHANNEL", "WATCHED_TABLES", "heard", "stop_listening", "application_name", "engine_of"]
+__all__ = ["CHANNEL", "WATCHED_TABLES", "heard", "never_listen", "stop_listening", "application_name", "engine_of"]
 
 CHANNEL = "counteroffer_rules"
 #: The tables that decide which rules a request is decided with (the trigger's too).
@@ -102,9 +102,19 @@ _listeners: weakref.WeakKeyDictionary[Engine, _Listener] = weakref.WeakKeyDictio
 _registry_lock = threading.Lock()
 
 
+_never: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def never_listen(engine: Engine) -> None:
+    """``engine`` goes through a pooler that does not keep LISTEN (PgBouncer in
+    transaction mode): its readers always read afresh."""
+    _never.add(engine)
+    stop_listening(engine)
+
+
 def heard(engine: Engine) -> int | None:
     """The generation of ``engine``'s rules in this process, or None: read them afresh."""
-    if engine.dialect.name != "postgresql":
+    if engine.dialect.name != "postgresql" or engine in _never:
         return None
     listener = _listener(engine)
     return listener.heard() if listener is not None else None

@@ -131,3 +131,26 @@ def test_this_process_own_change_counts_from_its_very_next_request(pg_app):  # n
         with transaction(extension.deps.session_factory) as session:
             after = rules_for_buyer(session, "acme")
     assert after.version_id == before.version_id and after.rules is not before.rules
+
+
+def test_without_notices_every_request_reads_the_live_version(pg_schema_url, clock, tmp_path):
+    from tests.conftest import BUYER_ACME, _truncate_all, make_app
+    from tests.seed import seed_scenario
+
+    _truncate_all(pg_schema_url)
+    app = make_app(pg_schema_url, clock, tmp_path, TEST_ACTOR=BUYER_ACME, COUNTEROFFER_RULE_NOTICES="false")
+    try:
+        with app.app_context():
+            seed_scenario(app.extensions["counteroffer"])
+        engine = engine_of(app)
+        sent: list[str] = []
+        listener = lambda _c, _cur, statement, *_: sent.append(statement)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        for _ in range(2):
+            decided_with(app)
+        event.remove(engine, "before_cursor_execute", listener)
+        assert rule_changes.heard(engine) is None
+        assert len([statement for statement in sent if "counteroffer_live_rule_version" in statement]) == 2
+    finally:
+        with app.app_context():
+            app.extensions["counteroffer"].close()
