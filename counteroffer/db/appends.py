@@ -114,8 +114,9 @@ def _compiled(dialect: Dialect, shape: _Shape) -> tuple[str, _Encoders]:
     in), each table's rows as ONE JSON parameter (``json_populate_recordset``), and how
     each column's value is encoded. Built once per shape. One parameter per table, not
     per value: SQLAlchemy does not cache multi-row VALUES, and psycopg parses a statement
-    of more than 50 parameters afresh on every execution (about a third of a price
-    request's CPU when the rows went as VALUES). No RETURNING: nobody reads the ids."""
+    of more than 50 parameters afresh on every execution (the largest single item of a
+    price request's profile, about a fifth of it, when the rows went as VALUES). No
+    RETURNING: nobody reads the ids."""
     quote = dialect.identifier_preparer
     parts = []
     for n, (table, keys) in enumerate(shape):
