@@ -145,3 +145,17 @@ def test_the_window_slides_and_refused_calls_do_not_count(kind):
     assert limiter.wait_for(BUYER_ACME) == 6  # room for one more when 10% has faded
     clock.now += 30  # half of the last window's calls still count: room for 5 more
     assert [limiter.wait_for(BUYER_ACME) for _ in range(6)] == [None] * 5 + [6]
+
+
+def test_a_redis_that_forgot_the_script_still_counts():
+    """The script goes by its hash (EVALSHA); a Redis restarted or flushed is sent it again."""
+    from counteroffer.plugin.wiring.ratelimit import RateLimiter, RateLimits
+
+    counter = dict(limiter_pair())["redis"]
+    limiter = RateLimiter(RateLimits(per_user=2, window_seconds=60), counter, Clock())
+    assert limiter.wait_for(BUYER_ACME) is None
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).script_flush()
+    assert limiter.wait_for(BUYER_ACME) is None
+    assert limiter.wait_for(BUYER_ACME) is not None  # both calls were counted

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
 from ...db import transaction
+from ...db.appends import append_object
 from ...db.models import Negotiation, Offer
 from ...rules import Decision, EarlierBid, EarlierOffer, PriceRequest, decide, has_valid_places, places_message
 from ..approvals.routing import open_escalation, void_open_escalation
@@ -58,7 +59,7 @@ def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
         row = _new_negotiation(actor, company_id, request, status_for(decision.outcome), now,
                                negotiation_id=negotiation_id)
         row.rule_version_id = version_id
-        session.add(row)
+        append_object(session, row)
         record_event(session, row, actor, "requested", None, now, quantity=quantity,
                      target_unit_price=target_unit_price, outcome=decision.outcome.value,
                      reason=decision.reason)
@@ -203,7 +204,7 @@ def _keep_for_rep(deps: Deps, session: Session, actor: Actor, request: PriceRequ
     assert actor.company_id is not None  # a buyer: checked by the caller
     row = _new_negotiation(actor, actor.company_id, request, Status.ESCALATED, now,
                            note=UNCHECKED_PRICE_NOTE)
-    session.add(row)
+    append_object(session, row)
     reason = f"the back office could not be asked: {error}"
     record_event(session, row, actor, "requested", None, now, quantity=request.quantity,
                  target_unit_price=request.target_unit_price, outcome="escalate", reason=reason)

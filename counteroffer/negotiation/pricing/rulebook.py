@@ -1,12 +1,13 @@
 """Reading the pricing manager's rules from the plugin's tables, compiled for the engine.
 
 Which version is live and what a version holds are separate questions: ``live_rules``
-asks the one-row pointer (a primary-key read, in the caller's transaction, on every
-request), ``compiled_rules_for_version`` compiles any version (an experiment's variant,
-the draft in a simulation). Compiled rules are cached per process and database by
-(version id, revision): a published version never changes, and a version changed in
-place gets a new revision, so a cached entry is never stale and every process uses a new
-version for its next request.
+asks the one-row pointer (a primary-key read, in the caller's transaction; a price
+request asks ``results.experiments.rules_for_buyer`` instead, which reads it only when
+``db/rule_changes.py`` says it may have changed), ``compiled_rules_for_version``
+compiles any version (an experiment's variant, the draft in a simulation). Compiled
+rules are cached per process and database by (version id, revision): a published
+version never changes, and a version changed in place gets a new revision, so a cached
+entry is never stale and every process uses a new version for its next request.
 """
 from __future__ import annotations
 

@@ -17,11 +17,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import literal, select
+from sqlalchemy import Engine, literal, select
 from sqlalchemy.orm import Session
 
-from ...db import transaction
+from ...db import rule_changes, transaction
 from ...db.results import Experiment, ResultFact
 from ...db.rulesets import LIVE_ROW_ID, PUBLISHED, LiveRuleVersion, RuleVersion
 from ..pricing.rulebook import LiveRules, compiled_rules_for_version, live_version_id, rules_at_revision
@@ -107,18 +108,33 @@ _CHOICE = (select(_live.c.version_id, _live_version.c.revision, _experiment.c.id
 
 
 def _choice_for_request(session: Session) -> _Choice:
-    """Read once per price request's transaction: choosing the rules and recording the
-    result fact both ask, and every request pays for the read."""
+    """Once per price request's transaction (choosing the rules and recording the result
+    fact both ask), from this process's memory while nothing changed (db/rule_changes.py:
+    on PostgreSQL no request reads it), else read afresh."""
     choice = session.info.get(_REQUEST_MEMO)
     if choice is None:
-        row = session.connection().execute(_CHOICE).one()
-        arms = None if row.id is None else _Arms(row.id, row.salt, row.split_pct, row.version_a,
-                                                  row.version_b)
-        choice = session.info[_REQUEST_MEMO] = _Choice(row.version_id, row.revision, arms)
+        choice = session.info[_REQUEST_MEMO] = _current_choice(session)
+    return choice
+
+
+def _current_choice(session: Session) -> _Choice:
+    engine = rule_changes.engine_of(session)
+    generation = rule_changes.heard(engine)  # taken before the read: a change after it moves it
+    remembered = _by_database.get(engine)
+    if generation is not None and remembered is not None and remembered[0] == generation:
+        return remembered[1]
+    row = session.connection().execute(_CHOICE).one()
+    arms = None if row.id is None else _Arms(row.id, row.salt, row.split_pct, row.version_a,
+                                              row.version_b)
+    choice = _Choice(row.version_id, row.revision, arms)
+    if generation is not None:
+        _by_database[engine] = (generation, choice)
     return choice
 
 
 _REQUEST_MEMO = "counteroffer_rules_choice"
+#: Per database: the generation a choice was read at, and the choice.
+_by_database: WeakKeyDictionary[Engine, tuple[int, _Choice]] = WeakKeyDictionary()
 
 
 def _arm_number(experiment: _Arms, company_id: str) -> str:

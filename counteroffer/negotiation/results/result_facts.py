@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
+from ...db.appends import append_object, queued_objects
 from ...db.models import Deal, Escalation, Negotiation, Offer
 from ...db.results import ResultFact
 from ...rules import Decision
@@ -77,7 +78,7 @@ def _changing(session: Session, negotiation_id: str,
         fact = _find(session, negotiation_id)
         if fact is None and create is not None:
             fact = create()
-            session.add(fact)
+            append_object(session, fact)
             touched[negotiation_id] = (fact, Contribution())
         elif fact is not None:
             touched[negotiation_id] = (fact, contribution(fact))
@@ -98,7 +99,8 @@ def _touched(session: Session) -> dict[str, tuple[ResultFact, Contribution]]:
     return touched
 
 
-@event.listens_for(Session, "before_commit")
+# insert=True: before db/appends.py's own before_commit hook, which writes the queued rows.
+@event.listens_for(Session, "before_commit", insert=True)
 def _move_rollups(session: Session) -> None:
     touched = session.info.pop(_TOUCHED, None)
     if not touched:
@@ -115,10 +117,11 @@ def _forget_rollups(session: Session) -> None:
 
 
 def _find(session: Session, negotiation_id: str) -> ResultFact | None:
-    for pending in session.new:  # written earlier in this transaction, not flushed yet
-        if isinstance(pending, ResultFact) and pending.negotiation_id == negotiation_id:
-            return pending
-    if any(isinstance(p, Negotiation) and p.id == negotiation_id for p in session.new):
+    pending = [*session.new, *queued_objects(session)]  # in this transaction, not written yet
+    for row in pending:
+        if isinstance(row, ResultFact) and row.negotiation_id == negotiation_id:
+            return row
+    if any(isinstance(row, Negotiation) and row.id == negotiation_id for row in pending):
         return None  # a request being made: no fact to read yet
     return session.get(ResultFact, negotiation_id)
 

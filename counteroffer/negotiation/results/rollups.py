@@ -18,10 +18,11 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ...db.appends import append_row
 from ...db.results import ROLLUP_MEASURES, ResultCycle, ResultDelta, ResultFact, ResultRollup
 from .cycles import BOUNDS, bucket_of
 
@@ -171,14 +172,12 @@ FOLD_BATCH = 5000
 
 def queue_delta(session: Session, delta: Contribution) -> None:
     """Append what this transaction changed; the roll-ups move when it is folded."""
-    # A plain INSERT, not an ORM object: nothing reads the row back in this transaction,
-    # and the object's flush (RETURNING its id) cost about a twentieth of a price request.
-    # No foreign key, so it need not wait for the flush of the use case's own rows.
+    # An appended row, not an ORM object: nothing reads it back in this transaction, and
+    # on PostgreSQL it goes out in the one statement with the request's other new rows
+    # (db/appends.py). Queued from a before_commit hook that runs before the one that
+    # writes the queue (result_facts._move_rollups).
     if delta.sums or delta.cycles:
-        session.connection().execute(_INSERT_DELTA, {"payload": _to_payload(delta)})
-
-
-_INSERT_DELTA = insert(ResultDelta.__table__)
+        append_row(session, ResultDelta.__table__, {"payload": _to_payload(delta)})
 
 
 def fold_pending(session: Session, limit: int = FOLD_BATCH) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...db.appends import append_row
+from ...db.appends import append_object, append_row
 from ...db.models import Event, Negotiation, Offer
 from ...rules import Decision
 from .actors import Actor
@@ -49,7 +49,8 @@ def write_offers(session: Session, negotiation: Negotiation, decision: Decision,
             expires_at=offer.expires_at, message=offer.message, explanation=offer.explanation,
             terms=[{"group": t.group, "option": t.option, "label": t.label} for t in offer.terms] or None,
             created_at=now) for offer in decision.offers]
-    session.add_all(rows)
+    for row in rows:
+        append_object(session, row)
     return rows
 
 

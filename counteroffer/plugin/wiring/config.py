@@ -32,6 +32,10 @@ __all__ = ["DEFAULTS", "Settings", "read_settings"]
 DEFAULTS: dict[str, Any] = {
     "COUNTEROFFER_DATABASE_URL": None,
     "COUNTEROFFER_ENGINE_OPTIONS": {},
+    #: False: read the live rule version on every price request instead of listening for
+    #: PostgreSQL's notifications (behind a transaction-pooling PgBouncer, where LISTEN
+    #: does not work; docs/scaling.md).
+    "COUNTEROFFER_RULE_NOTICES": True,
     "COUNTEROFFER_REDIS_URL": None,
     "COUNTEROFFER_URL_PREFIX": "/negotiate",
     "COUNTEROFFER_OFFER_VALIDITY_HOURS": 48,
@@ -107,6 +111,7 @@ class Settings:
     input_limits: InputLimits = field(default_factory=InputLimits)
     #: Where COUNTEROFFER_DATABASE_URL came from: "config", "option", "environment" or "default".
     database_source: str = "default"
+    rule_notices: bool = True
 
 
 def _apply_defaults(config: Config, options: dict[str, Any]) -> dict[str, str]:
@@ -160,6 +165,7 @@ def read_settings(config: Config, options: dict[str, Any], instance_path: str) -
         database_url=database_url,
         database_source=database_source,
         engine_options=dict(config["COUNTEROFFER_ENGINE_OPTIONS"]),
+        rule_notices=_flag(config["COUNTEROFFER_RULE_NOTICES"]),
         redis_url=config["COUNTEROFFER_REDIS_URL"] or None,
         embedded_redis_path=os.path.join(instance_path, "counteroffer-redis.db"),
         url_prefix="/" + str(config["COUNTEROFFER_URL_PREFIX"]).strip("/"),

@@ -30,7 +30,7 @@ from ...adapters import (
     SqlCustomers,
     Webhooks,
 )
-from ...db import make_engine, make_session_factory
+from ...db import make_engine, make_session_factory, rule_changes
 from ...db import upgrade as upgrade_schema
 from ...jobs.connection import RedisProvider
 from ...negotiation import (
@@ -271,6 +271,8 @@ class Counteroffer(QuoteCalls):
 
     def _build_state(self, settings: Settings) -> AppState:
         engine = make_engine(settings.database_url, **settings.engine_options)
+        if not settings.rule_notices:
+            rule_changes.never_listen(engine)
         deps = Deps(session_factory=make_session_factory(engine), catalog_for=self._catalog_port,
                     customers_for=self._customers_port, orders_for=self._orders_port,
                     policy=settings.policy,

@@ -26,6 +26,7 @@ from typing import Protocol
 
 from flask import Flask, Response, request
 from redis import Redis
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 from ...negotiation import Actor
@@ -119,13 +120,19 @@ class RedisCounter:
 
     def __init__(self, client: Callable[[], Redis]) -> None:
         self._client = client
+        self._script: Script | None = None
 
     def admit(self, checks: Sequence[Check], window: int, window_seconds: int,
               elapsed: float = 0.0) -> list[tuple[int, int]] | None:
         keys = [key for c in checks for key in (f"counteroffer:rate:{window}:{c.scope}",
                                                  f"counteroffer:rate:{window - 1}:{c.scope}")]
         args: list[str | int] = [repr(elapsed), 2 * window_seconds + 1, *(c.limit for c in checks)]
-        found = self._client().eval(_ADMIT, len(keys), *keys, *args)
+        client = self._client()
+        if self._script is None:
+            self._script = client.register_script(_ADMIT)
+        # EVALSHA: the script's hash, not its 500 bytes, on every call (loaded again by
+        # redis-py if the server has forgotten it).
+        found = self._script(keys=keys, args=args, client=client)
         if found is None:
             return None
         return [(int(found[i]), int(found[i + 1])) for i in range(0, len(found), 2)]
