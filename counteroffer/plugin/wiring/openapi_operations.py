@@ -29,6 +29,7 @@ from ..approvals.rep_schemas import (
 from ..buying.quotes_schemas import (
     QuoteCounterSchema,
     QuoteDealSchema,
+    QuoteDocumentQuerySchema,
     QuoteListQuerySchema,
     QuoteRedeemSchema,
     QuoteRequestSchema,
@@ -134,6 +135,7 @@ class OpenObjectSchema(Schema):
 
 
 CSV = "text/csv"
+PDF, HTML = "application/pdf", "text/html"
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,12 @@ QUOTE_OPERATIONS: dict[str, Operation] = {
     "negotiation.redeem_quote": Operation(
         f"Use a quote deal for one order, all or nothing; refused when {_CART_MISMATCH}", QuoteDealSchema,
         body=QuoteRedeemSchema, errors=(404, 409), refusals=(_LINES_SHAPE,)),
+    "negotiation.quote_document_html": Operation(
+        "The quote document, a page to print (the buyer's company and the seller's people)", HTML,
+        query=QuoteDocumentQuerySchema, errors=(404, 409)),
+    "negotiation.quote_document_pdf": Operation(
+        "The quote document as PDF (the buyer's company and the seller's people)", PDF,
+        query=QuoteDocumentQuerySchema, errors=(404, 409)),
 }
 
 #: endpoint -> what its view takes and answers.
