@@ -739,7 +739,7 @@ def main() -> int:
     parser.add_argument("--cold-sample", type=int, default=2000,
                         help="first-touch decide() calls timed per configuration (2000)")
     parser.add_argument("--seed", type=int, default=20261102)
-    parser.add_argument("--worker", choices=("engine", "compare"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=("engine", "compare", "quote"), help=argparse.SUPPRESS)
     parser.add_argument("--skus", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--rules", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
@@ -750,6 +750,11 @@ def main() -> int:
         return 0
     if args.worker == "compare":
         print(json.dumps(compare_worker(args.skus, args.rules, args.count, args.seed), default=str))
+        return 0
+    if args.worker == "quote":
+        from bench.quote_bench import quote_worker
+
+        print(json.dumps(quote_worker(args.skus, args.rules, args.count, args.seed)))
         return 0
 
     started = time.perf_counter()
@@ -780,8 +785,16 @@ def main() -> int:
             compare[r] = run_worker(["--worker", "compare", "--skus", str(compare_skus), "--rules", str(r),
                                      "--count", str(compare_count[r]), "--seed", str(args.seed)], timeout=600)
             print(f"  volume-and-floor comparison, {r:>5,} rules: {time.perf_counter() - t0:5.1f}s", flush=True)
+    from bench.quote_bench import print_table, summary_keys
+
+    t0 = time.perf_counter()
+    quotes = run_worker(["--worker", "quote", "--skus", "10000", "--rules", "10",
+                         "--count", str(300 if args.quick else 3_000), "--seed", str(args.seed)], timeout=600)
+    print(f"  whole quotes of 10 and 50 lines: {time.perf_counter() - t0:5.1f}s", flush=True)
     result = summary(engine, compare, sizes, RULES, time.perf_counter() - started)
+    result.update(summary_keys(quotes))
     print_tables(engine, compare, result)
+    print_table(quotes)
     print(json.dumps(result))
     return 0
 

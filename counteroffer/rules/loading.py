@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from .model import LEVER_GROUPS, Alternatives, ConcessionPolicy, Floor, PriceBreak, PriceBreaks, Routing, TermLever
 from .quotes.model import OrderFloor, OrderTier, OrderTiers
@@ -17,6 +17,7 @@ __all__ = ["RuleDataError", "RuleRecord", "RULE_KINDS", "RULE_PARAMS", "LEVER_SC
            "rule_set_from_records"]
 
 RuleRecord = Mapping[str, Any]
+T = TypeVar("T")
 
 
 class RuleDataError(ValueError):
@@ -77,19 +78,24 @@ def _floor(params: Mapping[str, Any], scope: dict[str, Any]) -> Floor:
     return floor
 
 
-def _step(data: Any, index: int) -> PriceBreak:
-    prefix = f"breaks[{index}]"
+def _item(data: Any, prefix: str, known: frozenset[str], what: str, read: Callable[[Mapping[str, Any]], T]) -> T:
+    """One object of a list parameter (a price break, an order tier): errors name it
+    (``breaks[1].unit_price``)."""
     if not isinstance(data, Mapping):
         raise RuleDataError(prefix, "must be an object")
-    for name in sorted(set(data) - _STEP_FIELDS):
-        raise RuleDataError(f"{prefix}.{name}", "is not part of a price break (min_quantity, unit_price)")
+    for name in sorted(set(data) - known):
+        raise RuleDataError(f"{prefix}.{name}", f"is not part of {what} ({', '.join(sorted(known))})")
     try:
-        quantity = _int(data, "min_quantity")
-        price = _decimal(data, "unit_price", required=True)
+        return read(data)
     except RuleDataError as error:
         raise RuleDataError(f"{prefix}.{error.field}", error.reason) from None
+
+
+def _step(data: Any, index: int) -> PriceBreak:
+    quantity, price = _item(data, f"breaks[{index}]", _STEP_FIELDS, "a price break",
+                            lambda d: (_int(d, "min_quantity"), _decimal(d, "unit_price", required=True)))
     if quantity is None or price is None:
-        raise RuleDataError(f"{prefix}.min_quantity", "is required")
+        raise RuleDataError(f"breaks[{index}].min_quantity", "is required")
     return PriceBreak(min_quantity=quantity, unit_price=price)
 
 
@@ -140,18 +146,11 @@ def _order_scoped(scope: dict[str, Any], what: str) -> None:
 
 
 def _tier(data: Any, index: int) -> OrderTier:
-    prefix = f"tiers[{index}]"
-    if not isinstance(data, Mapping):
-        raise RuleDataError(prefix, "must be an object")
-    for name in sorted(set(data) - _TIER_FIELDS):
-        raise RuleDataError(f"{prefix}.{name}", "is not part of an order tier (min_order_value, discount_pct)")
-    try:
-        value = _decimal(data, "min_order_value", required=True)
-        pct = _pct(data, "discount_pct", required=True, top=99)
-    except RuleDataError as error:
-        raise RuleDataError(f"{prefix}.{error.field}", error.reason) from None
+    value, pct = _item(data, f"tiers[{index}]", _TIER_FIELDS, "an order tier",
+                       lambda d: (_decimal(d, "min_order_value", required=True),
+                                  _pct(d, "discount_pct", required=True, top=99)))
     if value is None or pct is None or not value > 0 or not pct > 0:
-        raise RuleDataError(prefix, "needs a min_order_value and a discount_pct above 0")
+        raise RuleDataError(f"tiers[{index}]", "needs a min_order_value and a discount_pct above 0")
     return OrderTier(min_order_value=value, discount_pct=pct)
 
 

@@ -6,16 +6,16 @@ from decimal import Decimal
 
 from .money import round_money
 
-__all__ = ["format_money", "format_quantity", "accept_message", "volume_message",
+__all__ = ["SYMBOLS", "format_money", "format_quantity", "accept_message", "volume_message",
            "terms_message", "alternative_message", "anchor_message", "concession_message"]
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
 def format_money(amount: Decimal, currency: str) -> str:
     rounded = round_money(amount, currency)
     text = f"{rounded:,}"
-    symbol = _SYMBOLS.get(currency)
+    symbol = SYMBOLS.get(currency)
     if symbol is None:
         return f"{currency} {text}"
     return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"

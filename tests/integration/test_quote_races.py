@@ -37,3 +37,29 @@ def test_simultaneous_redemptions_of_one_quote_deal_make_one_order(pg_app, attem
     statuses = all_at_once(pg_app, f"/negotiate/api/quote-deals/{token}/redeem", {**CART, "order_ref": "SO-7"})
     assert statuses == Counter({200: 1, 409: THREADS - 1})
     assert scalar(pg_app, select(func.count()).select_from(QuoteEvent).where(QuoteEvent.action == "redeemed")) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("attempt", range(3))
+def test_an_accept_and_a_withdrawal_at_once_leave_one_consistent_outcome(pg_app, attempt):  # noqa: F811
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    client = pg_app.test_client()
+    quote = client.post("/negotiate/api/quotes", json=AS_ASKED).get_json()
+    paths = [f"/negotiate/api/quote-offers/{quote['offers'][0]['id']}/accept",
+             f"/negotiate/api/quotes/{quote['id']}/withdraw"]
+    barrier = Barrier(2)
+
+    def call(path: str) -> int:
+        barrier.wait()
+        return pg_app.test_client().post(path).status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        accepted, withdrawn = pool.map(call, paths)
+    final = client.get(f"/negotiate/api/quotes/{quote['id']}").get_json()
+    deals = scalar(pg_app, select(func.count()).select_from(QuoteDeal))
+    if accepted == 201:  # the accept went first: the withdrawal found an accepted quote
+        assert (withdrawn, final["status"], deals) == (409, "accepted", 1)
+    else:
+        assert (accepted, withdrawn, final["status"], deals) == (409, 200, "withdrawn", 0)

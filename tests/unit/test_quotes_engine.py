@@ -115,3 +115,26 @@ def test_a_strategic_segment_goes_to_a_rep_with_suggestions():
 def test_at_most_max_offers_whole_quotes_ranked_by_value_to_the_seller():
     decision = quote(pct="9", rule_set=rules(CONCESSION), round=2, policy=Policy(max_offers=1))
     assert len(decision.offers) == 1
+
+
+def test_offers_built_without_init_equal_the_normal_build():
+    from dataclasses import asdict, fields
+
+    from counteroffer.rules.quotes import QuoteLineOffer, QuoteOffer
+
+    for offer in quote(pct="9", rule_set=rules(CONCESSION), round=2).offers:
+        rebuilt = QuoteOffer(**{f.name: getattr(offer, f.name) for f in fields(QuoteOffer)})
+        assert rebuilt == offer and asdict(rebuilt) == asdict(offer)
+        for line_offer in offer.lines:
+            assert QuoteLineOffer(**asdict(line_offer)) == line_offer
+
+
+def test_a_trade_offs_message_names_three_lines_and_counts_the_rest():
+    skus = ("DEMO-120", "FST-M8-50", "GLV-NIT-L")
+    lines = tuple(line(sku, 1000 if sku == "DEMO-120" else 200) for sku in skus)
+    five = (*lines, line("FST-M8-50", 100), line("GLV-NIT-L", 100))
+    five = tuple(type(x)(f"{x.sku}-{i}" if i > 2 else x.sku, x.quantity, x.context) for i, x in enumerate(five))
+    offer = quote(five, pct="6").offers[0]
+    assert offer.kind is QuoteOfferKind.LINE_TRADE_OFFS
+    assert offer.message.count(": Buy ") == 3
+    assert "And 2 more lines as shown. The whole order is then" in offer.message

@@ -29,7 +29,7 @@ __all__ = ["open_quote_escalation", "void_quote_escalation", "suggestion_of", "E
 ESCALATED_TOPIC, VOIDED_TOPIC = "quote.escalated", "quote.escalation_void"
 
 
-def target_total(row: Quote) -> Decimal | None:
+def _asked_total(row: Quote) -> Decimal | None:
     """What the buyer asks for the order, as a total, when the order target says it."""
     if row.target_total is not None:
         return row.target_total
@@ -51,7 +51,7 @@ def suggestion_of(decision: QuoteDecision | None) -> dict[str, Any] | None:
 def open_quote_escalation(deps: Deps, session: Session, row: Quote, customer: Customer | None,
                           category: str | None, reason: str, now: datetime,
                           decision: QuoteDecision | None = None) -> str:
-    asked = target_total(row)
+    asked = _asked_total(row)
     discount = discount_pct(asked, row.cart_total) if asked is not None and row.cart_total > 0 else None
     with session.no_autoflush:
         assignment = route_order(deps, session, customer, category, discount, asked, now)

@@ -214,7 +214,7 @@ QUOTE_OPERATIONS: dict[str, Operation] = {
         errors=(404, 409)),
     "negotiation.redeem_quote": Operation(
         f"Use a quote deal for one order, all or nothing; refused when {_CART_MISMATCH}", QuoteDealSchema,
-        body=QuoteRedeemSchema, errors=(404, 409), refusals=(_LINES_SHAPE,)),
+        body=QuoteRedeemSchema, errors=(404, 409)),
     "negotiation.quote_document_html": Operation(
         "The quote document, a page to print (the buyer's company and the seller's people)", HTML,
         query=QuoteDocumentQuerySchema, errors=(404, 409)),

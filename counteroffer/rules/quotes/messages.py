@@ -8,12 +8,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..messages import format_money, format_quantity
+from ..messages import SYMBOLS, format_money, format_quantity
+from ..money import round_money
 
 if TYPE_CHECKING:
-    from .lines import QuoteCandidate, QuoteFrame
+    from .lines import OfferedLine, QuoteCandidate, QuoteFrame
 
-__all__ = ["accept_quote_message", "concession_quote_message", "mix_quote_message", "terms_quote_message",
+__all__ = ["line_explanation", "accept_quote_message", "concession_quote_message", "mix_quote_message",
+           "terms_quote_message",
            "tier_quote_message", "trade_offs_quote_message", "order_explanation"]
 
 
@@ -61,9 +63,47 @@ def tier_quote_message(candidate: QuoteCandidate, pct: Decimal, more: Decimal,
             f"for example {named}. The whole order is then {_total(candidate)}.")
 
 
+#: The per-line trade-offs named in a quote's message; the others are shown line by line.
+NAMED_TRADE_OFFS = 3
+
+
 def trade_offs_quote_message(candidate: QuoteCandidate) -> str:
-    said = [f"{offered.line.sku}: {offered.message()}" for offered in candidate.lines if offered.message]
+    traded = [offered for offered in candidate.lines if offered.message]
+    said = [f"{offered.line.sku}: {offered.message()}" for offered in traded[:NAMED_TRADE_OFFS]
+            if offered.message]
+    more = len(traded) - NAMED_TRADE_OFFS
+    if more > 0:
+        said.append(f"And {more} more line{'s' if more > 1 else ''} as shown.")
     return " ".join([*said, f"The whole order is then {_total(candidate)}."])
+
+
+def line_explanation(offered: OfferedLine) -> str:
+    """For the rep: why this line is priced so, its floor, cost, margin and headroom.
+    Cheaper than a single offer's (frame.explain_priced): a quote words up to 3 x 200
+    lines, so the words about the line's own floor and cost are written once per
+    decision, and amounts already in the currency's minor unit are not rounded again."""
+    priced, line = offered.priced, offered.line
+    currency = line.frame.currency
+    price, floor = priced.unit_price, priced.floor
+    if priced.sku != line.sku:  # an equivalent product: its own floor and cost
+        return (f"{offered.why}; floor {_rounded(floor, currency)}; cost "
+                f"{format_money(priced.cost, currency)}; headroom above floor {_rounded(price - floor, currency)}/unit")
+    if line.worded is None:
+        known = line.frame.context.cost_known
+        cost = round_money(priced.cost, currency) if known else None
+        line.worded = (f"floor {_rounded(floor, currency)}; "
+                       + (f"cost {_rounded(cost, currency)}" if cost is not None else "cost unknown"), cost)
+    text, cost = line.worded
+    margin = "" if cost is None else f", margin after offer {_rounded(price - cost, currency)}/unit"
+    return f"{offered.why}; {text}{margin}; headroom above floor {_rounded(price - floor, currency)}/unit"
+
+
+def _rounded(amount: Decimal, currency: str) -> str:
+    """``format_money`` for an amount already in the currency's minor unit."""
+    symbol = SYMBOLS.get(currency)
+    if symbol is None:
+        return f"{currency} {amount:,}"
+    return f"-{symbol}{-amount:,}" if amount < 0 else f"{symbol}{amount:,}"
 
 
 def order_explanation(qf: QuoteFrame, candidate: QuoteCandidate) -> str:

@@ -3,15 +3,16 @@ candidates become ranked ``QuoteOffer``s (worded only once chosen)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from ..engine import likely_value, trade_offs
-from ..frame import Candidate, explain_priced
+from ..frame import Candidate
 from ..model import Term
 from ..money import round_money
 from ..pricing import price_at
 from ..ruleset import LeverBundle
 from .lines import Line, OfferedLine, QuoteCandidate, QuoteFrame
-from .messages import order_explanation, terms_quote_message, trade_offs_quote_message
+from .messages import line_explanation, order_explanation, terms_quote_message, trade_offs_quote_message
 from .mix import line_at, mix_quote
 from .model import QuoteLineOffer, QuoteOffer, QuoteOfferKind
 
@@ -47,6 +48,7 @@ def order_terms_quotes(qf: QuoteFrame, limit: int = 2) -> list[QuoteCandidate]:
         labels = [lv.label for lv in bundle.levers]
         candidate.terms = tuple(Term(lv.group, lv.option, lv.label) for lv in bundle.levers)
         candidate.terms_value = value
+        candidate._sums = None  # the value changes the seller's totals
         candidate.message = lambda c, labels=labels: terms_quote_message(c, labels)  # type: ignore[misc]
         found.append(candidate)
     return found
@@ -106,7 +108,8 @@ def ranked(qf: QuoteFrame, candidates: list[QuoteCandidate]) -> tuple[QuoteOffer
     """Best for the seller first; an offer asking for more than the cart counts only in
     the share of it the buyer asked for (as ``engine.likely_value`` for a line)."""
     order = sorted((_likely(qf, c), c.kind.value, index, c) for index, c in enumerate(candidates))
-    return tuple(make_quote_offer(qf, c) for *_, c in order[: qf.policy.max_offers])
+    worded: dict[tuple[int, str, int, Decimal, str], str] = {}
+    return tuple(make_quote_offer(qf, c, worded) for *_, c in order[: qf.policy.max_offers])
 
 
 def _likely(qf: QuoteFrame, candidate: QuoteCandidate) -> Decimal:
@@ -116,12 +119,32 @@ def _likely(qf: QuoteFrame, candidate: QuoteCandidate) -> Decimal:
     return -value
 
 
-def make_quote_offer(qf: QuoteFrame, candidate: QuoteCandidate) -> QuoteOffer:
-    lines = tuple(QuoteLineOffer(sku=o.priced.sku, quantity=o.priced.quantity, unit_price=o.priced.unit_price,
-                                 price_for_quantity=o.catalog,
-                                 explanation=explain_priced(o.line.frame, o.priced,
-                                                            o.priced.unit_price - o.priced.cost, o.why))
-                  for o in candidate.lines)
-    return QuoteOffer(kind=candidate.kind, lines=lines, currency=qf.currency, expires_at=qf.expires_at,
-                      message=candidate.message(candidate), terms=candidate.terms,
-                      seller_value=candidate.seller_value, explanation=order_explanation(qf, candidate))
+def make_quote_offer(qf: QuoteFrame, candidate: QuoteCandidate,
+                     worded: dict[tuple[int, str, int, Decimal, str], str] | None = None) -> QuoteOffer:
+    """``worded``: line explanations already written for this decision (the same line at
+    the same price in several offers is worded once)."""
+    worded = {} if worded is None else worded
+    lines = []
+    for o in candidate.lines:
+        priced = o.priced
+        key = (id(o.line), priced.sku, priced.quantity, priced.unit_price, o.why)
+        explanation = worded.get(key)
+        if explanation is None:
+            explanation = worded[key] = line_explanation(o)
+        lines.append(_made(QuoteLineOffer, sku=priced.sku, quantity=priced.quantity, unit_price=priced.unit_price,
+                           price_for_quantity=o.catalog, explanation=explanation))
+    return _made(QuoteOffer, kind=candidate.kind, lines=tuple(lines), currency=qf.currency,
+                 expires_at=qf.expires_at, message=candidate.message(candidate), terms=candidate.terms,
+                 seller_value=candidate.seller_value, explanation=order_explanation(qf, candidate))
+
+
+T = TypeVar("T")
+
+
+def _made(cls: type[T], **fields: Any) -> T:
+    """``cls(**fields)`` for a frozen dataclass given every field, without its ``__init__``
+    (which sets each field through ``object.__setattr__``: up to 600 line offers a quote).
+    As ``model._Made`` for single-line offers; tests check it equals the normal build."""
+    made = object.__new__(cls)
+    made.__dict__.update(fields)
+    return made
