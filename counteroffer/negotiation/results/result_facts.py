@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
 from ...db.models import Deal, Escalation, Negotiation, Offer
+from ...db.quotes import Quote
 from ...db.results import ResultFact
 from ...rules import Decision
 from ..shared.deps import Deps
@@ -26,7 +27,7 @@ from ..shared.prices import price_facts
 from .experiments import experiment_arm
 from .rollups import Contribution, contribution, queue_delta
 
-__all__ = ["rule_of", "record_decision", "record_escalation", "record_person_decision",
+__all__ = ["rule_of", "changing", "record_decision", "record_escalation", "record_person_decision",
            "record_deal", "record_redeemed", "OUTCOME_RULES"]
 
 #: The lead rule of a negotiation that has no offer on the table.
@@ -63,7 +64,7 @@ def _offer_rule(offer: Offer) -> str:
 
 
 @contextmanager
-def _changing(session: Session, negotiation_id: str,
+def changing(session: Session, negotiation_id: str,
               create: Callable[[], ResultFact] | None = None) -> Iterator[ResultFact | None]:
     """The fact to change; the roll-ups move by what changed, once, just before commit.
 
@@ -118,8 +119,8 @@ def _find(session: Session, negotiation_id: str) -> ResultFact | None:
     for pending in session.new:  # written earlier in this transaction, not flushed yet
         if isinstance(pending, ResultFact) and pending.negotiation_id == negotiation_id:
             return pending
-    if any(isinstance(p, Negotiation) and p.id == negotiation_id for p in session.new):
-        return None  # a request being made: no fact to read yet
+    if any(isinstance(p, (Negotiation, Quote)) and p.id == negotiation_id for p in session.new):
+        return None  # a request or quote being made: no fact to read yet
     return session.get(ResultFact, negotiation_id)
 
 
@@ -130,7 +131,7 @@ def record_decision(session: Session, row: Negotiation, decision: Decision | Non
     outcome = decision.outcome.value if decision is not None else "escalate"
     create = lambda: _new_fact(row, customer, item, now, *experiment_arm(  # noqa: E731
         session, row.company_id, getattr(row, "rule_version_id", None)))
-    with _changing(session, row.id, create) as fact:
+    with changing(session, row.id, create) as fact:
         assert fact is not None
         _fill_prices(fact, decision, customer, item)
         setattr(fact, f"dec_{outcome}", (getattr(fact, f"dec_{outcome}") or 0) + 1)
@@ -165,7 +166,7 @@ def _fill_prices(fact: ResultFact, decision: Decision | None, customer: Customer
 
 def record_escalation(session: Session, row: Negotiation, escalation: EscalationTimes) -> None:
     """Until a person has decided, the latest escalation is the one measured."""
-    with _changing(session, row.id) as fact:
+    with changing(session, row.id) as fact:
         if fact is not None and fact.decided_at is None:
             fact.escalated_at, fact.due_at = escalation.created_at, escalation.due_at
             fact.rep_id = escalation.assignee_id
@@ -174,7 +175,7 @@ def record_escalation(session: Session, row: Negotiation, escalation: Escalation
 def record_person_decision(session: Session, row: Negotiation, escalation: Escalation,
                            now: datetime) -> None:
     action = escalation.decision_action or ""
-    with _changing(session, row.id) as fact:
+    with changing(session, row.id) as fact:
         if fact is None:
             return
         column = _PERSON_DECISIONS[action]
@@ -188,7 +189,7 @@ def record_person_decision(session: Session, row: Negotiation, escalation: Escal
 
 
 def record_deal(deps: Deps, session: Session, row: Negotiation, offer: Offer, deal: Deal) -> None:
-    with _changing(session, row.id) as fact:
+    with changing(session, row.id) as fact:
         if fact is None:
             return
         fact.deal_at, fact.deal_quantity, fact.deal_unit_price = deal.created_at, deal.quantity, deal.unit_price
@@ -216,7 +217,7 @@ def _alternative_prices(deps: Deps, session: Session, sku: str, segment: str | N
 
 
 def record_redeemed(session: Session, deal: Deal) -> None:
-    with _changing(session, deal.negotiation_id) as fact:
+    with changing(session, deal.negotiation_id) as fact:
         if fact is not None:
             fact.redeemed_at = deal.redeemed_at
 

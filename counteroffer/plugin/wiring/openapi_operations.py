@@ -100,8 +100,8 @@ class MeasuresSchema(Schema):
     decisions = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     acceptance_rate, conversion_rate, avg_discount_pct, automated_share, sla_compliance = (
         fields.Decimal(as_string=True, allow_none=True, required=True) for _ in range(5))
-    margin_given_away, headroom_kept, order_revenue = (
-        fields.Decimal(as_string=True, required=True) for _ in range(3))
+    margin_given_away, headroom_kept, order_revenue, extra_order_value = (
+        fields.Decimal(as_string=True, required=True) for _ in range(4))
     # null when the group's orders were all of products without a known cost (docs/results.md)
     order_margin = fields.Decimal(as_string=True, allow_none=True, required=True)
     extra_volume = fields.Integer(required=True)
