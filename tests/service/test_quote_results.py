@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from counteroffer.db import transaction
-from counteroffer.db.results import ResultCycle, ResultDelta, ResultFact, ResultRollup
+from counteroffer.db.results import ResultDelta, ResultFact
 from counteroffer.negotiation import (
     LineAsk,
     accept_quote_offer,
@@ -27,6 +27,7 @@ from counteroffer.negotiation import (
 from counteroffer.negotiation.results.reports import fold_results, results_report
 from counteroffer.negotiation.results.rollups import rebuild
 from tests.approvals import ANN, GUS, MAX, seed_approvals
+from tests.service.test_results import rollup_snapshot
 
 DAY = date(2026, 11, 2)
 LIST, COST, FLOOR = ({"DEMO-120": Decimal(a), "GLOVE-50": Decimal(b)} for a, b in
@@ -136,21 +137,14 @@ def test_the_incremental_roll_ups_of_quotes_equal_a_rebuild_from_the_facts(deps,
     redeem_quote(deps, deal.token, [(line.sku, line.quantity) for line in deal.lines], actor=ANN)
     request_quote(deps, GUS, AS_ASKED, "USD")
 
-    def snapshot():
-        fold_results(deps)
-        with transaction(deps.session_factory) as session:
-            sums = {r[:5]: r[5:] for r in session.execute(select(ResultRollup.__table__)).all() if any(r[5:])}
-            cycles = {r[:7]: r[7] for r in session.execute(select(ResultCycle.__table__)).all() if r[7]}
-            return sums, cycles
-
-    incremental = snapshot()
+    incremental = rollup_snapshot(deps)
     assert any(key[0] == "kind" and key[4] == "quote" for key in incremental[0])  # (dimension, ..., key)
     with transaction(deps.session_factory) as session:
         rebuild(session)
-    assert snapshot() == incremental
+    assert rollup_snapshot(deps) == incremental
     if db_url.startswith("postgresql"):
         from counteroffer.negotiation.results.rollups import rebuild_in_sql
 
         with transaction(deps.session_factory) as session:
             rebuild_in_sql(session)
-        assert snapshot() == incremental
+        assert rollup_snapshot(deps) == incremental
