@@ -256,4 +256,7 @@ def test_the_shop_gives_a_quote_deal_back_by_its_token_only_for_its_order(app: F
             extension.release_quote(token, order_ref="SO-6")
         released = extension.release_quote(token, order_ref="SO-5")
         assert released.redeemed_at is None and released.order_ref is None
+        assert extension.quote_deal_for_order("SO-5") is None  # given back
         assert extension.redeem_quote(token, CART, order_ref="SO-7").order_ref == "SO-7"  # SO-5 failed: usable again
+        found = extension.quote_deal_for_order("SO-7")
+        assert found is not None and found.token == token and found.total == 129000

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 
-from counteroffer.rules import CompiledRules, Outcome
+from counteroffer.rules import CompiledRules, Outcome, round_money
 from counteroffer.rules.quotes import (
     EarlierQuoteLine,
     EarlierQuoteOffer,
@@ -56,10 +56,22 @@ def _check_floors(case: Case, decision: QuoteDecision) -> None:
             assert revenue >= cost * (1 + case.order_floor_pct / HUNDRED), offer
 
 
+def _check_mix(case: Case, decision: QuoteDecision) -> None:
+    """An accepted margin mix gives the order target and not a cent more concession."""
+    accepted, target = decision.accepted, case.request.order_target
+    if accepted is None or accepted.kind is not QuoteOfferKind.MARGIN_MIX or target is None:
+        return
+    wanted = target.total if target.total is not None else round_money(
+        decision.cart_total * (1 - (target.discount_pct or Decimal(0)) / HUNDRED), case.request.currency)
+    assert accepted.total >= wanted, (accepted.total, wanted)
+
+
 @settings(max_examples=4000, deadline=None)
 @given(cases())
 def test_no_line_below_its_floor_or_guard_and_no_order_below_the_order_floor(case: Case) -> None:
-    _check_floors(case, _decide(case))
+    decision = _decide(case)
+    _check_floors(case, decision)
+    _check_mix(case, decision)
 
 
 @settings(max_examples=3000, deadline=None)

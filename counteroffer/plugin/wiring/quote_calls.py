@@ -16,6 +16,7 @@ from ...negotiation import (
     QuoteDealView,
     QuoteView,
     order_target_of,
+    quote_deal_for_order,
     quote_prices,
     redeem_quote,
     release_quote,
@@ -91,3 +92,7 @@ class QuoteCalls:
     def release_quote_order(self, order_ref: str, actor: Actor | None = None) -> list[QuoteDealView]:
         """``release_quote`` for every quote deal redeemed for ``order_ref``."""
         return release_quote_order(self.deps, order_ref, actor=actor)
+
+    def quote_deal_for_order(self, order_ref: str) -> QuoteDealView | None:
+        """The quote deal redeemed for the order ``order_ref`` (None if no quote priced it)."""
+        return quote_deal_for_order(self.deps, order_ref)

@@ -73,23 +73,25 @@ def line_trade_offs_quote(qf: QuoteFrame) -> QuoteCandidate | None:
             offered.append(line_at(line, price, why))
             continue
         traded = True
-        offered.append(OfferedLine(line=line, priced=best.priced, why=best.why, catalog=_catalog(line, best),
-                                   message=best.message))
+        candidate, catalog = best
+        offered.append(OfferedLine(line=line, priced=candidate.priced, why=candidate.why, catalog=catalog,
+                                   message=candidate.message))
     if not traded:
         return None
     return QuoteCandidate(QuoteOfferKind.LINE_TRADE_OFFS, offered, trade_offs_quote_message,
                           "per-line trade-offs")
 
 
-def _best_trade_off(line: Line) -> Candidate | None:
+def _best_trade_off(line: Line) -> tuple[Candidate, Decimal] | None:
+    """The line's best trade-off and the catalog price at its quantity, or None."""
     if line.wanted >= line.price or line.acceptable():
         return None
     # Never dearer than the catalog at the offer's own quantity: a break there already
     # sells that many for less (the buyer would just order them).
-    found = [c for c in trade_offs(line.frame) if c.priced.unit_price <= _catalog(line, c)]
+    found = [(c, catalog) for c in trade_offs(line.frame) if c.priced.unit_price <= (catalog := _catalog(line, c))]
     if not found:
         return None
-    return min(found, key=lambda c: likely_value(c, line.quantity))
+    return min(found, key=lambda pair: likely_value(pair[0], line.quantity))
 
 
 def _catalog(line: Line, candidate: Candidate) -> Decimal:
@@ -108,8 +110,8 @@ def ranked(qf: QuoteFrame, candidates: list[QuoteCandidate]) -> tuple[QuoteOffer
     """Best for the seller first; an offer asking for more than the cart counts only in
     the share of it the buyer asked for (as ``engine.likely_value`` for a line)."""
     order = sorted((_likely(qf, c), c.kind.value, index, c) for index, c in enumerate(candidates))
-    worded: dict[tuple[int, str, int, Decimal, str], str] = {}
-    return tuple(make_quote_offer(qf, c, worded) for *_, c in order[: qf.policy.max_offers])
+    made: dict[tuple[int, int, Decimal, str], QuoteLineOffer] = {}
+    return tuple(make_quote_offer(qf, c, made) for *_, c in order[: qf.policy.max_offers])
 
 
 def _likely(qf: QuoteFrame, candidate: QuoteCandidate) -> Decimal:
@@ -120,19 +122,21 @@ def _likely(qf: QuoteFrame, candidate: QuoteCandidate) -> Decimal:
 
 
 def make_quote_offer(qf: QuoteFrame, candidate: QuoteCandidate,
-                     worded: dict[tuple[int, str, int, Decimal, str], str] | None = None) -> QuoteOffer:
-    """``worded``: line explanations already written for this decision (the same line at
-    the same price in several offers is worded once)."""
-    worded = {} if worded is None else worded
+                     made: dict[tuple[int, int, Decimal, str], QuoteLineOffer] | None = None) -> QuoteOffer:
+    """``made``: the line offers already made for this decision, by (line, quantity, price,
+    why): a line priced alike in several offers (a line at its concession in the
+    concession and the trade-offs quotes) is one frozen object, worded once."""
+    made = {} if made is None else made
     lines = []
     for o in candidate.lines:
         priced = o.priced
-        key = (id(o.line), priced.sku, priced.quantity, priced.unit_price, o.why)
-        explanation = worded.get(key)
-        if explanation is None:
-            explanation = worded[key] = line_explanation(o)
-        lines.append(_made(QuoteLineOffer, sku=priced.sku, quantity=priced.quantity, unit_price=priced.unit_price,
-                           price_for_quantity=o.catalog, explanation=explanation))
+        key = (id(o.line), priced.quantity, priced.unit_price, o.why)
+        line_offer = made.get(key)
+        if line_offer is None or line_offer.sku != priced.sku:
+            line_offer = made[key] = _made(QuoteLineOffer, sku=priced.sku, quantity=priced.quantity,
+                                           unit_price=priced.unit_price, price_for_quantity=o.catalog,
+                                           explanation=line_explanation(o))
+        lines.append(line_offer)
     return _made(QuoteOffer, kind=candidate.kind, lines=tuple(lines), currency=qf.currency,
                  expires_at=qf.expires_at, message=candidate.message(candidate), terms=candidate.terms,
                  seller_value=candidate.seller_value, explanation=order_explanation(qf, candidate))
