@@ -22,10 +22,10 @@ from ...adapters import Customer
 from ...db.quotes import Quote
 from ...db.results import ResultFact
 from .experiments import experiment_arm
-from .result_facts import OUTCOME_RULES, changing
+from .result_facts import OUTCOME_RULES, changing, record_person_decision_of
 
 __all__ = ["PricedSku", "DealtLine", "quote_rule_of", "record_quote_decision", "record_quote_escalation",
-           "record_quote_deal", "record_quote_redeemed", "QUOTE_SKU"]
+           "record_quote_person_decision", "record_quote_deal", "record_quote_redeemed", "QUOTE_SKU"]
 
 #: A quote's fact has no one SKU: it counts under no SKU or category (rollups._keys).
 QUOTE_SKU = "-"
@@ -97,6 +97,14 @@ def record_quote_escalation(session: Session, quote_id: str, created_at: datetim
     with changing(session, quote_id) as fact:
         if fact is not None and fact.decided_at is None:
             fact.escalated_at, fact.due_at, fact.rep_id = created_at, due_at, assignee_id
+
+
+def record_quote_person_decision(session: Session, quote_id: str, action: str, decided_by: str,
+                                 now: datetime) -> None:
+    """A person's approve, counter or reject of an escalated quote (issue 15's inbox calls
+    it in the decision's transaction), measured as a line's; an approval's deal is
+    ``record_quote_deal``."""
+    record_person_decision_of(session, quote_id, action, decided_by, now)
 
 
 def record_quote_deal(session: Session, quote_id: str, offer_kind: str, lines: Sequence[DealtLine],

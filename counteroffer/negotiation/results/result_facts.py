@@ -28,11 +28,12 @@ from .experiments import experiment_arm
 from .rollups import Contribution, contribution, queue_delta
 
 __all__ = ["rule_of", "changing", "record_decision", "record_escalation", "record_person_decision",
-           "record_deal", "record_redeemed", "OUTCOME_RULES"]
+           "record_person_decision_of", "record_deal", "record_redeemed", "OUTCOME_RULES", "PERSON_DECISIONS"]
 
 #: The lead rule of a negotiation that has no offer on the table.
 OUTCOME_RULES = {"escalate": "escalated", "decline": "declined", "reject": "rejected"}
-_PERSON_DECISIONS = {"approve": "dec_approve", "counter": "dec_rep_counter", "reject": "dec_reject"}
+#: A person's decision -> the fact's counter of it.
+PERSON_DECISIONS = {"approve": "dec_approve", "counter": "dec_rep_counter", "reject": "dec_reject"}
 
 
 class EscalationTimes(Protocol):
@@ -174,14 +175,20 @@ def record_escalation(session: Session, row: Negotiation, escalation: Escalation
 
 def record_person_decision(session: Session, row: Negotiation, escalation: Escalation,
                            now: datetime) -> None:
-    action = escalation.decision_action or ""
-    with changing(session, row.id) as fact:
+    record_person_decision_of(session, row.id, escalation.decision_action or "", escalation.decided_by, now)
+
+
+def record_person_decision_of(session: Session, negotiation_id: str, action: str, decided_by: str | None,
+                              now: datetime) -> None:
+    """A person's approve, counter or reject of a line request's or a quote's escalation
+    (an approval's deal is recorded by its own hook)."""
+    with changing(session, negotiation_id) as fact:
         if fact is None:
             return
-        column = _PERSON_DECISIONS[action]
+        column = PERSON_DECISIONS[action]
         setattr(fact, column, (getattr(fact, column) or 0) + 1)
         if fact.decided_at is None:
-            fact.decided_at, fact.rep_id = now, escalation.decided_by
+            fact.decided_at, fact.rep_id = now, decided_by
         if action == "reject" and fact.deal_at is None:
             fact.rule = OUTCOME_RULES["reject"]
         elif action == "counter" and fact.deal_at is None:
