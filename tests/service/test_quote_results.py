@@ -166,3 +166,24 @@ def test_a_quote_with_a_person_counts_under_the_rep_with_its_decision_cycle(deps
     assert quoted.decisions["rep_counter"] == 1 and quoted.decisions["counter"] == 1
     assert quoted.decision_cycle_p50_s == 3600 and quoted.sla_compliance == Decimal(1)
     assert by_key(deps, "rule")["rep_decision"].requests == 1
+
+
+def test_a_quote_in_an_experiment_is_tagged_with_its_arm_but_not_compared_per_request(app, deps):
+    """Experiments compare per request of one SKU; a quote decided by an arm's rules records
+    the arm, and is left out of the comparison (comparing quotes is issue 15's item 5)."""
+    from counteroffer.negotiation.pricing.rulesets import create_rule, publish
+    from counteroffer.negotiation.results.experiments import experiment_results, start_experiment
+    from tests.security.world import PIA
+
+    create_rule(deps, PIA, {"kind": "price_breaks", "sku": "DEMO-120", "priority": 1, "params": {
+        "breaks": [{"min_quantity": 2000, "unit_price": "110.00"}]}})
+    publish(deps, PIA, "2,000-unit break")  # version 2, live; the seed's is version 1
+    experiment = start_experiment(deps, PIA, "quotes too", "live", 1, 50)
+    request_price(deps, GUS, "DEMO-120", 1000, Decimal("110.00"), "USD")
+    quote = request_quote(deps, ANN, AS_ASKED, "USD")
+    accept_quote_offer(deps, ANN, quote.offers[0].id)
+    with transaction(deps.session_factory) as session:
+        fact = session.get(ResultFact, quote.id)
+        assert fact is not None and fact.experiment_id == experiment.id and fact.variant in ("A", "B")
+    results = experiment_results(deps, PIA, experiment.id)
+    assert sum(arm.requests for arm in results.arms) == 1 and sum(arm.deals for arm in results.arms) == 0
