@@ -151,6 +151,8 @@ def _pdf_notes(pdf: FPDF, document: QuoteDocument) -> None:
 
 
 def _validity_note(document: QuoteDocument) -> str:
+    if document.state == "accepted" and document.order_ref:
+        return f"Accepted, and used for order {document.order_ref}."
     if document.state == "accepted":
         return (f"Accepted. Check out with the deal code before {_date(document.valid_until)}; "
                 "it buys one order at these prices.")

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from counteroffer.negotiation import quote_document_path
 from counteroffer.plugin.buying.quote_document_api import DOCUMENT_CSP
-from tests.conftest import BUYER_ACME, BUYER_ACME_2, BUYER_GLOBEX, MANAGER, REP, ApiClient
+from tests.conftest import BUYER_ACME, BUYER_ACME_2, BUYER_GLOBEX, MANAGER, REP, ApiClient, FrozenClock
 from tests.e2e.test_quotes_api import AS_ASKED, SIX_OFF, asked
 
 SECRET_WORDS = ("floor", "guard", "cost", "margin", "headroom")
@@ -44,6 +44,10 @@ def test_an_accepted_quote_prints_its_lines_totals_and_deal_code_in_a_pdf(app: F
     assert re.search(r"GLOVE-50 Nitrile gloves, carton of 50 500 \$18\.00 \$9,000\.00", text), text
     assert "Total (USD) $129,000.00" in text and deal["total"] == "129000.00"
     assert not any(word in text.lower() for word in SECRET_WORDS)
+    lines = [{"sku": line["sku"], "quantity": line["quantity"]} for line in deal["lines"]]
+    redeemed = api.post(f"/quote-deals/{deal['token']}/redeem", json={"lines": lines, "order_ref": "SO-42"})
+    assert redeemed.status_code == 200
+    assert "Accepted, and used for order SO-42." in pdf_text(api.get(f"/quotes/{quote['id']}/document.pdf").data)
 
 
 def test_an_offer_prints_as_a_quotation_with_its_validity_and_savings(api: ApiClient) -> None:
@@ -95,3 +99,15 @@ def test_the_link_for_e_mails_is_the_route_flask_serves(app: Flask) -> None:
         assert quote_document_path("/negotiate", "q1") == served
         assert quote_document_path("/negotiate/", "q1", "html") == url_for(
             "negotiation.quote_document_html", quote_id="q1")
+
+
+def test_a_lapsed_offer_prints_as_expired_and_a_quote_without_offers_has_no_document(
+        api: ApiClient, clock: FrozenClock) -> None:
+    quote = asked(api, SIX_OFF)
+    clock.advance(hours=49)  # past the offers' 48 hours
+    text = pdf_text(api.get(f"/quotes/{quote['id']}/document.pdf").data)
+    assert text.startswith("Quotation (expired)") and "no longer valid" in text
+    declined = asked(api, {**SIX_OFF, "order_target": {"discount_pct": "60"}})
+    assert declined["offers"] == [], declined
+    response = api.get(f"/quotes/{declined['id']}/document.html")
+    assert response.status_code == 409 and "no offer" in response.json["error"]["message"]

@@ -90,11 +90,12 @@ def quote_document(deps: Deps, actor: Actor, quote_id: str, offer_id: str | None
         row = session.get(Quote, quote_id)
         if row is None or not _may_read(actor, row):
             raise NotFoundError("No such quote.")  # another company's is as good as none
-        deal = deal_of(session, row.id)
-        offer, lines = _chosen_offer(session, row, deal, offer_id, deps.clock())
+        deal, now = deal_of(session, row.id), deps.clock()
+        offer, lines = _chosen_offer(session, row, deal, offer_id, now)
         names = {line.sku: line.name for line in lines_of(session, row.id)}
-        return _document(row, offer, lines, deal if deal and deal.offer_id == offer.id else None,
-                         names, seller, _company_name(deps, session, row.company_id))
+        deal = deal if deal and deal.offer_id == offer.id else None
+        return _document(row, offer, lines, deal, names, seller, _company_name(deps, session, row.company_id),
+                         _state(offer, deal, now))
 
 
 def _may_read(actor: Actor, row: Quote) -> bool:
@@ -131,18 +132,21 @@ def _company_name(deps: Deps, session: Session, company_id: str) -> str:
     return customer.name if customer is not None and customer.name else company_id
 
 
-def _state(offer: QuoteOfferRow, deal: QuoteDeal | None) -> str:
+def _state(offer: QuoteOfferRow, deal: QuoteDeal | None, now: datetime) -> str:
+    """As printed: an open offer past its time is expired, whether or not the sweep ran."""
     if deal is not None:
         return "accepted"
-    return "offer" if offer.status == OfferStatus.OPEN else offer.status
+    if offer.status == OfferStatus.OPEN:
+        return "offer" if now < offer.expires_at else "expired"
+    return offer.status
 
 
 def _document(row: Quote, offer: QuoteOfferRow, lines: list[QuoteOfferLine], deal: QuoteDeal | None,
-              names: dict[str, str], seller: str, company: str) -> QuoteDocument:
+              names: dict[str, str], seller: str, company: str, state: str) -> QuoteDocument:
     currency = offer.currency
     printed = tuple(_line(line, names, currency) for line in sorted(lines, key=lambda line: line.position))
     return QuoteDocument(
-        quote_id=row.id, revision=offer.round, offer_id=offer.id, state=_state(offer, deal),
+        quote_id=row.id, revision=offer.round, offer_id=offer.id, state=state,
         decided_by="person" if offer.kind == "rep" else "rules", currency=currency,
         issued_at=offer.created_at, valid_until=deal.valid_until if deal is not None else offer.expires_at,
         seller=seller, buyer_company=company, buyer_company_id=row.company_id,
