@@ -1,6 +1,7 @@
 """The quote document in Chromium against the demo shop (issue 15, item 2): the buyer of a
 3-line cart asks for 6% off, downloads an offer's PDF from the quote panel, accepts, downloads
-the accepted quote's PDF (its deal code on it) and opens the page to print. Screenshots in
+the accepted quote's PDF (its deal code on it), opens the page to print, and finds the
+PDF again on the company's quotes page. Screenshots in
 artifacts/quote-document*.png (the page as on screen, and as printed)."""
 from __future__ import annotations
 
@@ -62,4 +63,10 @@ def test_a_buyer_downloads_the_quote_as_pdf_from_the_panel_and_prints_the_page(b
     document.emulate_media(media="print")
     expect(document.locator(".co-doc-actions")).to_be_hidden()  # the print stylesheet hides the links
     document.screenshot(path=str(ARTIFACTS / "quote-document-print.png"), full_page=True)
+
+    page.goto("/demo/quotes")  # the company's quotes link each quote's document too
+    card = page.locator(".co-quote-card").first
+    with page.expect_download() as download:
+        card.get_by_role("link", name="Download this quote (PDF)").click()
+    assert deal["token"] in _pdf_text(download.value)
     assert errors == []

@@ -391,7 +391,8 @@
   }
 
   // What the quote list (quote_list.js, loaded after this by its macro) shares with the panel.
-  window.counterofferQuotes = { askedWords: askedWords, orderTotal: orderTotal, checkoutHref: checkoutHref, quotesOf: quotesOf };
+  window.counterofferQuotes = { askedWords: askedWords, orderTotal: orderTotal, checkoutHref: checkoutHref, quotesOf: quotesOf,
+                                documentLinks: documentLinks };
 
   function initAll() { document.querySelectorAll("[data-co-quote-panel]").forEach(initPanel); }
 
