@@ -9,7 +9,8 @@ migrated with the plugin's own migrations, it
 
 1. loads N negotiations and their result facts with ``INSERT ... SELECT`` over
    ``generate_series`` (a year of requests, 3 segments, 2,000 SKUs in 20 categories, 12
-   reps, every rule kind, 40% with a deal, 30% redeemed, 15% escalated);
+   reps, every rule kind, 40% with a deal, 30% redeemed, 15% escalated; 12% of them
+   whole-cart quotes, with their order totals and the order-level rules);
 2. builds the roll-ups from the facts in SQL (``rollups.rebuild_in_sql``, the same sums a
    test checks against the incremental roll-ups);
 3. times what the dashboard page asks, through the use case (``results_report`` by rule,
@@ -72,12 +73,17 @@ INSERT INTO counteroffer_result_facts (negotiation_id, day, requested_at, compan
   category, currency, rule_version_id, asked_quantity, list_price, price_for_quantity, cost, floor,
   offered, rule, dec_accept, dec_counter, dec_escalate, dec_decline, dec_approve, dec_rep_counter,
   dec_reject, rep_id, escalated_at, due_at, decided_at, deal_at, deal_quantity, deal_unit_price,
-  deal_list_price, deal_cost, deal_floor, by_person, redeemed_at)
+  deal_list_price, deal_cost, deal_floor, by_person, redeemed_at, kind, deal_value, deal_list_value,
+  deal_floor_value, deal_cost_value, extra_value)
 SELECT lpad(to_hex(i), 32, '0'), n.created_at::date, n.created_at, 'co' || (i % 5000),
-  (ARRAY['wholesale','retail','strategic'])[1 + i % 3], 'SKU-' || (i * 7 % 2000), 'cat-' || (i * 7 % 2000 % 20),
+  (ARRAY['wholesale','retail','strategic'])[1 + i % 3],
+  CASE WHEN n.quote THEN '-' ELSE 'SKU-' || (i * 7 % 2000) END,
+  CASE WHEN n.quote THEN NULL ELSE 'cat-' || (i * 7 % 2000 % 20) END,
   'USD', (1 + i % 4)::text, n.quantity, 120, 118, 80, 96, i % 10 <> 9,
-  (ARRAY['volume_break','margin_neutral_volume','terms:payment','terms:delivery+payment','alternative',
-         'last_price_anchor','concession','auto_accept','rep_decision','declined'])[1 + i % 10],
+  CASE WHEN n.quote THEN (ARRAY['order_tier','order_terms','margin_mix','line_trade_offs','order_concession',
+                                'auto_accept','escalated','declined','rep_decision','order_tier'])[1 + i % 10]
+  ELSE (ARRAY['volume_break','margin_neutral_volume','terms:payment','terms:delivery+payment','alternative',
+         'last_price_anchor','concession','auto_accept','rep_decision','declined'])[1 + i % 10] END,
   (i % 10 = 7)::int, (i % 10 < 7)::int, (i % 20 < 3)::int, (i % 10 = 9)::int, (i % 20 = 1)::int, 0,
   (i % 20 = 2)::int,
   CASE WHEN i % 20 < 3 THEN 'rep' || (i % 12) END,
@@ -89,8 +95,15 @@ SELECT lpad(to_hex(i), 32, '0'), n.created_at::date, n.created_at, 'co' || (i % 
   CASE WHEN i % 10 < 4 THEN 100 + i % 15 END,
   CASE WHEN i % 10 < 4 THEN 120 END, CASE WHEN i % 10 < 4 THEN 80 END, CASE WHEN i % 10 < 4 THEN 96 END,
   i % 20 = 1,
-  CASE WHEN i % 10 < 3 THEN n.created_at + interval '3 days' END
-FROM generate_series(1, :rows) AS i, LATERAL (SELECT 100 + i % 900 AS quantity,
+  CASE WHEN i % 10 < 3 THEN n.created_at + interval '3 days' END,
+  CASE WHEN n.quote THEN 'quote' ELSE 'line' END,
+  -- A quote keeps its order totals (about 12 lines' worth); a line request its unit prices.
+  CASE WHEN n.quote AND i % 10 < 4 THEN n.quantity * (1 + i % 3) * (100 + i % 15) * 12 END,
+  CASE WHEN n.quote AND i % 10 < 4 THEN n.quantity * (1 + i % 3) * 120 * 12 END,
+  CASE WHEN n.quote AND i % 10 < 4 THEN n.quantity * (1 + i % 3) * 96 * 12 END,
+  CASE WHEN n.quote AND i % 10 < 4 THEN n.quantity * (1 + i % 3) * 80 * 12 END,
+  CASE WHEN n.quote AND i % 10 < 4 THEN n.quantity * (i % 3) * (100 + i % 15) * 12 END
+FROM generate_series(1, :rows) AS i, LATERAL (SELECT 100 + i % 900 AS quantity, i % 25 < 3 AS quote,
   timestamp '2025-01-01' + (i % 365) * interval '1 day' + (i % 86400) * interval '1 second' AS created_at) AS n
 """
 _PLAIN_GROUP_BY = ("SELECT status, count(*), sum(quantity * target_unit_price) "
@@ -125,10 +138,11 @@ def _load(engine, rows: int) -> dict[str, float]:
 
 
 def _dashboard(deps: Deps, segment: str | None) -> Callable[[], object]:
-    def page() -> object:
+    def page() -> object:  # what the page asks: by rule, the trend, lines beside quotes
         by_rule = results_report(deps, MANAGER, START, END, "rule", segment)
         trend = results_report(deps, MANAGER, START, END, "week", segment)
-        return by_rule, trend
+        kinds = results_report(deps, MANAGER, START, END, "kind", segment)
+        return by_rule, trend, kinds
     return page
 
 
@@ -169,6 +183,9 @@ def run(url: str, rows: int) -> dict[str, object]:
         figures.update(_load(engine, rows))
         check = results_report(deps, MANAGER, START, END, "rule")
         assert check.total.requests == rows + REQUESTS, (check.total.requests, rows)
+        kinds = {group.key: group.requests for group in results_report(deps, MANAGER, START, END, "kind").groups}
+        figures["quotes"] = kinds.get("quote", 0)
+        assert kinds.get("quote", 0) + kinds.get("line", 0) == rows + REQUESTS, kinds
         figures["dashboard_s"] = round(_median(_dashboard(deps, None)), 4)
         figures["dashboard_segment_s"] = round(_median(_dashboard(deps, "retail")), 4)
         figures["group_by_s"] = round(_median(_plain_group_by(engine)), 4)

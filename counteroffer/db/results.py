@@ -70,6 +70,20 @@ class ResultFact(Base):
     deal_floor: Mapped[Decimal | None] = mapped_column(Money)
     by_person: Mapped[bool] = mapped_column(Boolean, default=False)
     redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: 'line' (a price request) or 'quote' (a whole cart, migration 0016). A quote's fact
+    #: has no SKU or category ('-', None): its order totals are the columns below.
+    kind: Mapped[str] = mapped_column(String(8), default="line", server_default="line")
+    #: A quote deal's totals over its lines, at the prices its decisions were made on
+    #: (None for a line request, whose totals are its unit prices times its quantity).
+    deal_value: Mapped[Decimal | None] = mapped_column(Money)
+    deal_list_value: Mapped[Decimal | None] = mapped_column(Money)
+    deal_floor_value: Mapped[Decimal | None] = mapped_column(Money)
+    deal_cost_value: Mapped[Decimal | None] = mapped_column(Money)
+    #: The value of the units dealt beyond those asked, at the deal's prices (quotes).
+    extra_value: Mapped[Decimal | None] = mapped_column(Money)
+    #: A quote's SKUs as its decisions priced them: {sku: [list, cost, floor]} (decimal
+    #: strings, None when unknown); the first prices known for a SKU are kept.
+    line_prices: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 #: The additive columns of a roll-up row: (name, is money).
@@ -81,7 +95,7 @@ ROLLUP_MEASURES: tuple[tuple[str, bool], ...] = (
     ("asked_units", False), ("deal_units", False),
     ("deal_value", True), ("list_value", True), ("priced_value", True), ("floor_value", True),
     ("order_revenue", True), ("order_margin", True), ("margin_known", False),
-    ("decided", False), ("sla_met", False),
+    ("decided", False), ("sla_met", False), ("extra_value", True),
 )
 
 
@@ -121,6 +135,7 @@ class ResultRollup(Base):
     margin_known: Mapped[int] = mapped_column(Integer, default=0)
     decided: Mapped[int] = mapped_column(Integer, default=0)
     sla_met: Mapped[int] = mapped_column(Integer, default=0)
+    extra_value: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), server_default="0")
 
 
 class ResultCycle(Base):

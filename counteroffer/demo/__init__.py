@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(values)
     # Where the plugin's back office sends staff who are not logged in (it adds ?next=).
     app.config.setdefault("COUNTEROFFER_LOGIN_URL", "/demo/login")
+    app.config.setdefault("COUNTEROFFER_SELLER_NAME", "Ironclad Supply")  # printed on quote documents
     if not app.config.get("COUNTEROFFER_DATABASE_URL"):
         app.config["COUNTEROFFER_DATABASE_URL"] = settings.default_database_url(app.instance_path)
     if not app.config.get("SECRET_KEY"):

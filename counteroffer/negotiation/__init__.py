@@ -33,6 +33,7 @@ from .quotes.deals import (
                      release_quote,
                      release_quote_order,
 )
+from .quotes.document import QuoteDocument, QuoteDocumentLine, quote_document, quote_document_path
 from .quotes.expiry import expire_lapsed_quotes
 from .quotes.queries import get_quote, list_quotes, quote_deal_for_order
 from .quotes.requests import counter_quote, escalate_quote, request_quote, withdraw_quote
@@ -64,5 +65,6 @@ __all__ = [
     "LineAsk", "CartLine", "MAX_LINES", "order_target_of", "request_quote", "counter_quote", "withdraw_quote",
     "escalate_quote", "accept_quote_offer", "quote_prices", "redeem_quote", "release_quote",
     "release_quote_order", "quote_deal_for_order", "list_quotes", "get_quote", "expire_lapsed_quotes",
-    "QuoteView", "QuoteDealView", "QuoteCartPrices",
+    "QuoteView", "QuoteDealView", "QuoteCartPrices", "QuoteDocument", "QuoteDocumentLine", "quote_document",
+    "quote_document_path",
 ]

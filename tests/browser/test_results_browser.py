@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,7 @@ def test_a_manager_reads_sorts_filters_and_downloads_the_results(browser: Any, d
     _save_screenshot(page)
 
     page.get_by_role("link", name="extra volume won").click()
-    table = page.get_by_role("table")
+    table = page.get_by_role("table", name=re.compile("^Results by rule"))  # not the lines-and-quotes table
     expect(table.get_by_role("columnheader", name="Extra volume")).to_have_attribute("aria-sort", "descending")
     expect(table.locator("tbody tr").first).to_contain_text("Volume break (buy N more)")
 

@@ -28,6 +28,8 @@ PRICING_ONLY = {"owner": 403, "colleague": 403, "other_company": 403, "rep": 403
 #: (docs/approvals.md), not only the reps who may decide it.
 STAFF_AUDIT = STAFF_OWN | {"other_rep": "ok"}
 PUBLIC_TERMS = {name: "ok" for name in CALLERS} | {"anonymous": 401}
+#: The quote document (issue 15): the buyer's company and every one of the seller's people.
+QUOTE_DOCUMENT = BUYERS_OWN | {"rep": "ok", "other_rep": "ok", "manager": "ok", "pricing_manager": "ok"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ ROUTES = [
     Route("accept quote offer", "quote_offer", _json("post", "/quote-offers/{id}/accept"), BUYERS_OWN, True),
     Route("redeem quote deal", "quote_deal", _json("post", "/quote-deals/{id}/redeem",
                                                    {"lines": QUOTE_CART, "order_ref": "PO-1"}), BUYERS_OWN, True),
+    Route("quote document page", "quote", _json("get", "/quotes/{id}/document.html"), QUOTE_DOCUMENT, False),
+    Route("quote document pdf", "quote", _json("get", "/quotes/{id}/document.pdf"), QUOTE_DOCUMENT, False),
     # An unredeemed deal: the owner meets 409 (nothing to give back), everyone else 403/404.
     Route("terms", "sku", _json("get", "/products/{id}/terms"), PUBLIC_TERMS, False),
     Route("show escalation", "escalation", _json("get", "/escalations/{id}"), STAFF_OWN, False),

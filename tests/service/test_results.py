@@ -217,17 +217,19 @@ def test_the_bulk_rebuild_in_sql_equals_the_incremental_rollups(deps, db_url):
         pytest.skip("rebuild_in_sql is for PostgreSQL (bulk loads)")
     from counteroffer.negotiation.results.rollups import rebuild_in_sql
 
-    def snapshot():
-        fold_results(deps)
-        with transaction(deps.session_factory) as session:
-            sums = {r[:5]: r[5:] for r in session.execute(select(ResultRollup.__table__)).all() if any(r[5:])}
-            cycles = {r[:7]: r[7] for r in session.execute(select(ResultCycle.__table__)).all() if r[7]}
-            return sums, cycles
-
-    incremental = snapshot()
+    incremental = rollup_snapshot(deps)
     with transaction(deps.session_factory) as session:
         rebuild_in_sql(session)
-    assert snapshot() == incremental
+    assert rollup_snapshot(deps) == incremental
+
+
+def rollup_snapshot(deps):
+    """Every roll-up row and cycle bucket that is not all zeros, after a fold."""
+    fold_results(deps)
+    with transaction(deps.session_factory) as session:
+        sums = {r[:5]: r[5:] for r in session.execute(select(ResultRollup.__table__)).all() if any(r[5:])}
+        cycles = {r[:7]: r[7] for r in session.execute(select(ResultCycle.__table__)).all() if r[7]}
+        return sums, cycles
 
 
 @pytest.mark.usefixtures("history")

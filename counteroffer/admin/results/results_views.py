@@ -23,7 +23,7 @@ from ..base import actor, deps, negotiation_admin, problem
 from .experiments_views import recent_experiments
 from .results_charts import funnel, trend_chart
 
-__all__ = ["results_dashboard", "results_csv_export", "SORTS", "RULE_NAMES", "READERS"]
+__all__ = ["results_dashboard", "results_csv_export", "SORTS", "RULE_NAMES", "KIND_NAMES", "READERS"]
 
 #: Per-rule table orders: query value -> (label, measure, descending).
 SORTS = {"requests": ("Requests", "requests"), "margin": ("Margin kept above floor", "headroom_kept"),
@@ -34,7 +34,13 @@ RULE_NAMES = {
     "concession": "Concession over rounds", "auto_accept": "Accepted as asked",
     "rep_decision": "A person's price", "escalated": "With a person, no offer yet",
     "declined": "Declined", "rejected": "Rejected by a person",
+    # Whole-cart quotes (issue 15): the order-level trade-offs, and a quote's own moves.
+    "order_tier": "Order tier (add to the order)", "order_terms": "Order terms (whole order)",
+    "margin_mix": "Margin mix across lines", "line_trade_offs": "Line trade-offs in a quote",
+    "order_concession": "Order concession over rounds",
 }
+#: The rows of the lines-and-quotes table.
+KIND_NAMES = {"line": "Single lines", "quote": "Whole-cart quotes"}
 DEFAULT_DAYS = 90
 #: Roles let in; the use case then admits managers, pricing managers and sales leads.
 READERS = (REP, MANAGER, Role.PRICING_MANAGER.value)
@@ -78,10 +84,12 @@ def results_dashboard() -> str | tuple[str, int]:
         return _bad_query(error)
     by_rule = _report(query, "rule")
     trend = _report(query, _trend_period(query["start"], query["end"]))
+    kinds = {group.key: group for group in _report(query, "kind").groups}
     return render_template("counteroffer_admin/results.html", report=by_rule, query=query,
                            rules=_sorted(by_rule.groups, query["sort"]), sorts=SORTS,
                            rule_name=rule_name, chart=_chart(trend), trend=trend,
                            funnel=_funnel(by_rule.total), duration=duration,
+                           kinds=[(KIND_NAMES[key], kinds[key]) for key in KIND_NAMES if key in kinds],
                            experiments=recent_experiments())
 
 

@@ -18,6 +18,7 @@ from ...jobs.outbox import add_message
 from ...rules import round_money
 from ..buying.releases import require_order_gone
 from ..buying.views import NOT_PLACED
+from ..results.quote_facts import DealtLine, record_quote_deal, record_quote_redeemed
 from ..shared.actors import Actor, require_buyer
 from ..shared.deps import Deps
 from ..shared.errors import ConflictError, NotFoundError
@@ -26,7 +27,7 @@ from ..shared.records import new_id
 from ..shared.states import OfferStatus, Status, require_move
 from ..shared.stock import require_stock_now
 from .escalation import void_quote_escalation
-from .records import close_open_offers, locked_quote, record_event
+from .records import close_open_offers, lines_of, locked_quote, record_event
 from .views import QuoteDealView, QuoteOfferLineView, quote_deal_view
 
 __all__ = ["accept_quote_offer", "quote_prices", "redeem_quote", "release_quote", "release_quote_order",
@@ -103,6 +104,9 @@ def _make_deal(deps: Deps, session: Session, row: Quote, offer: QuoteOfferRow, a
                              "price_for_quantity": str(line.price_for_quantity)} for line in lines],
                      terms=offer.terms, valid_until=now + deps.deal_validity, created_at=now)
     session.add(deal)
+    asked = {line.sku: line.quantity for line in lines_of(session, row.id) if line.removed_round is None}
+    record_quote_deal(session, row.id, offer.kind, [DealtLine(line.sku, line.quantity, line.unit_price)
+                                                    for line in lines], asked, now)  # results (docs/results.md)
     void_quote_escalation(session, row, actor, before, now, "accepted an offer still on the table")
     record_event(session, row, actor, "accepted", before, now, offer_id=offer.id, deal_id=deal.id,
                  total=offer.total)
@@ -193,6 +197,7 @@ def _record_use(session: Session, deal: QuoteDeal, actor: Actor | None, action: 
                 now: datetime, **detail: object) -> None:
     row = session.get(Quote, deal.quote_id)
     assert row is not None
+    record_quote_redeemed(session, deal.quote_id, deal.redeemed_at)  # results: redeemed, or given back
     record_event(session, row, actor, action, row.status, now, deal_id=deal.id, order_ref=order_ref, **detail)
     add_message(session, f"quote_deal.{action}", f"quote_deal.{action}:{deal.id}:{new_id()}",
                 {"deal_id": deal.id, "order_ref": order_ref}, now)

@@ -19,6 +19,7 @@ from ...rules import round_money
 from ...rules.quotes import QuoteDecision
 from ..approvals.reps import discount_pct
 from ..approvals.routing import route_order
+from ..results.quote_facts import record_quote_escalation
 from ..shared.actors import Actor
 from ..shared.deps import Deps
 from ..shared.records import new_id
@@ -56,14 +57,16 @@ def open_quote_escalation(deps: Deps, session: Session, row: Quote, customer: Cu
     with session.no_autoflush:
         assignment = route_order(deps, session, customer, category, discount, asked, now)
     level = deps.service_levels.for_segment(customer.segment if customer else None)
-    escalation_id = new_id()
+    escalation_id, due_at = new_id(), now + level.escalate_after
     session.flush()  # the quote row first: the escalation's foreign key needs it
     append_row(session, QuoteEscalation.__table__, dict(
         id=escalation_id, quote_id=row.id, round=row.round, status="open",
         assignee_id=assignment.assignee.id if assignment.assignee else None,
         on_behalf_of_id=assignment.on_behalf_of.id if assignment.on_behalf_of else None,
         route=assignment.route[:200], reason=reason, cart_total=row.cart_total, target_total=asked,
-        suggested_quote=suggestion_of(decision), created_at=now, due_at=now + level.escalate_after, decided_at=None))
+        suggested_quote=suggestion_of(decision), created_at=now, due_at=due_at, decided_at=None))
+    record_quote_escalation(session, row.id, now, due_at,  # results (docs/results.md)
+                            assignment.assignee.id if assignment.assignee else None)
     record_event(session, row, None, "assigned", row.status, now, escalation_id=escalation_id,
                  assignee=assignment.assignee.id if assignment.assignee else None, route=assignment.route)
     add_message(session, ESCALATED_TOPIC, f"quote.escalated:{escalation_id}",

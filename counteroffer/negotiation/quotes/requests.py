@@ -27,6 +27,7 @@ from ...rules.quotes import (
 )
 from ..buying.limits import enforce_request_caps
 from ..results.experiments import rules_for_buyer
+from ..results.quote_facts import PricedSku, record_quote_decision
 from ..shared.actors import Actor, require_buyer
 from ..shared.deps import Deps
 from ..shared.errors import ConflictError, ForbiddenError, unavailable_as_503
@@ -140,6 +141,9 @@ def _record_round(deps: Deps, session: Session, row: Quote, actor: Actor, action
     session.add(QuoteBid(quote_id=row.id, round=row.round, lines=asked, order_target=target,
                          outcome=decision.outcome.value, reason=decision.reason, created_at=now))
     offers = write_offers(session, row, decision, now)
+    record_quote_decision(session, row, decision.outcome.value, decided.customer, [  # results (docs/results.md)
+        PricedSku(line.ask.sku, line.ask.quantity, line.item.list_price, line.item.cost,
+                  decision.floors.get(line.ask.sku)) for line in decided.priced], [o.kind for o, _ in offers])
     record_event(session, row, actor, action, before, now, round=row.round, lines=asked, order_target=target,
                  outcome=decision.outcome.value, reason=decision.reason, offers=[o.id for o, _ in offers])
     if decision.outcome is Outcome.ESCALATE:

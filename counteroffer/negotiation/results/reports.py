@@ -31,7 +31,8 @@ __all__ = ["PERIODS", "GROUPS", "Measures", "ResultsReport", "results_report", "
            "require_results_reader", "may_read_results", "measures_from", "MAX_DAYS", "rebuild_results", "fold_results"]
 
 PERIODS = ("day", "week", "month")
-GROUPS = (*PERIODS, "rule", "segment", "rep", "sku", "category", "version")
+#: ``kind``: line requests beside whole-cart quotes (issue 15); by SKU and category: line requests only.
+GROUPS = (*PERIODS, "rule", "segment", "rep", "sku", "category", "version", "kind")
 #: The longest range one report may cover (about three years of daily roll-ups).
 MAX_DAYS = 1100
 RATE = Decimal("0.0001")
@@ -53,6 +54,8 @@ class Measures:
     margin_given_away: Decimal
     headroom_kept: Decimal
     extra_volume: int
+    #: The units dealt beyond those asked, at the deal's prices.
+    extra_order_value: Decimal
     order_revenue: Decimal
     #: None when the group's orders were all of products without a known cost.
     order_margin: Decimal | None
@@ -219,7 +222,7 @@ def measures_from(key: str, sums: Mapping[str, Any], cycles: Mapping[tuple[str, 
         avg_discount_pct=_discount(money["list_value"], money["priced_value"]),
         margin_given_away=money["list_value"] - money["priced_value"],
         headroom_kept=money["priced_value"] - money["floor_value"],
-        extra_volume=n["deal_units"] - n["asked_units"],
+        extra_volume=n["deal_units"] - n["asked_units"], extra_order_value=money["extra_value"],
         order_revenue=money["order_revenue"],
         # Orders were placed, none with a known cost: their margin is unknown, not 0.00.
         order_margin=None if n["redeemed"] and not n["margin_known"] else money["order_margin"],

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
 from ...db.appends import append_object, queued_objects
 from ...db.models import Deal, Escalation, Negotiation, Offer
+from ...db.quotes import Quote
 from ...db.results import ResultFact
 from ...rules import Decision
 from ..shared.deps import Deps
@@ -27,12 +28,13 @@ from ..shared.prices import price_facts
 from .experiments import experiment_arm
 from .rollups import Contribution, contribution, queue_delta
 
-__all__ = ["rule_of", "record_decision", "record_escalation", "record_person_decision",
-           "record_deal", "record_redeemed", "OUTCOME_RULES"]
+__all__ = ["rule_of", "changing", "record_decision", "record_escalation", "record_person_decision",
+           "record_person_decision_of", "record_deal", "record_redeemed", "OUTCOME_RULES", "PERSON_DECISIONS"]
 
 #: The lead rule of a negotiation that has no offer on the table.
 OUTCOME_RULES = {"escalate": "escalated", "decline": "declined", "reject": "rejected"}
-_PERSON_DECISIONS = {"approve": "dec_approve", "counter": "dec_rep_counter", "reject": "dec_reject"}
+#: A person's decision -> the fact's counter of it.
+PERSON_DECISIONS = {"approve": "dec_approve", "counter": "dec_rep_counter", "reject": "dec_reject"}
 
 
 class EscalationTimes(Protocol):
@@ -64,7 +66,7 @@ def _offer_rule(offer: Offer) -> str:
 
 
 @contextmanager
-def _changing(session: Session, negotiation_id: str,
+def changing(session: Session, negotiation_id: str,
               create: Callable[[], ResultFact] | None = None) -> Iterator[ResultFact | None]:
     """The fact to change; the roll-ups move by what changed, once, just before commit.
 
@@ -121,8 +123,8 @@ def _find(session: Session, negotiation_id: str) -> ResultFact | None:
     for row in pending:
         if isinstance(row, ResultFact) and row.negotiation_id == negotiation_id:
             return row
-    if any(isinstance(row, Negotiation) and row.id == negotiation_id for row in pending):
-        return None  # a request being made: no fact to read yet
+    if any(isinstance(row, (Negotiation, Quote)) and row.id == negotiation_id for row in pending):
+        return None  # a request or quote being made: no fact to read yet
     return session.get(ResultFact, negotiation_id)
 
 
@@ -133,7 +135,7 @@ def record_decision(session: Session, row: Negotiation, decision: Decision | Non
     outcome = decision.outcome.value if decision is not None else "escalate"
     create = lambda: _new_fact(row, customer, item, now, *experiment_arm(  # noqa: E731
         session, row.company_id, getattr(row, "rule_version_id", None)))
-    with _changing(session, row.id, create) as fact:
+    with changing(session, row.id, create) as fact:
         assert fact is not None
         _fill_prices(fact, decision, customer, item)
         setattr(fact, f"dec_{outcome}", (getattr(fact, f"dec_{outcome}") or 0) + 1)
@@ -168,7 +170,7 @@ def _fill_prices(fact: ResultFact, decision: Decision | None, customer: Customer
 
 def record_escalation(session: Session, row: Negotiation, escalation: EscalationTimes) -> None:
     """Until a person has decided, the latest escalation is the one measured."""
-    with _changing(session, row.id) as fact:
+    with changing(session, row.id) as fact:
         if fact is not None and fact.decided_at is None:
             fact.escalated_at, fact.due_at = escalation.created_at, escalation.due_at
             fact.rep_id = escalation.assignee_id
@@ -176,14 +178,20 @@ def record_escalation(session: Session, row: Negotiation, escalation: Escalation
 
 def record_person_decision(session: Session, row: Negotiation, escalation: Escalation,
                            now: datetime) -> None:
-    action = escalation.decision_action or ""
-    with _changing(session, row.id) as fact:
+    record_person_decision_of(session, row.id, escalation.decision_action or "", escalation.decided_by, now)
+
+
+def record_person_decision_of(session: Session, negotiation_id: str, action: str, decided_by: str | None,
+                              now: datetime) -> None:
+    """A person's approve, counter or reject of a line request's or a quote's escalation
+    (an approval's deal is recorded by its own hook)."""
+    with changing(session, negotiation_id) as fact:
         if fact is None:
             return
-        column = _PERSON_DECISIONS[action]
+        column = PERSON_DECISIONS[action]
         setattr(fact, column, (getattr(fact, column) or 0) + 1)
         if fact.decided_at is None:
-            fact.decided_at, fact.rep_id = now, escalation.decided_by
+            fact.decided_at, fact.rep_id = now, decided_by
         if action == "reject" and fact.deal_at is None:
             fact.rule = OUTCOME_RULES["reject"]
         elif action == "counter" and fact.deal_at is None:
@@ -191,7 +199,7 @@ def record_person_decision(session: Session, row: Negotiation, escalation: Escal
 
 
 def record_deal(deps: Deps, session: Session, row: Negotiation, offer: Offer, deal: Deal) -> None:
-    with _changing(session, row.id) as fact:
+    with changing(session, row.id) as fact:
         if fact is None:
             return
         fact.deal_at, fact.deal_quantity, fact.deal_unit_price = deal.created_at, deal.quantity, deal.unit_price
@@ -219,7 +227,7 @@ def _alternative_prices(deps: Deps, session: Session, sku: str, segment: str | N
 
 
 def record_redeemed(session: Session, deal: Deal) -> None:
-    with _changing(session, deal.negotiation_id) as fact:
+    with changing(session, deal.negotiation_id) as fact:
         if fact is not None:
             fact.redeemed_at = deal.redeemed_at
 

@@ -2,7 +2,8 @@
 
 A fact contributes to one request day and currency, under two segment filters (its own
 segment and '*', every segment) and, under each, to one key of each dimension: 'all'
-('*'), 'rule', 'segment', 'rep', 'sku', 'category' and 'version'. When a fact changes, its
+('*'), 'rule', 'segment', 'rep', 'sku', 'category', 'version' and 'kind' ('line' or
+'quote'; a quote, many SKUs at once, counts under no SKU or category). When a fact changes, its
 old contribution is taken away and its new one added, with one INSERT ... ON CONFLICT DO
 UPDATE (``x = x + delta``) for the sums and one for the cycle-time buckets. Rows are
 written in key order, so two transactions never wait on each other in a cycle.
@@ -29,7 +30,9 @@ from .cycles import BOUNDS, bucket_of
 __all__ = ["DIMENSIONS", "ALL", "NONE", "Contribution", "contribution", "apply_delta", "rebuild",
            "rebuild_in_sql", "queue_delta", "fold_pending", "FOLD_BATCH"]
 
-DIMENSIONS = ("all", "rule", "segment", "rep", "sku", "category", "version")
+DIMENSIONS = ("all", "rule", "segment", "rep", "sku", "category", "version", "kind")
+#: The dimensions a quote's fact leaves out: its lines are many SKUs and categories.
+_LINE_ONLY = frozenset({"sku", "category"})
 ALL = "*"  # the one key of dimension 'all', and the segment filter "every segment"
 NONE = "-"  # a dimension value not known (no segment, no category, no person)
 
@@ -66,11 +69,13 @@ class Contribution:
 
 
 def _keys(fact: ResultFact) -> list[RowKey]:
+    kind = fact.kind or "line"
     values = {"all": ALL, "rule": fact.rule, "segment": fact.segment or NONE,
               "rep": fact.rep_id or NONE, "sku": fact.sku, "category": fact.category or NONE,
-              "version": fact.rule_version_id or NONE}
+              "version": fact.rule_version_id or NONE, "kind": kind}
+    dimensions = DIMENSIONS if kind == "line" else [d for d in DIMENSIONS if d not in _LINE_ONLY]
     return [(fact.day, fact.currency, segment, dimension, values[dimension])
-            for segment in (ALL, fact.segment or NONE) for dimension in DIMENSIONS]
+            for segment in (ALL, fact.segment or NONE) for dimension in dimensions]
 
 
 def contribution(fact: ResultFact | None) -> Contribution:
@@ -102,18 +107,39 @@ def measures(fact: ResultFact) -> dict[str, Any]:
 
 
 def _deal_measures(fact: ResultFact) -> dict[str, Any]:
-    quantity, price = fact.deal_quantity or 0, fact.deal_unit_price or ZERO
+    quantity = fact.deal_quantity or 0
+    value, list_value, floor_value, cost_value = _deal_totals(fact)
     found: dict[str, Any] = {"deals": 1, "auto_deals": int(not fact.by_person),
                              "asked_units": fact.asked_quantity, "deal_units": quantity,
-                             "deal_value": price * quantity}
-    if fact.deal_list_price is not None and fact.deal_floor is not None:
-        found.update(list_value=fact.deal_list_price * quantity, priced_value=price * quantity,
-                     floor_value=fact.deal_floor * quantity)
+                             "deal_value": value, "extra_value": _extra_value(fact)}
+    if list_value is not None and floor_value is not None:
+        found.update(list_value=list_value, priced_value=value, floor_value=floor_value)
     if fact.redeemed_at is not None:
-        found.update(redeemed=1, order_revenue=price * quantity)
-        if fact.deal_cost is not None:
-            found.update(order_margin=(price - fact.deal_cost) * quantity, margin_known=1)
+        found.update(redeemed=1, order_revenue=value)
+        if cost_value is not None:
+            found.update(order_margin=value - cost_value, margin_known=1)
     return found
+
+
+def _deal_totals(fact: ResultFact) -> tuple[Decimal, Decimal | None, Decimal | None, Decimal | None]:
+    """The deal's value, list value, floor value and cost: a quote keeps its totals, a
+    line request its unit prices (``rebuild_in_sql`` reads them with the same coalesce)."""
+    quantity, price = fact.deal_quantity or 0, fact.deal_unit_price or ZERO
+
+    def total(kept: Decimal | None, unit: Decimal | None) -> Decimal | None:
+        return kept if kept is not None else (unit * quantity if unit is not None else None)
+
+    value = total(fact.deal_value, price)
+    assert value is not None
+    return (value, total(fact.deal_list_value, fact.deal_list_price), total(fact.deal_floor_value, fact.deal_floor),
+            total(fact.deal_cost_value, fact.deal_cost))
+
+
+def _extra_value(fact: ResultFact) -> Decimal:
+    """The units dealt beyond those asked, at the deal's prices."""
+    if fact.extra_value is not None:
+        return fact.extra_value
+    return ((fact.deal_quantity or 0) - fact.asked_quantity) * (fact.deal_unit_price or ZERO)
 
 
 def _cycle_buckets(fact: ResultFact) -> list[tuple[str, int]]:
@@ -234,6 +260,13 @@ def rebuild(session: Session, batch: int = 5000) -> int:
     return total
 
 
+# A quote's fact keeps its deal's totals; a line request's are its unit prices times its
+# quantity (``_deal_totals``): the coalesce below reads both.
+_TOTALS = {"value": "coalesce(f.deal_value, coalesce(f.deal_unit_price, 0) * f.deal_quantity)",
+           "list": "coalesce(f.deal_list_value, f.deal_list_price * f.deal_quantity)",
+           "floor": "coalesce(f.deal_floor_value, f.deal_floor * f.deal_quantity)",
+           "cost": "coalesce(f.deal_cost_value, f.deal_cost * f.deal_quantity)",
+           "extra": "coalesce(f.extra_value, (f.deal_quantity - f.asked_quantity) * coalesce(f.deal_unit_price, 0))"}
 _SQL_MEASURES = """
   count(*), sum(f.offered::int), sum(f.dec_accept), sum(f.dec_counter), sum(f.dec_escalate),
   sum(f.dec_decline), sum(f.dec_approve), sum(f.dec_rep_counter), sum(f.dec_reject),
@@ -241,24 +274,25 @@ _SQL_MEASURES = """
   count(*) FILTER (WHERE f.deal_at IS NOT NULL AND f.redeemed_at IS NOT NULL),
   coalesce(sum(f.asked_quantity) FILTER (WHERE f.deal_at IS NOT NULL), 0),
   coalesce(sum(f.deal_quantity) FILTER (WHERE f.deal_at IS NOT NULL), 0),
-  coalesce(sum(f.deal_unit_price * f.deal_quantity) FILTER (WHERE f.deal_at IS NOT NULL), 0),
-  coalesce(sum(f.deal_list_price * f.deal_quantity) FILTER (WHERE {priced}), 0),
-  coalesce(sum(f.deal_unit_price * f.deal_quantity) FILTER (WHERE {priced}), 0),
-  coalesce(sum(f.deal_floor * f.deal_quantity) FILTER (WHERE {priced}), 0),
-  coalesce(sum(f.deal_unit_price * f.deal_quantity) FILTER (WHERE {redeemed}), 0),
-  coalesce(sum((f.deal_unit_price - f.deal_cost) * f.deal_quantity)
-           FILTER (WHERE {redeemed} AND f.deal_cost IS NOT NULL), 0),
-  count(*) FILTER (WHERE {redeemed} AND f.deal_cost IS NOT NULL),
-  count(f.decided_at), count(*) FILTER (WHERE f.decided_at <= f.due_at)
-""".format(priced="f.deal_at IS NOT NULL AND f.deal_list_price IS NOT NULL AND f.deal_floor IS NOT NULL",
-           redeemed="f.deal_at IS NOT NULL AND f.redeemed_at IS NOT NULL")
+  coalesce(sum({value}) FILTER (WHERE f.deal_at IS NOT NULL), 0),
+  coalesce(sum({list}) FILTER (WHERE {priced}), 0),
+  coalesce(sum({value}) FILTER (WHERE {priced}), 0),
+  coalesce(sum({floor}) FILTER (WHERE {priced}), 0),
+  coalesce(sum({value}) FILTER (WHERE {redeemed}), 0),
+  coalesce(sum({value} - {cost}) FILTER (WHERE {redeemed} AND {cost} IS NOT NULL), 0),
+  count(*) FILTER (WHERE {redeemed} AND {cost} IS NOT NULL),
+  count(f.decided_at), count(*) FILTER (WHERE f.decided_at <= f.due_at),
+  coalesce(sum({extra}) FILTER (WHERE f.deal_at IS NOT NULL), 0)
+""".format(priced=f"f.deal_at IS NOT NULL AND {_TOTALS['list']} IS NOT NULL AND {_TOTALS['floor']} IS NOT NULL",
+           redeemed="f.deal_at IS NOT NULL AND f.redeemed_at IS NOT NULL", **_TOTALS)
 _SQL_KEYS = """
 FROM counteroffer_result_facts f
 CROSS JOIN LATERAL (VALUES ('*'), (coalesce(f.segment, '-'))) s(segment)
 CROSS JOIN LATERAL (VALUES ('all', '*'), ('rule', f.rule), ('segment', coalesce(f.segment, '-')),
   ('rep', coalesce(f.rep_id, '-')), ('sku', f.sku), ('category', coalesce(f.category, '-')),
-  ('version', coalesce(f.rule_version_id, '-'))) d(dimension, key)
+  ('version', coalesce(f.rule_version_id, '-')), ('kind', f.kind)) d(dimension, key)
 """
+_SQL_LINE_ONLY = "(f.kind = 'line' OR d.dimension NOT IN ('sku', 'category'))"  # as _keys leaves them out
 _SQL_CYCLES = """
 INSERT INTO counteroffer_result_cycles (day, currency, segment, dimension, key, cycle, bucket, count)
 SELECT f.day, f.currency, s.segment, d.dimension, d.key, c.cycle,
@@ -267,7 +301,7 @@ SELECT f.day, f.currency, s.segment, d.dimension, d.key, c.cycle,
 CROSS JOIN LATERAL (VALUES
   ('deal', ceil(extract(epoch FROM f.deal_at - f.requested_at))),
   ('decision', ceil(extract(epoch FROM f.decided_at - f.escalated_at)))) c(cycle, seconds)
-WHERE c.seconds IS NOT NULL
+WHERE c.seconds IS NOT NULL AND """ + _SQL_LINE_ONLY + """
 GROUP BY 1, 2, 3, 4, 5, 6, 7
 """
 
@@ -282,7 +316,7 @@ def rebuild_in_sql(session: Session) -> None:
     session.execute(delete(ResultCycle))
     session.execute(text(f"INSERT INTO counteroffer_result_rollups (day, currency, segment, dimension, key, {names}) "
                          f"SELECT f.day, f.currency, s.segment, d.dimension, d.key, {_SQL_MEASURES} {_SQL_KEYS} "
-                         "GROUP BY 1, 2, 3, 4, 5"))
+                         f"WHERE {_SQL_LINE_ONLY} GROUP BY 1, 2, 3, 4, 5"))
     # bucket_of is bisect_left over BOUNDS: the number of bounds below the duration,
     # i.e. of thresholds bound + 1 at or below it, which is what width_bucket counts.
     session.execute(text(_SQL_CYCLES), {"thresholds": [bound + 1 for bound in BOUNDS],

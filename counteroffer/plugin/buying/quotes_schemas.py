@@ -197,3 +197,9 @@ class QuoteSchema(Schema):
     note = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+
+
+class QuoteDocumentQuerySchema(_Strict):
+    """Which offer of the quote to print; without it, the accepted one, else the first open."""
+
+    offer = fields.String(validate=validate.Length(min=1, max=32))

@@ -84,6 +84,8 @@ DEFAULTS: dict[str, Any] = {
     "COUNTEROFFER_MAX_UPLOAD_BYTES": 32 * 1024 * 1024,
     #: JSON bodies nested deeper than this are a 422 (the deepest the API takes is 4).
     "COUNTEROFFER_MAX_JSON_DEPTH": 20,
+    #: The seller's name printed on quote documents (None: the document leaves it out).
+    "COUNTEROFFER_SELLER_NAME": None,
 }
 
 

@@ -29,6 +29,7 @@ from ..approvals.rep_schemas import (
 from ..buying.quotes_schemas import (
     QuoteCounterSchema,
     QuoteDealSchema,
+    QuoteDocumentQuerySchema,
     QuoteListQuerySchema,
     QuoteRedeemSchema,
     QuoteRequestSchema,
@@ -99,8 +100,8 @@ class MeasuresSchema(Schema):
     decisions = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     acceptance_rate, conversion_rate, avg_discount_pct, automated_share, sla_compliance = (
         fields.Decimal(as_string=True, allow_none=True, required=True) for _ in range(5))
-    margin_given_away, headroom_kept, order_revenue = (
-        fields.Decimal(as_string=True, required=True) for _ in range(3))
+    margin_given_away, headroom_kept, order_revenue, extra_order_value = (
+        fields.Decimal(as_string=True, required=True) for _ in range(4))
     # null when the group's orders were all of products without a known cost (docs/results.md)
     order_margin = fields.Decimal(as_string=True, allow_none=True, required=True)
     extra_volume = fields.Integer(required=True)
@@ -134,6 +135,7 @@ class OpenObjectSchema(Schema):
 
 
 CSV = "text/csv"
+PDF, HTML = "application/pdf", "text/html"
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,12 @@ QUOTE_OPERATIONS: dict[str, Operation] = {
     "negotiation.redeem_quote": Operation(
         f"Use a quote deal for one order, all or nothing; refused when {_CART_MISMATCH}", QuoteDealSchema,
         body=QuoteRedeemSchema, errors=(404, 409)),
+    "negotiation.quote_document_html": Operation(
+        "The quote document, a page to print (the buyer's company and the seller's people)", HTML,
+        query=QuoteDocumentQuerySchema, errors=(404, 409)),
+    "negotiation.quote_document_pdf": Operation(
+        "The quote document as PDF (the buyer's company and the seller's people)", PDF,
+        query=QuoteDocumentQuerySchema, errors=(404, 409)),
 }
 
 #: endpoint -> what its view takes and answers.

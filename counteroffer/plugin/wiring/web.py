@@ -9,7 +9,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 # mounts every blueprint (docs/architecture.md).
 from ...admin import negotiation_admin, rules_admin
 from ..approvals.rep_api import rep_api
-from ..buying import quotes_api  # noqa: F401 - adds the quote routes to ``api``
+from ..buying import quote_document_api, quotes_api  # noqa: F401 - add the quote routes to ``api``
 from ..buying.api import api
 from ..errors import http_error_response
 from ..input_guard import install_input_guard

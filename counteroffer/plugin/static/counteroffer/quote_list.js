@@ -37,6 +37,8 @@
                     : el("p", { "class": "co-round" }, ["No offers yet."])]);
     var href = quote.deal && !quote.deal.redeemed_at && !kit.isPast(quote.deal.expires_at) && quotes.checkoutHref(list.checkoutUrl, quote.deal);
     if (href) { card.appendChild(el("a", { href: href, "class": "co-cart-link" }, ["Check out at these prices"])); }
+    // The quote document (issue 15): the accepted quote, else the offer still open or the latest.
+    if (quote.deal || quote.offers.length) { card.appendChild(quotes.documentLinks(list, quote, null)); }
     return card;
   }
 

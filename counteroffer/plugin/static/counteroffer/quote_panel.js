@@ -204,6 +204,15 @@
     return gone.length ? el("p", {}, ["Not in this offer: " + gone.join(", ") + "."]) : null;
   }
 
+  /** Links to the quote document of one offer (or the accepted one), as a page to print and as PDF. */
+  function documentLinks(panel, quote, offer) {
+    var base = panel.api + "/quotes/" + encodeURIComponent(quote.id) + "/document.";
+    var query = offer ? "?offer=" + encodeURIComponent(offer.id) : "";
+    return el("p", { "class": "co-document-links" }, [
+      el("a", { href: base + "pdf" + query, "class": "co-document-pdf", download: "quote-" + quote.id + ".pdf" }, ["Download this quote (PDF)"]),
+      " · ", el("a", { href: base + "html" + query, target: "_blank", rel: "noopener" }, ["Printable page"])]);
+  }
+
   function offerItem(panel, quote, offer) {
     var messageId = "co-quote-offer-" + offer.id;
     var terms = (offer.terms || []).map(function (term) { return el("li", {}, [term.label]); });
@@ -216,7 +225,7 @@
       orderTotal(offer.total, quote.currency, "Order total"),
       el("p", { "class": "co-saving" }, [savingWords(offer, quote.currency)]),
       terms.length ? el("div", { "class": "co-order-terms" }, [el("p", {}, ["For the whole order:"]), el("ul", {}, terms)]) : null,
-      kit.definitions([[isOpen(offer) ? "Expires" : "Status", expiry]])]);
+      kit.definitions([[isOpen(offer) ? "Expires" : "Status", expiry]]), documentLinks(panel, quote, offer)]);
     if (isOpen(offer) && can("accept", quote.status)) {
       item.appendChild(button("Accept this quote", "co-primary", function () { accept(panel, quote, offer); },
                               { "aria-describedby": messageId }));
@@ -237,7 +246,8 @@
   function dealSection(panel, quote, deal) {
     var section = el("div", { "class": "co-deal" }, [
       lineTable(panel, quote, deal.lines, "The lines agreed", false), orderTotal(deal.total, quote.currency, "Order total"),
-      kit.definitions([["Deal code", el("code", {}, [deal.token])], ["Valid until", kit.localTime(deal.expires_at)]])]);
+      kit.definitions([["Deal code", el("code", {}, [deal.token])], ["Valid until", kit.localTime(deal.expires_at)]]),
+      documentLinks(panel, quote, null)]);
     if (deal.redeemed_at) {
       section.appendChild(el("p", {}, ["Used in an order on ", kit.localTime(deal.redeemed_at), ". Ask again for a new quote."]));
     } else if (kit.isPast(deal.expires_at)) {
@@ -381,7 +391,8 @@
   }
 
   // What the quote list (quote_list.js, loaded after this by its macro) shares with the panel.
-  window.counterofferQuotes = { askedWords: askedWords, orderTotal: orderTotal, checkoutHref: checkoutHref, quotesOf: quotesOf };
+  window.counterofferQuotes = { askedWords: askedWords, orderTotal: orderTotal, checkoutHref: checkoutHref, quotesOf: quotesOf,
+                                documentLinks: documentLinks };
 
   function initAll() { document.querySelectorAll("[data-co-quote-panel]").forEach(initPanel); }
 
