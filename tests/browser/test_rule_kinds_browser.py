@@ -104,3 +104,44 @@ def test_a_term_lever_and_a_concession_by_keyboard_alone(browser: Any, demo_url:
             "rounds": 3} in _draft_params(page, "concession")
     assert problems == []
     page.context.close()
+
+
+def test_order_tiers_and_an_order_lever_by_keyboard_alone(browser: Any, demo_url: str, tmp_path: Any) -> None:
+    """The whole-quote kinds (docs/quotes.md): order tiers typed one a line, and a term
+    lever of scope "order" chosen with the arrow keys."""
+    from playwright.sync_api import expect
+
+    page, problems = _context(browser, demo_url)
+    assert page.request.post("/demo/login", data={"username": "manager@seller"}).ok
+    page.goto("/negotiate/admin/rules")
+    _press(page.get_by_role("button", name="Start a draft"))
+    _new_rule(page, "Order-value tiers (quotes)")
+    page.get_by_label("Tiers, one per line: order value @ discount %").focus()
+    page.keyboard.type("$25,000 @ 2%")
+    page.keyboard.press("Enter")
+    page.keyboard.type("100000 @ 3.5")
+    page.screenshot(path=str(tmp_path / "order_tiers.png"), full_page=True)
+    _press(page.get_by_role("button", name="Save to the draft"))
+    expect(page.get_by_role("status")).to_contain_text("Saved rule")
+    assert {"tiers": [{"min_order_value": "25000", "discount_pct": "2"},
+                      {"min_order_value": "100000", "discount_pct": "3.5"}]} in _draft_params(page, "order_tiers")
+
+    _new_rule(page, "Term lever")
+    page.get_by_label("Option").focus()
+    page.keyboard.type("net10")
+    _tab_to(page, "label")
+    page.keyboard.type("pay within 10 days")
+    _tab_to(page, "value_basis")
+    _tab_to(page, "value")
+    page.keyboard.type("1.5")
+    _tab_to(page, "bundle_levers")
+    _tab_to(page, "scope")
+    page.keyboard.press("ArrowDown")  # each product's price -> a whole quote
+    expect(page.get_by_label("a whole quote", exact=False)).to_be_checked()
+    page.screenshot(path=str(tmp_path / "order_lever.png"), full_page=True)
+    _press(page.get_by_role("button", name="Save to the draft"))
+    expect(page.get_by_role("status")).to_contain_text("Saved rule")
+    assert {"group": "payment", "option": "net10", "label": "pay within 10 days", "value_pct": "1.5",
+            "scope": "order"} in _draft_params(page, "term_lever")
+    assert problems == []
+    page.context.close()
