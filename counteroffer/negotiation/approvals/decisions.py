@@ -40,7 +40,7 @@ from .reps import Rep, discount_pct, find_rep, staff_directory
 from .staff import Acting, acting_for, can_see, reach_of, require_staff
 
 __all__ = ["decide_escalation", "BeyondAuthorityError", "DECISION_ACTIONS", "REP_OFFER_KIND",
-           "MAX_BUYER_MESSAGE"]
+           "MAX_BUYER_MESSAGE", "authority_limits"]
 
 DECISION_ACTIONS = ("approve", "counter", "reject")
 #: The kind of an offer a person made (the engine's kinds are volume, price, terms...).
@@ -173,7 +173,7 @@ def _require_authority(deps: Deps, session: Session, acting: Acting, proposal: _
         return
     # The limits checked above are read fresh; the directory only names who could approve.
     approver = staff_directory(deps, session).first_approver(holder, discount, value)
-    limits = _limits(holder, acting, currency)
+    limits = authority_limits(holder, acting, currency)
     asked = f"{discount.quantize(Decimal('0.1'))}% off on a deal of {format_money(value, currency)}"
     if approver is None:
         message = f"{asked} is beyond {limits}, and beyond everyone up the approval chain."
@@ -182,7 +182,7 @@ def _require_authority(deps: Deps, session: Session, acting: Acting, proposal: _
     raise BeyondAuthorityError(message, {"unit_price": [message]})
 
 
-def _limits(holder: Rep, acting: Acting, currency: str) -> str:
+def authority_limits(holder: Rep, acting: Acting, currency: str) -> str:
     whose = f"{holder.name}'s authority" if acting.on_behalf_of else "your authority"
     deal = holder.max_deal_value
     value = f", deals up to {format_money(deal, currency)}" if deal is not None else ""
