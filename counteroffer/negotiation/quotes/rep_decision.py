@@ -107,12 +107,14 @@ def _carry_out(deps: Deps, session: Session, row: Quote, escalation: QuoteEscala
     detail = {"escalation_id": escalation.id, "rationale": proposal.rationale,
               "on_behalf_of": acting.on_behalf_of.id if acting.on_behalf_of else None,
               "buyer_message": proposal.buyer_message}
+    # The offer's own words are short: the panel shows the note beside it, once.
+    words = f"The whole order at the prices {name} of our sales team set."
     if proposal.action == "approve":
-        offer = _rep_offer(deps, session, row, proposal, note, now)
+        offer = _rep_offer(deps, session, row, proposal, words, now)
         make_quote_deal(deps, session, row, offer, actor, now)
         detail["offer_id"] = offer.id
     elif proposal.action == "counter":
-        detail["offer_id"] = _rep_offer(deps, session, row, proposal, note, now).id
+        detail["offer_id"] = _rep_offer(deps, session, row, proposal, words, now).id
         row.status = Status.COUNTERED.value
     else:  # offers still held keep the quote open for them
         row.status = (Status.COUNTERED if _holds_offers(session, row) else Status.DECLINED).value
@@ -143,11 +145,11 @@ def _record_decision(escalation: QuoteEscalation, proposal: Proposal, actor: Act
     escalation.decided_on_behalf_of = acting.on_behalf_of.id if acting.on_behalf_of else None
 
 
-def _rep_offer(deps: Deps, session: Session, row: Quote, proposal: Proposal, note: str,
+def _rep_offer(deps: Deps, session: Session, row: Quote, proposal: Proposal, message: str,
                now: datetime) -> QuoteOfferRow:
     offer = QuoteOfferRow(id=new_id(), quote_id=row.id, round=row.round, kind=REP_OFFER_KIND,
                           status=OfferStatus.OPEN.value, currency=row.currency, total=proposal.total,
-                          expires_at=now + timedelta(hours=deps.policy.offer_validity_hours), message=note,
+                          expires_at=now + timedelta(hours=deps.policy.offer_validity_hours), message=message,
                           explanation=proposal.rationale, terms=list(proposal.terms) or None, created_at=now)
     session.add(offer)
     session.flush()  # the offer before its lines: no relationship orders their INSERTs
