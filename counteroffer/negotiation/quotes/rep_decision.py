@@ -22,12 +22,12 @@ from ...db import transaction
 from ...db.quotes import Quote, QuoteEscalation, QuoteOfferLine, QuoteOfferRow
 from ...jobs.notifications import queue_email, queue_webhook
 from ...rules.messages import format_money
-from ..approvals.decisions import REP_OFFER_KIND
+from ..approvals.decisions import REP_OFFER_KIND, require_open
 from ..approvals.reps import find_rep
 from ..approvals.staff import Acting, acting_for, can_see, reach_of, require_staff
 from ..shared.actors import Actor
 from ..shared.deps import Deps
-from ..shared.errors import ConflictError, NotFoundError, unavailable_as_503
+from ..shared.errors import NotFoundError, unavailable_as_503
 from ..shared.idempotency import Claim, remembered
 from ..shared.records import new_id
 from ..shared.states import OfferStatus, Status
@@ -56,7 +56,7 @@ def decide_quote_escalation(deps: Deps, actor: Actor, escalation_id: str, action
             raise NotFoundError("No such escalation.")
         message = check_shape(action, rationale, lines, terms, buyer_message, row.currency)
         acting = acting_for(session, reach, escalation)
-        _require_open(session, escalation)
+        require_open(session, escalation, "This quote's escalation", "the buyer changed or withdrew the quote")
         proposal = Proposal(action, rationale.strip(), terms=tuple(dict(t) for t in terms or ()),
                             buyer_message=message)
         if action != "reject":
@@ -75,15 +75,6 @@ def _locked(session: Session, escalation_id: str) -> tuple[Quote, QuoteEscalatio
     escalation = session.scalars(select(QuoteEscalation).where(QuoteEscalation.id == escalation_id)
                                  .with_for_update().execution_options(populate_existing=True)).one()
     return row, escalation
-
-
-def _require_open(session: Session, escalation: QuoteEscalation) -> None:
-    if escalation.status == "void":
-        raise ConflictError("This escalation is void: the buyer changed or withdrew the quote.")
-    if escalation.status != "open":
-        decider = find_rep(session, escalation.decided_by)
-        who = decider.name if decider else escalation.decided_by
-        raise ConflictError(f"This quote was already decided by {who} ({escalation.decision_action}).")
 
 
 def _priced(deps: Deps, session: Session, row: Quote, proposal: Proposal, edits: list[LineEdit]) -> Proposal:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ...negotiation.approvals.decisions import MAX_BUYER_MESSAGE
 from ...negotiation.approvals.escalations import DECISION_ACTIONS, ESCALATION_STATUSES
 from ...negotiation.quotes.asks import MAX_LINES
-from ..buying.schemas import NonBlank, TermSchema, _money_field, _quantity_field, _Strict
-from .rep_schemas import _CompanySchema, _LastPaidSchema, _PersonSchema, _TermInput
+from ..buying.schemas import TermSchema, _money_field, _quantity_field, _Strict
+from .rep_schemas import (
+    _CompanySchema,
+    _LastPaidSchema,
+    _PersonSchema,
+    _TermInput,
+    buyer_message_field,
+    rationale_field,
+)
 
 __all__ = ["QuoteDecisionSchema", "QuoteEscalationQuerySchema", "QuoteEscalationSchema"]
 
@@ -25,11 +31,8 @@ class QuoteDecisionSchema(_Strict):
         "description": "Edits by SKU (a quantity, a unit price, or both); lines not named keep the "
                        "buyer's ask. Approve and counter only."})
     terms = fields.List(fields.Nested(_TermInput), validate=validate.Length(max=4))
-    rationale = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NonBlank()],
-                              metadata={"description": "Why: internal, for reps, managers and the audit trail; "
-                                                       "the buyer never sees it."})
-    buyer_message = fields.String(validate=validate.Length(max=MAX_BUYER_MESSAGE), metadata={
-        "description": "Optional: what the buyer reads with the decision, in the quote panel and the e-mail."})
+    rationale = rationale_field()
+    buyer_message = buyer_message_field("the quote panel")
 
 
 class QuoteEscalationQuerySchema(_Strict):
