@@ -174,3 +174,18 @@ def test_bad_input_is_422_naming_the_line_and_field_and_writes_nothing(deps, edi
         assert session.get(QuoteEscalation, escalation.id).status == "open"
     assert _count(deps, select(func.count()).select_from(QuoteEvent).where(
         QuoteEvent.action.in_(("approved", "rep_countered", "rejected")))) == 0
+
+
+def test_an_order_below_the_order_floor_is_named_in_the_refusal(app, deps):
+    # 45% over the order's cost: 1.45 x (80,000.00 + 6,000.00) = 124,700.00.
+    app.extensions["counteroffer"].save_rule("order_floor", {"min_margin_pct": "45"})
+    _, escalation = _escalated(deps)
+    assert get_quote_escalation(deps, RITA, escalation.id).order_floor == Decimal("124700.00")
+    with pytest.raises(ForbiddenError) as refused:
+        decide_quote_escalation(deps, RITA, escalation.id, "approve", "deep",
+                                lines=[LineEdit("DEMO-120", unit_price=Decimal("85.00"))])
+    assert "(below the order floor of $124,700.00)" in refused.value.message
+    # Within her limits Rita may go below it: that is why the quote came to a person.
+    decided = decide_quote_escalation(deps, RITA, escalation.id, "counter", "close to the ask",
+                                      lines=[LineEdit("DEMO-120", unit_price=Decimal("92.00"))])
+    assert decided.decision.total == Decimal("98750.00")
