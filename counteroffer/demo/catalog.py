@@ -123,14 +123,16 @@ RULES: tuple[tuple[str, dict[str, Any], str | None, str | None], ...] = (
     # engine stops answering on its own) reach a rep rather than being declined: $90.00
     # for DEMO-120 goes to Max whatever this shop's draw (docs/security.md).
     ("routing", {"rep_reach_pct": "20"}, None, None),
-    # Whole-cart quotes (docs/quotes.md). Order-value tiers: from $125,000 every line is 6%
-    # off (never below its floor), so the README's 3-line cart ($123,610.00 for Acme) hears
-    # "add $1,390.00 more". Paying within 10 days is worth 1% of an order's total, and no
-    # order goes below 18% over its cost, whatever its lines' own floors allow.
+    # Whole-cart quotes (docs/quotes.md). For wholesale buyers, order-value tiers: from
+    # $125,000 every line is 6% off (never below its floor), so the README's 3-line cart
+    # ($123,610.00 for Acme) hears "add $1,390.00 more"; paying within 10 days is worth 1% of
+    # an order's total. No order goes below 18% over its cost, whatever its lines' own
+    # floors allow. (Segment-scoped, so a pricing manager can still add an all-segments
+    # rule of each kind in the editor: one rule per kind and scope.)
     ("order_tiers", {"tiers": [{"min_order_value": "50000", "discount_pct": "3"},
-                               {"min_order_value": "125000", "discount_pct": "6"}]}, None, None),
+                               {"min_order_value": "125000", "discount_pct": "6"}]}, None, "wholesale"),
     ("term_lever", {"group": "payment", "option": "net10", "label": "pay within 10 days",
-                    "value_pct": "1", "scope": "order"}, None, None),
+                    "value_pct": "1", "scope": "order"}, None, "wholesale"),
     ("order_floor", {"min_margin_pct": "18"}, None, None),
 )
 

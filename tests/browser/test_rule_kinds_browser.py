@@ -115,6 +115,8 @@ def test_order_tiers_and_an_order_lever_by_keyboard_alone(browser: Any, demo_url
     assert page.request.post("/demo/login", data={"username": "manager@seller"}).ok
     page.goto("/negotiate/admin/rules")
     _press(page.get_by_role("button", name="Start a draft"))
+    # As the test above: the draft's page first, else the next goto aborts its navigation.
+    expect(page.get_by_role("status")).to_contain_text("Draft started")
     _new_rule(page, "Order-value tiers (quotes)")
     page.get_by_label("Tiers, one per line: order value @ discount %").focus()
     page.keyboard.type("$25,000 @ 2%")

@@ -13,9 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from counteroffer.demo import checkout as checkout_module
-from counteroffer.demo import create_app
-from tests.conftest import fresh_pg_schema
-from tests.e2e.test_demo_shop import checkout, close, flashes, login, order, orders, shop, shop_config
+from tests.e2e.test_demo_shop import checkout, flashes, login, on_fresh_postgres, order, orders, shop
 
 __all__ = ["shop"]  # the fixture, used by the tests below
 CART = (("DEMO-120", 1000), ("FST-M8-50", 200), ("GLV-NIT-L", 100))
@@ -68,12 +66,7 @@ def test_the_demo_checks_out_at_the_quoted_prices(shop: Flask) -> None:
 
 @pytest.mark.postgres
 def test_the_demo_checks_out_at_the_quoted_prices_on_postgres(tmp_path: Path) -> None:
-    with fresh_pg_schema("co_demo_quote") as url:
-        app = create_app(shop_config(url, tmp_path))
-        try:
-            checks_out_at_the_quoted_prices(app)
-        finally:
-            close(app)
+    on_fresh_postgres(tmp_path, checks_out_at_the_quoted_prices, prefix="co_demo_quote")
 
 
 def test_a_link_edited_by_hand_buys_nothing(shop: Flask) -> None:

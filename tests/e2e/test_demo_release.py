@@ -11,18 +11,15 @@ import pytest
 from flask import Flask
 
 from counteroffer import NegotiationError
-from counteroffer.demo import create_app
-from tests.conftest import fresh_pg_schema
 from tests.e2e.test_demo_shop import (
     checkout,
-    close,
     flashes,
     login,
     negotiate_seed_deal,
+    on_fresh_postgres,
     order,
     orders,
     shop,
-    shop_config,
 )
 
 __all__ = ["shop"]  # the fixture, used by the tests below
@@ -58,12 +55,7 @@ def test_a_deal_buys_one_order_whatever_the_buyer_sends(shop: Flask) -> None:
 
 @pytest.mark.postgres
 def test_a_deal_buys_one_order_whatever_the_buyer_sends_on_postgres(tmp_path: Path) -> None:
-    with fresh_pg_schema("co_demo") as url:
-        app = create_app(shop_config(url, tmp_path))
-        try:
-            six_order_loop(app)
-        finally:
-            close(app)
+    on_fresh_postgres(tmp_path, six_order_loop)
 
 
 def test_cancelling_an_order_gives_its_deal_back_for_the_next_order(shop: Flask) -> None:

@@ -9,7 +9,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,6 +43,16 @@ def shop(tmp_path: Path) -> Iterator[Flask]:
     app = create_app(shop_config(f"sqlite:///{tmp_path}/shop.db", tmp_path))
     yield app
     close(app)
+
+
+def on_fresh_postgres(tmp_path: Path, check: Callable[[Flask], None], prefix: str = "co_demo") -> None:
+    """``check`` run on the demo shop over a new, empty PostgreSQL schema."""
+    with fresh_pg_schema(prefix) as url:
+        app = create_app(shop_config(url, tmp_path))
+        try:
+            check(app)
+        finally:
+            close(app)
 
 
 def login(client: FlaskClient, username: str) -> None:
