@@ -183,3 +183,5 @@ class QuoteEscalation(Base):
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_by_role: Mapped[str | None] = mapped_column(String(16))
     decided_on_behalf_of: Mapped[str | None] = mapped_column(String(64))
+    #: When the service-level sweep moved it, overdue, to the assignee's manager (``0015``).
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -32,6 +32,7 @@ from counteroffer.negotiation import (
     quote_prices,
     request_quote,
 )
+from counteroffer.negotiation.quotes.quote_sla import sweep_quote_escalations
 from tests.approvals import ANN, DANA, MAX, RITA, seed_approvals
 
 CART = [LineAsk("DEMO-120", 1000), LineAsk("GLOVE-50", 500)]
@@ -189,3 +190,15 @@ def test_an_order_below_the_order_floor_is_named_in_the_refusal(app, deps):
     decided = decide_quote_escalation(deps, RITA, escalation.id, "counter", "close to the ask",
                                       lines=[LineEdit("DEMO-120", unit_price=Decimal("92.00"))])
     assert decided.decision.total == Decimal("98750.00")
+
+
+def test_an_overdue_quote_moves_up_the_chain_once_and_its_new_assignee_decides(deps, clock):
+    _, escalation = _escalated(deps)
+    assert sweep_quote_escalations(deps) == 0  # not due yet
+    clock.advance(hours=25)  # past the segment's escalate_after
+    assert sweep_quote_escalations(deps) == 1 and sweep_quote_escalations(deps) == 0
+    moved = get_quote_escalation(deps, MAX, escalation.id)
+    assert moved.assignee.id == "max@seller" and moved.overdue
+    [email] = _emails(deps)
+    assert email["to"] == ["max@seller.example"] and email["subject"].startswith("Overdue quote")
+    assert decide_quote_escalation(deps, MAX, escalation.id, "reject", "too deep").status == "decided"

@@ -1,5 +1,6 @@
 """a person's decision on a quote's escalation (issue 15): who decided, how, why, and the
-whole quote they approved or countered (its lines, total and order terms)
+whole quote they approved or countered (its lines, total and order terms); and when an
+overdue quote was moved up the approval chain
 
 Revision ID: 0015_quote_decisions
 Revises: 0012_quotes
@@ -25,6 +26,7 @@ _COLUMNS = (
     ('decided_by', sa.String(length=64)),
     ('decided_by_role', sa.String(length=16)),
     ('decided_on_behalf_of', sa.String(length=64)),
+    ('escalated_at', counteroffer.db.types.UTCDateTime()),
 )
 
 
