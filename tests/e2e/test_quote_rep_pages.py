@@ -59,3 +59,19 @@ def test_a_rep_decides_a_quote_in_the_back_office_and_the_buyer_checks_out(shop:
     assert {line.sku: line.unit_price for line in placed.lines} == {
         line["sku"]: Decimal(line["unit_price"]) for line in deal["lines"]}
     assert placed.total == Decimal(deal["total"])
+
+
+def test_a_forged_field_or_a_price_beyond_the_reps_authority_changes_nothing(shop: Flask) -> None:
+    buyer, rep = shop.test_client(), shop.test_client()
+    quote_id = escalated_quote(buyer)
+    login(rep, "rep@seller")
+    inbox = rep.get("/negotiate/admin/escalations").get_data(as_text=True)
+    escalation_id = inbox.split(f"{QUOTES}/")[1].split('"')[0]
+    page = rep.get(f"{QUOTES}/{escalation_id}").get_data(as_text=True)
+    form = {"csrf_token": token(page), "action": "approve", "rationale": "why not"}
+    forged = rep.post(f"{QUOTES}/{escalation_id}", data={**form, "floor": "1.00"})
+    assert forged.status_code == 422 and "This form has no field floor" in text(forged)
+    beyond = rep.post(f"{QUOTES}/{escalation_id}", data={**form, "lines[0].unit_price": "100.00"})
+    assert beyond.status_code == 403 and "Beyond your authority" in text(beyond)
+    assert "can approve it" in text(beyond)
+    assert buyer.get(f"/negotiate/api/quotes/{quote_id}").get_json()["status"] == "escalated"
