@@ -48,6 +48,8 @@ def test_a_rep_decides_a_quote_in_the_back_office_and_the_buyer_checks_out(shop:
     form.update({"lines[0].unit_price": "112.00", "buyer_message": "Thank you"})
     decided = rep.post(f"{QUOTES}/{escalation_id}", data=form, follow_redirects=True)
     assert decided.status_code == 200 and "Approved: Acme" in text(decided)
+    after = text(rep.get(f"{QUOTES}/{escalation_id}"))
+    assert "Action approve" in after and "DEMO-120 1,000 at $112.00" in after and "Offer unit price" not in after
     quote = buyer.get(f"/negotiate/api/quotes/{quote_id}").get_json()
     assert quote["status"] == "accepted" and "Thank you" in quote["note"]
     deal = quote["deal"]
