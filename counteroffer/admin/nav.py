@@ -20,6 +20,7 @@ from flask import current_app, request, url_for
 
 from ..negotiation import Actor, NegotiationError
 from ..negotiation.approvals.escalations import count_open
+from ..negotiation.quotes.rep_view import count_open_quotes
 from ..negotiation.results.reports import may_read_results
 from ..negotiation.shared.states import Role
 
@@ -81,6 +82,6 @@ def _deps() -> Any:
 def _waiting(actor: Actor) -> int | None:
     deps = _deps()
     try:
-        return count_open(deps, actor)
+        return count_open(deps, actor) + count_open_quotes(deps, actor)  # lines and whole quotes
     except NegotiationError:  # a header never fails the page it sits on
         return None

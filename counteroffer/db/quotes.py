@@ -145,7 +145,7 @@ class QuoteEvent(Base):
 class QuoteEscalation(Base):
     """A quote a person must answer, routed as a line's escalation is (owner rep, pool, up
     the approval chain by the order's discount and value, delegates). At most one open per
-    quote. The rep's decision page for quotes is a later issue."""
+    quote. A person decides it in the approvals inbox (negotiation/quotes/rep_decision.py)."""
 
     __tablename__ = "counteroffer_quote_escalations"
     __table_args__ = (
@@ -170,3 +170,18 @@ class QuoteEscalation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A person's decision (issue 15, migration ``0015``): approve, counter or reject, the
+    #: rationale (internal), what the buyer was told, and for an approval or counter the
+    #: whole quote decided: ``decision_lines`` [{"sku", "quantity", "unit_price",
+    #: "price_for_quantity"}], its total and its order terms.
+    decision_action: Mapped[str | None] = mapped_column(String(16))
+    decision_rationale: Mapped[str | None] = mapped_column(Text)
+    decision_buyer_message: Mapped[str | None] = mapped_column(Text)
+    decision_total: Mapped[Decimal | None] = mapped_column(Money)
+    decision_lines: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    decision_terms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_by_role: Mapped[str | None] = mapped_column(String(16))
+    decided_on_behalf_of: Mapped[str | None] = mapped_column(String(64))
+    #: When the service-level sweep moved it, overdue, to the assignee's manager (``0015``).
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -36,6 +36,9 @@ from .quotes.deals import (
 from .quotes.document import QuoteDocument, QuoteDocumentLine, quote_document, quote_document_path
 from .quotes.expiry import expire_lapsed_quotes
 from .quotes.queries import get_quote, list_quotes, quote_deal_for_order
+from .quotes.rep_decision import decide_quote_escalation
+from .quotes.rep_proposal import LineEdit
+from .quotes.rep_view import QuoteEscalationView, get_quote_escalation, list_quote_escalations
 from .quotes.requests import counter_quote, escalate_quote, request_quote, withdraw_quote
 from .quotes.views import QuoteDealView, QuoteView
 from .shared.actors import Actor
@@ -63,7 +66,8 @@ __all__ = [
     "get_escalation", "decide_escalation", "audit_trail", "audit_csv", "sweep_escalations",
     "ServiceLevel", "ServiceLevels",
     "LineAsk", "CartLine", "MAX_LINES", "order_target_of", "request_quote", "counter_quote", "withdraw_quote",
-    "escalate_quote", "accept_quote_offer", "quote_prices", "redeem_quote", "release_quote",
+    "escalate_quote", "decide_quote_escalation", "LineEdit", "QuoteEscalationView", "get_quote_escalation",
+    "list_quote_escalations", "accept_quote_offer", "quote_prices", "redeem_quote", "release_quote",
     "release_quote_order", "quote_deal_for_order", "list_quotes", "get_quote", "expire_lapsed_quotes",
     "QuoteView", "QuoteDealView", "QuoteCartPrices", "QuoteDocument", "QuoteDocumentLine", "quote_document",
     "quote_document_path",

@@ -25,6 +25,7 @@ from ...negotiation import (
 from ...negotiation.approvals import escalations as uc
 from ...negotiation.approvals.escalations import EscalationView
 from ...negotiation.approvals.held_offers import authority_of, held_offers
+from ...negotiation.quotes.rep_view import list_quote_escalations
 from .. import display
 from ..base import FILTERS, actor, deps, negotiation_admin, problem
 from .decision_form import field_errors, read_decision
@@ -49,7 +50,8 @@ def inbox() -> str | tuple[str, int]:
                              f"{', '.join(FILTERS)}.")
     # The use case orders them soonest due first.
     items = uc.list_escalations(deps(), actor(), status)
-    return render_template("counteroffer_admin/inbox.html", escalations=items, status=status)
+    quotes = list_quote_escalations(deps(), actor(), status)  # whole-cart quotes, beside the lines
+    return render_template("counteroffer_admin/inbox.html", escalations=items, quotes=quotes, status=status)
 
 
 @negotiation_admin.get("/admin/escalations/<escalation_id>")

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from ...db import transaction
 from ...db.models import Escalation, Negotiation, Offer
+from ...db.quotes import QuoteEscalation
 from ...rules import has_valid_places, places_message
 from ...rules.messages import format_money
 from ..buying.deals import make_deal
@@ -40,7 +41,7 @@ from .reps import Rep, discount_pct, find_rep, staff_directory
 from .staff import Acting, acting_for, can_see, reach_of, require_staff
 
 __all__ = ["decide_escalation", "BeyondAuthorityError", "DECISION_ACTIONS", "REP_OFFER_KIND",
-           "MAX_BUYER_MESSAGE"]
+           "MAX_BUYER_MESSAGE", "authority_limits", "require_open"]
 
 DECISION_ACTIONS = ("approve", "counter", "reject")
 #: The kind of an offer a person made (the engine's kinds are volume, price, terms...).
@@ -79,7 +80,7 @@ def decide_escalation(deps: Deps, actor: Actor, escalation_id: str, action: str,
         if not can_see(reach, escalation):
             raise NotFoundError("No such escalation.")
         acting = acting_for(session, reach, escalation)
-        _require_open(session, escalation)
+        require_open(session, escalation)
         proposal = replace(_proposal(row, action, rationale.strip(), unit_price, quantity, terms),
                            buyer_message=message)
         if action != "reject":
@@ -124,13 +125,15 @@ def _locked(session: Session, escalation_id: str) -> tuple[Negotiation, Escalati
     return row, escalation
 
 
-def _require_open(session: Session, escalation: Escalation) -> None:
+def require_open(session: Session, escalation: Escalation | QuoteEscalation, what: str = "This escalation",
+                 changed: str = "the buyer changed the request") -> None:
+    """409 unless still open: void (the buyer moved first), or decided, naming by whom."""
     if escalation.status == "void":
-        raise ConflictError("This escalation is void: the buyer changed the request.")
+        raise ConflictError(f"{what} is void: {changed}.")
     if escalation.status != "open":
         decider = find_rep(session, escalation.decided_by)
         who = decider.name if decider else escalation.decided_by
-        raise ConflictError(f"This escalation was already decided by {who} ({escalation.decision_action}).")
+        raise ConflictError(f"{what} was already decided by {who} ({escalation.decision_action}).")
 
 
 def _proposal(row: Negotiation, action: str, rationale: str, unit_price: Decimal | None,
@@ -173,7 +176,7 @@ def _require_authority(deps: Deps, session: Session, acting: Acting, proposal: _
         return
     # The limits checked above are read fresh; the directory only names who could approve.
     approver = staff_directory(deps, session).first_approver(holder, discount, value)
-    limits = _limits(holder, acting, currency)
+    limits = authority_limits(holder, acting, currency)
     asked = f"{discount.quantize(Decimal('0.1'))}% off on a deal of {format_money(value, currency)}"
     if approver is None:
         message = f"{asked} is beyond {limits}, and beyond everyone up the approval chain."
@@ -182,7 +185,7 @@ def _require_authority(deps: Deps, session: Session, acting: Acting, proposal: _
     raise BeyondAuthorityError(message, {"unit_price": [message]})
 
 
-def _limits(holder: Rep, acting: Acting, currency: str) -> str:
+def authority_limits(holder: Rep, acting: Acting, currency: str) -> str:
     whose = f"{holder.name}'s authority" if acting.on_behalf_of else "your authority"
     deal = holder.max_deal_value
     value = f", deals up to {format_money(deal, currency)}" if deal is not None else ""

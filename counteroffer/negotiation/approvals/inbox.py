@@ -27,7 +27,7 @@ from .staff import Reach, acting_for, can_see, reach_of, require_staff, visible
 
 __all__ = ["PersonRef", "CompanyRef", "LastPaidView", "SuggestionView", "RoundView",
            "DecisionView", "EscalationView", "list_escalations", "get_escalation",
-           "escalation_view", "count_open", "ESCALATION_STATUSES"]
+           "escalation_view", "count_open", "ESCALATION_STATUSES", "person_ref", "last_paid"]
 
 ESCALATION_STATUSES = ("open", "decided", "void", "all")
 _PCT = Decimal("0.01")
@@ -196,8 +196,8 @@ def escalation_view(deps: Deps, session: Session, reach: Reach, escalation: Esca
     return EscalationView(
         id=escalation.id, negotiation_id=row.id, status=escalation.status,
         negotiation_status=row.status, round=escalation.round,
-        assignee=_person(session, escalation.assignee_id, people),
-        on_behalf_of=_person(session, escalation.on_behalf_of_id, people),
+        assignee=person_ref(session, escalation.assignee_id, people),
+        on_behalf_of=person_ref(session, escalation.on_behalf_of_id, people),
         created_at=escalation.created_at, remind_at=escalation.remind_at, due_at=escalation.due_at,
         overdue=escalation.status == "open" and now >= escalation.due_at,
         reminded_at=escalation.reminded_at, escalated_at=escalation.escalated_at,
@@ -207,7 +207,7 @@ def escalation_view(deps: Deps, session: Session, reach: Reach, escalation: Esca
         sku=row.sku, quantity=row.quantity, currency=row.currency,
         target_unit_price=round_money(row.target_unit_price, row.currency),
         **_prices(facts, row), **_authority(deps, session, reach, escalation, row, facts, people),
-        last_price_paid=_last_paid(deps, session, row),
+        last_price_paid=last_paid(deps, session, row.company_id, row.sku, row.currency),
         suggested_offer=_suggestion(escalation.suggested_offer, row.currency),
         rounds=_rounds(asks, row.currency), decision=_decision(session, escalation, row.currency, people))
 
@@ -270,10 +270,10 @@ def _authority(deps: Deps, session: Session, reach: Reach, escalation: Escalatio
         return {"within_authority": True, "needs_approval_from": None}
     approver = staff_directory(deps, session).first_approver(authority, discount, value)
     return {"within_authority": False,
-            "needs_approval_from": _person(session, approver.id, people) if approver else None}
+            "needs_approval_from": person_ref(session, approver.id, people) if approver else None}
 
 
-def _person(session: Session, rep_id: str | None, people: dict[str, PersonRef]) -> PersonRef | None:
+def person_ref(session: Session, rep_id: str | None, people: dict[str, PersonRef]) -> PersonRef | None:
     if rep_id is None:
         return None
     if rep_id not in people:
@@ -282,14 +282,15 @@ def _person(session: Session, rep_id: str | None, people: dict[str, PersonRef]) 
     return people[rep_id]
 
 
-def _last_paid(deps: Deps, session: Session, row: Negotiation) -> LastPaidView | None:
+def last_paid(deps: Deps, session: Session, company_id: str, sku: str, currency: str) -> LastPaidView | None:
+    """What the company last paid for ``sku`` in ``currency``; None if unknown right now."""
     try:
-        paid = deps.last_price_paid(session, row.company_id, row.sku)
+        paid = deps.last_price_paid(session, company_id, sku)
     except BackOfficeUnavailableError:
         return None
-    if paid is None or paid.currency != row.currency:
+    if paid is None or paid.currency != currency:
         return None
-    return LastPaidView(round_money(paid.unit_price, row.currency), paid.quantity, paid.paid_at)
+    return LastPaidView(round_money(paid.unit_price, currency), paid.quantity, paid.paid_at)
 
 
 def _suggestion(data: dict[str, Any] | None, currency: str) -> SuggestionView | None:
@@ -323,12 +324,12 @@ def _decision(session: Session, escalation: Escalation, currency: str,
               people: dict[str, PersonRef]) -> DecisionView | None:
     if escalation.decision_action is None or escalation.decided_by is None:
         return None
-    decided_by = _person(session, escalation.decided_by, people)
+    decided_by = person_ref(session, escalation.decided_by, people)
     assert decided_by is not None and escalation.decided_at is not None
     return DecisionView(
         action=escalation.decision_action, unit_price=_money(escalation.decision_unit_price, currency),
         quantity=escalation.decision_quantity, terms=tuple(escalation.decision_terms or ()),
         rationale=escalation.decision_rationale or "", decided_by=decided_by,
         decided_by_role=escalation.decided_by_role or "",
-        on_behalf_of=_person(session, escalation.decided_on_behalf_of, people),
+        on_behalf_of=person_ref(session, escalation.decided_on_behalf_of, people),
         decided_at=escalation.decided_at, buyer_message=escalation.decision_buyer_message)

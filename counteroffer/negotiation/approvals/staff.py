@@ -12,17 +12,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import Session
 
 from ...db.models import Escalation
+from ...db.quotes import QuoteEscalation
 from ..shared.actors import Actor
 from ..shared.errors import ForbiddenError
 from ..shared.states import Role
 from .reps import Rep, find_rep, principals_of, reports_of
 
-__all__ = ["Reach", "Acting", "require_staff", "reach_of", "can_see", "visible", "acting_for"]
+__all__ = ["Reach", "Acting", "Routed", "require_staff", "reach_of", "can_see", "visible", "acting_for"]
+
+
+class Routed(Protocol):
+    """What visibility reads of an escalation: a line's or a whole quote's."""
+
+    @property
+    def assignee_id(self) -> str | None: ...
+
+    @property
+    def on_behalf_of_id(self) -> str | None: ...
 
 
 def require_staff(actor: Actor) -> None:
@@ -53,7 +65,7 @@ def reach_of(session: Session, actor: Actor, now: datetime) -> Reach:
                  reports=frozenset(reports_of(session, me.id)))
 
 
-def can_see(reach: Reach, escalation: Escalation) -> bool:
+def can_see(reach: Reach, escalation: Routed) -> bool:
     assignee = escalation.assignee_id
     if assignee is None:
         return reach.is_manager
@@ -63,18 +75,18 @@ def can_see(reach: Reach, escalation: Escalation) -> bool:
     return mine or assignee in reach.principals or assignee in reach.reports
 
 
-def visible(reach: Reach) -> ColumnElement[bool]:
-    """``can_see`` as a SQL condition, for the inbox."""
-    unrouted = Escalation.assignee_id.is_(None) if reach.is_manager else false()
+def visible(reach: Reach, table: type[Escalation] | type[QuoteEscalation] = Escalation) -> ColumnElement[bool]:
+    """``can_see`` as a SQL condition, for the inbox (of lines, or of quotes)."""
+    unrouted = table.assignee_id.is_(None) if reach.is_manager else false()
     if reach.me is None:
         return unrouted
     others = reach.principals | reach.reports
-    return or_(unrouted, Escalation.assignee_id == reach.me.id,
-               Escalation.on_behalf_of_id == reach.me.id,
-               Escalation.assignee_id.in_(sorted(others)) if others else false())
+    return or_(unrouted, table.assignee_id == reach.me.id,
+               table.on_behalf_of_id == reach.me.id,
+               table.assignee_id.in_(sorted(others)) if others else false())
 
 
-def acting_for(session: Session, reach: Reach, escalation: Escalation) -> Acting:
+def acting_for(session: Session, reach: Reach, escalation: Routed) -> Acting:
     """Whose authority the caller decides ``escalation`` with (the caller may see it)."""
     if reach.me is None:
         raise ForbiddenError("You are not set up to decide escalations; ask to be added as a rep.")

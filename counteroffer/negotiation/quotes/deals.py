@@ -31,7 +31,7 @@ from .records import close_open_offers, lines_of, locked_quote, record_event
 from .views import QuoteDealView, QuoteOfferLineView, quote_deal_view
 
 __all__ = ["accept_quote_offer", "quote_prices", "redeem_quote", "release_quote", "release_quote_order",
-           "CartLine", "QuoteCartPrices"]
+           "CartLine", "QuoteCartPrices", "make_quote_deal"]
 
 #: A cart line as the host hands it over: (SKU, quantity).
 CartLine = tuple[str, int]
@@ -60,7 +60,7 @@ def accept_quote_offer(deps: Deps, actor: Actor, offer_id: str, idempotency: Cla
         assert offer is not None  # the lock above found its quote
         refusal = _refusal(session, row, offer, now)
         if refusal is None:
-            deal = _make_deal(deps, session, row, offer, actor, now)
+            deal = make_quote_deal(deps, session, row, offer, actor, now)
             return remembered(session, idempotency, now, quote_deal_view(deal))
     raise refusal  # outside the transaction: the expiry it recorded is committed
 
@@ -89,7 +89,7 @@ def _expire(session: Session, row: Quote, offer: QuoteOfferRow, now: datetime) -
         record_event(session, row, None, "expired", before, now, offer_id=offer.id)
 
 
-def _make_deal(deps: Deps, session: Session, row: Quote, offer: QuoteOfferRow, actor: Actor,
+def make_quote_deal(deps: Deps, session: Session, row: Quote, offer: QuoteOfferRow, actor: Actor,
                now: datetime) -> QuoteDeal:
     lines = list(session.scalars(select(QuoteOfferLine).where(QuoteOfferLine.offer_id == offer.id)
                                  .order_by(QuoteOfferLine.position)))

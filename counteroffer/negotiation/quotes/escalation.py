@@ -1,7 +1,7 @@
 """A person answers a quote: the escalation is routed as a line's is (approvals/routing.py)
 and written with its audit event and a ``quote.escalated`` outbox message, in the
-transaction that needs it. The rep's decision page for quotes is a later issue: until
-then the escalation is in the table, routed, for reps' tools and the webhook to read."""
+transaction that needs it. A person decides it in the approvals inbox (rep_view.py,
+rep_decision.py)."""
 from __future__ import annotations
 
 from datetime import datetime

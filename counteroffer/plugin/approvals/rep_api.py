@@ -12,10 +12,13 @@ from ...negotiation import Actor, UnauthenticatedError
 from ...negotiation.approvals import absences
 from ...negotiation.approvals import escalations as uc
 from ...negotiation.approvals.staff import require_staff
+from ...negotiation.quotes import rep_decision, rep_view
+from ...negotiation.quotes.rep_proposal import LineEdit
 from ..buying.schemas import EmptySchema
 from ..errors import install_error_handlers
 from ..idempotency import idempotent
 from ..json_body import load_body
+from .quote_rep_schemas import QuoteDecisionSchema, QuoteEscalationQuerySchema, QuoteEscalationSchema
 from .rep_schemas import (
     AuditEventSchema,
     DecisionSchema,
@@ -33,6 +36,8 @@ install_error_handlers(rep_api)
 _escalation, _escalations = EscalationSchema(), EscalationSchema(many=True)
 _decision, _query, _events = DecisionSchema(), EscalationQuerySchema(), AuditEventSchema(many=True)
 _empty = EmptySchema()
+_quote_escalation, _quote_escalations = QuoteEscalationSchema(), QuoteEscalationSchema(many=True)
+_quote_decision, _quote_query = QuoteDecisionSchema(), QuoteEscalationQuerySchema()
 _delegation, _delegations, _new_delegation = DelegationSchema(), DelegationSchema(many=True), DelegationInputSchema()
 
 
@@ -74,6 +79,33 @@ def decide(escalation_id: str) -> Response:
         deps, actor, escalation_id, data["action"], data["rationale"],
         unit_price=data.get("unit_price"), quantity=data.get("quantity"), terms=data.get("terms"),
         idempotency=claim, buyer_message=data.get("buyer_message")), lambda view: (200, _escalation.dump(view)))
+
+
+@rep_api.get("/api/quote-escalations")
+@allow(*STAFF)
+def list_quote_escalations() -> Response:
+    actor = _staff()
+    query = _quote_query.load(request.args.to_dict())
+    views = rep_view.list_quote_escalations(_extension().deps, actor, query["status"], quote_id=query.get("quote_id"))
+    return jsonify({"escalations": _quote_escalations.dump(views)})
+
+
+@rep_api.get("/api/quote-escalations/<escalation_id>")
+@allow(*STAFF)
+def show_quote_escalation(escalation_id: str) -> Response:
+    view = rep_view.get_quote_escalation(_extension().deps, _staff(), escalation_id)
+    return jsonify(_quote_escalation.dump(view))
+
+
+@rep_api.post("/api/quote-escalations/<escalation_id>/decision")
+@allow(*STAFF)
+def decide_quote(escalation_id: str) -> Response:
+    actor = _staff()
+    data, deps = load_body(_quote_decision), _extension().deps
+    edits = [LineEdit(line["sku"], line.get("quantity"), line.get("unit_price")) for line in data.get("lines") or ()]
+    return idempotent(actor, data, lambda claim: rep_decision.decide_quote_escalation(
+        deps, actor, escalation_id, data["action"], data["rationale"], lines=edits, terms=data.get("terms"),
+        buyer_message=data.get("buyer_message"), idempotency=claim), lambda view: (200, _quote_escalation.dump(view)))
 
 
 @rep_api.get("/api/negotiations/<negotiation_id>/audit")

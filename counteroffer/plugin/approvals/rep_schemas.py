@@ -10,7 +10,8 @@ from ...negotiation.approvals.decisions import MAX_BUYER_MESSAGE
 from ...negotiation.approvals.escalations import DECISION_ACTIONS, ESCALATION_STATUSES
 from ..buying.schemas import NonBlank, TermSchema, _money_field, _quantity_field, _Strict
 
-__all__ = ["DecisionSchema", "EscalationQuerySchema", "EscalationSchema", "AuditEventSchema",
+__all__ = ["rationale_field", "buyer_message_field", "DecisionSchema", "EscalationQuerySchema", "EscalationSchema",
+           "AuditEventSchema",
            "DelegationInputSchema", "DelegationSchema"]
 
 _TEXT = validate.Length(min=1, max=100)
@@ -22,16 +23,24 @@ class _TermInput(_Strict):
     label = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
+def rationale_field() -> fields.String:
+    return fields.String(required=True, validate=[validate.Length(min=1, max=2000), NonBlank()],
+                         metadata={"description": "Why: internal, for reps, managers and the audit trail; "
+                                                  "the buyer never sees it."})
+
+
+def buyer_message_field(where: str) -> fields.String:
+    return fields.String(validate=validate.Length(max=MAX_BUYER_MESSAGE), metadata={
+        "description": f"Optional: what the buyer reads with the decision, in {where} and the e-mail."})
+
+
 class DecisionSchema(_Strict):
     action = fields.String(required=True, validate=validate.OneOf(DECISION_ACTIONS))
     unit_price = _money_field()
     quantity = _quantity_field()
     terms = fields.List(fields.Nested(_TermInput), validate=validate.Length(max=4))
-    rationale = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NonBlank()],
-                              metadata={"description": "Why: internal, for reps, managers and the audit trail; "
-                                                       "the buyer never sees it."})
-    buyer_message = fields.String(validate=validate.Length(max=MAX_BUYER_MESSAGE), metadata={
-        "description": "Optional: what the buyer reads with the decision, in the widget and the e-mail."})
+    rationale = rationale_field()
+    buyer_message = buyer_message_field("the widget")
 
 
 class EscalationQuerySchema(_Strict):

@@ -18,6 +18,7 @@ from marshmallow import INCLUDE, Schema, fields
 
 from ...negotiation.results.reports import MAX_DAYS as REPORT_DAYS
 from ...rules.loading import RULE_PARAMS
+from ..approvals.quote_rep_schemas import QuoteDecisionSchema, QuoteEscalationQuerySchema, QuoteEscalationSchema
 from ..approvals.rep_schemas import (
     AuditEventSchema,
     DecisionSchema,
@@ -90,6 +91,7 @@ QuoteListSchema = _listing("QuoteListSchema", "quotes", QuoteSchema)
 DelegationListSchema = _listing("DelegationListSchema", "delegations", DelegationSchema)
 EscalationListSchema = _listing("EscalationListSchema", "escalations", EscalationSchema)
 AuditTrailSchema = _listing("AuditTrailSchema", "events", AuditEventSchema)
+QuoteEscalationListSchema = _listing("QuoteEscalationListSchema", "escalations", QuoteEscalationSchema)
 
 
 class MeasuresSchema(Schema):
@@ -192,6 +194,28 @@ _QUOTE_LINES = (
     Refusal(("order_target",), r"Enter a percentage above 0 and below 100\.",
             "the order target's discount_pct is 100 or more"),
 )
+#: A person decides an escalated quote (issue 15, plugin/approvals/rep_api.py). Each
+#: refusal names the line and field: lines[i].sku, lines[i].quantity, lines[i].unit_price.
+REP_QUOTE_OPERATIONS: dict[str, Operation] = {
+    "negotiation_reps.list_quote_escalations": Operation(
+        "The rep's inbox of escalated quotes", QuoteEscalationListSchema, query=QuoteEscalationQuerySchema),
+    "negotiation_reps.show_quote_escalation": Operation("One escalated quote", QuoteEscalationSchema, errors=(404,)),
+    "negotiation_reps.decide_quote": Operation(
+        "Approve, counter or reject a whole quote", QuoteEscalationSchema, body=QuoteDecisionSchema,
+        errors=(404, 409), refusals=(
+            Refusal(("lines",), r".+ is not a line of this quote\.", "an edit names a SKU the quote does not have"),
+            Refusal(("lines",), r".+ is edited twice; give each line once\.", "two edits name one SKU"),
+            Refusal(("lines",), _PLACES_MESSAGE, f"an edited price has {_PLACES} of the quote"),
+            Refusal(("lines",), r"Must be more than zero\.", "an edited price is zero"),
+            Refusal(("lines",), r".+ is sold in multiples of \d+\.", "an edited quantity is not a multiple of the "
+                    "product's order multiple"),
+            Refusal(("lines",), r".+: above the price for this quantity .+; it gives the buyer nothing\.",
+                    "an edited price is above the price for the quantity"),
+            Refusal(("lines",), r".+: Only [\d,]+ units of .+ are available right now\.",
+                    "an edited quantity is more than is in stock"),
+            Refusal(("lines", "terms"), r"A rejection takes no prices or terms; counter to change them\.",
+                    "a rejection comes with lines or terms"))),
+}
 _CART_MISMATCH = ("the cart no longer matches the accepted quote (409, naming the line: a line removed, "
                   "a quantity below the quote's, another SKU)")
 
@@ -256,6 +280,7 @@ OPERATIONS: dict[str, Operation] = {
                           "a counter's price is above the price for the quantity"),
                   Refusal(("quantity",), r".+ is sold in multiples of \d+\.",
                           "the quantity is not a multiple of the product's order multiple"))),
+    **REP_QUOTE_OPERATIONS,
     "negotiation_reps.audit": Operation("A negotiation's audit trail", AuditTrailSchema, errors=(404,)),
     "negotiation_reps.audit_csv": Operation("The audit trail as CSV", CSV, errors=(404,)),
     "negotiation_reps.list_delegations": Operation(

@@ -2,7 +2,7 @@
 its order totals, the extra order value won, and the roll-ups' kind dimension
 
 Revision ID: 0016_quote_results
-Revises: 0013_rule_change_notices
+Revises: 0015_quote_decisions
 Create Date: 2026-12-04
 
 The roll-ups of the facts already written count them under kind 'line' at once (a copy
@@ -15,7 +15,7 @@ import counteroffer.db.types
 
 
 revision = '0016_quote_results'
-down_revision = '0013_rule_change_notices'
+down_revision = '0015_quote_decisions'
 branch_labels = None
 depends_on = None
 
