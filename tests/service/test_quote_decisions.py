@@ -103,6 +103,8 @@ def test_an_approval_with_edited_lines_makes_the_one_deal_and_tells_the_buyer(de
     [email] = _emails(deps)
     assert email["to"] == ["ann@acme.example"] and "approved" in email["subject"]
     assert "96.00" not in email["text"] and "80.00" not in email["text"]  # no floor, no cost
+    # The document the buyer's company approves it with (issue 15, item 2), under the prefix.
+    assert f"The quote as a document (PDF): /negotiate/api/quotes/{quote.id}/document.pdf" in email["text"]
     assert _count(deps, select(func.count()).select_from(QuoteEvent).where(QuoteEvent.action == "approved")) == 1
     with pytest.raises(ConflictError, match="already decided by Rita Reyes"):
         decide_quote_escalation(deps, MAX, escalation.id, "reject", "no")

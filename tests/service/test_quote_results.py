@@ -152,16 +152,20 @@ def test_the_incremental_roll_ups_of_quotes_equal_a_rebuild_from_the_facts(deps,
 
 def test_a_quote_with_a_person_counts_under_the_rep_with_its_decision_cycle(deps, clock):
     """The buyer asks for a person: routed past Rita (the order, 129,000.00, is beyond her
-    100,000.00) to Max. The hook the reps' decision calls in its transaction (issue 15,
-    item 1) counts his counter an hour later."""
+    100,000.00) to Max. His counter an hour later, through the reps' decision (issue 15,
+    item 1), is counted in that decision's transaction."""
+    from sqlalchemy import select
+
+    from counteroffer.db.quotes import QuoteEscalation
     from counteroffer.negotiation import escalate_quote
-    from counteroffer.negotiation.results.quote_facts import record_quote_person_decision
+    from counteroffer.negotiation.quotes.rep_decision import decide_quote_escalation
     quote = request_quote(deps, ANN, CART, "USD", order_target_of(None, Decimal("6")))
     escalate_quote(deps, ANN, quote.id)
     assert set(by_key(deps, "rep")) == {MAX.id}
     clock.advance(hours=1)
     with transaction(deps.session_factory) as session:
-        record_quote_person_decision(session, quote.id, "counter", MAX.id, deps.clock())
+        escalation_id = session.scalars(select(QuoteEscalation.id).where(QuoteEscalation.quote_id == quote.id)).one()
+    decide_quote_escalation(deps, MAX, escalation_id, "counter", "meet them on the order")
     quoted = by_key(deps)["quote"]
     assert quoted.decisions["rep_counter"] == 1 and quoted.decisions["counter"] == 1
     assert quoted.decision_cycle_p50_s == 3600 and quoted.sla_compliance == Decimal(1)

@@ -25,6 +25,7 @@ from ...rules.messages import format_money
 from ..approvals.decisions import REP_OFFER_KIND, require_open
 from ..approvals.reps import find_rep
 from ..approvals.staff import Acting, acting_for, can_see, reach_of, require_staff
+from ..results.quote_facts import record_quote_person_decision
 from ..shared.actors import Actor
 from ..shared.deps import Deps
 from ..shared.errors import NotFoundError, unavailable_as_503
@@ -32,6 +33,7 @@ from ..shared.idempotency import Claim, remembered
 from ..shared.records import new_id
 from ..shared.states import OfferStatus, Status
 from .deals import make_quote_deal
+from .document import quote_document_path
 from .records import lines_of, record_event
 from .rep_proposal import PRICE_UNAVAILABLE, LineEdit, Proposal, check_shape, propose, require_authority
 from .rep_view import QuoteEscalationView, order_floor_total, quote_escalation_view
@@ -112,7 +114,8 @@ def _carry_out(deps: Deps, session: Session, row: Quote, escalation: QuoteEscala
     row.buyer_note, row.updated_at = note, now
     record_event(session, row, actor, _EVENTS[proposal.action], before, now, total=_total(proposal),
                  lines=_lines_json(proposal) or None, terms=list(proposal.terms) or None, **detail)
-    _tell_buyer(session, row, escalation, note, now)
+    record_quote_person_decision(session, row.id, proposal.action, actor.id, now)  # results, same transaction
+    _tell_buyer(session, row, escalation, note, deps.links_base, now)
 
 
 def _total(proposal: Proposal) -> Decimal | None:
@@ -173,13 +176,17 @@ def _buyer_note(proposal: Proposal, name: str, currency: str) -> str:
     return note
 
 
-def _tell_buyer(session: Session, row: Quote, escalation: QuoteEscalation, note: str, now: datetime) -> None:
-    """The buyer's e-mail and the webhook, written with the decision (the outbox sends them)."""
+def _tell_buyer(session: Session, row: Quote, escalation: QuoteEscalation, note: str, links_base: str,
+                now: datetime) -> None:
+    """The buyer's e-mail and the webhook, written with the decision (the outbox sends them).
+    The e-mail links the quote's document: what the buyer's own company needs to approve it."""
     subjects = {"approve": "approved", "counter": "a new offer", "reject": "declined"}
     action = escalation.decision_action or "reject"
     if row.buyer_email:
         greeting = f"Hello {row.buyer_name}," if row.buyer_name else "Hello,"
-        text = f"{greeting}\n\n{note}\n\nOpen your cart's quote panel to see it."
+        document = quote_document_path(links_base, row.id)
+        text = (f"{greeting}\n\n{note}\n\nOpen your cart's quote panel to see it. "
+                f"The quote as a document (PDF): {document}")
         queue_email(session, f"quote-decided:{escalation.id}", [row.buyer_email],
                     f"Your quote request: {subjects[action]}", text, now)
     queue_webhook(session, f"{DECIDED_EVENT}:{escalation.id}", DECIDED_EVENT, {

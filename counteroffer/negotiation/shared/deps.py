@@ -35,6 +35,9 @@ class Deps:
     service_levels: ServiceLevels = field(default_factory=ServiceLevels)
     #: Request cap and concession jitter (``limits.py``); off by default.
     guards: Guards = field(default_factory=Guards)
+    #: What links in e-mails start with: the shop's origin (``COUNTEROFFER_SHOP_URL``, if
+    #: set) and the plugin's prefix. The worker writes e-mails outside any request.
+    links_base: str = "/negotiate"
 
     def catalog_item(self, session: Session, sku: str) -> CatalogItem | None:
         return self.cache.items.get_or_load(sku, lambda: self.catalog_for(session).item(sku))

@@ -86,6 +86,8 @@ DEFAULTS: dict[str, Any] = {
     "COUNTEROFFER_MAX_JSON_DEPTH": 20,
     #: The seller's name printed on quote documents (None: the document leaves it out).
     "COUNTEROFFER_SELLER_NAME": None,
+    #: The shop's origin, e.g. "https://shop.example", for links in e-mails (None: paths only).
+    "COUNTEROFFER_SHOP_URL": None,
 }
 
 
@@ -107,6 +109,8 @@ class Settings:
     webhook_secret: str | None = None
     webhook_allow_private: bool = False
     retry_seconds: tuple[int, ...] = (10, 60, 300, 900)
+    #: The shop's origin for links in e-mails ("" when not set: paths only).
+    shop_url: str = ""
     republish_after: timedelta = timedelta(minutes=30)
     guards: Guards = field(default_factory=Guards)
     rate_limits: RateLimits = field(default_factory=RateLimits)
@@ -191,6 +195,7 @@ def read_settings(config: Config, options: dict[str, Any], instance_path: str) -
         retry_seconds=_retry_seconds(config["COUNTEROFFER_RETRY_SECONDS"]),
         republish_after=timedelta(seconds=_positive_int(config, "COUNTEROFFER_REPUBLISH_AFTER_SECONDS")),
         guards=_guards(config, instance_path),
+        shop_url=str(config["COUNTEROFFER_SHOP_URL"] or "").rstrip("/"),
         rate_limits=_rate_limits(config),
         input_limits=InputLimits(max_body_bytes=_positive_int(config, "COUNTEROFFER_MAX_BODY_BYTES"),
                                  max_upload_bytes=_positive_int(config, "COUNTEROFFER_MAX_UPLOAD_BYTES"),

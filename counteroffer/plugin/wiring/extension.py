@@ -278,7 +278,8 @@ class Counteroffer(QuoteCalls):
                     policy=settings.policy,
                     deal_validity=settings.deal_validity, clock=self._clock,
                     cache=LookupCache(settings.cache_seconds),
-                    service_levels=settings.service_levels, guards=settings.guards)
+                    service_levels=settings.service_levels, guards=settings.guards,
+                    links_base=settings.shop_url + settings.url_prefix)
         return AppState(settings=settings, engine=engine, deps=deps,
                         redis=RedisProvider(settings.redis_url, settings.embedded_redis_path))
 
