@@ -14,7 +14,17 @@ from functools import lru_cache
 from itertools import product
 from typing import Any
 
-from .model import LEVER_GROUPS, Alternatives, ConcessionPolicy, Floor, PriceBreak, PriceBreaks, Routing, TermLever
+from .model import (
+    LEVER_GROUPS,
+    Alternatives,
+    CompetingOffer,
+    ConcessionPolicy,
+    Floor,
+    PriceBreak,
+    PriceBreaks,
+    Routing,
+    TermLever,
+)
 from .scope import matching, most_specific
 
 __all__ = ["RuleSet", "SkuRules", "CompiledRules", "resolve"]
@@ -28,10 +38,11 @@ class RuleSet:
     alternatives: tuple[Alternatives, ...] = ()
     concessions: tuple[ConcessionPolicy, ...] = ()
     routings: tuple[Routing, ...] = ()
+    competing_offers: tuple[CompetingOffer, ...] = ()
 
     def all_rules(self) -> Iterable[Any]:
         for kind in (self.floors, self.price_breaks, self.levers, self.alternatives,
-                     self.concessions, self.routings):
+                     self.concessions, self.routings, self.competing_offers):
             yield from kind
 
 
@@ -48,6 +59,9 @@ class SkuRules:
     concession: ConcessionPolicy | None = None
     routing: Routing | None = None
     bundles: tuple[LeverBundle, ...] = ()
+    #: Every competing-offer rule that applies, most specific first: the first that covers
+    #: the cited competitor answers (rules/competing.py).
+    competing: tuple[CompetingOffer, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +145,7 @@ def resolve(rules: RuleSet, sku: str, category: str | None, segment: str | None)
         alternatives=tuple(s for s in alternatives.skus if s != sku) if alternatives else (),
         concession=most_specific(rules.concessions, sku, segment, category),
         routing=most_specific(rules.routings, sku, segment, category),
+        competing=tuple(matching(rules.competing_offers, sku, segment, category)),
     )
 
 
@@ -147,6 +162,7 @@ class _Shared:
     alternatives: tuple[Alternatives, ...]
     concessions: tuple[ConcessionPolicy, ...]
     routings: tuple[Routing, ...]
+    competing_offers: tuple[CompetingOffer, ...]
 
 
 class CompiledRules:
@@ -189,7 +205,8 @@ class CompiledRules:
                 bundles=lever_bundles(groups),
                 alternatives=tuple(matching(pool.alternatives, "", segment, category)),
                 concessions=tuple(matching(pool.concessions, "", segment, category)),
-                routings=tuple(matching(pool.routings, "", segment, category)))
+                routings=tuple(matching(pool.routings, "", segment, category)),
+                competing_offers=tuple(matching(pool.competing_offers, "", segment, category)))
             self._shared_parts[key] = found
         return found
 
@@ -224,11 +241,14 @@ class CompiledRules:
             alternatives=tuple(s for s in alternatives.skus if s != sku) if alternatives else (),
             concession=first(own.concessions, shared.concessions),
             routing=first(own.routings, shared.routings),
+            competing=(*(matching(own.competing_offers, sku, segment, category) if own.competing_offers else ()),
+                       *shared.competing_offers),
         )
 
 
 _KIND_FIELD = {Floor: "floors", PriceBreaks: "price_breaks", TermLever: "levers",
-               Alternatives: "alternatives", ConcessionPolicy: "concessions", Routing: "routings"}
+               Alternatives: "alternatives", ConcessionPolicy: "concessions", Routing: "routings",
+               CompetingOffer: "competing_offers"}
 
 
 def _split(rules: list[Any]) -> RuleSet:

@@ -130,9 +130,10 @@ def _read_lever(form: Form, errors: Errors) -> dict[str, Any]:
         errors["value"] = "Enter what this option is worth to the seller, such as 2."
     else:
         params[_VALUE_PARAM[basis]] = value
-    bundle = _whole(form, "bundle_levers", errors, "levers")
-    if bundle is not None:
-        params["bundle_levers"] = bundle
+    for name, what in (("bundle_levers", "levers"), ("lead_days", "days")):
+        number = _whole(form, name, errors, what)
+        if number is not None:
+            params[name] = number
     return params
 
 
@@ -141,7 +142,8 @@ def _lever_values(params: Mapping[str, Any]) -> dict[str, str]:
     value = params.get("value_per_unit") if per_unit else params.get("value_pct")
     return {**_shown(params, ("group", "option", "label")),
             "value_basis": "per_unit" if per_unit else "pct", "value": "" if value is None else str(value),
-            "bundle_levers": str(params.get("bundle_levers") or "")}
+            "bundle_levers": str(params.get("bundle_levers") or ""),
+            "lead_days": "" if params.get("lead_days") is None else str(params["lead_days"])}
 
 
 # Equivalent products ------------------------------------------------------------------
@@ -205,14 +207,29 @@ def _routing_values(params: Mapping[str, Any]) -> dict[str, str]:
             "strategic_segments": ", ".join(str(s) for s in params.get("strategic_segments") or [])}
 
 
+# Competing offers ---------------------------------------------------------------------
+_COMPETING = ("beat_by_amount", "beat_by_pct", "document_above")
+
+
+def _read_competing(form: Form, errors: Errors) -> dict[str, Any]:
+    names = [line.strip() for line in (form.get("competitors") or "").splitlines() if line.strip()]
+    return _put({"competitors": list(dict.fromkeys(names))}, form, _COMPETING)
+
+
+def _competing_values(params: Mapping[str, Any]) -> dict[str, str]:
+    return {**_shown(params, _COMPETING), "competitors": "\n".join(str(n) for n in params.get("competitors") or [])}
+
+
 KIND_FORMS: dict[str, KindForm] = {
     "floor": KindForm(_FLOOR, _read_floor, lambda params: _shown(params, _FLOOR), {}),
     "price_breaks": KindForm(("breaks", "order_multiple"), _read_breaks, _breaks_values, {}),
-    "term_lever": KindForm(("value", "group", "option", "label", "value_basis", "bundle_levers"), _read_lever,
+    "term_lever": KindForm(("value", "group", "option", "label", "value_basis", "bundle_levers", "lead_days"),
+                           _read_lever,
                            _lever_values, {"value_pct": "value", "value_per_unit": "value"}),
     "alternatives": KindForm(("skus",), _read_alternatives, _alternatives_values, {}),
     "concession": KindForm(("max_discount_pct", "first_position_pct", "curve", "exponent", "rounds"),
                            _read_concession, _concession_values, {}),
     "routing": KindForm(_ROUTING + ("strategic_segments",), _read_routing, _routing_values, {}),
+    "competing_offer": KindForm(("competitors",) + _COMPETING, _read_competing, _competing_values, {}),
 }
 assert set(KIND_FORMS) == set(RULE_KINDS)
