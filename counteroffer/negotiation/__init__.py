@@ -22,6 +22,7 @@ from .buying.expiry import expire_lapsed
 from .buying.queries import ProductTerms, deals_for_order, get_negotiation, list_negotiations, product_terms
 from .buying.releases import release_deal, release_order
 from .buying.requests import counter, escalate, places_message, request_price, withdraw
+from .buying.told import Tell
 from .buying.views import DealView, NegotiationView, OfferView
 from .shared.actors import Actor
 from .shared.deps import Deps
@@ -37,7 +38,7 @@ from .shared.errors import (
 from .shared.states import OfferStatus, Role, Status
 
 __all__ = [
-    "Actor", "Deps", "accept_offer", "deal_for_token", "deals_for_order", "redeem_deal", "release_deal",
+    "Actor", "Deps", "Tell", "accept_offer", "deal_for_token", "deals_for_order", "redeem_deal", "release_deal",
     "release_order",
     "expire_lapsed",
     "get_negotiation", "list_negotiations", "product_terms", "ProductTerms", "counter",

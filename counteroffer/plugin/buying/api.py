@@ -39,6 +39,13 @@ def _extension() -> Any:
     return current_app.extensions["counteroffer"]
 
 
+def _tell(data: dict[str, Any]) -> uc.Tell:
+    """The competing offer and needed_by the buyer sent, if any (negotiation/buying/told.py)."""
+    cited = data.get("competing_offer") or {}
+    return uc.Tell(competitor=cited["competitor"].strip() if cited else None, unit_price=cited.get("unit_price"),
+                   valid_until=cited.get("valid_until"), note=cited.get("note"), needed_by=data.get("needed_by"))
+
+
 def _actor() -> Actor:
     actor = _extension().current_actor()
     if actor is None:
@@ -52,7 +59,7 @@ def create_request() -> Response:
     data, actor, deps = load_body(_price_request), _actor(), _extension().deps
     return idempotent(actor, data, lambda claim: uc.request_price(
         deps, actor, data["sku"], data["quantity"], data["target_unit_price"], data["currency"],
-        idempotency=claim), lambda view: (201, _negotiation.dump(view)))
+        idempotency=claim, tell=_tell(data)), lambda view: (201, _negotiation.dump(view)))
 
 
 @api.get("/api/requests")
@@ -75,7 +82,7 @@ def show_request(negotiation_id: str) -> Response:
 def counter_request(negotiation_id: str) -> Response:
     data = load_body(_counter)
     view = uc.counter(_extension().deps, _actor(), negotiation_id, data["target_unit_price"],
-                      data.get("quantity"))
+                      data.get("quantity"), tell=_tell(data))
     return jsonify(_negotiation.dump(view))
 
 
