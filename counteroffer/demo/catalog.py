@@ -123,6 +123,10 @@ RULES: tuple[tuple[str, dict[str, Any], str | None, str | None], ...] = (
     # engine stops answering on its own) reach a rep rather than being declined: $90.00
     # for DEMO-120 goes to Max whatever this shop's draw (docs/security.md).
     ("routing", {"rep_reach_pct": "20"}, None, None),
+    # A competitor's price a buyer cites for DEMO-120 is matched: 1,000 at a cited $112.00
+    # is offered at $112.00. Below the guard price a rep sees the citation instead; over
+    # $250,000 a citation needs a document, else a rep checks it (docs/competing-offers.md).
+    ("competing_offer", {"document_above": "250000"}, "DEMO-120", None),
 )
 
 

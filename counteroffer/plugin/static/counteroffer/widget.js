@@ -162,10 +162,22 @@
     form.querySelectorAll("[aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
   }
 
+  /** {"competing_offer": {"unit_price": [..]}} as {"competing_offer.unit_price": [..]}: the
+   *  names of the inputs (the use cases name such fields with the dot already). */
+  function flatFields(fields, prefix) {
+    var flat = {};
+    Object.keys(fields || {}).forEach(function (key) {
+      var value = fields[key], name = prefix ? prefix + "." + key : key;
+      if (value && typeof value === "object" && !Array.isArray(value)) { Object.assign(flat, flatFields(value, name)); }
+      else { flat[name] = value; }
+    });
+    return flat;
+  }
+
   /** Field messages go next to their inputs; the rest, with the summary, above the button. */
   function showErrors(form, error) {
     var general = [error.message || "Something went wrong; please try again."];
-    var fields = error.fields || {};
+    var fields = flatFields(error.fields);
     var first = null;
     Object.keys(fields).forEach(function (field) {
       var messages = [].concat(fields[field]).join(" ");
@@ -174,6 +186,8 @@
       if (slot && input) {
         slot.textContent = messages;
         input.setAttribute("aria-invalid", "true");
+        var section = input.closest("details");
+        if (section) { section.open = true; }  // an error in a collapsed section must be seen
         first = first || input;
       } else {
         general.push(messages);
@@ -202,6 +216,67 @@
 
   // Tolerate a typed currency symbol and leading zeros ("$0110.00"): the API takes "110.00".
   function cleanPrice(text) { return text.trim().replace(/^[^\d.]+/, "").replace(/^0+(?=\d)/, ""); }
+
+  // ---- what the buyer may tell: a competing offer, needed by --------------------------
+  function typed(form, name) { var input = form.elements[name]; return input ? input.value.trim() : ""; }
+
+  /** The optional part of a request or counter, as the API takes it; {} when left empty. */
+  function toldBody(form) {
+    var body = {}, competitor = typed(form, "competing_offer.competitor");
+    var price = cleanPrice(typed(form, "competing_offer.unit_price"));
+    if (competitor || price) {
+      body.competing_offer = { competitor: competitor, unit_price: price };
+      var validUntil = typed(form, "competing_offer.valid_until"), note = typed(form, "competing_offer.note");
+      if (validUntil) { body.competing_offer.valid_until = validUntil; }
+      if (note) { body.competing_offer.note = note; }
+    }
+    if (typed(form, "needed_by")) { body.needed_by = typed(form, "needed_by"); }
+    return body;
+  }
+
+  function checkTold(body) {
+    var cited = body.competing_offer, fields = {};
+    if (!cited) { return fields; }
+    if (!cited.competitor) { fields["competing_offer.competitor"] = ["Name the competitor, or leave their price empty."]; }
+    if (!/^\d+(\.\d+)?$/.test(cited.unit_price) || /^[0.]+$/.test(cited.unit_price)) {
+      fields["competing_offer.unit_price"] = ["Enter their unit price, like 112.00."];
+    }
+    return fields;
+  }
+
+  /** The template's section, copied into a counter form with ids of its own, empty and closed. */
+  function toldSection(widget, suffix) {
+    var copy = part(widget.ask, "told").cloneNode(true);
+    copy.open = false;
+    copy.querySelectorAll("input, textarea").forEach(function (input) { input.value = ""; input.removeAttribute("aria-invalid"); });
+    copy.querySelectorAll("[data-co-error]").forEach(function (slot) { slot.textContent = ""; });
+    ["id", "for", "aria-describedby"].forEach(function (name) {
+      copy.querySelectorAll("[" + name + "]").forEach(function (node) {
+        node.setAttribute(name, node.getAttribute(name).split(widget.uid + "-").join(widget.uid + "-" + suffix + "-"));
+      });
+    });
+    return copy;
+  }
+
+  function localDate(day) {  // "2026-11-30", a calendar day: shown as it is, in no time zone
+    return el("time", { datetime: day }, [new Date(day + "T00:00:00Z").toLocaleDateString(undefined, { dateStyle: "medium", timeZone: "UTC" })]);
+  }
+
+  /** What the buyer told, round by round: only their own company ever gets it back. */
+  function toldHistory(negotiation) {
+    var told = negotiation.told || [];
+    if (!told.length) { return null; }
+    return el("div", {}, [el("h4", {}, ["What you told us"]), el("ul", { "class": "co-history" }, told.map(function (round) {
+      var parts = ["Round " + round.round + ": "], cited = round.competing_offer;
+      if (cited) {
+        parts.push(cited.competitor + " offers " + formatMoney(cited.unit_price, cited.currency) + " each");
+        if (cited.valid_until) { parts.push(", valid until ", localDate(cited.valid_until)); }
+        parts.push(cited.note ? " (" + cited.note + "). " : ". ");
+      }
+      if (round.needed_by) { parts.push("Needed by ", localDate(round.needed_by), "."); }
+      return el("li", {}, parts);
+    }))]);
+  }
 
   // ---- the terms shown before asking ------------------------------------------------
   function renderQuote(widget) {
@@ -285,7 +360,7 @@
     var done = finished(negotiation.status);
     var round = done ? null : el("p", { "class": "co-round" }, ["Round " + negotiation.round + " of " + widget.terms.max_rounds]);
     var asked = "You asked for " + units(request.quantity) + " at " + formatMoney(request.target_unit_price, request.currency) + " each.";
-    result.replaceChildren.apply(result, [heading, round, el("p", {}, [asked]),
+    result.replaceChildren.apply(result, [heading, round, el("p", {}, [asked]), toldHistory(negotiation),
       explanation(negotiation, deal), note(negotiation, deal), deal ? dealSection(widget, deal) : null,
       offers].filter(Boolean));
     renderActions(widget, negotiation);
@@ -366,6 +441,7 @@
                                                             min: "1", step: "1", value: String(negotiation.request.quantity) }),
       field(widget.uid + "-counter-target", "New target unit price (" + widget.terms.currency + ")",
             { name: "target_unit_price", type: "text", inputmode: "decimal", autocomplete: "off" }),
+      toldSection(widget, "counter"),
       el("p", { "class": "co-form-error", "data-co-error": "_form", "aria-live": "polite" }),
       el("button", { type: "submit", "class": "co-secondary" }, ["Send counter-offer"])
     ]);
@@ -382,9 +458,16 @@
       var quantityText = form.elements.quantity.value.trim();
       var priceText = cleanPrice(form.elements.target_unit_price.value);
       clearErrors(form);
+      var told = toldBody(form);
       var problem = checkInputs(widget, quantityText, priceText);
+      var toldProblems = checkTold(told);
+      if (Object.keys(toldProblems).length) {
+        problem = problem || new ApiError("Please check the highlighted fields.", {});
+        Object.assign(problem.fields, toldProblems);
+      }
       if (problem) { showErrors(form, problem); return; }
-      busy(widget, function () { return call(widget, "POST", path, makeBody(Number(quantityText), priceText)); })
+      var body = Object.assign(makeBody(Number(quantityText), priceText), told);
+      busy(widget, function () { return call(widget, "POST", path, body); })
         .then(function (negotiation) { renderResult(widget, negotiation, null, true); })
         .catch(function (error) { showErrors(form, error); });
     });
@@ -469,7 +552,7 @@
       widget.terms = terms;
       widget.ask.hidden = false;
       part(widget.root, "terms").hidden = false;
-      part(widget.root, "currency").textContent = " (" + terms.currency + ")";
+      showCurrency(widget);
       renderQuote(widget);
       loadLatest(widget);
     }).catch(function () {
@@ -477,6 +560,12 @@
       widget.ask.hidden = true;
       part(widget.root, "terms").hidden = true;
       showNotice(widget, "The price of this product cannot be negotiated online; please contact your sales rep.");
+    });
+  }
+
+  function showCurrency(widget) {
+    widget.root.querySelectorAll('[data-co-part="currency"]').forEach(function (span) {
+      span.textContent = " (" + widget.terms.currency + ")";
     });
   }
 
@@ -489,7 +578,7 @@
                    cartUrl: root.dataset.cartUrl || null, terms: JSON.parse(root.dataset.coTerms),
                    maxQuantity: Number(root.dataset.coMaxQuantity) || 10000000,
                    uid: root.getAttribute("aria-labelledby").replace(/-title$/, "") };
-    part(root, "currency").textContent = " (" + widget.terms.currency + ")";
+    showCurrency(widget);
     renderRules(widget);
     renderQuote(widget);
     ask.elements.quantity.addEventListener("input", function () { renderQuote(widget); });
