@@ -25,7 +25,8 @@ __all__ = ["scope_errors", "MONEY_PARAMS"]
 Errors = dict[str, list[str]]
 #: The parameter of each kind that holds an amount of money (the first one present counts).
 MONEY_PARAMS = {"floor": ("min_unit_price",), "price_breaks": ("breaks",),
-                "term_lever": ("value_per_unit",), "routing": ("auto_approval_limit", "auto_accept_limit")}
+                "term_lever": ("value_per_unit",), "routing": ("auto_approval_limit", "auto_accept_limit"),
+                "competing_offer": ("beat_by_amount", "document_above")}
 NAMED = 5  # offending SKUs named in a message
 
 

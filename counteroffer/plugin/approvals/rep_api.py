@@ -73,7 +73,8 @@ def decide(escalation_id: str) -> Response:
     return idempotent(actor, data, lambda claim: uc.decide_escalation(
         deps, actor, escalation_id, data["action"], data["rationale"],
         unit_price=data.get("unit_price"), quantity=data.get("quantity"), terms=data.get("terms"),
-        idempotency=claim, buyer_message=data.get("buyer_message")), lambda view: (200, _escalation.dump(view)))
+        idempotency=claim, buyer_message=data.get("buyer_message"), citation_checked=data.get("citation_checked")),
+        lambda view: (200, _escalation.dump(view)))
 
 
 @rep_api.get("/api/negotiations/<negotiation_id>/audit")

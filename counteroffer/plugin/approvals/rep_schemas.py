@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from ...negotiation.approvals.decisions import MAX_BUYER_MESSAGE
 from ...negotiation.approvals.escalations import DECISION_ACTIONS, ESCALATION_STATUSES
-from ..buying.schemas import NonBlank, TermSchema, _money_field, _quantity_field, _Strict
+from ..buying.schemas import NonBlank, TermSchema, ToldSchema, _money_field, _quantity_field, _Strict
 
 __all__ = ["DecisionSchema", "EscalationQuerySchema", "EscalationSchema", "AuditEventSchema",
            "DelegationInputSchema", "DelegationSchema"]
@@ -32,6 +32,8 @@ class DecisionSchema(_Strict):
                                                        "the buyer never sees it."})
     buyer_message = fields.String(validate=validate.Length(max=MAX_BUYER_MESSAGE), metadata={
         "description": "Optional: what the buyer reads with the decision, in the widget and the e-mail."})
+    citation_checked = fields.Boolean(truthy={True}, falsy={False}, metadata={
+        "description": "Optional: whether the decider checked the competing offer the buyer cited."})
 
 
 class EscalationQuerySchema(_Strict):
@@ -81,6 +83,7 @@ class _DecisionSchema(Schema):
     terms = fields.List(fields.Nested(TermSchema))
     rationale = fields.String()
     buyer_message = fields.String(allow_none=True)
+    citation_checked = fields.Boolean(allow_none=True)
     decided_by = fields.Nested(_PersonSchema)
     decided_by_role = fields.String()
     on_behalf_of = fields.Nested(_PersonSchema, allow_none=True)
@@ -121,6 +124,10 @@ class EscalationSchema(Schema):
     suggested_offer = fields.Nested(_SuggestionSchema, allow_none=True)
     rounds = fields.List(fields.Nested(_RoundSchema))
     decision = fields.Nested(_DecisionSchema, allow_none=True)
+    #: What the buyer told with each round (competing offers, needed_by), oldest first.
+    told = fields.List(fields.Nested(ToldSchema))
+    lost_reason = fields.String(allow_none=True)
+    lost_note = fields.String(allow_none=True)
 
 
 class AuditEventSchema(Schema):
