@@ -204,8 +204,8 @@ def _carry_out(deps: Deps, session: Session, row: Negotiation, escalation: Escal
     _record_decision(escalation, proposal, actor, acting, now)
     record_person_decision(session, row, escalation, now)  # results (docs/results.md)
     row.buyer_note, row.updated_at = note, now
-    detail = {"escalation_id": escalation.id, "rationale": proposal.rationale,
-              "on_behalf_of": acting.on_behalf_of.id if acting.on_behalf_of else None}
+    detail: dict[str, Any] = {"escalation_id": escalation.id, "rationale": proposal.rationale,
+                              "on_behalf_of": acting.on_behalf_of.id if acting.on_behalf_of else None}
     if proposal.buyer_message:
         detail["buyer_message"] = proposal.buyer_message
     if proposal.citation_checked is not None:
