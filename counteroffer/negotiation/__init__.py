@@ -24,6 +24,7 @@ from .buying.releases import release_deal, release_order
 from .buying.requests import counter, escalate, places_message, request_price, withdraw
 from .buying.told import Tell
 from .buying.views import DealView, NegotiationView, OfferView
+from .buying.why_not import LOST_REASONS, tell_why_not
 from .shared.actors import Actor
 from .shared.deps import Deps
 from .shared.errors import (
@@ -38,7 +39,8 @@ from .shared.errors import (
 from .shared.states import OfferStatus, Role, Status
 
 __all__ = [
-    "Actor", "Deps", "Tell", "accept_offer", "deal_for_token", "deals_for_order", "redeem_deal", "release_deal",
+    "Actor", "Deps", "Tell", "LOST_REASONS", "tell_why_not",
+    "accept_offer", "deal_for_token", "deals_for_order", "redeem_deal", "release_deal",
     "release_order",
     "expire_lapsed",
     "get_negotiation", "list_negotiations", "product_terms", "ProductTerms", "counter",

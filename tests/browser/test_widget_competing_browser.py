@@ -55,3 +55,31 @@ def test_a_buyer_cites_a_competitor_and_gets_a_matched_offer(browser: Any, demo_
     widget.screenshot(path=str(SCREENSHOT), animations="disabled")
     assert errors == []
     context.close()
+
+
+def test_withdrawing_asks_why_once(browser: Any, demo_url: str) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(base_url=demo_url, locale="en-US", timezone_id="UTC")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    assert page.request.post("/demo/login", data={"username": "buyer@acme"}).ok
+    page.goto("/products/DEMO-120")
+    widget = page.locator(".co-widget")
+    widget.get_by_label("Quantity", exact=True).fill("1000")
+    widget.get_by_label("Target unit price (USD)").fill("110.00")
+    widget.get_by_role("button", name="Request a better price").click()
+    widget.get_by_role("button", name="Withdraw request").click()
+    question = widget.get_by_role("group", name="Would you tell us why? (optional)")
+    expect(question).to_be_visible()
+    widget.get_by_role("button", name="Send").click()  # nothing chosen: said by the choices
+    expect(widget.locator('[data-co-error="reason"]')).to_have_text("Choose one of the reasons.")
+    question.get_by_label("I found it cheaper elsewhere").check()
+    widget.get_by_label("Anything to add? (optional)").fill("Initech at $104")
+    widget.get_by_role("button", name="Send").click()
+    expect(widget.get_by_role("status")).to_have_text("Thank you: that helps us.")
+    latest = page.request.get("/negotiate/api/requests?sku=DEMO-120&limit=1").json()["requests"][0]
+    assert (latest["why_not"], latest["why_not_note"]) == ("found_cheaper", "Initech at $104")
+    assert errors == []
+    context.close()

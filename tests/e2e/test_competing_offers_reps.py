@@ -79,3 +79,19 @@ def test_another_company_never_sees_the_citation(app, escalated):
     escalated.as_(GUS)
     assert "Globex Supply" not in str(escalated.get("/requests").get_json())
     assert escalated.get("/escalations").status_code == 403
+
+
+def test_declining_a_reps_counter_asks_why_and_the_rep_sees_it(escalated):
+    response = escalated.post(f"/escalations/{escalated.escalation_id}/decision", {
+        "action": "counter", "unit_price": "100.00", "rationale": "Our best"})
+    assert response.status_code == 200, response.get_json()
+    decided = response.get_json()
+    escalated.as_(ANN)
+    held = escalated.get(f"/requests/{decided['negotiation_id']}").get_json()
+    assert any(o["unit_price"] == "100.00" for o in held["offers"])
+    declined = escalated.post(f"/requests/{decided['negotiation_id']}/withdraw",
+                              {"reason": "found_cheaper", "note": "Globex stays at $90"}).get_json()
+    assert (declined["status"], declined["why_not"]) == ("withdrawn", "found_cheaper")
+    escalated.as_(RITA)
+    seen = escalated.get(f"/escalations/{escalated.escalation_id}").get_json()
+    assert (seen["lost_reason"], seen["lost_note"]) == ("found_cheaper", "Globex stays at $90")

@@ -26,6 +26,7 @@ from .context import earlier_bids, earlier_offers, pricing_context
 from .limits import enforce_request_cap
 from .told import NOTHING_TOLD, Tell, check_tell, store_tell
 from .views import NegotiationView, negotiation_view
+from .why_not import check_why_not, record_why_not
 
 __all__ = ["request_price", "counter", "withdraw", "escalate", "places_message",
            "UNCHECKED_PRICE_NOTE", "UNCHECKED_PRICE_RETRY"]
@@ -128,8 +129,11 @@ def _start_round(session: Session, row: Negotiation, request: PriceRequest, stat
     row.buyer_note = None  # a note on an earlier round ("could not check", a rep's answer) is stale now
 
 
-def withdraw(deps: Deps, actor: Actor, negotiation_id: str) -> NegotiationView:
-    return _close_by_buyer(deps, actor, negotiation_id, "withdraw", Status.WITHDRAWN)
+def withdraw(deps: Deps, actor: Actor, negotiation_id: str, reason: str | None = None,
+             note: str | None = None) -> NegotiationView:
+    """``reason``, ``note``: why not, if the buyer says with the withdrawal (why_not.py)."""
+    check_why_not(reason, note)
+    return _close_by_buyer(deps, actor, negotiation_id, "withdraw", Status.WITHDRAWN, (reason, note))
 
 
 def escalate(deps: Deps, actor: Actor, negotiation_id: str) -> NegotiationView:
@@ -138,7 +142,7 @@ def escalate(deps: Deps, actor: Actor, negotiation_id: str) -> NegotiationView:
 
 
 def _close_by_buyer(deps: Deps, actor: Actor, negotiation_id: str, action: str,
-                    status: Status) -> NegotiationView:
+                    status: Status, why_not: tuple[str | None, str | None] = (None, None)) -> NegotiationView:
     company_id = require_buyer(actor)
     now = deps.clock()
     with transaction(deps.session_factory) as session:
@@ -149,6 +153,7 @@ def _close_by_buyer(deps: Deps, actor: Actor, negotiation_id: str, action: str,
         if status is Status.WITHDRAWN:
             close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
             void_open_escalation(session, row, actor, before, now, "withdrew the request")
+            record_why_not(session, row, actor, *why_not, now)
         if status is Status.ESCALATED:
             _hand_to_person(deps, session, row, now)
         return negotiation_view(row, offers_of(session, row.id), now)

@@ -20,6 +20,8 @@ from .schemas import (
     PriceRequestSchema,
     RedeemSchema,
     TermsSchema,
+    WhyNotSchema,
+    WithdrawSchema,
 )
 
 __all__ = ["api"]
@@ -33,6 +35,7 @@ _negotiation, _negotiations = NegotiationSchema(), NegotiationSchema(many=True)
 _deal, _terms = DealSchema(), TermsSchema()
 _price_request, _counter, _redeem = PriceRequestSchema(), CounterSchema(), RedeemSchema()
 _empty, _list_query = EmptySchema(), ListQuerySchema()
+_why_not, _withdraw = WhyNotSchema(), WithdrawSchema()
 
 
 def _extension() -> Any:
@@ -89,8 +92,18 @@ def counter_request(negotiation_id: str) -> Response:
 @api.post("/api/requests/<negotiation_id>/withdraw")
 @allow(BUYER)
 def withdraw_request(negotiation_id: str) -> Response:
-    load_body(_empty)
-    return jsonify(_negotiation.dump(uc.withdraw(_extension().deps, _actor(), negotiation_id)))
+    data = load_body(_withdraw)
+    return jsonify(_negotiation.dump(uc.withdraw(_extension().deps, _actor(), negotiation_id,
+                                                 data.get("reason"), data.get("note"))))
+
+
+@api.post("/api/requests/<negotiation_id>/why-not")
+@allow(BUYER)
+def why_not(negotiation_id: str) -> Response:
+    """Why a withdrawn or expired request ended without a deal: asked once, optional."""
+    data = load_body(_why_not)
+    return jsonify(_negotiation.dump(uc.tell_why_not(_extension().deps, _actor(), negotiation_id,
+                                                     data["reason"], data.get("note"))))
 
 
 @api.post("/api/requests/<negotiation_id>/escalate")

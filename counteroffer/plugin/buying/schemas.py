@@ -11,11 +11,11 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from ...negotiation import places_message
+from ...negotiation import LOST_REASONS, places_message
 from ...rules import has_valid_places, is_known_currency
 
 __all__ = ["Money", "MONEY_PATTERN", "money_pattern", "NonBlank", "PriceRequestSchema", "CounterSchema",
-           "CompetingOfferSchema", "NOTE_LIMIT",
+           "CompetingOfferSchema", "NOTE_LIMIT", "WhyNotSchema", "WithdrawSchema",
            "RedeemSchema", "EmptySchema", "NegotiationSchema", "DealSchema", "TermsSchema",
            "ListQuerySchema"]
 
@@ -126,6 +126,20 @@ class CounterSchema(_Strict):
     quantity = _quantity_field()
     competing_offer = fields.Nested(CompetingOfferSchema)
     needed_by = fields.Date()
+
+
+class WhyNotSchema(_Strict):
+    """Why the buyer let a request go: one optional answer (negotiation/buying/why_not.py)."""
+
+    reason = fields.String(required=True, validate=validate.OneOf(LOST_REASONS))
+    note = fields.String(validate=validate.Length(max=NOTE_LIMIT))
+
+
+class WithdrawSchema(_Strict):
+    """A withdrawal, with why if the buyer says (both optional)."""
+
+    reason = fields.String(validate=validate.OneOf(LOST_REASONS))
+    note = fields.String(validate=validate.Length(max=NOTE_LIMIT))
 
 
 class RedeemSchema(_Strict):

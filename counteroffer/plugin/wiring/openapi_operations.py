@@ -35,6 +35,8 @@ from ..buying.schemas import (
     PriceRequestSchema,
     RedeemSchema,
     TermsSchema,
+    WhyNotSchema,
+    WithdrawSchema,
 )
 from ..pricing.rules_schemas import (
     DiffQuerySchema,
@@ -177,7 +179,11 @@ OPERATIONS: dict[str, Operation] = {
         "Answer with another target price", NegotiationSchema, body=CounterSchema, errors=(404, 409),
         refusals=(Refusal(("target_unit_price",), _PLACES_MESSAGE, f"the price has {_PLACES} of the request"),)),
     "negotiation.withdraw_request": Operation(
-        "Withdraw a request", NegotiationSchema, body=EmptySchema, errors=(404, 409)),
+        "Withdraw a request, saying why if the buyer likes", NegotiationSchema, body=WithdrawSchema,
+        errors=(404, 409)),
+    "negotiation.why_not": Operation(
+        "Say why a withdrawn or expired request ended without a deal (once)", NegotiationSchema,
+        body=WhyNotSchema, errors=(404, 409)),
     "negotiation.escalate_request": Operation(
         "Ask a sales rep instead", NegotiationSchema, body=EmptySchema, errors=(404, 409)),
     "negotiation.accept_offer": Operation(
