@@ -111,6 +111,14 @@ class ResultsReportSchema(Schema):
     segments = fields.List(fields.String(), required=True)
     total = fields.Nested(MeasuresSchema, required=True)
     groups = fields.List(fields.Nested(MeasuresSchema), required=True)
+    #: What buyers told in the period (issue 16): competitors cited, lost reasons.
+    competitors = fields.List(fields.Nested(Schema.from_dict({
+        "competitor": fields.String(required=True), "citations": fields.Integer(required=True),
+        "negotiations": fields.Integer(required=True), "skus": fields.List(fields.String(), required=True)},
+        name="CompetitorCountSchema")), required=True)
+    lost_reasons = fields.List(fields.Nested(Schema.from_dict({
+        "reason": fields.String(required=True), "negotiations": fields.Integer(required=True),
+        "skus": fields.List(fields.String(), required=True)}, name="LostReasonCountSchema")), required=True)
 
 
 RulePageSchema = Schema.from_dict(
