@@ -13,9 +13,7 @@ pytestmark = pytest.mark.browser
 SCREENSHOT = Path(__file__).resolve().parents[2] / "artifacts" / "widget-competing-offer.png"
 
 
-def test_a_buyer_cites_a_competitor_and_gets_a_matched_offer(browser: Any, demo_url: str) -> None:
-    from playwright.sync_api import expect
-
+def _as_acme_on_demo_120(browser: Any, demo_url: str) -> tuple[Any, Any, list[str]]:
     context = browser.new_context(base_url=demo_url, locale="en-US", timezone_id="UTC",
                                   viewport={"width": 1100, "height": 1600})
     page = context.new_page()
@@ -23,8 +21,15 @@ def test_a_buyer_cites_a_competitor_and_gets_a_matched_offer(browser: Any, demo_
     page.on("pageerror", lambda error: errors.append(str(error)))
     assert page.request.post("/demo/login", data={"username": "buyer@acme"}).ok
     page.goto("/products/DEMO-120")
-    widget = page.locator(".co-widget")
+    return page, page.locator(".co-widget"), errors
+
+
+def test_a_buyer_cites_a_competitor_and_gets_a_matched_offer(browser: Any, demo_url: str) -> None:
+    from playwright.sync_api import expect
+
+    page, widget, errors = _as_acme_on_demo_120(browser, demo_url)
     section = widget.locator("details.co-told")
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
 
     competitor = widget.get_by_label("Competitor")
     expect(competitor).to_be_hidden()  # collapsed until the buyer opens it
@@ -32,6 +37,7 @@ def test_a_buyer_cites_a_competitor_and_gets_a_matched_offer(browser: Any, demo_
     widget.get_by_label("Target unit price (USD)").fill("100.00")
     section.locator("summary").click()
     widget.get_by_label("Their unit price (USD)").fill("112.00")
+    section.screenshot(path=str(SCREENSHOT.with_name("widget-competing-open.png")), animations="disabled")
     widget.get_by_role("button", name="Request a better price").click()
     # No competitor named: the error sits by its input, which is marked and focused.
     expect(competitor).to_have_attribute("aria-invalid", "true")
@@ -54,19 +60,13 @@ def test_a_buyer_cites_a_competitor_and_gets_a_matched_offer(browser: Any, demo_
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     widget.screenshot(path=str(SCREENSHOT), animations="disabled")
     assert errors == []
-    context.close()
+    page.context.close()
 
 
 def test_withdrawing_asks_why_once(browser: Any, demo_url: str) -> None:
     from playwright.sync_api import expect
 
-    context = browser.new_context(base_url=demo_url, locale="en-US", timezone_id="UTC")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    assert page.request.post("/demo/login", data={"username": "buyer@acme"}).ok
-    page.goto("/products/DEMO-120")
-    widget = page.locator(".co-widget")
+    page, widget, errors = _as_acme_on_demo_120(browser, demo_url)
     widget.get_by_label("Quantity", exact=True).fill("1000")
     widget.get_by_label("Target unit price (USD)").fill("110.00")
     widget.get_by_role("button", name="Request a better price").click()
@@ -77,9 +77,10 @@ def test_withdrawing_asks_why_once(browser: Any, demo_url: str) -> None:
     expect(widget.locator('[data-co-error="reason"]')).to_have_text("Choose one of the reasons.")
     question.get_by_label("I found it cheaper elsewhere").check()
     widget.get_by_label("Anything to add? (optional)").fill("Initech at $104")
+    widget.screenshot(path=str(SCREENSHOT.with_name("widget-why-not.png")), animations="disabled")
     widget.get_by_role("button", name="Send").click()
     expect(widget.get_by_role("status")).to_have_text("Thank you: that helps us.")
     latest = page.request.get("/negotiate/api/requests?sku=DEMO-120&limit=1").json()["requests"][0]
     assert (latest["why_not"], latest["why_not_note"]) == ("found_cheaper", "Initech at $104")
     assert errors == []
-    context.close()
+    page.context.close()

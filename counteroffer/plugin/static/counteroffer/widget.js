@@ -488,6 +488,7 @@
           form.replaceWith(el("p", { role: "status" }, ["No problem."]));
         })])
     ]);
+    form.addEventListener("change", function () { clearErrors(form); });  // a reason chosen answers the error
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearErrors(form);
