@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -28,7 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from .types import Money, UTCDateTime
 
 __all__ = ["Base", "metadata", "Product", "Company", "Rule", "Negotiation", "Offer", "Deal",
-           "Event", "OutboxMessage", "Rep", "Delegation", "Escalation", "Told"]
+           "Event", "OutboxMessage", "Rep", "Delegation", "Escalation", "Told", "Document"]
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -167,8 +168,29 @@ class Told(Base):
     valid_until: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(String(500))
     needed_by: Mapped[date | None] = mapped_column(Date)
+    #: The competitor's quote the buyer attached (``Document``), if any.
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("counteroffer_documents.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     negotiation: Mapped[Negotiation] = relationship(back_populates="told")
+    document: Mapped[Document | None] = relationship()
+
+
+class Document(Base):
+    """A buyer's document (a competitor's quote), checked (negotiation/buying/documents.py)
+    and kept in the database, outside any public folder; served only to staff, as an
+    attachment. Uploaded first (``negotiation_id`` None), then cited once, by its company."""
+
+    __tablename__ = "counteroffer_documents"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    company_id: Mapped[str] = mapped_column(String(64), index=True)
+    negotiation_id: Mapped[str | None] = mapped_column(ForeignKey("counteroffer_negotiations.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Set through the relationship, so a new negotiation is inserted before the update.
+    negotiation: Mapped[Negotiation | None] = relationship()
 
 
 class Deal(Base):

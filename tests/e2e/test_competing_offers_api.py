@@ -36,7 +36,7 @@ def test_a_cited_112_gets_a_matched_offer_and_is_kept_in_the_history(api, matchi
         ("match", 1000, "112.00")]
     assert body["told"] == [{"round": 1, "needed_by": "2026-11-20", "competing_offer": {
         "competitor": "Globex Supply", "unit_price": "112.00", "currency": "USD",
-        "valid_until": "2026-11-30", "note": "Quote 4471, delivered"}}]
+        "valid_until": "2026-11-30", "note": "Quote 4471, delivered", "document": None}}]
     assert api.get(f"/requests/{body['id']}").get_json()["told"] == body["told"]
 
 

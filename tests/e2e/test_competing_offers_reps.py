@@ -15,7 +15,7 @@ BELOW = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "90.00", "cur
 INBOX = "/negotiate/admin/escalations"
 TOLD = [{"round": 1, "needed_by": "2026-11-20", "competing_offer": {
     "competitor": "Globex Supply", "unit_price": "90.00", "currency": "USD", "valid_until": "2026-11-30",
-    "note": "Quote 4471"}}]
+    "note": "Quote 4471", "document": None}}]
 
 
 @pytest.fixture

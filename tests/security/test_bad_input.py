@@ -85,7 +85,7 @@ def real_args(world: World) -> dict[str, str]:
             "token": ids["deal"][0], "escalation_id": ids["escalation"][0],
             "delegation_id": ids["delegation"][0], "rule_id": ids["rule"][0], "ref": "1",
             "simulation_id": ids["simulation"][0], "experiment_id": ids["experiment"][0],
-            "sku": "DEMO-120"}
+            "document_id": ids["document"][0], "sku": "DEMO-120"}
 
 
 def path(rule: Rule, args: dict[str, str]) -> str:

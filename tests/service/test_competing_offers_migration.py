@@ -16,7 +16,7 @@ from counteroffer.db.migrate import VERSION_TABLE, alembic_config
 from counteroffer.db.models import metadata
 from tests.conftest import fresh_pg_schema
 
-MINE = ("counteroffer_told", "lost_reason", "lost_note", "decision_citation_checked")
+MINE = ("counteroffer_told", "counteroffer_documents", "lost_reason", "lost_note", "decision_citation_checked")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

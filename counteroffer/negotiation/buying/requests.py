@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
 from ...db import transaction
-from ...db.models import Negotiation, Offer
+from ...db.models import Document, Negotiation, Offer
 from ...rules import Decision, EarlierBid, EarlierOffer, PriceRequest, decide, has_valid_places, places_message
 from ..approvals.routing import open_escalation, void_open_escalation
 from ..results.experiments import rules_for_buyer
@@ -23,6 +23,7 @@ from ..shared.records import close_open_offers, locked_negotiation, new_id, offe
 from ..shared.states import OfferStatus, Status, require_move, status_for
 from ..shared.stock import require_stock_for_request
 from .context import earlier_bids, earlier_offers, pricing_context
+from .document_store import claim_document
 from .limits import enforce_request_cap
 from .told import NOTHING_TOLD, Tell, check_tell, store_tell
 from .views import NegotiationView, negotiation_view
@@ -48,9 +49,10 @@ def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
     negotiation_id = new_id()  # before deciding: it keys this negotiation's jitter
     with transaction(deps.session_factory) as session:
         enforce_request_cap(deps.guards, session, company_id, sku, now)
+        document = claim_document(session, company_id, tell.document_id)
         request = PriceRequest(sku, quantity, target_unit_price, currency, round=1,
-                               jitter=deps.guards.jitter(negotiation_id), citation=tell.citation(),
-                               needed_by=tell.needed_by)
+                               jitter=deps.guards.jitter(negotiation_id),
+                               citation=tell.citation(document is not None), needed_by=tell.needed_by)
         known = _Known()
         try:
             customer, item = _customer_and_item(deps, session, company_id, sku, currency, known)
@@ -59,11 +61,11 @@ def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
             decision, version_id = _decide(deps, session, request, item, customer, now)
         except BackOfficeUnavailableError as error:
             return remembered(session, idempotency, now, _keep_for_rep(
-                deps, session, actor, request, now, error, known.customer, tell))
+                deps, session, actor, request, now, error, known.customer, tell, document))
         row = _new_negotiation(actor, company_id, request, status_for(decision.outcome), now,
                                negotiation_id=negotiation_id)
         row.rule_version_id = version_id
-        store_tell(row, 1, tell, now)
+        store_tell(row, 1, tell, now, document)
         session.add(row)
         record_event(session, row, actor, "requested", None, now, quantity=quantity,
                      target_unit_price=target_unit_price, outcome=decision.outcome.value,
@@ -101,16 +103,17 @@ def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: De
         _require_round_left(deps, row)
         _require_places(target_unit_price, row.currency)
         check_tell(tell, row.currency, now.date())
+        document = claim_document(session, company_id, tell.document_id)
         request = PriceRequest(row.sku, quantity or row.quantity, target_unit_price, row.currency,
-                               round=row.round + 1, jitter=deps.guards.jitter(row.id), citation=tell.citation(),
-                               needed_by=tell.needed_by)
+                               round=row.round + 1, jitter=deps.guards.jitter(row.id),
+                               citation=tell.citation(document is not None), needed_by=tell.needed_by)
         with unavailable_as_503(UNCHECKED_PRICE_RETRY):
             customer, item = _customer_and_item(deps, session, company_id, row.sku, row.currency)
             decision, row.rule_version_id = _decide(deps, session, request, item, customer, now,
                                                     earlier_offers(session, row.id), earlier_bids(session, row.id))
         before = row.status
         _start_round(session, row, request, status_for(decision.outcome), now)
-        store_tell(row, row.round, tell, now)
+        store_tell(row, row.round, tell, now, document)
         record_event(session, row, actor, "countered", before, now, round=row.round,
                      quantity=row.quantity, target_unit_price=target_unit_price,
                      outcome=decision.outcome.value, reason=decision.reason)
@@ -210,13 +213,14 @@ def _apply(deps: Deps, session: Session, row: Negotiation, decision: Decision, n
 
 
 def _keep_for_rep(deps: Deps, session: Session, actor: Actor, request: PriceRequest, now: datetime,
-                  error: BackOfficeUnavailableError, customer: Customer | None, tell: Tell) -> NegotiationView:
+                  error: BackOfficeUnavailableError, customer: Customer | None, tell: Tell,
+                  document: Document | None) -> NegotiationView:
     """The price or cost could not be checked, so the engine is not asked (it must never
     offer what it could not hold against a floor): a person gets the request instead."""
     assert actor.company_id is not None  # a buyer: checked by the caller
     row = _new_negotiation(actor, actor.company_id, request, Status.ESCALATED, now,
                            note=UNCHECKED_PRICE_NOTE)
-    store_tell(row, 1, tell, now)
+    store_tell(row, 1, tell, now, document)
     session.add(row)
     reason = f"the back office could not be asked: {error}"
     record_event(session, row, actor, "requested", None, now, quantity=request.quantity,

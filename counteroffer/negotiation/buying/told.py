@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from ...db.models import Negotiation, Told
+from ...db.models import Document, Negotiation, Told
 from ...rules import Citation, has_valid_places, places_message, round_money
 from ..shared.errors import InvalidRequestError
 
@@ -28,15 +28,17 @@ class Tell:
     valid_until: date | None = None
     note: str | None = None
     needed_by: date | None = None
+    #: An uploaded document (document_store.py) the citation rests on.
+    document_id: str | None = None
 
     @property
     def cites(self) -> bool:
         return self.competitor is not None and self.unit_price is not None
 
-    def citation(self) -> Citation | None:
+    def citation(self, has_document: bool = False) -> Citation | None:
         if self.competitor is None or self.unit_price is None:
             return None
-        return Citation(self.competitor, self.unit_price, self.valid_until)
+        return Citation(self.competitor, self.unit_price, self.valid_until, has_document)
 
     def said_anything(self) -> bool:
         return self.cites or self.needed_by is not None
@@ -54,6 +56,8 @@ class ToldView:
     valid_until: date | None
     note: str | None
     needed_by: date | None
+    #: {"id", "filename", "content_type", "size"} of the document cited, if any.
+    document: dict[str, object] | None = None
 
 
 def check_tell(tell: Tell, currency: str, today: date) -> None:
@@ -68,17 +72,21 @@ def check_tell(tell: Tell, currency: str, today: date) -> None:
         _refuse("needed_by", "Give a day from today on.")
     if tell.note is not None and len(tell.note) > NOTE_LIMIT:
         _refuse("competing_offer.note", f"At most {NOTE_LIMIT} characters.")
+    if tell.document_id is not None and not tell.cites:
+        _refuse("competing_offer.document_id", "A document goes with a competing offer.")
 
 
 def _refuse(field: str, message: str) -> None:
     raise InvalidRequestError(message, {field: [message]})
 
 
-def store_tell(row: Negotiation, round_: int, tell: Tell, now: datetime) -> None:
+def store_tell(row: Negotiation, round_: int, tell: Tell, now: datetime, document: Document | None = None) -> None:
     """Kept with the round, through the negotiation (written in its flush)."""
     if not tell.said_anything():
         return
-    row.told.append(Told(round=round_, competitor=tell.competitor if tell.cites else None,
+    if document is not None:
+        document.negotiation = row  # a relationship: the new row is inserted first
+    row.told.append(Told(round=round_, competitor=tell.competitor if tell.cites else None, document=document,
                          unit_price=tell.unit_price if tell.cites else None,
                          valid_until=tell.valid_until if tell.cites else None,
                          note=(tell.note or None) if tell.cites else None,
@@ -88,4 +96,12 @@ def store_tell(row: Negotiation, round_: int, tell: Tell, now: datetime) -> None
 def told_views(row: Negotiation) -> tuple[ToldView, ...]:
     return tuple(ToldView(round=t.round, competitor=t.competitor, currency=row.currency,
                           unit_price=round_money(t.unit_price, row.currency) if t.unit_price is not None else None,
-                          valid_until=t.valid_until, note=t.note, needed_by=t.needed_by) for t in row.told)
+                          valid_until=t.valid_until, note=t.note, needed_by=t.needed_by,
+                          document=_document(t.document)) for t in row.told)
+
+
+def _document(document: Document | None) -> dict[str, object] | None:
+    if document is None:
+        return None
+    return {"id": document.id, "filename": document.filename, "content_type": document.content_type,
+            "size": document.size}

@@ -15,7 +15,8 @@ from ...negotiation import LOST_REASONS, places_message
 from ...rules import has_valid_places, is_known_currency
 
 __all__ = ["Money", "MONEY_PATTERN", "money_pattern", "NonBlank", "PriceRequestSchema", "CounterSchema",
-           "CompetingOfferSchema", "NOTE_LIMIT", "WhyNotSchema", "WithdrawSchema",
+           "CompetingOfferSchema", "NOTE_LIMIT", "DocumentUploadSchema", "DocumentSchema",
+           "WhyNotSchema", "WithdrawSchema",
            "RedeemSchema", "EmptySchema", "NegotiationSchema", "DealSchema", "TermsSchema",
            "ListQuerySchema"]
 
@@ -102,6 +103,23 @@ class CompetingOfferSchema(_Strict):
     unit_price = _money_field(required=True)
     valid_until = fields.Date()
     note = fields.String(validate=validate.Length(max=NOTE_LIMIT))
+    #: A document uploaded first (POST /api/documents): the quote the citation rests on.
+    document_id = fields.String(validate=validate.Length(min=1, max=32))
+
+
+class DocumentUploadSchema(_Strict):
+    """A competitor's quote: PDF, PNG or JPEG of at most 5 MB, base64 in JSON; its type is
+    read from the content (negotiation/buying/documents.py), never from the name."""
+
+    filename = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    content_base64 = fields.String(required=True, validate=validate.Length(min=1, max=7 * 1024 * 1024))
+
+
+class DocumentSchema(Schema):
+    id = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
 
 
 class PriceRequestSchema(_Strict):
@@ -199,7 +217,11 @@ class _CitedSchema(Schema):
     note = fields.String(allow_none=True)
 
 
-_CITED = _CitedSchema()
+class _CitedWithDocumentSchema(_CitedSchema):
+    document = fields.Nested(DocumentSchema, allow_none=True)
+
+
+_CITED = _CitedWithDocumentSchema()
 
 
 class ToldSchema(Schema):

@@ -29,6 +29,8 @@ from ..approvals.rep_schemas import (
 from ..buying.schemas import (
     CounterSchema,
     DealSchema,
+    DocumentSchema,
+    DocumentUploadSchema,
     EmptySchema,
     ListQuerySchema,
     NegotiationSchema,
@@ -173,22 +175,40 @@ _RULE_MEANING = Refusal(_RULE_FIELDS, ".+", "the params do not fit the kind (doc
                         "is below cost, or another rule of the draft has the same scope")
 
 
+#: What a request or counter may tell (issue 16) that only the use case can judge.
+_TOLD_REFUSALS = (
+    Refusal(("competing_offer.valid_until", "needed_by"), r".+", "a date before today"),
+    Refusal(("competing_offer.unit_price",), _PLACES_MESSAGE, f"the cited price has {_PLACES} of the request"),
+    Refusal(("competing_offer.document_id",), r".+", "no uncited document of the buyer's company has this id"),
+)
+_DOCUMENT_REFUSALS = (
+    Refusal(("document", "document.filename"), r".+", "the file is not a plain PDF, PNG or JPEG of at most "
+            "5 MB and 40 megapixels (script, a polyglot, a damaged file), or its name has path parts"),
+    Refusal(("content_base64",), r".+", "the content is not base64"),
+)
+
 #: endpoint -> what its view takes and answers.
 OPERATIONS: dict[str, Operation] = {
     "negotiation.create_request": Operation(
         "Ask for a better price", NegotiationSchema, 201, body=PriceRequestSchema, errors=(404, 409),
         refusals=(Refusal(("sku",), r"No product with this SKU\.", "no product has this SKU"),
                   Refusal(("currency",), r"This product is priced in [A-Z]{3}\.",
-                          "the product is priced in another currency"))),
+                          "the product is priced in another currency"), *_TOLD_REFUSALS)),
     "negotiation.list_requests": Operation(
         "The company's price requests, newest first", NegotiationListSchema, query=ListQuerySchema),
     "negotiation.show_request": Operation("One price request", NegotiationSchema, errors=(404,)),
     "negotiation.counter_request": Operation(
         "Answer with another target price", NegotiationSchema, body=CounterSchema, errors=(404, 409),
-        refusals=(Refusal(("target_unit_price",), _PLACES_MESSAGE, f"the price has {_PLACES} of the request"),)),
+        refusals=(Refusal(("target_unit_price",), _PLACES_MESSAGE, f"the price has {_PLACES} of the request"),
+                  *_TOLD_REFUSALS)),
     "negotiation.withdraw_request": Operation(
         "Withdraw a request, saying why if the buyer likes", NegotiationSchema, body=WithdrawSchema,
-        errors=(404, 409)),
+        errors=(404, 409), refusals=(Refusal(("reason",), r".+", "a note without a reason"),)),
+    "negotiation.upload_document": Operation(
+        "Upload a competitor's quote (PDF, PNG or JPEG, 5 MB) to cite", DocumentSchema, 201,
+        body=DocumentUploadSchema, refusals=_DOCUMENT_REFUSALS),
+    "negotiation_reps.document": Operation(
+        "A cited document, as an attachment (staff only)", "application/octet-stream", errors=(404,)),
     "negotiation.why_not": Operation(
         "Say why a withdrawn or expired request ended without a deal (once)", NegotiationSchema,
         body=WhyNotSchema, errors=(404, 409)),
