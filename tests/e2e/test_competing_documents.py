@@ -102,3 +102,12 @@ def test_a_5_mb_document_fits_the_upload_limit_and_a_larger_one_is_refused(app, 
     too_big = upload(shop, "big.pdf", big + b"00")
     assert too_big.status_code == 422 and "5 MB" in str(too_big.get_json())
     assert documents(app) == 1
+
+
+def test_the_escalation_page_links_the_document(app, shop):
+    document = upload(shop, "quote.pdf", pdf()).get_json()
+    shop.post("/requests", {**ASK, "quantity": 1000, "target_unit_price": "90.00",
+                            "competing_offer": {**CITED, "unit_price": "90.00", "document_id": document["id"]}})
+    shop.as_(RITA)
+    page = app.test_client().get("/negotiate/admin/escalations").get_data(as_text=True)
+    assert f'href="/negotiate/api/documents/{document["id"]}"' in page and "Download the quote (quote.pdf)" in page
