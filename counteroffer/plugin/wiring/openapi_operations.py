@@ -176,15 +176,15 @@ _RULE_MEANING = Refusal(_RULE_FIELDS, ".+", "the params do not fit the kind (doc
 
 
 #: What a request or counter may tell (issue 16) that only the use case can judge.
+# Named as their error names them ("competing_offer.valid_until"); listed by the top field.
 _TOLD_REFUSALS = (
-    Refusal(("competing_offer.valid_until", "needed_by"), r".+", "a date before today"),
-    Refusal(("competing_offer.unit_price",), _PLACES_MESSAGE, f"the cited price has {_PLACES} of the request"),
-    Refusal(("competing_offer.document_id",), r".+", "no uncited document of the buyer's company has this id"),
+    Refusal(("competing_offer", "needed_by"), r".+", "a date before today; a cited price with more "
+            "places than the currency has; no uncited document of the buyer's company has the document_id"),
 )
 _DOCUMENT_REFUSALS = (
-    Refusal(("document", "document.filename"), r".+", "the file is not a plain PDF, PNG or JPEG of at most "
-            "5 MB and 40 megapixels (script, a polyglot, a damaged file), or its name has path parts"),
-    Refusal(("content_base64",), r".+", "the content is not base64"),
+    Refusal(("document", "content_base64"), r".+", "the file is not a plain PDF, PNG or JPEG of at most "
+            "5 MB and 40 megapixels (script, a polyglot, a damaged file), its name has path parts, or the "
+            "content is not base64"),
 )
 
 #: endpoint -> what its view takes and answers.
@@ -208,7 +208,8 @@ OPERATIONS: dict[str, Operation] = {
         "Upload a competitor's quote (PDF, PNG or JPEG, 5 MB) to cite", DocumentSchema, 201,
         body=DocumentUploadSchema, refusals=_DOCUMENT_REFUSALS),
     "negotiation_reps.document": Operation(
-        "A cited document, as an attachment (staff only)", "application/octet-stream", errors=(404,)),
+        "A cited document, as an attachment (staff only)", "application/pdf, image/png, image/jpeg",
+        errors=(404,)),
     "negotiation.why_not": Operation(
         "Say why a withdrawn or expired request ended without a deal (once)", NegotiationSchema,
         body=WhyNotSchema, errors=(404, 409)),
