@@ -5,17 +5,31 @@ and Alembic keeps its own version table (``counteroffer_alembic_version``).
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import Money, UTCDateTime
 
 __all__ = ["Base", "metadata", "Product", "Company", "Rule", "Negotiation", "Offer", "Deal",
-           "Event", "OutboxMessage", "Rep", "Delegation", "Escalation"]
+           "Event", "OutboxMessage", "Rep", "Delegation", "Escalation", "Told", "Document"]
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -111,7 +125,13 @@ class Negotiation(Base):
                                                         index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Why the buyer let it go, if they said (withdrew, let it expire, declined a rep's
+    #: counter): one of negotiation/buying/reasons.py's LOST_REASONS; migration 0014.
+    lost_reason: Mapped[str | None] = mapped_column(String(24))
+    lost_note: Mapped[str | None] = mapped_column(Text)
     offers: Mapped[list[Offer]] = relationship(back_populates="negotiation", order_by="Offer.created_at")
+    #: What the buyer told with each round (a competing offer, needed_by), oldest first.
+    told: Mapped[list[Told]] = relationship(back_populates="negotiation", order_by="Told.round")
 
 
 class Offer(Base):
@@ -132,6 +152,45 @@ class Offer(Base):
     terms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     negotiation: Mapped[Negotiation] = relationship(back_populates="offers")
+
+
+class Told(Base):
+    """What the buyer told with one round: a competing offer they cite and the day they
+    need the goods by (issue 16; migration 0014). Never shown to another company: read
+    only through its negotiation, whose company is checked first."""
+
+    __tablename__ = "counteroffer_told"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    negotiation_id: Mapped[str] = mapped_column(ForeignKey("counteroffer_negotiations.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    competitor: Mapped[str | None] = mapped_column(String(100), index=True)
+    unit_price: Mapped[Decimal | None] = mapped_column(Money)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+    needed_by: Mapped[date | None] = mapped_column(Date)
+    #: The competitor's quote the buyer attached (``Document``), if any.
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("counteroffer_documents.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    negotiation: Mapped[Negotiation] = relationship(back_populates="told")
+    document: Mapped[Document | None] = relationship()
+
+
+class Document(Base):
+    """A buyer's document (a competitor's quote), checked (negotiation/buying/documents.py)
+    and kept in the database, outside any public folder; served only to staff, as an
+    attachment. Uploaded first (``negotiation_id`` None), then cited once, by its company."""
+
+    __tablename__ = "counteroffer_documents"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    company_id: Mapped[str] = mapped_column(String(64), index=True)
+    negotiation_id: Mapped[str | None] = mapped_column(ForeignKey("counteroffer_negotiations.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Set through the relationship, so a new negotiation is inserted before the update.
+    negotiation: Mapped[Negotiation | None] = relationship()
 
 
 class Deal(Base):
@@ -272,4 +331,6 @@ class Escalation(Base):
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_by_role: Mapped[str | None] = mapped_column(String(16))
     decided_on_behalf_of: Mapped[str | None] = mapped_column(String(64))
+    #: Whether the decider checked the competing offer the buyer cited (None: not said).
+    decision_citation_checked: Mapped[bool | None] = mapped_column(Boolean)
 

@@ -134,6 +134,10 @@ RULES: tuple[tuple[str, dict[str, Any], str | None, str | None], ...] = (
     ("term_lever", {"group": "payment", "option": "net10", "label": "pay within 10 days",
                     "value_pct": "1", "scope": "order"}, None, "wholesale"),
     ("order_floor", {"min_margin_pct": "18"}, None, None),
+    # A competitor's price a buyer cites for DEMO-120 is matched: 1,000 at a cited $112.00
+    # is offered at $112.00. Below the guard price a rep sees the citation instead; over
+    # $250,000 a citation needs a document, else a rep checks it (docs/competing-offers.md).
+    ("competing_offer", {"document_above": "250000"}, "DEMO-120", None),
 )
 
 

@@ -18,11 +18,14 @@ from .approvals.escalations import (
 )
 from .approvals.service_levels import ServiceLevel, ServiceLevels
 from .buying.deals import accept_offer, deal_for_token, redeem_deal
+from .buying.document_store import staff_document, upload_document
 from .buying.expiry import expire_lapsed
 from .buying.queries import ProductTerms, deals_for_order, get_negotiation, list_negotiations, product_terms
 from .buying.releases import release_deal, release_order
 from .buying.requests import counter, escalate, places_message, request_price, withdraw
+from .buying.told import Tell
 from .buying.views import DealView, NegotiationView, OfferView
+from .buying.why_not import LOST_REASONS, tell_why_not
 from .quotes.asks import MAX_LINES, LineAsk, order_target_of
 from .quotes.deals import (
                      CartLine,
@@ -55,7 +58,8 @@ from .shared.errors import (
 from .shared.states import OfferStatus, Role, Status
 
 __all__ = [
-    "Actor", "Deps", "accept_offer", "deal_for_token", "deals_for_order", "redeem_deal", "release_deal",
+    "Actor", "Deps", "Tell", "LOST_REASONS", "tell_why_not", "upload_document", "staff_document",
+    "accept_offer", "deal_for_token", "deals_for_order", "redeem_deal", "release_deal",
     "release_order",
     "expire_lapsed",
     "get_negotiation", "list_negotiations", "product_terms", "ProductTerms", "counter",

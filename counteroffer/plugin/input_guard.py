@@ -33,7 +33,9 @@ __all__ = ["InputLimits", "install_input_guard", "BULK_ENDPOINTS", "MAX_ID"]
 MAX_ID = 2**31 - 1
 #: Routes that take bulk data: a simulation's requests, a CSV of rules or requests.
 BULK_ENDPOINTS = frozenset({"negotiation_rules.start_simulation", "rules_admin.simulate",
-                            "rules_admin.import_csv"})
+                            "rules_admin.import_csv",
+                            # a buyer's document: 5 MB, base64 in JSON (docs/competing-offers.md)
+                            "negotiation.upload_document"})
 
 
 @dataclass(frozen=True)

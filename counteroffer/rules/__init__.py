@@ -8,6 +8,8 @@ from .guard import GuardDraws
 from .model import (
                     AlternativeProduct,
                     Alternatives,
+                    Citation,
+                    CompetingOffer,
                     ConcessionPolicy,
                     Decision,
                     EarlierBid,
@@ -37,5 +39,5 @@ __all__ = [
     "OfferKind", "Outcome", "Policy", "PriceRequest", "PricingContext", "LastPrice",
     "AlternativeProduct", "Term", "is_known_currency", "minor_unit", "round_money",
     "has_valid_places", "places_message", "floor_price", "next_break", "price_for_quantity", "effective_breaks",
-    "GuardDraws", "EarlierOffer", "EarlierBid", "decide_quote",
+    "GuardDraws", "EarlierOffer", "EarlierBid", "decide_quote", "Citation", "CompetingOffer",
 ]

@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .closing import LAST_ROUND, is_last_round, volume_at
+from .competing import CitedAnswer, cited_answer
 from .concession import concession_offer, concession_price
 from .frame import Candidate, Frame, Priced, make_frame, make_offer
 from .messages import accept_message
@@ -69,6 +70,11 @@ def _route(frame: Frame, routing: Routing) -> Decision:
     anchor = anchor_price(frame)
     if anchor is not None and anchor <= frame.target:
         return _accept_within(frame, limit, concession, "target at or above the price this buyer paid last time")
+    # A citation is read only once the target alone is not accepted: citing a low price
+    # must not turn an answer the buyer would have had into a wait for a person.
+    cited = cited_answer(frame) if frame.request.citation is not None else None
+    if cited is not None:
+        return _cited(frame, cited, limit, concession)
     candidates = trade_offs(frame)  # only now: an accepted request needs none
     declined = frame.target < decline_line(frame, routing)
     if concession is not None:
@@ -93,6 +99,21 @@ def _route(frame: Frame, routing: Routing) -> Decision:
     if not declined:
         return _escalate(frame, _escalation_reason(frame), ())
     return _decision(frame, Outcome.DECLINE, (), "target is far below the floor")
+
+
+def _cited(frame: Frame, cited: CitedAnswer, limit: Decimal | None, concession: Decimal | None) -> Decision:
+    """A cited competing offer a rule covers (rules/competing.py): the match first, then
+    the trade-offs beside it; a person when it cannot be matched on the rules' own."""
+    match = cited.match
+    if match is None:
+        return _escalate(frame, cited.reason, _suggestions(frame, concession))
+    if match.priced.unit_price <= frame.target:
+        return _accept_within(frame, limit, concession, "target at or above a cited competing offer's match")
+    if _over_limit(match.priced.quantity, match.priced.unit_price, limit):
+        return _escalate(frame, OVER_LIMIT, _suggestions(frame, concession, match))
+    others = [c for c in trade_offs(frame) if not _over_limit(c.priced.quantity, c.priced.unit_price, limit)]
+    offers = (make_offer(frame, match), *_ranked(frame, others)[: frame.policy.max_offers - 1])
+    return _decision(frame, Outcome.COUNTER, offers, cited.reason)
 
 
 def _with_concession(frame: Frame, candidates: list[Candidate], concession: Decimal) -> list[Candidate]:

@@ -9,7 +9,17 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, cast
 
-from .model import LEVER_GROUPS, Alternatives, ConcessionPolicy, Floor, PriceBreak, PriceBreaks, Routing, TermLever
+from .model import (
+    LEVER_GROUPS,
+    Alternatives,
+    CompetingOffer,
+    ConcessionPolicy,
+    Floor,
+    PriceBreak,
+    PriceBreaks,
+    Routing,
+    TermLever,
+)
 from .quotes.model import OrderFloor, OrderTier, OrderTiers
 from .ruleset import RuleSet
 
@@ -124,7 +134,8 @@ def _lever(params: Mapping[str, Any], scope: dict[str, Any]) -> TermLever:
         raise RuleDataError("params", "a term lever needs exactly one of value_pct and value_per_unit")
     return TermLever(group=group, option=cast(str, option), label=cast(str, label), value_pct=pct,
                      value_per_unit=per_unit, bundle_levers=_int(params, "bundle_levers", default=2) or 2,
-                     scope=_lever_scope(params, scope), **scope)
+                     scope=_lever_scope(params, scope),
+                     lead_days=_int(params, "lead_days", minimum=0), **scope)
 
 
 def _lever_scope(params: Mapping[str, Any], scope: dict[str, Any]) -> str:
@@ -205,10 +216,22 @@ def _routing(params: Mapping[str, Any], scope: dict[str, Any]) -> Routing:
                    **scope)
 
 
+def _competing_offer(params: Mapping[str, Any], scope: dict[str, Any]) -> CompetingOffer:
+    names = params.get("competitors") or []
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise RuleDataError("competitors", "must be a list of competitor names (empty: any competitor)")
+    amount, pct = _decimal(params, "beat_by_amount"), _pct(params, "beat_by_pct", top=50)
+    if amount is not None and pct is not None:
+        raise RuleDataError("beat_by_pct", "give beat_by_amount or beat_by_pct, not both")
+    return CompetingOffer(competitors=tuple(n.strip() for n in names), beat_by_amount=amount,
+                          beat_by_pct=pct, document_above=_decimal(params, "document_above"), **scope)
+
+
 _PARSERS: dict[str, Callable[[Mapping[str, Any], dict[str, Any]], Any]] = {
     "floor": _floor, "price_breaks": _price_breaks, "term_lever": _lever,
     "alternatives": _alternatives, "concession": _concession, "routing": _routing,
     "order_tiers": _order_tiers, "order_floor": _order_floor,
+    "competing_offer": _competing_offer,
 }
 RULE_KINDS = tuple(_PARSERS)
 #: Where a term lever applies: each line's price, or a whole quote's total (rules/quotes).
@@ -222,13 +245,14 @@ _KNOWN_PARAMS: dict[str, frozenset[str]] = {
     "floor": frozenset({"min_margin_pct", "min_unit_price", "max_discount_pct"}),
     "price_breaks": frozenset({"breaks", "order_multiple"}),
     "term_lever": frozenset({"group", "option", "label", "value_pct", "value_per_unit", "bundle_levers",
-                             "scope"}),
+                             "scope", "lead_days"}),
     "alternatives": frozenset({"skus"}),
     "concession": frozenset({"max_discount_pct", "first_position_pct", "exponent", "rounds"}),
     "routing": frozenset({"auto_accept_within_pct", "auto_approval_limit", "auto_accept_limit",
                           "strategic_segments", "rep_reach_pct"}),
     "order_tiers": frozenset({"tiers"}),
     "order_floor": frozenset({"min_margin_pct"}),
+    "competing_offer": frozenset({"competitors", "beat_by_amount", "beat_by_pct", "document_above"}),
 }
 _STEP_FIELDS = frozenset({"min_quantity", "unit_price"})
 _TIER_FIELDS = frozenset({"min_order_value", "discount_pct"})
@@ -257,7 +281,7 @@ def _refuse_unknown(params: Mapping[str, Any], known: frozenset[str], kind: str)
 
 _FIELD = {Floor: "floors", PriceBreaks: "price_breaks", TermLever: "levers",
           Alternatives: "alternatives", ConcessionPolicy: "concessions", Routing: "routings",
-          OrderTiers: "order_tiers", OrderFloor: "order_floors"}
+          OrderTiers: "order_tiers", OrderFloor: "order_floors", CompetingOffer: "competing_offers"}
 
 
 def rule_set_from_records(records: Iterable[RuleRecord]) -> RuleSet:

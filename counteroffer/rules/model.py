@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import cached_property
@@ -18,7 +18,8 @@ from .guard import NO_DRAWS, GuardDraws
 
 __all__ = [
     "Floor", "PriceBreak", "PriceBreaks", "TermLever", "LEVER_GROUPS", "Alternatives",
-    "ConcessionPolicy", "Routing", "Policy", "PriceRequest", "LastPrice", "AlternativeProduct",
+    "ConcessionPolicy", "Routing", "CompetingOffer", "Citation", "Policy", "PriceRequest", "LastPrice",
+    "AlternativeProduct",
     "EarlierOffer", "EarlierBid", "PricingContext", "Outcome", "OfferKind", "Term", "Offer", "Decision",
 ]
 
@@ -87,6 +88,9 @@ class TermLever:
     category: str | None = None
     bundle_levers: int = 2
     scope: str = "line"
+    #: Days from today the lever needs (a delivery week, a lead time): a buyer who needs
+    #: the goods sooner (``PriceRequest.needed_by``) is not offered it. None: no lead time.
+    lead_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +143,39 @@ class Routing:
     auto_accept_limit: Decimal | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CompetingOffer:
+    """What a cited competing offer earns (rules/competing.py): for ``competitors`` (names,
+    any case; empty: any competitor), a price that matches the cited unit price, or beats
+    it by ``beat_by_amount`` or ``beat_by_pct`` of it, never below the guard price. Above
+    ``document_above`` (the order value at the matched price) a citation without a
+    document goes to a person instead."""
+
+    competitors: tuple[str, ...] = ()
+    beat_by_amount: Decimal | None = None
+    beat_by_pct: Decimal | None = None
+    document_above: Decimal | None = None
+    sku: str | None = None
+    segment: str | None = None
+    priority: int = 0
+    category: str | None = None
+
+    def covers(self, competitor: str) -> bool:
+        wanted = competitor.strip().casefold()
+        return not self.competitors or any(name.strip().casefold() == wanted for name in self.competitors)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A competing offer the buyer cites: information, not a target (rules/competing.py)."""
+
+    competitor: str
+    unit_price: Decimal
+    #: The last day it holds (None: not said); an offer past it is not matched.
+    valid_until: date | None = None
+    has_document: bool = False
+
+
 @dataclass(frozen=True)
 class Policy:
     """App-wide settings of the exchange, used where no rule says otherwise."""
@@ -178,6 +215,10 @@ class PriceRequest:
     #: A number in [0, 1) fixed per negotiation and unknown to the buyer (the caller
     #: derives it from a secret): how far above the floor concessions stop.
     jitter: Decimal = Decimal(0)
+    #: A competing offer the buyer cites with this round (None: none).
+    citation: Citation | None = None
+    #: The day the buyer needs the goods by: levers with a longer lead time are not offered.
+    needed_by: date | None = None
 
 
 @dataclass(frozen=True)
@@ -263,6 +304,7 @@ class OfferKind(str, Enum):
     ALTERNATIVE = "alternative"  # an equivalent product at the price asked for
     ANCHOR = "anchor"  # the price the buyer paid last time
     CONCESSION = "concession"  # a step toward the buyer's price, this round
+    MATCH = "match"  # the quantity asked at a cited competitor's price (or below it)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,17 @@ from functools import lru_cache
 from itertools import product
 from typing import TYPE_CHECKING, Any
 
-from .model import LEVER_GROUPS, Alternatives, ConcessionPolicy, Floor, PriceBreak, PriceBreaks, Routing, TermLever
+from .model import (
+    LEVER_GROUPS,
+    Alternatives,
+    CompetingOffer,
+    ConcessionPolicy,
+    Floor,
+    PriceBreak,
+    PriceBreaks,
+    Routing,
+    TermLever,
+)
 from .scope import matching, most_specific
 
 if TYPE_CHECKING:  # rules/quotes imports this module: no import at run time
@@ -36,11 +46,12 @@ class RuleSet:
     order_floors: tuple[OrderFloor, ...] = ()
     #: Term levers of scope "order": valued once on a quote's total, never a line's.
     order_levers: tuple[TermLever, ...] = ()
+    competing_offers: tuple[CompetingOffer, ...] = ()
 
     def all_rules(self) -> Iterable[Any]:
         """The line rules (scoped by SKU, category, segment); ``order_rules`` the rest."""
         for kind in (self.floors, self.price_breaks, self.levers, self.alternatives,
-                     self.concessions, self.routings):
+                     self.concessions, self.routings, self.competing_offers):
             yield from kind
 
     def order_rules(self) -> Iterable[Any]:
@@ -61,6 +72,9 @@ class SkuRules:
     concession: ConcessionPolicy | None = None
     routing: Routing | None = None
     bundles: tuple[LeverBundle, ...] = ()
+    #: Every competing-offer rule that applies, most specific first: the first that covers
+    #: the cited competitor answers (rules/competing.py).
+    competing: tuple[CompetingOffer, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +158,7 @@ def resolve(rules: RuleSet, sku: str, category: str | None, segment: str | None)
         alternatives=tuple(s for s in alternatives.skus if s != sku) if alternatives else (),
         concession=most_specific(rules.concessions, sku, segment, category),
         routing=most_specific(rules.routings, sku, segment, category),
+        competing=tuple(matching(rules.competing_offers, sku, segment, category)),
     )
 
 
@@ -160,6 +175,7 @@ class _Shared:
     alternatives: tuple[Alternatives, ...]
     concessions: tuple[ConcessionPolicy, ...]
     routings: tuple[Routing, ...]
+    competing_offers: tuple[CompetingOffer, ...]
 
 
 class CompiledRules:
@@ -204,7 +220,8 @@ class CompiledRules:
                 bundles=lever_bundles(groups),
                 alternatives=tuple(matching(pool.alternatives, "", segment, category)),
                 concessions=tuple(matching(pool.concessions, "", segment, category)),
-                routings=tuple(matching(pool.routings, "", segment, category)))
+                routings=tuple(matching(pool.routings, "", segment, category)),
+                competing_offers=tuple(matching(pool.competing_offers, "", segment, category)))
             self._shared_parts[key] = found
         return found
 
@@ -239,11 +256,14 @@ class CompiledRules:
             alternatives=tuple(s for s in alternatives.skus if s != sku) if alternatives else (),
             concession=first(own.concessions, shared.concessions),
             routing=first(own.routings, shared.routings),
+            competing=(*(matching(own.competing_offers, sku, segment, category) if own.competing_offers else ()),
+                       *shared.competing_offers),
         )
 
 
 _KIND_FIELD = {Floor: "floors", PriceBreaks: "price_breaks", TermLever: "levers",
-               Alternatives: "alternatives", ConcessionPolicy: "concessions", Routing: "routings"}
+               Alternatives: "alternatives", ConcessionPolicy: "concessions", Routing: "routings",
+               CompetingOffer: "competing_offers"}
 
 
 def _split(rules: list[Any]) -> RuleSet:

@@ -7,7 +7,7 @@ to anyone who buys that many, so offering it tells nothing; it is held to the fl
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from .frame import Candidate, Frame, Priced, round_up_to_multiple
@@ -19,7 +19,7 @@ from .pricing import floor_from, price_at
 from .ruleset import LeverBundle
 
 __all__ = ["volume_to_break", "margin_neutral_volume", "margin_neutral_quantity", "volume_offer",
-           "term_bundles", "alternatives",
+           "term_bundles", "lever_meets", "alternatives",
            "anchor_price", "last_price_anchor"]
 
 HUNDRED = Decimal(100)
@@ -88,7 +88,7 @@ def term_bundles(frame: Frame, limit: int = 2) -> list[Candidate]:
     first (the least value given up), then the fewest levers. The buyer's share of a
     bundle's value comes off the target, so giving the terms is worth something to the
     buyer too; what the seller keeps of it must still close the gap."""
-    gap, bundles = frame.price_at_quantity - frame.target, frame.rules.bundles
+    gap, bundles = frame.price_at_quantity - frame.target, _deliverable(frame)
     if not bundles or frame.target < frame.guard or gap <= 0:
         return []
     hundredth = frame.price_at_quantity / HUNDRED  # exact: a shift of the exponent
@@ -101,6 +101,23 @@ def term_bundles(frame: Frame, limit: int = 2) -> list[Candidate]:
     minimal = [vb for vb in closing if masks.isdisjoint(vb[1].submasks)]
     minimal.sort(key=_cheapest_first)
     return [_terms_offer(frame, value, bundle.levers) for value, bundle in minimal[:limit]]
+
+
+def _deliverable(frame: Frame) -> tuple[LeverBundle, ...]:
+    """The bundles whose every lever's lead time meets the buyer's ``needed_by``."""
+    needed_by, bundles = frame.request.needed_by, frame.rules.bundles
+    if needed_by is None:
+        return bundles
+    today = frame.now.date()
+    return tuple(b for b in bundles if all(lever_meets(lever, needed_by, today) for lever in b.levers))
+
+
+def lever_meets(lever: TermLever, needed_by: date | None, today: date) -> bool:
+    """False when the lever's lead time (``lead_days`` from today) ends after the day
+    the buyer needs the goods: such a lever is not offered."""
+    if needed_by is None or lever.lead_days is None:
+        return True
+    return today + timedelta(days=lever.lead_days) <= needed_by
 
 
 def _cheapest_first(valued: tuple[Decimal, LeverBundle]) -> tuple[Decimal, tuple[int, tuple[str, ...]]]:

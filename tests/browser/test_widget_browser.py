@@ -57,8 +57,11 @@ def test_buyer_asks_accepts_a_volume_offer_and_gets_a_deal(browser: Any, demo_ur
     expect(widget).to_contain_text("At 1,000 units: $120.00 each")
     target = widget.get_by_label("Target unit price (USD)")
     target.fill("110.00")
-    # Keyboard only from here: Tab to the submit button, Enter to send.
+    # Keyboard only from here: Tab past the collapsed "Have a competing offer?" (its
+    # summary takes focus, its inputs do not while it is closed) to the submit button.
     target.press("Tab")
+    expect(widget.get_by_text("Have a competing offer?")).to_be_focused()
+    page.keyboard.press("Tab")
     submit = widget.get_by_role("button", name="Request a better price")
     expect(submit).to_be_focused()
     page.keyboard.press("Enter")

@@ -17,6 +17,8 @@ ESCALATION_KEYS = {
     # beyond the contract, for the page: more context on the same escalation
     "negotiation_status", "round", "remind_at", "overdue", "reminded_at", "escalated_at", "buyer_name",
     "margin_pct_at_target", "discount_pct_at_target", "within_authority", "needs_approval_from",
+    # what the buyer told (issue 16): competing offers and needed_by per round, why not
+    "told", "lost_reason", "lost_note",
 }
 
 
@@ -62,7 +64,7 @@ def test_a_decision_is_answered_with_the_decided_escalation_and_the_buyer_sees_i
         "action": "approve", "unit_price": "90.00", "quantity": 1000, "terms": [],
         "rationale": "Loyal account", "decided_by": {"id": "rita@seller", "name": "Rita Reyes"},
         "decided_by_role": "rep", "on_behalf_of": None, "decided_at": "2026-11-02T09:00:00+00:00",
-        "buyer_message": None}
+        "buyer_message": None, "citation_checked": None}
     seen = rep_api.as_(ANN).get(f"/requests/{rep_api.request_id}").get_json()
     assert (seen["status"], seen["deal"]["unit_price"]) == ("accepted", "90.00")
     assert seen["note"] == "Rita Reyes of our sales team approved $90.00 each for 1,000 units."

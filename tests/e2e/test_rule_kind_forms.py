@@ -117,7 +117,7 @@ STORED = {
     "floor": {"min_margin_pct": "20", "min_unit_price": "95.00"},
     "price_breaks": {"breaks": [{"min_quantity": 3000, "unit_price": "110.00"}], "order_multiple": 50},
     "term_lever": {"group": "lead_time", "option": "plus14", "label": "+14 days", "value_per_unit": "0.75",
-                   "bundle_levers": 3},
+                   "bundle_levers": 3, "lead_days": 14},
     "alternatives": {"skus": ["DEMO-121", "DEMO-122"]},
     "concession": {"max_discount_pct": "10", "first_position_pct": "25", "exponent": "1.5", "rounds": 3},
     "routing": {"auto_accept_within_pct": "2", "auto_approval_limit": "250000", "auto_accept_limit": "900000",
@@ -125,6 +125,8 @@ STORED = {
     "order_tiers": {"tiers": [{"min_order_value": "25000", "discount_pct": "2"},
                               {"min_order_value": "100000", "discount_pct": "3.5"}]},
     "order_floor": {"min_margin_pct": "22"},
+    "competing_offer": {"competitors": ["Globex Supply", "Initech"], "beat_by_pct": "1",
+                        "document_above": "250000"},
 }
 #: Whole-quote rules are scoped by segment only (docs/quotes.md).
 ORDER_KINDS = {"order_tiers", "order_floor"}

@@ -87,7 +87,7 @@ def real_args(world: World) -> dict[str, str]:
             "delegation_id": ids["delegation"][0], "rule_id": ids["rule"][0], "ref": "1",
             "simulation_id": ids["simulation"][0], "experiment_id": ids["experiment"][0],
             "sku": "DEMO-120", "quote_id": ids["quote"][0], "quote_offer_id": ids["quote_offer"][0],
-            "quote_token": ids["quote_deal"][0]}
+            "quote_token": ids["quote_deal"][0], "document_id": ids["document"][0]}
 
 
 def path(rule: Rule, args: dict[str, str]) -> str:

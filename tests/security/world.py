@@ -5,6 +5,7 @@ on the other. ``snapshot`` reads every plugin table, to prove a refused call cha
 """
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,7 @@ def build_world(app: Flask) -> World:
         world.add("deal", deal.get_json()["token"])
         escalated = _ask(app, client, ESCALATING)
         world.add("escalated_negotiation", escalated["id"])
+        world.add("document", _cited_document(app, client))
     _quote_objects(app, client, world)
     app.config["TEST_ACTOR"] = RITA
     escalations = client.get("/negotiate/api/escalations").get_json()["escalations"]
@@ -116,6 +118,18 @@ def _pricing_objects(app: Flask, client: Any, world: World) -> None:
         simulation = client.post("/negotiate/api/rules/simulations", json={"days": 30})
         assert simulation.status_code == 202, simulation.get_json()
         world.add("simulation", simulation.get_json()["id"])
+
+
+def _cited_document(app: Flask, client: Any) -> str:
+    """A competitor's quote Ann uploads and cites (issue 16): staff may download it."""
+    app.config["TEST_ACTOR"] = ANN
+    quote = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    uploaded = client.post("/negotiate/api/documents", json={
+        "filename": "quote.pdf", "content_base64": base64.b64encode(quote).decode()})
+    document_id = _expect(uploaded, 201)["id"]
+    _ask(app, client, {**COUNTERED, "competing_offer": {
+        "competitor": "Globex Supply", "unit_price": "112.00", "document_id": document_id}})
+    return str(document_id)
 
 
 def _ask(app: Flask, client: Any, body: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ def test_a_valid_rule_loads_with_defaults():
 @pytest.mark.parametrize("change, errors", [
     ({"kind": "discount"},
      {"kind": ["Must be one of: floor, price_breaks, term_lever, alternatives, concession, routing, "
-               "order_tiers, order_floor."]}),
+               "order_tiers, order_floor, competing_offer."]}),
     ({"sku": "A-1"}, {"category": ["Scope a rule to a SKU or a category, not both."]}),
     ({"priority": "high"}, {"priority": ["Not a valid integer."]}),
     ({"params": {"group": "payment", "option": "net10", "label": "x"}},

@@ -71,7 +71,7 @@ _CHOICE, _COUNTER = _ChoiceSchema(), _CounterSchema()
 #: Every field the decision form has. Anything else (``status``, ``floor``...) is refused,
 #: not ignored: a forged field must not pass silently (mass assignment, docs/security.md).
 FORM_FIELDS = frozenset({"action", "rationale", "buyer_message", "unit_price", "quantity", "csrf_token",
-                         "with_suggested_terms"})
+                         "with_suggested_terms", "citation_checked"})
 
 
 def read_decision(form: Mapping[str, str], currency: str) -> tuple[dict[str, Any], dict[str, str]]:

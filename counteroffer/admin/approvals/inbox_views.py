@@ -69,6 +69,8 @@ def decide(escalation_id: str) -> Response | str | tuple[str, int]:
     arguments, errors = read_decision(request.form, escalation.currency)
     if not errors and arguments.get("action") == "counter" and request.form.get("with_suggested_terms"):
         arguments["terms"] = _suggested_terms(escalation)
+    if not errors and any(told.competitor for told in escalation.told):  # a citation to check: ticked or not
+        arguments["citation_checked"] = request.form.get("citation_checked") == "yes"
     if errors:
         return _detail_page(escalation, request.form, errors), 422
     try:

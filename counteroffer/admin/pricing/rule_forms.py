@@ -19,7 +19,7 @@ __all__ = ["KIND_LABELS", "read_rule_form", "form_values", "new_rule_values", "e
 KIND_LABELS = {"floor": "Floor", "price_breaks": "Price breaks", "term_lever": "Term lever",
                "alternatives": "Equivalent products", "concession": "Concession policy",
                "routing": "Routing", "order_tiers": "Order-value tiers (quotes)",
-               "order_floor": "Order floor (quotes)"}
+               "order_floor": "Order floor (quotes)", "competing_offer": "Competing offers"}
 assert set(KIND_LABELS) == set(RULE_KINDS)
 _SCOPE_TEXT = (("sku", 64), ("category", 100), ("segment", 64))
 

@@ -130,9 +130,10 @@ def _read_lever(form: Form, errors: Errors) -> dict[str, Any]:
         errors["value"] = "Enter what this option is worth to the seller, such as 2."
     else:
         params[_VALUE_PARAM[basis]] = value
-    bundle = _whole(form, "bundle_levers", errors, "levers")
-    if bundle is not None:
-        params["bundle_levers"] = bundle
+    for name, what in (("bundle_levers", "levers"), ("lead_days", "days")):
+        number = _whole(form, name, errors, what)
+        if number is not None:
+            params[name] = number
     if _text(form, "scope") == "order":  # "line" is the default: not stored
         params["scope"] = "order"
     return params
@@ -143,7 +144,8 @@ def _lever_values(params: Mapping[str, Any]) -> dict[str, str]:
     value = params.get("value_per_unit") if per_unit else params.get("value_pct")
     return {**_shown(params, ("group", "option", "label")),
             "value_basis": "per_unit" if per_unit else "pct", "value": "" if value is None else str(value),
-            "bundle_levers": str(params.get("bundle_levers") or ""), "scope": str(params.get("scope") or "line")}
+            "bundle_levers": str(params.get("bundle_levers") or ""), "scope": str(params.get("scope") or "line"),
+            "lead_days": "" if params.get("lead_days") is None else str(params["lead_days"])}
 
 
 # Equivalent products ------------------------------------------------------------------
@@ -226,10 +228,24 @@ def _tiers_values(params: Mapping[str, Any]) -> dict[str, str]:
                                 for tier in params.get("tiers") or [])}
 
 
+# Competing offers ---------------------------------------------------------------------
+_COMPETING = ("beat_by_amount", "beat_by_pct", "document_above")
+
+
+def _read_competing(form: Form, errors: Errors) -> dict[str, Any]:
+    names = [line.strip() for line in (form.get("competitors") or "").splitlines() if line.strip()]
+    return _put({"competitors": list(dict.fromkeys(names))}, form, _COMPETING)
+
+
+def _competing_values(params: Mapping[str, Any]) -> dict[str, str]:
+    return {**_shown(params, _COMPETING), "competitors": "\n".join(str(n) for n in params.get("competitors") or [])}
+
+
 KIND_FORMS: dict[str, KindForm] = {
     "floor": KindForm(_FLOOR, _read_floor, lambda params: _shown(params, _FLOOR), {}),
     "price_breaks": KindForm(("breaks", "order_multiple"), _read_breaks, _breaks_values, {}),
-    "term_lever": KindForm(("value", "group", "option", "label", "value_basis", "bundle_levers", "scope"), _read_lever,
+    "term_lever": KindForm(("value", "group", "option", "label", "value_basis", "bundle_levers", "scope",
+                            "lead_days"), _read_lever,
                            _lever_values, {"value_pct": "value", "value_per_unit": "value"}),
     "alternatives": KindForm(("skus",), _read_alternatives, _alternatives_values, {}),
     "concession": KindForm(("max_discount_pct", "first_position_pct", "curve", "exponent", "rounds"),
@@ -238,5 +254,6 @@ KIND_FORMS: dict[str, KindForm] = {
     "order_tiers": KindForm(("tiers",), _read_tiers, _tiers_values, {}),
     "order_floor": KindForm(("min_margin_pct",), lambda form, errors: _put({}, form, ("min_margin_pct",)),
                             lambda params: _shown(params, ("min_margin_pct",)), {}),
+    "competing_offer": KindForm(("competitors",) + _COMPETING, _read_competing, _competing_values, {}),
 }
 assert set(KIND_FORMS) == set(RULE_KINDS)

@@ -133,9 +133,25 @@ def _order_floor(params: Params, currency: str | None) -> list[str]:
     return [f"A whole quote at least {_pct(params['min_margin_pct'])} over its cost"]
 
 
+def _competing(params: Params, currency: str | None) -> list[str]:
+    names = [str(n) for n in params.get("competitors") or []]
+    words = [f"Cited offers from {', '.join(names)}" if names else "Cited offers from any competitor"]
+    if params.get("beat_by_pct") is not None:
+        words.append(f"Beaten by {_pct(params['beat_by_pct'])}, never below the guard price")
+    elif params.get("beat_by_amount") is not None:
+        words.append(f"Beaten by {_money(params['beat_by_amount'], currency)}, never below the guard price")
+    else:
+        words.append("Matched, never below the guard price")
+    if params.get("document_above") is not None:
+        words.append(f"Orders over {_money(params['document_above'], currency)} need a document, "
+                     "else a rep checks")
+    return words
+
+
 WORDS: dict[str, Callable[[Params, str | None], list[str]]] = {
     "floor": _floor, "price_breaks": _breaks, "term_lever": _lever, "alternatives": _alternatives,
     "concession": _concession, "routing": _routing, "order_tiers": _order_tiers, "order_floor": _order_floor,
+    "competing_offer": _competing,
 }
 assert set(WORDS) == set(RULE_KINDS)
 

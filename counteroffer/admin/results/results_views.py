@@ -17,6 +17,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ...access import MANAGER, REP, allow
 from ...negotiation.results.reports import GROUPS, Measures, ResultsReport, results_csv, results_report
+from ...negotiation.results.told_report import told_report
 from ...negotiation.shared.states import Role
 from .. import display
 from ..base import actor, deps, negotiation_admin, problem
@@ -90,7 +91,8 @@ def results_dashboard() -> str | tuple[str, int]:
                            rule_name=rule_name, chart=_chart(trend), trend=trend,
                            funnel=_funnel(by_rule.total), duration=duration,
                            kinds=[(KIND_NAMES[key], kinds[key]) for key in KIND_NAMES if key in kinds],
-                           experiments=recent_experiments())
+                           experiments=recent_experiments(),
+                           told=told_report(deps(), actor(), query["start"], query["end"]))
 
 
 @negotiation_admin.get("/admin/results.csv")

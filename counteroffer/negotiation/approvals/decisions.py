@@ -62,12 +62,15 @@ class _Proposal:
     terms: tuple[dict[str, str], ...]
     rationale: str
     buyer_message: str | None = None
+    #: Whether the decider checked the competing offer the buyer cited (None: not said).
+    citation_checked: bool | None = None
 
 
 def decide_escalation(deps: Deps, actor: Actor, escalation_id: str, action: str, rationale: str,
                       unit_price: Decimal | None = None, quantity: int | None = None,
                       terms: Sequence[dict[str, str]] | None = None,
-                      idempotency: Claim | None = None, buyer_message: str | None = None) -> EscalationView:
+                      idempotency: Claim | None = None, buyer_message: str | None = None,
+                      citation_checked: bool | None = None) -> EscalationView:
     """``rationale`` is internal (the inbox, the audit trail); ``buyer_message``, if any,
     is what the buyer reads with the decision, in the widget and the e-mail."""
     require_staff(actor)
@@ -82,7 +85,7 @@ def decide_escalation(deps: Deps, actor: Actor, escalation_id: str, action: str,
         acting = acting_for(session, reach, escalation)
         require_open(session, escalation)
         proposal = replace(_proposal(row, action, rationale.strip(), unit_price, quantity, terms),
-                           buyer_message=message)
+                           buyer_message=message, citation_checked=citation_checked)
         if action != "reject":
             _require_authority(deps, session, acting, proposal, _facts(deps, session, row, proposal),
                                row.currency)
@@ -204,10 +207,12 @@ def _carry_out(deps: Deps, session: Session, row: Negotiation, escalation: Escal
     _record_decision(escalation, proposal, actor, acting, now)
     record_person_decision(session, row, escalation, now)  # results (docs/results.md)
     row.buyer_note, row.updated_at = note, now
-    detail = {"escalation_id": escalation.id, "rationale": proposal.rationale,
-              "on_behalf_of": acting.on_behalf_of.id if acting.on_behalf_of else None}
+    detail: dict[str, Any] = {"escalation_id": escalation.id, "rationale": proposal.rationale,
+                              "on_behalf_of": acting.on_behalf_of.id if acting.on_behalf_of else None}
     if proposal.buyer_message:
         detail["buyer_message"] = proposal.buyer_message
+    if proposal.citation_checked is not None:
+        detail["citation_checked"] = proposal.citation_checked
     if proposal.action == "approve":
         offer = _rep_offer(session, row, proposal, now + timedelta(hours=deps.policy.offer_validity_hours), note)
         make_deal(deps, session, row, offer, actor, now, action="approved", **detail)
@@ -260,6 +265,7 @@ def _record_decision(escalation: Escalation, proposal: _Proposal, actor: Actor, 
     escalation.status, escalation.decided_at = "decided", now
     escalation.decision_action, escalation.decision_rationale = proposal.action, proposal.rationale
     escalation.decision_buyer_message = proposal.buyer_message
+    escalation.decision_citation_checked = proposal.citation_checked
     if proposal.action != "reject":
         escalation.decision_unit_price, escalation.decision_quantity = proposal.unit_price, proposal.quantity
         escalation.decision_terms = list(proposal.terms) or None

@@ -12,12 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ...adapters import BackOfficeUnavailableError, Customer
 from ...db import transaction
 from ...db.models import Escalation, Event, Negotiation
 from ...rules import round_money
+from ..buying.told import ToldView, told_views
 from ..shared.actors import Actor
 from ..shared.deps import Deps
 from ..shared.errors import InvalidRequestError, NotFoundError
@@ -89,6 +90,7 @@ class DecisionView:
     on_behalf_of: PersonRef | None
     decided_at: datetime
     buyer_message: str | None = None  # what the buyer read with the decision, if anything
+    citation_checked: bool | None = None  # did the decider check the cited competing offer
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,11 @@ class EscalationView:
     suggested_offer: SuggestionView | None
     rounds: tuple[RoundView, ...]
     decision: DecisionView | None
+    #: What the buyer told with each round: competing offers cited, needed_by (issue 16).
+    told: tuple[ToldView, ...] = ()
+    #: Why the buyer let the negotiation go, if they said.
+    lost_reason: str | None = None
+    lost_note: str | None = None
 
 
 def list_escalations(deps: Deps, actor: Actor, status: str = "open",
@@ -152,7 +159,8 @@ def list_escalations(deps: Deps, actor: Actor, status: str = "open",
         # and their rounds. Held here: the session's identity map, where escalation_view's
         # get() finds them, only keeps objects something else refers to.
         ids = [row.negotiation_id for row in rows]
-        negotiations = session.scalars(select(Negotiation).where(Negotiation.id.in_(ids))).all()
+        negotiations = session.scalars(select(Negotiation).where(Negotiation.id.in_(ids))
+                                       .options(selectinload(Negotiation.told))).all()
         asks = _asks_of(session, ids)
         views = [escalation_view(deps, session, reach, row, now, people, asks.get(row.negotiation_id, []))
                  for row in rows]
@@ -209,7 +217,8 @@ def escalation_view(deps: Deps, session: Session, reach: Reach, escalation: Esca
         **_prices(facts, row), **_authority(deps, session, reach, escalation, row, facts, people),
         last_price_paid=last_paid(deps, session, row.company_id, row.sku, row.currency),
         suggested_offer=_suggestion(escalation.suggested_offer, row.currency),
-        rounds=_rounds(asks, row.currency), decision=_decision(session, escalation, row.currency, people))
+        rounds=_rounds(asks, row.currency), decision=_decision(session, escalation, row.currency, people),
+        told=told_views(row), lost_reason=row.lost_reason, lost_note=row.lost_note)
 
 
 def _customer(deps: Deps, session: Session, company_id: str) -> Customer | None:
@@ -332,4 +341,5 @@ def _decision(session: Session, escalation: Escalation, currency: str,
         rationale=escalation.decision_rationale or "", decided_by=decided_by,
         decided_by_role=escalation.decided_by_role or "",
         on_behalf_of=person_ref(session, escalation.decided_on_behalf_of, people),
-        decided_at=escalation.decided_at, buyer_message=escalation.decision_buyer_message)
+        decided_at=escalation.decided_at, buyer_message=escalation.decision_buyer_message,
+        citation_checked=escalation.decision_citation_checked)

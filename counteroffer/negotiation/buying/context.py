@@ -59,7 +59,8 @@ def pricing_context(deps: Deps, session: Session, rules: CompiledRules, item: Ca
 
 
 #: Price-only counters for the quantity asked: the engine's, and a sales rep's.
-_PRICE_COUNTERS = (OfferKind.CONCESSION.value, REP_OFFER_KIND)
+# A competing offer's match is price-only too: no later round goes back on it.
+_PRICE_COUNTERS = (OfferKind.CONCESSION.value, OfferKind.MATCH.value, REP_OFFER_KIND)
 
 
 def earlier_offers(session: Session, negotiation_id: str) -> tuple[EarlierOffer, ...]:

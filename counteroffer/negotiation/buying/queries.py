@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ...db import transaction
 from ...db.models import Deal, Negotiation, Offer
@@ -56,6 +56,7 @@ def list_negotiations(deps: Deps, actor: Actor, sku: str | None = None,
     if status is not None:
         query = query.where(Negotiation.status == status)
     query = query.order_by(Negotiation.created_at.desc(), Negotiation.id).limit(limit)
+    query = query.options(selectinload(Negotiation.told))  # each row's history, in one query
     with transaction(deps.session_factory) as session:
         rows = list(session.scalars(query))
         ids, now = [row.id for row in rows], deps.clock()

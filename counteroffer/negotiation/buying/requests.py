@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
 from ...db import transaction
 from ...db.appends import append_object
-from ...db.models import Negotiation, Offer
+from ...db.models import Document, Negotiation, Offer
 from ...rules import Decision, EarlierBid, EarlierOffer, PriceRequest, decide, has_valid_places, places_message
 from ..approvals.routing import open_escalation, void_open_escalation
 from ..results.experiments import rules_for_buyer
@@ -24,8 +24,11 @@ from ..shared.records import close_open_offers, locked_negotiation, new_id, offe
 from ..shared.states import OfferStatus, Status, require_move, status_for
 from ..shared.stock import require_stock_for_request
 from .context import earlier_bids, earlier_offers, pricing_context
+from .document_store import claim_document
 from .limits import enforce_request_cap
+from .told import NOTHING_TOLD, Tell, check_tell, store_tell
 from .views import NegotiationView, negotiation_view
+from .why_not import check_why_not, record_why_not
 
 __all__ = ["request_price", "counter", "withdraw", "escalate", "places_message",
            "UNCHECKED_PRICE_NOTE", "UNCHECKED_PRICE_RETRY"]
@@ -39,14 +42,18 @@ UNCHECKED_PRICE_RETRY = ("We could not check this price right now; nothing has c
 
 def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
                   target_unit_price: Decimal, currency: str,
-                  idempotency: Claim | None = None) -> NegotiationView:
+                  idempotency: Claim | None = None, tell: Tell = NOTHING_TOLD) -> NegotiationView:
+    """``tell``: a competing offer and needed_by, if the buyer gave them (told.py)."""
     company_id = require_buyer(actor)
     now = deps.clock()
+    check_tell(tell, currency, now.date())
     negotiation_id = new_id()  # before deciding: it keys this negotiation's jitter
     with transaction(deps.session_factory) as session:
         enforce_request_cap(deps.guards, session, company_id, sku, now)
+        document = claim_document(session, company_id, tell.document_id)
         request = PriceRequest(sku, quantity, target_unit_price, currency, round=1,
-                               jitter=deps.guards.jitter(negotiation_id))
+                               jitter=deps.guards.jitter(negotiation_id),
+                               citation=tell.citation(document is not None), needed_by=tell.needed_by)
         known = _Known()
         try:
             customer, item = _customer_and_item(deps, session, company_id, sku, currency, known)
@@ -55,11 +62,11 @@ def request_price(deps: Deps, actor: Actor, sku: str, quantity: int,
             decision, version_id = _decide(deps, session, request, item, customer, now)
         except BackOfficeUnavailableError as error:
             return remembered(session, idempotency, now, _keep_for_rep(
-                deps, session, actor, request, now, error, known.customer))
+                deps, session, actor, request, now, error, known.customer, tell, document))
         row = _new_negotiation(actor, company_id, request, status_for(decision.outcome), now,
                                negotiation_id=negotiation_id)
         row.rule_version_id = version_id
-        append_object(session, row)
+        _add_negotiation(session, row, tell, now, document)
         record_event(session, row, actor, "requested", None, now, quantity=quantity,
                      target_unit_price=target_unit_price, outcome=decision.outcome.value,
                      reason=decision.reason)
@@ -86,7 +93,7 @@ def _new_negotiation(actor: Actor, company_id: str, request: PriceRequest, statu
 
 
 def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: Decimal,
-            quantity: int | None = None) -> NegotiationView:
+            quantity: int | None = None, tell: Tell = NOTHING_TOLD) -> NegotiationView:
     """The buyer's next round: a new target (and maybe quantity), a new decision."""
     company_id = require_buyer(actor)
     now = deps.clock()
@@ -95,14 +102,18 @@ def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: De
         require_move("counter", row.status)
         _require_round_left(deps, row)
         _require_places(target_unit_price, row.currency)
+        check_tell(tell, row.currency, now.date())
+        document = claim_document(session, company_id, tell.document_id)
         request = PriceRequest(row.sku, quantity or row.quantity, target_unit_price, row.currency,
-                               round=row.round + 1, jitter=deps.guards.jitter(row.id))
+                               round=row.round + 1, jitter=deps.guards.jitter(row.id),
+                               citation=tell.citation(document is not None), needed_by=tell.needed_by)
         with unavailable_as_503(UNCHECKED_PRICE_RETRY):
             customer, item = _customer_and_item(deps, session, company_id, row.sku, row.currency)
             decision, row.rule_version_id = _decide(deps, session, request, item, customer, now,
                                                     earlier_offers(session, row.id), earlier_bids(session, row.id))
         before = row.status
         _start_round(session, row, request, status_for(decision.outcome), now)
+        store_tell(row, row.round, tell, now, document)
         record_event(session, row, actor, "countered", before, now, round=row.round,
                      quantity=row.quantity, target_unit_price=target_unit_price,
                      outcome=decision.outcome.value, reason=decision.reason)
@@ -121,8 +132,11 @@ def _start_round(session: Session, row: Negotiation, request: PriceRequest, stat
     row.buyer_note = None  # a note on an earlier round ("could not check", a rep's answer) is stale now
 
 
-def withdraw(deps: Deps, actor: Actor, negotiation_id: str) -> NegotiationView:
-    return _close_by_buyer(deps, actor, negotiation_id, "withdraw", Status.WITHDRAWN)
+def withdraw(deps: Deps, actor: Actor, negotiation_id: str, reason: str | None = None,
+             note: str | None = None) -> NegotiationView:
+    """``reason``, ``note``: why not, if the buyer says with the withdrawal (why_not.py)."""
+    check_why_not(reason, note)
+    return _close_by_buyer(deps, actor, negotiation_id, "withdraw", Status.WITHDRAWN, (reason, note))
 
 
 def escalate(deps: Deps, actor: Actor, negotiation_id: str) -> NegotiationView:
@@ -131,7 +145,7 @@ def escalate(deps: Deps, actor: Actor, negotiation_id: str) -> NegotiationView:
 
 
 def _close_by_buyer(deps: Deps, actor: Actor, negotiation_id: str, action: str,
-                    status: Status) -> NegotiationView:
+                    status: Status, why_not: tuple[str | None, str | None] = (None, None)) -> NegotiationView:
     company_id = require_buyer(actor)
     now = deps.clock()
     with transaction(deps.session_factory) as session:
@@ -142,6 +156,7 @@ def _close_by_buyer(deps: Deps, actor: Actor, negotiation_id: str, action: str,
         if status is Status.WITHDRAWN:
             close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
             void_open_escalation(session, row, actor, before, now, "withdrew the request")
+            record_why_not(session, row, actor, *why_not, now)
         if status is Status.ESCALATED:
             _hand_to_person(deps, session, row, now)
         return negotiation_view(row, offers_of(session, row.id), now)
@@ -197,14 +212,27 @@ def _apply(deps: Deps, session: Session, row: Negotiation, decision: Decision, n
     return offers
 
 
+def _add_negotiation(session: Session, row: Negotiation, tell: Tell, now: datetime,
+                     document: Document | None) -> None:
+    """A new negotiation. What the buyer told (issue 16) hangs on it through ORM
+    relationships, which must flush after it: then it goes through the ORM. Most requests
+    tell nothing, and go out in the request's one INSERT (db/appends.py, issue 17)."""
+    store_tell(row, 1, tell, now, document)
+    if row.told or document is not None:
+        session.add(row)
+    else:
+        append_object(session, row)
+
+
 def _keep_for_rep(deps: Deps, session: Session, actor: Actor, request: PriceRequest, now: datetime,
-                  error: BackOfficeUnavailableError, customer: Customer | None) -> NegotiationView:
+                  error: BackOfficeUnavailableError, customer: Customer | None, tell: Tell,
+                  document: Document | None) -> NegotiationView:
     """The price or cost could not be checked, so the engine is not asked (it must never
     offer what it could not hold against a floor): a person gets the request instead."""
     assert actor.company_id is not None  # a buyer: checked by the caller
     row = _new_negotiation(actor, actor.company_id, request, Status.ESCALATED, now,
                            note=UNCHECKED_PRICE_NOTE)
-    append_object(session, row)
+    _add_negotiation(session, row, tell, now, document)
     reason = f"the back office could not be asked: {error}"
     record_event(session, row, actor, "requested", None, now, quantity=request.quantity,
                  target_unit_price=request.target_unit_price, outcome="escalate", reason=reason)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from ...db.models import Deal, Negotiation, Offer
 from ...rules import round_money
 from ..shared.states import OfferStatus, Status
+from .told import ToldView, told_views
 
 __all__ = ["OfferView", "NegotiationView", "DealView", "Release", "offer_view", "negotiation_view",
            "deal_view", "NOT_PLACED"]
@@ -51,6 +52,11 @@ class NegotiationView:
     buyer_id: str
     deal: DealView | None = None
     note: str | None = None
+    #: What the buyer told with each round (a competing offer, needed_by), oldest first.
+    told: tuple[ToldView, ...] = ()
+    #: Why the buyer let it go, if they said (negotiation/buying/reasons.py).
+    lost_reason: str | None = None
+    lost_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,8 @@ def negotiation_view(row: Negotiation, offers: list[Offer], now: datetime,
         target_unit_price=round_money(row.target_unit_price, row.currency), currency=row.currency,
         round=row.round, created_at=row.created_at, updated_at=row.updated_at, offers=current,
         company_id=row.company_id, buyer_id=row.buyer_id,
-        deal=deal_view(deal, release) if deal is not None else None, note=row.buyer_note)
+        deal=deal_view(deal, release) if deal is not None else None, note=row.buyer_note,
+        told=told_views(row), lost_reason=row.lost_reason, lost_note=row.lost_note)
 
 
 def deal_view(deal: Deal, release: Release | None = None) -> DealView:

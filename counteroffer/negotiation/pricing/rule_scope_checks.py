@@ -26,7 +26,8 @@ Errors = dict[str, list[str]]
 #: The parameter of each kind that holds an amount of money (the first one present counts).
 MONEY_PARAMS = {"floor": ("min_unit_price",), "price_breaks": ("breaks",),
                 "term_lever": ("value_per_unit",), "routing": ("auto_approval_limit", "auto_accept_limit"),
-                "order_tiers": ("tiers",)}
+                "order_tiers": ("tiers",),
+                "competing_offer": ("beat_by_amount", "document_above")}
 NAMED = 5  # offending SKUs named in a message
 
 

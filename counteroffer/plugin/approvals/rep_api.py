@@ -5,6 +5,8 @@ rep or manager: nobody logged in is 401, a buyer is 403.
 """
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ...access import STAFF, allow
@@ -12,6 +14,7 @@ from ...negotiation import Actor, UnauthenticatedError
 from ...negotiation.approvals import absences
 from ...negotiation.approvals import escalations as uc
 from ...negotiation.approvals.staff import require_staff
+from ...negotiation.buying.document_store import staff_document
 from ...negotiation.quotes import rep_decision, rep_view
 from ...negotiation.quotes.rep_proposal import LineEdit
 from ..buying.schemas import EmptySchema
@@ -78,7 +81,8 @@ def decide(escalation_id: str) -> Response:
     return idempotent(actor, data, lambda claim: uc.decide_escalation(
         deps, actor, escalation_id, data["action"], data["rationale"],
         unit_price=data.get("unit_price"), quantity=data.get("quantity"), terms=data.get("terms"),
-        idempotency=claim, buyer_message=data.get("buyer_message")), lambda view: (200, _escalation.dump(view)))
+        idempotency=claim, buyer_message=data.get("buyer_message"), citation_checked=data.get("citation_checked")),
+        lambda view: (200, _escalation.dump(view)))
 
 
 @rep_api.get("/api/quote-escalations")
@@ -121,6 +125,17 @@ def audit_csv(negotiation_id: str) -> Response:
     text = uc.audit_csv(_extension().deps, _staff(), negotiation_id)
     return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="negotiation-{negotiation_id}-audit.csv"'})
+
+
+@rep_api.get("/api/documents/<document_id>")
+@allow(*STAFF)
+def document(document_id: str) -> Response:
+    """A buyer's cited document, for staff only: always a download (attachment), in the
+    type its content was checked to be, never sniffed into another by the browser."""
+    found = staff_document(_extension().deps, _staff(), document_id)
+    return Response(found.data, mimetype=found.content_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename, safe='')}",
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
 
 
 @rep_api.get("/api/delegations")

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from ...negotiation.approvals.decisions import MAX_BUYER_MESSAGE
 from ...negotiation.approvals.escalations import DECISION_ACTIONS, ESCALATION_STATUSES
-from ..buying.schemas import NonBlank, TermSchema, _money_field, _quantity_field, _Strict
+from ..buying.schemas import NonBlank, TermSchema, ToldSchema, _money_field, _quantity_field, _Strict
 
 __all__ = ["rationale_field", "buyer_message_field", "DecisionSchema", "EscalationQuerySchema", "EscalationSchema",
            "AuditEventSchema",
@@ -41,6 +41,8 @@ class DecisionSchema(_Strict):
     terms = fields.List(fields.Nested(_TermInput), validate=validate.Length(max=4))
     rationale = rationale_field()
     buyer_message = buyer_message_field("the widget")
+    citation_checked = fields.Boolean(truthy={True}, falsy={False}, metadata={
+        "description": "Optional: whether the decider checked the competing offer the buyer cited."})
 
 
 class EscalationQuerySchema(_Strict):
@@ -90,6 +92,7 @@ class _DecisionSchema(Schema):
     terms = fields.List(fields.Nested(TermSchema))
     rationale = fields.String()
     buyer_message = fields.String(allow_none=True)
+    citation_checked = fields.Boolean(allow_none=True)
     decided_by = fields.Nested(_PersonSchema)
     decided_by_role = fields.String()
     on_behalf_of = fields.Nested(_PersonSchema, allow_none=True)
@@ -130,6 +133,10 @@ class EscalationSchema(Schema):
     suggested_offer = fields.Nested(_SuggestionSchema, allow_none=True)
     rounds = fields.List(fields.Nested(_RoundSchema))
     decision = fields.Nested(_DecisionSchema, allow_none=True)
+    #: What the buyer told with each round (competing offers, needed_by), oldest first.
+    told = fields.List(fields.Nested(ToldSchema))
+    lost_reason = fields.String(allow_none=True)
+    lost_note = fields.String(allow_none=True)
 
 
 class AuditEventSchema(Schema):

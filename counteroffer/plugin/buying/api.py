@@ -1,9 +1,12 @@
 """The buyer's JSON API: thin views that parse, call one use case, and dump."""
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from marshmallow import ValidationError
 
 from ... import negotiation as uc
 from ...access import ANY_USER, BUYER, allow
@@ -14,12 +17,16 @@ from ..json_body import load_body
 from .schemas import (
     CounterSchema,
     DealSchema,
+    DocumentSchema,
+    DocumentUploadSchema,
     EmptySchema,
     ListQuerySchema,
     NegotiationSchema,
     PriceRequestSchema,
     RedeemSchema,
     TermsSchema,
+    WhyNotSchema,
+    WithdrawSchema,
 )
 
 __all__ = ["api"]
@@ -33,10 +40,20 @@ _negotiation, _negotiations = NegotiationSchema(), NegotiationSchema(many=True)
 _deal, _terms = DealSchema(), TermsSchema()
 _price_request, _counter, _redeem = PriceRequestSchema(), CounterSchema(), RedeemSchema()
 _empty, _list_query = EmptySchema(), ListQuerySchema()
+_why_not, _withdraw = WhyNotSchema(), WithdrawSchema()
+_upload, _document = DocumentUploadSchema(), DocumentSchema()
 
 
 def _extension() -> Any:
     return current_app.extensions["counteroffer"]
+
+
+def _tell(data: dict[str, Any]) -> uc.Tell:
+    """The competing offer and needed_by the buyer sent, if any (negotiation/buying/told.py)."""
+    cited = data.get("competing_offer") or {}
+    return uc.Tell(competitor=cited["competitor"].strip() if cited else None, unit_price=cited.get("unit_price"),
+                   valid_until=cited.get("valid_until"), note=cited.get("note"), needed_by=data.get("needed_by"),
+                   document_id=cited.get("document_id"))
 
 
 def _actor() -> Actor:
@@ -52,7 +69,7 @@ def create_request() -> Response:
     data, actor, deps = load_body(_price_request), _actor(), _extension().deps
     return idempotent(actor, data, lambda claim: uc.request_price(
         deps, actor, data["sku"], data["quantity"], data["target_unit_price"], data["currency"],
-        idempotency=claim), lambda view: (201, _negotiation.dump(view)))
+        idempotency=claim, tell=_tell(data)), lambda view: (201, _negotiation.dump(view)))
 
 
 @api.get("/api/requests")
@@ -75,15 +92,38 @@ def show_request(negotiation_id: str) -> Response:
 def counter_request(negotiation_id: str) -> Response:
     data = load_body(_counter)
     view = uc.counter(_extension().deps, _actor(), negotiation_id, data["target_unit_price"],
-                      data.get("quantity"))
+                      data.get("quantity"), tell=_tell(data))
     return jsonify(_negotiation.dump(view))
 
 
 @api.post("/api/requests/<negotiation_id>/withdraw")
 @allow(BUYER)
 def withdraw_request(negotiation_id: str) -> Response:
-    load_body(_empty)
-    return jsonify(_negotiation.dump(uc.withdraw(_extension().deps, _actor(), negotiation_id)))
+    data = load_body(_withdraw)
+    return jsonify(_negotiation.dump(uc.withdraw(_extension().deps, _actor(), negotiation_id,
+                                                 data.get("reason"), data.get("note"))))
+
+
+@api.post("/api/documents")
+@allow(BUYER)
+def upload_document() -> tuple[Response, int]:
+    """A competitor's quote to cite: checked, then kept for the company (docs/competing-offers.md)."""
+    data = load_body(_upload)
+    try:
+        content = base64.b64decode(data["content_base64"], validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({"content_base64": ["Send the file's bytes as base64."]}) from None
+    view = uc.upload_document(_extension().deps, _actor(), data["filename"], content)
+    return jsonify(_document.dump(view)), 201
+
+
+@api.post("/api/requests/<negotiation_id>/why-not")
+@allow(BUYER)
+def why_not(negotiation_id: str) -> Response:
+    """Why a withdrawn or expired request ended without a deal: asked once, optional."""
+    data = load_body(_why_not)
+    return jsonify(_negotiation.dump(uc.tell_why_not(_extension().deps, _actor(), negotiation_id,
+                                                     data["reason"], data.get("note"))))
 
 
 @api.post("/api/requests/<negotiation_id>/escalate")

@@ -11,10 +11,12 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from ...negotiation import places_message
+from ...negotiation import LOST_REASONS, places_message
 from ...rules import has_valid_places, is_known_currency
 
 __all__ = ["Money", "MONEY_PATTERN", "money_pattern", "NonBlank", "PriceRequestSchema", "CounterSchema",
+           "CompetingOfferSchema", "NOTE_LIMIT", "DocumentUploadSchema", "DocumentSchema",
+           "WhyNotSchema", "WithdrawSchema",
            "RedeemSchema", "EmptySchema", "NegotiationSchema", "DealSchema", "TermsSchema",
            "ListQuerySchema", "TermSchema", "quantity_field"]
 
@@ -94,11 +96,43 @@ def _check_places(amount: Decimal | None, currency: str, field: str) -> None:
         raise ValidationError(places_message(currency), field)
 
 
+#: The most characters of a buyer's note on a competing offer (negotiation/buying/told.py).
+NOTE_LIMIT = 500
+
+
+class CompetingOfferSchema(_Strict):
+    """A competitor's offer the buyer cites: information for the rules, never a target."""
+
+    competitor = fields.String(required=True, validate=[validate.Length(min=1, max=100), NonBlank()])
+    unit_price = _money_field(required=True)
+    valid_until = fields.Date()
+    note = fields.String(validate=validate.Length(max=NOTE_LIMIT))
+    #: A document uploaded first (POST /api/documents): the quote the citation rests on.
+    document_id = fields.String(validate=validate.Length(min=1, max=32))
+
+
+class DocumentUploadSchema(_Strict):
+    """A competitor's quote: PDF, PNG or JPEG of at most 5 MB, base64 in JSON; its type is
+    read from the content (negotiation/buying/documents.py), never from the name."""
+
+    filename = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    content_base64 = fields.String(required=True, validate=validate.Length(min=1, max=7 * 1024 * 1024))
+
+
+class DocumentSchema(Schema):
+    id = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+
+
 class PriceRequestSchema(_Strict):
     sku = _SKU
     quantity = _quantity_field(required=True)
     target_unit_price = _money_field(required=True)
     currency = fields.String(required=True, validate=validate.Length(equal=3))  # one we know: below
+    competing_offer = fields.Nested(CompetingOfferSchema)
+    needed_by = fields.Date()
 
     @validates_schema
     def _currency_and_places(self, data: dict[str, Any], **_: Any) -> None:
@@ -112,6 +146,22 @@ class PriceRequestSchema(_Strict):
 class CounterSchema(_Strict):
     target_unit_price = _money_field(required=True)
     quantity = _quantity_field()
+    competing_offer = fields.Nested(CompetingOfferSchema)
+    needed_by = fields.Date()
+
+
+class WhyNotSchema(_Strict):
+    """Why the buyer let a request go: one optional answer (negotiation/buying/why_not.py)."""
+
+    reason = fields.String(required=True, validate=validate.OneOf(LOST_REASONS))
+    note = fields.String(validate=validate.Length(max=NOTE_LIMIT))
+
+
+class WithdrawSchema(_Strict):
+    """A withdrawal, with why if the buyer says (both optional)."""
+
+    reason = fields.String(validate=validate.OneOf(LOST_REASONS))
+    note = fields.String(validate=validate.Length(max=NOTE_LIMIT))
 
 
 class RedeemSchema(_Strict):
@@ -163,6 +213,30 @@ class _RequestPart(Schema):
 _REQUEST_PART = _RequestPart()
 
 
+class _CitedSchema(Schema):
+    competitor = fields.String()
+    unit_price = fields.Decimal(as_string=True)
+    currency = fields.String()
+    valid_until = fields.Date(allow_none=True)
+    note = fields.String(allow_none=True)
+
+
+class _CitedWithDocumentSchema(_CitedSchema):
+    document = fields.Nested(DocumentSchema, allow_none=True)
+
+
+_CITED = _CitedWithDocumentSchema()
+
+
+class ToldSchema(Schema):
+    """What the buyer told with one round: shown back to the buyer's own company only."""
+
+    round = fields.Integer()
+    competing_offer = fields.Function(lambda told: _CITED.dump(told) if told.competitor else None,
+                                      allow_none=True)
+    needed_by = fields.Date(allow_none=True)
+
+
 class NegotiationSchema(Schema):
     id = fields.String()
     status = fields.String()
@@ -175,6 +249,11 @@ class NegotiationSchema(Schema):
     note = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+    #: The negotiation's history of what the buyer told, round by round (oldest first).
+    told = fields.List(fields.Nested(ToldSchema))
+    #: Why the buyer let it go, if they said (negotiation/buying/why_not.py).
+    why_not = fields.String(attribute="lost_reason", allow_none=True)
+    why_not_note = fields.String(attribute="lost_note", allow_none=True)
 
 
 class DealSchema(Schema):

@@ -17,10 +17,11 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from ...access import MANAGER, REP, allow, require_role
 from ...negotiation.results.reports import GROUPS, Measures, ResultsReport, results_report
+from ...negotiation.results.told_report import ToldReport, told_report
 from ...negotiation.shared.states import Role
 from ..errors import install_error_handlers
 
-__all__ = ["results_api", "ResultsQuerySchema", "report_json"]
+__all__ = ["results_api", "ResultsQuerySchema", "report_json", "told_json"]
 
 results_api = Blueprint("negotiation_results", __name__)
 install_error_handlers(results_api)
@@ -69,4 +70,11 @@ def results() -> Response:
     query = _query.load(request.args.to_dict())
     report = results_report(current_app.extensions["counteroffer"].deps, actor, query["start"],
                             query["end"], query["group_by"], query.get("segment"), query.get("currency"))
-    return jsonify(report_json(report))
+    told = told_report(current_app.extensions["counteroffer"].deps, actor, query["start"], query["end"])
+    return jsonify({**report_json(report), **told_json(told)})
+
+
+def told_json(told: ToldReport) -> dict[str, Any]:
+    """What buyers told in the period (issue 16): competitors cited, lost reasons."""
+    return {"competitors": [asdict(c) for c in told.competitors],
+            "lost_reasons": [asdict(r) for r in told.lost_reasons]}

@@ -127,8 +127,8 @@ def _converter_schema(rule: Rule, name: str) -> dict[str, Any]:
 def _responses(operation: Operation, rule: Rule) -> dict[str, Any]:
     if operation.response is None:
         success: dict[str, Any] = {}
-    elif isinstance(operation.response, str):
-        success = {"content": {operation.response: {"schema": {"type": "string"}}}}
+    elif isinstance(operation.response, str):  # media types, ", " between them (a document: one of three)
+        success = {"content": {media: {"schema": {"type": "string"}} for media in operation.response.split(", ")}}
     elif operation.many:
         success = {"content": {"application/json": {"schema": {
             "type": "array", "items": operation.response}}}}

@@ -39,12 +39,16 @@ from ..buying.quotes_schemas import (
 from ..buying.schemas import (
     CounterSchema,
     DealSchema,
+    DocumentSchema,
+    DocumentUploadSchema,
     EmptySchema,
     ListQuerySchema,
     NegotiationSchema,
     PriceRequestSchema,
     RedeemSchema,
     TermsSchema,
+    WhyNotSchema,
+    WithdrawSchema,
 )
 from ..pricing.rules_schemas import (
     DiffQuerySchema,
@@ -121,6 +125,14 @@ class ResultsReportSchema(Schema):
     segments = fields.List(fields.String(), required=True)
     total = fields.Nested(MeasuresSchema, required=True)
     groups = fields.List(fields.Nested(MeasuresSchema), required=True)
+    #: What buyers told in the period (issue 16): competitors cited, lost reasons.
+    competitors = fields.List(fields.Nested(Schema.from_dict({
+        "competitor": fields.String(required=True), "citations": fields.Integer(required=True),
+        "negotiations": fields.Integer(required=True), "skus": fields.List(fields.String(), required=True)},
+        name="CompetitorCountSchema")), required=True)
+    lost_reasons = fields.List(fields.Nested(Schema.from_dict({
+        "reason": fields.String(required=True), "negotiations": fields.Integer(required=True),
+        "skus": fields.List(fields.String(), required=True)}, name="LostReasonCountSchema")), required=True)
 
 
 RulePageSchema = Schema.from_dict(
@@ -176,6 +188,17 @@ _RULE_MEANING = Refusal(_RULE_FIELDS, ".+", "the params do not fit the kind (doc
                         "is below cost, or another rule of the draft has the same scope")
 
 
+#: What a request or counter may tell (issue 16) that only the use case can judge.
+# Named as their error names them ("competing_offer.valid_until"); listed by the top field.
+_TOLD_REFUSALS = (
+    Refusal(("competing_offer", "needed_by"), r".+", "a date before today; a cited price with more "
+            "places than the currency has; no uncited document of the buyer's company has the document_id"),
+)
+_DOCUMENT_REFUSALS = (
+    Refusal(("document", "content_base64"), r".+", "the file is not a plain PDF, PNG or JPEG of at most "
+            "5 MB and 40 megapixels (script, a polyglot, a damaged file), its name has path parts, or the "
+            "content is not base64"),
+)
 _LINES_SHAPE = Refusal(("lines",), r".+ is already on line \d+; put its whole quantity on one line\.",
                       "a SKU is on two lines (the field names the second: lines[2].sku)")
 _QUOTE_LINES = (
@@ -253,15 +276,26 @@ OPERATIONS: dict[str, Operation] = {
         "Ask for a better price", NegotiationSchema, 201, body=PriceRequestSchema, errors=(404, 409),
         refusals=(Refusal(("sku",), r"No product with this SKU\.", "no product has this SKU"),
                   Refusal(("currency",), r"This product is priced in [A-Z]{3}\.",
-                          "the product is priced in another currency"))),
+                          "the product is priced in another currency"), *_TOLD_REFUSALS)),
     "negotiation.list_requests": Operation(
         "The company's price requests, newest first", NegotiationListSchema, query=ListQuerySchema),
     "negotiation.show_request": Operation("One price request", NegotiationSchema, errors=(404,)),
     "negotiation.counter_request": Operation(
         "Answer with another target price", NegotiationSchema, body=CounterSchema, errors=(404, 409),
-        refusals=(Refusal(("target_unit_price",), _PLACES_MESSAGE, f"the price has {_PLACES} of the request"),)),
+        refusals=(Refusal(("target_unit_price",), _PLACES_MESSAGE, f"the price has {_PLACES} of the request"),
+                  *_TOLD_REFUSALS)),
     "negotiation.withdraw_request": Operation(
-        "Withdraw a request", NegotiationSchema, body=EmptySchema, errors=(404, 409)),
+        "Withdraw a request, saying why if the buyer likes", NegotiationSchema, body=WithdrawSchema,
+        errors=(404, 409), refusals=(Refusal(("reason",), r".+", "a note without a reason"),)),
+    "negotiation.upload_document": Operation(
+        "Upload a competitor's quote (PDF, PNG or JPEG, 5 MB) to cite", DocumentSchema, 201,
+        body=DocumentUploadSchema, refusals=_DOCUMENT_REFUSALS),
+    "negotiation_reps.document": Operation(
+        "A cited document, as an attachment (staff only)", "application/pdf, image/png, image/jpeg",
+        errors=(404,)),
+    "negotiation.why_not": Operation(
+        "Say why a withdrawn or expired request ended without a deal (once)", NegotiationSchema,
+        body=WhyNotSchema, errors=(404, 409)),
     "negotiation.escalate_request": Operation(
         "Ask a sales rep instead", NegotiationSchema, body=EmptySchema, errors=(404, 409)),
     "negotiation.accept_offer": Operation(

@@ -3,7 +3,7 @@ whole quote they approved or countered (its lines, total and order terms); and w
 overdue quote was moved up the approval chain
 
 Revision ID: 0015_quote_decisions
-Revises: 0013_rule_change_notices
+Revises: 0014_competing_offers
 Create Date: 2026-12-04
 """
 from alembic import op
@@ -12,7 +12,7 @@ import counteroffer.db.types
 
 
 revision = '0015_quote_decisions'
-down_revision = '0013_rule_change_notices'
+down_revision = '0014_competing_offers'
 branch_labels = None
 depends_on = None
 

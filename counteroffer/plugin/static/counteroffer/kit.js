@@ -146,6 +146,8 @@
       if (slot && input) {
         slot.textContent = fields[path];
         input.setAttribute("aria-invalid", "true");
+        var section = input.closest("details");
+        if (section) { section.open = true; }  // an error in a collapsed section must be seen
         first = first || input;
       } else {
         general.push(describe ? describe(path, fields[path]) : fields[path]);

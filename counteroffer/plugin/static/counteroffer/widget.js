@@ -36,6 +36,10 @@
     withdrawn: "You withdrew this request.",
     expired: "The offers ran out of time. Ask again for a new offer."
   };
+  // Why not: the one optional question when a request ends without a deal (the API's LOST_REASONS).
+  var WHY_NOT = [["price_too_high", "The price is too high"], ["found_cheaper", "I found it cheaper elsewhere"],
+                 ["quantity_too_large", "The quantity is too large"], ["terms_do_not_fit", "The terms do not fit"],
+                 ["no_longer_needed", "I no longer need it"], ["other", "Something else"]];
   // What became of the order a released deal bought (the shop's orders port said so).
   var RELEASED = { cancelled: "was cancelled", failed: "did not go through", not_placed: "was never placed" };
 
@@ -83,6 +87,67 @@
       fields.target_unit_price = [widget.terms.currency + (places ? " prices have at most " + plural(places, "decimal place") + "." : " prices are whole numbers.")];
     }
     return Object.keys(fields).length ? new ApiError("Please check the highlighted fields.", fields) : null;
+  }
+
+  // ---- what the buyer may tell: a competing offer, needed by --------------------------
+  function typed(form, name) { var input = form.elements[name]; return input ? input.value.trim() : ""; }
+
+  /** The optional part of a request or counter, as the API takes it; {} when left empty. */
+  function toldBody(form) {
+    var body = {}, competitor = typed(form, "competing_offer.competitor");
+    var price = cleanPrice(typed(form, "competing_offer.unit_price"));
+    if (competitor || price) {
+      body.competing_offer = { competitor: competitor, unit_price: price };
+      var validUntil = typed(form, "competing_offer.valid_until"), note = typed(form, "competing_offer.note");
+      if (validUntil) { body.competing_offer.valid_until = validUntil; }
+      if (note) { body.competing_offer.note = note; }
+    }
+    if (typed(form, "needed_by")) { body.needed_by = typed(form, "needed_by"); }
+    return body;
+  }
+
+  function checkTold(body) {
+    var cited = body.competing_offer, fields = {};
+    if (!cited) { return fields; }
+    if (!cited.competitor) { fields["competing_offer.competitor"] = ["Name the competitor, or leave their price empty."]; }
+    if (!/^\d+(\.\d+)?$/.test(cited.unit_price) || /^[0.]+$/.test(cited.unit_price)) {
+      fields["competing_offer.unit_price"] = ["Enter their unit price, like 112.00."];
+    }
+    return fields;
+  }
+
+  /** The template's section, copied into a counter form with ids of its own, empty and closed. */
+  function toldSection(widget, suffix) {
+    var copy = part(widget.ask, "told").cloneNode(true);
+    copy.open = false;
+    copy.querySelectorAll("input, textarea").forEach(function (input) { input.value = ""; input.removeAttribute("aria-invalid"); });
+    copy.querySelectorAll("[data-co-error]").forEach(function (slot) { slot.textContent = ""; });
+    ["id", "for", "aria-describedby"].forEach(function (name) {
+      copy.querySelectorAll("[" + name + "]").forEach(function (node) {
+        node.setAttribute(name, node.getAttribute(name).split(widget.uid + "-").join(widget.uid + "-" + suffix + "-"));
+      });
+    });
+    return copy;
+  }
+
+  function localDate(day) {  // "2026-11-30", a calendar day: shown as it is, in no time zone
+    return el("time", { datetime: day }, [new Date(day + "T00:00:00Z").toLocaleDateString(undefined, { dateStyle: "medium", timeZone: "UTC" })]);
+  }
+
+  /** What the buyer told, round by round: only their own company ever gets it back. */
+  function toldHistory(negotiation) {
+    var told = negotiation.told || [];
+    if (!told.length) { return null; }
+    return el("div", {}, [el("h4", {}, ["What you told us"]), el("ul", { "class": "co-history" }, told.map(function (round) {
+      var parts = ["Round " + round.round + ": "], cited = round.competing_offer;
+      if (cited) {
+        parts.push(cited.competitor + " offers " + formatMoney(cited.unit_price, cited.currency) + " each");
+        if (cited.valid_until) { parts.push(", valid until ", localDate(cited.valid_until)); }
+        parts.push(cited.note ? " (" + cited.note + "). " : ". ");
+      }
+      if (round.needed_by) { parts.push("Needed by ", localDate(round.needed_by), "."); }
+      return el("li", {}, parts);
+    }))]);
   }
 
   // ---- the terms shown before asking ------------------------------------------------
@@ -167,7 +232,7 @@
     var done = finished(negotiation.status);
     var round = done ? null : el("p", { "class": "co-round" }, ["Round " + negotiation.round + " of " + widget.terms.max_rounds]);
     var asked = "You asked for " + units(request.quantity) + " at " + formatMoney(request.target_unit_price, request.currency) + " each.";
-    result.replaceChildren.apply(result, [heading, round, el("p", {}, [asked]),
+    result.replaceChildren.apply(result, [heading, round, el("p", {}, [asked]), toldHistory(negotiation),
       explanation(negotiation, deal), note(negotiation, deal), deal ? dealSection(widget, deal) : null,
       offers].filter(Boolean));
     renderActions(widget, negotiation);
@@ -214,6 +279,7 @@
       actions.appendChild(el("p", {}, [status === "escalated" ? "That was the last round; a sales rep will answer."
                                                                : "That was the last round: accept an offer or ask a sales rep."]));
     }
+    if (asksWhyNot(negotiation)) { actions.appendChild(whyNotForm(widget, negotiation)); }
     var row = el("div", { "class": "co-buttons" });
     if (can("escalate", status) && !settled) { row.appendChild(actionButton(widget, negotiation, "escalate", "Ask a sales rep")); }
     if (can("withdraw", status)) { row.appendChild(actionButton(widget, negotiation, "withdraw", "Withdraw request")); }
@@ -248,11 +314,63 @@
                                                             min: "1", step: "1", value: String(negotiation.request.quantity) }),
       field(widget.uid + "-counter-target", "New target unit price (" + widget.terms.currency + ")",
             { name: "target_unit_price", type: "text", inputmode: "decimal", autocomplete: "off" }),
+      toldSection(widget, "counter"),
       el("p", { "class": "co-form-error", "data-co-error": "_form", "aria-live": "polite" }),
       el("button", { type: "submit", "class": "co-secondary" }, ["Send counter-offer"])
     ]);
     var path = "/requests/" + encodeURIComponent(negotiation.id) + "/counter";
     onSubmit(widget, form, path, function (quantity, price) { return { target_unit_price: price, quantity: quantity }; });
+    return form;
+  }
+
+  // ---- why not ----------------------------------------------------------------------
+  function skipKey(negotiation) { return "co-why-not-skipped:" + negotiation.id; }
+
+  function skipped(negotiation) {
+    try { return window.localStorage.getItem(skipKey(negotiation)) === "1"; } catch (e) { return false; }
+  }
+
+  /** Withdrawn or run out of time, not answered, not waved away: ask once. */
+  function asksWhyNot(negotiation) {
+    return (negotiation.status === "withdrawn" || negotiation.status === "expired")
+      && !negotiation.why_not && !skipped(negotiation);
+  }
+
+  function whyNotForm(widget, negotiation) {
+    var prefix = widget.uid + "-why";
+    var choices = WHY_NOT.map(function (pair, index) {
+      var id = prefix + "-" + index;
+      return el("div", { "class": "co-choice" }, [el("input", { type: "radio", name: "reason", value: pair[0], id: id }),
+                                                  el("label", { "for": id }, [pair[1]])]);
+    });
+    var form = el("form", { "class": "co-form co-why-form", novalidate: "" }, [
+      el("fieldset", { "class": "co-why", "aria-describedby": prefix + "-reason-error" }, [
+        el("legend", {}, ["Would you tell us why? (optional)"])].concat(choices, [
+        el("p", { "class": "co-field-error", id: prefix + "-reason-error", "data-co-error": "reason" })])),
+      field(prefix + "-note", "Anything to add? (optional)", { name: "note", type: "text", maxlength: "500", autocomplete: "off" }),
+      el("p", { "class": "co-form-error", "data-co-error": "_form", "aria-live": "polite" }),
+      el("div", { "class": "co-buttons" }, [
+        el("button", { type: "submit", "class": "co-secondary" }, ["Send"]),
+        button("No thanks", "co-secondary", function () {
+          try { window.localStorage.setItem(skipKey(negotiation), "1"); } catch (e) { /* private mode: ask again next time */ }
+          form.replaceWith(el("p", { role: "status" }, ["No problem."]));
+        })])
+    ]);
+    form.addEventListener("change", function () { clearErrors(form); });  // a reason chosen answers the error
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearErrors(form);
+      var chosen = form.querySelector('input[name="reason"]:checked');
+      if (!chosen) {
+        showErrors(form, new ApiError("Choose a reason, or press No thanks.", { reason: ["Choose one of the reasons."] }));
+        return;
+      }
+      var body = { reason: chosen.value };
+      if (form.elements.note.value.trim()) { body.note = form.elements.note.value.trim(); }
+      busy(widget, function () { return call(widget, "POST", "/requests/" + encodeURIComponent(negotiation.id) + "/why-not", body); })
+        .then(function () { form.replaceWith(el("p", { role: "status" }, ["Thank you: that helps us."])); })
+        .catch(function (error) { showErrors(form, error); });
+    });
     return form;
   }
 
@@ -264,9 +382,16 @@
       var quantityText = form.elements.quantity.value.trim();
       var priceText = cleanPrice(form.elements.target_unit_price.value);
       clearErrors(form);
+      var told = toldBody(form);
       var problem = checkInputs(widget, quantityText, priceText);
+      var toldProblems = checkTold(told);
+      if (Object.keys(toldProblems).length) {
+        problem = problem || new ApiError("Please check the highlighted fields.", {});
+        Object.assign(problem.fields, toldProblems);
+      }
       if (problem) { showErrors(form, problem); return; }
-      busy(widget, function () { return call(widget, "POST", path, makeBody(Number(quantityText), priceText)); })
+      var body = Object.assign(makeBody(Number(quantityText), priceText), told);
+      busy(widget, function () { return call(widget, "POST", path, body); })
         .then(function (negotiation) { renderResult(widget, negotiation, null, true); })
         .catch(function (error) { showErrors(form, error); });
     });
@@ -300,7 +425,9 @@
   function loadLatest(widget) {
     call(widget, "GET", "/requests?sku=" + encodeURIComponent(widget.sku) + "&limit=1").then(function (data) {
       var latest = data && data.requests && data.requests[0];
-      if (!latest || SHOWN_ON_LOAD.indexOf(latest.status) < 0) { return; }
+      // A request that ran out of time since the last visit: asked why, once (issue 16).
+      var expiredUnasked = latest && latest.status === "expired" && asksWhyNot(latest);
+      if (!latest || (SHOWN_ON_LOAD.indexOf(latest.status) < 0 && !expiredUnasked)) { return; }
       if (latest.status === "accepted" && Date.now() - new Date(latest.updated_at).getTime() > RECENT_ACCEPTED_MS) { return; }
       renderResult(widget, latest, latest.deal, false);
     }).catch(function () { /* nothing to resume: the empty form is the right start */ });
@@ -351,7 +478,7 @@
       widget.terms = terms;
       widget.ask.hidden = false;
       part(widget.root, "terms").hidden = false;
-      part(widget.root, "currency").textContent = " (" + terms.currency + ")";
+      showCurrency(widget);
       renderQuote(widget);
       loadLatest(widget);
     }).catch(function () {
@@ -359,6 +486,12 @@
       widget.ask.hidden = true;
       part(widget.root, "terms").hidden = true;
       showNotice(widget, "The price of this product cannot be negotiated online; please contact your sales rep.");
+    });
+  }
+
+  function showCurrency(widget) {
+    widget.root.querySelectorAll('[data-co-part="currency"]').forEach(function (span) {
+      span.textContent = " (" + widget.terms.currency + ")";
     });
   }
 
@@ -371,7 +504,7 @@
                    cartUrl: root.dataset.cartUrl || null, terms: JSON.parse(root.dataset.coTerms),
                    maxQuantity: Number(root.dataset.coMaxQuantity) || 10000000,
                    uid: root.getAttribute("aria-labelledby").replace(/-title$/, "") };
-    part(root, "currency").textContent = " (" + widget.terms.currency + ")";
+    showCurrency(widget);
     renderRules(widget);
     renderQuote(widget);
     ask.elements.quantity.addEventListener("input", function () { renderQuote(widget); });
