@@ -129,7 +129,7 @@ def test_order_tiers_and_an_order_lever_by_keyboard_alone(browser: Any, demo_url
                       {"min_order_value": "100000", "discount_pct": "3.5"}]} in _draft_params(page, "order_tiers")
 
     _new_rule(page, "Term lever")
-    page.get_by_label("Option").focus()
+    page.get_by_label("Option", exact=True).focus()  # not "Lead time (days, optional)"
     page.keyboard.type("net10")
     _tab_to(page, "label")
     page.keyboard.type("pay within 10 days")
