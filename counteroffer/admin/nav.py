@@ -20,7 +20,7 @@ from flask import current_app, request, url_for
 
 from ..negotiation import Actor, NegotiationError
 from ..negotiation.approvals.escalations import count_open
-from ..negotiation.quotes.rep_view import count_open_quotes
+from ..negotiation.quotes.approvals.view import count_open_quotes
 from ..negotiation.results.reports import may_read_results
 from ..negotiation.shared.states import Role
 

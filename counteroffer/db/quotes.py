@@ -145,7 +145,7 @@ class QuoteEvent(Base):
 class QuoteEscalation(Base):
     """A quote a person must answer, routed as a line's escalation is (owner rep, pool, up
     the approval chain by the order's discount and value, delegates). At most one open per
-    quote. A person decides it in the approvals inbox (negotiation/quotes/rep_decision.py)."""
+    quote. A person decides it in the approvals inbox (negotiation/quotes/approvals/decision.py)."""
 
     __tablename__ = "counteroffer_quote_escalations"
     __table_args__ = (

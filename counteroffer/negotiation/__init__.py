@@ -26,6 +26,9 @@ from .buying.requests import counter, escalate, places_message, request_price, w
 from .buying.told import Tell
 from .buying.views import DealView, NegotiationView, OfferView
 from .buying.why_not import LOST_REASONS, tell_why_not
+from .quotes.approvals.decision import decide_quote_escalation
+from .quotes.approvals.proposal import LineEdit
+from .quotes.approvals.view import QuoteEscalationView, get_quote_escalation, list_quote_escalations
 from .quotes.asks import MAX_LINES, LineAsk, order_target_of
 from .quotes.deals import (
                      CartLine,
@@ -39,9 +42,6 @@ from .quotes.deals import (
 from .quotes.document import QuoteDocument, QuoteDocumentLine, quote_document, quote_document_path
 from .quotes.expiry import expire_lapsed_quotes
 from .quotes.queries import get_quote, list_quotes, quote_deal_for_order
-from .quotes.rep_decision import decide_quote_escalation
-from .quotes.rep_proposal import LineEdit
-from .quotes.rep_view import QuoteEscalationView, get_quote_escalation, list_quote_escalations
 from .quotes.requests import counter_quote, escalate_quote, request_quote, withdraw_quote
 from .quotes.views import QuoteDealView, QuoteView
 from .shared.actors import Actor

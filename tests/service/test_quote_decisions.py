@@ -32,7 +32,7 @@ from counteroffer.negotiation import (
     quote_prices,
     request_quote,
 )
-from counteroffer.negotiation.quotes.quote_sla import sweep_quote_escalations
+from counteroffer.negotiation.quotes.approvals.sla import sweep_quote_escalations
 from tests.approvals import ANN, DANA, MAX, RITA, seed_approvals
 
 CART = [LineAsk("DEMO-120", 1000), LineAsk("GLOVE-50", 500)]

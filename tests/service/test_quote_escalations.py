@@ -10,7 +10,7 @@ from counteroffer.db import transaction
 from counteroffer.db.models import OutboxMessage
 from counteroffer.db.quotes import QuoteEscalation
 from counteroffer.negotiation import LineAsk, escalate_quote, order_target_of, request_quote
-from counteroffer.negotiation.quotes.notices import tell_quote_assigned
+from counteroffer.negotiation.quotes.approvals.notices import tell_quote_assigned
 from tests.approvals import ANN, seed_approvals
 
 CART = [LineAsk("DEMO-120", 1000), LineAsk("GLOVE-50", 500)]  # 129,000.00 at the cart's prices

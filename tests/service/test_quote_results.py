@@ -158,7 +158,7 @@ def test_a_quote_with_a_person_counts_under_the_rep_with_its_decision_cycle(deps
 
     from counteroffer.db.quotes import QuoteEscalation
     from counteroffer.negotiation import escalate_quote
-    from counteroffer.negotiation.quotes.rep_decision import decide_quote_escalation
+    from counteroffer.negotiation.quotes.approvals.decision import decide_quote_escalation
     quote = request_quote(deps, ANN, CART, "USD", order_target_of(None, Decimal("6")))
     escalate_quote(deps, ANN, quote.id)
     assert set(by_key(deps, "rep")) == {MAX.id}

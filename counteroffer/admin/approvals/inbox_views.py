@@ -25,7 +25,7 @@ from ...negotiation import (
 from ...negotiation.approvals import escalations as uc
 from ...negotiation.approvals.escalations import EscalationView
 from ...negotiation.approvals.held_offers import authority_of, held_offers
-from ...negotiation.quotes.rep_view import list_quote_escalations
+from ...negotiation.quotes.approvals.view import list_quote_escalations
 from .. import display
 from ..base import FILTERS, actor, deps, negotiation_admin, problem
 from .decision_form import field_errors, read_decision

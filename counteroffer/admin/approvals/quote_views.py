@@ -20,9 +20,10 @@ from werkzeug.wrappers import Response
 from ...access import STAFF, allow
 from ...negotiation import ConflictError, ForbiddenError, InvalidRequestError, NegotiationError, ServiceUnavailableError
 from ...negotiation.approvals.held_offers import authority_of
-from ...negotiation.quotes import rep_decision, rep_view
-from ...negotiation.quotes.rep_proposal import LineEdit
-from ...negotiation.quotes.rep_view import QuoteEscalationView
+from ...negotiation.quotes.approvals import decision as rep_decision
+from ...negotiation.quotes.approvals import view as rep_view
+from ...negotiation.quotes.approvals.proposal import LineEdit
+from ...negotiation.quotes.approvals.view import QuoteEscalationView
 from ..base import actor, deps, negotiation_admin
 from ..csrf import FIELD as CSRF_FIELD
 from .decision_form import ACTIONS, MAX_RATIONALE, field_errors

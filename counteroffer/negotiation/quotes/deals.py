@@ -26,7 +26,7 @@ from ..shared.idempotency import Claim, remembered
 from ..shared.records import new_id
 from ..shared.states import OfferStatus, Status, require_move
 from ..shared.stock import require_stock_now
-from .escalation import void_quote_escalation
+from .approvals.escalation import void_quote_escalation
 from .records import close_open_offers, lines_of, locked_quote, record_event
 from .views import QuoteDealView, QuoteOfferLineView, quote_deal_view
 

@@ -34,8 +34,8 @@ from ..shared.errors import ConflictError, ForbiddenError, unavailable_as_503
 from ..shared.idempotency import Claim, remembered
 from ..shared.records import new_id
 from ..shared.states import OfferStatus, Status, require_move, status_for
+from .approvals.escalation import open_quote_escalation, void_quote_escalation
 from .asks import LineAsk, PricedLine, check_shape, engine_request, price_lines
-from .escalation import open_quote_escalation, void_quote_escalation
 from .records import close_open_offers, lines_of, locked_quote, offers_of, record_event, view_of, write_offers
 from .views import QuoteView
 

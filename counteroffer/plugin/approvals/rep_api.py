@@ -15,8 +15,9 @@ from ...negotiation.approvals import absences
 from ...negotiation.approvals import escalations as uc
 from ...negotiation.approvals.staff import require_staff
 from ...negotiation.buying.document_store import staff_document
-from ...negotiation.quotes import rep_decision, rep_view
-from ...negotiation.quotes.rep_proposal import LineEdit
+from ...negotiation.quotes.approvals import decision as rep_decision
+from ...negotiation.quotes.approvals import view as rep_view
+from ...negotiation.quotes.approvals.proposal import LineEdit
 from ..buying.schemas import EmptySchema
 from ..errors import install_error_handlers
 from ..idempotency import idempotent

@@ -24,9 +24,9 @@ from ...jobs.tasks import RUN_PERIODIC
 from ...negotiation import expire_lapsed, expire_lapsed_quotes, sweep_escalations
 from ...negotiation.approvals.notices import ESCALATED_TOPIC, VOIDED_TOPIC, tell_assigned, tell_voided
 from ...negotiation.pricing.simulation import SIMULATE_TOPIC, simulation_handler
-from ...negotiation.quotes.escalation import ESCALATED_TOPIC as QUOTE_ESCALATED_TOPIC
-from ...negotiation.quotes.notices import tell_quote_assigned
-from ...negotiation.quotes.quote_sla import sweep_quote_escalations
+from ...negotiation.quotes.approvals.escalation import ESCALATED_TOPIC as QUOTE_ESCALATED_TOPIC
+from ...negotiation.quotes.approvals.notices import tell_quote_assigned
+from ...negotiation.quotes.approvals.sla import sweep_quote_escalations
 from ...negotiation.results.reports import fold_results
 from ...negotiation.shared.idempotency import prune_keys
 from .state import Extension

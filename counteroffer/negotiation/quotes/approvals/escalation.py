@@ -11,19 +11,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...adapters import Customer
-from ...db.appends import append_row
-from ...db.quotes import Quote, QuoteEscalation
-from ...jobs.outbox import add_message
-from ...rules import round_money
-from ...rules.quotes import QuoteDecision
-from ..approvals.reps import discount_pct
-from ..approvals.routing import route_order
-from ..results.quote_facts import record_quote_escalation
-from ..shared.actors import Actor
-from ..shared.deps import Deps
-from ..shared.records import new_id
-from .records import record_event, terms_json
+from ....adapters import Customer
+from ....db.appends import append_row
+from ....db.quotes import Quote, QuoteEscalation
+from ....jobs.outbox import add_message
+from ....rules import round_money
+from ....rules.quotes import QuoteDecision
+from ...approvals.reps import discount_pct
+from ...approvals.routing import route_order
+from ...results.quote_facts import record_quote_escalation
+from ...shared.actors import Actor
+from ...shared.deps import Deps
+from ...shared.records import new_id
+from ..records import record_event, terms_json
 
 __all__ = ["open_quote_escalation", "void_quote_escalation", "suggestion_of", "ESCALATED_TOPIC", "VOIDED_TOPIC"]
 

@@ -11,14 +11,14 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from ...db import transaction
-from ...db.quotes import Quote, QuoteEscalation
-from ...jobs.notifications import queue_email
-from ...rules.messages import format_money
-from ..approvals.reps import find_rep, staff_directory
-from ..approvals.routing import with_delegate
-from ..shared.deps import Deps
-from .records import record_event
+from ....db import transaction
+from ....db.quotes import Quote, QuoteEscalation
+from ....jobs.notifications import queue_email
+from ....rules.messages import format_money
+from ...approvals.reps import find_rep, staff_directory
+from ...approvals.routing import with_delegate
+from ...shared.deps import Deps
+from ..records import record_event
 
 __all__ = ["sweep_quote_escalations"]
 

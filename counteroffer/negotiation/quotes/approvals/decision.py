@@ -18,25 +18,25 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...db import transaction
-from ...db.quotes import Quote, QuoteEscalation, QuoteOfferLine, QuoteOfferRow
-from ...jobs.notifications import queue_email, queue_webhook
-from ...rules.messages import format_money
-from ..approvals.decisions import REP_OFFER_KIND, require_open
-from ..approvals.reps import find_rep
-from ..approvals.staff import Acting, acting_for, can_see, reach_of, require_staff
-from ..results.quote_facts import record_quote_person_decision
-from ..shared.actors import Actor
-from ..shared.deps import Deps
-from ..shared.errors import NotFoundError, unavailable_as_503
-from ..shared.idempotency import Claim, remembered
-from ..shared.records import new_id
-from ..shared.states import OfferStatus, Status
-from .deals import make_quote_deal
-from .document import quote_document_path
-from .records import lines_of, record_event
-from .rep_proposal import PRICE_UNAVAILABLE, LineEdit, Proposal, check_shape, propose, require_authority
-from .rep_view import QuoteEscalationView, order_floor_total, quote_escalation_view
+from ....db import transaction
+from ....db.quotes import Quote, QuoteEscalation, QuoteOfferLine, QuoteOfferRow
+from ....jobs.notifications import queue_email, queue_webhook
+from ....rules.messages import format_money
+from ...approvals.decisions import REP_OFFER_KIND, require_open
+from ...approvals.reps import find_rep
+from ...approvals.staff import Acting, acting_for, can_see, reach_of, require_staff
+from ...results.quote_facts import record_quote_person_decision
+from ...shared.actors import Actor
+from ...shared.deps import Deps
+from ...shared.errors import NotFoundError, unavailable_as_503
+from ...shared.idempotency import Claim, remembered
+from ...shared.records import new_id
+from ...shared.states import OfferStatus, Status
+from ..deals import make_quote_deal
+from ..document import quote_document_path
+from ..records import lines_of, record_event
+from .proposal import PRICE_UNAVAILABLE, LineEdit, Proposal, check_shape, propose, require_authority
+from .view import QuoteEscalationView, order_floor_total, quote_escalation_view
 
 __all__ = ["decide_quote_escalation", "DECIDED_EVENT"]
 

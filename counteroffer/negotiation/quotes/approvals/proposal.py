@@ -16,17 +16,17 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from ...db.quotes import Quote, QuoteLineRow
-from ...rules import has_valid_places, places_message, round_money
-from ...rules.messages import format_money
-from ...rules.money import round_up
-from ..approvals.decisions import DECISION_ACTIONS, MAX_BUYER_MESSAGE, BeyondAuthorityError, authority_limits
-from ..approvals.reps import discount_pct, staff_directory
-from ..approvals.staff import Acting
-from ..shared.deps import Deps
-from ..shared.errors import ConflictError, InvalidRequestError, unavailable_as_503
-from ..shared.prices import price_facts
-from ..shared.stock import require_stock_for_request
+from ....db.quotes import Quote, QuoteLineRow
+from ....rules import has_valid_places, places_message, round_money
+from ....rules.messages import format_money
+from ....rules.money import round_up
+from ...approvals.decisions import DECISION_ACTIONS, MAX_BUYER_MESSAGE, BeyondAuthorityError, authority_limits
+from ...approvals.reps import discount_pct, staff_directory
+from ...approvals.staff import Acting
+from ...shared.deps import Deps
+from ...shared.errors import ConflictError, InvalidRequestError, unavailable_as_503
+from ...shared.prices import price_facts
+from ...shared.stock import require_stock_for_request
 
 __all__ = ["LineEdit", "ProposedLine", "Proposal", "check_shape", "propose", "require_authority",
            "MAX_QUANTITY", "PRICE_UNAVAILABLE"]

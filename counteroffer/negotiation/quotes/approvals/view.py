@@ -16,21 +16,21 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...adapters import BackOfficeUnavailableError, Customer
-from ...db import transaction
-from ...db.quotes import Quote, QuoteEscalation, QuoteLineRow
-from ...rules import round_money
-from ...rules.money import round_up
-from ...rules.quotes.order_rules import order_rules
-from ..approvals.inbox import ESCALATION_STATUSES, CompanyRef, LastPaidView, PersonRef, last_paid, person_ref
-from ..approvals.reps import HUNDRED, discount_pct, staff_directory
-from ..approvals.staff import Reach, acting_for, can_see, reach_of, require_staff, visible
-from ..results.experiments import rules_for_buyer
-from ..shared.actors import Actor
-from ..shared.deps import Deps
-from ..shared.errors import InvalidRequestError, NotFoundError
-from ..shared.prices import PriceFacts, facts_if_known
-from .records import lines_of
+from ....adapters import BackOfficeUnavailableError, Customer
+from ....db import transaction
+from ....db.quotes import Quote, QuoteEscalation, QuoteLineRow
+from ....rules import round_money
+from ....rules.money import round_up
+from ....rules.quotes.order_rules import order_rules
+from ...approvals.inbox import ESCALATION_STATUSES, CompanyRef, LastPaidView, PersonRef, last_paid, person_ref
+from ...approvals.reps import HUNDRED, discount_pct, staff_directory
+from ...approvals.staff import Reach, acting_for, can_see, reach_of, require_staff, visible
+from ...results.experiments import rules_for_buyer
+from ...shared.actors import Actor
+from ...shared.deps import Deps
+from ...shared.errors import InvalidRequestError, NotFoundError
+from ...shared.prices import PriceFacts, facts_if_known
+from ..records import lines_of
 
 __all__ = ["QuoteRepLineView", "QuoteSuggestionView", "QuoteDecisionView", "QuoteEscalationView",
            "list_quote_escalations", "get_quote_escalation", "quote_escalation_view", "count_open_quotes",

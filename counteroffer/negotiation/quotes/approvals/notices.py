@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ...db.quotes import Quote, QuoteEscalation
-from ...jobs.notifications import queue_email, queue_webhook
-from ...rules.messages import format_money
-from ..approvals.reps import find_rep
+from ....db.quotes import Quote, QuoteEscalation
+from ....jobs.notifications import queue_email, queue_webhook
+from ....rules.messages import format_money
+from ...approvals.reps import find_rep
 
 __all__ = ["tell_quote_assigned", "QUOTE_ASSIGNED_EVENT"]
 
