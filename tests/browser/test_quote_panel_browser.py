@@ -79,7 +79,7 @@ def test_a_buyer_negotiates_a_three_line_cart_and_checks_out_at_the_quoted_price
     _shot(panel, "offers")
 
     quote = _latest_quote(page)
-    # The seed's order tier (demo/catalog.py: from $125,000, 6% off every line): "Add $1,390.00
+    # The seed's order tier (demo/shop/catalog.py: from $125,000, 6% off every line): "Add $1,390.00
     # more ...", an offer that changes a line's quantity against the cart.
     cart = dict(CART)
     accepted = next(o for o in quote["offers"] if o["kind"] == "order_tier"

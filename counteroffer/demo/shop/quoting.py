@@ -16,11 +16,11 @@ from werkzeug.wrappers import Response
 
 from counteroffer import Actor, NegotiationError
 
+from ..auth import current_actor
+from ..plugin import negotiation
 from . import cart
-from .auth import current_actor
 from .cart import CartLine, PricedLine
 from .formatting import money
-from .plugin import negotiation
 
 __all__ = ["quoting", "QuoteInCart", "current_quote", "forget_quote", "quoted_lines", "price_quoted"]
 
