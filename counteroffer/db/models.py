@@ -129,7 +129,8 @@ class Negotiation(Base):
     #: counter): one of negotiation/buying/reasons.py's LOST_REASONS; migration 0014.
     lost_reason: Mapped[str | None] = mapped_column(String(24))
     lost_note: Mapped[str | None] = mapped_column(Text)
-    offers: Mapped[list[Offer]] = relationship(back_populates="negotiation", order_by="Offer.created_at")
+    offers: Mapped[list[Offer]] = relationship(back_populates="negotiation",
+                                                   order_by="(Offer.created_at, Offer.rank, Offer.id)")
     #: What the buyer told with each round (a competing offer, needed_by), oldest first.
     told: Mapped[list[Told]] = relationship(back_populates="negotiation", order_by="Told.round")
 
@@ -151,6 +152,9 @@ class Offer(Base):
     #: Term levers the buyer gives for this price: [{"group", "option", "label"}].
     terms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The engine's rank within its round (0 first): a round's offers share created_at and
+    #: ids are random, so without it they came back in no particular order (migration 0017).
+    rank: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     negotiation: Mapped[Negotiation] = relationship(back_populates="offers")
 
 

@@ -92,6 +92,9 @@ class QuoteOfferRow(Base):
     #: Order terms the buyer gives for these prices: [{"group", "option", "label"}].
     terms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The engine's rank within its round (0 first, ranked by value to the seller), as for
+    #: a line's offers (migration 0017).
+    rank: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class QuoteOfferLine(Base):

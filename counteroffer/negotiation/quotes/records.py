@@ -40,7 +40,7 @@ def lines_of(session: Session, quote_id: str) -> list[QuoteLineRow]:
 
 def offers_of(session: Session, quote_id: str) -> list[OfferWithLines]:
     offers = list(session.scalars(select(QuoteOfferRow).where(QuoteOfferRow.quote_id == quote_id)
-                                  .order_by(QuoteOfferRow.created_at, QuoteOfferRow.id)
+                                  .order_by(QuoteOfferRow.created_at, QuoteOfferRow.rank, QuoteOfferRow.id)
                                   .execution_options(populate_existing=True)))
     if not offers:
         return []
@@ -66,12 +66,12 @@ def write_offers(session: Session, row: Quote, decision: QuoteDecision,
     # No ORM relationships between these tables: the unit of work would not order their
     # INSERTs by foreign key, so the parents are flushed before their children are added.
     session.flush()
-    for offer in made:
+    for rank, offer in enumerate(made):
         offer_row = QuoteOfferRow(
             id=new_id(), quote_id=row.id, round=row.round, kind=offer.kind.value,
             status=OfferStatus.OPEN.value, currency=offer.currency, total=offer.total,
             expires_at=offer.expires_at, message=offer.message, explanation=offer.explanation,
-            terms=terms_json(offer), created_at=now)
+            terms=terms_json(offer), created_at=now, rank=rank)
         lines = [QuoteOfferLine(offer_id=offer_row.id, position=index, sku=line.sku, quantity=line.quantity,
                                 unit_price=line.unit_price, price_for_quantity=line.price_for_quantity,
                                 explanation=line.explanation)

@@ -36,7 +36,7 @@ def locked_negotiation(session: Session, negotiation_id: str, company_id: str) -
 
 def offers_of(session: Session, negotiation_id: str) -> list[Offer]:
     return list(session.scalars(select(Offer).where(Offer.negotiation_id == negotiation_id)
-                                .order_by(Offer.created_at, Offer.id)
+                                .order_by(Offer.created_at, Offer.rank, Offer.id)
                                 .execution_options(populate_existing=True)))
 
 
@@ -48,7 +48,7 @@ def write_offers(session: Session, negotiation: Negotiation, decision: Decision,
             unit_price=offer.unit_price, currency=offer.currency, status=OfferStatus.OPEN.value,
             expires_at=offer.expires_at, message=offer.message, explanation=offer.explanation,
             terms=[{"group": t.group, "option": t.option, "label": t.label} for t in offer.terms] or None,
-            created_at=now) for offer in decision.offers]
+            created_at=now, rank=rank) for rank, offer in enumerate(decision.offers)]
     for row in rows:
         append_object(session, row)
     return rows
