@@ -8,6 +8,11 @@
   window.counterofferQuoteListLoaded = true;
 
   var kit = window.counterofferKit, quotes = window.counterofferQuotes;
+  // A page that writes the markup by hand and forgets a script: say so, not a TypeError.
+  if (!kit || !quotes) {
+    window.console.error("Counteroffer: load kit.js and quote_panel.js before quote_list.js (the company_quotes macro does).");
+    return;
+  }
   var el = kit.el, money = kit.formatMoney;
   var STATUS_WORDS = { open: "Offer ready", countered: "Offers waiting", escalated: "With a sales rep", accepted: "Agreed",
                        declined: "Declined", withdrawn: "Withdrawn", expired: "Expired" };

@@ -11,6 +11,11 @@
   window.counterofferQuotesLoaded = true;
 
   var kit = window.counterofferKit;
+  // A page that writes the markup by hand and forgets a script: say so, not a TypeError.
+  if (!kit) {
+    window.console.error("Counteroffer: load kit.js before quote_panel.js (the quote_request_panel macro does).");
+    return;
+  }
   var el = kit.el, button = kit.button, part = kit.part, money = kit.formatMoney, units = kit.units;
 
   // The server's state machine (negotiation/states.py), as for one line: which statuses allow which move.

@@ -12,6 +12,11 @@
 
   // The helpers it shares with the quote panel (kit.js, loaded first by the macro).
   var kit = window.counterofferKit;
+  // A page that writes the markup by hand and forgets a script: say so, not a TypeError.
+  if (!kit) {
+    window.console.error("Counteroffer: load kit.js before widget.js (the price_request_widget macro does).");
+    return;
+  }
   var formatMoney = kit.formatMoney, formatQuantity = kit.formatQuantity, units = kit.units, plural = kit.plural;
   var decimalPlaces = kit.decimalPlaces, compareDecimal = kit.compareDecimal, cleanPrice = kit.cleanPrice, isPast = kit.isPast;
   var el = kit.el, button = kit.button, part = kit.part, definitions = kit.definitions, localTime = kit.localTime;
