@@ -12,7 +12,7 @@ from ...db.quotes import Quote, QuoteDeal, QuoteEvent, QuoteLineRow, QuoteOfferL
 from ...rules.quotes import QuoteDecision, QuoteOffer
 from ..shared.actors import Actor
 from ..shared.errors import NotFoundError
-from ..shared.records import new_id
+from ..shared.records import event_values, new_id
 from ..shared.states import OfferStatus
 from .views import QuoteView, quote_view
 
@@ -96,22 +96,8 @@ def close_open_offers(session: Session, quote_id: str, status: OfferStatus) -> i
 
 def record_event(session: Session, row: Quote, actor: Actor | None, action: str,
                  before: str | None, now: datetime, **detail: Any) -> None:
-    append_row(session, QuoteEvent.__table__, dict(
-        quote_id=row.id, at=now, actor_id=actor.id if actor else "system",
-        actor_role=actor.role if actor else "system", action=action, before_status=before,
-        after_status=row.status, detail=_jsonable(detail)))
-
-
-def _jsonable(detail: dict[str, Any]) -> dict[str, Any]:
-    def plain(value: Any) -> Any:
-        if isinstance(value, (int, str, bool, type(None))):
-            return value
-        if isinstance(value, (list, tuple)):
-            return [plain(item) for item in value]
-        if isinstance(value, dict):
-            return {key: plain(item) for key, item in value.items()}
-        return str(value)
-    return {key: plain(value) for key, value in detail.items()}
+    append_row(session, QuoteEvent.__table__, event_values(
+        {"quote_id": row.id}, actor, action, before, row.status, now, detail))
 
 
 def deal_of(session: Session, quote_id: str) -> QuoteDeal | None:
