@@ -77,7 +77,7 @@ def price_quoted(actor: Actor | None, priced: list[PricedLine]) -> tuple[list[Pr
 def add_quote(token: str) -> Response:
     """The panel links here after "Accept", with the quote's lines as ``line=SKU:quantity``
     parameters: the cart takes those quantities, and ``quote_prices`` checks them against the
-    deal (every line of the quote, at least its units, nothing else), so a link edited by
+    deal (every line of the quote, its units, nothing else), so a link edited by
     hand is refused. A GET, as a line deal's link: nothing is bought until checkout."""
     actor = current_actor()
     if actor is None or actor.role != "buyer":
