@@ -16,8 +16,9 @@ from counteroffer.db.models import Document, Event
 from counteroffer.negotiation import purge_documents
 from counteroffer.negotiation.buying.retention import DOCUMENTS_DELETED
 from tests.approvals import ANN, RITA, seed_approvals
-from tests.conftest import make_app
+from tests.conftest import REDIS_URL, ApiClient, make_app
 from tests.security.test_document_checks import pdf
+from tests.seed import seed_scenario
 
 CITED = {"competitor": "Globex Supply", "unit_price": "112.00", "note": "Quote 4471"}
 ASK = {"sku": "DEMO-120", "quantity": 1000, "target_unit_price": "100.00", "currency": "USD"}
@@ -141,6 +142,26 @@ def test_the_use_case_works_in_batches_each_its_own_transaction(app, buyer, cloc
         result = purge_documents(app.extensions["counteroffer"].deps, timedelta(days=30), batch_size=2)
     assert (result.documents, set(result.negotiations)) == (5, closed_ids)
     assert sorted(e.negotiation_id for e in events(app)) == sorted(closed_ids)
+
+
+def test_the_workers_minutely_sweep_deletes_them_too(db_url, clock, tmp_path):
+    from counteroffer.plugin.wiring.worker import sweep_once
+
+    app = make_app(db_url, clock, tmp_path, COUNTEROFFER_REDIS_URL=REDIS_URL, COUNTEROFFER_DOCUMENT_RETENTION_DAYS=7)
+    extension = app.extensions["counteroffer"]
+    with app.app_context():
+        seed_scenario(extension)
+        seed_approvals(extension)
+        extension.save_rule("competing_offer", {}, sku="DEMO-120")
+    try:
+        _, document_id = closed(ApiClient(app).as_(ANN))
+        clock.advance(days=7, seconds=1)
+        with app.app_context():
+            sweep_once(extension)
+        assert stored(app, document_id).data is None
+    finally:
+        with app.app_context():
+            extension.close()
 
 
 def test_the_retention_is_a_setting_of_at_least_a_day(db_url, clock, tmp_path):
