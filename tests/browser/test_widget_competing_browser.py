@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.security.test_document_checks import pdf, png
+
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "artifacts" / "widget-competing-offer.png"
@@ -88,9 +90,8 @@ def test_withdrawing_asks_why_once(browser: Any, demo_url: str) -> None:
     page.context.close()
 
 
-# A small PDF the server's checks accept (tests/security/test_document_checks.py builds the same).
-QUOTE_PDF = (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-             b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+# A small PDF the server's checks accept.
+QUOTE_PDF = pdf()
 
 
 def _cite_below_the_floor(widget: Any, file: dict[str, Any]) -> None:
@@ -120,6 +121,7 @@ def test_a_buyer_attaches_a_quote_and_the_rep_downloads_it(browser: Any, demo_ur
     widget.get_by_role("button", name="Request a better price").click()
     expect(widget.get_by_role("heading", name="A sales rep will answer")).to_be_visible()
     expect(widget.locator(".co-history")).to_contain_text("Their quote attached: globex-quote.pdf.")
+    widget.screenshot(path=str(SCREENSHOT.with_name(f"widget-competing-file-sent-{width}.png")), animations="disabled")
     assert errors == []
 
     rep = browser.new_context(base_url=page.url.split("/products")[0], accept_downloads=True,
@@ -165,3 +167,27 @@ def test_a_file_that_is_not_what_its_name_says_is_refused_by_the_field(browser: 
     expect(widget.get_by_role("heading", name="A sales rep will answer")).to_be_visible()
     assert errors == []
     page.context.close()
+
+
+def test_a_counter_form_takes_a_file_of_its_own(browser: Any, demo_url: str) -> None:
+    from playwright.sync_api import expect
+
+    page, widget, errors = _as_acme_on_demo_120(browser, demo_url)
+    widget.get_by_label("Quantity", exact=True).fill("1000")
+    widget.get_by_label("Target unit price (USD)").fill("100.00")
+    widget.get_by_role("button", name="Request a better price").click()
+    counter = widget.locator(".co-counter")
+    counter.get_by_label("New target unit price (USD)").fill("105.00")
+    counter.locator("details.co-told summary").click()
+    counter.get_by_label("Competitor").fill("Globex Supply")
+    counter.get_by_label("Their unit price (USD)").fill("112.00")
+    counter.get_by_label("Their quote as a file (optional)").set_input_files(
+        {"name": "round-2.png", "mimeType": "image/png", "buffer": png(2, 2)})
+    counter.get_by_role("button", name="Send counter-offer").click()
+    expect(widget.locator(".co-history")).to_contain_text("Round 2: Globex Supply offers $112.00 each. "
+                                                          "Their quote attached: round-2.png.")
+    latest = page.request.get("/negotiate/api/requests?sku=DEMO-120&limit=1").json()["requests"][0]
+    assert latest["told"][-1]["competing_offer"]["document"]["content_type"] == "image/png"
+    assert errors == []
+    page.context.close()
+
