@@ -92,6 +92,7 @@ def test_documents_past_retention_go_the_rest_stay_and_staff_are_told_why(app, b
     message = refused.get_json()["error"]["message"]
     assert "Globex quote.pdf was deleted on" in message and "retention" in message
     assert staff.get(f"/documents/{young_document}").data == pdf()
+    assert buyer.as_(ANN).get(f"/documents/{old_document}").status_code == 403  # still staff only
 
     told = buyer.as_(ANN).get(f"/requests/{old}").get_json()["told"][0]["competing_offer"]
     assert (told["competitor"], told["unit_price"], told["note"]) == ("Globex Supply", "112.00", "Quote 4471")
