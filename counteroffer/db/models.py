@@ -182,7 +182,9 @@ class Told(Base):
 class Document(Base):
     """A buyer's document (a competitor's quote), checked (negotiation/buying/documents.py)
     and kept in the database, outside any public folder; served only to staff, as an
-    attachment. Uploaded first (``negotiation_id`` None), then cited once, by its company."""
+    attachment. Uploaded first (``negotiation_id`` None), then cited once, by its company.
+    When its negotiation's retention ends, its bytes are deleted and the row stays as the
+    marker reps see (``negotiation/buying/retention.py``; migration 0018)."""
 
     __tablename__ = "counteroffer_documents"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -191,8 +193,10 @@ class Document(Base):
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(32))
     size: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    #: None once deleted under retention (``purged_at``).
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Set through the relationship, so a new negotiation is inserted before the update.
     negotiation: Mapped[Negotiation | None] = relationship()
 
