@@ -57,6 +57,14 @@ class Line:
     #: The rep's words about the line's floor and cost, and the cost rounded to the
     #: currency (None: unknown), written once per decision (messages.line_explanation).
     worded: tuple[str, Decimal | None] | None = None
+    #: The line's cost and guarded cost, and each times the quantity, and its price times
+    #: the quantity: read by every candidate's sums (``Totals``), multiplied once here.
+    cost: Decimal = ZERO
+    rank_cost: Decimal = ZERO
+    cost_value: Decimal = ZERO
+    rank_cost_value: Decimal = ZERO
+    cart_value: Decimal = ZERO
+    cost_known: bool = True
 
     @property
     def guard(self) -> Decimal:
@@ -122,38 +130,82 @@ class QuoteCandidate:
     terms_value: Decimal = ZERO
 
     #: Worked out once, on first read (a candidate is read many times, never changed after).
-    _sums: tuple[Decimal, Decimal, Decimal, Decimal] | None = None
+    _sums: Totals | None = None
 
-    def _totals(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    def _totals(self) -> Totals:
         if self._sums is None:
-            total = catalog = value = ranked = ZERO
-            for offered in self.lines:
-                priced = offered.priced
-                quantity, price = priced.quantity, priced.unit_price
-                total += price * quantity
-                catalog += offered.catalog * quantity
-                value += (price - priced.cost + priced.terms_value) * quantity
-                ranked += (price - priced.rank_cost + priced.terms_value) * quantity
-            self._sums = (total, catalog, value + self.terms_value, ranked + self.terms_value)
+            self._sums = _sum_lines(self.lines, self.terms_value)
         return self._sums
 
     @property
     def total(self) -> Decimal:
-        return self._totals()[0]
+        return self._totals().total
 
     @property
     def catalog_total(self) -> Decimal:
-        return self._totals()[1]
+        return self._totals().catalog
 
     @property
     def seller_value(self) -> Decimal:
         """Margin plus the terms' value, for the whole quote."""
-        return self._totals()[2]
+        return self._totals().value
 
     @property
     def rank_value(self) -> Decimal:
         """Margin over the guarded cost plus the terms: what the order offers are ranked by."""
-        return self._totals()[3]
+        return self._totals().ranked
+
+    @property
+    def cost_total(self) -> Decimal:
+        return self._totals().cost
+
+    @property
+    def known_totals(self) -> tuple[Decimal, Decimal]:
+        """What the lines whose cost is known (and equivalent products) sell for, and
+        their guarded cost: what the order floor is judged on."""
+        sums = self._totals()
+        return sums.known_revenue, sums.known_cost
+
+
+@dataclass(slots=True)
+class Totals:
+    total: Decimal
+    catalog: Decimal
+    value: Decimal
+    ranked: Decimal
+    cost: Decimal
+    known_revenue: Decimal
+    known_cost: Decimal
+
+
+def _sum_lines(lines: list[OfferedLine], terms_value: Decimal) -> Totals:
+    """Every sum over a candidate's lines in one pass. A line at its own quantity and cost
+    reuses its cost times quantity, worked out once per decision (``Line``): exact
+    Decimal sums, so the same numbers as multiplying each time."""
+    total = catalog = value = ranked = cost = known_revenue = known_cost = ZERO
+    for offered in lines:
+        priced, line = offered.priced, offered.line
+        quantity = priced.quantity
+        sold = priced.unit_price * quantity
+        if quantity == line.quantity and priced.cost is line.cost and priced.rank_cost is line.rank_cost:
+            cost_q, rank_q = line.cost_value, line.rank_cost_value
+        else:
+            cost_q, rank_q = priced.cost * quantity, priced.rank_cost * quantity
+        catalog += line.cart_value if quantity == line.quantity and offered.catalog is line.price \
+            else offered.catalog * quantity
+        total += sold
+        cost += cost_q
+        if priced.terms_value:
+            terms_q = priced.terms_value * quantity
+            value += sold - cost_q + terms_q
+            ranked += sold - rank_q + terms_q
+        else:
+            value += sold - cost_q
+            ranked += sold - rank_q
+        if line.cost_known or priced.sku != line.sku:
+            known_revenue += sold
+            known_cost += rank_q
+    return Totals(total, catalog, value + terms_value, ranked + terms_value, cost, known_revenue, known_cost)
 
 
 def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now: datetime,
@@ -176,9 +228,12 @@ def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now:
         price = frame.price_at_quantity
         concession = price if (found := concession_price(frame)) is None else found
         cap = max(concession, min(price, caps.get((own.sku, own.quantity), price)))
+        quantity, context = own.quantity, frame.context
         lines.append(Line(frame=frame, price=price, concession=concession, wanted=want,
-                          own_target=own.target_unit_price is not None, cap=cap, quantity=own.quantity,
-                          sku=own.sku))
+                          own_target=own.target_unit_price is not None, cap=cap, quantity=quantity,
+                          sku=own.sku, cost=context.cost, rank_cost=frame.guarded_cost,
+                          cost_value=context.cost * quantity, rank_cost_value=frame.guarded_cost * quantity,
+                          cart_value=price * quantity, cost_known=context.cost_known))
     order = order_rules(rules, segment)
     return QuoteFrame(request=request, lines=lines, policy=policy, now=now, currency=currency,
                       cart_total=cart_total, target=target, order=order,

@@ -109,7 +109,7 @@ def _rounded(amount: Decimal, currency: str) -> str:
 def order_explanation(qf: QuoteFrame, candidate: QuoteCandidate) -> str:
     """For the rep: why this quote, and what it leaves the seller, for the order."""
     currency = qf.currency
-    cost = sum((o.priced.cost * o.priced.quantity for o in candidate.lines), Decimal(0))
+    cost = candidate.cost_total
     margin = candidate.total - cost
     text = (f"{candidate.why}; order {format_money(candidate.total, currency)} against the cart's "
             f"{format_money(qf.cart_total, currency)} and the target {format_money(qf.target, currency)}; "
