@@ -76,7 +76,7 @@ def margin_neutral_quantity(frame: Frame, price: Decimal) -> int | None:
     if not frame.context.cost_known or price < frame.guard or price <= cost:
         return None
     needed = quantity * (frame.price_at_quantity - cost) / (price - cost)
-    total = round_up_to_multiple(int(needed.to_integral_value(rounding="ROUND_CEILING")),
+    total = round_up_to_multiple(int(needed.to_integral_value("ROUND_CEILING")),
                                  frame.order_multiple)
     if total <= quantity or total > quantity * frame.policy.max_volume_factor:
         return None

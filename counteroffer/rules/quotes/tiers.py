@@ -111,7 +111,7 @@ def _grow(qf: QuoteFrame, line: Line, more: Decimal) -> tuple[int, Decimal]:
     gained = ZERO
     for _ in range(4):  # a break crossed lowers the price: a few steps settle it
         price = _catalog(line, line.quantity + units) if units else line.price
-        step = int(((more - gained) / price).to_integral_value(rounding=ROUND_CEILING))
+        step = int(((more - gained) / price).to_integral_value(ROUND_CEILING))
         units = min(most, round_up_to_multiple(units + max(step, 1), multiple))
         gained = _catalog(line, line.quantity + units) * (line.quantity + units) - before
         if gained >= more or units == most:
