@@ -4,7 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import Outcome
-from .lines import QuoteCandidate, QuoteFrame
+from .candidates import QuoteCandidate
+from .lines import QuoteFrame
 from .model import QuoteDecision, QuoteOffer
 from .offers import make_quote_offer
 

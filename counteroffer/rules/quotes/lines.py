@@ -8,22 +8,21 @@ offers) holds for the line inside a quote.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
 from ..concession import concession_price
 from ..engine import Resolve, resolver_for
-from ..frame import Frame, Priced, make_frame
-from ..model import EarlierOffer, Policy, PriceRequest, Routing, Term
+from ..frame import Frame, make_frame
+from ..model import EarlierOffer, Policy, PriceRequest, Routing
 from ..money import round_money, round_up
 from ..ruleset import CompiledRules, RuleSet
 from ..tradeoffs import anchor_price
 from .model import QuoteLine, QuoteOfferKind, QuoteRequest
 from .order_rules import OrderRules, order_rules
 
-__all__ = ["Line", "QuoteFrame", "OfferedLine", "QuoteCandidate", "make_quote_frame", "PRICE_ONLY"]
+__all__ = ["Line", "QuoteFrame", "make_quote_frame", "PRICE_ONLY"]
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -96,6 +95,8 @@ class QuoteFrame:
     #: The least the lines whose cost is known may total, automatically (the order floor
     #: over their guarded cost); None without an order floor rule.
     floor_total: Decimal | None
+    #: (index, limit) of each line whose own routing rule has an auto-approval limit.
+    line_limits: list[tuple[int, Decimal]]
 
     @property
     def by_order_target(self) -> bool:
@@ -104,108 +105,6 @@ class QuoteFrame:
     @property
     def expires_at(self) -> datetime:
         return self.lines[0].frame.expires_at
-
-
-@dataclass(slots=True)
-class OfferedLine:
-    line: Line
-    priced: Priced
-    why: str
-    #: The catalog price for the quantity offered (what the cart would show for it).
-    catalog: Decimal
-    #: The buyer's words for a per-line trade-off (empty for a plain price).
-    message: Callable[[], str] | None = None
-
-
-@dataclass(slots=True)
-class QuoteCandidate:
-    """A whole quote priced but not yet worded."""
-
-    kind: QuoteOfferKind
-    lines: list[OfferedLine]
-    message: Callable[[QuoteCandidate], str]
-    why: str
-    terms: tuple[Term, ...] = ()
-    #: What the order's terms are worth to the seller, for the whole quote.
-    terms_value: Decimal = ZERO
-
-    #: Worked out once, on first read (a candidate is read many times, never changed after).
-    _sums: Totals | None = None
-
-    def _totals(self) -> Totals:
-        if self._sums is None:
-            self._sums = _sum_lines(self.lines, self.terms_value)
-        return self._sums
-
-    @property
-    def total(self) -> Decimal:
-        return self._totals().total
-
-    @property
-    def catalog_total(self) -> Decimal:
-        return self._totals().catalog
-
-    @property
-    def seller_value(self) -> Decimal:
-        """Margin plus the terms' value, for the whole quote."""
-        return self._totals().value
-
-    @property
-    def rank_value(self) -> Decimal:
-        """Margin over the guarded cost plus the terms: what the order offers are ranked by."""
-        return self._totals().ranked
-
-    @property
-    def cost_total(self) -> Decimal:
-        return self._totals().cost
-
-    @property
-    def known_totals(self) -> tuple[Decimal, Decimal]:
-        """What the lines whose cost is known (and equivalent products) sell for, and
-        their guarded cost: what the order floor is judged on."""
-        sums = self._totals()
-        return sums.known_revenue, sums.known_cost
-
-
-@dataclass(slots=True)
-class Totals:
-    total: Decimal
-    catalog: Decimal
-    value: Decimal
-    ranked: Decimal
-    cost: Decimal
-    known_revenue: Decimal
-    known_cost: Decimal
-
-
-def _sum_lines(lines: list[OfferedLine], terms_value: Decimal) -> Totals:
-    """Every sum over a candidate's lines in one pass. A line at its own quantity and cost
-    reuses its cost times quantity, worked out once per decision (``Line``): exact
-    Decimal sums, so the same numbers as multiplying each time."""
-    total = catalog = value = ranked = cost = known_revenue = known_cost = ZERO
-    for offered in lines:
-        priced, line = offered.priced, offered.line
-        quantity = priced.quantity
-        sold = priced.unit_price * quantity
-        if quantity == line.quantity and priced.cost is line.cost and priced.rank_cost is line.rank_cost:
-            cost_q, rank_q = line.cost_value, line.rank_cost_value
-        else:
-            cost_q, rank_q = priced.cost * quantity, priced.rank_cost * quantity
-        catalog += line.cart_value if quantity == line.quantity and offered.catalog is line.price \
-            else offered.catalog * quantity
-        total += sold
-        cost += cost_q
-        if priced.terms_value:
-            terms_q = priced.terms_value * quantity
-            value += sold - cost_q + terms_q
-            ranked += sold - rank_q + terms_q
-        else:
-            value += sold - cost_q
-            ranked += sold - rank_q
-        if line.cost_known or priced.sku != line.sku:
-            known_revenue += sold
-            known_cost += rank_q
-    return Totals(total, catalog, value + terms_value, ranked + terms_value, cost, known_revenue, known_cost)
 
 
 def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now: datetime,
@@ -239,7 +138,7 @@ def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now:
                       cart_total=cart_total, target=target, order=order,
                       standing_total=sum((line.cap * line.quantity for line in lines), ZERO),
                       routing=resolve("", None, segment).routing or Routing(),
-                      floor_total=_floor_total(lines, order, currency))
+                      floor_total=_floor_total(lines, order, currency), line_limits=_line_limits(lines))
 
 
 def _line_frame(request: QuoteRequest, line: QuoteLine, resolve: Resolve, now: datetime,
@@ -305,6 +204,15 @@ def _wanted(request: QuoteRequest, frames: list[Frame], target: Decimal) -> list
     return [round_up(min(line.target_unit_price, f.price_at_quantity), request.currency)
             if line.target_unit_price is not None
             else round_up(f.price_at_quantity * ratio, request.currency) for line, f in pairs]
+
+
+def _line_limits(lines: list[Line]) -> list[tuple[int, Decimal]]:
+    found = []
+    for index, line in enumerate(lines):
+        routing = line.frame.rules.routing
+        if routing is not None and routing.auto_approval_limit is not None:
+            found.append((index, routing.auto_approval_limit))
+    return found
 
 
 def _floor_total(lines: list[Line], order: OrderRules, currency: str) -> Decimal | None:

@@ -12,15 +12,16 @@ from ..messages import SYMBOLS, format_money, format_quantity
 from ..money import round_money
 
 if TYPE_CHECKING:
-    from .lines import OfferedLine, QuoteCandidate, QuoteFrame
+    from .candidates import OfferedLine, QuoteCandidate
+    from .lines import Line, QuoteFrame
 
-__all__ = ["line_explanation", "accept_quote_message", "concession_quote_message", "mix_quote_message",
-           "terms_quote_message",
+__all__ = ["line_explanation", "price_explanation", "accept_quote_message", "concession_quote_message",
+           "mix_quote_message", "terms_quote_message",
            "tier_quote_message", "trade_offs_quote_message", "order_explanation"]
 
 
 def _currency(candidate: QuoteCandidate) -> str:
-    return candidate.lines[0].line.frame.currency
+    return candidate.quote_lines[0].frame.currency
 
 
 def _total(candidate: QuoteCandidate) -> str:
@@ -28,7 +29,7 @@ def _total(candidate: QuoteCandidate) -> str:
 
 
 def _lines(candidate: QuoteCandidate) -> str:
-    count = len(candidate.lines)
+    count = len(candidate.quote_lines)
     return f"{count} line" if count == 1 else f"{count} lines"
 
 
@@ -83,19 +84,24 @@ def line_explanation(offered: OfferedLine) -> str:
     lines, so the words about the line's own floor and cost are written once per
     decision, and amounts already in the currency's minor unit are not rounded again."""
     priced, line = offered.priced, offered.line
-    currency = line.frame.currency
-    price, floor = priced.unit_price, priced.floor
     if priced.sku != line.sku:  # an equivalent product: its own floor and cost
+        currency, price, floor = line.frame.currency, priced.unit_price, priced.floor
         return (f"{offered.why}; floor {_rounded(floor, currency)}; cost "
                 f"{format_money(priced.cost, currency)}; headroom above floor {_rounded(price - floor, currency)}/unit")
+    return price_explanation(line, offered.why, priced.unit_price, priced.floor, priced.cost)
+
+
+def price_explanation(line: Line, why: str, price: Decimal, floor: Decimal, cost: Decimal) -> str:
+    """``line_explanation`` for the line's own SKU at ``price``."""
+    currency = line.frame.currency
     if line.worded is None:
         known = line.frame.context.cost_known
-        cost = round_money(priced.cost, currency) if known else None
+        rounded = round_money(cost, currency) if known else None
         line.worded = (f"floor {_rounded(floor, currency)}; "
-                       + (f"cost {_rounded(cost, currency)}" if cost is not None else "cost unknown"), cost)
-    text, cost = line.worded
-    margin = "" if cost is None else f", margin after offer {_rounded(price - cost, currency)}/unit"
-    return f"{offered.why}; {text}{margin}; headroom above floor {_rounded(price - floor, currency)}/unit"
+                       + (f"cost {_rounded(rounded, currency)}" if rounded is not None else "cost unknown"), rounded)
+    text, rounded = line.worded
+    margin = "" if rounded is None else f", margin after offer {_rounded(price - rounded, currency)}/unit"
+    return f"{why}; {text}{margin}; headroom above floor {_rounded(price - floor, currency)}/unit"
 
 
 def _rounded(amount: Decimal, currency: str) -> str:

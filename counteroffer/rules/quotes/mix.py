@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..frame import Priced
-from ..model import OfferKind
 from ..money import quantum, round_up
-from .lines import Line, OfferedLine, QuoteCandidate, QuoteFrame
+from .candidates import QuoteCandidate
+from .lines import Line, QuoteFrame
 from .messages import concession_quote_message, mix_quote_message
 from .model import QuoteOfferKind
 
-__all__ = ["spread", "floor_share", "concession_quote", "mix_quote", "at_prices", "line_at"]
+__all__ = ["spread", "floor_share", "concession_quote", "mix_quote"]
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -68,18 +67,6 @@ def _fit(qf: QuoteFrame, lows: list[Decimal], prices: list[Decimal], total: Deci
             excess -= unit * steps * quantity
 
 
-def at_prices(qf: QuoteFrame, prices: list[Decimal], why: str) -> list[OfferedLine]:
-    """The lines asked, at these prices (the quantities and SKUs unchanged)."""
-    return [line_at(line, price, why) for line, price in zip(qf.lines, prices, strict=True)]
-
-
-def line_at(line: Line, price: Decimal, why: str) -> OfferedLine:
-    frame = line.frame
-    return OfferedLine(line=line, catalog=line.price, why=why,
-                       priced=Priced(OfferKind.PRICE, line.sku, line.quantity, price, frame.context.cost,
-                                     frame.floor, frame.guarded_cost))
-
-
 def concession_quote(qf: QuoteFrame) -> QuoteCandidate | None:
     """This round's step toward the order target: every line at its single-line
     concession (a line whose own target is above it at that target: never more than
@@ -93,7 +80,7 @@ def concession_quote(qf: QuoteFrame) -> QuoteCandidate | None:
         return None
     prices = spread(qf, lows, share, qf.floor_total if share < 1 else None)
     why = f"concession, round {qf.request.round}"
-    candidate = QuoteCandidate(QuoteOfferKind.CONCESSION, at_prices(qf, prices, why), concession_quote_message, why)
+    candidate = QuoteCandidate(QuoteOfferKind.CONCESSION, qf.lines, concession_quote_message, why, prices=prices)
     return candidate if candidate.total < qf.cart_total else None
 
 
@@ -112,4 +99,4 @@ def mix_quote(qf: QuoteFrame, lows: list[Decimal], kind: QuoteOfferKind, why: st
     if share > floor_share(qf, lows):
         return None
     prices = spread(qf, lows, share, total)
-    return QuoteCandidate(kind, at_prices(qf, prices, why), mix_quote_message, why)
+    return QuoteCandidate(kind, qf.lines, mix_quote_message, why, prices=prices)

@@ -24,10 +24,11 @@ from decimal import Decimal
 from ..closing import LAST_ROUND
 from ..engine import OVER_LIMIT, decline_line
 from ..model import Outcome
+from .candidates import QuoteCandidate
 from .decisions import accept, decision, escalate, meets_order_floor
-from .lines import QuoteCandidate, QuoteFrame
+from .lines import QuoteFrame
 from .messages import accept_quote_message
-from .mix import at_prices, concession_quote, mix_quote
+from .mix import concession_quote, mix_quote
 from .model import QuoteDecision, QuoteOfferKind
 from .offers import line_trade_offs_quote, make_quote_offer, order_terms_quotes, ranked
 from .tiers import tier_quotes
@@ -91,7 +92,7 @@ def _strategic(qf: QuoteFrame) -> bool:
 
 
 def _as_asked(qf: QuoteFrame, prices: list[Decimal], why: str) -> QuoteCandidate:
-    return QuoteCandidate(QuoteOfferKind.AS_ASKED, at_prices(qf, prices, why), accept_quote_message, why)
+    return QuoteCandidate(QuoteOfferKind.AS_ASKED, qf.lines, accept_quote_message, why, prices=prices)
 
 
 def _within_band(qf: QuoteFrame) -> QuoteCandidate | None:
@@ -141,10 +142,9 @@ def _over_limit(qf: QuoteFrame, candidate: QuoteCandidate, limit: Decimal | None
         return True
     if not lines:
         return False
-    for offered in candidate.lines:
-        routing = offered.line.frame.rules.routing
-        line_limit = routing.auto_approval_limit if routing is not None else None
-        if line_limit is not None and offered.priced.unit_price * offered.priced.quantity > line_limit:
+    for index, line_limit in qf.line_limits:
+        price, quantity = candidate.sold(index)
+        if price * quantity > line_limit:
             return True
     return False
 

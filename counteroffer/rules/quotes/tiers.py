@@ -16,7 +16,8 @@ from ..frame import Priced, round_up_to_multiple
 from ..model import OfferKind
 from ..money import round_money, round_up
 from ..pricing import price_at
-from .lines import Line, OfferedLine, QuoteCandidate, QuoteFrame
+from .candidates import OfferedLine, QuoteCandidate
+from .lines import Line, QuoteFrame
 from .messages import tier_quote_message
 from .model import OrderTier, QuoteOfferKind
 
@@ -54,6 +55,7 @@ def _catalog(line: Line, quantity: int) -> Decimal:
 
 def _tier_quote(qf: QuoteFrame, tier: OrderTier, extra: dict[int, int]) -> QuoteCandidate | None:
     keep = 1 - tier.discount_pct / HUNDRED
+    why = f"order tier: {tier.discount_pct}% off from {tier.min_order_value} of order value"
     offered = []
     for index, line in enumerate(qf.lines):
         quantity = line.quantity + extra.get(index, 0)
@@ -64,15 +66,13 @@ def _tier_quote(qf: QuoteFrame, tier: OrderTier, extra: dict[int, int]) -> Quote
         kind = OfferKind.VOLUME if quantity > line.quantity else OfferKind.PRICE
         frame = line.frame
         priced = Priced(kind, line.sku, quantity, price, frame.context.cost, frame.floor, frame.guarded_cost)
-        offered.append(OfferedLine(line=line, priced=priced, catalog=catalog,
-                                   why=f"order tier: {tier.discount_pct}% off from "
-                                       f"{tier.min_order_value} of order value"))
+        offered.append(OfferedLine(line=line, priced=priced, catalog=catalog, why=why))
     adds = [(qf.lines[i].sku, units, qf.lines[i].quantity + units) for i, units in sorted(extra.items())]
     more = round_up(max(ZERO, tier.min_order_value - qf.cart_total), qf.currency)
     pct = tier.discount_pct
-    return QuoteCandidate(QuoteOfferKind.ORDER_TIER, offered,
+    return QuoteCandidate(QuoteOfferKind.ORDER_TIER, qf.lines,
                           lambda c: tier_quote_message(c, pct, more, adds),
-                          f"order tier {pct}% off from {tier.min_order_value}")
+                          f"order tier {pct}% off from {tier.min_order_value}", offered=offered)
 
 
 def additions(qf: QuoteFrame, more: Decimal) -> dict[int, int] | None:
