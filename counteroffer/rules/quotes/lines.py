@@ -97,6 +97,14 @@ class QuoteFrame:
     floor_total: Decimal | None
     #: (index, limit) of each line whose own routing rule has an auto-approval limit.
     line_limits: list[tuple[int, Decimal]]
+    #: The lines' indexes, most units first (``most_units_first``), sorted on first read.
+    _by_units: list[int] | None = None
+
+    def most_units_first(self) -> list[int]:
+        if self._by_units is None:
+            lines = self.lines
+            self._by_units = sorted(range(len(lines)), key=lambda i: lines[i].quantity, reverse=True)
+        return self._by_units
 
     @property
     def by_order_target(self) -> bool:
@@ -116,10 +124,13 @@ def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now:
     frames = [_line_frame(request, line, resolve, now, policy, earlier.get(line.sku, ()))
               for line in request.lines]
     currency = request.currency
-    cart_total = sum((f.price_at_quantity * f.request.quantity for f in frames), ZERO)
+    cart_total = ZERO
+    for f in frames:  # loops, not sum() over generators: a quote sums its lines a dozen times
+        cart_total += f.price_at_quantity * f.request.quantity
     target = _target_total(request, frames, cart_total)
     wanted = _wanted(request, frames, target)
     lines = []
+    standing_total = ZERO
     for frame, own, want in zip(frames, request.lines, wanted, strict=True):
         # The frame's own request, made for it above and seen by nobody yet: set in place
         # (a replace() per line was a tenth of a 50-line quote's time).
@@ -133,10 +144,11 @@ def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now:
                           sku=own.sku, cost=context.cost, rank_cost=frame.guarded_cost,
                           cost_value=context.cost * quantity, rank_cost_value=frame.guarded_cost * quantity,
                           cart_value=price * quantity, cost_known=context.cost_known))
+        standing_total += cap * quantity
     order = order_rules(rules, segment)
     return QuoteFrame(request=request, lines=lines, policy=policy, now=now, currency=currency,
                       cart_total=cart_total, target=target, order=order,
-                      standing_total=sum((line.cap * line.quantity for line in lines), ZERO),
+                      standing_total=standing_total,
                       routing=resolve("", None, segment).routing or Routing(),
                       floor_total=_floor_total(lines, order, currency), line_limits=_line_limits(lines))
 
@@ -197,9 +209,12 @@ def _wanted(request: QuoteRequest, frames: list[Frame], target: Decimal) -> list
     """Each line's wanted price: its own target, else its share of what the order target
     leaves for the lines without one (the same share off each line's price)."""
     pairs = list(zip(request.lines, frames, strict=True))
-    owned = sum((min(line.target_unit_price, f.price_at_quantity) * line.quantity
-                 for line, f in pairs if line.target_unit_price is not None), ZERO)
-    rest = sum((f.price_at_quantity * line.quantity for line, f in pairs if line.target_unit_price is None), ZERO)
+    owned = rest = ZERO
+    for line, f in pairs:
+        if line.target_unit_price is None:
+            rest += f.price_at_quantity * line.quantity
+        else:
+            owned += min(line.target_unit_price, f.price_at_quantity) * line.quantity
     ratio = min(Decimal(1), max(ZERO, (target - owned) / rest)) if rest else Decimal(1)
     return [round_up(min(line.target_unit_price, f.price_at_quantity), request.currency)
             if line.target_unit_price is not None
@@ -218,5 +233,8 @@ def _line_limits(lines: list[Line]) -> list[tuple[int, Decimal]]:
 def _floor_total(lines: list[Line], order: OrderRules, currency: str) -> Decimal | None:
     if order.floor is None:
         return None
-    cost = sum((line.frame.guarded_cost * line.quantity for line in lines if line.frame.context.cost_known), ZERO)
+    cost = ZERO
+    for line in lines:
+        if line.cost_known:
+            cost += line.rank_cost_value  # the guarded cost times the quantity
     return round_up(cost * (1 + order.floor.min_margin_pct / HUNDRED), currency)

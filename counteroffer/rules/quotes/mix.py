@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..money import quantum, round_up
 from .candidates import QuoteCandidate
-from .lines import Line, QuoteFrame
+from .lines import QuoteFrame
 from .messages import concession_quote_message, mix_quote_message
 from .model import QuoteOfferKind
 
@@ -24,20 +24,28 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 
 
-def _room(lines: list[Line], lows: list[Decimal]) -> Decimal:
-    return sum((max(ZERO, line.cap - low) * line.quantity for line, low in zip(lines, lows, strict=True)), ZERO)
+def _rooms(qf: QuoteFrame, lows: list[Decimal]) -> tuple[Decimal, Decimal, Decimal]:
+    """The room between the lines' caps and ``lows`` (each line's quantity times the
+    difference, none below its low): over all lines, and over those whose cost is known;
+    and what those lines total at their caps. One loop: the concession and every mix
+    read all three."""
+    room = known_room = known_high = ZERO
+    for line, low in zip(qf.lines, lows, strict=True):
+        line_room = max(ZERO, line.cap - low) * line.quantity
+        room += line_room
+        if line.cost_known:
+            known_room += line_room
+            known_high += line.cap * line.quantity
+    return room, known_room, known_high
 
 
-def floor_share(qf: QuoteFrame, lows: list[Decimal]) -> Decimal:
+def floor_share(qf: QuoteFrame, known_room: Decimal, known_high: Decimal) -> Decimal:
     """The largest share of the room the order floor allows (1 or more: no limit)."""
     if qf.floor_total is None:
         return ONE
-    known = [(line, low) for line, low in zip(qf.lines, lows, strict=True) if line.frame.context.cost_known]
-    high = sum((line.cap * line.quantity for line, _ in known), ZERO)
-    room = sum((max(ZERO, line.cap - low) * line.quantity for line, low in known), ZERO)
-    if not room:
-        return ONE if high >= qf.floor_total else ZERO
-    return max(ZERO, min(ONE, (high - qf.floor_total) / room))
+    if not known_room:
+        return ONE if known_high >= qf.floor_total else ZERO
+    return max(ZERO, min(ONE, (known_high - qf.floor_total) / known_room))
 
 
 def spread(qf: QuoteFrame, lows: list[Decimal], share: Decimal, total: Decimal | None = None) -> list[Decimal]:
@@ -56,8 +64,11 @@ def _fit(qf: QuoteFrame, lows: list[Decimal], prices: list[Decimal], total: Deci
     """Take the excess over ``total`` off the lines with the most units first (each cent
     there is worth most), never below a line's low."""
     unit = quantum(qf.currency)
-    excess = sum((p * line.quantity for p, line in zip(prices, qf.lines, strict=True)), ZERO) - total
-    for index in sorted(range(len(prices)), key=lambda i: qf.lines[i].quantity, reverse=True):
+    excess = ZERO
+    for price, line in zip(prices, qf.lines, strict=True):
+        excess += price * line.quantity
+    excess -= total
+    for index in qf.most_units_first():
         if excess < unit:
             return
         quantity, low = qf.lines[index].quantity, lows[index]
@@ -73,9 +84,10 @@ def concession_quote(qf: QuoteFrame) -> QuoteCandidate | None:
     asked), or as far toward it as the order floor allows."""
     lows = [max(line.concession, min(line.wanted, line.cap)) if line.own_target else line.concession
             for line in qf.lines]
-    if _room(qf.lines, lows) <= 0:
+    room, known_room, known_high = _rooms(qf, lows)
+    if room <= 0:
         return None
-    share = floor_share(qf, lows)
+    share = floor_share(qf, known_room, known_high)
     if share <= 0:
         return None
     prices = spread(qf, lows, share, qf.floor_total if share < 1 else None)
@@ -92,11 +104,11 @@ def mix_quote(qf: QuoteFrame, lows: list[Decimal], kind: QuoteOfferKind, why: st
     give = qf.standing_total - total
     if give <= 0:
         return None
-    room = _room(qf.lines, lows)
+    room, known_room, known_high = _rooms(qf, lows)
     if room < give:
         return None
     share = give / room
-    if share > floor_share(qf, lows):
+    if share > floor_share(qf, known_room, known_high):
         return None
     prices = spread(qf, lows, share, total)
     return QuoteCandidate(kind, qf.lines, mix_quote_message, why, prices=prices)
