@@ -53,6 +53,8 @@ class QuoteCandidate:
     why: str
     prices: list[Decimal] | None = None
     offered: list[OfferedLine] | None = None
+    #: Why each line of a price-only move is priced so, if not ``why``.
+    line_why: str | None = None
     terms: tuple[Term, ...] = ()
     #: What the order's terms are worth to the seller, for the whole quote.
     terms_value: Decimal = ZERO
@@ -65,9 +67,14 @@ class QuoteCandidate:
         """One offered line per line of the quote (made on first read for a price-only move)."""
         if self.offered is None:
             prices = self.prices if self.prices is not None else []
-            self.offered = [line_at(line, price, self.why)
+            why = self.why_each_line
+            self.offered = [line_at(line, price, why)
                             for line, price in zip(self.quote_lines, prices, strict=True)]
         return self.offered
+
+    @property
+    def why_each_line(self) -> str:
+        return self.why if self.line_why is None else self.line_why
 
     def sold(self, index: int) -> tuple[Decimal, int]:
         """The unit price and quantity of the line at ``index``."""

@@ -155,7 +155,7 @@ def _price_only_lines(candidate: QuoteCandidate, prices: list[Decimal],
                       made: dict[tuple[int, int, Decimal, str], QuoteLineOffer]) -> list[QuoteLineOffer]:
     """As ``make_quote_offer``'s loop over ``line_at`` lines, without making them: each line
     as asked at its price, worded with the line's own floor and cost."""
-    why, lines = candidate.why, []
+    why, lines = candidate.why_each_line, []
     for line, price in zip(candidate.quote_lines, prices, strict=True):
         key = (id(line), line.quantity, price, why)
         line_offer = made.get(key)

@@ -56,6 +56,12 @@ def _catalog(line: Line, quantity: int) -> Decimal:
 def _tier_quote(qf: QuoteFrame, tier: OrderTier, extra: dict[int, int]) -> QuoteCandidate | None:
     keep = 1 - tier.discount_pct / HUNDRED
     why = f"order tier: {tier.discount_pct}% off from {tier.min_order_value} of order value"
+    pct = tier.discount_pct
+    if not extra:  # a tier the cart has reached: every line as asked, n% off
+        prices = _reached(qf, keep)
+        return None if prices is None else QuoteCandidate(
+            QuoteOfferKind.ORDER_TIER, qf.lines, lambda c: tier_quote_message(c, pct, ZERO, []),
+            f"order tier {pct}% off from {tier.min_order_value}", prices=prices, line_why=why)
     offered = []
     for index, line in enumerate(qf.lines):
         quantity = line.quantity + extra.get(index, 0)
@@ -69,10 +75,21 @@ def _tier_quote(qf: QuoteFrame, tier: OrderTier, extra: dict[int, int]) -> Quote
         offered.append(OfferedLine(line=line, priced=priced, catalog=catalog, why=why))
     adds = [(qf.lines[i].sku, units, qf.lines[i].quantity + units) for i, units in sorted(extra.items())]
     more = round_up(max(ZERO, tier.min_order_value - qf.cart_total), qf.currency)
-    pct = tier.discount_pct
     return QuoteCandidate(QuoteOfferKind.ORDER_TIER, qf.lines,
                           lambda c: tier_quote_message(c, pct, more, adds),
                           f"order tier {pct}% off from {tier.min_order_value}", offered=offered)
+
+
+def _reached(qf: QuoteFrame, keep: Decimal) -> list[Decimal] | None:
+    """Every line's price for its quantity times ``keep``, rounded up; None if a line would
+    go below its guard price."""
+    prices, currency = [], qf.currency
+    for line in qf.lines:
+        price = round_up(line.price * keep, currency)
+        if price < line.guard:
+            return None
+        prices.append(price)
+    return prices
 
 
 def additions(qf: QuoteFrame, more: Decimal) -> dict[int, int] | None:
