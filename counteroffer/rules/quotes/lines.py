@@ -53,9 +53,10 @@ class Line:
     #: The line's quantity and SKU (the frame's request's, kept here: read in every loop).
     quantity: int = 0
     sku: str = ""
-    #: The rep's words about the line's floor and cost, and the cost rounded to the
-    #: currency (None: unknown), written once per decision (messages.line_explanation).
-    worded: tuple[str, Decimal | None] | None = None
+    #: The rep's words about the line's floor and cost, the cost rounded to the currency
+    #: (None: unknown), the currency's symbol and code: written once per decision
+    #: (messages.price_explanation).
+    worded: tuple[str, Decimal | None, str | None, str] | None = None
     #: The line's cost and guarded cost, and each times the quantity, and its price times
     #: the quantity: read by every candidate's sums (``Totals``), multiplied once here.
     cost: Decimal = ZERO

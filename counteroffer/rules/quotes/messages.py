@@ -95,20 +95,33 @@ def line_explanation(offered: OfferedLine) -> str:
 
 def price_explanation(line: Line, why: str, price: Decimal, floor: Decimal, cost: Decimal) -> str:
     """``line_explanation`` for the line's own SKU at ``price``."""
+    worded = line.worded
+    if worded is None:
+        worded = line.worded = _worded(line, floor, cost)
+    text, rounded, symbol, currency = worded
+    headroom = _amount(price - floor, symbol, currency)
+    if rounded is None:
+        return f"{why}; {text}; headroom above floor {headroom}/unit"
+    return (f"{why}; {text}, margin after offer {_amount(price - rounded, symbol, currency)}/unit; "
+            f"headroom above floor {headroom}/unit")
+
+
+def _worded(line: Line, floor: Decimal, cost: Decimal) -> tuple[str, Decimal | None, str | None, str]:
+    """The line's floor and cost in words, its cost rounded (None: unknown), and its
+    currency's symbol (None: none) and code, for each of its explanations."""
     currency = line.frame.currency
-    if line.worded is None:
-        known = line.frame.context.cost_known
-        rounded = round_money(cost, currency) if known else None
-        line.worded = (f"floor {_rounded(floor, currency)}; "
-                       + (f"cost {_rounded(rounded, currency)}" if rounded is not None else "cost unknown"), rounded)
-    text, rounded = line.worded
-    margin = "" if rounded is None else f", margin after offer {_rounded(price - rounded, currency)}/unit"
-    return f"{why}; {text}{margin}; headroom above floor {_rounded(price - floor, currency)}/unit"
+    rounded = round_money(cost, currency) if line.frame.context.cost_known else None
+    text = (f"floor {_rounded(floor, currency)}; "
+            + (f"cost {_rounded(rounded, currency)}" if rounded is not None else "cost unknown"))
+    return text, rounded, SYMBOLS.get(currency), currency
 
 
 def _rounded(amount: Decimal, currency: str) -> str:
     """``format_money`` for an amount already in the currency's minor unit."""
-    symbol = SYMBOLS.get(currency)
+    return _amount(amount, SYMBOLS.get(currency), currency)
+
+
+def _amount(amount: Decimal, symbol: str | None, currency: str) -> str:
     if symbol is None:
         return f"{currency} {amount:,}"
     # Against a Decimal zero: comparing with the int 0 converts it on every call (3x slower).
