@@ -50,7 +50,9 @@ class Frame:
 
 
 def make_frame(request: PriceRequest, context: PricingContext, rules: SkuRules, now: datetime,
-               policy: Policy, resolve: Resolver) -> Frame:
+               policy: Policy, resolve: Resolver, expires_at: datetime | None = None) -> Frame:
+    """``expires_at``: when the offers expire, if the caller has worked it out already
+    (``now`` plus the policy's validity: a quote's lines share it)."""
     list_price, currency = context.list_price, context.currency
     price = price_at(list_price, rules.breaks, rules.break_quantities, request.quantity)
     floor = floor_from(rules.floors, context.cost if context.cost_known else None, currency, list_price)
@@ -61,7 +63,8 @@ def make_frame(request: PriceRequest, context: PricingContext, rules: SkuRules, 
         guarded_cost=guarded_cost(context.cost, list_price, band, draws.cost),
         price_at_quantity=round_money(price, currency),
         order_multiple=rules.order_multiple or context.order_multiple or 1, now=now,
-        expires_at=now + _validity(policy.offer_validity_hours), resolve=resolve, currency=currency)
+        expires_at=now + _validity(policy.offer_validity_hours) if expires_at is None else expires_at,
+        resolve=resolve, currency=currency)
 
 
 @lru_cache(maxsize=64)

@@ -9,7 +9,7 @@ offers) holds for the line inside a quote.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from ..concession import concession_price
@@ -122,7 +122,8 @@ def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now:
     segment = request.segment
     earlier = _earlier_by_sku(request)
     caps = _caps(request)
-    frames = [_line_frame(request, line, resolve, now, policy, earlier.get(line.sku, ()))
+    expires_at = now + timedelta(hours=policy.offer_validity_hours)  # as make_frame's, once
+    frames = [_line_frame(request, line, resolve, now, policy, earlier.get(line.sku, ()), expires_at)
               for line in request.lines]
     currency = request.currency
     cart_total = ZERO
@@ -138,7 +139,7 @@ def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now:
         frame.request.__dict__["target_unit_price"] = want
         price = frame.price_at_quantity
         concession = price if (found := concession_price(frame)) is None else found
-        cap = max(concession, min(price, caps.get((own.sku, own.quantity), price)))
+        cap = max(concession, min(price, caps.get((own.sku, own.quantity), price)) if caps else price)
         quantity, context = own.quantity, frame.context
         lines.append(Line(frame=frame, price=price, concession=concession, wanted=want,
                           own_target=own.target_unit_price is not None, cap=cap, quantity=quantity,
@@ -155,7 +156,7 @@ def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now:
 
 
 def _line_frame(request: QuoteRequest, line: QuoteLine, resolve: Resolve, now: datetime,
-                policy: Policy, earlier: tuple[EarlierOffer, ...]) -> Frame:
+                policy: Policy, earlier: tuple[EarlierOffer, ...], expires_at: datetime) -> Frame:
     context = line.context
     if earlier:
         context = replace(context, earlier_offers=(*context.earlier_offers, *earlier))
@@ -167,7 +168,7 @@ def _line_frame(request: QuoteRequest, line: QuoteLine, resolve: Resolve, now: d
                                   currency=request.currency, round=request.round, jitter=request.jitter)
     sku_rules = resolve(line.sku, context.category, context.segment)
     return make_frame(price_request, context, sku_rules, now, policy,
-                      lambda sku, category: resolve(sku, category, context.segment))
+                      lambda sku, category: resolve(sku, category, context.segment), expires_at)
 
 
 def _earlier_by_sku(request: QuoteRequest) -> dict[str, tuple[EarlierOffer, ...]]:
