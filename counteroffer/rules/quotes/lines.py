@@ -139,7 +139,8 @@ def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now:
         frame.request.__dict__["target_unit_price"] = want
         price = frame.price_at_quantity
         concession = price if (found := concession_price(frame)) is None else found
-        cap = max(concession, min(price, caps.get((own.sku, own.quantity), price)) if caps else price)
+        highest = min(price, caps.get((own.sku, own.quantity), price)) if caps else price
+        cap = highest if highest > concession else concession  # max(concession, highest)
         quantity, context = own.quantity, frame.context
         lines.append(Line(frame=frame, price=price, concession=concession, wanted=want,
                           own_target=own.target_unit_price is not None, cap=cap, quantity=quantity,

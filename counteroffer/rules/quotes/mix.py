@@ -31,7 +31,8 @@ def _rooms(qf: QuoteFrame, lows: list[Decimal]) -> tuple[Decimal, Decimal, Decim
     read all three."""
     room = known_room = known_high = ZERO
     for line, low in zip(qf.lines, lows, strict=True):
-        line_room = max(ZERO, line.cap - low) * line.quantity
+        gap = line.cap - low  # max(ZERO, gap) as a comparison: no builtin call per line
+        line_room = (gap if gap > ZERO else ZERO) * line.quantity
         room += line_room
         if line.cost_known:
             known_room += line_room
@@ -53,8 +54,14 @@ def spread(qf: QuoteFrame, lows: list[Decimal], share: Decimal, total: Decimal |
     ``total`` is given, lowered a minor unit at a time where that keeps the order at or
     above ``total`` (the rounding up left the order a little above what was asked)."""
     currency = qf.currency
-    prices = [line.cap if low >= line.cap else max(low, round_up(line.cap - share * (line.cap - low), currency))
-              for line, low in zip(qf.lines, lows, strict=True)]
+    prices = []
+    for line, low in zip(qf.lines, lows, strict=True):
+        cap = line.cap
+        if low >= cap:
+            prices.append(cap)
+        else:
+            price = round_up(cap - share * (cap - low), currency)
+            prices.append(price if price > low else low)  # max(low, price)
     if total is not None:
         _fit(qf, lows, prices, total)
     return prices

@@ -150,5 +150,7 @@ def _over_limit(qf: QuoteFrame, candidate: QuoteCandidate, limit: Decimal | None
 
 
 def _decline_total(qf: QuoteFrame) -> Decimal:
-    return sum((decline_line(line.frame, line.frame.rules.routing or qf.routing) * line.quantity
-                for line in qf.lines), ZERO)
+    total = ZERO
+    for line in qf.lines:
+        total += decline_line(line.frame, line.frame.rules.routing or qf.routing) * line.quantity
+    return total
