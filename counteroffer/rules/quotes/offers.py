@@ -113,12 +113,14 @@ def _catalog(line: Line, candidate: Candidate) -> Decimal:
                        frame.currency)
 
 
-def ranked(qf: QuoteFrame, candidates: list[QuoteCandidate]) -> tuple[QuoteOffer, ...]:
+def ranked(qf: QuoteFrame, candidates: list[QuoteCandidate], most: int | None = None) -> tuple[QuoteOffer, ...]:
     """Best for the seller first; an offer asking for more than the cart counts only in
-    the share of it the buyer asked for (as ``engine.likely_value`` for a line)."""
+    the share of it the buyer asked for (as ``engine.likely_value`` for a line). At most
+    ``most`` offers (default ``max_offers``), and only those are made and worded."""
     order = sorted((_likely(qf, c), c.kind.value, index, c) for index, c in enumerate(candidates))
     made: dict[tuple[int, int, Decimal, str], QuoteLineOffer] = {}
-    return tuple(make_quote_offer(qf, c, made) for *_, c in order[: qf.policy.max_offers])
+    keep = qf.policy.max_offers if most is None else most
+    return tuple(make_quote_offer(qf, c, made) for *_, c in order[:keep])
 
 
 def _likely(qf: QuoteFrame, candidate: QuoteCandidate) -> Decimal:

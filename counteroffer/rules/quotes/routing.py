@@ -130,7 +130,7 @@ def _accept_within(qf: QuoteFrame, limit: Decimal | None, candidate: QuoteCandid
     this quote first among the suggestions."""
     if _over_limit(qf, candidate, limit, lines):
         first = make_quote_offer(qf, candidate)
-        others = ranked(qf, counters(qf))[: qf.policy.max_offers - 1]
+        others = ranked(qf, counters(qf), max(0, qf.policy.max_offers - 1))
         return escalate(qf, OVER_LIMIT, (first, *others))
     return accept(qf, candidate, candidate.why)
 
