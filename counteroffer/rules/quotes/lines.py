@@ -131,29 +131,32 @@ def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now:
         cart_total += f.price_at_quantity * f.request.quantity
     target = _target_total(request, frames, cart_total)
     wanted = _wanted(request, frames, target)
-    lines = []
+    lines = [_line(frame, own, want, caps) for frame, own, want in zip(frames, request.lines, wanted, strict=True)]
     standing_total = ZERO
-    for frame, own, want in zip(frames, request.lines, wanted, strict=True):
-        # The frame's own request, made for it above and seen by nobody yet: set in place
-        # (a replace() per line was a tenth of a 50-line quote's time).
-        frame.request.__dict__["target_unit_price"] = want
-        price = frame.price_at_quantity
-        concession = price if (found := concession_price(frame)) is None else found
-        highest = min(price, caps.get((own.sku, own.quantity), price)) if caps else price
-        cap = highest if highest > concession else concession  # max(concession, highest)
-        quantity, context = own.quantity, frame.context
-        lines.append(Line(frame=frame, price=price, concession=concession, wanted=want,
-                          own_target=own.target_unit_price is not None, cap=cap, quantity=quantity,
-                          sku=own.sku, cost=context.cost, rank_cost=frame.guarded_cost,
-                          cost_value=context.cost * quantity, rank_cost_value=frame.guarded_cost * quantity,
-                          cart_value=price * quantity, cost_known=context.cost_known))
-        standing_total += cap * quantity
+    for line in lines:
+        standing_total += line.cap * line.quantity
     order = order_rules(rules, segment)
     return QuoteFrame(request=request, lines=lines, policy=policy, now=now, currency=currency,
                       cart_total=cart_total, target=target, order=order,
                       standing_total=standing_total,
                       routing=resolve("", None, segment).routing or Routing(),
                       floor_total=_floor_total(lines, order, currency), line_limits=_line_limits(lines))
+
+
+def _line(frame: Frame, own: QuoteLine, want: Decimal, caps: dict[tuple[str, int], Decimal]) -> Line:
+    # The frame's own request, made for it above and seen by nobody yet: set in place
+    # (a replace() per line was a tenth of a 50-line quote's time).
+    frame.request.__dict__["target_unit_price"] = want
+    price = frame.price_at_quantity
+    concession = price if (found := concession_price(frame)) is None else found
+    highest = min(price, caps.get((own.sku, own.quantity), price)) if caps else price
+    cap = highest if highest > concession else concession  # max(concession, highest)
+    quantity, context = own.quantity, frame.context
+    return Line(frame=frame, price=price, concession=concession, wanted=want,
+                own_target=own.target_unit_price is not None, cap=cap, quantity=quantity,
+                sku=own.sku, cost=context.cost, rank_cost=frame.guarded_cost,
+                cost_value=context.cost * quantity, rank_cost_value=frame.guarded_cost * quantity,
+                cart_value=price * quantity, cost_known=context.cost_known)
 
 
 def _line_frame(request: QuoteRequest, line: QuoteLine, resolve: Resolve, now: datetime,
