@@ -41,7 +41,7 @@ def matched_price(rule: CompetingOffer, cited: Decimal, currency: str) -> Decima
     beat = rule.beat_by_amount or Decimal(0)
     if rule.beat_by_pct is not None:
         beat = cited * rule.beat_by_pct / HUNDRED
-    return (cited - beat).quantize(quantum(currency), rounding=ROUND_CEILING)
+    return (cited - beat).quantize(quantum(currency), ROUND_CEILING)
 
 
 def cited_answer(frame: Frame) -> CitedAnswer | None:

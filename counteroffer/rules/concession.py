@@ -35,7 +35,8 @@ def reservation_price(frame: Frame, policy: ConcessionPolicy) -> Decimal:
 def _reservation_at(frame: Frame, policy: ConcessionPolicy, start: Decimal) -> Decimal:
     """The reservation price when the price for the quantity is ``start``."""
     most_off_list = start * (1 - policy.max_discount_pct / HUNDRED)
-    reservation = max(frame.guard, round_up(most_off_list, frame.currency))
+    rounded = round_up(most_off_list, frame.currency)
+    reservation = rounded if rounded > frame.guard else frame.guard  # max(guard, rounded), no call
     if not (frame.request.jitter and frame.policy.concession_jitter_pct):
         return reservation  # no jitter: already rounded up, nothing to add
     return round_up(reservation + _jitter(frame, start, reservation), frame.currency)
@@ -77,7 +78,8 @@ def concession_price(frame: Frame) -> Decimal | None:
     earlier = frame.context.earlier_offers
     if earlier:
         price = min(price, *(_cap(frame, policy, reservation, offer, earlier) for offer in earlier))
-    price = max(reservation, price)  # an earlier offer below it was a person's, not ours to repeat
+    # max(reservation, price): an earlier offer below it was a person's, not ours to repeat.
+    price = price if price > reservation else reservation
     return price if price < start else None  # conceding nothing is no offer
 
 

@@ -156,8 +156,11 @@ def _suggestions(frame: Frame, concession: Decimal | None, first: Candidate | No
 
 def trade_offs(frame: Frame) -> list[Candidate]:
     volume = in_stock(frame, volume_to_break(frame)) or in_stock(frame, margin_neutral_volume(frame))
-    found = [volume, last_price_anchor(frame), *term_bundles(frame), *alternatives(frame)]
-    return [kept for candidate in found if (kept := in_stock(frame, candidate)) is not None]
+    found = [] if volume is None else [volume]  # in stock already
+    for candidate in (last_price_anchor(frame), *term_bundles(frame), *alternatives(frame)):
+        if candidate is not None and in_stock(frame, candidate) is not None:
+            found.append(candidate)
+    return found
 
 
 def in_stock(frame: Frame, candidate: Candidate | None) -> Candidate | None:

@@ -41,29 +41,30 @@ class Frame:
     now: datetime
     expires_at: datetime
     resolve: Resolver
+    #: The context's currency, kept here: read for every amount rounded or worded.
+    currency: str
 
     @property
     def target(self) -> Decimal:
         return self.request.target_unit_price
 
-    @property
-    def currency(self) -> str:
-        return self.context.currency
-
 
 def make_frame(request: PriceRequest, context: PricingContext, rules: SkuRules, now: datetime,
-               policy: Policy, resolve: Resolver) -> Frame:
-    price = price_at(context.list_price, rules.breaks, rules.break_quantities, request.quantity)
-    floor = floor_from(rules.floors, context.cost if context.cost_known else None, context.currency,
-                       context.list_price)
+               policy: Policy, resolve: Resolver, expires_at: datetime | None = None) -> Frame:
+    """``expires_at``: when the offers expire, if the caller has worked it out already
+    (``now`` plus the policy's validity: a quote's lines share it)."""
+    list_price, currency = context.list_price, context.currency
+    price = price_at(list_price, rules.breaks, rules.break_quantities, request.quantity)
+    floor = floor_from(rules.floors, context.cost if context.cost_known else None, currency, list_price)
     band, draws = policy.floor_guard_pct, context.guard_draws
     return Frame(
         request=request, context=context, rules=rules, policy=policy, floor=floor,
-        guard=guard_price(floor, context.list_price, band, draws.floor, context.currency),
-        guarded_cost=guarded_cost(context.cost, context.list_price, band, draws.cost),
-        price_at_quantity=round_money(price, context.currency),
+        guard=guard_price(floor, list_price, band, draws.floor, currency),
+        guarded_cost=guarded_cost(context.cost, list_price, band, draws.cost),
+        price_at_quantity=round_money(price, currency),
         order_multiple=rules.order_multiple or context.order_multiple or 1, now=now,
-        expires_at=now + _validity(policy.offer_validity_hours), resolve=resolve)
+        expires_at=now + _validity(policy.offer_validity_hours) if expires_at is None else expires_at,
+        resolve=resolve, currency=currency)
 
 
 @lru_cache(maxsize=64)

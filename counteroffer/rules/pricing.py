@@ -63,13 +63,18 @@ def floor_from(floors: Iterable[Floor], cost: Decimal | None, currency: str,
     """
     strictest = cost if cost is not None else Decimal(0)
     known = cost is not None
+    # ``a if a > b else b`` rather than max(b, a): the same pick (max keeps the first of
+    # equals), without a builtin call per rule (every line of a quote asks for a floor).
     for rule in floors:
         if rule.min_margin_pct is not None and cost is not None:
-            strictest = max(strictest, cost * (1 + rule.min_margin_pct / HUNDRED))
+            marked = cost * (1 + rule.min_margin_pct / HUNDRED)
+            strictest = marked if marked > strictest else strictest
         if rule.min_unit_price is not None:
-            strictest, known = max(strictest, rule.min_unit_price), True
+            minimum, known = rule.min_unit_price, True
+            strictest = minimum if minimum > strictest else strictest
         if rule.max_discount_pct is not None and list_price is not None:
-            strictest, known = max(strictest, list_price * (1 - rule.max_discount_pct / HUNDRED)), True
+            off_list, known = list_price * (1 - rule.max_discount_pct / HUNDRED), True
+            strictest = off_list if off_list > strictest else strictest
     if not known and list_price is not None:
         strictest = list_price
     return round_up(strictest, currency)

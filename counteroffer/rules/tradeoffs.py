@@ -41,11 +41,12 @@ def volume_to_break(frame: Frame) -> Candidate | None:
     for step in frame.rules.breaks:
         if step.min_quantity > most:
             return None  # breaks ascend: every later one asks for more still
+        if step.min_quantity <= request.quantity:
+            continue  # reached already: nothing to add (and nothing to round)
         price = round_money(step.unit_price, currency)
         # Below the price at the quantity asked: a break the list price has dropped
         # under (a sale) is no volume deal at all.
-        if (step.min_quantity > request.quantity and frame.floor <= price <= frame.target
-                and price < frame.price_at_quantity):
+        if frame.floor <= price <= request.target_unit_price and price < frame.price_at_quantity:
             total = round_up_to_multiple(step.min_quantity, frame.order_multiple)
             if total > most:
                 return None
@@ -76,7 +77,7 @@ def margin_neutral_quantity(frame: Frame, price: Decimal) -> int | None:
     if not frame.context.cost_known or price < frame.guard or price <= cost:
         return None
     needed = quantity * (frame.price_at_quantity - cost) / (price - cost)
-    total = round_up_to_multiple(int(needed.to_integral_value(rounding="ROUND_CEILING")),
+    total = round_up_to_multiple(int(needed.to_integral_value("ROUND_CEILING")),
                                  frame.order_multiple)
     if total <= quantity or total > quantity * frame.policy.max_volume_factor:
         return None
@@ -146,6 +147,8 @@ def _terms_price(frame: Frame, value: Decimal) -> Decimal:
 
 def alternatives(frame: Frame) -> list[Candidate]:
     """Equivalent products whose price at the target keeps their own guard price."""
+    if not frame.context.alternatives or not frame.rules.alternatives:
+        return []  # most requests: no set built
     wanted = set(frame.rules.alternatives)
     return [offer for product_ in frame.context.alternatives if product_.sku in wanted
             for offer in [_alternative_offer(frame, product_)] if offer is not None]

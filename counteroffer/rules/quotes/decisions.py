@@ -4,14 +4,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import Outcome
-from .lines import QuoteCandidate, QuoteFrame
+from .candidates import QuoteCandidate
+from .lines import QuoteFrame
 from .model import QuoteDecision, QuoteOffer
 from .offers import make_quote_offer
 
 __all__ = ["decision", "escalate", "accept", "meets_order_floor"]
 
 HUNDRED = Decimal(100)
-ZERO = Decimal(0)
 
 
 def decision(qf: QuoteFrame, outcome: Outcome, offers: tuple[QuoteOffer, ...], reason: str,
@@ -37,10 +37,5 @@ def meets_order_floor(qf: QuoteFrame, candidate: QuoteCandidate) -> bool:
     floor = qf.order.floor
     if floor is None:
         return True
-    revenue = cost = ZERO
-    for offered in candidate.lines:
-        priced = offered.priced
-        if offered.line.frame.context.cost_known or priced.sku != offered.line.sku:
-            revenue += priced.unit_price * priced.quantity
-            cost += priced.rank_cost * priced.quantity
+    revenue, cost = candidate.known_totals
     return revenue >= cost * (1 + floor.min_margin_pct / HUNDRED)

@@ -45,4 +45,8 @@ def _blocked(qf: QuoteFrame) -> str | None:
 
 
 def _known_cart(qf: QuoteFrame) -> Decimal:
-    return sum((line.price * line.quantity for line in qf.lines if line.frame.context.cost_known), Decimal(0))
+    known = Decimal(0)
+    for line in qf.lines:
+        if line.cost_known:
+            known += line.cart_value  # the price for the quantity times the quantity
+    return known

@@ -8,22 +8,21 @@ offers) holds for the line inside a quote.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from ..concession import concession_price
 from ..engine import Resolve, resolver_for
-from ..frame import Frame, Priced, make_frame
-from ..model import EarlierOffer, Policy, PriceRequest, Routing, Term
+from ..frame import Frame, make_frame
+from ..model import EarlierOffer, Policy, PriceRequest, Routing
 from ..money import round_money, round_up
 from ..ruleset import CompiledRules, RuleSet
 from ..tradeoffs import anchor_price
 from .model import QuoteLine, QuoteOfferKind, QuoteRequest
 from .order_rules import OrderRules, order_rules
 
-__all__ = ["Line", "QuoteFrame", "OfferedLine", "QuoteCandidate", "make_quote_frame", "PRICE_ONLY"]
+__all__ = ["Line", "QuoteFrame", "make_quote_frame", "PRICE_ONLY"]
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -54,9 +53,18 @@ class Line:
     #: The line's quantity and SKU (the frame's request's, kept here: read in every loop).
     quantity: int = 0
     sku: str = ""
-    #: The rep's words about the line's floor and cost, and the cost rounded to the
-    #: currency (None: unknown), written once per decision (messages.line_explanation).
-    worded: tuple[str, Decimal | None] | None = None
+    #: The rep's words about the line's floor and cost, the cost rounded to the currency
+    #: (None: unknown), the currency's symbol and code: written once per decision
+    #: (messages.price_explanation).
+    worded: tuple[str, Decimal | None, str | None, str] | None = None
+    #: The line's cost and guarded cost, and each times the quantity, and its price times
+    #: the quantity: read by every candidate's sums (``Totals``), multiplied once here.
+    cost: Decimal = ZERO
+    rank_cost: Decimal = ZERO
+    cost_value: Decimal = ZERO
+    rank_cost_value: Decimal = ZERO
+    cart_value: Decimal = ZERO
+    cost_known: bool = True
 
     @property
     def guard(self) -> Decimal:
@@ -88,6 +96,16 @@ class QuoteFrame:
     #: The least the lines whose cost is known may total, automatically (the order floor
     #: over their guarded cost); None without an order floor rule.
     floor_total: Decimal | None
+    #: (index, limit) of each line whose own routing rule has an auto-approval limit.
+    line_limits: list[tuple[int, Decimal]]
+    #: The lines' indexes, most units first (``most_units_first``), sorted on first read.
+    _by_units: list[int] | None = None
+
+    def most_units_first(self) -> list[int]:
+        if self._by_units is None:
+            lines = self.lines
+            self._by_units = sorted(range(len(lines)), key=lambda i: lines[i].quantity, reverse=True)
+        return self._by_units
 
     @property
     def by_order_target(self) -> bool:
@@ -98,97 +116,51 @@ class QuoteFrame:
         return self.lines[0].frame.expires_at
 
 
-@dataclass(slots=True)
-class OfferedLine:
-    line: Line
-    priced: Priced
-    why: str
-    #: The catalog price for the quantity offered (what the cart would show for it).
-    catalog: Decimal
-    #: The buyer's words for a per-line trade-off (empty for a plain price).
-    message: Callable[[], str] | None = None
-
-
-@dataclass(slots=True)
-class QuoteCandidate:
-    """A whole quote priced but not yet worded."""
-
-    kind: QuoteOfferKind
-    lines: list[OfferedLine]
-    message: Callable[[QuoteCandidate], str]
-    why: str
-    terms: tuple[Term, ...] = ()
-    #: What the order's terms are worth to the seller, for the whole quote.
-    terms_value: Decimal = ZERO
-
-    #: Worked out once, on first read (a candidate is read many times, never changed after).
-    _sums: tuple[Decimal, Decimal, Decimal, Decimal] | None = None
-
-    def _totals(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-        if self._sums is None:
-            total = catalog = value = ranked = ZERO
-            for offered in self.lines:
-                priced = offered.priced
-                quantity, price = priced.quantity, priced.unit_price
-                total += price * quantity
-                catalog += offered.catalog * quantity
-                value += (price - priced.cost + priced.terms_value) * quantity
-                ranked += (price - priced.rank_cost + priced.terms_value) * quantity
-            self._sums = (total, catalog, value + self.terms_value, ranked + self.terms_value)
-        return self._sums
-
-    @property
-    def total(self) -> Decimal:
-        return self._totals()[0]
-
-    @property
-    def catalog_total(self) -> Decimal:
-        return self._totals()[1]
-
-    @property
-    def seller_value(self) -> Decimal:
-        """Margin plus the terms' value, for the whole quote."""
-        return self._totals()[2]
-
-    @property
-    def rank_value(self) -> Decimal:
-        """Margin over the guarded cost plus the terms: what the order offers are ranked by."""
-        return self._totals()[3]
-
-
 def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now: datetime,
                      policy: Policy) -> QuoteFrame:
     resolve = resolver_for(rules)
     segment = request.segment
     earlier = _earlier_by_sku(request)
     caps = _caps(request)
-    frames = [_line_frame(request, line, resolve, now, policy, earlier.get(line.sku, ()))
+    expires_at = now + timedelta(hours=policy.offer_validity_hours)  # as make_frame's, once
+    frames = [_line_frame(request, line, resolve, now, policy, earlier.get(line.sku, ()), expires_at)
               for line in request.lines]
     currency = request.currency
-    cart_total = sum((f.price_at_quantity * f.request.quantity for f in frames), ZERO)
+    cart_total = ZERO
+    for f in frames:  # loops, not sum() over generators: a quote sums its lines a dozen times
+        cart_total += f.price_at_quantity * f.request.quantity
     target = _target_total(request, frames, cart_total)
     wanted = _wanted(request, frames, target)
-    lines = []
-    for frame, own, want in zip(frames, request.lines, wanted, strict=True):
-        # The frame's own request, made for it above and seen by nobody yet: set in place
-        # (a replace() per line was a tenth of a 50-line quote's time).
-        frame.request.__dict__["target_unit_price"] = want
-        price = frame.price_at_quantity
-        concession = price if (found := concession_price(frame)) is None else found
-        cap = max(concession, min(price, caps.get((own.sku, own.quantity), price)))
-        lines.append(Line(frame=frame, price=price, concession=concession, wanted=want,
-                          own_target=own.target_unit_price is not None, cap=cap, quantity=own.quantity,
-                          sku=own.sku))
+    lines = [_line(frame, own, want, caps) for frame, own, want in zip(frames, request.lines, wanted, strict=True)]
+    standing_total = ZERO
+    for line in lines:
+        standing_total += line.cap * line.quantity
     order = order_rules(rules, segment)
     return QuoteFrame(request=request, lines=lines, policy=policy, now=now, currency=currency,
                       cart_total=cart_total, target=target, order=order,
-                      standing_total=sum((line.cap * line.quantity for line in lines), ZERO),
+                      standing_total=standing_total,
                       routing=resolve("", None, segment).routing or Routing(),
-                      floor_total=_floor_total(lines, order, currency))
+                      floor_total=_floor_total(lines, order, currency), line_limits=_line_limits(lines))
+
+
+def _line(frame: Frame, own: QuoteLine, want: Decimal, caps: dict[tuple[str, int], Decimal]) -> Line:
+    # The frame's own request, made for it above and seen by nobody yet: set in place
+    # (a replace() per line was a tenth of a 50-line quote's time).
+    frame.request.__dict__["target_unit_price"] = want
+    price = frame.price_at_quantity
+    concession = price if (found := concession_price(frame)) is None else found
+    highest = min(price, caps.get((own.sku, own.quantity), price)) if caps else price
+    cap = highest if highest > concession else concession  # max(concession, highest)
+    quantity, context = own.quantity, frame.context
+    return Line(frame=frame, price=price, concession=concession, wanted=want,
+                own_target=own.target_unit_price is not None, cap=cap, quantity=quantity,
+                sku=own.sku, cost=context.cost, rank_cost=frame.guarded_cost,
+                cost_value=context.cost * quantity, rank_cost_value=frame.guarded_cost * quantity,
+                cart_value=price * quantity, cost_known=context.cost_known)
 
 
 def _line_frame(request: QuoteRequest, line: QuoteLine, resolve: Resolve, now: datetime,
-                policy: Policy, earlier: tuple[EarlierOffer, ...]) -> Frame:
+                policy: Policy, earlier: tuple[EarlierOffer, ...], expires_at: datetime) -> Frame:
     context = line.context
     if earlier:
         context = replace(context, earlier_offers=(*context.earlier_offers, *earlier))
@@ -200,7 +172,7 @@ def _line_frame(request: QuoteRequest, line: QuoteLine, resolve: Resolve, now: d
                                   currency=request.currency, round=request.round, jitter=request.jitter)
     sku_rules = resolve(line.sku, context.category, context.segment)
     return make_frame(price_request, context, sku_rules, now, policy,
-                      lambda sku, category: resolve(sku, category, context.segment))
+                      lambda sku, category: resolve(sku, category, context.segment), expires_at)
 
 
 def _earlier_by_sku(request: QuoteRequest) -> dict[str, tuple[EarlierOffer, ...]]:
@@ -243,17 +215,32 @@ def _wanted(request: QuoteRequest, frames: list[Frame], target: Decimal) -> list
     """Each line's wanted price: its own target, else its share of what the order target
     leaves for the lines without one (the same share off each line's price)."""
     pairs = list(zip(request.lines, frames, strict=True))
-    owned = sum((min(line.target_unit_price, f.price_at_quantity) * line.quantity
-                 for line, f in pairs if line.target_unit_price is not None), ZERO)
-    rest = sum((f.price_at_quantity * line.quantity for line, f in pairs if line.target_unit_price is None), ZERO)
+    owned = rest = ZERO
+    for line, f in pairs:
+        if line.target_unit_price is None:
+            rest += f.price_at_quantity * line.quantity
+        else:
+            owned += min(line.target_unit_price, f.price_at_quantity) * line.quantity
     ratio = min(Decimal(1), max(ZERO, (target - owned) / rest)) if rest else Decimal(1)
     return [round_up(min(line.target_unit_price, f.price_at_quantity), request.currency)
             if line.target_unit_price is not None
             else round_up(f.price_at_quantity * ratio, request.currency) for line, f in pairs]
 
 
+def _line_limits(lines: list[Line]) -> list[tuple[int, Decimal]]:
+    found = []
+    for index, line in enumerate(lines):
+        routing = line.frame.rules.routing
+        if routing is not None and routing.auto_approval_limit is not None:
+            found.append((index, routing.auto_approval_limit))
+    return found
+
+
 def _floor_total(lines: list[Line], order: OrderRules, currency: str) -> Decimal | None:
     if order.floor is None:
         return None
-    cost = sum((line.frame.guarded_cost * line.quantity for line in lines if line.frame.context.cost_known), ZERO)
+    cost = ZERO
+    for line in lines:
+        if line.cost_known:
+            cost += line.rank_cost_value  # the guarded cost times the quantity
     return round_up(cost * (1 + order.floor.min_margin_pct / HUNDRED), currency)

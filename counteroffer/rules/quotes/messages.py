@@ -12,15 +12,18 @@ from ..messages import SYMBOLS, format_money, format_quantity
 from ..money import round_money
 
 if TYPE_CHECKING:
-    from .lines import OfferedLine, QuoteCandidate, QuoteFrame
+    from .candidates import OfferedLine, QuoteCandidate
+    from .lines import Line, QuoteFrame
 
-__all__ = ["line_explanation", "accept_quote_message", "concession_quote_message", "mix_quote_message",
-           "terms_quote_message",
+__all__ = ["line_explanation", "price_explanation", "accept_quote_message", "concession_quote_message",
+           "mix_quote_message", "terms_quote_message",
            "tier_quote_message", "trade_offs_quote_message", "order_explanation"]
+
+ZERO = Decimal(0)
 
 
 def _currency(candidate: QuoteCandidate) -> str:
-    return candidate.lines[0].line.frame.currency
+    return candidate.quote_lines[0].frame.currency
 
 
 def _total(candidate: QuoteCandidate) -> str:
@@ -28,7 +31,7 @@ def _total(candidate: QuoteCandidate) -> str:
 
 
 def _lines(candidate: QuoteCandidate) -> str:
-    count = len(candidate.lines)
+    count = len(candidate.quote_lines)
     return f"{count} line" if count == 1 else f"{count} lines"
 
 
@@ -83,33 +86,52 @@ def line_explanation(offered: OfferedLine) -> str:
     lines, so the words about the line's own floor and cost are written once per
     decision, and amounts already in the currency's minor unit are not rounded again."""
     priced, line = offered.priced, offered.line
-    currency = line.frame.currency
-    price, floor = priced.unit_price, priced.floor
     if priced.sku != line.sku:  # an equivalent product: its own floor and cost
+        currency, price, floor = line.frame.currency, priced.unit_price, priced.floor
         return (f"{offered.why}; floor {_rounded(floor, currency)}; cost "
                 f"{format_money(priced.cost, currency)}; headroom above floor {_rounded(price - floor, currency)}/unit")
-    if line.worded is None:
-        known = line.frame.context.cost_known
-        cost = round_money(priced.cost, currency) if known else None
-        line.worded = (f"floor {_rounded(floor, currency)}; "
-                       + (f"cost {_rounded(cost, currency)}" if cost is not None else "cost unknown"), cost)
-    text, cost = line.worded
-    margin = "" if cost is None else f", margin after offer {_rounded(price - cost, currency)}/unit"
-    return f"{offered.why}; {text}{margin}; headroom above floor {_rounded(price - floor, currency)}/unit"
+    return price_explanation(line, offered.why, priced.unit_price, priced.floor, priced.cost)
+
+
+def price_explanation(line: Line, why: str, price: Decimal, floor: Decimal, cost: Decimal) -> str:
+    """``line_explanation`` for the line's own SKU at ``price``."""
+    worded = line.worded
+    if worded is None:
+        worded = line.worded = _worded(line, floor, cost)
+    text, rounded, symbol, currency = worded
+    headroom = _amount(price - floor, symbol, currency)
+    if rounded is None:
+        return f"{why}; {text}; headroom above floor {headroom}/unit"
+    return (f"{why}; {text}, margin after offer {_amount(price - rounded, symbol, currency)}/unit; "
+            f"headroom above floor {headroom}/unit")
+
+
+def _worded(line: Line, floor: Decimal, cost: Decimal) -> tuple[str, Decimal | None, str | None, str]:
+    """The line's floor and cost in words, its cost rounded (None: unknown), and its
+    currency's symbol (None: none) and code, for each of its explanations."""
+    currency = line.frame.currency
+    rounded = round_money(cost, currency) if line.frame.context.cost_known else None
+    text = (f"floor {_rounded(floor, currency)}; "
+            + (f"cost {_rounded(rounded, currency)}" if rounded is not None else "cost unknown"))
+    return text, rounded, SYMBOLS.get(currency), currency
 
 
 def _rounded(amount: Decimal, currency: str) -> str:
     """``format_money`` for an amount already in the currency's minor unit."""
-    symbol = SYMBOLS.get(currency)
+    return _amount(amount, SYMBOLS.get(currency), currency)
+
+
+def _amount(amount: Decimal, symbol: str | None, currency: str) -> str:
     if symbol is None:
         return f"{currency} {amount:,}"
-    return f"-{symbol}{-amount:,}" if amount < 0 else f"{symbol}{amount:,}"
+    # Against a Decimal zero: comparing with the int 0 converts it on every call (3x slower).
+    return f"-{symbol}{-amount:,}" if amount < ZERO else f"{symbol}{amount:,}"
 
 
 def order_explanation(qf: QuoteFrame, candidate: QuoteCandidate) -> str:
     """For the rep: why this quote, and what it leaves the seller, for the order."""
     currency = qf.currency
-    cost = sum((o.priced.cost * o.priced.quantity for o in candidate.lines), Decimal(0))
+    cost = candidate.cost_total
     margin = candidate.total - cost
     text = (f"{candidate.why}; order {format_money(candidate.total, currency)} against the cart's "
             f"{format_money(qf.cart_total, currency)} and the target {format_money(qf.target, currency)}; "

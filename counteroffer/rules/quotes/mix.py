@@ -12,33 +12,41 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..frame import Priced
-from ..model import OfferKind
 from ..money import quantum, round_up
-from .lines import Line, OfferedLine, QuoteCandidate, QuoteFrame
+from .candidates import QuoteCandidate
+from .lines import QuoteFrame
 from .messages import concession_quote_message, mix_quote_message
 from .model import QuoteOfferKind
 
-__all__ = ["spread", "floor_share", "concession_quote", "mix_quote", "at_prices", "line_at"]
+__all__ = ["spread", "floor_share", "concession_quote", "mix_quote"]
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
 
 
-def _room(lines: list[Line], lows: list[Decimal]) -> Decimal:
-    return sum((max(ZERO, line.cap - low) * line.quantity for line, low in zip(lines, lows, strict=True)), ZERO)
+def _rooms(qf: QuoteFrame, lows: list[Decimal]) -> tuple[Decimal, Decimal, Decimal]:
+    """The room between the lines' caps and ``lows`` (each line's quantity times the
+    difference, none below its low): over all lines, and over those whose cost is known;
+    and what those lines total at their caps. One loop: the concession and every mix
+    read all three."""
+    room = known_room = known_high = ZERO
+    for line, low in zip(qf.lines, lows, strict=True):
+        gap = line.cap - low  # max(ZERO, gap) as a comparison: no builtin call per line
+        line_room = (gap if gap > ZERO else ZERO) * line.quantity
+        room += line_room
+        if line.cost_known:
+            known_room += line_room
+            known_high += line.cap * line.quantity
+    return room, known_room, known_high
 
 
-def floor_share(qf: QuoteFrame, lows: list[Decimal]) -> Decimal:
+def floor_share(qf: QuoteFrame, known_room: Decimal, known_high: Decimal) -> Decimal:
     """The largest share of the room the order floor allows (1 or more: no limit)."""
     if qf.floor_total is None:
         return ONE
-    known = [(line, low) for line, low in zip(qf.lines, lows, strict=True) if line.frame.context.cost_known]
-    high = sum((line.cap * line.quantity for line, _ in known), ZERO)
-    room = sum((max(ZERO, line.cap - low) * line.quantity for line, low in known), ZERO)
-    if not room:
-        return ONE if high >= qf.floor_total else ZERO
-    return max(ZERO, min(ONE, (high - qf.floor_total) / room))
+    if not known_room:
+        return ONE if known_high >= qf.floor_total else ZERO
+    return max(ZERO, min(ONE, (known_high - qf.floor_total) / known_room))
 
 
 def spread(qf: QuoteFrame, lows: list[Decimal], share: Decimal, total: Decimal | None = None) -> list[Decimal]:
@@ -46,8 +54,14 @@ def spread(qf: QuoteFrame, lows: list[Decimal], share: Decimal, total: Decimal |
     ``total`` is given, lowered a minor unit at a time where that keeps the order at or
     above ``total`` (the rounding up left the order a little above what was asked)."""
     currency = qf.currency
-    prices = [line.cap if low >= line.cap else max(low, round_up(line.cap - share * (line.cap - low), currency))
-              for line, low in zip(qf.lines, lows, strict=True)]
+    prices = []
+    for line, low in zip(qf.lines, lows, strict=True):
+        cap = line.cap
+        if low >= cap:
+            prices.append(cap)
+        else:
+            price = round_up(cap - share * (cap - low), currency)
+            prices.append(price if price > low else low)  # max(low, price)
     if total is not None:
         _fit(qf, lows, prices, total)
     return prices
@@ -57,8 +71,11 @@ def _fit(qf: QuoteFrame, lows: list[Decimal], prices: list[Decimal], total: Deci
     """Take the excess over ``total`` off the lines with the most units first (each cent
     there is worth most), never below a line's low."""
     unit = quantum(qf.currency)
-    excess = sum((p * line.quantity for p, line in zip(prices, qf.lines, strict=True)), ZERO) - total
-    for index in sorted(range(len(prices)), key=lambda i: qf.lines[i].quantity, reverse=True):
+    excess = ZERO
+    for price, line in zip(prices, qf.lines, strict=True):
+        excess += price * line.quantity
+    excess -= total
+    for index in qf.most_units_first():
         if excess < unit:
             return
         quantity, low = qf.lines[index].quantity, lows[index]
@@ -68,32 +85,21 @@ def _fit(qf: QuoteFrame, lows: list[Decimal], prices: list[Decimal], total: Deci
             excess -= unit * steps * quantity
 
 
-def at_prices(qf: QuoteFrame, prices: list[Decimal], why: str) -> list[OfferedLine]:
-    """The lines asked, at these prices (the quantities and SKUs unchanged)."""
-    return [line_at(line, price, why) for line, price in zip(qf.lines, prices, strict=True)]
-
-
-def line_at(line: Line, price: Decimal, why: str) -> OfferedLine:
-    frame = line.frame
-    return OfferedLine(line=line, catalog=line.price, why=why,
-                       priced=Priced(OfferKind.PRICE, line.sku, line.quantity, price, frame.context.cost,
-                                     frame.floor, frame.guarded_cost))
-
-
 def concession_quote(qf: QuoteFrame) -> QuoteCandidate | None:
     """This round's step toward the order target: every line at its single-line
     concession (a line whose own target is above it at that target: never more than
     asked), or as far toward it as the order floor allows."""
     lows = [max(line.concession, min(line.wanted, line.cap)) if line.own_target else line.concession
             for line in qf.lines]
-    if _room(qf.lines, lows) <= 0:
+    room, known_room, known_high = _rooms(qf, lows)
+    if room <= 0:
         return None
-    share = floor_share(qf, lows)
+    share = floor_share(qf, known_room, known_high)
     if share <= 0:
         return None
     prices = spread(qf, lows, share, qf.floor_total if share < 1 else None)
     why = f"concession, round {qf.request.round}"
-    candidate = QuoteCandidate(QuoteOfferKind.CONCESSION, at_prices(qf, prices, why), concession_quote_message, why)
+    candidate = QuoteCandidate(QuoteOfferKind.CONCESSION, qf.lines, concession_quote_message, why, prices=prices)
     return candidate if candidate.total < qf.cart_total else None
 
 
@@ -105,11 +111,11 @@ def mix_quote(qf: QuoteFrame, lows: list[Decimal], kind: QuoteOfferKind, why: st
     give = qf.standing_total - total
     if give <= 0:
         return None
-    room = _room(qf.lines, lows)
+    room, known_room, known_high = _rooms(qf, lows)
     if room < give:
         return None
     share = give / room
-    if share > floor_share(qf, lows):
+    if share > floor_share(qf, known_room, known_high):
         return None
     prices = spread(qf, lows, share, total)
-    return QuoteCandidate(kind, at_prices(qf, prices, why), mix_quote_message, why)
+    return QuoteCandidate(kind, qf.lines, mix_quote_message, why, prices=prices)

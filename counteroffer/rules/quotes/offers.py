@@ -11,9 +11,16 @@ from ..model import Term
 from ..money import round_money
 from ..pricing import price_at
 from ..ruleset import LeverBundle
-from .lines import Line, OfferedLine, QuoteCandidate, QuoteFrame
-from .messages import line_explanation, order_explanation, terms_quote_message, trade_offs_quote_message
-from .mix import line_at, mix_quote
+from .candidates import OfferedLine, QuoteCandidate, line_at
+from .lines import Line, QuoteFrame
+from .messages import (
+    line_explanation,
+    order_explanation,
+    price_explanation,
+    terms_quote_message,
+    trade_offs_quote_message,
+)
+from .mix import mix_quote
 from .model import QuoteLineOffer, QuoteOffer, QuoteOfferKind
 
 __all__ = ["order_terms_quotes", "line_trade_offs_quote", "ranked", "make_quote_offer"]
@@ -78,8 +85,8 @@ def line_trade_offs_quote(qf: QuoteFrame) -> QuoteCandidate | None:
                                    message=candidate.message))
     if not traded:
         return None
-    return QuoteCandidate(QuoteOfferKind.LINE_TRADE_OFFS, offered, trade_offs_quote_message,
-                          "per-line trade-offs")
+    return QuoteCandidate(QuoteOfferKind.LINE_TRADE_OFFS, qf.lines, trade_offs_quote_message,
+                          "per-line trade-offs", offered=offered)
 
 
 def _best_trade_off(line: Line) -> tuple[Candidate, Decimal] | None:
@@ -89,8 +96,8 @@ def _best_trade_off(line: Line) -> tuple[Candidate, Decimal] | None:
     # Never dearer than the catalog at the offer's own quantity: a break there already
     # sells that many for less (the buyer would just order them).
     found = [(c, catalog) for c in trade_offs(line.frame) if c.priced.unit_price <= (catalog := _catalog(line, c))]
-    if not found:
-        return None
+    if len(found) < 2:
+        return found[0] if found else None
     return min(found, key=lambda pair: likely_value(pair[0], line.quantity))
 
 
@@ -106,12 +113,14 @@ def _catalog(line: Line, candidate: Candidate) -> Decimal:
                        frame.currency)
 
 
-def ranked(qf: QuoteFrame, candidates: list[QuoteCandidate]) -> tuple[QuoteOffer, ...]:
+def ranked(qf: QuoteFrame, candidates: list[QuoteCandidate], most: int | None = None) -> tuple[QuoteOffer, ...]:
     """Best for the seller first; an offer asking for more than the cart counts only in
-    the share of it the buyer asked for (as ``engine.likely_value`` for a line)."""
+    the share of it the buyer asked for (as ``engine.likely_value`` for a line). At most
+    ``most`` offers (default ``max_offers``), and only those are made and worded."""
     order = sorted((_likely(qf, c), c.kind.value, index, c) for index, c in enumerate(candidates))
     made: dict[tuple[int, int, Decimal, str], QuoteLineOffer] = {}
-    return tuple(make_quote_offer(qf, c, made) for *_, c in order[: qf.policy.max_offers])
+    keep = qf.policy.max_offers if most is None else most
+    return tuple(make_quote_offer(qf, c, made) for *_, c in order[:keep])
 
 
 def _likely(qf: QuoteFrame, candidate: QuoteCandidate) -> Decimal:
@@ -127,19 +136,46 @@ def make_quote_offer(qf: QuoteFrame, candidate: QuoteCandidate,
     why): a line priced alike in several offers (a line at its concession in the
     concession and the trade-offs quotes) is one frozen object, worded once."""
     made = {} if made is None else made
-    lines = []
-    for o in candidate.lines:
-        priced = o.priced
-        key = (id(o.line), priced.quantity, priced.unit_price, o.why)
-        line_offer = made.get(key)
-        if line_offer is None or line_offer.sku != priced.sku:
-            line_offer = made[key] = _made(QuoteLineOffer, sku=priced.sku, quantity=priced.quantity,
-                                           unit_price=priced.unit_price, price_for_quantity=o.catalog,
-                                           explanation=line_explanation(o))
-        lines.append(line_offer)
+    if candidate.prices is not None and candidate.offered is None:
+        lines = _price_only_lines(candidate, candidate.prices, made)
+    else:
+        lines = []
+        for o in candidate.lines:
+            priced = o.priced
+            key = (id(o.line), priced.quantity, priced.unit_price, o.why)
+            line_offer = made.get(key)
+            if line_offer is None or line_offer.sku != priced.sku:
+                line_offer = made[key] = _line_offer(priced.sku, priced.quantity, priced.unit_price, o.catalog,
+                                                     line_explanation(o))
+            lines.append(line_offer)
     return _made(QuoteOffer, kind=candidate.kind, lines=tuple(lines), currency=qf.currency,
                  expires_at=qf.expires_at, message=candidate.message(candidate), terms=candidate.terms,
                  seller_value=candidate.seller_value, explanation=order_explanation(qf, candidate))
+
+
+def _price_only_lines(candidate: QuoteCandidate, prices: list[Decimal],
+                      made: dict[tuple[int, int, Decimal, str], QuoteLineOffer]) -> list[QuoteLineOffer]:
+    """As ``make_quote_offer``'s loop over ``line_at`` lines, without making them: each line
+    as asked at its price, worded with the line's own floor and cost."""
+    why, lines = candidate.why_each_line, []
+    for line, price in zip(candidate.quote_lines, prices, strict=True):
+        key = (id(line), line.quantity, price, why)
+        line_offer = made.get(key)
+        if line_offer is None or line_offer.sku != line.sku:
+            frame = line.frame
+            line_offer = made[key] = _line_offer(line.sku, line.quantity, price, line.price,
+                                                 price_explanation(line, why, price, frame.floor, line.cost))
+        lines.append(line_offer)
+    return lines
+
+
+def _line_offer(sku: str, quantity: int, price: Decimal, catalog: Decimal, explanation: str) -> QuoteLineOffer:
+    """``QuoteLineOffer(...)`` without its frozen ``__init__`` (as ``_made``), from a dict
+    literal: up to 600 a quote."""
+    made = object.__new__(QuoteLineOffer)
+    made.__dict__.update({"sku": sku, "quantity": quantity, "unit_price": price, "price_for_quantity": catalog,
+                          "explanation": explanation})
+    return made
 
 
 T = TypeVar("T")

@@ -24,10 +24,11 @@ from decimal import Decimal
 from ..closing import LAST_ROUND
 from ..engine import OVER_LIMIT, decline_line
 from ..model import Outcome
+from .candidates import QuoteCandidate
 from .decisions import accept, decision, escalate, meets_order_floor
-from .lines import QuoteCandidate, QuoteFrame
+from .lines import QuoteFrame
 from .messages import accept_quote_message
-from .mix import at_prices, concession_quote, mix_quote
+from .mix import concession_quote, mix_quote
 from .model import QuoteDecision, QuoteOfferKind
 from .offers import line_trade_offs_quote, make_quote_offer, order_terms_quotes, ranked
 from .tiers import tier_quotes
@@ -91,7 +92,7 @@ def _strategic(qf: QuoteFrame) -> bool:
 
 
 def _as_asked(qf: QuoteFrame, prices: list[Decimal], why: str) -> QuoteCandidate:
-    return QuoteCandidate(QuoteOfferKind.AS_ASKED, at_prices(qf, prices, why), accept_quote_message, why)
+    return QuoteCandidate(QuoteOfferKind.AS_ASKED, qf.lines, accept_quote_message, why, prices=prices)
 
 
 def _within_band(qf: QuoteFrame) -> QuoteCandidate | None:
@@ -129,7 +130,7 @@ def _accept_within(qf: QuoteFrame, limit: Decimal | None, candidate: QuoteCandid
     this quote first among the suggestions."""
     if _over_limit(qf, candidate, limit, lines):
         first = make_quote_offer(qf, candidate)
-        others = ranked(qf, counters(qf))[: qf.policy.max_offers - 1]
+        others = ranked(qf, counters(qf), max(0, qf.policy.max_offers - 1))
         return escalate(qf, OVER_LIMIT, (first, *others))
     return accept(qf, candidate, candidate.why)
 
@@ -141,14 +142,15 @@ def _over_limit(qf: QuoteFrame, candidate: QuoteCandidate, limit: Decimal | None
         return True
     if not lines:
         return False
-    for offered in candidate.lines:
-        routing = offered.line.frame.rules.routing
-        line_limit = routing.auto_approval_limit if routing is not None else None
-        if line_limit is not None and offered.priced.unit_price * offered.priced.quantity > line_limit:
+    for index, line_limit in qf.line_limits:
+        price, quantity = candidate.sold(index)
+        if price * quantity > line_limit:
             return True
     return False
 
 
 def _decline_total(qf: QuoteFrame) -> Decimal:
-    return sum((decline_line(line.frame, line.frame.rules.routing or qf.routing) * line.quantity
-                for line in qf.lines), ZERO)
+    total = ZERO
+    for line in qf.lines:
+        total += decline_line(line.frame, line.frame.rules.routing or qf.routing) * line.quantity
+    return total

@@ -16,7 +16,8 @@ from ..frame import Priced, round_up_to_multiple
 from ..model import OfferKind
 from ..money import round_money, round_up
 from ..pricing import price_at
-from .lines import Line, OfferedLine, QuoteCandidate, QuoteFrame
+from .candidates import OfferedLine, QuoteCandidate
+from .lines import Line, QuoteFrame
 from .messages import tier_quote_message
 from .model import OrderTier, QuoteOfferKind
 
@@ -54,6 +55,13 @@ def _catalog(line: Line, quantity: int) -> Decimal:
 
 def _tier_quote(qf: QuoteFrame, tier: OrderTier, extra: dict[int, int]) -> QuoteCandidate | None:
     keep = 1 - tier.discount_pct / HUNDRED
+    why = f"order tier: {tier.discount_pct}% off from {tier.min_order_value} of order value"
+    pct = tier.discount_pct
+    if not extra:  # a tier the cart has reached: every line as asked, n% off
+        prices = _reached(qf, keep)
+        return None if prices is None else QuoteCandidate(
+            QuoteOfferKind.ORDER_TIER, qf.lines, lambda c: tier_quote_message(c, pct, ZERO, []),
+            f"order tier {pct}% off from {tier.min_order_value}", prices=prices, line_why=why)
     offered = []
     for index, line in enumerate(qf.lines):
         quantity = line.quantity + extra.get(index, 0)
@@ -64,15 +72,24 @@ def _tier_quote(qf: QuoteFrame, tier: OrderTier, extra: dict[int, int]) -> Quote
         kind = OfferKind.VOLUME if quantity > line.quantity else OfferKind.PRICE
         frame = line.frame
         priced = Priced(kind, line.sku, quantity, price, frame.context.cost, frame.floor, frame.guarded_cost)
-        offered.append(OfferedLine(line=line, priced=priced, catalog=catalog,
-                                   why=f"order tier: {tier.discount_pct}% off from "
-                                       f"{tier.min_order_value} of order value"))
+        offered.append(OfferedLine(line=line, priced=priced, catalog=catalog, why=why))
     adds = [(qf.lines[i].sku, units, qf.lines[i].quantity + units) for i, units in sorted(extra.items())]
     more = round_up(max(ZERO, tier.min_order_value - qf.cart_total), qf.currency)
-    pct = tier.discount_pct
-    return QuoteCandidate(QuoteOfferKind.ORDER_TIER, offered,
+    return QuoteCandidate(QuoteOfferKind.ORDER_TIER, qf.lines,
                           lambda c: tier_quote_message(c, pct, more, adds),
-                          f"order tier {pct}% off from {tier.min_order_value}")
+                          f"order tier {pct}% off from {tier.min_order_value}", offered=offered)
+
+
+def _reached(qf: QuoteFrame, keep: Decimal) -> list[Decimal] | None:
+    """Every line's price for its quantity times ``keep``, rounded up; None if a line would
+    go below its guard price."""
+    prices, currency = [], qf.currency
+    for line in qf.lines:
+        price = round_up(line.price * keep, currency)
+        if price < line.guard:
+            return None
+        prices.append(price)
+    return prices
 
 
 def additions(qf: QuoteFrame, more: Decimal) -> dict[int, int] | None:
@@ -111,7 +128,7 @@ def _grow(qf: QuoteFrame, line: Line, more: Decimal) -> tuple[int, Decimal]:
     gained = ZERO
     for _ in range(4):  # a break crossed lowers the price: a few steps settle it
         price = _catalog(line, line.quantity + units) if units else line.price
-        step = int(((more - gained) / price).to_integral_value(rounding=ROUND_CEILING))
+        step = int(((more - gained) / price).to_integral_value(ROUND_CEILING))
         units = min(most, round_up_to_multiple(units + max(step, 1), multiple))
         gained = _catalog(line, line.quantity + units) * (line.quantity + units) - before
         if gained >= more or units == most:
