@@ -15,6 +15,7 @@ from .lines import Line, OfferedLine, QuoteCandidate, QuoteFrame
 from .messages import line_explanation, order_explanation, terms_quote_message, trade_offs_quote_message
 from .mix import line_at, mix_quote
 from .model import QuoteLineOffer, QuoteOffer, QuoteOfferKind
+from .order_rules import deliverable
 
 __all__ = ["order_terms_quotes", "line_trade_offs_quote", "ranked", "make_quote_offer"]
 
@@ -27,7 +28,7 @@ def order_terms_quotes(qf: QuoteFrame, limit: int = 2) -> list[QuoteCandidate]:
     cheapest for the buyer first, then the fewest levers (as ``tradeoffs.term_bundles``
     for a line). The order is priced at the target less the buyer's share of the terms'
     value, spread over the lines' room above their guard prices."""
-    gap, bundles = qf.cart_total - qf.target, qf.order.bundles
+    gap, bundles = qf.cart_total - qf.target, deliverable(qf.order.bundles, qf.request.needed_by, qf.now.date())
     if not bundles or gap <= 0:
         return []
     units = sum(line.quantity for line in qf.lines)
