@@ -157,11 +157,79 @@
     if (first) { first.focus(); }
   }
 
+  // ---- what the buyer tells, and why not: shared by the widget and the quote panel ------
+  function localDate(day) {  // "2026-11-30", a calendar day: shown as it is, in no time zone
+    return el("time", { datetime: day }, [new Date(day + "T00:00:00Z").toLocaleDateString(undefined, { dateStyle: "medium", timeZone: "UTC" })]);
+  }
+
+  // Why not: the one optional question when a negotiation ends without a deal (the API's LOST_REASONS).
+  var WHY_NOT = [["price_too_high", "The price is too high"], ["found_cheaper", "I found it cheaper elsewhere"],
+                 ["quantity_too_large", "The quantity is too large"], ["terms_do_not_fit", "The terms do not fit"],
+                 ["no_longer_needed", "I no longer need it"], ["other", "Something else"]];
+
+  function skipKey(kind, thing) { return "co-why-not-skipped:" + (kind ? kind + ":" : "") + thing.id; }
+
+  function skipped(kind, thing) {
+    try { return window.localStorage.getItem(skipKey(kind, thing)) === "1"; } catch (e) { return false; }
+  }
+
+  /** Withdrawn or run out of time, not answered, not waved away: ask once. ``kind`` keeps a
+   *  quote's "No thanks" apart from a line request's ("" for a line request, "quote"). */
+  function asksWhyNot(kind, thing) {
+    return (thing.status === "withdrawn" || thing.status === "expired") && !thing.why_not && !skipped(kind, thing);
+  }
+
+  function textField(id, label, attrs) {
+    attrs.id = id;
+    attrs["aria-describedby"] = id + "-error";
+    return el("div", { "class": "co-field" }, [
+      el("label", { "for": id }, [].concat(label)), el("input", attrs),
+      el("p", { "class": "co-field-error", id: id + "-error", "data-co-error": attrs.name })]);
+  }
+
+  /** The why-not question for ``thing`` (a request or a quote), answered at ``path``. */
+  function whyNotForm(holder, prefix, kind, thing, path) {
+    var choices = WHY_NOT.map(function (pair, index) {
+      var id = prefix + "-" + index;
+      return el("div", { "class": "co-choice" }, [el("input", { type: "radio", name: "reason", value: pair[0], id: id }),
+                                                  el("label", { "for": id }, [pair[1]])]);
+    });
+    var form = el("form", { "class": "co-form co-why-form", novalidate: "" }, [
+      el("fieldset", { "class": "co-why", "aria-describedby": prefix + "-reason-error" }, [
+        el("legend", {}, ["Would you tell us why? (optional)"])].concat(choices, [
+        el("p", { "class": "co-field-error", id: prefix + "-reason-error", "data-co-error": "reason" })])),
+      textField(prefix + "-note", "Anything to add? (optional)", { name: "note", type: "text", maxlength: "500", autocomplete: "off" }),
+      el("p", { "class": "co-form-error", "data-co-error": "_form", "aria-live": "polite" }),
+      el("div", { "class": "co-buttons" }, [
+        el("button", { type: "submit", "class": "co-secondary" }, ["Send"]),
+        button("No thanks", "co-secondary", function () {
+          try { window.localStorage.setItem(skipKey(kind, thing), "1"); } catch (e) { /* private mode: ask again next time */ }
+          form.replaceWith(el("p", { role: "status" }, ["No problem."]));
+        })])
+    ]);
+    form.addEventListener("change", function () { clearErrors(form); });  // a reason chosen answers the error
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearErrors(form);
+      var chosen = form.querySelector('input[name="reason"]:checked');
+      if (!chosen) {
+        showErrors(form, new ApiError("Choose a reason, or press No thanks.", { reason: ["Choose one of the reasons."] }));
+        return;
+      }
+      var body = { reason: chosen.value };
+      if (form.elements.note.value.trim()) { body.note = form.elements.note.value.trim(); }
+      busy(holder, function () { return call(holder, "POST", path, body); })
+        .then(function () { form.replaceWith(el("p", { role: "status" }, ["Thank you: that helps us."])); })
+        .catch(function (error) { showErrors(form, error); });
+    });
+    return form;
+  }
+
   window.counterofferKit = {
     formatMoney: formatMoney, formatQuantity: formatQuantity, units: units, plural: plural,
     decimalPlaces: decimalPlaces, compareDecimal: compareDecimal, cleanPrice: cleanPrice, isPast: isPast,
     el: el, button: button, part: part, definitions: definitions, localTime: localTime, expiresIn: expiresIn,
     ApiError: ApiError, call: call, busy: busy, clearErrors: clearErrors, flattenFields: flattenFields,
-    showErrors: showErrors
+    showErrors: showErrors, localDate: localDate, textField: textField, asksWhyNot: asksWhyNot, whyNotForm: whyNotForm
   };
 })();

@@ -15,7 +15,8 @@
   var formatMoney = kit.formatMoney, formatQuantity = kit.formatQuantity, units = kit.units, plural = kit.plural;
   var decimalPlaces = kit.decimalPlaces, compareDecimal = kit.compareDecimal, cleanPrice = kit.cleanPrice, isPast = kit.isPast;
   var el = kit.el, button = kit.button, part = kit.part, definitions = kit.definitions, localTime = kit.localTime;
-  var expiresIn = kit.expiresIn, ApiError = kit.ApiError, call = kit.call, busy = kit.busy;
+  var expiresIn = kit.expiresIn, ApiError = kit.ApiError, call = kit.call, busy = kit.busy, localDate = kit.localDate;
+  var field = kit.textField;  // a labelled input with its error slot, the template's shape
   var clearErrors = kit.clearErrors, showErrors = kit.showErrors;
 
   var SHOWN_ON_LOAD = ["open", "countered", "escalated", "accepted"];
@@ -36,10 +37,6 @@
     withdrawn: "You withdrew this request.",
     expired: "The offers ran out of time. Ask again for a new offer."
   };
-  // Why not: the one optional question when a request ends without a deal (the API's LOST_REASONS).
-  var WHY_NOT = [["price_too_high", "The price is too high"], ["found_cheaper", "I found it cheaper elsewhere"],
-                 ["quantity_too_large", "The quantity is too large"], ["terms_do_not_fit", "The terms do not fit"],
-                 ["no_longer_needed", "I no longer need it"], ["other", "Something else"]];
   // What became of the order a released deal bought (the shop's orders port said so).
   var RELEASED = { cancelled: "was cancelled", failed: "did not go through", not_placed: "was never placed" };
 
@@ -128,10 +125,6 @@
       });
     });
     return copy;
-  }
-
-  function localDate(day) {  // "2026-11-30", a calendar day: shown as it is, in no time zone
-    return el("time", { datetime: day }, [new Date(day + "T00:00:00Z").toLocaleDateString(undefined, { dateStyle: "medium", timeZone: "UTC" })]);
   }
 
   /** What the buyer told, round by round: only their own company ever gets it back. */
@@ -279,7 +272,10 @@
       actions.appendChild(el("p", {}, [status === "escalated" ? "That was the last round; a sales rep will answer."
                                                                : "That was the last round: accept an offer or ask a sales rep."]));
     }
-    if (asksWhyNot(negotiation)) { actions.appendChild(whyNotForm(widget, negotiation)); }
+    if (kit.asksWhyNot("", negotiation)) {
+      actions.appendChild(kit.whyNotForm(widget, widget.uid + "-why", "", negotiation,
+                                         "/requests/" + encodeURIComponent(negotiation.id) + "/why-not"));
+    }
     var row = el("div", { "class": "co-buttons" });
     if (can("escalate", status) && !settled) { row.appendChild(actionButton(widget, negotiation, "escalate", "Ask a sales rep")); }
     if (can("withdraw", status)) { row.appendChild(actionButton(widget, negotiation, "withdraw", "Withdraw request")); }
@@ -297,15 +293,6 @@
     });
   }
 
-  /** A labelled input with its error slot, the same shape as the template's ask form. */
-  function field(id, label, attrs) {
-    attrs.id = id;
-    attrs["aria-describedby"] = id + "-error";
-    return el("div", { "class": "co-field" }, [
-      el("label", { "for": id }, [label]), el("input", attrs),
-      el("p", { "class": "co-field-error", id: id + "-error", "data-co-error": attrs.name })]);
-  }
-
   function counterForm(widget, negotiation) {
     var nextRound = "Counter-offer: round " + (negotiation.round + 1) + " of " + widget.terms.max_rounds;
     var form = el("form", { "class": "co-form co-counter", novalidate: "" }, [
@@ -320,57 +307,6 @@
     ]);
     var path = "/requests/" + encodeURIComponent(negotiation.id) + "/counter";
     onSubmit(widget, form, path, function (quantity, price) { return { target_unit_price: price, quantity: quantity }; });
-    return form;
-  }
-
-  // ---- why not ----------------------------------------------------------------------
-  function skipKey(negotiation) { return "co-why-not-skipped:" + negotiation.id; }
-
-  function skipped(negotiation) {
-    try { return window.localStorage.getItem(skipKey(negotiation)) === "1"; } catch (e) { return false; }
-  }
-
-  /** Withdrawn or run out of time, not answered, not waved away: ask once. */
-  function asksWhyNot(negotiation) {
-    return (negotiation.status === "withdrawn" || negotiation.status === "expired")
-      && !negotiation.why_not && !skipped(negotiation);
-  }
-
-  function whyNotForm(widget, negotiation) {
-    var prefix = widget.uid + "-why";
-    var choices = WHY_NOT.map(function (pair, index) {
-      var id = prefix + "-" + index;
-      return el("div", { "class": "co-choice" }, [el("input", { type: "radio", name: "reason", value: pair[0], id: id }),
-                                                  el("label", { "for": id }, [pair[1]])]);
-    });
-    var form = el("form", { "class": "co-form co-why-form", novalidate: "" }, [
-      el("fieldset", { "class": "co-why", "aria-describedby": prefix + "-reason-error" }, [
-        el("legend", {}, ["Would you tell us why? (optional)"])].concat(choices, [
-        el("p", { "class": "co-field-error", id: prefix + "-reason-error", "data-co-error": "reason" })])),
-      field(prefix + "-note", "Anything to add? (optional)", { name: "note", type: "text", maxlength: "500", autocomplete: "off" }),
-      el("p", { "class": "co-form-error", "data-co-error": "_form", "aria-live": "polite" }),
-      el("div", { "class": "co-buttons" }, [
-        el("button", { type: "submit", "class": "co-secondary" }, ["Send"]),
-        button("No thanks", "co-secondary", function () {
-          try { window.localStorage.setItem(skipKey(negotiation), "1"); } catch (e) { /* private mode: ask again next time */ }
-          form.replaceWith(el("p", { role: "status" }, ["No problem."]));
-        })])
-    ]);
-    form.addEventListener("change", function () { clearErrors(form); });  // a reason chosen answers the error
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      clearErrors(form);
-      var chosen = form.querySelector('input[name="reason"]:checked');
-      if (!chosen) {
-        showErrors(form, new ApiError("Choose a reason, or press No thanks.", { reason: ["Choose one of the reasons."] }));
-        return;
-      }
-      var body = { reason: chosen.value };
-      if (form.elements.note.value.trim()) { body.note = form.elements.note.value.trim(); }
-      busy(widget, function () { return call(widget, "POST", "/requests/" + encodeURIComponent(negotiation.id) + "/why-not", body); })
-        .then(function () { form.replaceWith(el("p", { role: "status" }, ["Thank you: that helps us."])); })
-        .catch(function (error) { showErrors(form, error); });
-    });
     return form;
   }
 
