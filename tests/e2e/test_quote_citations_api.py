@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -172,3 +173,23 @@ def test_after_a_quote_ran_out_of_time_the_next_visit_may_say_why(shop: ApiClien
     assert answered.json["why_not"] == "price_too_high"
     bad = shop.post(f"/quotes/{quote['id']}/why-not", json={"reason": "because"})
     assert bad.status_code == 422 and "reason" in bad.json["error"]["fields"]
+
+
+def test_the_results_can_count_quote_citations_and_lost_reasons(shop: ApiClient, app: Flask) -> None:
+    from datetime import UTC, datetime
+
+    from counteroffer.negotiation.quotes.told import quote_told_rows
+
+    first = asked(shop, competing_offer=CITED)
+    shop.post(f"/quotes/{first['id']}/withdraw", json={"reason": "found_cheaper"})
+    by_line = {"competitor": "globex supply", "lines": [{"sku": "GLOVE-50", "unit_price": "17.00"}]}
+    second = asked(shop, competing_offer=by_line)
+    with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
+        citations, lost = quote_told_rows(session, datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 3, tzinfo=UTC))
+        none = quote_told_rows(session, datetime(2026, 11, 3, tzinfo=UTC), datetime(2026, 11, 4, tzinfo=UTC))
+    assert [(c.competitor, c.quote_id, c.skus, c.total) for c in citations] == [
+        ("Globex Supply", first["id"], ("DEMO-120", "GLOVE-50"), Decimal("125000.00")),
+        ("globex supply", second["id"], ("GLOVE-50",), None)]
+    assert citations[1].line_prices == {"GLOVE-50": Decimal("17.00")}
+    assert [(x.reason, x.quote_id, x.skus) for x in lost] == [("found_cheaper", first["id"], ("DEMO-120", "GLOVE-50"))]
+    assert none == ((), ())
