@@ -92,6 +92,8 @@ def test_a_cited_total_below_reach_goes_to_a_rep_who_sees_the_evidence(shop: Api
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "What the buyer told" in text and "$60,000.00 for the order" in text and "globex.pdf" in text
+    inbox = shop.client.get("/negotiate/admin/escalations").get_data(as_text=True)
+    assert "competing offer from <strong>Globex Supply</strong> at $60,000.00 for the order" in inbox
     decided = shop.post(f"/quote-escalations/{escalation['id']}/decision", json={
         "action": "reject", "rationale": "their quote is for another grade", "citation_checked": True})
     assert decided.status_code == 200, decided.json
