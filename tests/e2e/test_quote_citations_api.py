@@ -195,3 +195,46 @@ def test_the_results_can_count_quote_citations_and_lost_reasons(shop: ApiClient,
     assert citations[1].line_prices == {"GLOVE-50": Decimal("17.00")}
     assert [(x.reason, x.quote_id, x.skus) for x in lost] == [("found_cheaper", first["id"], ("DEMO-120", "GLOVE-50"))]
     assert none == ((), ())
+
+
+def _below_reach(shop: ApiClient) -> tuple[dict[str, Any], dict[str, Any]]:
+    quote = asked(shop, competing_offer={**CITED, "total": "60000.00"})
+    [escalation] = shop.as_(MAX).client.get("/negotiate/api/quote-escalations").json["escalations"]
+    return quote, escalation
+
+
+def test_the_page_records_whether_the_citation_was_checked_ticked_or_not(shop: ApiClient, app: Flask) -> None:
+    import re
+
+    app.config["SECRET_KEY"] = "test"
+    _quote, escalation = _below_reach(shop)
+    detail = f"/negotiate/admin/quote-escalations/{escalation['id']}"
+    page = shop.client.get(detail).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    decided = shop.client.post(detail, data={"csrf_token": token, "action": "reject", "rationale": "not comparable"})
+    assert decided.status_code == 302, decided.get_data(as_text=True)[:500]
+    shown = shop.get(f"/quote-escalations/{escalation['id']}").json
+    assert shown["decision"]["citation_checked"] is False  # a citation existed: unticked is recorded
+    assert "Competing offer checked" in shop.client.get(detail).get_data(as_text=True)
+
+
+def test_citation_checked_must_be_a_boolean(shop: ApiClient) -> None:
+    _quote, escalation = _below_reach(shop)
+    response = shop.post(f"/quote-escalations/{escalation['id']}/decision", json={
+        "action": "reject", "rationale": "No", "citation_checked": "yes"})
+    assert response.status_code == 422 and "citation_checked" in response.json["error"]["fields"]
+
+
+def test_declining_a_reps_counter_on_a_quote_asks_why(shop: ApiClient) -> None:
+    quote, escalation = _below_reach(shop)
+    countered = shop.post(f"/quote-escalations/{escalation['id']}/decision", json={
+        "action": "counter", "rationale": "our best for this cart"})
+    assert countered.status_code == 200, countered.json
+    shop.as_(ANN)
+    held = shop.get(f"/quotes/{quote['id']}").json
+    assert held["status"] == "countered" and [o["kind"] for o in held["offers"]] == ["rep"]
+    declined = shop.post(f"/quotes/{quote['id']}/withdraw", json={"reason": "price_too_high", "note": "still dear"})
+    assert declined.status_code == 200, declined.json
+    assert (declined.json["status"], declined.json["why_not"]) == ("withdrawn", "price_too_high")
+    seen = shop.as_(MAX).get(f"/quote-escalations/{escalation['id']}").json
+    assert (seen["lost_reason"], seen["lost_note"]) == ("price_too_high", "still dear")
