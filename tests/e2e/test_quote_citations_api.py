@@ -153,6 +153,18 @@ def test_a_document_is_cited_once_by_its_own_company(shop: ApiClient, app: Flask
         assert document.quote_id is not None and document.negotiation_id is None
 
 
+def test_another_companys_document_cannot_be_cited(shop: ApiClient, app: Flask) -> None:
+    from tests.approvals import GUS
+
+    theirs = shop.as_(GUS).post("/documents", json={"filename": "q.pdf",
+                                                    "content_base64": base64.b64encode(pdf()).decode()})
+    assert theirs.status_code == 201, theirs.json
+    refused = shop.as_(ANN).post("/quotes", json={**SIX_OFF, "competing_offer": {**CITED,
+                                                                                 "document_id": theirs.json["id"]}})
+    assert refused.status_code == 422 and "competing_offer.document_id" in refused.json["error"]["fields"]
+    assert count(app, Quote) == 0
+
+
 def test_withdrawing_may_say_why_once(shop: ApiClient, app: Flask) -> None:
     quote = asked(shop)
     assert shop.post(f"/quotes/{quote['id']}/why-not", json={"reason": "other"}).status_code == 409  # still open

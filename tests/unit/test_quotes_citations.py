@@ -236,3 +236,11 @@ def test_a_routing_without_reach_still_refuses_matches_below_the_guard() -> None
     guards = sum((decision.guards[x.sku] * x.quantity for x in DEMO_LINES), D(0))
     assert guards > D("99000.00")
     assert decision.outcome is Outcome.ESCALATE and decision.reason == BELOW_GUARD
+
+
+def test_citing_never_takes_away_an_offer_the_rules_make_on_their_own() -> None:
+    plain = quote(pct="9", round=2, rule_set=SHOP)  # the concession: $117,458.00
+    cited = quote(pct="9", round=2, rule_set=SHOP, citation=cite("118000.00"))
+    assert cited.offers[0].kind is QuoteOfferKind.MATCH
+    assert [o.total for o in cited.offers[1:]] == [o.total for o in plain.offers][: len(cited.offers) - 1]
+    assert D("117458.00") in [o.total for o in cited.offers]

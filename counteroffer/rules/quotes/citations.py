@@ -70,8 +70,8 @@ def with_citation(qf: QuoteFrame, rules: RuleSet | CompiledRules, routed: QuoteD
         at_target = mix_quote(qf, [o.priced.unit_price for o in match.lines], QuoteOfferKind.AS_ASKED, _AT_TARGET)
         return _accept_within(qf, at_target or match, limit)
     first = make_quote_offer(qf, match)
-    others = tuple(o for o in (routed.offers if routed.outcome is Outcome.COUNTER else ())
-                   if o.total > first.total)[: qf.policy.max_offers - 1]
+    # The rules' own counters stay beside the match: citing never takes an offer away.
+    others = (routed.offers if routed.outcome is Outcome.COUNTER else ())[: qf.policy.max_offers - 1]
     if over_limit(qf, match, limit):
         return escalate(qf, OVER_LIMIT, (first, *others))
     return decision(qf, Outcome.COUNTER, (first, *others), cited.reason)
