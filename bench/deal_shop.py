@@ -1,7 +1,7 @@
 """The reference shop of bench/deal_quality.py, documented: what the engine sells and by
 which rules, and the settings a run can vary to see what each one earns.
 
-The demo's DEMO-120 as ``counteroffer/demo/catalog.py`` seeds it (list $120.00, cost
+The demo's DEMO-120 as ``counteroffer/demo/shop/catalog.py`` seeds it (list $120.00, cost
 $80.00, floor 20% over cost = $96.00, $110.00 from 3,000 units) plus two term levers the
 simulated buyers value (the demo seeds none for DEMO-120), a concession rule and a routing
 rule. docs/deal-quality.md says why each is there.

@@ -52,7 +52,7 @@ if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
 from bench.http_bench import BenchError, Server, database, free_port, server_env, stop, wait_until_ready  # noqa: E402
-from counteroffer.demo.catalog import PRODUCTS  # noqa: E402
+from counteroffer.demo.shop.catalog import PRODUCTS  # noqa: E402
 
 LOAD_APP = "bench.load_app:create_app()"
 REDIS_URL = "redis://127.0.0.1:6379/14"

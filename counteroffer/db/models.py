@@ -129,7 +129,8 @@ class Negotiation(Base):
     #: counter): one of negotiation/buying/reasons.py's LOST_REASONS; migration 0014.
     lost_reason: Mapped[str | None] = mapped_column(String(24))
     lost_note: Mapped[str | None] = mapped_column(Text)
-    offers: Mapped[list[Offer]] = relationship(back_populates="negotiation", order_by="Offer.created_at")
+    offers: Mapped[list[Offer]] = relationship(back_populates="negotiation",
+                                                   order_by="(Offer.created_at, Offer.rank, Offer.id)")
     #: What the buyer told with each round (a competing offer, needed_by), oldest first.
     told: Mapped[list[Told]] = relationship(back_populates="negotiation", order_by="Told.round")
 
@@ -151,6 +152,9 @@ class Offer(Base):
     #: Term levers the buyer gives for this price: [{"group", "option", "label"}].
     terms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The engine's rank within its round (0 first): a round's offers share created_at and
+    #: ids are random, so without it they came back in no particular order (migration 0017).
+    rank: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     negotiation: Mapped[Negotiation] = relationship(back_populates="offers")
 
 
@@ -178,19 +182,23 @@ class Told(Base):
 class Document(Base):
     """A buyer's document (a competitor's quote), checked (negotiation/buying/documents.py)
     and kept in the database, outside any public folder; served only to staff, as an
-    attachment. Uploaded first (``negotiation_id`` None), then cited once, by its company."""
+    attachment. Uploaded first (``negotiation_id`` None), then cited once, by its company.
+    When its negotiation's retention ends, its bytes are deleted and the row stays as the
+    marker reps see (``negotiation/buying/retention.py``; migration 0018)."""
 
     __tablename__ = "counteroffer_documents"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     company_id: Mapped[str] = mapped_column(String(64), index=True)
     negotiation_id: Mapped[str | None] = mapped_column(ForeignKey("counteroffer_negotiations.id"), index=True)
-    #: Or the whole-cart quote that cited it (migration 0017): one of the two, once.
+    #: Or the whole-cart quote that cited it (migration 0019): one of the two, once.
     quote_id: Mapped[str | None] = mapped_column(ForeignKey("counteroffer_quotes.id"), index=True)
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(32))
     size: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    #: None once deleted under retention (``purged_at``).
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Set through the relationship, so a new negotiation is inserted before the update.
     negotiation: Mapped[Negotiation | None] = relationship()
 

@@ -41,7 +41,7 @@ class Quote(Base):
     rule_version_id: Mapped[int | None] = mapped_column(ForeignKey("counteroffer_rule_versions.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    #: Why the buyer let it go, if they said (issue 16, ``0017``): one of ``LOST_REASONS``.
+    #: Why the buyer let it go, if they said (issue 16, ``0019``): one of ``LOST_REASONS``.
     lost_reason: Mapped[str | None] = mapped_column(String(24))
     lost_note: Mapped[str | None] = mapped_column(Text)
 
@@ -95,6 +95,9 @@ class QuoteOfferRow(Base):
     #: Order terms the buyer gives for these prices: [{"group", "option", "label"}].
     terms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The engine's rank within its round (0 first, ranked by value to the seller), as for
+    #: a line's offers (migration 0017).
+    rank: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class QuoteOfferLine(Base):
@@ -188,12 +191,12 @@ class QuoteEscalation(Base):
     decided_on_behalf_of: Mapped[str | None] = mapped_column(String(64))
     #: When the service-level sweep moved it, overdue, to the assignee's manager (``0015``).
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: Did the decider check the buyer's cited competing offer (``0017``; None: not said).
+    #: Did the decider check the buyer's cited competing offer (``0019``; None: not said).
     decision_citation_checked: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class QuoteTold(Base):
-    """What the buyer told with one round of a quote (issue 16, ``0017``): a competing offer,
+    """What the buyer told with one round of a quote (issue 16, ``0019``): a competing offer,
     as the competitor's order ``total`` or its ``line_prices`` [{"sku", "unit_price"}] for
     SKUs of the quote, and the day the goods are needed by. Read only through its quote,
     whose company is checked first: never shown to another company."""

@@ -14,12 +14,13 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import Engine, create_engine, event
 
-from . import auth, cart, mailbox, orders, quoting, settings
-from .formatting import money, quantity
-from .ordering import ordering
+from . import auth, mailbox, settings
 from .plugin import negotiation
 from .seed import prepare_database
-from .shop import shop
+from .shop import cart, orders, quoting
+from .shop.formatting import money, quantity
+from .shop.ordering import ordering
+from .shop.storefront import shop
 
 __all__ = ["create_app"]
 

@@ -13,8 +13,8 @@ from werkzeug.wrappers import Response  # what redirect() returns; flask's Respo
 
 from counteroffer import Actor
 
-from . import cart, catalog
 from .plugin import negotiation
+from .shop import cart, catalog
 
 __all__ = ["auth", "USERS", "current_actor", "company_name"]
 

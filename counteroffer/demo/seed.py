@@ -17,7 +17,7 @@ from sqlalchemy import Engine, text
 
 from counteroffer import Counteroffer
 
-from . import catalog
+from .shop import catalog
 
 __all__ = ["prepare_database", "seed_if_empty"]
 

@@ -23,6 +23,7 @@ from .buying.expiry import expire_lapsed
 from .buying.queries import ProductTerms, deals_for_order, get_negotiation, list_negotiations, product_terms
 from .buying.releases import release_deal, release_order
 from .buying.requests import counter, escalate, places_message, request_price, withdraw
+from .buying.retention import PurgeResult, purge_documents
 from .buying.told import Tell
 from .buying.views import DealView, NegotiationView, OfferView
 from .buying.why_not import LOST_REASONS, tell_why_not
@@ -63,7 +64,7 @@ __all__ = [
     "Actor", "Deps", "Tell", "LOST_REASONS", "tell_why_not", "upload_document", "staff_document",
     "accept_offer", "deal_for_token", "deals_for_order", "redeem_deal", "release_deal",
     "release_order",
-    "expire_lapsed",
+    "expire_lapsed", "purge_documents", "PurgeResult",
     "get_negotiation", "list_negotiations", "product_terms", "ProductTerms", "counter",
     "escalate", "request_price", "withdraw", "places_message", "OfferStatus", "Role", "Status", "DealView",
     "NegotiationView", "OfferView", "ConflictError", "ForbiddenError", "InvalidRequestError",

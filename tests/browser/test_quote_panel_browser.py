@@ -19,7 +19,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CART = (("DEMO-120", 1000), ("FST-M8-50", 200), ("GLV-NIT-L", 100))
 
 
-def _buyer_with_a_cart(browser: Any, demo_url: str, width: int = 1100) -> tuple[Any, list[str]]:
+def _buyer_with_a_cart(browser: Any, demo_url: str, width: int = 1100,
+                       cart: tuple[tuple[str, int], ...] = CART) -> tuple[Any, list[str]]:
     context = browser.new_context(base_url=demo_url, locale="en-US", timezone_id="UTC",
                                   viewport={"width": width, "height": 1400})
     page = context.new_page()
@@ -29,7 +30,7 @@ def _buyer_with_a_cart(browser: Any, demo_url: str, width: int = 1100) -> tuple[
     page.on("console", lambda message: errors.append(message.text)
             if message.type == "error" and "status of 422" not in message.text else None)
     assert page.request.post("/demo/login", data={"username": "buyer@acme"}).ok
-    for sku, quantity in CART:
+    for sku, quantity in cart:
         assert page.request.post("/demo/cart/add", form={"sku": sku, "quantity": str(quantity)}).ok
     page.goto("/demo/cart")
     return page, errors
@@ -79,7 +80,7 @@ def test_a_buyer_negotiates_a_three_line_cart_and_checks_out_at_the_quoted_price
     _shot(panel, "offers")
 
     quote = _latest_quote(page)
-    # The seed's order tier (demo/catalog.py: from $125,000, 6% off every line): "Add $1,390.00
+    # The seed's order tier (demo/shop/catalog.py: from $125,000, 6% off every line): "Add $1,390.00
     # more ...", an offer that changes a line's quantity against the cart.
     cart = dict(CART)
     accepted = next(o for o in quote["offers"] if o["kind"] == "order_tier"
@@ -116,6 +117,37 @@ def test_a_buyer_negotiates_a_three_line_cart_and_checks_out_at_the_quoted_price
     expect(listed).to_contain_text(f"Order {order_ref}, placed")
     expect(listed).to_contain_text("6% off the order")
     _shot(page.locator(".co-quote-list"), "list")
+    assert errors == []
+    page.context.close()
+
+
+def test_order_terms_are_offered_and_stay_with_the_deal(browser: Any, demo_url: str) -> None:
+    from playwright.sync_api import expect
+
+    # Under the seed's first order tier ($50,000), a small ask is closed by its order lever
+    # (demo/shop/catalog.py: paying within 10 days is worth 1% of the order; the buyer keeps
+    # a quarter of it): "pay within 10 days" for the whole order, not per line.
+    page, errors = _buyer_with_a_cart(browser, demo_url, cart=(("DEMO-120", 300),))
+    panel = page.locator(".co-quote-panel")
+    pct = panel.get_by_label("Percent off the order (%)")
+    pct.fill("0.5")
+    pct.press("Enter")
+    expect(panel.locator(".co-result-title")).to_be_focused()
+    quote = _latest_quote(page)
+    [offer] = [o for o in quote["offers"] if o["kind"] == "order_terms"]
+    assert [term["label"] for term in offer["terms"]] == ["pay within 10 days"]
+    card = panel.locator(".co-quote-offer", has_text=offer["message"]).first
+    expect(card.locator(".co-order-terms")).to_have_text(re.compile(r"For the whole order:\s*pay within 10 days"))
+    card.get_by_role("button", name="Accept this quote").click()
+    expect(panel.get_by_role("heading", name="Quote agreed")).to_be_visible()
+    # The deal binds the buyer to the terms: the panel says so beside its total.
+    expect(panel.locator(".co-deal .co-order-terms")).to_have_text(
+        re.compile(r"Agreed for the whole order:\s*pay within 10 days"))
+    assert _latest_quote(page)["deal"]["terms"] == offer["terms"]
+    _shot(panel, "order-terms-deal")
+    page.goto("/demo/quotes")  # and on the company's quotes page
+    expect(page.locator(".co-quote-card").first.locator(".co-order-terms")).to_have_text(
+        re.compile(r"Agreed for the whole order:\s*pay within 10 days"))
     assert errors == []
     page.context.close()
 

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from counteroffer.demo import checkout as checkout_module
+from counteroffer.demo.shop import checkout as checkout_module
 from tests.e2e.test_demo_shop import checkout, flashes, login, on_fresh_postgres, order, orders, shop
 
 __all__ = ["shop"]  # the fixture, used by the tests below

@@ -17,8 +17,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from counteroffer.demo import catalog, create_app
-from counteroffer.demo.orders import get_order, list_orders, order_count
+from counteroffer.demo import create_app
+from counteroffer.demo.shop import catalog
+from counteroffer.demo.shop.orders import get_order, list_orders, order_count
 from counteroffer.negotiation.pricing.setup import rule_count
 from tests.conftest import fresh_pg_schema
 
@@ -247,7 +248,7 @@ def test_an_order_is_all_or_nothing_and_gives_back_the_deals_it_redeemed(shop: F
 def test_an_order_that_cannot_be_saved_gives_its_deals_back(shop: Flask, monkeypatch) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from counteroffer.demo import checkout as demo_checkout
+    from counteroffer.demo.shop import checkout as demo_checkout
 
     client = shop.test_client()
     login(client, "buyer@acme")

@@ -149,11 +149,14 @@ def test_the_cart_is_priced_line_by_line_and_a_cart_that_differs_is_refused_nami
         app: Flask, api: ApiClient) -> None:
     extension, token = app.extensions["counteroffer"], deal_token(api)
     with app.app_context():
-        prices = extension.quote_prices(token, [{"sku": "GLOVE-50", "quantity": 500}, ("DEMO-120", 1200)])
+        prices = extension.quote_prices(token, [{"sku": "GLOVE-50", "quantity": 500}, ("DEMO-120", 1000)])
         assert [(p.sku, p.quantity, str(p.unit_price)) for p in prices.lines] == [
-            ("GLOVE-50", 500, "18.00"), ("DEMO-120", 1200, "120.00")]  # more units than quoted: same price
+            ("GLOVE-50", 500, "18.00"), ("DEMO-120", 1000, "120.00")]  # any order of lines
         for cart, field in (([("DEMO-120", 1000)], "lines"),
                             ([("DEMO-120", 1000), ("GLOVE-50", 450)], "lines[1].quantity"),
+                            # More units than quoted: the quote's routing and approval were
+                            # for its own order value, so topping it up is refused too.
+                            ([("DEMO-120", 1200), ("GLOVE-50", 500)], "lines[0].quantity"),
                             ([("DEMO-120", 1000), ("GLOVE-50", 500), ("DEMO-9", 1)], "lines[2].sku")):
             with pytest.raises(ConflictError) as refused:
                 extension.quote_prices(token, cart)

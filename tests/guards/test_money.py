@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import create_engine
 
 from counteroffer import CatalogItem
-from counteroffer.demo.orders import Order, OrderLine, create_tables, get_order, save_order
+from counteroffer.demo.shop.orders import Order, OrderLine, create_tables, get_order, save_order
 from counteroffer.rules import OfferKind, Policy, PriceRequest, decide, minor_unit
 from tests.unit.test_rules_properties import NOW, _floor_of, cases
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flask import Flask
 
-from counteroffer.demo.orders import get_order
+from counteroffer.demo.shop.orders import get_order
 from tests.e2e.test_demo_shop import checkout, login, negotiate_seed_deal, orders, shop  # noqa: F401
 
 

@@ -1,4 +1,4 @@
-"""Migration 0017 (issue 16, quotes): the schema it makes matches the models (the quote's
+"""Migration 0019 (issue 16, quotes): the schema it makes matches the models (the quote's
 told table, why-not columns, the escalation's citation_checked, a document's quote), and it
 goes down and up again. SQLite and PostgreSQL."""
 from __future__ import annotations
@@ -26,7 +26,7 @@ def test_the_schema_matches_the_models_and_goes_down_and_up(empty_url):  # noqa:
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0016_quote_results")
+        command.downgrade(config, "0018_document_retention")
     assert "counteroffer_quote_told" not in inspect(engine).get_table_names()
     assert "quote_id" not in {c["name"] for c in inspect(engine).get_columns("counteroffer_documents")}
     assert "lost_reason" not in {c["name"] for c in inspect(engine).get_columns("counteroffer_quotes")}

@@ -48,7 +48,7 @@ def held_offers(deps: Deps, negotiation_id: str) -> list[HeldOffer]:
     with transaction(deps.session_factory) as session:
         rows = session.scalars(select(Offer).where(
             Offer.negotiation_id == negotiation_id, Offer.status == OfferStatus.OPEN.value,
-            Offer.expires_at > now).order_by(Offer.created_at, Offer.id)).all()
+            Offer.expires_at > now).order_by(Offer.created_at, Offer.rank, Offer.id)).all()
         return [HeldOffer(message=row.message, kind=row.kind, quantity=row.quantity,
                           unit_price=row.unit_price, expires_at=row.expires_at) for row in rows]
 

@@ -12,7 +12,7 @@ from ...db.models import Document
 from ..approvals.staff import require_staff
 from ..shared.actors import Actor, require_buyer
 from ..shared.deps import Deps
-from ..shared.errors import InvalidRequestError, NotFoundError
+from ..shared.errors import GoneError, InvalidRequestError, NotFoundError
 from ..shared.records import new_id
 from .documents import check_document
 
@@ -63,14 +63,23 @@ def claim_document(session: Session, company_id: str, document_id: str | None) -
 
 
 def staff_document(deps: Deps, actor: Actor, document_id: str) -> DocumentFile:
-    """For reps and managers (like the audit trail): the file as it was uploaded."""
+    """For reps and managers (like the audit trail): the file as it was uploaded; a 410
+    saying when once its negotiation's retention deleted it (retention.py)."""
     require_staff(actor)
     with transaction(deps.session_factory) as session:
         document = session.get(Document, document_id)
         if document is None or not _cited(document):
             raise NotFoundError("No such document.")
+        if document.purged_at is not None or document.data is None:
+            raise GoneError(deleted_message(document))
         return DocumentFile(document.filename, document.content_type, bytes(document.data))
 
 
 def _cited(document: Document) -> bool:
     return document.negotiation_id is not None or document.quote_id is not None
+
+
+def deleted_message(document: Document) -> str:
+    day = f" on {document.purged_at:%Y-%m-%d}" if document.purged_at is not None else ""
+    return (f"The document {document.filename} was deleted{day} under the shop's document retention "
+            "(COUNTEROFFER_DOCUMENT_RETENTION_DAYS after its negotiation closed); the citation itself is kept.")

@@ -71,7 +71,7 @@ def _offers_by_negotiation(session: Session, ids: list[str]) -> dict[str, list[O
     grouped: dict[str, list[Offer]] = {}
     if not ids:
         return grouped
-    query = select(Offer).where(Offer.negotiation_id.in_(ids)).order_by(Offer.created_at, Offer.id)
+    query = select(Offer).where(Offer.negotiation_id.in_(ids)).order_by(Offer.created_at, Offer.rank, Offer.id)
     for offer in session.scalars(query):
         grouped.setdefault(offer.negotiation_id, []).append(offer)
     return grouped

@@ -58,7 +58,8 @@ class ToldView:
     valid_until: date | None
     note: str | None
     needed_by: date | None
-    #: {"id", "filename", "content_type", "size"} of the document cited, if any.
+    #: {"id", "filename", "content_type", "size", "deleted_at"} of the document cited, if
+    #: any; ``deleted_at`` is set once its retention deleted the file (retention.py).
     document: dict[str, object] | None = None
 
 
@@ -116,4 +117,4 @@ def document_ref(document: Document | None) -> dict[str, object] | None:
     if document is None:
         return None
     return {"id": document.id, "filename": document.filename, "content_type": document.content_type,
-            "size": document.size}
+            "size": document.size, "deleted_at": document.purged_at}

@@ -158,8 +158,10 @@ def _usable_deal(session: Session, token: str, company_id: str | None, now: date
 
 
 def _require_matching_cart(deal: QuoteDeal, lines: Sequence[CartLine]) -> dict[str, dict[str, str]]:
-    """The quote's lines by SKU, if the cart holds each of them, in at least the quantity
-    agreed, and nothing else; else a 409 whose fields name the line that differs."""
+    """The quote's lines by SKU, if the cart holds each of them in the quantity agreed,
+    and nothing else; else a 409 whose fields name the line that differs. More units than
+    quoted are refused as fewer are (a line deal is not topped up either): the quote was
+    routed, approved and tiered on its own quantities and order value."""
     agreed = {line["sku"]: line for line in deal.lines}
     fields: dict[str, list[str]] = {}
     seen: set[str] = set()
@@ -169,7 +171,7 @@ def _require_matching_cart(deal: QuoteDeal, lines: Sequence[CartLine]) -> dict[s
             fields[f"lines[{index}].sku"] = [f"{sku} is on the cart twice; the quote prices it on one line."]
         elif line is None:
             fields[f"lines[{index}].sku"] = [f"{sku} is not in this quote."]
-        elif quantity < int(line["quantity"]):
+        elif quantity != int(line["quantity"]):
             fields[f"lines[{index}].quantity"] = [f"The quote is for {int(line['quantity']):,} units of {sku}; "
                                                   f"the cart has {quantity:,}."]
         seen.add(sku)

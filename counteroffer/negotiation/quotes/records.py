@@ -12,7 +12,7 @@ from ...db.quotes import Quote, QuoteDeal, QuoteEvent, QuoteLineRow, QuoteOfferL
 from ...rules.quotes import QuoteDecision, QuoteOffer
 from ..shared.actors import Actor
 from ..shared.errors import NotFoundError
-from ..shared.records import new_id
+from ..shared.records import event_values, new_id
 from ..shared.states import OfferStatus
 from .told import quote_told_views
 from .views import QuoteView, quote_view
@@ -41,7 +41,7 @@ def lines_of(session: Session, quote_id: str) -> list[QuoteLineRow]:
 
 def offers_of(session: Session, quote_id: str) -> list[OfferWithLines]:
     offers = list(session.scalars(select(QuoteOfferRow).where(QuoteOfferRow.quote_id == quote_id)
-                                  .order_by(QuoteOfferRow.created_at, QuoteOfferRow.id)
+                                  .order_by(QuoteOfferRow.created_at, QuoteOfferRow.rank, QuoteOfferRow.id)
                                   .execution_options(populate_existing=True)))
     if not offers:
         return []
@@ -67,12 +67,12 @@ def write_offers(session: Session, row: Quote, decision: QuoteDecision,
     # No ORM relationships between these tables: the unit of work would not order their
     # INSERTs by foreign key, so the parents are flushed before their children are added.
     session.flush()
-    for offer in made:
+    for rank, offer in enumerate(made):
         offer_row = QuoteOfferRow(
             id=new_id(), quote_id=row.id, round=row.round, kind=offer.kind.value,
             status=OfferStatus.OPEN.value, currency=offer.currency, total=offer.total,
             expires_at=offer.expires_at, message=offer.message, explanation=offer.explanation,
-            terms=terms_json(offer), created_at=now)
+            terms=terms_json(offer), created_at=now, rank=rank)
         lines = [QuoteOfferLine(offer_id=offer_row.id, position=index, sku=line.sku, quantity=line.quantity,
                                 unit_price=line.unit_price, price_for_quantity=line.price_for_quantity,
                                 explanation=line.explanation)
@@ -97,22 +97,8 @@ def close_open_offers(session: Session, quote_id: str, status: OfferStatus) -> i
 
 def record_event(session: Session, row: Quote, actor: Actor | None, action: str,
                  before: str | None, now: datetime, **detail: Any) -> None:
-    append_row(session, QuoteEvent.__table__, dict(
-        quote_id=row.id, at=now, actor_id=actor.id if actor else "system",
-        actor_role=actor.role if actor else "system", action=action, before_status=before,
-        after_status=row.status, detail=_jsonable(detail)))
-
-
-def _jsonable(detail: dict[str, Any]) -> dict[str, Any]:
-    def plain(value: Any) -> Any:
-        if isinstance(value, (int, str, bool, type(None))):
-            return value
-        if isinstance(value, (list, tuple)):
-            return [plain(item) for item in value]
-        if isinstance(value, dict):
-            return {key: plain(item) for key, item in value.items()}
-        return str(value)
-    return {key: plain(value) for key, value in detail.items()}
+    append_row(session, QuoteEvent.__table__, event_values(
+        {"quote_id": row.id}, actor, action, before, row.status, now, detail))
 
 
 def deal_of(session: Session, quote_id: str) -> QuoteDeal | None:

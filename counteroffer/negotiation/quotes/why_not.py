@@ -3,7 +3,7 @@
 
 The same reasons, checks and storage shape as a line request's (buying/why_not.py:
 ``LOST_REASONS``, ``check_why_not``; ``lost_reason`` and ``lost_note`` on the row and a
-``why_not`` audit event), kept on the quote (``counteroffer_quotes``, migration 0017).
+``why_not`` audit event), kept on the quote (``counteroffer_quotes``, migration 0019).
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from ...adapters.errors import BackOfficeUnavailableError
 
 __all__ = ["NegotiationError", "NotFoundError", "ConflictError", "ForbiddenError",
-           "UnauthenticatedError", "InvalidRequestError", "ServiceUnavailableError",
+           "UnauthenticatedError", "InvalidRequestError", "GoneError", "ServiceUnavailableError",
            "unavailable_as_503"]
 
 
@@ -35,6 +35,12 @@ class NotFoundError(NegotiationError):
 
 class ConflictError(NegotiationError):
     status, code = 409, "conflict"
+
+
+class GoneError(NegotiationError):
+    """It existed and was deleted on purpose (a document past its retention)."""
+
+    status, code = 410, "gone"
 
 
 class InvalidRequestError(NegotiationError):

@@ -36,7 +36,7 @@ def locked_negotiation(session: Session, negotiation_id: str, company_id: str) -
 
 def offers_of(session: Session, negotiation_id: str) -> list[Offer]:
     return list(session.scalars(select(Offer).where(Offer.negotiation_id == negotiation_id)
-                                .order_by(Offer.created_at, Offer.id)
+                                .order_by(Offer.created_at, Offer.rank, Offer.id)
                                 .execution_options(populate_existing=True)))
 
 
@@ -48,7 +48,7 @@ def write_offers(session: Session, negotiation: Negotiation, decision: Decision,
             unit_price=offer.unit_price, currency=offer.currency, status=OfferStatus.OPEN.value,
             expires_at=offer.expires_at, message=offer.message, explanation=offer.explanation,
             terms=[{"group": t.group, "option": t.option, "label": t.label} for t in offer.terms] or None,
-            created_at=now) for offer in decision.offers]
+            created_at=now, rank=rank) for rank, offer in enumerate(decision.offers)]
     for row in rows:
         append_object(session, row)
     return rows
@@ -65,12 +65,27 @@ def close_open_offers(session: Session, negotiation_id: str, status: OfferStatus
 
 def record_event(session: Session, negotiation: Negotiation, actor: Actor | None, action: str,
                  before: str | None, now: datetime, **detail: Any) -> None:
-    append_row(session, Event.__table__, dict(
-        negotiation_id=negotiation.id, at=now, actor_id=actor.id if actor else "system",
-        actor_role=actor.role if actor else "system", action=action, before_status=before,
-        after_status=negotiation.status, detail=_jsonable(detail)))
+    append_row(session, Event.__table__, event_values(
+        {"negotiation_id": negotiation.id}, actor, action, before, negotiation.status, now, detail))
 
 
-def _jsonable(detail: dict[str, Any]) -> dict[str, Any]:
-    return {key: (str(value) if not isinstance(value, (int, str, bool, type(None))) else value)
-            for key, value in detail.items()}
+def event_values(subject: dict[str, str], actor: Actor | None, action: str, before: str | None,
+                 after: str, now: datetime, detail: dict[str, Any]) -> dict[str, Any]:
+    """An audit event's columns, for a line's events or a quote's (``subject`` names the
+    row it is about): who (``system`` for the worker), what, the move, and the detail as JSON."""
+    return dict(subject, at=now, actor_id=actor.id if actor else "system",
+                actor_role=actor.role if actor else "system", action=action, before_status=before,
+                after_status=after, detail=jsonable(detail))
+
+
+def jsonable(detail: dict[str, Any]) -> dict[str, Any]:
+    """The detail as JSON values: lists and mappings kept, Decimals and dates as text."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, (int, str, bool, type(None))):
+            return value
+        if isinstance(value, (list, tuple)):
+            return [plain(item) for item in value]
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        return str(value)
+    return {key: plain(value) for key, value in detail.items()}

@@ -124,6 +124,8 @@ class DocumentSchema(Schema):
     filename = fields.String()
     content_type = fields.String()
     size = fields.Integer()
+    #: Set once the file was deleted under retention (the citation stays; docs/competing-offers.md).
+    deleted_at = fields.DateTime(allow_none=True)
 
 
 class PriceRequestSchema(_Strict):

@@ -21,7 +21,7 @@ from ...adapters.csv_import import (
 )
 from ...adapters.rule_csv import RULE_LINES
 from ...db.migrate import current_revision, head_revision
-from ...negotiation import Actor, expire_lapsed, expire_lapsed_quotes
+from ...negotiation import Actor, expire_lapsed, expire_lapsed_quotes, purge_documents
 from ...negotiation.pricing import setup
 from ...negotiation.pricing.rule_checks import find_duplicate_rules
 from ...negotiation.pricing.rule_import import export_rule_lines, import_rule_lines
@@ -35,6 +35,8 @@ counteroffer_cli.add_command(db_cli)
 import_cli = AppGroup("import", help="Load the plugin's own catalog, costs or customers from a "
                       "CSV file: every row is checked first, and nothing is written unless all are good.")
 counteroffer_cli.add_command(import_cli)
+documents_cli = AppGroup("documents", help="Buyers' documents (competitors' quotes cited with a request).")
+counteroffer_cli.add_command(documents_cli)
 T = TypeVar("T")
 CSV_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -86,6 +88,20 @@ def sla() -> None:
     (the worker does this every minute)."""
     result = _extension().sweep_escalations()
     click.echo(f"reminded {result.reminded}, moved {result.escalated} to a manager")
+
+
+@documents_cli.command("purge")
+def documents_purge() -> None:
+    """Delete the files of cited documents whose negotiation closed more than
+    COUNTEROFFER_DOCUMENT_RETENTION_DAYS ago, and uploads never cited after a day (the
+    worker does this every minute)."""
+    state = _extension().state
+    result = purge_documents(state.deps, state.settings.document_retention)
+    click.echo(f"deleted {result.documents} document(s) of {len(result.negotiations)} negotiation(s) "
+               f"closed over {state.settings.document_retention.days} day(s) ago, "
+               f"and {result.uncited} upload(s) never cited")
+    for negotiation_id in result.negotiations:
+        click.echo(f"  negotiation {negotiation_id}")
 
 
 @counteroffer_cli.command("results-rebuild")

@@ -84,6 +84,11 @@ DEFAULTS: dict[str, Any] = {
     "COUNTEROFFER_MAX_UPLOAD_BYTES": 32 * 1024 * 1024,
     #: JSON bodies nested deeper than this are a 422 (the deepest the API takes is 4).
     "COUNTEROFFER_MAX_JSON_DEPTH": 20,
+    #: Days a buyer's cited document (a competitor's quote) is kept after its negotiation
+    #: closed; then the file is deleted and the citation stays (docs/competing-offers.md).
+    #: A year: the deal's next renewal and a year's results may still want the evidence,
+    #: and a competitor's quote older than that says little about prices now.
+    "COUNTEROFFER_DOCUMENT_RETENTION_DAYS": 365,
     #: The seller's name printed on quote documents (None: the document leaves it out).
     "COUNTEROFFER_SELLER_NAME": None,
     #: The shop's origin, e.g. "https://shop.example", for links in e-mails (None: paths only).
@@ -118,6 +123,8 @@ class Settings:
     #: Where COUNTEROFFER_DATABASE_URL came from: "config", "option", "environment" or "default".
     database_source: str = "default"
     rule_notices: bool = True
+    #: How long a cited document is kept after its negotiation closed.
+    document_retention: timedelta = timedelta(days=365)
 
 
 def _apply_defaults(config: Config, options: dict[str, Any]) -> dict[str, str]:
@@ -186,6 +193,7 @@ def read_settings(config: Config, options: dict[str, Any], instance_path: str) -
             terms_buyer_share_pct=_percent(config, "COUNTEROFFER_TERMS_BUYER_SHARE_PCT"),
             max_volume_factor=_positive_int(config, "COUNTEROFFER_MAX_VOLUME_FACTOR")),
         deal_validity=timedelta(hours=_positive_int(config, "COUNTEROFFER_DEAL_VALIDITY_HOURS")),
+        document_retention=timedelta(days=_positive_int(config, "COUNTEROFFER_DOCUMENT_RETENTION_DAYS")),
         cache_seconds=max(0.0, float(config["COUNTEROFFER_CACHE_SECONDS"])),
         service_levels=_service_levels(config),
         smtp=dict(config["COUNTEROFFER_SMTP"]) if config["COUNTEROFFER_SMTP"] else None,

@@ -35,7 +35,8 @@ openapi_blueprint = Blueprint("counteroffer_openapi", __name__)
 _COMMON_ERRORS = (400, 401, 403, 413, 422, 429, 503)
 _ERROR_TEXT = {400: "Not JSON, or not an object", 401: "Nobody is logged in",
                403: "The caller's role may not do this", 404: "No such object (or not the caller's)",
-               409: "The object's state does not allow it", 413: "The body is larger than the limit",
+               409: "The object's state does not allow it", 410: "Deleted on purpose (a document past its retention)",
+               413: "The body is larger than the limit",
                415: "Not UTF-8 JSON", 422: "Invalid or unknown fields (see the description)",
                429: "Too many requests", 503: "A system the answer depends on is down"}
 _INFO = ("Price negotiation: the buyer and rep JSON APIs. Who calls is the host shop's login "

@@ -301,8 +301,8 @@ OPERATIONS: dict[str, Operation] = {
         "Upload a competitor's quote (PDF, PNG or JPEG, 5 MB) to cite", DocumentSchema, 201,
         body=DocumentUploadSchema, refusals=_DOCUMENT_REFUSALS),
     "negotiation_reps.document": Operation(
-        "A cited document, as an attachment (staff only)", "application/pdf, image/png, image/jpeg",
-        errors=(404,)),
+        "A cited document, as an attachment (staff only); 410 once deleted under retention",
+        "application/pdf, image/png, image/jpeg", errors=(404, 410)),
     "negotiation.why_not": Operation(
         "Say why a withdrawn or expired request ended without a deal (once)", NegotiationSchema,
         body=WhyNotSchema, errors=(404, 409)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from ...negotiation import (
     Actor,
@@ -49,17 +49,19 @@ def _cart(lines: Iterable[Any]) -> list[CartLine]:
     return [(str(_part(line, "sku", 0)), int(_part(line, "quantity", 1))) for line in lines]
 
 
-class QuoteCalls:
-    """Mixed into ``Counteroffer``: it provides ``deps`` and ``current_actor``."""
+class _Extension(Protocol):
+    """What the quote calls use of ``Counteroffer`` (mypy checks it provides both)."""
 
     @property
-    def deps(self) -> Deps:  # pragma: no cover - Counteroffer's own
-        raise NotImplementedError
+    def deps(self) -> Deps: ...
 
-    def current_actor(self) -> Actor | None:  # pragma: no cover - Counteroffer's own
-        raise NotImplementedError
+    def current_actor(self) -> Actor | None: ...
 
-    def quote_request_from_cart(self, lines: Iterable[Any], currency: str | None = None,
+
+class QuoteCalls:
+    """Mixed into ``Counteroffer``; each method's ``self`` is typed by what it uses."""
+
+    def quote_request_from_cart(self: _Extension, lines: Iterable[Any], currency: str | None = None,
                                 order_target: Mapping[str, Any] | None = None,
                                 actor: Actor | None = None) -> QuoteView:
         """Ask for a quote for the cart's lines (1 to 200, each SKU once), for the buyer
@@ -74,25 +76,27 @@ class QuoteCalls:
                                  _money((order_target or {}).get("discount_pct")))
         return request_quote(self.deps, buyer, asks, currency or cart_currency(self.deps, asks), target)
 
-    def quote_prices(self, token: str, lines: Iterable[Any], company_id: str | None = None) -> QuoteCartPrices:
+    def quote_prices(self: _Extension, token: str, lines: Iterable[Any],
+                     company_id: str | None = None) -> QuoteCartPrices:
         """Each cart line at the quote deal's price; ``ConflictError`` naming the line if
         the cart no longer matches the quote (a line removed, fewer units, another SKU)."""
         return quote_prices(self.deps, token, _cart(lines), company_id=company_id)
 
-    def redeem_quote(self, token: str, lines: Iterable[Any], order_ref: str | None = None,
+    def redeem_quote(self: _Extension, token: str, lines: Iterable[Any], order_ref: str | None = None,
                      actor: Actor | None = None) -> QuoteDealView:
         """Mark the quote deal used by the order, for the whole cart or not at all."""
         return redeem_quote(self.deps, token, _cart(lines), order_ref=order_ref, actor=actor)
 
-    def release_quote(self, token: str, order_ref: str | None = None, actor: Actor | None = None) -> QuoteDealView:
+    def release_quote(self: _Extension, token: str, order_ref: str | None = None,
+                      actor: Actor | None = None) -> QuoteDealView:
         """Give a quote deal's redemption back once the orders port confirms its order
         failed, was cancelled or was never placed (as ``release_deal``)."""
         return release_quote(self.deps, token, order_ref=order_ref, actor=actor)
 
-    def release_quote_order(self, order_ref: str, actor: Actor | None = None) -> list[QuoteDealView]:
+    def release_quote_order(self: _Extension, order_ref: str, actor: Actor | None = None) -> list[QuoteDealView]:
         """``release_quote`` for every quote deal redeemed for ``order_ref``."""
         return release_quote_order(self.deps, order_ref, actor=actor)
 
-    def quote_deal_for_order(self, order_ref: str) -> QuoteDealView | None:
+    def quote_deal_for_order(self: _Extension, order_ref: str) -> QuoteDealView | None:
         """The quote deal redeemed for the order ``order_ref`` (None if no quote priced it)."""
         return quote_deal_for_order(self.deps, order_ref)

@@ -3,8 +3,9 @@
 Web processes only write rows; workers move them to Redis and run them. Each kind of
 process scales out on its own: more gunicorn workers, more ``flask counteroffer worker``.
 The pump relays the outbox every second; once a minute it also expires lapsed offers,
-sends escalation reminders, moves overdue escalations to managers, and hands over again
-messages that were relayed but never handled (a Redis restarted without its data).
+sends escalation reminders, moves overdue escalations to managers, deletes documents past
+their retention, and hands over again messages that were relayed but never handled (a
+Redis restarted without its data).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from ...jobs.heartbeat import BEAT_SECONDS, beat, worker_name
 from ...jobs.notifications import EMAIL_TOPIC, WEBHOOK_TOPIC, email_sender, webhook_sender
 from ...jobs.queue import enqueue_message, make_queue
 from ...jobs.tasks import RUN_PERIODIC
-from ...negotiation import expire_lapsed, expire_lapsed_quotes, sweep_escalations
+from ...negotiation import expire_lapsed, expire_lapsed_quotes, purge_documents, sweep_escalations
 from ...negotiation.approvals.notices import ESCALATED_TOPIC, VOIDED_TOPIC, tell_assigned, tell_voided
 from ...negotiation.pricing.simulation import SIMULATE_TOPIC, simulation_handler
 from ...negotiation.quotes.approvals.escalation import ESCALATED_TOPIC as QUOTE_ESCALATED_TOPIC
@@ -56,7 +57,8 @@ def relay_once(extension: Extension) -> int:
 
 def sweep_once(extension: Extension) -> None:
     """The once-a-minute work: expiry, escalation service levels, lost messages,
-    idempotency keys past 24 hours, and the results' waiting roll-up deltas."""
+    idempotency keys past 24 hours, the results' waiting roll-up deltas, and buyers'
+    documents past their retention."""
     state = extension.state
     expire_lapsed(state.deps)
     expire_lapsed_quotes(state.deps)
@@ -64,6 +66,7 @@ def sweep_once(extension: Extension) -> None:
     prune_keys(state.deps)
     sweep_escalations(state.deps)
     sweep_quote_escalations(state.deps)
+    purge_documents(state.deps, state.settings.document_retention)
     relay_stale(state.deps.session_factory, _enqueue(extension), state.deps.clock,
                 state.settings.republish_after)
 

@@ -8,6 +8,11 @@
   window.counterofferQuoteListLoaded = true;
 
   var kit = window.counterofferKit, quotes = window.counterofferQuotes;
+  // A page that writes the markup by hand and forgets a script: say so, not a TypeError.
+  if (!kit || !quotes) {
+    window.console.error("Counteroffer: load kit.js and quote_panel.js before quote_list.js (the company_quotes macro does).");
+    return;
+  }
   var el = kit.el, money = kit.formatMoney;
   var STATUS_WORDS = { open: "Offer ready", countered: "Offers waiting", escalated: "With a sales rep", accepted: "Agreed",
                        declined: "Declined", withdrawn: "Withdrawn", expired: "Expired" };
@@ -32,6 +37,7 @@
       quote.created_at ? el("p", { "class": "co-round" }, ["Asked on ", kit.localTime(quote.created_at)]) : null,
       el("p", {}, ["Asked for: " + lines]), el("p", {}, [quotes.askedWords(quote)]),
       deal ? quotes.orderTotal(deal.total, quote.currency, "Agreed total") : null,
+      deal ? quotes.orderTerms(deal.terms, "Agreed for the whole order:") : null,
       deal && deal.redeemed_at ? el("p", {}, ["Order " + (deal.order_ref || "") + ", placed ", kit.localTime(deal.redeemed_at), "."]) : null,
       rounds.length ? el("details", {}, [el("summary", {}, ["Offers by round (" + kit.plural(quote.offers.length, "offer") + ")"]), el("ul", {}, rounds)])
                     : el("p", { "class": "co-round" }, ["No offers yet."])]);

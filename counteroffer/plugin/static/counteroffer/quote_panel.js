@@ -11,6 +11,11 @@
   window.counterofferQuotesLoaded = true;
 
   var kit = window.counterofferKit, told = window.counterofferQuoteTold;  // quote_told.js
+  // A page that writes the markup by hand and forgets a script: say so, not a TypeError.
+  if (!kit || !told) {
+    window.console.error("Counteroffer: load kit.js and quote_told.js before quote_panel.js (the quote_request_panel macro does).");
+    return;
+  }
   var el = kit.el, button = kit.button, part = kit.part, money = kit.formatMoney, units = kit.units;
 
   // The server's state machine (negotiation/states.py), as for one line: which statuses allow which move.
@@ -221,9 +226,14 @@
       " · ", el("a", { href: base + "html" + query, target: "_blank", rel: "noopener" }, ["Printable page"])]);
   }
 
+  /** The order terms an offer asks for, or a deal binds the buyer to (null without any). */
+  function orderTerms(terms, heading) {
+    var items = (terms || []).map(function (term) { return el("li", {}, [term.label]); });
+    return items.length ? el("div", { "class": "co-order-terms" }, [el("p", {}, [heading]), el("ul", {}, items)]) : null;
+  }
+
   function offerItem(panel, quote, offer) {
     var messageId = "co-quote-offer-" + offer.id;
-    var terms = (offer.terms || []).map(function (term) { return el("li", {}, [term.label]); });
     var expiry = isOpen(offer) ? el("span", {}, [kit.localTime(offer.expires_at), " (" + kit.expiresIn(offer.expires_at) + ")"])
                                : (offer.status === "open" ? "expired" : offer.status);
     var item = el("li", { "class": "co-offer co-quote-offer" }, [
@@ -232,7 +242,7 @@
       offer.round === quote.round ? removedLines(quote, offer) : null,
       orderTotal(offer.total, quote.currency, "Order total"),
       el("p", { "class": "co-saving" }, [savingWords(offer, quote.currency)]),
-      terms.length ? el("div", { "class": "co-order-terms" }, [el("p", {}, ["For the whole order:"]), el("ul", {}, terms)]) : null,
+      orderTerms(offer.terms, "For the whole order:"),
       kit.definitions([[isOpen(offer) ? "Expires" : "Status", expiry]]), documentLinks(panel, quote, offer)]);
     if (isOpen(offer) && can("accept", quote.status)) {
       item.appendChild(button("Accept this quote", "co-primary", function () { accept(panel, quote, offer); },
@@ -254,6 +264,7 @@
   function dealSection(panel, quote, deal) {
     var section = el("div", { "class": "co-deal" }, [
       lineTable(panel, quote, deal.lines, "The lines agreed", false), orderTotal(deal.total, quote.currency, "Order total"),
+      orderTerms(deal.terms, "Agreed for the whole order:"),
       kit.definitions([["Deal code", el("code", {}, [deal.token])], ["Valid until", kit.localTime(deal.expires_at)]]),
       documentLinks(panel, quote, null)]);
     if (deal.redeemed_at) {
@@ -405,7 +416,7 @@
 
   // What the quote list (quote_list.js, loaded after this by its macro) shares with the panel.
   window.counterofferQuotes = { askedWords: askedWords, orderTotal: orderTotal, checkoutHref: checkoutHref, quotesOf: quotesOf,
-                                documentLinks: documentLinks };
+                                documentLinks: documentLinks, orderTerms: orderTerms };
 
   function initAll() { document.querySelectorAll("[data-co-quote-panel]").forEach(initPanel); }
 

@@ -12,12 +12,17 @@
 
   // The helpers it shares with the quote panel (kit.js, loaded first by the macro).
   var kit = window.counterofferKit;
+  // A page that writes the markup by hand and forgets a script: say so, not a TypeError.
+  if (!kit) {
+    window.console.error("Counteroffer: load kit.js before widget.js (the price_request_widget macro does).");
+    return;
+  }
   var formatMoney = kit.formatMoney, formatQuantity = kit.formatQuantity, units = kit.units, plural = kit.plural;
   var decimalPlaces = kit.decimalPlaces, compareDecimal = kit.compareDecimal, cleanPrice = kit.cleanPrice, isPast = kit.isPast;
   var el = kit.el, button = kit.button, part = kit.part, definitions = kit.definitions, localTime = kit.localTime;
   var expiresIn = kit.expiresIn, ApiError = kit.ApiError, call = kit.call, busy = kit.busy, localDate = kit.localDate;
   var field = kit.textField;  // a labelled input with its error slot, the template's shape
-  var clearErrors = kit.clearErrors, showErrors = kit.showErrors;
+  var clearErrors = kit.clearErrors, showErrors = kit.showErrors, flattenFields = kit.flattenFields;
 
   var SHOWN_ON_LOAD = ["open", "countered", "escalated", "accepted"];
   // The server's state machine (negotiation/states.py): which statuses allow which move.
@@ -113,6 +118,71 @@
     return fields;
   }
 
+  // ---- the competitor's quote as a file: uploaded first, then cited by its id ------------
+  // As the API takes it (docs/competing-offers.md): POST /documents with the bytes in
+  // base64, then "document_id" in the competing_offer. The server reads the type from
+  // the content and checks the size again; the size here only saves a useless upload.
+  var DOCUMENT_FIELD = "competing_offer.document", MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+
+  function chosenFile(form) {
+    var input = form.elements[DOCUMENT_FIELD];
+    return (input && input.files && input.files[0]) || null;
+  }
+
+  /** An error by the file input, naming the field and the file. */
+  function fileError(file, words) {
+    var fields = {};
+    fields[DOCUMENT_FIELD] = ["Their quote file (" + file.name + "): " + words];
+    return new ApiError("Please check the highlighted fields.", fields);
+  }
+
+  function checkFile(form, told, fields) {
+    var file = chosenFile(form);
+    if (!file) { return; }
+    if (!told.competing_offer) {
+      fields[DOCUMENT_FIELD] = ["A file goes with a competing offer: name the competitor and their price too."];
+    } else if (file.size > MAX_DOCUMENT_BYTES) {
+      fields[DOCUMENT_FIELD] = fileError(file, "send a file of at most 5 MB.").fields[DOCUMENT_FIELD];
+    }
+  }
+
+  function readBase64(file) {
+    return new Promise(function (resolve, reject) {
+      var reader = new FileReader();
+      reader.onload = function () { resolve(String(reader.result).split(",")[1] || ""); };  // after "data:...;base64,"
+      reader.onerror = function () { reject(fileError(file, "could not be read; choose it again.")); };
+      reader.readAsDataURL(file);
+    });
+  }
+
+  /** The uploaded document's id. Once per file chosen: a retry after another field's
+   *  error cites the same upload (an upload never cited is deleted after a day). */
+  function uploadDocument(widget, form, file) {
+    if (form.coUploaded && form.coUploaded.file === file) { return Promise.resolve(form.coUploaded.id); }
+    return readBase64(file).then(function (content) {
+      return call(widget, "POST", "/documents", { filename: file.name, content_base64: content });
+    }).then(function (uploaded) {
+      form.coUploaded = { file: file, id: uploaded.id };
+      return uploaded.id;
+    }, function (error) {  // the server's words ("document", "content_base64"...), by the file input
+      var words = flattenFields(error.fields);
+      if (words[DOCUMENT_FIELD]) { throw error; }
+      var said = Object.keys(words).map(function (key) { return words[key]; }).join(" ");
+      throw fileError(file, said || error.message);
+    });
+  }
+
+  /** A citation refused for its document ("competing_offer.document_id") is said by the file input. */
+  function byFileInput(form, error) {
+    var fields = flattenFields(error.fields), file = chosenFile(form);
+    if (fields["competing_offer.document_id"] && file) {
+      form.coUploaded = null;  // upload it again next time
+      fields[DOCUMENT_FIELD] = fileError(file, fields["competing_offer.document_id"]).fields[DOCUMENT_FIELD];
+      delete fields["competing_offer.document_id"];
+    }
+    return new ApiError(error.message, fields);
+  }
+
   /** The template's section, copied into a counter form with ids of its own, empty and closed. */
   function toldSection(widget, suffix) {
     var copy = part(widget.ask, "told").cloneNode(true);
@@ -137,6 +207,10 @@
         parts.push(cited.competitor + " offers " + formatMoney(cited.unit_price, cited.currency) + " each");
         if (cited.valid_until) { parts.push(", valid until ", localDate(cited.valid_until)); }
         parts.push(cited.note ? " (" + cited.note + "). " : ". ");
+        if (cited.document) {
+          parts.push(cited.document.deleted_at ? "Their quote (" + cited.document.filename + ") was deleted under our document retention. "
+                                                : "Their quote attached: " + cited.document.filename + ". ");
+        }
       }
       if (round.needed_by) { parts.push("Needed by ", localDate(round.needed_by), "."); }
       return el("li", {}, parts);
@@ -321,15 +395,23 @@
       var told = toldBody(form);
       var problem = checkInputs(widget, quantityText, priceText);
       var toldProblems = checkTold(told);
+      checkFile(form, told, toldProblems);
       if (Object.keys(toldProblems).length) {
         problem = problem || new ApiError("Please check the highlighted fields.", {});
         Object.assign(problem.fields, toldProblems);
       }
       if (problem) { showErrors(form, problem); return; }
-      var body = Object.assign(makeBody(Number(quantityText), priceText), told);
-      busy(widget, function () { return call(widget, "POST", path, body); })
-        .then(function (negotiation) { renderResult(widget, negotiation, null, true); })
-        .catch(function (error) { showErrors(form, error); });
+      var body = Object.assign(makeBody(Number(quantityText), priceText), told), file = chosenFile(form);
+      busy(widget, function () {
+        return (file ? uploadDocument(widget, form, file) : Promise.resolve(null)).then(function (documentId) {
+          if (documentId) { body.competing_offer.document_id = documentId; }
+          return call(widget, "POST", path, body);
+        });
+      }).then(function (negotiation) {
+        form.coUploaded = null;  // cited now: a new request from this form needs a new upload
+        if (file) { form.elements[DOCUMENT_FIELD].value = ""; }
+        renderResult(widget, negotiation, null, true);
+      }).catch(function (error) { showErrors(form, byFileInput(form, error)); });
     });
   }
 
@@ -362,7 +444,7 @@
     call(widget, "GET", "/requests?sku=" + encodeURIComponent(widget.sku) + "&limit=1").then(function (data) {
       var latest = data && data.requests && data.requests[0];
       // A request that ran out of time since the last visit: asked why, once (issue 16).
-      var expiredUnasked = latest && latest.status === "expired" && asksWhyNot(latest);
+      var expiredUnasked = latest && latest.status === "expired" && kit.asksWhyNot("", latest);
       if (!latest || (SHOWN_ON_LOAD.indexOf(latest.status) < 0 && !expiredUnasked)) { return; }
       if (latest.status === "accepted" && Date.now() - new Date(latest.updated_at).getTime() > RECENT_ACCEPTED_MS) { return; }
       renderResult(widget, latest, latest.deal, false);

@@ -19,7 +19,7 @@ from sqlalchemy import Column, DateTime, Engine, ForeignKey, Integer, MetaData, 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from .plugin import negotiation
+from ..plugin import negotiation
 
 __all__ = ["OrderLine", "Order", "EXTENSION_KEY", "shop_engine", "create_tables", "new_order_ref", "save_order",
            "get_order", "list_orders", "order_count", "cancel_order", "order_status"]

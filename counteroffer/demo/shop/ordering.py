@@ -6,12 +6,12 @@ from werkzeug.wrappers import Response
 
 from counteroffer import Actor, NegotiationError
 
+from ..auth import company_name, current_actor
+from ..plugin import negotiation
 from . import cart, quoting
-from .auth import company_name, current_actor
 from .checkout import place_order
 from .orders import Order, cancel_order, get_order, list_orders, shop_engine
-from .plugin import negotiation
-from .shop import not_found
+from .storefront import not_found
 
 __all__ = ["ordering"]
 

@@ -18,10 +18,10 @@ from sqlalchemy import Engine
 
 from counteroffer import Actor, NegotiationError
 
+from ..plugin import negotiation
 from . import cart, catalog
 from .cart import CartLine
 from .orders import Order, OrderLine, new_order_ref, save_order, utc_now
-from .plugin import negotiation
 from .quoting import QuoteInCart, quoted_lines
 
 __all__ = ["CheckoutResult", "place_order"]

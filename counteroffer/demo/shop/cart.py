@@ -14,8 +14,8 @@ from flask import session
 
 from counteroffer import Actor, DealView, NegotiationError
 
+from ..plugin import negotiation
 from . import catalog
-from .plugin import negotiation
 
 __all__ = ["CartLine", "PricedLine", "lines", "save", "without_deals", "add_plain", "plain_quantity",
            "set_quantity", "add_deal", "remove", "price_lines", "unit_price_at", "check_quantity",

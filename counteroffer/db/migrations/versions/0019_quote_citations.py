@@ -2,8 +2,8 @@
 line prices) and needed_by per round, why a quote was lost, whether a rep checked the
 citation, and a document cited by a quote
 
-Revision ID: 0017_quote_citations
-Revises: 0016_quote_results
+Revision ID: 0019_quote_citations
+Revises: 0018_document_retention
 Create Date: 2026-12-04
 """
 from alembic import op
@@ -11,9 +11,10 @@ import sqlalchemy as sa
 import counteroffer.db.types
 
 
-revision = '0017_quote_citations'
-# Another branch may add a 0017 too: whoever merges last renumbers and chains this after it.
-down_revision = '0016_quote_results'
+revision = '0019_quote_citations'
+# Written as 0017 beside main's 0017_offer_ranks and 0018_document_retention; renumbered and
+# chained after them when main was merged into this branch.
+down_revision = '0018_document_retention'
 branch_labels = None
 depends_on = None
 

@@ -10,10 +10,10 @@ from werkzeug.wrappers import Response
 
 from counteroffer import CatalogItem, DealView, NegotiationError
 
+from ..auth import current_actor
+from ..plugin import negotiation
 from . import cart, catalog, quoting
-from .auth import current_actor
 from .formatting import money
-from .plugin import negotiation
 
 __all__ = ["shop", "CatalogEntry", "not_found"]
 

@@ -16,11 +16,11 @@ from werkzeug.wrappers import Response
 
 from counteroffer import Actor, NegotiationError
 
+from ..auth import current_actor
+from ..plugin import negotiation
 from . import cart
-from .auth import current_actor
 from .cart import CartLine, PricedLine
 from .formatting import money
-from .plugin import negotiation
 
 __all__ = ["quoting", "QuoteInCart", "current_quote", "forget_quote", "quoted_lines", "price_quoted"]
 
@@ -77,7 +77,7 @@ def price_quoted(actor: Actor | None, priced: list[PricedLine]) -> tuple[list[Pr
 def add_quote(token: str) -> Response:
     """The panel links here after "Accept", with the quote's lines as ``line=SKU:quantity``
     parameters: the cart takes those quantities, and ``quote_prices`` checks them against the
-    deal (every line of the quote, at least its units, nothing else), so a link edited by
+    deal (every line of the quote, its units, nothing else), so a link edited by
     hand is refused. A GET, as a line deal's link: nothing is bought until checkout."""
     actor = current_actor()
     if actor is None or actor.role != "buyer":
