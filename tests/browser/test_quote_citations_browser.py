@@ -1,8 +1,9 @@
 """A competing offer cited for a whole cart in Chromium, on the demo shop (issue 16 for
 quotes): the buyer of Acme (1,000 DEMO-120 + 200 FST-M8-50 + 100 GLV-NIT-L, $123,610.00)
 opens "Have a competing offer?", cites Globex Supply's order total of $118,000.00 and gets
-that matched; another cart's citation below what the rules reach goes to a person, whose
-quote page shows the evidence; withdrawing asks why, once. Screenshots in
+that matched; another cart's citation below what the rules reach, with the competitor's
+quote as a PDF, goes to a person, whose quote page shows the evidence and links the file;
+withdrawing asks why, once. Screenshots in
 artifacts/quote-cited-*.png."""
 from __future__ import annotations
 
@@ -76,9 +77,14 @@ def test_a_cited_order_total_is_matched_and_withdrawing_asks_why(browser: Any, d
 def test_a_citation_below_reach_reaches_a_rep_who_sees_the_evidence(browser: Any, demo_url: str) -> None:
     from playwright.sync_api import expect
 
+    from tests.security.test_document_checks import pdf
+
     page, errors = _buyer_with_a_cart(browser, demo_url)
     panel = page.locator(".co-quote-panel")
     _cite(panel, "90000.00")
+    # Their quote as a file: uploaded first, then cited by its id, as the product widget does.
+    panel.get_by_label(re.compile(r"^Their quote as a file")).first.set_input_files(
+        files=[{"name": "globex-4471.pdf", "mimeType": "application/pdf", "buffer": pdf()}])
     panel.get_by_role("button", name="Request a quote").click()
     expect(panel.get_by_role("heading", name="A sales rep will answer")).to_be_visible()
     expect(panel.locator(".co-quote-offer")).to_have_count(0)
@@ -100,6 +106,7 @@ def test_a_citation_below_reach_reaches_a_rep_who_sees_the_evidence(browser: Any
     expect(told).to_contain_text("What the buyer told")
     expect(told).to_contain_text("competing offer from Globex Supply at $90,000.00 for the order")
     expect(told).to_contain_text("Quote 4471, delivered")
+    expect(told.get_by_role("link", name="Download the quote (globex-4471.pdf)")).to_be_visible()
     expect(rep.locator("body")).to_contain_text("the cited price is below what the rules may match")
     expect(rep.get_by_label("I checked the competing offer the buyer cited")).to_be_visible()
     _shot(rep, "rep")

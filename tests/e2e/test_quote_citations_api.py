@@ -250,3 +250,20 @@ def test_declining_a_reps_counter_on_a_quote_asks_why(shop: ApiClient) -> None:
     assert (declined.json["status"], declined.json["why_not"]) == ("withdrawn", "price_too_high")
     seen = shop.as_(MAX).get(f"/quote-escalations/{escalation['id']}").json
     assert (seen["lost_reason"], seen["lost_note"]) == ("price_too_high", "still dear")
+
+
+def test_the_retention_sweep_keeps_a_document_a_quote_cites(shop: ApiClient, app: Flask, clock: FrozenClock) -> None:
+    """Uploads never cited go after a day (retention.py); one a quote cites is cited."""
+    from counteroffer.negotiation import purge_documents
+
+    cited = shop.post("/documents", json={"filename": "q.pdf", "content_base64": base64.b64encode(pdf()).decode()})
+    idle = shop.post("/documents", json={"filename": "idle.pdf", "content_base64": base64.b64encode(pdf()).decode()})
+    asked(shop, competing_offer={**CITED, "document_id": cited.json["id"]})
+    clock.now += timedelta(days=3)
+    with app.app_context():
+        result = purge_documents(app.extensions["counteroffer"].deps, timedelta(days=30))
+    assert result.uncited == 1
+    with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
+        assert session.get(Document, idle.json["id"]) is None
+        kept = session.get(Document, cited.json["id"])
+        assert kept is not None and kept.data is not None

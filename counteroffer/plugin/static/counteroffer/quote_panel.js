@@ -171,9 +171,14 @@
       if (body instanceof kit.ApiError) { kit.showErrors(form, body); return; }
       Object.assign(body, cited.body);
       if (options.currency) { body.currency = panel.currency; }
-      kit.busy(panel, function () { return kit.call(panel, "POST", options.path, body); })
-        .then(function (quote) { renderQuote(panel, quote, true); })
-        .catch(function (error) { kit.showErrors(form, forBuyers(error, sent, cited.sent), describer(lines)); });
+      var file = kit.chosenFile(form);
+      kit.busy(panel, function () {
+        return (file ? kit.uploadDocument(panel, form, file) : Promise.resolve(null)).then(function (documentId) {
+          if (documentId) { body.competing_offer.document_id = documentId; }
+          return kit.call(panel, "POST", options.path, body);
+        });
+      }).then(function (quote) { form.coUploaded = null; renderQuote(panel, quote, true); })
+        .catch(function (error) { kit.showErrors(form, forBuyers(kit.byFileInput(form, error), sent, cited.sent), describer(lines)); });
     });
     return form;
   }

@@ -13,7 +13,7 @@
   var kit = window.counterofferKit;
   var el = kit.el, money = kit.formatMoney;
 
-  function typed(form, name) { var input = form.elements[name]; return input ? input.value.trim() : ""; }
+  function typed(form, name) { var input = form.elements[name]; return input && input.type !== "file" ? input.value.trim() : ""; }
 
   /** The section, closed, for a form whose lines are ``lines``; inputs are named by their
    *  API path ("competing_offer.lines.2.unit_price": line 2 of the form), so errors land beside them. */
@@ -37,6 +37,9 @@
       ].concat(perLine)),
       kit.textField(id + "-valid", "Their offer is valid until (optional)", { name: "competing_offer.valid_until", type: "date" }),
       note,
+      // Uploaded first, then cited by its id, as the product widget does (kit.uploadDocument).
+      kit.textField(id + "-document", "Their quote as a file (optional: a PDF, PNG or JPEG of up to 5 MB)",
+                    { name: kit.DOCUMENT_FIELD, type: "file", accept: "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg" }),
       kit.textField(id + "-needed", "Needed by (optional)", { name: "needed_by", type: "date" })]);
   }
 
@@ -61,6 +64,7 @@
       if (!total && !cited.length) { fields["competing_offer.total"] = ["Enter their order total, or their unit price for a line."]; }
     }
     if (typed(form, "needed_by")) { body.needed_by = typed(form, "needed_by"); }
+    kit.checkFile(form, body, fields);
     return { body: body, fields: fields, sent: sent };
   }
 

@@ -118,70 +118,9 @@
     return fields;
   }
 
-  // ---- the competitor's quote as a file: uploaded first, then cited by its id ------------
-  // As the API takes it (docs/competing-offers.md): POST /documents with the bytes in
-  // base64, then "document_id" in the competing_offer. The server reads the type from
-  // the content and checks the size again; the size here only saves a useless upload.
-  var DOCUMENT_FIELD = "competing_offer.document", MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
-
-  function chosenFile(form) {
-    var input = form.elements[DOCUMENT_FIELD];
-    return (input && input.files && input.files[0]) || null;
-  }
-
-  /** An error by the file input, naming the field and the file. */
-  function fileError(file, words) {
-    var fields = {};
-    fields[DOCUMENT_FIELD] = ["Their quote file (" + file.name + "): " + words];
-    return new ApiError("Please check the highlighted fields.", fields);
-  }
-
-  function checkFile(form, told, fields) {
-    var file = chosenFile(form);
-    if (!file) { return; }
-    if (!told.competing_offer) {
-      fields[DOCUMENT_FIELD] = ["A file goes with a competing offer: name the competitor and their price too."];
-    } else if (file.size > MAX_DOCUMENT_BYTES) {
-      fields[DOCUMENT_FIELD] = fileError(file, "send a file of at most 5 MB.").fields[DOCUMENT_FIELD];
-    }
-  }
-
-  function readBase64(file) {
-    return new Promise(function (resolve, reject) {
-      var reader = new FileReader();
-      reader.onload = function () { resolve(String(reader.result).split(",")[1] || ""); };  // after "data:...;base64,"
-      reader.onerror = function () { reject(fileError(file, "could not be read; choose it again.")); };
-      reader.readAsDataURL(file);
-    });
-  }
-
-  /** The uploaded document's id. Once per file chosen: a retry after another field's
-   *  error cites the same upload (an upload never cited is deleted after a day). */
-  function uploadDocument(widget, form, file) {
-    if (form.coUploaded && form.coUploaded.file === file) { return Promise.resolve(form.coUploaded.id); }
-    return readBase64(file).then(function (content) {
-      return call(widget, "POST", "/documents", { filename: file.name, content_base64: content });
-    }).then(function (uploaded) {
-      form.coUploaded = { file: file, id: uploaded.id };
-      return uploaded.id;
-    }, function (error) {  // the server's words ("document", "content_base64"...), by the file input
-      var words = flattenFields(error.fields);
-      if (words[DOCUMENT_FIELD]) { throw error; }
-      var said = Object.keys(words).map(function (key) { return words[key]; }).join(" ");
-      throw fileError(file, said || error.message);
-    });
-  }
-
-  /** A citation refused for its document ("competing_offer.document_id") is said by the file input. */
-  function byFileInput(form, error) {
-    var fields = flattenFields(error.fields), file = chosenFile(form);
-    if (fields["competing_offer.document_id"] && file) {
-      form.coUploaded = null;  // upload it again next time
-      fields[DOCUMENT_FIELD] = fileError(file, fields["competing_offer.document_id"]).fields[DOCUMENT_FIELD];
-      delete fields["competing_offer.document_id"];
-    }
-    return new ApiError(error.message, fields);
-  }
+  // The competitor's quote as a file: uploaded first, then cited by its id (kit.js, shared with the quote panel).
+  var DOCUMENT_FIELD = kit.DOCUMENT_FIELD, chosenFile = kit.chosenFile, checkFile = kit.checkFile;
+  var uploadDocument = kit.uploadDocument, byFileInput = kit.byFileInput;
 
   /** The template's section, copied into a counter form with ids of its own, empty and closed. */
   function toldSection(widget, suffix) {
