@@ -190,6 +190,8 @@ class Document(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     company_id: Mapped[str] = mapped_column(String(64), index=True)
     negotiation_id: Mapped[str | None] = mapped_column(ForeignKey("counteroffer_negotiations.id"), index=True)
+    #: Or the whole-cart quote that cited it (migration 0019): one of the two, once.
+    quote_id: Mapped[str | None] = mapped_column(ForeignKey("counteroffer_quotes.id"), index=True)
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(32))
     size: Mapped[int] = mapped_column(Integer)

@@ -7,18 +7,18 @@ many lines, and nothing of a line request's tables (its results facts, its inbox
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base
 from .types import Money, UTCDateTime
 
 __all__ = ["Quote", "QuoteLineRow", "QuoteBid", "QuoteOfferRow", "QuoteOfferLine", "QuoteDeal",
-           "QuoteEvent", "QuoteEscalation"]
+           "QuoteEvent", "QuoteEscalation", "QuoteTold"]
 
 
 class Quote(Base):
@@ -41,6 +41,9 @@ class Quote(Base):
     rule_version_id: Mapped[int | None] = mapped_column(ForeignKey("counteroffer_rule_versions.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Why the buyer let it go, if they said (issue 16, ``0019``): one of ``LOST_REASONS``.
+    lost_reason: Mapped[str | None] = mapped_column(String(24))
+    lost_note: Mapped[str | None] = mapped_column(Text)
 
 
 class QuoteLineRow(Base):
@@ -188,3 +191,25 @@ class QuoteEscalation(Base):
     decided_on_behalf_of: Mapped[str | None] = mapped_column(String(64))
     #: When the service-level sweep moved it, overdue, to the assignee's manager (``0015``).
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Did the decider check the buyer's cited competing offer (``0019``; None: not said).
+    decision_citation_checked: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class QuoteTold(Base):
+    """What the buyer told with one round of a quote (issue 16, ``0019``): a competing offer,
+    as the competitor's order ``total`` or its ``line_prices`` [{"sku", "unit_price"}] for
+    SKUs of the quote, and the day the goods are needed by. Read only through its quote,
+    whose company is checked first: never shown to another company."""
+
+    __tablename__ = "counteroffer_quote_told"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    quote_id: Mapped[str] = mapped_column(ForeignKey("counteroffer_quotes.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    competitor: Mapped[str | None] = mapped_column(String(100), index=True)
+    total: Mapped[Decimal | None] = mapped_column(Money)
+    line_prices: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+    needed_by: Mapped[date | None] = mapped_column(Date)
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("counteroffer_documents.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

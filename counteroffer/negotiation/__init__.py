@@ -44,7 +44,9 @@ from .quotes.document import QuoteDocument, QuoteDocumentLine, quote_document, q
 from .quotes.expiry import expire_lapsed_quotes
 from .quotes.queries import get_quote, list_quotes, quote_deal_for_order
 from .quotes.requests import counter_quote, escalate_quote, request_quote, withdraw_quote
+from .quotes.told import QuoteTell
 from .quotes.views import QuoteDealView, QuoteView
+from .quotes.why_not import tell_quote_why_not
 from .shared.actors import Actor
 from .shared.deps import Deps
 from .shared.errors import (
@@ -71,6 +73,7 @@ __all__ = [
     "get_escalation", "decide_escalation", "audit_trail", "audit_csv", "sweep_escalations",
     "ServiceLevel", "ServiceLevels",
     "LineAsk", "CartLine", "MAX_LINES", "order_target_of", "request_quote", "counter_quote", "withdraw_quote",
+    "QuoteTell", "tell_quote_why_not",
     "escalate_quote", "decide_quote_escalation", "LineEdit", "QuoteEscalationView", "get_quote_escalation",
     "list_quote_escalations", "accept_quote_offer", "quote_prices", "redeem_quote", "release_quote",
     "release_quote_order", "quote_deal_for_order", "list_quotes", "get_quote", "expire_lapsed_quotes",

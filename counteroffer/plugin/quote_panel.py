@@ -48,6 +48,7 @@ def _assets(prefix: str) -> dict[str, Any]:
         "widget_css": url_for("counteroffer_widget.static", filename="counteroffer/widget.css"),
         "css": url_for("counteroffer_widget.static", filename="counteroffer/quote_panel.css"),
         "kit": url_for("counteroffer_widget.static", filename="counteroffer/kit.js"),
+        "told_js": url_for("counteroffer_widget.static", filename="counteroffer/quote_told.js"),
         "js": url_for("counteroffer_widget.static", filename="counteroffer/quote_panel.js"),
         "list_js": url_for("counteroffer_widget.static", filename="counteroffer/quote_list.js"),
     }

@@ -27,7 +27,7 @@ SIX_OFF = {"currency": "USD", "lines": [{"sku": "DEMO-120", "quantity": 1000}, {
            "order_target": {"discount_pct": "6"}}
 CART = [("DEMO-120", 1000), ("GLOVE-50", 500)]
 QUOTE_KEYS = {"id", "status", "round", "max_rounds", "currency", "cart_total", "order_target", "lines", "offers",
-              "deal", "note", "created_at", "updated_at"}
+              "deal", "note", "created_at", "updated_at", "told", "why_not", "why_not_note"}
 SECRET_WORDS = ("floor", "guard", "cost", "explanation", "margin")
 
 

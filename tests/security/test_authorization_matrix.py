@@ -72,6 +72,9 @@ ROUTES = [
     Route("counter quote", "quote", _json("post", "/quotes/{id}/counter", {"lines": QUOTE_CART}), BUYERS_OWN, True),
     Route("withdraw quote", "quote", _json("post", "/quotes/{id}/withdraw"), BUYERS_OWN, True),
     Route("escalate quote", "quote", _json("post", "/quotes/{id}/escalate"), BUYERS_OWN, True),
+    # Why not (issue 16): the owner meets 409 while the quote is open or once answered.
+    Route("quote why not", "quote", _json("post", "/quotes/{id}/why-not", {"reason": "other"}), BUYERS_OWN, True,
+          may_conflict=True),
     Route("accept quote offer", "quote_offer", _json("post", "/quote-offers/{id}/accept"), BUYERS_OWN, True),
     Route("redeem quote deal", "quote_deal", _json("post", "/quote-deals/{id}/redeem",
                                                    {"lines": QUOTE_CART, "order_ref": "PO-1"}), BUYERS_OWN, True),

@@ -28,6 +28,7 @@ JSON_ROUTES = [
     ("counter quote", ANN, "/quotes/{id}/counter", "quote", {"lines": QUOTE_CART}),
     ("withdraw quote", ANN, "/quotes/{id}/withdraw", "quote", {}),
     ("escalate quote", ANN, "/quotes/{id}/escalate", "quote", {}),
+    ("quote why not", ANN, "/quotes/{id}/why-not", "quote", {"reason": "other"}),
     ("accept quote offer", ANN, "/quote-offers/{id}/accept", "quote_offer", {}),
     ("redeem quote deal", ANN, "/quote-deals/{id}/redeem", "quote_deal", {"lines": QUOTE_CART, "order_ref": "PO-1"}),
     ("decide", RITA, "/escalations/{id}/decision", "escalation", {"action": "approve", "rationale": "ok"}),
@@ -84,6 +85,17 @@ def test_extra_fields_on_a_quote_line_are_refused_naming_the_line(world, field):
     body = {**QUOTE_COUNTERED, "lines": [QUOTE_CART[0], {**QUOTE_CART[1], field: "1.00"}]}
     _refused_and_unchanged(world, lambda: world.app.test_client().post(f"{API}/quotes", json=body),
                            f"lines[1].{field}")
+
+
+@pytest.mark.parametrize("cited, field", [
+    ({"competitor": "Globex", "total": "100.00", "company_id": "globex"}, "competing_offer.company_id"),
+    ({"competitor": "Globex", "lines": [{"sku": QUOTE_CART[0]["sku"], "unit_price": "1.00", "floor": "1"}]},
+     "competing_offer.lines[0].floor"),
+])
+def test_extra_fields_in_a_quote_citation_are_refused_naming_them(world, cited, field):
+    world.app.config["TEST_ACTOR"] = ANN
+    body = {**QUOTE_COUNTERED, "competing_offer": cited}
+    _refused_and_unchanged(world, lambda: world.app.test_client().post(f"{API}/quotes", json=body), field)
 
 
 @pytest.mark.parametrize("caller, path", [(ANN, "/requests"), (ANN, "/quotes"), (RITA, "/escalations")])

@@ -61,7 +61,7 @@ def decide_quote(escalation_id: str) -> Response | tuple[str, int]:
 
 def read_quote_decision(form: Mapping[str, str], e: QuoteEscalationView) -> tuple[dict[str, Any], dict[str, str]]:
     """``(arguments for decide_quote_escalation, {})`` or ``({}, {field: message})``."""
-    known = {"action", "rationale", "buyer_message", CSRF_FIELD} | {
+    known = {"action", "rationale", "buyer_message", "citation_checked", CSRF_FIELD} | {
         f"lines[{index}].{name}" for index in range(len(e.lines)) for name in ("quantity", "unit_price")} | {
         f"term-{index}" for index in range(len(e.suggested_quote.terms) if e.suggested_quote else 0)}
     unexpected = sorted(set(form) - known)
@@ -82,8 +82,11 @@ def read_quote_decision(form: Mapping[str, str], e: QuoteEscalationView) -> tupl
         dict(term) for index, term in enumerate(e.suggested_quote.terms) if form.get(f"term-{index}")]
     if errors:
         return {}, errors
-    return {"action": action, "rationale": rationale, "lines": edits, "terms": terms,
-            "buyer_message": form.get("buyer_message", "").strip() or None}, {}
+    arguments: dict[str, Any] = {"action": action, "rationale": rationale, "lines": edits, "terms": terms,
+                                 "buyer_message": form.get("buyer_message", "").strip() or None}
+    if any(told.competitor for told in e.told):  # a citation to check: ticked or not, it is recorded
+        arguments["citation_checked"] = form.get("citation_checked") == "yes"
+    return arguments, {}
 
 
 def _edit(form: Mapping[str, str], index: int, sku: str, errors: dict[str, str]) -> LineEdit:

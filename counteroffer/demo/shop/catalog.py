@@ -138,6 +138,10 @@ RULES: tuple[tuple[str, dict[str, Any], str | None, str | None], ...] = (
     # is offered at $112.00. Below the guard price a rep sees the citation instead; over
     # $250,000 a citation needs a document, else a rep checks it (docs/competing-offers.md).
     ("competing_offer", {"document_above": "250000"}, "DEMO-120", None),
+    # For wholesale buyers, any product: a whole-cart quote's cited order total is matched
+    # by the rule for all products (rules/quotes/citations.py), never below a line's guard
+    # price or the order floor; Acme's cart with Globex at $118,000.00 is offered at that.
+    ("competing_offer", {"document_above": "250000"}, None, "wholesale"),
 )
 
 

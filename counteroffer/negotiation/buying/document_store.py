@@ -1,5 +1,6 @@
 """A buyer's document: uploaded (checked first, documents.py), cited once with a competing
-offer of the same company, and read back only by staff, never by a buyer or another company."""
+offer of the same company (a line request's or a quote's), and read back only by staff,
+never by a buyer or another company."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ def claim_document(session: Session, company_id: str, document_id: str | None) -
     if document_id is None:
         return None
     document = session.get(Document, document_id, with_for_update=True)
-    if document is None or document.company_id != company_id or document.negotiation_id is not None:
+    if document is None or document.company_id != company_id or _cited(document):
         message = "No document of yours with this id waits to be cited; upload it first."
         raise InvalidRequestError(message, {"competing_offer.document_id": [message]})
     return document
@@ -67,11 +68,15 @@ def staff_document(deps: Deps, actor: Actor, document_id: str) -> DocumentFile:
     require_staff(actor)
     with transaction(deps.session_factory) as session:
         document = session.get(Document, document_id)
-        if document is None or document.negotiation_id is None:
+        if document is None or not _cited(document):
             raise NotFoundError("No such document.")
         if document.purged_at is not None or document.data is None:
             raise GoneError(deleted_message(document))
         return DocumentFile(document.filename, document.content_type, bytes(document.data))
+
+
+def _cited(document: Document) -> bool:
+    return document.negotiation_id is not None or document.quote_id is not None
 
 
 def deleted_message(document: Document) -> str:

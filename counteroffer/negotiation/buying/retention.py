@@ -93,12 +93,13 @@ def _purge_batch(session: Session, cutoff: datetime, now: datetime, retention: t
 
 def _delete_uncited(deps: Deps, cutoff: datetime, batch_size: int) -> int:
     """Uploads never cited and older than ``cutoff``; one being cited right now is locked
-    by its citation (document_store.claim_document) and skipped."""
+    by its citation (document_store.claim_document) and skipped. A document a quote cites
+    (``quote_id``) is cited: kept."""
     with transaction(deps.session_factory) as session:
         ids = list(session.scalars(select(Document.id).where(
-            Document.negotiation_id.is_(None), Document.created_at <= cutoff)
+            Document.negotiation_id.is_(None), Document.quote_id.is_(None), Document.created_at <= cutoff)
             .limit(batch_size).with_for_update(skip_locked=True)))
         if ids:
             session.execute(Document.__table__.delete().where(
-                Document.id.in_(ids), Document.negotiation_id.is_(None)))
+                Document.id.in_(ids), Document.negotiation_id.is_(None), Document.quote_id.is_(None)))
         return len(ids)

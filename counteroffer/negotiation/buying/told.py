@@ -6,6 +6,7 @@ its own company and to staff, and handed to the engine as information
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,7 +15,8 @@ from ...db.models import Document, Negotiation, Told
 from ...rules import Citation, has_valid_places, places_message, round_money
 from ..shared.errors import InvalidRequestError
 
-__all__ = ["Tell", "ToldView", "NOTHING_TOLD", "check_tell", "store_tell", "told_views", "NOTE_LIMIT"]
+__all__ = ["Tell", "ToldView", "NOTHING_TOLD", "check_tell", "check_told", "store_tell", "told_views",
+           "document_ref", "NOTE_LIMIT"]
 
 NOTE_LIMIT = 500
 
@@ -64,16 +66,26 @@ class ToldView:
 def check_tell(tell: Tell, currency: str, today: date) -> None:
     """What the schema cannot know: the currency's places (a counter's currency is the
     negotiation's) and today's date. Raises before anything is written."""
-    if tell.unit_price is not None and not has_valid_places(tell.unit_price, currency):
-        _refuse("competing_offer.unit_price", places_message(currency))
-    if tell.valid_until is not None and tell.valid_until < today:
+    prices = [("competing_offer.unit_price", tell.unit_price)] if tell.unit_price is not None else []
+    check_told(currency, today, prices, tell.valid_until, tell.note, tell.needed_by, tell.document_id, tell.cites)
+
+
+def check_told(currency: str, today: date, prices: Sequence[tuple[str, Decimal]], valid_until: date | None,
+               note: str | None, needed_by: date | None, document_id: str | None, cites: bool) -> None:
+    """The checks a line's and a quote's citation share (negotiation/quotes/told.py):
+    each cited price (named by its field) in the currency's places, the dates today or
+    later, the note's length, a document only with a citation."""
+    for field, price in prices:
+        if not has_valid_places(price, currency):
+            _refuse(field, places_message(currency))
+    if valid_until is not None and valid_until < today:
         _refuse("competing_offer.valid_until", "This competing offer has expired; give the last day it holds, "
                                                "today or later.")
-    if tell.needed_by is not None and tell.needed_by < today:
+    if needed_by is not None and needed_by < today:
         _refuse("needed_by", "Give a day from today on.")
-    if tell.note is not None and len(tell.note) > NOTE_LIMIT:
+    if note is not None and len(note) > NOTE_LIMIT:
         _refuse("competing_offer.note", f"At most {NOTE_LIMIT} characters.")
-    if tell.document_id is not None and not tell.cites:
+    if document_id is not None and not cites:
         _refuse("competing_offer.document_id", "A document goes with a competing offer.")
 
 
@@ -98,10 +110,10 @@ def told_views(row: Negotiation) -> tuple[ToldView, ...]:
     return tuple(ToldView(round=t.round, competitor=t.competitor, currency=row.currency,
                           unit_price=round_money(t.unit_price, row.currency) if t.unit_price is not None else None,
                           valid_until=t.valid_until, note=t.note, needed_by=t.needed_by,
-                          document=_document(t.document)) for t in row.told)
+                          document=document_ref(t.document)) for t in row.told)
 
 
-def _document(document: Document | None) -> dict[str, object] | None:
+def document_ref(document: Document | None) -> dict[str, object] | None:
     if document is None:
         return None
     return {"id": document.id, "filename": document.filename, "content_type": document.content_type,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from ...adapters import CatalogItem, Customer
 from ...db import transaction
 from ...rules import CompiledRules, has_valid_places, places_message, price_for_quantity
-from ...rules.quotes import EarlierQuoteOffer, OrderTarget, QuoteLine, QuoteRequest
+from ...rules.quotes import EarlierQuoteOffer, OrderTarget, QuoteCitation, QuoteLine, QuoteRequest
 from ..buying.context import pricing_context
 from ..shared.deps import Deps
 from ..shared.errors import InvalidRequestError
@@ -127,14 +128,15 @@ def price_lines(deps: Deps, session: Session, rules: CompiledRules, customer: Cu
 
 def engine_request(deps: Deps, session: Session, rules: CompiledRules, customer: Customer,
                    priced: Sequence[PricedLine], currency: str, target: OrderTarget | None,
-                   round_: int, jitter: Decimal,
-                   earlier: tuple[EarlierQuoteOffer, ...] = ()) -> QuoteRequest:
+                   round_: int, jitter: Decimal, earlier: tuple[EarlierQuoteOffer, ...] = (),
+                   citation: QuoteCitation | None = None, needed_by: date | None = None) -> QuoteRequest:
     """The engine's question: every line with the same pricing context a line request has."""
     lines = tuple(QuoteLine(sku=line.ask.sku, quantity=line.ask.quantity, target_unit_price=line.ask.target_unit_price,
                             context=pricing_context(deps, session, rules, line.item, customer))
                   for line in priced)
     return QuoteRequest(lines=lines, currency=currency, order_target=target, round=round_,
-                        segment=customer.segment, jitter=jitter, earlier_offers=earlier)
+                        segment=customer.segment, jitter=jitter, earlier_offers=earlier,
+                        citation=citation, needed_by=needed_by)
 
 
 def order_target_of(total: Decimal | None, discount_pct: Decimal | None) -> OrderTarget | None:

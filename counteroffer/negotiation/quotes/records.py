@@ -14,6 +14,7 @@ from ..shared.actors import Actor
 from ..shared.errors import NotFoundError
 from ..shared.records import event_values, new_id
 from ..shared.states import OfferStatus
+from .told import quote_told_views
 from .views import QuoteView, quote_view
 
 __all__ = ["locked_quote", "lines_of", "offers_of", "write_offers", "close_open_offers",
@@ -108,4 +109,4 @@ def deal_of(session: Session, quote_id: str) -> QuoteDeal | None:
 def view_of(session: Session, row: Quote, now: datetime, max_rounds: int) -> QuoteView:
     session.flush()
     return quote_view(row, lines_of(session, row.id), offers_of(session, row.id), now, max_rounds,
-                      deal_of(session, row.id))
+                      deal_of(session, row.id), quote_told_views(session, row))

@@ -25,7 +25,9 @@ from ...rules.quotes import (
     QuoteOfferKind,
     decide_quote,
 )
+from ..buying.document_store import claim_document
 from ..buying.limits import enforce_request_caps
+from ..buying.why_not import check_why_not
 from ..results.experiments import rules_for_buyer
 from ..results.quote_facts import PricedSku, record_quote_decision
 from ..shared.actors import Actor, require_buyer
@@ -37,7 +39,9 @@ from ..shared.states import OfferStatus, Status, require_move, status_for
 from .approvals.escalation import open_quote_escalation, void_quote_escalation
 from .asks import LineAsk, PricedLine, check_shape, engine_request, price_lines
 from .records import close_open_offers, lines_of, locked_quote, offers_of, record_event, view_of, write_offers
+from .told import NOTHING_TOLD, QuoteTell, check_quote_tell, store_quote_tell
 from .views import QuoteView
+from .why_not import record_quote_why_not
 
 __all__ = ["request_quote", "counter_quote", "withdraw_quote", "escalate_quote", "UNCHECKED_QUOTE"]
 
@@ -57,14 +61,19 @@ class _Round:
 
 
 def request_quote(deps: Deps, actor: Actor, lines: Sequence[LineAsk], currency: str,
-                  order_target: OrderTarget | None = None, idempotency: Claim | None = None) -> QuoteView:
-    """A quote for the whole cart: 1 to 200 lines of one currency, each SKU once."""
+                  order_target: OrderTarget | None = None, idempotency: Claim | None = None,
+                  tell: QuoteTell = NOTHING_TOLD) -> QuoteView:
+    """A quote for the whole cart: 1 to 200 lines of one currency, each SKU once; with
+    what the buyer tells (a competing offer, needed_by: told.py), if anything."""
     company_id = require_buyer(actor)
     check_shape(lines, currency, order_target)
     now, quote_id = deps.clock(), new_id()
+    check_quote_tell(tell, currency, now.date(), [line.sku for line in lines])
     with transaction(deps.session_factory) as session:
         enforce_request_caps(deps.guards, session, company_id, (line.sku for line in lines), now)
-        decided = _decide(deps, session, company_id, quote_id, lines, currency, order_target, 1, now)
+        document = claim_document(session, company_id, tell.document_id)
+        decided = _decide(deps, session, company_id, quote_id, lines, currency, order_target, 1, now,
+                          tell=tell, documented=document is not None)
         row = Quote(id=quote_id, company_id=company_id, buyer_id=actor.id, buyer_name=actor.name or None,
                     buyer_email=actor.email, currency=currency, round=1, created_at=now, updated_at=now)
         _set_round(row, decided, now)
@@ -74,12 +83,13 @@ def request_quote(deps: Deps, actor: Actor, lines: Sequence[LineAsk], currency: 
                                      quantity=line.ask.quantity, target_unit_price=line.ask.target_unit_price,
                                      price_for_quantity=line.price_for_quantity)
                         for index, line in enumerate(decided.priced))
+        store_quote_tell(session, row, tell, now, document)
         _record_round(deps, session, row, actor, "requested", None, decided, now)
         return remembered(session, idempotency, now, view_of(session, row, now, deps.policy.max_rounds))
 
 
 def counter_quote(deps: Deps, actor: Actor, quote_id: str, lines: Sequence[LineAsk],
-                  order_target: OrderTarget | None = None) -> QuoteView:
+                  order_target: OrderTarget | None = None, tell: QuoteTell = NOTHING_TOLD) -> QuoteView:
     """The buyer's next round: the whole cart again, with new targets, quantities, lines
     added or removed. Offers the buyer holds stay valid until they expire."""
     company_id = require_buyer(actor)
@@ -91,15 +101,18 @@ def counter_quote(deps: Deps, actor: Actor, quote_id: str, lines: Sequence[LineA
             raise ConflictError(f"This quote has used all {deps.policy.max_rounds} rounds; "
                                 "accept an offer or ask for a person.")
         check_shape(lines, row.currency, order_target)
+        check_quote_tell(tell, row.currency, now.date(), [line.sku for line in lines])
+        document = claim_document(session, company_id, tell.document_id)
         # A line added is a new ask for its SKU.
         enforce_request_caps(deps.guards, session, company_id, {line.sku for line in lines} - _skus_asked(
             session, row.id), now)
         decided = _decide(deps, session, company_id, row.id, lines, row.currency, order_target,
-                          row.round + 1, now, _earlier_offers(session, row.id))
+                          row.round + 1, now, _earlier_offers(session, row.id), tell, document is not None)
         before = row.status
         row.round += 1
         _set_round(row, decided, now)
         _replace_lines(session, row, decided.priced)
+        store_quote_tell(session, row, tell, now, document)
         void_quote_escalation(session, row, actor, before, now, "changed the quote")
         _record_round(deps, session, row, actor, "countered", before, decided, now)
         return view_of(session, row, now, deps.policy.max_rounds)
@@ -107,7 +120,8 @@ def counter_quote(deps: Deps, actor: Actor, quote_id: str, lines: Sequence[LineA
 
 def _decide(deps: Deps, session: Session, company_id: str, quote_id: str, lines: Sequence[LineAsk],
             currency: str, target: OrderTarget | None, round_: int, now: datetime,
-            earlier: tuple[EarlierQuoteOffer, ...] = ()) -> _Round:
+            earlier: tuple[EarlierQuoteOffer, ...] = (), tell: QuoteTell = NOTHING_TOLD,
+            documented: bool = False) -> _Round:
     # The engine never prices what it could not hold against a floor: nothing is written.
     with unavailable_as_503(UNCHECKED_QUOTE):
         customer = deps.customer(session, company_id)
@@ -116,7 +130,7 @@ def _decide(deps: Deps, session: Session, company_id: str, quote_id: str, lines:
         version_id, rules = rules_for_buyer(session, company_id)  # an experiment's arm, or live
         priced = price_lines(deps, session, rules, customer, lines, currency, target)
         request = engine_request(deps, session, rules, customer, priced, currency, target, round_,
-                                 deps.guards.jitter(quote_id), earlier)
+                                 deps.guards.jitter(quote_id), earlier, tell.citation(documented), tell.needed_by)
     return _Round(priced, target, decide_quote(request, rules, now, deps.policy), version_id, customer)
 
 
@@ -189,8 +203,11 @@ def _earlier_offers(session: Session, quote_id: str) -> tuple[EarlierQuoteOffer,
 _KINDS = frozenset(kind.value for kind in QuoteOfferKind)
 
 
-def withdraw_quote(deps: Deps, actor: Actor, quote_id: str) -> QuoteView:
-    return _close_by_buyer(deps, actor, quote_id, "withdraw", Status.WITHDRAWN)
+def withdraw_quote(deps: Deps, actor: Actor, quote_id: str, reason: str | None = None,
+                   note: str | None = None) -> QuoteView:
+    """Also declines a rep's counter; may carry why (why_not.py), asked once."""
+    check_why_not(reason, note)
+    return _close_by_buyer(deps, actor, quote_id, "withdraw", Status.WITHDRAWN, (reason, note))
 
 
 def escalate_quote(deps: Deps, actor: Actor, quote_id: str) -> QuoteView:
@@ -198,7 +215,8 @@ def escalate_quote(deps: Deps, actor: Actor, quote_id: str) -> QuoteView:
     return _close_by_buyer(deps, actor, quote_id, "escalate", Status.ESCALATED)
 
 
-def _close_by_buyer(deps: Deps, actor: Actor, quote_id: str, action: str, status: Status) -> QuoteView:
+def _close_by_buyer(deps: Deps, actor: Actor, quote_id: str, action: str, status: Status,
+                    why: tuple[str | None, str | None] = (None, None)) -> QuoteView:
     company_id = require_buyer(actor)
     now = deps.clock()
     with transaction(deps.session_factory) as session:
@@ -209,6 +227,7 @@ def _close_by_buyer(deps: Deps, actor: Actor, quote_id: str, action: str, status
         if status is Status.WITHDRAWN:
             close_open_offers(session, row.id, OfferStatus.SUPERSEDED)
             void_quote_escalation(session, row, actor, before, now, "withdrew the quote")
+            record_quote_why_not(session, row, actor, *why, now)
         else:
             customer, category = _for_routing(deps, session, row)
             open_quote_escalation(deps, session, row, customer, category, "the buyer asked for a person", now)

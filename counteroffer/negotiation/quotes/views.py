@@ -82,6 +82,11 @@ class QuoteView:
     buyer_id: str
     created_at: datetime
     updated_at: datetime
+    #: What the buyer told, round by round (told.py: ``QuoteToldView``), oldest first.
+    told: tuple[Any, ...] = ()
+    #: Why the buyer let it go, if they said (why_not.py).
+    lost_reason: str | None = None
+    lost_note: str | None = None
 
 
 def _offer_line(line: QuoteOfferLine | dict[str, Any], currency: str) -> QuoteOfferLineView:
@@ -138,7 +143,7 @@ def _status_as_of(row: Quote, offers: tuple[QuoteOfferView, ...]) -> str:
 
 def quote_view(row: Quote, lines: list[QuoteLineRow],
                offers: list[tuple[QuoteOfferRow, list[QuoteOfferLine]]], now: datetime,
-               max_rounds: int, deal: QuoteDeal | None = None) -> QuoteView:
+               max_rounds: int, deal: QuoteDeal | None = None, told: tuple[Any, ...] = ()) -> QuoteView:
     current = tuple(offer_view(o, ls) for o, ls in offers if _on_the_table(o, now))
     return QuoteView(
         id=row.id, status=_status_as_of(row, current), round=row.round, max_rounds=max_rounds,
@@ -151,4 +156,5 @@ def quote_view(row: Quote, lines: list[QuoteLineRow],
             price_for_quantity=round_money(line.price_for_quantity, row.currency))
             for line in sorted(lines, key=lambda line: line.position) if line.removed_round is None),
         offers=current, deal=quote_deal_view(deal) if deal is not None else None, note=row.buyer_note,
-        company_id=row.company_id, buyer_id=row.buyer_id, created_at=row.created_at, updated_at=row.updated_at)
+        company_id=row.company_id, buyer_id=row.buyer_id, created_at=row.created_at, updated_at=row.updated_at,
+        told=told, lost_reason=row.lost_reason, lost_note=row.lost_note)

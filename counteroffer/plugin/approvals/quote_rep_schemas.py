@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from ...negotiation.approvals.escalations import DECISION_ACTIONS, ESCALATION_STATUSES
 from ...negotiation.quotes.asks import MAX_LINES
+from ..buying.quotes_schemas import QuoteToldSchema
 from ..buying.schemas import TermSchema, _money_field, _quantity_field, _Strict
 from .rep_schemas import (
     _CompanySchema,
@@ -33,6 +34,8 @@ class QuoteDecisionSchema(_Strict):
     terms = fields.List(fields.Nested(_TermInput), validate=validate.Length(max=4))
     rationale = rationale_field()
     buyer_message = buyer_message_field("the quote panel")
+    citation_checked = fields.Boolean(truthy={True}, falsy={False}, metadata={
+        "description": "Optional: whether the decider checked the competing offer the buyer cited."})
 
 
 class QuoteEscalationQuerySchema(_Strict):
@@ -79,6 +82,7 @@ class _QuoteDecidedSchema(Schema):
     decided_by_role = fields.String()
     on_behalf_of = fields.Nested(_PersonSchema, allow_none=True)
     decided_at = fields.AwareDateTime()
+    citation_checked = fields.Boolean(allow_none=True)
 
 
 class QuoteEscalationSchema(Schema):
@@ -99,3 +103,8 @@ class QuoteEscalationSchema(Schema):
     lines = fields.List(fields.Nested(_RepQuoteFactsSchema))
     suggested_quote = fields.Nested(_RepQuoteSuggestionSchema, allow_none=True)
     decision = fields.Nested(_QuoteDecidedSchema, allow_none=True)
+    #: What the buyer told, round by round (issue 16): the citation, its document, needed_by.
+    told = fields.List(fields.Nested(QuoteToldSchema))
+    #: Why the buyer let the quote go, if they said.
+    lost_reason = fields.String(allow_none=True)
+    lost_note = fields.String(allow_none=True)

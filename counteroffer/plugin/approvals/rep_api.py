@@ -110,7 +110,8 @@ def decide_quote(escalation_id: str) -> Response:
     edits = [LineEdit(line["sku"], line.get("quantity"), line.get("unit_price")) for line in data.get("lines") or ()]
     return idempotent(actor, data, lambda claim: rep_decision.decide_quote_escalation(
         deps, actor, escalation_id, data["action"], data["rationale"], lines=edits, terms=data.get("terms"),
-        buyer_message=data.get("buyer_message"), idempotency=claim), lambda view: (200, _quote_escalation.dump(view)))
+        buyer_message=data.get("buyer_message"), idempotency=claim, citation_checked=data.get("citation_checked")),
+        lambda view: (200, _quote_escalation.dump(view)))
 
 
 @rep_api.get("/api/negotiations/<negotiation_id>/audit")

@@ -19,13 +19,14 @@ from .quotes_schemas import (
     QuoteRequestSchema,
     QuoteSchema,
 )
-from .schemas import EmptySchema
+from .schemas import EmptySchema, WhyNotSchema, WithdrawSchema
 
-__all__ = ["lines_of", "target_of"]
+__all__ = ["lines_of", "target_of", "quote_tell_of"]
 
 _quote, _quotes, _deal = QuoteSchema(), QuoteSchema(many=True), QuoteDealSchema()
 _request, _counter, _redeem = QuoteRequestSchema(), QuoteCounterSchema(), QuoteRedeemSchema()
 _empty, _list_query = EmptySchema(), QuoteListQuerySchema()
+_why_not, _withdraw = WhyNotSchema(), WithdrawSchema()
 
 
 def lines_of(data: dict[str, Any]) -> list[uc.LineAsk]:
@@ -37,12 +38,22 @@ def target_of(data: dict[str, Any]) -> Any:
     return uc.order_target_of(target.get("total"), target.get("discount_pct"))
 
 
+def quote_tell_of(data: dict[str, Any]) -> Any:
+    """The competing offer and needed_by sent with a quote, if any (negotiation/quotes/told.py)."""
+    cited = data.get("competing_offer") or {}
+    return uc.QuoteTell(competitor=cited["competitor"].strip() if cited else None, total=cited.get("total"),
+                        line_prices=tuple((line["sku"], line["unit_price"]) for line in cited.get("lines") or ()),
+                        valid_until=cited.get("valid_until"), note=cited.get("note"),
+                        needed_by=data.get("needed_by"), document_id=cited.get("document_id"))
+
+
 @api.post("/api/quotes")
 @allow(BUYER)
 def create_quote() -> Response:
     data, actor, deps = load_body(_request), _actor(), _extension().deps
     return idempotent(actor, data, lambda claim: uc.request_quote(
-        deps, actor, lines_of(data), data["currency"], target_of(data), idempotency=claim),
+        deps, actor, lines_of(data), data["currency"], target_of(data), idempotency=claim,
+        tell=quote_tell_of(data)),
         lambda view: (201, _quote.dump(view)))
 
 
@@ -63,15 +74,27 @@ def show_quote(quote_id: str) -> Response:
 @allow(BUYER)
 def counter_quote(quote_id: str) -> Response:
     data = load_body(_counter)
-    view = uc.counter_quote(_extension().deps, _actor(), quote_id, lines_of(data), target_of(data))
+    view = uc.counter_quote(_extension().deps, _actor(), quote_id, lines_of(data), target_of(data),
+                            tell=quote_tell_of(data))
     return jsonify(_quote.dump(view))
 
 
 @api.post("/api/quotes/<quote_id>/withdraw")
 @allow(BUYER)
 def withdraw_quote(quote_id: str) -> Response:
-    load_body(_empty)
-    return jsonify(_quote.dump(uc.withdraw_quote(_extension().deps, _actor(), quote_id)))
+    """Withdrawing (or declining a rep's counter), with why if the buyer says."""
+    data = load_body(_withdraw)
+    return jsonify(_quote.dump(uc.withdraw_quote(_extension().deps, _actor(), quote_id, data.get("reason"),
+                                                 data.get("note"))))
+
+
+@api.post("/api/quotes/<quote_id>/why-not")
+@allow(BUYER)
+def quote_why_not(quote_id: str) -> Response:
+    """Why a withdrawn or expired quote ended without a deal: asked once, optional."""
+    data = load_body(_why_not)
+    return jsonify(_quote.dump(uc.tell_quote_why_not(_extension().deps, _actor(), quote_id, data["reason"],
+                                                     data.get("note"))))
 
 
 @api.post("/api/quotes/<quote_id>/escalate")

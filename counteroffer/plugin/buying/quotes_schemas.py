@@ -12,10 +12,11 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from ...negotiation import MAX_LINES, InvalidRequestError, places_message
 from ...rules import has_valid_places, is_known_currency
-from .schemas import Money, TermSchema, quantity_field
+from .schemas import NOTE_LIMIT, DocumentSchema, Money, NonBlank, TermSchema, quantity_field
 
 __all__ = ["QuoteRequestSchema", "QuoteCounterSchema", "QuoteRedeemSchema", "QuoteSchema", "QuoteDealSchema",
-           "QuoteListQuerySchema", "flat_messages"]
+           "QuoteListQuerySchema", "flat_messages",
+           "QuoteCompetingOfferSchema", "QuoteToldSchema"]
 
 _SKU = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
@@ -69,6 +70,31 @@ class OrderTargetSchema(_Strict):
             raise ValidationError("Enter a percentage above 0 and below 100.", "discount_pct")
 
 
+class _CitedLineSchema(_Strict):
+    sku = _SKU
+    unit_price = Money(required=True)
+
+
+class QuoteCompetingOfferSchema(_Strict):
+    """A competitor's offer for the quote: its order ``total`` for these lines, or its
+    ``lines`` [{sku, unit_price}] for SKUs of the quote (one of the two; the use case checks
+    the SKUs, negotiation/quotes/told.py). Information for the rules, never a target."""
+
+    competitor = fields.String(required=True, validate=[validate.Length(min=1, max=100), NonBlank()])
+    total = Money()
+    lines = fields.List(fields.Nested(_CitedLineSchema), validate=validate.Length(
+        min=1, max=MAX_LINES, error=f"Cite from 1 to {MAX_LINES} lines."))
+    valid_until = fields.Date()
+    note = fields.String(validate=validate.Length(max=NOTE_LIMIT))
+    #: A document uploaded first (POST /api/documents), as for a line's citation.
+    document_id = fields.String(validate=validate.Length(min=1, max=32))
+
+    @validates_schema
+    def _total_or_lines(self, data: dict[str, Any], **_: Any) -> None:
+        if ("total" in data) == ("lines" in data):
+            raise ValidationError("Give the competitor's order total or its unit prices per line, not both.")
+
+
 def _lines_field() -> fields.List:
     return fields.List(fields.Nested(QuoteLineInputSchema), required=True, validate=validate.Length(
         min=1, max=MAX_LINES, error=f"Send from 1 to {MAX_LINES} lines."))
@@ -97,6 +123,8 @@ class QuoteRequestSchema(_NamesTheLine):
     currency = fields.String(required=True, validate=validate.Length(equal=3))
     lines = _lines_field()
     order_target = fields.Nested(OrderTargetSchema)
+    competing_offer = fields.Nested(QuoteCompetingOfferSchema)
+    needed_by = fields.Date()
 
     @validates_schema
     def _currency_and_lines(self, data: dict[str, Any], **_: Any) -> None:
@@ -111,6 +139,8 @@ class QuoteCounterSchema(_NamesTheLine):
 
     lines = _lines_field()
     order_target = fields.Nested(OrderTargetSchema)
+    competing_offer = fields.Nested(QuoteCompetingOfferSchema)
+    needed_by = fields.Date()
 
     @validates_schema
     def _lines(self, data: dict[str, Any], **_: Any) -> None:
@@ -182,6 +212,33 @@ class _OrderTargetOut(Schema):
     discount_pct = _Decimal()
 
 
+class _CitedLineOut(Schema):
+    sku = fields.String()
+    unit_price = _Decimal()
+
+
+class _QuoteCitedSchema(Schema):
+    competitor = fields.String()
+    currency = fields.String()
+    total = _Decimal(allow_none=True)
+    lines = fields.List(fields.Nested(_CitedLineOut))
+    valid_until = fields.Date(allow_none=True)
+    note = fields.String(allow_none=True)
+    document = fields.Nested(DocumentSchema, allow_none=True)
+
+
+_QUOTE_CITED = _QuoteCitedSchema()
+
+
+class QuoteToldSchema(Schema):
+    """What the buyer told with one round: shown to the quote's own company and to staff."""
+
+    round = fields.Integer()
+    competing_offer = fields.Function(lambda told: _QUOTE_CITED.dump(told) if told.competitor else None,
+                                      allow_none=True)
+    needed_by = fields.Date(allow_none=True)
+
+
 class QuoteSchema(Schema):
     id = fields.String()
     status = fields.String()
@@ -197,6 +254,10 @@ class QuoteSchema(Schema):
     note = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+    #: What the buyer told, round by round (oldest first), and why they let it go.
+    told = fields.List(fields.Nested(QuoteToldSchema))
+    why_not = fields.String(attribute="lost_reason", allow_none=True)
+    why_not_note = fields.String(attribute="lost_note", allow_none=True)
 
 
 class QuoteDocumentQuerySchema(_Strict):

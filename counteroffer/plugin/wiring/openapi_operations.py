@@ -194,6 +194,11 @@ _TOLD_REFUSALS = (
     Refusal(("competing_offer", "needed_by"), r".+", "a date before today; a cited price with more "
             "places than the currency has; no uncited document of the buyer's company has the document_id"),
 )
+_QUOTE_TOLD_REFUSALS = (
+    Refusal(("competing_offer", "needed_by"), r".+", "a date before today; a cited total or line price with more "
+            "places than the currency has; a cited line whose SKU is not a line of the quote, or cited twice; "
+            "no uncited document of the buyer's company has the document_id"),
+)
 _DOCUMENT_REFUSALS = (
     Refusal(("document", "content_base64"), r".+", "the file is not a plain PDF, PNG or JPEG of at most "
             "5 MB and 40 megapixels (script, a polyglot, a damaged file), its name has path parts, or the "
@@ -246,14 +251,19 @@ _CART_MISMATCH = ("the cart no longer matches the accepted quote (409, naming th
 QUOTE_OPERATIONS: dict[str, Operation] = {
     "negotiation.create_quote": Operation(
         "Ask for a quote for a whole cart", QuoteSchema, 201, body=QuoteRequestSchema, errors=(409,),
-        refusals=_QUOTE_LINES),
+        refusals=(*_QUOTE_LINES, *_QUOTE_TOLD_REFUSALS)),
     "negotiation.list_quotes": Operation(
         "The company's quotes, newest first", QuoteListSchema, query=QuoteListQuerySchema),
     "negotiation.show_quote": Operation("One quote", QuoteSchema, errors=(404,)),
     "negotiation.counter_quote": Operation(
         "Answer a quote with the whole cart again", QuoteSchema, body=QuoteCounterSchema, errors=(404, 409),
-        refusals=_QUOTE_LINES),
-    "negotiation.withdraw_quote": Operation("Withdraw a quote", QuoteSchema, body=EmptySchema, errors=(404, 409)),
+        refusals=(*_QUOTE_LINES, *_QUOTE_TOLD_REFUSALS)),
+    "negotiation.withdraw_quote": Operation(
+        "Withdraw a quote (or decline a rep's counter), saying why if the buyer likes", QuoteSchema,
+        body=WithdrawSchema, errors=(404, 409), refusals=(Refusal(("reason",), r".+", "a note without a reason"),)),
+    "negotiation.quote_why_not": Operation(
+        "Say why a withdrawn or expired quote ended without a deal (once)", QuoteSchema,
+        body=WhyNotSchema, errors=(404, 409)),
     "negotiation.escalate_quote": Operation(
         "Ask a sales rep about a quote", QuoteSchema, body=EmptySchema, errors=(404, 409)),
     "negotiation.accept_quote_offer": Operation(

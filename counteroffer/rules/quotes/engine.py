@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from ..model import Outcome, Policy
 from ..ruleset import CompiledRules, RuleSet
+from .citations import with_citation
 from .decisions import escalate
 from .lines import QuoteFrame, make_quote_frame
 from .model import QuoteDecision, QuoteRequest
@@ -27,7 +28,9 @@ def decide_quote(request: QuoteRequest, rules: RuleSet | CompiledRules, now: dat
     blocked = _blocked(qf)
     if blocked is not None:
         return escalate(qf, blocked, ())
-    return route(qf)
+    routed = route(qf)
+    # A cited competing offer is read only after the target alone (citations.py).
+    return routed if request.citation is None else with_citation(qf, rules, routed)
 
 
 def _blocked(qf: QuoteFrame) -> str | None:

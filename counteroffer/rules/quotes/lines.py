@@ -27,7 +27,7 @@ __all__ = ["Line", "QuoteFrame", "make_quote_frame", "PRICE_ONLY"]
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 #: The quote offers that bind later rounds line by line: price-only moves.
-PRICE_ONLY = frozenset({QuoteOfferKind.CONCESSION, QuoteOfferKind.MARGIN_MIX})
+PRICE_ONLY = frozenset({QuoteOfferKind.CONCESSION, QuoteOfferKind.MARGIN_MIX, QuoteOfferKind.MATCH})
 
 
 @dataclass(slots=True)
@@ -169,7 +169,8 @@ def _line_frame(request: QuoteRequest, line: QuoteLine, resolve: Resolve, now: d
     # field is given, and the object is the frame's own until the decision is made.
     price_request = object.__new__(PriceRequest)
     price_request.__dict__.update(sku=line.sku, quantity=line.quantity, target_unit_price=target,
-                                  currency=request.currency, round=request.round, jitter=request.jitter)
+                                  currency=request.currency, round=request.round, jitter=request.jitter,
+                                  needed_by=request.needed_by)
     sku_rules = resolve(line.sku, context.category, context.segment)
     return make_frame(price_request, context, sku_rules, now, policy,
                       lambda sku, category: resolve(sku, category, context.segment), expires_at)

@@ -11,14 +11,15 @@ price, breaks, multiples, stock, earlier offers) is judged exactly as for one li
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
 from ..model import Outcome, PricingContext, Term
 
 __all__ = ["OrderTarget", "QuoteLine", "QuoteRequest", "QuoteOfferKind", "QuoteLineOffer", "QuoteOffer",
-           "QuoteDecision", "OrderTier", "OrderTiers", "OrderFloor", "EarlierQuoteLine", "EarlierQuoteOffer"]
+           "QuoteDecision", "OrderTier", "OrderTiers", "OrderFloor", "EarlierQuoteLine", "EarlierQuoteOffer",
+           "CitedLine", "QuoteCitation"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,28 @@ class EarlierQuoteOffer:
 
 
 @dataclass(frozen=True)
+class CitedLine:
+    """A competitor's unit price for one SKU of the quote."""
+
+    sku: str
+    unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class QuoteCitation:
+    """A competing offer cited for the whole quote (rules/quotes/citations.py): the
+    competitor's order ``total`` for the quote's lines, or its unit price for some of
+    them (``lines``; exactly one of the two). Information, never a target."""
+
+    competitor: str
+    total: Decimal | None = None
+    lines: tuple[CitedLine, ...] = ()
+    #: The last day it holds (None: not said); an offer past it is not matched.
+    valid_until: date | None = None
+    has_document: bool = False
+
+
+@dataclass(frozen=True)
 class QuoteRequest:
     lines: tuple[QuoteLine, ...]
     currency: str
@@ -71,6 +94,10 @@ class QuoteRequest:
     jitter: Decimal = Decimal(0)
     #: The whole-quote offers of earlier rounds, oldest first (added for rounds).
     earlier_offers: tuple[EarlierQuoteOffer, ...] = ()
+    #: A competing offer the buyer cites with this round (None: none).
+    citation: QuoteCitation | None = None
+    #: The day the buyer needs the goods by: levers with a longer lead time are not offered.
+    needed_by: date | None = None
 
 
 class QuoteOfferKind(str, Enum):
@@ -80,6 +107,7 @@ class QuoteOfferKind(str, Enum):
     MARGIN_MIX = "margin_mix"  # the order target spread over lines by headroom above floors
     ORDER_TERMS = "order_terms"  # payment, delivery, lead time, commitment for the whole order
     CONCESSION = "concession"  # a step toward the order target, this round
+    MATCH = "match"  # a cited competing offer matched (rules/quotes/citations.py)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from .messages import (
 )
 from .mix import mix_quote
 from .model import QuoteLineOffer, QuoteOffer, QuoteOfferKind
+from .order_rules import deliverable
 
 __all__ = ["order_terms_quotes", "line_trade_offs_quote", "ranked", "make_quote_offer"]
 
@@ -34,7 +35,7 @@ def order_terms_quotes(qf: QuoteFrame, limit: int = 2) -> list[QuoteCandidate]:
     cheapest for the buyer first, then the fewest levers (as ``tradeoffs.term_bundles``
     for a line). The order is priced at the target less the buyer's share of the terms'
     value, spread over the lines' room above their guard prices."""
-    gap, bundles = qf.cart_total - qf.target, qf.order.bundles
+    gap, bundles = qf.cart_total - qf.target, deliverable(qf.order.bundles, qf.request.needed_by, qf.now.date())
     if not bundles or gap <= 0:
         return []
     units = sum(line.quantity for line in qf.lines)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from ..model import TermLever
 from ..ruleset import CompiledRules, LeverBundle, RuleSet, lever_bundles
+from ..tradeoffs import lever_meets
 from .model import OrderFloor, OrderTier, OrderTiers
 
-__all__ = ["OrderRules", "order_rules"]
+__all__ = ["OrderRules", "order_rules", "deliverable"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +62,11 @@ def _groups(levers: tuple[TermLever, ...], segment: str | None) -> dict[str, tup
     for lever in chosen.values():
         groups[lever.group].append(lever)
     return {group: tuple(options) for group, options in groups.items()}
+
+
+def deliverable(bundles: tuple[LeverBundle, ...], needed_by: date | None, today: date) -> tuple[LeverBundle, ...]:
+    """The bundles whose every lever's lead time (``lead_days``) meets the buyer's
+    ``needed_by``: a quote's order levers, as ``tradeoffs._deliverable`` for a line's."""
+    if needed_by is None:
+        return bundles
+    return tuple(b for b in bundles if all(lever_meets(lever, needed_by, today) for lever in b.levers))

@@ -33,16 +33,17 @@ from .model import QuoteDecision, QuoteOfferKind
 from .offers import line_trade_offs_quote, make_quote_offer, order_terms_quotes, ranked
 from .tiers import tier_quotes
 
-__all__ = ["route"]
+__all__ = ["route", "counters", "over_limit", "STRATEGIC"]
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+STRATEGIC = "strategic account: a rep answers"
 
 
 def route(qf: QuoteFrame) -> QuoteDecision:
     routing = qf.routing
     if _strategic(qf):
-        return escalate(qf, "strategic account: a rep answers", ranked(qf, counters(qf)))
+        return escalate(qf, STRATEGIC, ranked(qf, counters(qf)))
     if qf.target >= qf.cart_total:
         cart = _as_asked(qf, [line.price for line in qf.lines], "target meets the cart's price")
         return _accept_within(qf, routing.auto_approval_limit, cart)
@@ -63,7 +64,7 @@ def _counter(qf: QuoteFrame, candidates: list[QuoteCandidate]) -> QuoteDecision:
         return escalate(qf, LAST_ROUND, ranked(qf, candidates))
     if declined:  # only what meets the ask itself; no concession far above it
         candidates = [c for c in candidates if c.total <= qf.target]
-    within = [c for c in candidates if not _over_limit(qf, c, qf.routing.auto_approval_limit)]
+    within = [c for c in candidates if not over_limit(qf, c, qf.routing.auto_approval_limit)]
     if within:
         return decision(qf, Outcome.COUNTER, ranked(qf, within), "whole-quote offers toward the target")
     if candidates:
@@ -128,14 +129,14 @@ def _accept_within(qf: QuoteFrame, limit: Decimal | None, candidate: QuoteCandid
                    lines: bool = True) -> QuoteDecision:
     """Accept, unless what would be sold is over the limit: then a person decides, with
     this quote first among the suggestions."""
-    if _over_limit(qf, candidate, limit, lines):
+    if over_limit(qf, candidate, limit, lines):
         first = make_quote_offer(qf, candidate)
         others = ranked(qf, counters(qf), max(0, qf.policy.max_offers - 1))
         return escalate(qf, OVER_LIMIT, (first, *others))
     return accept(qf, candidate, candidate.why)
 
 
-def _over_limit(qf: QuoteFrame, candidate: QuoteCandidate, limit: Decimal | None, lines: bool = True) -> bool:
+def over_limit(qf: QuoteFrame, candidate: QuoteCandidate, limit: Decimal | None, lines: bool = True) -> bool:
     """Over the limit on the order's total (what would be sold, never the bid), or, with
     ``lines``, a line over its own line routing's approval limit."""
     if limit is not None and candidate.total > limit:

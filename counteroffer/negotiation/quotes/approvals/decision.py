@@ -46,9 +46,11 @@ _EVENTS = {"approve": "approved", "counter": "rep_countered", "reject": "rejecte
 
 def decide_quote_escalation(deps: Deps, actor: Actor, escalation_id: str, action: str, rationale: str,
                             lines: Sequence[LineEdit] | None = None, terms: Sequence[dict[str, str]] | None = None,
-                            buyer_message: str | None = None, idempotency: Claim | None = None) -> QuoteEscalationView:
+                            buyer_message: str | None = None, idempotency: Claim | None = None,
+                            citation_checked: bool | None = None) -> QuoteEscalationView:
     """``lines`` edit the quote's lines by SKU (those not named keep the buyer's ask);
-    ``rationale`` is internal, ``buyer_message`` what the buyer reads with the decision."""
+    ``rationale`` is internal, ``buyer_message`` what the buyer reads with the decision;
+    ``citation_checked``: whether the decider checked the buyer's cited competing offer."""
     require_staff(actor)
     now = deps.clock()
     with transaction(deps.session_factory) as session:
@@ -60,7 +62,7 @@ def decide_quote_escalation(deps: Deps, actor: Actor, escalation_id: str, action
         acting = acting_for(session, reach, escalation)
         require_open(session, escalation, "This quote's escalation", "the buyer changed or withdrew the quote")
         proposal = Proposal(action, rationale.strip(), terms=tuple(dict(t) for t in terms or ()),
-                            buyer_message=message)
+                            buyer_message=message, citation_checked=citation_checked)
         if action != "reject":
             proposal = _priced(deps, session, row, proposal, list(lines or ()))
             require_authority(deps, session, acting, proposal, row.currency)
@@ -97,9 +99,11 @@ def _carry_out(deps: Deps, session: Session, row: Quote, escalation: QuoteEscala
     note = _buyer_note(proposal, name, row.currency)
     _record_decision(escalation, proposal, actor, acting, now)
     session.flush()  # decided before the deal's own void of an open escalation looks for it
-    detail = {"escalation_id": escalation.id, "rationale": proposal.rationale,
+    detail: dict[str, str | bool | None] = {"escalation_id": escalation.id, "rationale": proposal.rationale,
               "on_behalf_of": acting.on_behalf_of.id if acting.on_behalf_of else None,
               "buyer_message": proposal.buyer_message}
+    if proposal.citation_checked is not None:
+        detail["citation_checked"] = proposal.citation_checked
     # The offer's own words are short: the panel shows the note beside it, once.
     words = f"The whole order at the prices {name} of our sales team set."
     if proposal.action == "approve":
@@ -132,6 +136,7 @@ def _record_decision(escalation: QuoteEscalation, proposal: Proposal, actor: Act
     escalation.status, escalation.decided_at = "decided", now
     escalation.decision_action, escalation.decision_rationale = proposal.action, proposal.rationale
     escalation.decision_buyer_message = proposal.buyer_message
+    escalation.decision_citation_checked = proposal.citation_checked
     escalation.decision_total = _total(proposal)
     escalation.decision_lines = _lines_json(proposal) or None
     escalation.decision_terms = list(proposal.terms) or None

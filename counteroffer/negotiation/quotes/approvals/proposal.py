@@ -69,6 +69,8 @@ class Proposal:
     buyer_message: str | None = None
     order_floor: Decimal | None = None
     notes: tuple[str, ...] = field(default=())
+    #: Did the decider check the competing offer the buyer cited (None: not said).
+    citation_checked: bool | None = None
 
     @property
     def total(self) -> Decimal:

@@ -31,6 +31,7 @@ from ...shared.deps import Deps
 from ...shared.errors import InvalidRequestError, NotFoundError
 from ...shared.prices import PriceFacts, facts_if_known
 from ..records import lines_of
+from ..told import QuoteToldView, quote_told_views
 
 __all__ = ["QuoteRepLineView", "QuoteSuggestionView", "QuoteDecisionView", "QuoteEscalationView",
            "list_quote_escalations", "get_quote_escalation", "quote_escalation_view", "count_open_quotes",
@@ -82,6 +83,7 @@ class QuoteDecisionView:
     decided_by_role: str
     on_behalf_of: PersonRef | None
     decided_at: datetime
+    citation_checked: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,10 @@ class QuoteEscalationView:
     lines: tuple[QuoteRepLineView, ...]
     suggested_quote: QuoteSuggestionView | None
     decision: QuoteDecisionView | None
+    #: What the buyer told, round by round (told.py), and why they let the quote go.
+    told: tuple[QuoteToldView, ...] = ()
+    lost_reason: str | None = None
+    lost_note: str | None = None
 
 
 def list_quote_escalations(deps: Deps, actor: Actor, status: str = "open", limit: int = 200,
@@ -179,7 +185,8 @@ def quote_escalation_view(deps: Deps, session: Session, reach: Reach, escalation
         **_authority(deps, session, reach, escalation, row, people),
         lines=tuple(_line_view(deps, session, row, line, facts[line.sku]) for line in lines),
         suggested_quote=_suggestion(escalation.suggested_quote, row.currency),
-        decision=_decision(session, escalation, people))
+        decision=_decision(session, escalation, people), told=quote_told_views(session, row),
+        lost_reason=row.lost_reason, lost_note=row.lost_note)
 
 
 def order_floor_total(session: Session, row: Quote, customer: Customer | None,
@@ -266,4 +273,5 @@ def _decision(session: Session, escalation: QuoteEscalation, people: dict[str, P
         terms=tuple(dict(t) for t in escalation.decision_terms or ()),
         rationale=escalation.decision_rationale or "", buyer_message=escalation.decision_buyer_message,
         decided_by=decided_by, decided_by_role=escalation.decided_by_role or "",
-        on_behalf_of=person_ref(session, escalation.decided_on_behalf_of, people), decided_at=escalation.decided_at)
+        on_behalf_of=person_ref(session, escalation.decided_on_behalf_of, people), decided_at=escalation.decided_at,
+        citation_checked=escalation.decision_citation_checked)

@@ -157,11 +157,147 @@
     if (first) { first.focus(); }
   }
 
+  // ---- what the buyer tells, and why not: shared by the widget and the quote panel ------
+  function localDate(day) {  // "2026-11-30", a calendar day: shown as it is, in no time zone
+    return el("time", { datetime: day }, [new Date(day + "T00:00:00Z").toLocaleDateString(undefined, { dateStyle: "medium", timeZone: "UTC" })]);
+  }
+
+  // Why not: the one optional question when a negotiation ends without a deal (the API's LOST_REASONS).
+  var WHY_NOT = [["price_too_high", "The price is too high"], ["found_cheaper", "I found it cheaper elsewhere"],
+                 ["quantity_too_large", "The quantity is too large"], ["terms_do_not_fit", "The terms do not fit"],
+                 ["no_longer_needed", "I no longer need it"], ["other", "Something else"]];
+
+  function skipKey(kind, thing) { return "co-why-not-skipped:" + (kind ? kind + ":" : "") + thing.id; }
+
+  function skipped(kind, thing) {
+    try { return window.localStorage.getItem(skipKey(kind, thing)) === "1"; } catch (e) { return false; }
+  }
+
+  /** Withdrawn or run out of time, not answered, not waved away: ask once. ``kind`` keeps a
+   *  quote's "No thanks" apart from a line request's ("" for a line request, "quote"). */
+  function asksWhyNot(kind, thing) {
+    return (thing.status === "withdrawn" || thing.status === "expired") && !thing.why_not && !skipped(kind, thing);
+  }
+
+  function textField(id, label, attrs) {
+    attrs.id = id;
+    attrs["aria-describedby"] = id + "-error";
+    return el("div", { "class": "co-field" }, [
+      el("label", { "for": id }, [].concat(label)), el("input", attrs),
+      el("p", { "class": "co-field-error", id: id + "-error", "data-co-error": attrs.name })]);
+  }
+
+  /** The why-not question for ``thing`` (a request or a quote), answered at ``path``. */
+  function whyNotForm(holder, prefix, kind, thing, path) {
+    var choices = WHY_NOT.map(function (pair, index) {
+      var id = prefix + "-" + index;
+      return el("div", { "class": "co-choice" }, [el("input", { type: "radio", name: "reason", value: pair[0], id: id }),
+                                                  el("label", { "for": id }, [pair[1]])]);
+    });
+    var form = el("form", { "class": "co-form co-why-form", novalidate: "" }, [
+      el("fieldset", { "class": "co-why", "aria-describedby": prefix + "-reason-error" }, [
+        el("legend", {}, ["Would you tell us why? (optional)"])].concat(choices, [
+        el("p", { "class": "co-field-error", id: prefix + "-reason-error", "data-co-error": "reason" })])),
+      textField(prefix + "-note", "Anything to add? (optional)", { name: "note", type: "text", maxlength: "500", autocomplete: "off" }),
+      el("p", { "class": "co-form-error", "data-co-error": "_form", "aria-live": "polite" }),
+      el("div", { "class": "co-buttons" }, [
+        el("button", { type: "submit", "class": "co-secondary" }, ["Send"]),
+        button("No thanks", "co-secondary", function () {
+          try { window.localStorage.setItem(skipKey(kind, thing), "1"); } catch (e) { /* private mode: ask again next time */ }
+          form.replaceWith(el("p", { role: "status" }, ["No problem."]));
+        })])
+    ]);
+    form.addEventListener("change", function () { clearErrors(form); });  // a reason chosen answers the error
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearErrors(form);
+      var chosen = form.querySelector('input[name="reason"]:checked');
+      if (!chosen) {
+        showErrors(form, new ApiError("Choose a reason, or press No thanks.", { reason: ["Choose one of the reasons."] }));
+        return;
+      }
+      var body = { reason: chosen.value };
+      if (form.elements.note.value.trim()) { body.note = form.elements.note.value.trim(); }
+      busy(holder, function () { return call(holder, "POST", path, body); })
+        .then(function () { form.replaceWith(el("p", { role: "status" }, ["Thank you: that helps us."])); })
+        .catch(function (error) { showErrors(form, error); });
+    });
+    return form;
+  }
+
+  // ---- the competitor's quote as a file: uploaded first, then cited by its id ------------
+  // As the API takes it (docs/competing-offers.md): POST /documents with the bytes in
+  // base64, then "document_id" in the competing_offer. The server reads the type from
+  // the content and checks the size again; the size here only saves a useless upload.
+  var DOCUMENT_FIELD = "competing_offer.document", MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+
+  function chosenFile(form) {
+    var input = form.elements[DOCUMENT_FIELD];
+    return (input && input.files && input.files[0]) || null;
+  }
+
+  /** An error by the file input, naming the field and the file. */
+  function fileError(file, words) {
+    var fields = {};
+    fields[DOCUMENT_FIELD] = ["Their quote file (" + file.name + "): " + words];
+    return new ApiError("Please check the highlighted fields.", fields);
+  }
+
+  /** ``told``: the body's told part; a file goes only with a competing offer. */
+  function checkFile(form, told, fields) {
+    var file = chosenFile(form);
+    if (!file) { return; }
+    if (!told.competing_offer) {
+      fields[DOCUMENT_FIELD] = ["A file goes with a competing offer: name the competitor and their price too."];
+    } else if (file.size > MAX_DOCUMENT_BYTES) {
+      fields[DOCUMENT_FIELD] = fileError(file, "send a file of at most 5 MB.").fields[DOCUMENT_FIELD];
+    }
+  }
+
+  function readBase64(file) {
+    return new Promise(function (resolve, reject) {
+      var reader = new FileReader();
+      reader.onload = function () { resolve(String(reader.result).split(",")[1] || ""); };  // after "data:...;base64,"
+      reader.onerror = function () { reject(fileError(file, "could not be read; choose it again.")); };
+      reader.readAsDataURL(file);
+    });
+  }
+
+  /** The uploaded document's id. Once per file chosen: a retry after another field's
+   *  error cites the same upload (an upload never cited is deleted after a day). */
+  function uploadDocument(holder, form, file) {
+    if (form.coUploaded && form.coUploaded.file === file) { return Promise.resolve(form.coUploaded.id); }
+    return readBase64(file).then(function (content) {
+      return call(holder, "POST", "/documents", { filename: file.name, content_base64: content });
+    }).then(function (uploaded) {
+      form.coUploaded = { file: file, id: uploaded.id };
+      return uploaded.id;
+    }, function (error) {  // the server's words ("document", "content_base64"...), by the file input
+      var words = flattenFields(error.fields);
+      if (words[DOCUMENT_FIELD]) { throw error; }
+      var said = Object.keys(words).map(function (key) { return words[key]; }).join(" ");
+      throw fileError(file, said || error.message);
+    });
+  }
+
+  /** A citation refused for its document ("competing_offer.document_id") is said by the file input. */
+  function byFileInput(form, error) {
+    var fields = flattenFields(error.fields), file = chosenFile(form);
+    if (fields["competing_offer.document_id"] && file) {
+      form.coUploaded = null;  // upload it again next time
+      fields[DOCUMENT_FIELD] = fileError(file, fields["competing_offer.document_id"]).fields[DOCUMENT_FIELD];
+      delete fields["competing_offer.document_id"];
+    }
+    return new ApiError(error.message, fields);
+  }
+
   window.counterofferKit = {
     formatMoney: formatMoney, formatQuantity: formatQuantity, units: units, plural: plural,
     decimalPlaces: decimalPlaces, compareDecimal: compareDecimal, cleanPrice: cleanPrice, isPast: isPast,
     el: el, button: button, part: part, definitions: definitions, localTime: localTime, expiresIn: expiresIn,
     ApiError: ApiError, call: call, busy: busy, clearErrors: clearErrors, flattenFields: flattenFields,
-    showErrors: showErrors
+    showErrors: showErrors, localDate: localDate, textField: textField, asksWhyNot: asksWhyNot, whyNotForm: whyNotForm,
+    DOCUMENT_FIELD: DOCUMENT_FIELD, chosenFile: chosenFile, checkFile: checkFile, uploadDocument: uploadDocument,
+    byFileInput: byFileInput
   };
 })();

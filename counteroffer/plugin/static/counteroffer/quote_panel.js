@@ -10,10 +10,10 @@
   if (window.counterofferQuotesLoaded) { return; }  // each macro call adds this script
   window.counterofferQuotesLoaded = true;
 
-  var kit = window.counterofferKit;
+  var kit = window.counterofferKit, told = window.counterofferQuoteTold;  // quote_told.js
   // A page that writes the markup by hand and forgets a script: say so, not a TypeError.
-  if (!kit) {
-    window.console.error("Counteroffer: load kit.js before quote_panel.js (the quote_request_panel macro does).");
+  if (!kit || !told) {
+    window.console.error("Counteroffer: load kit.js and quote_told.js before quote_panel.js (the quote_request_panel macro does).");
     return;
   }
   var el = kit.el, button = kit.button, part = kit.part, money = kit.formatMoney, units = kit.units;
@@ -136,6 +136,7 @@
       var match = /^lines\.(\d+)\.?(.*)$/.exec(path);
       var line = match && lines[Number(match[1])];
       if (/^order_target/.test(path)) { return "Order target: " + message; }
+      if (/^competing_offer/.test(path)) { return "Competing offer: " + message; }
       if (!line) { return path.replace(/\./g, " ") + ": " + message; }
       return "Line " + (Number(match[1]) + 1) + " (" + line.sku + ")" + (match[2] ? ", " + match[2].replace(/_/g, " ") : "") + ": " + message;
     };
@@ -143,11 +144,12 @@
 
   /** The API's summary names a field by its path ("lines[2].target_unit_price: ..."): each
    *  field's message is shown beside it, or in words with its line, so the summary need not. */
-  function forBuyers(error, sent) {
+  function forBuyers(error, sent, citedSent) {
     var fields = kit.flattenFields(error.fields), placed = {};
     if (!Object.keys(fields).length) { return error; }
     Object.keys(fields).forEach(function (path) {  // line i of the request is line sent[i] of the form
-      placed[path.replace(/^lines\.(\d+)/, function (all, i) { return sent[Number(i)] === undefined ? all : "lines." + sent[Number(i)]; })] = fields[path];
+      var line = path.replace(/^lines\.(\d+)/, function (all, i) { return sent[Number(i)] === undefined ? all : "lines." + sent[Number(i)]; });
+      placed[told.place(line, citedSent)] = fields[path];
     });
     return new kit.ApiError("Please check the highlighted fields.", placed);
   }
@@ -155,17 +157,28 @@
   function targetForm(panel, form, lines, options) {
     var prefix = options.prefix;
     form.replaceChildren.apply(form, [options.heading].concat(targetFields(panel, lines, prefix, options.withQuantity, options.target), [
+      told.section(panel, lines, prefix),
       el("p", { "class": "co-form-error", "data-co-error": "_form", "aria-live": "polite" }),
       el("button", { type: "submit", "class": options.primary ? "co-primary" : "co-secondary" }, [options.submit])]).filter(Boolean));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       kit.clearErrors(form);
-      var sent = [], body = readBody(panel, form, lines, options.withQuantity, sent);
+      var sent = [], body = readBody(panel, form, lines, options.withQuantity, sent), cited = told.read(form, lines);
+      if (Object.keys(cited.fields).length) {
+        body = body instanceof kit.ApiError ? body : new kit.ApiError("Please check the highlighted fields.", {});
+        Object.assign(body.fields, cited.fields);
+      }
       if (body instanceof kit.ApiError) { kit.showErrors(form, body); return; }
+      Object.assign(body, cited.body);
       if (options.currency) { body.currency = panel.currency; }
-      kit.busy(panel, function () { return kit.call(panel, "POST", options.path, body); })
-        .then(function (quote) { renderQuote(panel, quote, true); })
-        .catch(function (error) { kit.showErrors(form, forBuyers(error, sent), describer(lines)); });
+      var file = kit.chosenFile(form);
+      kit.busy(panel, function () {
+        return (file ? kit.uploadDocument(panel, form, file) : Promise.resolve(null)).then(function (documentId) {
+          if (documentId) { body.competing_offer.document_id = documentId; }
+          return kit.call(panel, "POST", options.path, body);
+        });
+      }).then(function (quote) { form.coUploaded = null; renderQuote(panel, quote, true); })
+        .catch(function (error) { kit.showErrors(form, forBuyers(kit.byFileInput(form, error), sent, cited.sent), describer(lines)); });
     });
     return form;
   }
@@ -306,7 +319,7 @@
       ? el("p", { "class": "co-note" }, ["Your cart has changed since you asked: this quote is for the lines below. Withdraw it to ask for the cart as it is now."]) : null;
     result.replaceChildren.apply(result, [heading,
       finished(quote.status) ? null : el("p", { "class": "co-round" }, ["Round " + quote.round + " of " + quote.max_rounds]),
-      el("p", {}, [askedWords(quote)]), explain, note, stale, deal ? dealSection(panel, quote, deal) : null,
+      el("p", {}, [askedWords(quote)]), told.history(quote), explain, note, stale, deal ? dealSection(panel, quote, deal) : null,
       deal ? null : offerList(panel, quote, current, null),
       deal ? null : offerList(panel, quote, earlier, "Still open from earlier rounds")
     ].filter(Boolean));
@@ -323,6 +336,9 @@
     } else if (can("counter", status)) {
       actions.appendChild(el("p", {}, [status === "escalated" ? "That was the last round; a sales rep will answer."
                                                                : "That was the last round: accept an offer or ask a sales rep."]));
+    }
+    if (kit.asksWhyNot("quote", quote)) {  // withdrawn (or a rep's counter declined), or run out of time
+      actions.appendChild(kit.whyNotForm(panel, "co-quote-why", "quote", quote, "/quotes/" + encodeURIComponent(quote.id) + "/why-not"));
     }
     var row = el("div", { "class": "co-buttons" });
     if (can("escalate", status)) { row.appendChild(actionButton(panel, quote, "escalate", "Ask a sales rep")); }
@@ -386,7 +402,9 @@
       var latest = quotesOf(data)[0];
       if (!latest) { return; }
       var usable = latest.status === "accepted" && latest.deal && !latest.deal.redeemed_at && !kit.isPast(latest.deal.expires_at);
-      if (LIVE.indexOf(latest.status) >= 0 || usable) { renderQuote(panel, latest, false); }
+      // A quote that ran out of time since the last visit: asked why, once (kit.asksWhyNot).
+      var lapsed = latest.status === "expired" && kit.asksWhyNot("quote", latest);
+      if (LIVE.indexOf(latest.status) >= 0 || usable || lapsed) { renderQuote(panel, latest, false); }
     }).catch(function () { /* nothing to resume: the empty form is the right start */ });
   }
 

@@ -20,7 +20,8 @@
   var formatMoney = kit.formatMoney, formatQuantity = kit.formatQuantity, units = kit.units, plural = kit.plural;
   var decimalPlaces = kit.decimalPlaces, compareDecimal = kit.compareDecimal, cleanPrice = kit.cleanPrice, isPast = kit.isPast;
   var el = kit.el, button = kit.button, part = kit.part, definitions = kit.definitions, localTime = kit.localTime;
-  var expiresIn = kit.expiresIn, ApiError = kit.ApiError, call = kit.call, busy = kit.busy;
+  var expiresIn = kit.expiresIn, ApiError = kit.ApiError, call = kit.call, busy = kit.busy, localDate = kit.localDate;
+  var field = kit.textField;  // a labelled input with its error slot, the template's shape
   var clearErrors = kit.clearErrors, showErrors = kit.showErrors, flattenFields = kit.flattenFields;
 
   var SHOWN_ON_LOAD = ["open", "countered", "escalated", "accepted"];
@@ -41,10 +42,6 @@
     withdrawn: "You withdrew this request.",
     expired: "The offers ran out of time. Ask again for a new offer."
   };
-  // Why not: the one optional question when a request ends without a deal (the API's LOST_REASONS).
-  var WHY_NOT = [["price_too_high", "The price is too high"], ["found_cheaper", "I found it cheaper elsewhere"],
-                 ["quantity_too_large", "The quantity is too large"], ["terms_do_not_fit", "The terms do not fit"],
-                 ["no_longer_needed", "I no longer need it"], ["other", "Something else"]];
   // What became of the order a released deal bought (the shop's orders port said so).
   var RELEASED = { cancelled: "was cancelled", failed: "did not go through", not_placed: "was never placed" };
 
@@ -121,70 +118,9 @@
     return fields;
   }
 
-  // ---- the competitor's quote as a file: uploaded first, then cited by its id ------------
-  // As the API takes it (docs/competing-offers.md): POST /documents with the bytes in
-  // base64, then "document_id" in the competing_offer. The server reads the type from
-  // the content and checks the size again; the size here only saves a useless upload.
-  var DOCUMENT_FIELD = "competing_offer.document", MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
-
-  function chosenFile(form) {
-    var input = form.elements[DOCUMENT_FIELD];
-    return (input && input.files && input.files[0]) || null;
-  }
-
-  /** An error by the file input, naming the field and the file. */
-  function fileError(file, words) {
-    var fields = {};
-    fields[DOCUMENT_FIELD] = ["Their quote file (" + file.name + "): " + words];
-    return new ApiError("Please check the highlighted fields.", fields);
-  }
-
-  function checkFile(form, told, fields) {
-    var file = chosenFile(form);
-    if (!file) { return; }
-    if (!told.competing_offer) {
-      fields[DOCUMENT_FIELD] = ["A file goes with a competing offer: name the competitor and their price too."];
-    } else if (file.size > MAX_DOCUMENT_BYTES) {
-      fields[DOCUMENT_FIELD] = fileError(file, "send a file of at most 5 MB.").fields[DOCUMENT_FIELD];
-    }
-  }
-
-  function readBase64(file) {
-    return new Promise(function (resolve, reject) {
-      var reader = new FileReader();
-      reader.onload = function () { resolve(String(reader.result).split(",")[1] || ""); };  // after "data:...;base64,"
-      reader.onerror = function () { reject(fileError(file, "could not be read; choose it again.")); };
-      reader.readAsDataURL(file);
-    });
-  }
-
-  /** The uploaded document's id. Once per file chosen: a retry after another field's
-   *  error cites the same upload (an upload never cited is deleted after a day). */
-  function uploadDocument(widget, form, file) {
-    if (form.coUploaded && form.coUploaded.file === file) { return Promise.resolve(form.coUploaded.id); }
-    return readBase64(file).then(function (content) {
-      return call(widget, "POST", "/documents", { filename: file.name, content_base64: content });
-    }).then(function (uploaded) {
-      form.coUploaded = { file: file, id: uploaded.id };
-      return uploaded.id;
-    }, function (error) {  // the server's words ("document", "content_base64"...), by the file input
-      var words = flattenFields(error.fields);
-      if (words[DOCUMENT_FIELD]) { throw error; }
-      var said = Object.keys(words).map(function (key) { return words[key]; }).join(" ");
-      throw fileError(file, said || error.message);
-    });
-  }
-
-  /** A citation refused for its document ("competing_offer.document_id") is said by the file input. */
-  function byFileInput(form, error) {
-    var fields = flattenFields(error.fields), file = chosenFile(form);
-    if (fields["competing_offer.document_id"] && file) {
-      form.coUploaded = null;  // upload it again next time
-      fields[DOCUMENT_FIELD] = fileError(file, fields["competing_offer.document_id"]).fields[DOCUMENT_FIELD];
-      delete fields["competing_offer.document_id"];
-    }
-    return new ApiError(error.message, fields);
-  }
+  // The competitor's quote as a file: uploaded first, then cited by its id (kit.js, shared with the quote panel).
+  var DOCUMENT_FIELD = kit.DOCUMENT_FIELD, chosenFile = kit.chosenFile, checkFile = kit.checkFile;
+  var uploadDocument = kit.uploadDocument, byFileInput = kit.byFileInput;
 
   /** The template's section, copied into a counter form with ids of its own, empty and closed. */
   function toldSection(widget, suffix) {
@@ -198,10 +134,6 @@
       });
     });
     return copy;
-  }
-
-  function localDate(day) {  // "2026-11-30", a calendar day: shown as it is, in no time zone
-    return el("time", { datetime: day }, [new Date(day + "T00:00:00Z").toLocaleDateString(undefined, { dateStyle: "medium", timeZone: "UTC" })]);
   }
 
   /** What the buyer told, round by round: only their own company ever gets it back. */
@@ -353,7 +285,10 @@
       actions.appendChild(el("p", {}, [status === "escalated" ? "That was the last round; a sales rep will answer."
                                                                : "That was the last round: accept an offer or ask a sales rep."]));
     }
-    if (asksWhyNot(negotiation)) { actions.appendChild(whyNotForm(widget, negotiation)); }
+    if (kit.asksWhyNot("", negotiation)) {
+      actions.appendChild(kit.whyNotForm(widget, widget.uid + "-why", "", negotiation,
+                                         "/requests/" + encodeURIComponent(negotiation.id) + "/why-not"));
+    }
     var row = el("div", { "class": "co-buttons" });
     if (can("escalate", status) && !settled) { row.appendChild(actionButton(widget, negotiation, "escalate", "Ask a sales rep")); }
     if (can("withdraw", status)) { row.appendChild(actionButton(widget, negotiation, "withdraw", "Withdraw request")); }
@@ -371,15 +306,6 @@
     });
   }
 
-  /** A labelled input with its error slot, the same shape as the template's ask form. */
-  function field(id, label, attrs) {
-    attrs.id = id;
-    attrs["aria-describedby"] = id + "-error";
-    return el("div", { "class": "co-field" }, [
-      el("label", { "for": id }, [label]), el("input", attrs),
-      el("p", { "class": "co-field-error", id: id + "-error", "data-co-error": attrs.name })]);
-  }
-
   function counterForm(widget, negotiation) {
     var nextRound = "Counter-offer: round " + (negotiation.round + 1) + " of " + widget.terms.max_rounds;
     var form = el("form", { "class": "co-form co-counter", novalidate: "" }, [
@@ -394,57 +320,6 @@
     ]);
     var path = "/requests/" + encodeURIComponent(negotiation.id) + "/counter";
     onSubmit(widget, form, path, function (quantity, price) { return { target_unit_price: price, quantity: quantity }; });
-    return form;
-  }
-
-  // ---- why not ----------------------------------------------------------------------
-  function skipKey(negotiation) { return "co-why-not-skipped:" + negotiation.id; }
-
-  function skipped(negotiation) {
-    try { return window.localStorage.getItem(skipKey(negotiation)) === "1"; } catch (e) { return false; }
-  }
-
-  /** Withdrawn or run out of time, not answered, not waved away: ask once. */
-  function asksWhyNot(negotiation) {
-    return (negotiation.status === "withdrawn" || negotiation.status === "expired")
-      && !negotiation.why_not && !skipped(negotiation);
-  }
-
-  function whyNotForm(widget, negotiation) {
-    var prefix = widget.uid + "-why";
-    var choices = WHY_NOT.map(function (pair, index) {
-      var id = prefix + "-" + index;
-      return el("div", { "class": "co-choice" }, [el("input", { type: "radio", name: "reason", value: pair[0], id: id }),
-                                                  el("label", { "for": id }, [pair[1]])]);
-    });
-    var form = el("form", { "class": "co-form co-why-form", novalidate: "" }, [
-      el("fieldset", { "class": "co-why", "aria-describedby": prefix + "-reason-error" }, [
-        el("legend", {}, ["Would you tell us why? (optional)"])].concat(choices, [
-        el("p", { "class": "co-field-error", id: prefix + "-reason-error", "data-co-error": "reason" })])),
-      field(prefix + "-note", "Anything to add? (optional)", { name: "note", type: "text", maxlength: "500", autocomplete: "off" }),
-      el("p", { "class": "co-form-error", "data-co-error": "_form", "aria-live": "polite" }),
-      el("div", { "class": "co-buttons" }, [
-        el("button", { type: "submit", "class": "co-secondary" }, ["Send"]),
-        button("No thanks", "co-secondary", function () {
-          try { window.localStorage.setItem(skipKey(negotiation), "1"); } catch (e) { /* private mode: ask again next time */ }
-          form.replaceWith(el("p", { role: "status" }, ["No problem."]));
-        })])
-    ]);
-    form.addEventListener("change", function () { clearErrors(form); });  // a reason chosen answers the error
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      clearErrors(form);
-      var chosen = form.querySelector('input[name="reason"]:checked');
-      if (!chosen) {
-        showErrors(form, new ApiError("Choose a reason, or press No thanks.", { reason: ["Choose one of the reasons."] }));
-        return;
-      }
-      var body = { reason: chosen.value };
-      if (form.elements.note.value.trim()) { body.note = form.elements.note.value.trim(); }
-      busy(widget, function () { return call(widget, "POST", "/requests/" + encodeURIComponent(negotiation.id) + "/why-not", body); })
-        .then(function () { form.replaceWith(el("p", { role: "status" }, ["Thank you: that helps us."])); })
-        .catch(function (error) { showErrors(form, error); });
-    });
     return form;
   }
 
@@ -508,7 +383,7 @@
     call(widget, "GET", "/requests?sku=" + encodeURIComponent(widget.sku) + "&limit=1").then(function (data) {
       var latest = data && data.requests && data.requests[0];
       // A request that ran out of time since the last visit: asked why, once (issue 16).
-      var expiredUnasked = latest && latest.status === "expired" && asksWhyNot(latest);
+      var expiredUnasked = latest && latest.status === "expired" && kit.asksWhyNot("", latest);
       if (!latest || (SHOWN_ON_LOAD.indexOf(latest.status) < 0 && !expiredUnasked)) { return; }
       if (latest.status === "accepted" && Date.now() - new Date(latest.updated_at).getTime() > RECENT_ACCEPTED_MS) { return; }
       renderResult(widget, latest, latest.deal, false);

@@ -1,0 +1,96 @@
+/* What a buyer may tell with a quote (issue 16): the quote panel's collapsed "Have a
+ * competing offer?" section (the competitor, their order total or their unit price per
+ * line, how long it holds, a note, and the day the goods are needed by), the body it
+ * adds to a quote request or counter, and "What you told us". Loaded by the panel's
+ * macro after kit.js and before quote_panel.js. Only the buyer's own company and the
+ * shop's staff ever see what is told (docs/competing-offers.md).
+ */
+(function () {
+  "use strict";
+
+  if (window.counterofferQuoteTold) { return; }
+
+  var kit = window.counterofferKit;
+  var el = kit.el, money = kit.formatMoney;
+
+  function typed(form, name) { var input = form.elements[name]; return input && input.type !== "file" ? input.value.trim() : ""; }
+
+  /** The section, closed, for a form whose lines are ``lines``; inputs are named by their
+   *  API path ("competing_offer.lines.2.unit_price": line 2 of the form), so errors land beside them. */
+  function section(panel, lines, prefix) {
+    var id = prefix + "-told", money = { type: "text", inputmode: "decimal", autocomplete: "off" };
+    var perLine = lines.map(function (line, index) {
+      return kit.textField(id + "-line-" + index, "Their unit price for " + line.sku + " (" + panel.currency + ")",
+                           Object.assign({ name: "competing_offer.lines." + index + ".unit_price" }, money));
+    });
+    var note = el("div", { "class": "co-field" }, [
+      el("label", { "for": id + "-note" }, ["Note (optional, up to 500 characters)"]),
+      el("textarea", { id: id + "-note", name: "competing_offer.note", rows: "2", maxlength: "500", "aria-describedby": id + "-note-error" }),
+      el("p", { "class": "co-field-error", id: id + "-note-error", "data-co-error": "competing_offer.note" })]);
+    return el("details", { "class": "co-told", "data-co-part": "told" }, [
+      el("summary", {}, ["Have a competing offer?"]),
+      el("p", { "class": "co-hint", id: id + "-hint" }, ["Tell us what another supplier offered you for this order. Only our staff see it."]),
+      kit.textField(id + "-competitor", "Competitor", { name: "competing_offer.competitor", type: "text", maxlength: "100", autocomplete: "organization" }),
+      el("fieldset", { "class": "co-cited" }, [el("legend", {}, ["Their offer"]),
+        el("p", { "class": "co-hint" }, ["Their total for the whole order, or their unit price for the lines they quoted."]),
+        kit.textField(id + "-total", "Their total for the whole order (" + panel.currency + ")", Object.assign({ name: "competing_offer.total" }, money))
+      ].concat(perLine)),
+      kit.textField(id + "-valid", "Their offer is valid until (optional)", { name: "competing_offer.valid_until", type: "date" }),
+      note,
+      // Uploaded first, then cited by its id, as the product widget does (kit.uploadDocument).
+      kit.textField(id + "-document", "Their quote as a file (optional: a PDF, PNG or JPEG of up to 5 MB)",
+                    { name: kit.DOCUMENT_FIELD, type: "file", accept: "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg" }),
+      kit.textField(id + "-needed", "Needed by (optional)", { name: "needed_by", type: "date" })]);
+  }
+
+  /** {body, fields, sent}: what the section adds to the request ({} when left empty), the
+   *  light checks' field errors, and for each cited line sent, its line on the form. */
+  function read(form, lines) {
+    var body = {}, fields = {}, sent = [], competitor = typed(form, "competing_offer.competitor");
+    var total = kit.cleanPrice(typed(form, "competing_offer.total")), cited = [];
+    lines.forEach(function (line, index) {
+      var price = kit.cleanPrice(typed(form, "competing_offer.lines." + index + ".unit_price"));
+      if (price) { cited.push({ sku: line.sku, unit_price: price }); sent.push(index); }
+    });
+    if (competitor || total || cited.length) {
+      body.competing_offer = { competitor: competitor };
+      if (total) { body.competing_offer.total = total; }
+      if (cited.length) { body.competing_offer.lines = cited; }
+      var validUntil = typed(form, "competing_offer.valid_until"), note = typed(form, "competing_offer.note");
+      if (validUntil) { body.competing_offer.valid_until = validUntil; }
+      if (note) { body.competing_offer.note = note; }
+      if (!competitor) { fields["competing_offer.competitor"] = ["Name the competitor, or leave their prices empty."]; }
+      if (total && cited.length) { fields["competing_offer.total"] = ["Give their order total or their line prices, not both."]; }
+      if (!total && !cited.length) { fields["competing_offer.total"] = ["Enter their order total, or their unit price for a line."]; }
+    }
+    if (typed(form, "needed_by")) { body.needed_by = typed(form, "needed_by"); }
+    kit.checkFile(form, body, fields);
+    return { body: body, fields: fields, sent: sent };
+  }
+
+  /** An API path about a cited line ("competing_offer.lines.0.sku") as the form's line. */
+  function place(path, sent) {
+    return path.replace(/^competing_offer\.lines\.(\d+)/, function (all, i) {
+      return sent[Number(i)] === undefined ? all : "competing_offer.lines." + sent[Number(i)];
+    });
+  }
+
+  /** What the buyer told, round by round: only their own company ever gets it back. */
+  function history(quote) {
+    var told = quote.told || [];
+    if (!told.length) { return null; }
+    return el("div", { "class": "co-told-history" }, [el("h4", {}, ["What you told us"]), el("ul", { "class": "co-history" }, told.map(function (round) {
+      var parts = ["Round " + round.round + ": "], cited = round.competing_offer;
+      if (cited) {
+        parts.push(cited.competitor + " offers " + (cited.total ? money(cited.total, cited.currency) + " for the order"
+          : cited.lines.map(function (line) { return line.sku + " at " + money(line.unit_price, cited.currency) + " each"; }).join(", ")));
+        if (cited.valid_until) { parts.push(", valid until ", kit.localDate(cited.valid_until)); }
+        parts.push(cited.note ? " (" + cited.note + "). " : ". ");
+      }
+      if (round.needed_by) { parts.push("Needed by ", kit.localDate(round.needed_by), "."); }
+      return el("li", {}, parts);
+    }))]);
+  }
+
+  window.counterofferQuoteTold = { section: section, read: read, place: place, history: history };
+})();
