@@ -33,9 +33,10 @@ from ..engine import OVER_LIMIT, resolver_for
 from ..messages import format_money
 from ..model import CompetingOffer, Outcome
 from ..ruleset import CompiledRules, RuleSet
+from .candidates import QuoteCandidate
 from .decisions import accept, decision, escalate, meets_order_floor
-from .lines import QuoteCandidate, QuoteFrame
-from .mix import at_prices, mix_quote
+from .lines import QuoteFrame
+from .mix import mix_quote
 from .model import QuoteCitation, QuoteDecision, QuoteOfferKind
 from .offers import make_quote_offer
 from .routing import STRATEGIC, over_limit
@@ -134,7 +135,7 @@ def _cited_lines(qf: QuoteFrame, citation: QuoteCitation) -> CitedQuote | None:
     if not matched:
         return None
     why = f"matches {citation.competitor}'s line prices"
-    candidate = QuoteCandidate(QuoteOfferKind.MATCH, at_prices(qf, prices, why), match_quote_message, why)
+    candidate = QuoteCandidate(QuoteOfferKind.MATCH, qf.lines, match_quote_message, why, prices=prices)
     if not meets_order_floor(qf, candidate):
         return CitedQuote(BELOW_GUARD)
     return _checked(candidate, citation, min(limits) if limits else None)
