@@ -75,6 +75,10 @@ class QuoteBid(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)  # rep-only
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: What applied to the buyer that round, for the what-if simulation to replay it so
+    #: (migration ``0017``): {"segment", "last_paid": {sku: {"unit_price", "quantity",
+    #: "paid_at"}}}. None on rounds asked before it.
+    buyer_context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class QuoteOfferRow(Base):
