@@ -70,7 +70,8 @@ def test_every_round_replays_with_the_segment_and_last_price_of_its_day(app, clo
             kept = [bid.buyer_context for bid in bids]
         result = _simulated(deps)
     assert [then["segment"] for then in kept] == ["wholesale", "wholesale"]
-    assert Decimal(kept[0]["last_paid"]["DEMO-120"]["unit_price"]) == Decimal("115.00") and "GLOVE-50" not in kept[0]["last_paid"]
+    paid = kept[0]["last_paid"]
+    assert Decimal(paid["DEMO-120"]["unit_price"]) == Decimal("115.00") and "GLOVE-50" not in paid
     quotes = result["quotes"]
     live, draft = quotes["live"], quotes["draft"]
     assert (live["quotes"], live["rounds"], draft["rounds"]) == (1, 2, 2)
