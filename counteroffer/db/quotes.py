@@ -189,3 +189,7 @@ class QuoteEscalation(Base):
     decided_on_behalf_of: Mapped[str | None] = mapped_column(String(64))
     #: When the service-level sweep moved it, overdue, to the assignee's manager (``0015``).
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the assignee is reminded, before ``due_at``, and when they were (``0018``; None
+    #: on escalations opened before it: no reminder).
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
