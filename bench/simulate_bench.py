@@ -20,13 +20,16 @@ after the lines, every round, each with the segment and last prices kept on its 
 Goals: 100,000 requests in at most 10 seconds; with the 10,000 quotes, at most 15 seconds
 in all. The last line printed is one JSON object with ``requests`` and ``seconds`` (and
 the decisions per second, the changed requests), ``quotes`` (quotes replayed),
-``quote_rounds`` and ``quote_seconds`` (the quotes' share of ``seconds``: the run timed
-again without them, on the same data, and the difference).
+``quote_rounds``, ``quote_decisions`` (``decide_quote`` calls) and ``quote_seconds`` (the
+quotes' share of ``seconds``: the run timed again without them, on the same data, and the
+difference), with the CPU seconds of the same (``cpu_seconds``, ``quote_cpu_seconds``: on
+a loaded machine the wall time is mostly waiting for a core) and the load average.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import tempfile
@@ -152,14 +155,15 @@ def _store_quotes(extension: Counteroffer, count: int) -> int:
     return len(bids)
 
 
-def _timed_run(extension: Counteroffer, asked: list[dict], days: int | None) -> tuple[float, dict]:
+def _timed_run(extension: Counteroffer, asked: list[dict], days: int | None) -> tuple[float, float, dict]:
+    """Wall and CPU seconds of one run, and its result."""
     simulation = start_simulation(extension.deps, MANAGER, requests=asked, days=days)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     status = run_simulation(extension.deps, simulation.id)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     if status != "done":
         raise SystemExit(f"simulation ended {status}")
-    return seconds, rulesets_result(extension, simulation.id)
+    return seconds, cpu, rulesets_result(extension, simulation.id)
 
 
 def benchmark(count: int, database: str | None, work: Path, quotes: int = 10_000) -> dict:
@@ -170,8 +174,8 @@ def benchmark(count: int, database: str | None, work: Path, quotes: int = 10_000
         _draft(extension)
         rounds = _store_quotes(extension, quotes) if quotes else 0
         asked = _requests(count)
-        seconds, result = _timed_run(extension, asked, 30 if quotes else None)
-        lines_only = _timed_run(extension, asked, None)[0] if quotes else seconds
+        seconds, cpu, result = _timed_run(extension, asked, 30 if quotes else None)
+        lines_only, lines_cpu, _ = _timed_run(extension, asked, None) if quotes else (seconds, cpu, result)
         extension.close()
     replayed = result.get("quotes", {}).get("live", {})
     return {"requests": result["live"]["requests"], "seconds": round(seconds, 2),
@@ -180,7 +184,10 @@ def benchmark(count: int, database: str | None, work: Path, quotes: int = 10_000
             "lines_seconds": round(lines_only, 2), "quotes": replayed.get("quotes", 0),
             "quote_rounds": replayed.get("rounds", 0), "stored_quote_rounds": rounds,
             "quote_seconds": round(max(seconds - lines_only, 0), 2),
-            "quotes_changed": result.get("quotes", {}).get("changed", 0)}
+            "cpu_seconds": round(cpu, 2), "quote_cpu_seconds": round(max(cpu - lines_cpu, 0), 2),
+            "load_average": round(os.getloadavg()[0], 2),
+            "quotes_changed": result.get("quotes", {}).get("changed", 0),
+            "quote_decisions": result.get("quotes", {}).get("decisions", 0)}
 
 
 def rulesets_result(extension: Counteroffer, simulation_id: str) -> dict:

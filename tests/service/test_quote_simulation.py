@@ -74,7 +74,7 @@ def test_every_round_replays_with_the_segment_and_last_price_of_its_day(app, clo
     assert Decimal(paid["DEMO-120"]["unit_price"]) == Decimal("115.00") and "GLOVE-50" not in paid
     quotes = result["quotes"]
     live, draft = quotes["live"], quotes["draft"]
-    assert (live["quotes"], live["rounds"], draft["rounds"]) == (1, 2, 2)
+    assert (live["quotes"], live["rounds"], draft["rounds"], quotes["decisions"]) == (1, 2, 2, 4)
     assert result["live"]["requests"] == 1  # the line request beside them
     assert "order_tier" not in live["by_trade_off"] and draft["by_trade_off"].get("order_tier", 0) >= 1
     assert quotes["changed"] >= 1 and {c["segment"] for c in quotes["changes"]} == {"wholesale"}
@@ -97,6 +97,7 @@ def test_a_quote_alike_on_both_sides_is_counted_the_same(app, clock):
     quotes = result["quotes"]
     assert quotes["live"] == {**quotes["draft"]} and quotes["changed"] == 0 and quotes["skipped"] == 0
     assert quotes["live"]["rounds"] == 1 and quotes["currency"] == "USD"
+    assert quotes["decisions"] == 1  # alike on both sides: decided once
 
 
 def test_rounds_asked_before_0017_fall_back_to_todays_segment(app, clock):

@@ -145,10 +145,12 @@ class QuoteComparison:
     changed: int = 0
     changes: list[dict[str, Any]] = field(default_factory=list)
     currency: str | None = None
+    #: Engine decisions made: a round alike on both sides is decided once.
+    decisions: int = 0
 
     def result(self) -> dict[str, Any]:
         return {"currency": self.currency, "live": self.live.summary(), "draft": self.draft.summary(),
-                "changed": self.changed, "changes": self.changes}
+                "changed": self.changed, "changes": self.changes, "decisions": self.decisions}
 
 
 def replay_quotes(quotes: Iterable[ReplayedQuote], live: CompiledRules, draft: CompiledRules, now: datetime,
@@ -195,6 +197,7 @@ def _replay_one(quote: ReplayedQuote, live: CompiledRules, draft: CompiledRules,
     for asked in quote.rounds:
         before = before_side.decide(quote, asked, now, policy)
         after = before if quote.same else after_side.decide(quote, asked, now, policy)
+        comparison.decisions += 1 if quote.same else 2
         value = quote_value(asked, before, "live")
         comparison.live.add(before, value)
         comparison.draft.add(after, value if after is before else quote_value(asked, after, "draft"))
