@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from ...db.quotes import Quote, QuoteBid
 from ...rules import CompiledRules, LastPrice, PricingContext
-from ...rules.quotes import OrderTarget, QuoteRequest
-from .quote_replay import ReplayedLine, ReplayedQuote, ReplayedRound, same_order_rules
+from ...rules.quotes import OrderTarget, QuoteLine, QuoteRequest
+from .quote_replay import ReplayedQuote, ReplayedRound, same_order_rules
 
 __all__ = ["buyer_context_of", "past_quotes", "resolved_quotes"]
 
@@ -70,23 +70,25 @@ def resolved_quotes(quotes: list[dict[str, Any]], live: CompiledRules, draft: Co
     order_alike = same_order_rules(live, draft)
     sides = _Sides(live, draft, context_of, same_rules)
     for quote in quotes:
-        rounds = [_round(asked, quote["currency"], sides) for asked in quote["rounds"]]
-        if not rounds or any(r is None for r in rounds):
+        framed = [sides.round(asked, quote["currency"]) for asked in quote["rounds"]]
+        rounds = [each for each in framed if each is not None]
+        if not rounds or len(rounds) < len(framed):
             skipped += 1
             continue
-        kept = tuple(r for r in rounds if r is not None)
-        same = order_alike and all(line.same for r in kept for line in r.lines)
-        found.append(ReplayedQuote(quote["quote_id"], quote["currency"], kept, same))
+        same = order_alike and all(alike for _, alike in rounds)
+        found.append(ReplayedQuote(quote["quote_id"], quote["currency"], tuple(r for r, _ in rounds), same))
     return found, skipped
 
 
 class _Sides:
-    """Both contexts of a SKU and segment and whether they decide alike, worked out once."""
+    """Both contexts of a SKU and segment and whether they decide alike, worked out once;
+    with a last price paid, each side's copy of them, once per price paid."""
 
     def __init__(self, live: CompiledRules, draft: CompiledRules, context_of: ContextOf,
                  same_rules: SameRules) -> None:
         self._live, self._draft, self._context_of, self._same_rules = live, draft, context_of, same_rules
         self._found: dict[tuple[str, str | None], tuple[PricingContext, PricingContext, bool] | None] = {}
+        self._anchored: dict[tuple[Any, ...], tuple[PricingContext, PricingContext]] = {}
 
     def of(self, sku: str, segment: str | None) -> tuple[PricingContext, PricingContext, bool] | None:
         key = (sku, segment)
@@ -96,27 +98,41 @@ class _Sides:
                 before, after, before == after and self._same_rules(sku, before.category, segment))
         return self._found[key]
 
+    def round(self, asked: dict[str, Any], currency: str) -> tuple[ReplayedRound, bool] | None:
+        """The round framed for both sides, and whether every line is alike on both."""
+        segment, last_paid = asked["segment"], asked["last_paid"]
+        before_lines, after_lines, all_alike = [], [], True
+        for line in asked["lines"]:
+            sku = line["sku"]
+            both = self.of(sku, segment)
+            if both is None or both[0].currency != currency:
+                return None
+            before, after, alike = both
+            paid = last_paid.get(sku) if last_paid else None
+            if paid:
+                before, after = self._with_last_price(sku, segment, paid, before, after)
+            target = line.get("target_unit_price")
+            target_price = Decimal(target) if target else None
+            quantity = int(line["quantity"])
+            framed = QuoteLine(sku, quantity, before, target_price)
+            before_lines.append(framed)  # alike on both sides: the same facts serve both
+            after_lines.append(framed if alike else QuoteLine(sku, quantity, after, target_price))
+            all_alike = all_alike and alike
+        target = asked["order_target"]
+        order_target = None if not target else OrderTarget(
+            total=Decimal(target["total"]) if "total" in target else None,
+            discount_pct=Decimal(target["discount_pct"]) if "discount_pct" in target else None)
+        return ReplayedRound(int(asked["round"]), tuple(before_lines), tuple(after_lines), order_target,
+                             segment), all_alike
 
-def _round(asked: dict[str, Any], currency: str, sides: _Sides) -> ReplayedRound | None:
-    segment, last_paid = asked["segment"], asked["last_paid"]
-    lines = []
-    for line in asked["lines"]:
-        sku = line["sku"]
-        both = sides.of(sku, segment)
-        if both is None or both[0].currency != currency:
-            return None
-        before, after, alike = both
-        paid = _last_price(last_paid.get(sku)) if last_paid else None
-        if paid is not None:
-            before, after = replace(before, last_price=paid), replace(after, last_price=paid)
-        target = line.get("target_unit_price")
-        lines.append(ReplayedLine(sku, int(line["quantity"]), Decimal(target) if target else None,
-                                  before, after, alike))
-    target = asked["order_target"]
-    order_target = None if not target else OrderTarget(
-        total=Decimal(target["total"]) if "total" in target else None,
-        discount_pct=Decimal(target["discount_pct"]) if "discount_pct" in target else None)
-    return ReplayedRound(int(asked["round"]), tuple(lines), order_target, segment)
+    def _with_last_price(self, sku: str, segment: str | None, paid: dict[str, Any], before: PricingContext,
+                         after: PricingContext) -> tuple[PricingContext, PricingContext]:
+        key = (sku, segment, paid["unit_price"], paid["quantity"], paid["paid_at"])
+        found = self._anchored.get(key)
+        if found is None:
+            last = _last_price(paid)
+            found = self._anchored[key] = (replace(before, last_price=last), replace(after, last_price=last))
+        return found
 
 
 def _last_price(paid: dict[str, Any] | None) -> LastPrice | None:

@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ...rules import CompiledRules, Outcome, Policy, PricingContext
+from ...rules import CompiledRules, Outcome, Policy
 from ...rules.quotes import (
     EarlierQuoteLine,
     EarlierQuoteOffer,
@@ -31,7 +31,7 @@ from ...rules.quotes import (
 )
 from ..results.offer_values import OfferTotals, OfferValue
 
-__all__ = ["ReplayedLine", "ReplayedRound", "ReplayedQuote", "QuoteTally", "QuoteComparison",
+__all__ = ["ReplayedRound", "ReplayedQuote", "QuoteTally", "QuoteComparison",
            "replay_quotes", "same_order_rules", "SHOWN_QUOTE_CHANGES"]
 
 #: Changed rounds listed in the result; the count covers all of them.
@@ -45,22 +45,19 @@ HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True, slots=True)
-class ReplayedLine:
-    sku: str
-    quantity: int
-    target: Decimal | None
-    live_context: PricingContext
-    draft_context: PricingContext
-    #: This SKU resolves to equal rules and context on both sides.
-    same: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class ReplayedRound:
+    """One round as it was asked: its lines framed for each side (the same SKUs,
+    quantities and targets; each side's own context), ready for ``decide_quote``."""
+
     round: int
-    lines: tuple[ReplayedLine, ...]
+    live_lines: tuple[QuoteLine, ...]
+    draft_lines: tuple[QuoteLine, ...]
     order_target: OrderTarget | None
     segment: str | None
+
+    @property
+    def asked_units(self) -> int:
+        return sum(line.quantity for line in self.live_lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +81,12 @@ def _answered(decision: QuoteDecision) -> QuoteOffer | None:
     return decision.offers[0] if decision.offers else None
 
 
-def quote_value(asked: ReplayedRound, decision: QuoteDecision, side: str) -> OfferValue | None:
+def quote_value(lines: tuple[QuoteLine, ...], decision: QuoteDecision) -> OfferValue | None:
+    """The round's answer as a deal, against the contexts ``lines`` were decided with."""
     offer = _answered(decision)
     if offer is None:
         return None
-    contexts = {line.sku: (line.live_context if side == "live" else line.draft_context) for line in asked.lines}
+    contexts = {line.sku: line.context for line in lines}
     list_value = paid = cost = floor = Decimal(0)
     costs_known = floors_known = True
     units = 0
@@ -102,7 +100,7 @@ def quote_value(asked: ReplayedRound, decision: QuoteDecision, side: str) -> Off
         line_floor = decision.floors.get(line.sku)
         floors_known = floors_known and line_floor is not None
         floor += (line_floor or Decimal(0)) * line.quantity
-    return OfferValue(units=units, asked=sum(line.quantity for line in asked.lines), list_value=list_value,
+    return OfferValue(units=units, asked=sum(line.quantity for line in lines), list_value=list_value,
                       paid=paid, floor_value=floor if floors_known else None,
                       cost_value=cost if costs_known else None)
 
@@ -171,41 +169,44 @@ def replay_quotes(quotes: Iterable[ReplayedQuote], live: CompiledRules, draft: C
 class _Side:
     """One rule set's run through a quote: its earlier offers carry over its rounds."""
 
-    def __init__(self, rules: CompiledRules, name: str) -> None:
-        self.rules, self.name = rules, name
+    def __init__(self, rules: CompiledRules, live: bool) -> None:
+        self.rules, self.live = rules, live
         self.earlier: tuple[EarlierQuoteOffer, ...] = ()
 
-    def decide(self, quote: ReplayedQuote, asked: ReplayedRound, now: datetime, policy: Policy) -> QuoteDecision:
-        lines = tuple(QuoteLine(line.sku, line.quantity,
-                                line.live_context if self.name == "live" else line.draft_context, line.target)
-                      for line in asked.lines)
-        request = QuoteRequest(lines, quote.currency, asked.order_target, round=asked.round,
+    def lines(self, asked: ReplayedRound) -> tuple[QuoteLine, ...]:
+        return asked.live_lines if self.live else asked.draft_lines
+
+    def decide(self, quote: ReplayedQuote, asked: ReplayedRound, now: datetime, policy: Policy,
+               more_rounds: bool) -> QuoteDecision:
+        request = QuoteRequest(self.lines(asked), quote.currency, asked.order_target, round=asked.round,
                                segment=asked.segment, jitter=MIDDLE_JITTER, earlier_offers=self.earlier)
         decision = decide_quote(request, self.rules, now, policy)
-        self.earlier += tuple(EarlierQuoteOffer(tuple(EarlierQuoteLine(o.sku, o.quantity, o.unit_price)
-                                                      for o in offer.lines), offer.kind)
-                              for offer in decision.offers)
+        if more_rounds:  # only a later round reads them
+            self.earlier += tuple(EarlierQuoteOffer(tuple(EarlierQuoteLine(o.sku, o.quantity, o.unit_price)
+                                                          for o in offer.lines), offer.kind)
+                                  for offer in decision.offers)
         return decision
 
 
 def _replay_one(quote: ReplayedQuote, live: CompiledRules, draft: CompiledRules, now: datetime,
                 policy: Policy, comparison: QuoteComparison) -> None:
-    before_side, after_side = _Side(live, "live"), _Side(draft, "draft")
+    before_side, after_side = _Side(live, True), _Side(draft, False)
     comparison.live.quotes += 1
     comparison.draft.quotes += 1
     comparison.currency = comparison.currency or quote.currency
-    for asked in quote.rounds:
-        before = before_side.decide(quote, asked, now, policy)
-        after = before if quote.same else after_side.decide(quote, asked, now, policy)
+    last = len(quote.rounds) - 1
+    for index, asked in enumerate(quote.rounds):
+        before = before_side.decide(quote, asked, now, policy, index < last)
+        after = before if quote.same else after_side.decide(quote, asked, now, policy, index < last)
         comparison.decisions += 1 if quote.same else 2
-        value = quote_value(asked, before, "live")
+        value = quote_value(asked.live_lines, before)
         comparison.live.add(before, value)
-        comparison.draft.add(after, value if after is before else quote_value(asked, after, "draft"))
+        comparison.draft.add(after, value if after is before else quote_value(asked.draft_lines, after))
         if after is not before and _answer(before) != _answer(after):
             comparison.changed += 1
             if len(comparison.changes) < SHOWN_QUOTE_CHANGES:
                 comparison.changes.append({"quote_id": quote.quote_id, "round": asked.round,
-                                           "lines": len(asked.lines), "segment": asked.segment,
+                                           "lines": len(asked.live_lines), "segment": asked.segment,
                                            "live": _described(before), "draft": _described(after)})
 
 
