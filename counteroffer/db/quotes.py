@@ -78,6 +78,10 @@ class QuoteBid(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)  # rep-only
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: What applied to the buyer that round, for the what-if simulation to replay it so
+    #: (migration ``0020``): {"segment", "last_paid": {sku: {"unit_price", "quantity",
+    #: "paid_at"}}}. None on rounds asked before it.
+    buyer_context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class QuoteOfferRow(Base):
@@ -193,6 +197,10 @@ class QuoteEscalation(Base):
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Did the decider check the buyer's cited competing offer (``0019``; None: not said).
     decision_citation_checked: Mapped[bool | None] = mapped_column(Boolean)
+    #: When the assignee is reminded, before ``due_at``, and when they were (``0021``; None
+    #: on escalations opened before it: no reminder).
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class QuoteTold(Base):

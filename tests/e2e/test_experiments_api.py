@@ -4,6 +4,8 @@ Version 1 comes from tests/seed.py; version 2 (a 2,000-unit break) is published 
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from counteroffer.negotiation import Actor
@@ -84,3 +86,21 @@ def test_the_dashboard_shows_experiments_and_stops_and_promotes_them(client):
     assert "version 1&#39;s rules are live" in promoted.get_data(as_text=True)
     lead_page = client.as_(Actor("max@seller", "rep", name="Max")).client.get("/negotiate/admin/results")
     assert lead_page.status_code in (200, 403) and "Publish arm" not in lead_page.get_data(as_text=True)
+
+
+def test_an_arms_quotes_are_read_beside_its_lines_in_the_api_and_on_the_dashboard(client):
+    """Issue 15, item 5: a quote in the experiment counts in its arm's ``quotes``."""
+    experiment = client.post("/experiments", json=START).get_json()
+    cart = {"currency": "USD", "lines": [{"sku": "DEMO-120", "quantity": 1000}, {"sku": "GLOVE-50", "quantity": 500}],
+            "order_target": {"discount_pct": "4"}}
+    quote = client.as_(BUYER_ACME).post("/quotes", json=cart).get_json()
+    assert client.post(f"/quote-offers/{quote['offers'][0]['id']}/accept").status_code == 201
+    shown = client.as_(PIA).get(f"/experiments/{experiment['id']}").get_json()
+    quotes = [arm["quotes"] for arm in shown["arms"]]
+    assert sum(q["requested"] for q in quotes) == 1 and sum(q["accepted"] for q in quotes) == 1
+    accepted = next(q for q in quotes if q["accepted"])
+    assert Decimal(accepted["order_value"]) > 0 and set(shown["quote_differences"]) == {"acceptance", "margin"}
+    assert sum(arm["requests"] for arm in shown["arms"]) == 0
+    client.app.config["SECRET_KEY"] = "test"
+    page = client.client.get("/negotiate/admin/results").get_data(as_text=True)
+    assert "Whole-cart quotes" in page and "Discount given" in page

@@ -89,6 +89,8 @@ ROUTES = [
     Route("audit", "escalated_negotiation", _json("get", "/negotiations/{id}/audit"), STAFF_AUDIT, False),
     Route("audit csv", "escalated_negotiation", _json("get", "/negotiations/{id}/audit.csv"),
           STAFF_AUDIT, False),
+    Route("quote audit", "quote", _json("get", "/quotes/{id}/audit"), STAFF_AUDIT, False),
+    Route("quote audit csv", "quote", _json("get", "/quotes/{id}/audit.csv"), STAFF_AUDIT, False),
     # A buyer's cited document (issue 16): staff only, like the audit trail; not its buyer.
     Route("document", "document", _json("get", "/documents/{id}"), STAFF_AUDIT, False),
     Route("inbox page", "escalation", _admin("get", "/escalations/{id}"), STAFF_OWN, False),

@@ -172,9 +172,10 @@ def test_a_quote_with_a_person_counts_under_the_rep_with_its_decision_cycle(deps
     assert by_key(deps, "rule")["rep_decision"].requests == 1
 
 
-def test_a_quote_in_an_experiment_is_tagged_with_its_arm_but_not_compared_per_request(app, deps):
-    """Experiments compare per request of one SKU; a quote decided by an arm's rules records
-    the arm, and is left out of the comparison (comparing quotes is issue 15's item 5)."""
+def test_a_quote_in_an_experiment_is_tagged_with_its_arm_and_compared_per_quote(app, deps):
+    """Experiments compare lines per request of one SKU; a quote decided by an arm's rules
+    records the arm and counts in the arm's quotes, apart from the lines (issue 15, item 5;
+    tests/service/test_quote_experiments.py)."""
     from counteroffer.negotiation.pricing.rulesets import create_rule, publish
     from counteroffer.negotiation.results.experiments import experiment_results, start_experiment
     from tests.security.world import PIA
@@ -191,3 +192,5 @@ def test_a_quote_in_an_experiment_is_tagged_with_its_arm_but_not_compared_per_re
         assert fact is not None and fact.experiment_id == experiment.id and fact.variant in ("A", "B")
     results = experiment_results(deps, PIA, experiment.id)
     assert sum(arm.requests for arm in results.arms) == 1 and sum(arm.deals for arm in results.arms) == 0
+    assert sum(arm.quotes.requested for arm in results.arms) == 1
+    assert sum(arm.quotes.accepted for arm in results.arms) == 1

@@ -22,7 +22,7 @@ from ..shared.deps import Deps
 from ..shared.errors import NotFoundError
 from .staff import require_staff
 
-__all__ = ["AuditEvent", "audit_trail", "audit_csv", "CSV_COLUMNS"]
+__all__ = ["AuditEvent", "audit_trail", "audit_csv", "event_view", "events_csv", "CSV_COLUMNS"]
 
 CSV_COLUMNS = ("at", "actor_id", "actor_role", "on_behalf_of", "action", "before_status",
                "after_status", "rationale", "detail")
@@ -51,10 +51,11 @@ def audit_trail(deps: Deps, actor: Actor, negotiation_id: str) -> list[AuditEven
             raise NotFoundError("No such price request.")
         events = session.scalars(select(Event).where(Event.negotiation_id == negotiation_id)
                                  .order_by(Event.id))
-        return [_view(event) for event in events]
+        return [event_view(event) for event in events]
 
 
-def _view(event: Event) -> AuditEvent:
+def event_view(event: Any) -> AuditEvent:
+    """A line request's ``Event`` or a quote's ``QuoteEvent``: the same columns."""
     detail = dict(event.detail or {})
     return AuditEvent(at=event.at, actor_id=event.actor_id, actor_role=event.actor_role,
                       on_behalf_of=detail.pop("on_behalf_of", None), action=event.action,
@@ -64,10 +65,14 @@ def _view(event: Event) -> AuditEvent:
 
 def audit_csv(deps: Deps, actor: Actor, negotiation_id: str) -> str:
     """The trail as CSV (RFC 4180, a header row, times in ISO 8601 UTC)."""
+    return events_csv(audit_trail(deps, actor, negotiation_id))
+
+
+def events_csv(events: list[AuditEvent]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for event in audit_trail(deps, actor, negotiation_id):
+    for event in events:
         writer.writerow([_cell(value) for value in (
             event.at.isoformat(), event.actor_id, event.actor_role, event.on_behalf_of or "",
             event.action, event.before_status or "", event.after_status, event.rationale or "",

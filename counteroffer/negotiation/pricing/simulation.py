@@ -7,7 +7,9 @@ Requests are read in bulk (no ORM objects per row), products and segments are re
 once per SKU and company, and the loop itself only calls the engine (``replay.py``).
 The buyers' response model is fitted from the shop's answered offers before the loop
 (``results/response_history.py``), so the result also forecasts the deals each side's
-offers would bring (``forecast.py``, docs/forecast.md).
+offers would bring (``forecast.py``, docs/forecast.md). The quotes of the last ``days``
+days follow the lines, every round as it was asked (``quote_history.py``,
+``quote_replay.py``): the result's ``quotes``.
 """
 from __future__ import annotations
 
@@ -34,6 +36,8 @@ from ..shared.deps import Deps
 from ..shared.errors import ConflictError, NotFoundError
 from ..shared.prices import engine_cost
 from ..shared.records import new_id
+from .quote_history import past_quotes, resolved_quotes
+from .quote_replay import QuoteComparison, ReplayedQuote, replay_quotes
 from .replay import Comparison, Replayed, replay, same_rules
 from .rulebook import compiled_rules_for_version, live_version_id
 from .rulesets import require_pricing_manager, version_id_for
@@ -93,7 +97,7 @@ def start_simulation(deps: Deps, actor: Actor, days: int | None = None,
     with transaction(deps.session_factory) as session:
         draft_id = version_id_for(session, "draft")
         row = Simulation(id=new_id(), status="queued", source="csv" if requests is not None else "history",
-                         days=None if requests is not None else days, requests=requests,
+                         days=days, requests=requests,
                          draft_version_id=draft_id, live_version_id=live_version_id(session),
                          total=len(requests) if requests is not None else 0, processed=0,
                          cancel_requested=False, created_by=actor.id, created_at=now)
@@ -163,15 +167,42 @@ def _run(deps: Deps, simulation_id: str) -> tuple[str, dict[str, Any]]:
         draft = _compiled(session, row.draft_version_id)
         asked = (cast(list[dict[str, Any]], row.requests) if row.source == "csv"
                  else _history(session, deps, row.days or 30))
-        requests, skipped = _resolved(deps, session, asked, live, draft)
+        contexts = _Contexts(deps, session)
+        requests, skipped = _resolved(deps, session, asked, live, draft, contexts)
+        quotes, quotes_skipped = _past_quotes(deps, session, row.days if row.source == "csv" else row.days or 30,
+                                              live, draft, contexts)
         model = response_model(session, deps.clock())  # how buyers took offers: the forecast
-    _progress(deps, simulation_id, 0, len(requests))
+    total = len(requests) + len(quotes)
+    _progress(deps, simulation_id, 0, total)
     comparison = replay(requests, live, draft, deps.clock(), deps.policy, Comparison(model=model),
                         on_progress=lambda done: _progress(deps, simulation_id, done))
     processed = comparison.live.requests
+    quoted = QuoteComparison()
+    if processed == len(requests):  # not cancelled during the lines
+        replay_quotes(quotes, live, draft, deps.clock(), deps.policy, quoted,
+                      on_progress=lambda done: _progress(deps, simulation_id, processed + done))
+    processed += quoted.live.quotes
     _progress(deps, simulation_id, processed)
-    status = "done" if processed == len(requests) else "cancelled"
-    return status, {"result": {**comparison.result(), "skipped": skipped}}
+    status = "done" if processed == total else "cancelled"
+    return status, {"result": {**comparison.result(), "skipped": skipped,
+                               "quotes": {**quoted.result(), "skipped": quotes_skipped}}}
+
+
+def _past_quotes(deps: Deps, session: Session, days: int | None, live: CompiledRules, draft: CompiledRules,
+                 contexts: _Contexts) -> tuple[list[ReplayedQuote], int]:
+    """The quotes of the last ``days`` days with their contexts (none without ``days``)."""
+    if not days:
+        return [], 0
+    segments: dict[str, str | None] = {}
+
+    def segment_today(company_id: str) -> str | None:  # only for rounds asked before 0017
+        if company_id not in segments:
+            segments[company_id] = _segment(deps, session, company_id)
+        return segments[company_id]
+
+    asked = past_quotes(session, deps.clock(), days, segment_today)
+    return resolved_quotes(asked, live, draft, contexts.context,
+                           lambda sku, category, segment: same_rules(live, draft, sku, category, segment))
 
 
 def _compiled(session: Session, version_id: int | None) -> CompiledRules:
@@ -277,9 +308,9 @@ def _alternative(item: CatalogItem) -> AlternativeProduct:
 
 
 def _resolved(deps: Deps, session: Session, asked: Iterable[dict[str, Any]], live: CompiledRules,
-              draft: CompiledRules) -> tuple[list[Replayed], int]:
+              draft: CompiledRules, contexts: _Contexts) -> tuple[list[Replayed], int]:
     """Requests with their contexts; those for products no longer sold are skipped."""
-    contexts, found, skipped = _Contexts(deps, session), [], 0
+    found, skipped = [], 0
     sides: dict[tuple[str, str | None], tuple[PricingContext, PricingContext, bool] | None] = {}
     for line, request in enumerate(asked, start=1):
         sku, segment = request["sku"], request.get("segment")

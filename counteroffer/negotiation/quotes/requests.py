@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ from ...rules.quotes import (
 from ..buying.document_store import claim_document
 from ..buying.limits import enforce_request_caps
 from ..buying.why_not import check_why_not
+from ..pricing.quote_history import buyer_context_of
 from ..results.experiments import rules_for_buyer
 from ..results.quote_facts import PricedSku, record_quote_decision
 from ..shared.actors import Actor, require_buyer
@@ -58,6 +60,9 @@ class _Round:
     decision: QuoteDecision
     version_id: int | None
     customer: Customer
+    #: What applied to the buyer this round (segment, last prices paid): kept on the bid
+    #: so that the what-if simulation replays the round as it was (pricing/quote_history.py).
+    buyer_context: dict[str, Any]
 
 
 def request_quote(deps: Deps, actor: Actor, lines: Sequence[LineAsk], currency: str,
@@ -131,7 +136,8 @@ def _decide(deps: Deps, session: Session, company_id: str, quote_id: str, lines:
         priced = price_lines(deps, session, rules, customer, lines, currency, target)
         request = engine_request(deps, session, rules, customer, priced, currency, target, round_,
                                  deps.guards.jitter(quote_id), earlier, tell.citation(documented), tell.needed_by)
-    return _Round(priced, target, decide_quote(request, rules, now, deps.policy), version_id, customer)
+    return _Round(priced, target, decide_quote(request, rules, now, deps.policy), version_id, customer,
+                  buyer_context_of(request))
 
 
 def _set_round(row: Quote, decided: _Round, now: datetime) -> None:
@@ -153,7 +159,8 @@ def _record_round(deps: Deps, session: Session, row: Quote, actor: Actor, action
              for line in decided.priced]
     target = _target_json(decided.target)
     session.add(QuoteBid(quote_id=row.id, round=row.round, lines=asked, order_target=target,
-                         outcome=decision.outcome.value, reason=decision.reason, created_at=now))
+                         outcome=decision.outcome.value, reason=decision.reason, created_at=now,
+                         buyer_context=decided.buyer_context))
     offers = write_offers(session, row, decision, now)
     record_quote_decision(session, row, decision.outcome.value, decided.customer, [  # results (docs/results.md)
         PricedSku(line.ask.sku, line.ask.quantity, line.item.list_price, line.item.cost,

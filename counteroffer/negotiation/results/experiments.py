@@ -5,7 +5,11 @@ modulo 100, is below the experiment's split (in percent); otherwise in arm A. Th
 company always lands in the same arm for the experiment's life, across processes; a new
 experiment has a new salt, so it draws new arms. At most one experiment runs at a time;
 while it runs, price requests are decided with the arm's version instead of the live
-one (``rules_for_buyer``) and their result facts carry the experiment and arm.
+one (``rules_for_buyer``) and their result facts carry the experiment and arm. Quotes
+are decided with the arm's version too, so two versions that differ only in their quote
+rules (order tiers, order floor, order-scope term levers) are an experiment like any
+other; the results compare quotes per quote beside lines per request
+(``experiment_quotes.py``).
 
 Stopping ends the split (every buyer gets the live version again); promoting publishes
 the winner's rules as the new live version, in the same transaction.
@@ -30,6 +34,7 @@ from ..pricing.rulesets import PRICING_ROLES, _locked_pointer, _next_number, _po
 from ..shared.actors import Actor
 from ..shared.deps import Deps
 from ..shared.errors import ConflictError, ForbiddenError, InvalidRequestError, NotFoundError
+from .experiment_quotes import QuoteArmResult, QuoteDifferences, QuoteSums, mean_interval, quote_differences
 from .stats import SMALL_SAMPLE, Interval, Moments, newcombe_difference, welch_difference, wilson, z_for
 
 __all__ = ["ExperimentView", "ArmResult", "ExperimentResults", "arm_for", "rules_for_buyer",
@@ -287,6 +292,8 @@ class ArmResult:
     acceptance: Interval  # deals / requests with an offer
     margin_per_request: Interval  # mean margin over cost of the deal (0 without one)
     volume_per_request: Interval  # mean extra units won (0 without a deal)
+    #: The arm's whole-cart quotes, compared per quote (experiment_quotes.py).
+    quotes: QuoteArmResult
 
 
 @dataclass(frozen=True)
@@ -297,6 +304,7 @@ class ExperimentResults:
     margin_difference: Interval
     volume_difference: Interval
     small_sample: bool
+    quote_differences: QuoteDifferences
 
 
 def experiment_results(deps: Deps, actor: Actor, experiment_id: int) -> ExperimentResults:
@@ -307,21 +315,24 @@ def experiment_results(deps: Deps, actor: Actor, experiment_id: int) -> Experime
         if row is None:
             raise NotFoundError("No such experiment.")
         sums = {arm: _ArmSums() for arm in ARMS}
-        query = select(ResultFact.variant, ResultFact.offered, ResultFact.deal_at, ResultFact.deal_quantity,
-                       ResultFact.deal_unit_price, ResultFact.deal_cost, ResultFact.asked_quantity).where(
-            # Per request of one SKU: a whole-cart quote (issue 15) is not one request's
-            # units and prices; its arm is recorded, and comparing quotes is a later issue.
-            ResultFact.experiment_id == experiment_id, ResultFact.kind == "line")
+        quotes = {arm: QuoteSums() for arm in ARMS}
+        query = select(ResultFact.variant, ResultFact.kind, ResultFact.offered, ResultFact.deal_at,
+                       ResultFact.deal_quantity, ResultFact.deal_unit_price, ResultFact.deal_cost,
+                       ResultFact.asked_quantity, ResultFact.deal_value, ResultFact.deal_list_value,
+                       ResultFact.deal_floor_value, ResultFact.deal_cost_value).where(
+            ResultFact.experiment_id == experiment_id)
         for fact in session.execute(query.execution_options(yield_per=5000)):
-            sums[fact.variant].add(fact)
+            # A line per request of one SKU; a whole-cart quote per quote, its order totals.
+            (quotes if fact.kind == "quote" else sums)[fact.variant].add(fact)
         view = _view(row)
-    a, b = (sums[arm].result(arm, view, z) for arm in ARMS)
+    a, b = (sums[arm].result(arm, view, z, quotes[arm].result(z)) for arm in ARMS)
     return ExperimentResults(
         experiment=view, arms=(a, b),
         acceptance_difference=newcombe_difference(a.acceptance, b.acceptance),
         margin_difference=welch_difference(sums["A"].margin, sums["B"].margin, z),
         volume_difference=welch_difference(sums["A"].volume, sums["B"].volume, z),
-        small_sample=min(a.requests, b.requests) < SMALL_SAMPLE)
+        small_sample=min(a.requests, b.requests) < SMALL_SAMPLE,
+        quote_differences=quote_differences(quotes["A"], quotes["B"], z))
 
 
 class _ArmSums:
@@ -343,20 +354,13 @@ class _ArmSums:
         self.margin = _plus(self.margin, margin)
         self.volume = _plus(self.volume, volume)
 
-    def result(self, arm: str, view: ExperimentView, z: Decimal) -> ArmResult:
+    def result(self, arm: str, view: ExperimentView, z: Decimal, quotes: QuoteArmResult) -> ArmResult:
         return ArmResult(arm=arm, version=view.version_b if arm == "B" else view.version_a,
                          requests=self.requests, offered=self.offered, deals=self.deals,
                          acceptance=wilson(self.deals, self.offered, z),
-                         margin_per_request=_mean_interval(self.margin, z),
-                         volume_per_request=_mean_interval(self.volume, z))
+                         margin_per_request=mean_interval(self.margin, z),
+                         volume_per_request=mean_interval(self.volume, z), quotes=quotes)
 
 
 def _plus(moments: Moments, value: Decimal) -> Moments:
     return Moments(moments.n + 1, moments.total + value, moments.squares + value * value)
-
-
-def _mean_interval(moments: Moments, z: Decimal) -> Interval:
-    if moments.n < 2:
-        return Interval(moments.mean, Decimal("-Infinity"), Decimal("Infinity"))
-    error = (moments.variance / moments.n).sqrt()
-    return Interval(moments.mean, moments.mean - z * error, moments.mean + z * error)

@@ -15,6 +15,7 @@ from ...negotiation.approvals import absences
 from ...negotiation.approvals import escalations as uc
 from ...negotiation.approvals.staff import require_staff
 from ...negotiation.buying.document_store import staff_document
+from ...negotiation.quotes.approvals import audit as quote_audit
 from ...negotiation.quotes.approvals import decision as rep_decision
 from ...negotiation.quotes.approvals import view as rep_view
 from ...negotiation.quotes.approvals.proposal import LineEdit
@@ -127,6 +128,21 @@ def audit_csv(negotiation_id: str) -> Response:
     text = uc.audit_csv(_extension().deps, _staff(), negotiation_id)
     return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="negotiation-{negotiation_id}-audit.csv"'})
+
+
+@rep_api.get("/api/quotes/<quote_id>/audit")
+@allow(*STAFF)
+def quote_audit_trail(quote_id: str) -> Response:
+    events = quote_audit.quote_audit_trail(_extension().deps, _staff(), quote_id)
+    return jsonify({"events": _events.dump(events)})
+
+
+@rep_api.get("/api/quotes/<quote_id>/audit.csv")
+@allow(*STAFF)
+def quote_audit_csv(quote_id: str) -> Response:
+    text = quote_audit.quote_audit_csv(_extension().deps, _staff(), quote_id)
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="quote-{quote_id}-audit.csv"'})
 
 
 @rep_api.get("/api/documents/<document_id>")

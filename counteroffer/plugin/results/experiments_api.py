@@ -69,12 +69,25 @@ class IntervalSchema(Schema):
     estimate, low, high = (fields.Decimal(as_string=True, allow_none=True, required=True) for _ in range(3))
 
 
+class QuoteArmSchema(Schema):
+    """An arm's whole-cart quotes, per quote (docs/results.md#experiments)."""
+
+    requested, offered, accepted = (fields.Integer(required=True) for _ in range(3))
+    acceptance, margin_per_quote = (fields.Nested(IntervalSchema, required=True) for _ in range(2))
+    order_value, margin_kept, discount_given = (fields.Decimal(as_string=True, required=True) for _ in range(3))
+
+
+class QuoteDifferencesSchema(Schema):
+    acceptance, margin = (fields.Nested(IntervalSchema, required=True) for _ in range(2))
+
+
 class ArmSchema(Schema):
     arm = fields.String(required=True)
     version = fields.Integer(required=True)
     requests, offered, deals = (fields.Integer(required=True) for _ in range(3))
     acceptance, margin_per_request, volume_per_request = (
         fields.Nested(IntervalSchema, required=True) for _ in range(3))
+    quotes = fields.Nested(QuoteArmSchema, required=True)
 
 
 class ExperimentResultsSchema(Schema):
@@ -83,6 +96,7 @@ class ExperimentResultsSchema(Schema):
     acceptance_difference, margin_difference, volume_difference = (
         fields.Nested(IntervalSchema, required=True) for _ in range(3))
     small_sample = fields.Boolean(required=True)
+    quote_differences = fields.Nested(QuoteDifferencesSchema, required=True)
 
 
 ExperimentListSchema = Schema.from_dict(

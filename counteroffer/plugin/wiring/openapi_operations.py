@@ -327,6 +327,8 @@ OPERATIONS: dict[str, Operation] = {
     **REP_QUOTE_OPERATIONS,
     "negotiation_reps.audit": Operation("A negotiation's audit trail", AuditTrailSchema, errors=(404,)),
     "negotiation_reps.audit_csv": Operation("The audit trail as CSV", CSV, errors=(404,)),
+    "negotiation_reps.quote_audit_trail": Operation("A quote's audit trail", AuditTrailSchema, errors=(404,)),
+    "negotiation_reps.quote_audit_csv": Operation("A quote's audit trail as CSV", CSV, errors=(404,)),
     "negotiation_reps.list_delegations": Operation(
         "Out of office not yet over: one's own, one's reports', and where one stands in",
         DelegationListSchema),

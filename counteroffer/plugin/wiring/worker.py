@@ -27,7 +27,7 @@ from ...negotiation.approvals.notices import ESCALATED_TOPIC, VOIDED_TOPIC, tell
 from ...negotiation.pricing.simulation import SIMULATE_TOPIC, simulation_handler
 from ...negotiation.quotes.approvals.escalation import ESCALATED_TOPIC as QUOTE_ESCALATED_TOPIC
 from ...negotiation.quotes.approvals.notices import tell_quote_assigned
-from ...negotiation.quotes.approvals.sla import sweep_quote_escalations
+from ...negotiation.quotes.approvals.sla import remind_quote_escalations, sweep_quote_escalations
 from ...negotiation.results.reports import fold_results
 from ...negotiation.shared.idempotency import prune_keys
 from .state import Extension
@@ -65,6 +65,7 @@ def sweep_once(extension: Extension) -> None:
     fold_results(state.deps)
     prune_keys(state.deps)
     sweep_escalations(state.deps)
+    remind_quote_escalations(state.deps)
     sweep_quote_escalations(state.deps)
     purge_documents(state.deps, state.settings.document_retention)
     relay_stale(state.deps.session_factory, _enqueue(extension), state.deps.clock,

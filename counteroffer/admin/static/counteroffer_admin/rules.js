@@ -31,7 +31,7 @@
         if (status.status === "running" && noWorker.hidden) { state.textContent = "Running"; }
         bar.value = status.percent;
         bar.textContent = status.percent + "%";
-        text.textContent = status.processed + " of " + (status.total || "?") + " requests (" + status.percent + "%).";
+        text.textContent = status.processed + " of " + (status.total || "?") + " requests and quotes (" + status.percent + "%).";
         if (["done", "cancelled", "failed"].indexOf(status.status) >= 0) { window.location.reload(); }
         else { setTimeout(poll, 1000); }
       })

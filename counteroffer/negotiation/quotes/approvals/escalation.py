@@ -64,7 +64,8 @@ def open_quote_escalation(deps: Deps, session: Session, row: Quote, customer: Cu
         assignee_id=assignment.assignee.id if assignment.assignee else None,
         on_behalf_of_id=assignment.on_behalf_of.id if assignment.on_behalf_of else None,
         route=assignment.route[:200], reason=reason, cart_total=row.cart_total, target_total=asked,
-        suggested_quote=suggestion_of(decision), created_at=now, due_at=due_at, decided_at=None))
+        suggested_quote=suggestion_of(decision), created_at=now, due_at=due_at, decided_at=None,
+        remind_at=now + level.remind_after, reminded_at=None))
     record_quote_escalation(session, row.id, now, due_at,  # results (docs/results.md)
                             assignment.assignee.id if assignment.assignee else None)
     record_event(session, row, None, "assigned", row.status, now, escalation_id=escalation_id,

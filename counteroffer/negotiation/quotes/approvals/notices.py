@@ -12,7 +12,7 @@ from ....jobs.notifications import queue_email, queue_webhook
 from ....rules.messages import format_money
 from ...approvals.reps import find_rep
 
-__all__ = ["tell_quote_assigned", "QUOTE_ASSIGNED_EVENT"]
+__all__ = ["tell_quote_assigned", "tell_quote_reminder", "QUOTE_ASSIGNED_EVENT"]
 
 QUOTE_ASSIGNED_EVENT = "quote_escalation.assigned"
 
@@ -40,3 +40,14 @@ def tell_quote_assigned(session: Session, payload: dict[str, Any], now: datetime
         "target_total": str(escalation.target_total) if escalation.target_total is not None else None,
         "assignee_id": escalation.assignee_id, "on_behalf_of_id": escalation.on_behalf_of_id,
         "due_at": escalation.due_at.isoformat()}, now)
+
+
+def tell_quote_reminder(session: Session, row: Quote, escalation: QuoteEscalation, company: str,
+                        email: str | None, now: datetime) -> None:
+    """The service-level sweep's reminder, before the quote is due (sla.py), sent once."""
+    asked = format_money(escalation.target_total, row.currency) if escalation.target_total else "its targets"
+    text = (f"Still waiting for your answer: {company} asks for a quote for its cart of "
+            f"{format_money(row.cart_total, row.currency)}: {asked}.\n"
+            f"Please answer by {escalation.due_at.strftime('%Y-%m-%d %H:%M UTC')}, or it goes to your manager.")
+    queue_email(session, f"quote-reminder:{escalation.id}", [email or ""],
+                f"Reminder: quote to answer for {company}", text, now)

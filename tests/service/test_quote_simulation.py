@@ -1,0 +1,127 @@
+"""What-if for quotes (issue 15, item 4), on SQLite and PostgreSQL: the simulation replays
+every round of the past quotes, with the segment and last prices paid that applied when
+each round was asked (kept on the round's bid, migration 0017), draft beside live.
+
+The catalog (tests/seed.py): DEMO-120 lists at 120.00, costs 80.00, floor 96.00, 110.00
+from 3,000; GLOVE-50 lists at 20.00, costs 12.00, floor 15.00, 18.00 from 500.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from counteroffer import Customer
+from counteroffer.db import transaction
+from counteroffer.db.quotes import QuoteBid
+from counteroffer.negotiation import (
+    LineAsk,
+    accept_offer,
+    counter_quote,
+    order_target_of,
+    redeem_deal,
+    request_price,
+    request_quote,
+)
+from counteroffer.negotiation.pricing import rulesets
+from counteroffer.negotiation.pricing.quote_history import past_quotes
+from counteroffer.negotiation.pricing.simulation import get_simulation, run_simulation, start_simulation
+from tests.approvals import ANN, MAX, seed_approvals
+
+CART = [LineAsk("DEMO-120", 1000, None), LineAsk("GLOVE-50", 500, None)]
+
+
+def _paid_for_demo_120(deps, clock) -> None:
+    """Acme pays 115.00 for 100 units of DEMO-120: its last price paid from then on."""
+    offer = request_price(deps, ANN, "DEMO-120", 100, Decimal("115.00"), "USD").offers[0]
+    deal = accept_offer(deps, ANN, offer.id)
+    clock.advance(hours=1)
+    redeem_deal(deps, deal.token, ANN, order_ref="SO-1")
+
+
+def _draft_with_a_wholesale_order_tier(deps) -> None:
+    rulesets.open_draft(deps, MAX)
+    rulesets.create_rule(deps, MAX, {"kind": "order_tiers", "segment": "wholesale", "priority": 0, "params": {
+        "tiers": [{"min_order_value": "100000", "discount_pct": "3"}]}})
+
+
+def _simulated(deps, days=30) -> dict:
+    simulation = start_simulation(deps, MAX, days=days)
+    assert run_simulation(deps, simulation.id) == "done"
+    done = get_simulation(deps, MAX, simulation.id)
+    assert done.processed == done.total
+    return done.result
+
+
+def test_every_round_replays_with_the_segment_and_last_price_of_its_day(app, clock):
+    extension = app.extensions["counteroffer"]
+    with app.app_context():
+        seed_approvals(extension)
+        deps = extension.deps
+        _paid_for_demo_120(deps, clock)
+        quote = request_quote(deps, ANN, CART, "USD", order_target_of(None, Decimal("8")))
+        counter_quote(deps, ANN, quote.id, CART, order_target_of(None, Decimal("6")))
+        # Acme is retail today: its rounds were asked as wholesale, and are replayed so.
+        extension.save_customers([Customer("acme", "Acme Corp", "retail", owner_rep="rita@seller.example")])
+        clock.advance(minutes=10)  # past the customer cache
+        _draft_with_a_wholesale_order_tier(deps)
+        with transaction(deps.session_factory) as session:
+            bids = session.scalars(select(QuoteBid).order_by(QuoteBid.round)).all()
+            kept = [bid.buyer_context for bid in bids]
+        result = _simulated(deps)
+    assert [then["segment"] for then in kept] == ["wholesale", "wholesale"]
+    paid = kept[0]["last_paid"]
+    assert Decimal(paid["DEMO-120"]["unit_price"]) == Decimal("115.00") and "GLOVE-50" not in paid
+    quotes = result["quotes"]
+    live, draft = quotes["live"], quotes["draft"]
+    assert (live["quotes"], live["rounds"], draft["rounds"], quotes["decisions"]) == (1, 2, 2, 4)
+    assert result["live"]["requests"] == 1  # the line request beside them
+    assert "order_tier" not in live["by_trade_off"] and draft["by_trade_off"].get("order_tier", 0) >= 1
+    assert quotes["changed"] >= 1 and {c["segment"] for c in quotes["changes"]} == {"wholesale"}
+    assert {c["quote_id"] for c in quotes["changes"]} == {quote.id}
+    # Valued as the dashboard values a quote's deal: against list price, over the offers made.
+    for side in (live, draft):
+        assert side["offered"] == side["counts"]["counter"] + side["counts"]["accept"]
+        assert Decimal(side["margin_given_away"]) > 0 and Decimal(side["headroom_kept"]) > 0
+    assert Decimal(draft["revenue"]) != Decimal(live["revenue"])
+
+
+def test_a_quote_alike_on_both_sides_is_counted_the_same(app, clock):
+    extension = app.extensions["counteroffer"]
+    with app.app_context():
+        seed_approvals(extension)
+        deps = extension.deps
+        request_quote(deps, ANN, CART, "USD", order_target_of(None, Decimal("6")))
+        rulesets.open_draft(deps, MAX)  # a draft with nothing changed
+        result = _simulated(deps)
+    quotes = result["quotes"]
+    assert quotes["live"] == {**quotes["draft"]} and quotes["changed"] == 0 and quotes["skipped"] == 0
+    assert quotes["live"]["rounds"] == 1 and quotes["currency"] == "USD"
+    assert quotes["decisions"] == 1  # alike on both sides: decided once
+
+
+def test_rounds_asked_before_0017_fall_back_to_todays_segment(app, clock):
+    extension = app.extensions["counteroffer"]
+    with app.app_context():
+        seed_approvals(extension)
+        deps = extension.deps
+        request_quote(deps, ANN, CART, "USD", order_target_of(None, Decimal("6")))
+        with transaction(deps.session_factory) as session:
+            session.execute(QuoteBid.__table__.update().values(buyer_context=None))
+        with transaction(deps.session_factory) as session:
+            asked = past_quotes(session, clock(), 30, lambda company: f"today's {company}")
+    assert [r["segment"] for r in asked[0]["rounds"]] == ["today's acme"]
+    assert asked[0]["rounds"][0]["last_paid"] == {}
+
+
+def test_without_days_an_upload_replays_no_quotes(app):
+    with app.app_context():
+        seed_approvals(app.extensions["counteroffer"])
+        deps = app.extensions["counteroffer"].deps
+        request_quote(deps, ANN, CART, "USD", order_target_of(None, Decimal("6")))
+        rulesets.open_draft(deps, MAX)
+        asked = [{"sku": "DEMO-120", "quantity": 10, "target_unit_price": "119.00", "segment": None}]
+        simulation = start_simulation(deps, MAX, requests=asked)
+        assert run_simulation(deps, simulation.id) == "done"
+        result = get_simulation(deps, MAX, simulation.id).result
+    assert result["live"]["requests"] == 1 and result["quotes"]["live"]["quotes"] == 0
