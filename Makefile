@@ -61,6 +61,7 @@ bench: install bench-tools
 	$(BIN)/python bench/simulate_bench.py
 	$(BIN)/python bench/probing.py
 	$(BIN)/python bench/http_bench.py
+	$(BIN)/python bench/request_cpu.py
 	$(BIN)/python bench/results_bench.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/deal_quality.py

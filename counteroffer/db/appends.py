@@ -31,14 +31,20 @@ from functools import lru_cache
 from typing import Any
 
 import psycopg
-from sqlalchemy import JSON, Table, event, insert, inspect
+from sqlalchemy import JSON, Table, event, insert
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, make_transient_to_detached
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session, SessionTransaction, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.types import TypeEngine
 
-__all__ = ["append_row", "append_object", "queued_objects", "write_appended"]
+__all__ = ["append_row", "append_object", "queued_objects", "write_appended", "CLOSES_AFTER_COMMIT"]
 
 IDLE = psycopg.pq.TransactionStatus.IDLE
+#: Set in ``session.info`` by ``db.engine.transaction``, whose session is closed right after
+#: its commit: the objects written at commit are then not made persistent objects of the
+#: session first (identity keys, cascades, the identity map), since closing would only
+#: detach them again. They keep their values; nothing reads their relationships after.
+CLOSES_AFTER_COMMIT = "counteroffer_closes_after_commit"
 _PENDING = "counteroffer_appended_rows"
 _OBJECTS = "counteroffer_appended_objects"
 
@@ -76,6 +82,8 @@ def write_appended(session: Session, at_commit: bool = False) -> None:
     else:
         for table, rows in batches:
             connection.execute(insert(table), rows)
+    if at_commit and session.info.get(CLOSES_AFTER_COMMIT):
+        return  # nothing can change them in this session any more: no need to track them
     for instance in objects:  # now a row: tracked from here on as if loaded
         make_transient_to_detached(instance)
         session.add(instance)
@@ -155,18 +163,39 @@ def _values(table: Table, row: Any) -> dict[str, Any]:
     if isinstance(row, dict):
         return row
     values = {}
-    state = inspect(row)
-    for attribute in state.mapper.column_attrs:
-        column = attribute.columns[0]
-        if attribute.key not in state.dict:
-            if column.autoincrement is True and column.primary_key:
+    state = instance_state(row)
+    current = state.dict
+    for key, column_key, missing in _column_plan(state.mapper):
+        if key not in current:
+            if missing is _NEEDS_ID:
                 raise ValueError(f"{table.name}: an appended object needs its id")
-            default = column.default
-            if default is not None and not default.is_scalar:
-                raise ValueError(f"{table.name}.{column.key}: only plain defaults can be appended")
-            setattr(row, attribute.key, default.arg if default is not None else None)
-        values[column.key] = state.dict[attribute.key]
+            if missing is _NOT_PLAIN:
+                raise ValueError(f"{table.name}.{column_key}: only plain defaults can be appended")
+            setattr(row, key, missing)
+        values[column_key] = current[key]
     return values
+
+
+_NEEDS_ID, _NOT_PLAIN = object(), object()
+
+
+@lru_cache(maxsize=64)  # one entry per appended class
+def _column_plan(mapper: Mapper[Any]) -> tuple[tuple[str, str, Any], ...]:
+    """Per column of a mapped class, worked out once: its attribute, its column, and what
+    an object that never set it holds (its plain default, or None) or why it cannot be
+    appended (an id the database would make, a default computed in Python or SQL)."""
+    plan = []
+    for attribute in mapper.column_attrs:
+        column = attribute.columns[0]
+        default = column.default
+        if column.autoincrement is True and column.primary_key:
+            missing: Any = _NEEDS_ID
+        elif default is not None and not default.is_scalar:
+            missing = _NOT_PLAIN
+        else:
+            missing = default.arg if default is not None else None
+        plan.append((attribute.key, column.key, missing))
+    return tuple(plan)
 
 
 @event.listens_for(Session, "after_flush")

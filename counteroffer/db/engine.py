@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from .appends import CLOSES_AFTER_COMMIT
+
 __all__ = ["make_engine", "make_session_factory", "transaction", "is_sqlite"]
 
 
@@ -47,6 +49,7 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     session = factory()
     try:
         yield session
+        session.info[CLOSES_AFTER_COMMIT] = True
         session.commit()
     except BaseException:
         session.rollback()

@@ -107,9 +107,10 @@ def _move_rollups(session: Session) -> None:
     touched = session.info.pop(_TOUCHED, None)
     if not touched:
         return
-    delta = Contribution()
-    for fact, before in touched.values():
-        delta.add(contribution(fact).minus(before))
+    changes = [contribution(fact).minus(before) for fact, before in touched.values()]
+    delta = changes[0]  # one fact in most transactions: no sum to make
+    for change in changes[1:]:
+        delta.add(change)
     queue_delta(session, delta)
 
 

@@ -55,11 +55,16 @@ class Contribution:
         self.cycles.update(more.cycles)
 
     def minus(self, other: Contribution) -> Contribution:
+        """What changed from ``other`` to this one, zeros left out."""
         delta = Contribution()
-        for key in set(self.sums) | set(other.sums):
-            sums = Counter(self.sums.get(key, {}))
-            sums.subtract(other.sums.get(key, {}))
-            kept = Counter({name: value for name, value in sums.items() if value})
+        for key in self.sums.keys() | other.sums.keys():
+            mine, theirs = self.sums.get(key), other.sums.get(key)
+            if theirs is None:  # a new fact's keys (every price request): nothing to take away
+                kept = Counter({name: value for name, value in mine.items() if value}) if mine else None
+            else:
+                sums = Counter(mine or {})
+                sums.subtract(theirs)
+                kept = Counter({name: value for name, value in sums.items() if value})
             if kept:
                 delta.sums[key] = kept
         cycles = Counter(self.cycles)
@@ -82,7 +87,9 @@ def contribution(fact: ResultFact | None) -> Contribution:
     result = Contribution()
     if fact is None:
         return result
-    sums = measures(fact)
+    # Zero measures left out: a missing measure counts as 0 everywhere a contribution is
+    # read (minus, add, _sum_row), and a price request's fact is mostly zeros.
+    sums = {name: value for name, value in measures(fact).items() if value}
     cycles = _cycle_buckets(fact)
     for key in _keys(fact):
         result.sums[key] = Counter(sums)
