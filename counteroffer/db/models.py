@@ -183,7 +183,7 @@ class Document(Base):
     """A buyer's document (a competitor's quote), checked (negotiation/buying/documents.py)
     and kept in the database, outside any public folder; served only to staff, as an
     attachment. Uploaded first (``negotiation_id`` None), then cited once, by its company.
-    When its negotiation's retention ends, its bytes are deleted and the row stays as the
+    When its negotiation's or quote's retention ends, its bytes are deleted and the row stays as the
     marker reps see (``negotiation/buying/retention.py``; migration 0018)."""
 
     __tablename__ = "counteroffer_documents"

@@ -64,7 +64,7 @@ def claim_document(session: Session, company_id: str, document_id: str | None) -
 
 def staff_document(deps: Deps, actor: Actor, document_id: str) -> DocumentFile:
     """For reps and managers (like the audit trail): the file as it was uploaded; a 410
-    saying when once its negotiation's retention deleted it (retention.py)."""
+    saying when once its negotiation's or quote's retention deleted it (retention.py)."""
     require_staff(actor)
     with transaction(deps.session_factory) as session:
         document = session.get(Document, document_id)
@@ -82,4 +82,5 @@ def _cited(document: Document) -> bool:
 def deleted_message(document: Document) -> str:
     day = f" on {document.purged_at:%Y-%m-%d}" if document.purged_at is not None else ""
     return (f"The document {document.filename} was deleted{day} under the shop's document retention "
-            "(COUNTEROFFER_DOCUMENT_RETENTION_DAYS after its negotiation closed); the citation itself is kept.")
+            "(COUNTEROFFER_DOCUMENT_RETENTION_DAYS after its negotiation or quote closed); "
+            "the citation itself is kept.")

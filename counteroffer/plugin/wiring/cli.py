@@ -92,16 +92,19 @@ def sla() -> None:
 
 @documents_cli.command("purge")
 def documents_purge() -> None:
-    """Delete the files of cited documents whose negotiation closed more than
+    """Delete the files of cited documents whose negotiation or quote closed more than
     COUNTEROFFER_DOCUMENT_RETENTION_DAYS ago, and uploads never cited after a day (the
     worker does this every minute)."""
     state = _extension().state
     result = purge_documents(state.deps, state.settings.document_retention)
-    click.echo(f"deleted {result.documents} document(s) of {len(result.negotiations)} negotiation(s) "
-               f"closed over {state.settings.document_retention.days} day(s) ago, "
+    closed = f"closed over {state.settings.document_retention.days} day(s) ago"
+    click.echo(f"deleted {result.documents} document(s) of {len(result.negotiations)} negotiation(s) {closed}, "
+               f"{result.quote_documents} document(s) of {len(result.quotes)} quote(s) {closed}, "
                f"and {result.uncited} upload(s) never cited")
     for negotiation_id in result.negotiations:
         click.echo(f"  negotiation {negotiation_id}")
+    for quote_id in result.quotes:
+        click.echo(f"  quote {quote_id}")
 
 
 @counteroffer_cli.command("results-rebuild")

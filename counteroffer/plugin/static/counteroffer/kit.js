@@ -280,6 +280,12 @@
     });
   }
 
+  /** A cited document in "What you told us": attached, or deleted under the shop's retention (issue 16). */
+  function citedDocumentWords(cited) {
+    return cited.deleted_at ? "Their quote (" + cited.filename + ") was deleted under our document retention. "
+                            : "Their quote attached: " + cited.filename + ". ";
+  }
+
   /** A citation refused for its document ("competing_offer.document_id") is said by the file input. */
   function byFileInput(form, error) {
     var fields = flattenFields(error.fields), file = chosenFile(form);
@@ -298,6 +304,6 @@
     ApiError: ApiError, call: call, busy: busy, clearErrors: clearErrors, flattenFields: flattenFields,
     showErrors: showErrors, localDate: localDate, textField: textField, asksWhyNot: asksWhyNot, whyNotForm: whyNotForm,
     DOCUMENT_FIELD: DOCUMENT_FIELD, chosenFile: chosenFile, checkFile: checkFile, uploadDocument: uploadDocument,
-    byFileInput: byFileInput
+    byFileInput: byFileInput, citedDocumentWords: citedDocumentWords
   };
 })();

@@ -86,6 +86,7 @@
           : cited.lines.map(function (line) { return line.sku + " at " + money(line.unit_price, cited.currency) + " each"; }).join(", ")));
         if (cited.valid_until) { parts.push(", valid until ", kit.localDate(cited.valid_until)); }
         parts.push(cited.note ? " (" + cited.note + "). " : ". ");
+        if (cited.document) { parts.push(kit.citedDocumentWords(cited.document)); }
       }
       if (round.needed_by) { parts.push("Needed by ", kit.localDate(round.needed_by), "."); }
       return el("li", {}, parts);

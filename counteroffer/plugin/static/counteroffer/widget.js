@@ -146,10 +146,7 @@
         parts.push(cited.competitor + " offers " + formatMoney(cited.unit_price, cited.currency) + " each");
         if (cited.valid_until) { parts.push(", valid until ", localDate(cited.valid_until)); }
         parts.push(cited.note ? " (" + cited.note + "). " : ". ");
-        if (cited.document) {
-          parts.push(cited.document.deleted_at ? "Their quote (" + cited.document.filename + ") was deleted under our document retention. "
-                                                : "Their quote attached: " + cited.document.filename + ". ");
-        }
+        if (cited.document) { parts.push(kit.citedDocumentWords(cited.document)); }
       }
       if (round.needed_by) { parts.push("Needed by ", localDate(round.needed_by), "."); }
       return el("li", {}, parts);
