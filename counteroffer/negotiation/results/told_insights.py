@@ -3,9 +3,10 @@ name, SKU and category with the median gap to our price, win rates with and with
 citation and when it was matched, and why requests were lost by rule, segment and SKU.
 
 Line price requests started in the period, in one currency (the busiest by default, as the
-results report) and optionally one segment. Citations and lost reasons are few rows, read
-from ``counteroffer_told`` and the negotiations joined to their result facts; the totals
-the win rates compare with come from the roll-ups, as the rest of the dashboard
+results report) and optionally one segment. Citations and lost reasons are read from
+``counteroffer_told`` and the negotiations joined to their result facts, not rolled up:
+this costs in proportion to the period's facts (bench/README.md has the figures). The
+totals the win rates compare with come from the roll-ups, as the rest of the dashboard
 (docs/competing-offers.md#what-pricing-managers-learn defines every figure).
 """
 from __future__ import annotations
@@ -14,13 +15,14 @@ import csv
 import io
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import String, any_, bindparam, func, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ...db import transaction
@@ -43,7 +45,7 @@ WIN_GROUPS = ("all", "not_cited", "cited", "matched", "not_matched")
 #: The tables of the CSV export: table -> the heading of its first column.
 CSV_TABLES = {"competitors": "competitor", "skus": "sku", "categories": "category", "win_rates": "group",
               "lost_by_rule": "rule", "lost_by_segment": "segment", "lost_by_sku": "sku"}
-#: Negotiation ids per IN (...) list when reading later rounds' quantities.
+#: Negotiation ids per IN (...) list on SQLite (PostgreSQL takes one array: ``_among``).
 _CHUNK = 500
 
 
@@ -165,16 +167,17 @@ class _Scope:
 
 
 def _citations(session: Session, scope: _Scope) -> list[_Citation]:
-    matched = exists().where(Offer.negotiation_id == Told.negotiation_id, Offer.kind == "match")
-    rows = session.execute(
+    # Through the Core connection: the ORM's handling of the rows was 40% of the time of
+    # a year's 8,800 citations at 200,000 negotiations (cProfile on the bench's data).
+    rows = session.connection().execute(
         select(Told.negotiation_id, Told.round, Told.competitor, Told.unit_price, ResultFact.sku,
                ResultFact.category, ResultFact.price_for_quantity, ResultFact.asked_quantity,
-               ResultFact.deal_at, ResultFact.redeemed_at, matched.label("matched"))
+               ResultFact.deal_at.is_not(None).label("dealt"), ResultFact.redeemed_at.is_not(None).label("ordered"))
         .join(ResultFact, ResultFact.negotiation_id == Told.negotiation_id)
-        # A round is told after its negotiation starts: the lower bound lets the index on
-        # created_at skip earlier citations before the join.
+        # A round is told after its negotiation starts: a lower bound for the index on created_at.
         .where(Told.competitor.is_not(None), Told.created_at >= scope.since, *scope.facts())
         .order_by(Told.id)).all()
+    matched = _matched(session, {row.negotiation_id for row in rows})
     quantities = _later_round_quantities(session, {row.negotiation_id for row in rows if row.round > 1})
     found = []
     for row in rows:
@@ -182,18 +185,40 @@ def _citations(session: Session, scope: _Scope) -> list[_Citation]:
         ours = row.price_for_quantity if quantity == row.asked_quantity else None
         found.append(_Citation(
             row.negotiation_id, str(row.competitor), row.sku, row.category or NONE,
-            gap=row.unit_price - ours if ours is not None else None, ours=ours, matched=bool(row.matched),
-            dealt=row.deal_at is not None, ordered=row.redeemed_at is not None))
+            gap=row.unit_price - ours if ours is not None else None, ours=ours,
+            matched=row.negotiation_id in matched, dealt=bool(row.dealt), ordered=bool(row.ordered)))
+    return found
+
+
+def _among(session: Session, column: Any, ids: Iterable[str]) -> Iterator[Any]:
+    """Conditions ``column`` is one of ``ids``, for one statement each. PostgreSQL takes
+    them all as one array (``= ANY(:ids)``): as ``IN (...)`` lists of bound parameters the
+    same text ran again and again, and after ten runs psycopg's prepared statement took
+    PostgreSQL's generic plan, a scan of the whole table: 1 to 2 s a chunk of result facts
+    at 100,000 negotiations instead of 10 ms (measured on bench/results_bench.py's data)."""
+    ordered = sorted(ids)
+    if not ordered:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        yield column == any_(bindparam("ids", ordered, type_=postgresql.ARRAY(String)))
+        return
+    for i in range(0, len(ordered), _CHUNK):  # SQLite: at most 32,766 parameters a statement
+        yield column.in_(ordered[i:i + _CHUNK])
+
+
+def _matched(session: Session, ids: set[str]) -> set[str]:
+    """The negotiations where the competing_offer rule made a match offer."""
+    found: set[str] = set()
+    for among in _among(session, Offer.negotiation_id, ids):
+        found.update(session.scalars(select(Offer.negotiation_id).where(among, Offer.kind == "match").distinct()))
     return found
 
 
 def _later_round_quantities(session: Session, negotiation_ids: set[str]) -> dict[tuple[str, int], int]:
     """The quantity of each counter, from its audit event (a counter may change it)."""
-    ids = sorted(negotiation_ids)
     quantities: dict[tuple[str, int], int] = {}
-    for chunk in (ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)):
-        events = session.execute(select(Event.negotiation_id, Event.detail).where(
-            Event.negotiation_id.in_(chunk), Event.action == "countered"))
+    for among in _among(session, Event.negotiation_id, negotiation_ids):
+        events = session.execute(select(Event.negotiation_id, Event.detail).where(among, Event.action == "countered"))
         for negotiation_id, detail in events:
             if "round" in detail and "quantity" in detail:
                 quantities[(negotiation_id, int(detail["round"]))] = int(detail["quantity"])
@@ -268,7 +293,7 @@ def _lost(session: Session, scope: _Scope) -> dict[str, tuple[LostGroup, ...]]:
     rows = session.execute(
         select(ResultFact.rule, ResultFact.segment, ResultFact.sku, Negotiation.lost_reason, func.count())
         .join(ResultFact, ResultFact.negotiation_id == Negotiation.id)
-        # The partial index ix_counteroffer_negotiations_lost (migration 0018) answers these two.
+        # The partial index ix_counteroffer_negotiations_lost (migration 0018) holds only these rows.
         .where(Negotiation.lost_reason.is_not(None), Negotiation.created_at >= scope.since,
                Negotiation.created_at < scope.until, *scope.facts())
         .group_by(ResultFact.rule, ResultFact.segment, ResultFact.sku, Negotiation.lost_reason)).all()
