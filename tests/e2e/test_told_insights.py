@@ -201,3 +201,14 @@ def test_the_dashboard_shows_the_section(app, told):
                   "Citations by SKU", "Citations by category", "Median gap to our price", "-$6.00",
                   "Matched a competing offer", "Terms do not fit", "table=lost_by_rule"):
         assert words in page, words
+
+
+def test_a_period_or_segment_without_requests_has_empty_tables(app, told):
+    api = ApiClient(app).as_(MAX)
+    empty = _ok(api.get("/results/told?from=2026-01-01&to=2026-01-31"))
+    assert empty["currency"] is None and empty["competitors"] == [] and empty["lost_by_sku"] == []
+    assert empty["total"] == cited("total", 0, 0, 0, 0, 0, 0, None, None)
+    assert {row["key"]: (row["negotiations"], row["win_rate"]) for row in empty["win_rates"]} == {
+        key: (0, None) for key in ("all", "not_cited", "cited", "matched", "not_matched")}
+    unknown = _ok(api.get(f"/results/told?{NOVEMBER}&segment=-"))  # "no segment known": every buyer here has one
+    assert unknown["currency"] == "USD" and unknown["total"]["citations"] == 0 and unknown["lost_by_rule"] == []
