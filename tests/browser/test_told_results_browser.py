@@ -1,6 +1,7 @@
-"""What buyers told, on the results dashboard in a real browser (issue 16, item 5): a
-manager reads the competitors cited, the win rates with and without a citation and the
-lost reasons, and downloads the competitors as CSV, with no CSP violation.
+"""What buyers told, on its own back-office page in a real browser (issue 16, item 5): a
+manager follows the results dashboard's link to it, reads the competitors cited, the win
+rates with and without a citation and the lost reasons, and downloads the competitors as
+CSV, with no CSP violation.
 
 History through the buyer API on the demo shop (whose DEMO-120 rule matches any cited
 competitor): Acme cites Globex Supply at $112.00 for 1,000 DEMO-120 (list $120.00), is
@@ -61,6 +62,11 @@ def test_a_manager_reads_what_buyers_told(browser: Any, demo_url: str) -> None:
     page, problems = _context(browser, demo_url)
     assert page.request.post("/demo/login", data={"username": "manager@seller"}).ok
     page.goto("/negotiate/admin/results")
+    expect(page.get_by_role("region", name="What buyers told")).to_have_count(0)  # only a link here
+    page.get_by_role("link", name="What buyers told: competitors, win rates, lost reasons").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What buyers told: competitors, win rates, lost reasons")
+    results_link = page.get_by_role("navigation", name="Back office").get_by_role("link", name="Results", exact=True)
+    expect(results_link).to_have_attribute("aria-current", "page")
     told = page.get_by_role("region", name="What buyers told")
     expect(told).to_be_visible()
     wins = told.get_by_role("table", name=re_start("Win rate with and without a competing offer"))
@@ -73,9 +79,8 @@ def test_a_manager_reads_what_buyers_told(browser: Any, demo_url: str) -> None:
     lost = told.get_by_role("table", name=re_start("Why requests ended without a deal"))
     expect(lost).to_contain_text("Found it cheaper elsewhere")
     expect(told.get_by_role("table", name=re_start("By segment"))).to_contain_text("retail")
-    told.scroll_into_view_if_needed()
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    told.screenshot(path=str(SCREENSHOT), animations="disabled")
+    page.screenshot(path=str(SCREENSHOT), full_page=True, animations="disabled")
 
     with page.expect_download() as download:
         competitors.get_by_role("link", name="download (CSV)").click()

@@ -1,8 +1,8 @@
 """What pricing managers learn (issue 16, item 5): competitors cited by name, SKU and
 category with the median gap to our price, win rates with and without a citation and when
 matched, lost reasons by rule, segment and SKU; as JSON (GET /negotiate/api/results/told),
-on the results dashboard and as CSV. Real negotiations through the buyer API, SQLite and
-PostgreSQL.
+on the back office's told page (linked from the results dashboard) and as CSV. Real
+negotiations through the buyer API, SQLite and PostgreSQL.
 
 DEMO-120 (hydraulics): 1,000 units at list, $120.00; a competing_offer rule matches any
 competitor. GLOVE-50 (safety): 500 at the break of $18.00; no competing_offer rule.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -194,13 +195,38 @@ def test_a_bad_csv_table_names_it(app, told):
     assert response.status_code == 422 and "table" in response.get_data(as_text=True)
 
 
-def test_the_dashboard_shows_the_section(app, told):
+def test_the_dashboard_links_the_told_page_and_reads_no_told_rows(app, told):
     app.config["TEST_ACTOR"] = MAX
-    page = app.test_client().get(f"/negotiate/admin/results?{NOVEMBER}").get_data(as_text=True)
+    page = app.test_client().get(f"/negotiate/admin/results?{NOVEMBER}&segment=retail").get_data(as_text=True)
+    assert "What buyers told: competitors, win rates, lost reasons" in page
+    assert "/negotiate/admin/results/told?from=2026-11-01&amp;to=2026-11-30&amp;segment=retail&amp;currency=USD" in page
+    assert "Globex Supply" not in page and "Win rate with and without" not in page
+
+
+def test_the_told_page_shows_every_table(app, told):
+    app.config["TEST_ACTOR"] = MAX
+    page = app.test_client().get(f"/negotiate/admin/results/told?{NOVEMBER}").get_data(as_text=True)
     for words in ("What buyers told", "Win rate with and without a competing offer", "Cited and matched",
                   "Citations by SKU", "Citations by category", "Median gap to our price", "-$6.00",
                   "Matched a competing offer", "Terms do not fit", "table=lost_by_rule"):
         assert words in page, words
+
+
+def test_the_told_page_defaults_to_the_dashboards_period_and_filters(app, told, clock):
+    app.config["TEST_ACTOR"] = MAX
+    web = app.test_client()
+    today = clock().date()
+    page = web.get("/negotiate/admin/results/told").get_data(as_text=True)
+    dashboard = web.get("/negotiate/admin/results").get_data(as_text=True)
+    for day in ((today - timedelta(days=89)).isoformat(), today.isoformat()):
+        assert f'value="{day}"' in page and f'value="{day}"' in dashboard
+    # Acme (wholesale) cited, but gave no reason: its one withdrawal said none.
+    wholesale = web.get(f"/negotiate/admin/results/told?{NOVEMBER}&segment=wholesale&currency=").get_data(as_text=True)
+    assert '<option value="wholesale" selected>' in wholesale and "Globex Supply" in wholesale
+    assert "No reasons given in this period." in wholesale and "No reasons given" not in page
+    bad = web.get("/negotiate/admin/results/told?from=2026-11-31&currency=usd")
+    assert bad.status_code == 422
+    assert "from:" in bad.get_data(as_text=True) and "currency:" in bad.get_data(as_text=True)
 
 
 def test_a_period_or_segment_without_requests_has_empty_tables(app, told):

@@ -126,6 +126,7 @@ ROUTES = [
           True, may_conflict=True),
     # What buyers told, for pricing managers (issue 16): results take no id; the SKU's is ignored.
     Route("told results", "sku", lambda client, _: client.get(f"{API}/results/told?{_NOVEMBER}"), RESULTS, False),
+    Route("told results page", "sku", _admin("get", f"/results/told?{_NOVEMBER}"), RESULTS, False),
     Route("told results csv", "sku", _admin("get", f"/results/told.csv?{_NOVEMBER}&table=win_rates"), RESULTS,
           False),
     Route("experiment stop form", "experiment", _admin("post", "/results/experiments/{id}/stop"),

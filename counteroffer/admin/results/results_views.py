@@ -2,6 +2,7 @@
 
     GET <prefix>/admin/results?from=&to=&segment=&sort=     the page
     GET <prefix>/admin/results.csv?from=&to=&segment=&group_by=   the table as CSV
+    GET <prefix>/admin/results/told?from=&to=&segment=&currency=       what buyers told, its own page
     GET <prefix>/admin/results/told.csv?from=&to=&segment=&currency=&table=   what buyers told, a table as CSV
 
 Routes of the back-office blueprint (``views.negotiation_admin``): its login, 401/403
@@ -14,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import Response, render_template, request
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from ...access import MANAGER, REP, allow
 from ...negotiation.results.reports import GROUPS, Measures, ResultsReport, results_csv, results_report
@@ -25,8 +26,8 @@ from ..base import actor, deps, negotiation_admin, problem
 from .experiments_views import recent_experiments
 from .results_charts import funnel, trend_chart
 
-__all__ = ["results_dashboard", "results_csv_export", "results_told_csv", "SORTS", "RULE_NAMES", "KIND_NAMES",
-           "READERS", "LOST_WORDS"]
+__all__ = ["results_dashboard", "results_csv_export", "results_told", "results_told_csv", "SORTS", "RULE_NAMES",
+           "KIND_NAMES", "READERS", "LOST_WORDS"]
 
 #: Per-rule table orders: query value -> (label, measure, descending).
 SORTS = {"requests": ("Requests", "requests"), "margin": ("Margin kept above floor", "headroom_kept"),
@@ -69,12 +70,20 @@ class _PageQuery(Schema):
 _query = _PageQuery()
 
 
-class _ToldCsvQuery(_PageQuery):
-    table = fields.String(load_default="competitors", validate=validate.OneOf(list(CSV_TABLES)))
+class _ToldQuery(_PageQuery):
     currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$", error="A three-letter ISO code."))
 
+    @pre_load
+    def _blank_currency(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """A period with no requests has no currency; its links carry ``currency=``."""
+        return {key: value for key, value in data.items() if key != "currency" or value}
 
-_told_query = _ToldCsvQuery()
+
+class _ToldCsvQuery(_ToldQuery):
+    table = fields.String(load_default="competitors", validate=validate.OneOf(list(CSV_TABLES)))
+
+
+_told_page_query, _told_query = _ToldQuery(), _ToldCsvQuery()
 
 
 def _read_query(schema: Schema = _query) -> dict[str, Any]:
@@ -107,9 +116,24 @@ def results_dashboard() -> str | tuple[str, int]:
                            rule_name=rule_name, chart=_chart(trend), trend=trend,
                            funnel=_funnel(by_rule.total), duration=duration,
                            kinds=[(KIND_NAMES[key], kinds[key]) for key in KIND_NAMES if key in kinds],
-                           experiments=recent_experiments(),
-                           told=told_insights(deps(), actor(), query["start"], query["end"], query["segment"],
-                                              by_rule.currency), lost_words=LOST_WORDS)
+                           experiments=recent_experiments())
+
+
+# Its own page, not a section of the dashboard: its figures are read from the period's rows
+# (citations, lost reasons), not from roll-ups, and over a year of a million negotiations
+# that takes seconds (bench/README.md), far past the dashboard's second.
+# Named results_*: admin/base.py lets pricing managers (not inbox staff) into those endpoints only.
+@negotiation_admin.get("/admin/results/told")
+@allow(*READERS)
+def results_told() -> str | tuple[str, int]:
+    try:
+        query = _read_query(_told_page_query)
+    except ValidationError as error:
+        return _bad_query(error)
+    told = told_insights(deps(), actor(), query["start"], query["end"], query["segment"], query.get("currency"))
+    choices = _report(query, "kind")  # the filters' segments and currencies, from the roll-ups
+    return render_template("counteroffer_admin/results_told.html", told=told, choices=choices,
+                           rule_name=rule_name, lost_words=LOST_WORDS)
 
 
 @negotiation_admin.get("/admin/results.csv")
