@@ -15,11 +15,12 @@ migrated with the plugin's own migrations, it
    reason);
 2. builds the roll-ups from the facts in SQL (``rollups.rebuild_in_sql``, the same sums a
    test checks against the incremental roll-ups);
-3. times what the dashboard page asks, through the use cases (``results_report`` by rule,
-   by week for the trend and by kind, and ``told_insights``: what buyers told) over the
-   whole year, every segment and then one segment: the median of 5 warm runs of each page
-   load; and ``told_insights`` alone, over the year (``told_s``) and its last 90 days
-   (``told_90_days_s``, the dashboard's default period);
+3. times what the dashboard page asks, through the use case (``results_report`` by rule,
+   by week for the trend and by kind) over the whole year, every segment and then one
+   segment: the median of 5 warm runs of each page load; and what the told page
+   (``/admin/results/told``: ``told_insights``, read from rows, and the filters' choices)
+   asks, over the year (``told_page_s``) and its last 90 days (``told_page_90_days_s``,
+   its default period, the dashboard's);
 4. in the same run, times a plain ``GROUP BY`` over the raw negotiations table (count and
    sum per status): the floor any query reading every row would have to beat;
 5. times 200 price requests through ``request_price`` (which keeps the roll-ups up to date
@@ -164,12 +165,17 @@ def _load(engine, rows: int) -> dict[str, float]:
 
 
 def _dashboard(deps: Deps, segment: str | None) -> Callable[[], object]:
-    def page() -> object:  # what the page asks: by rule, the trend, lines beside quotes, what buyers told
+    def page() -> object:  # what the page asks: by rule, the trend, lines beside quotes (told is a link)
         by_rule = results_report(deps, MANAGER, START, END, "rule", segment)
         trend = results_report(deps, MANAGER, START, END, "week", segment)
         kinds = results_report(deps, MANAGER, START, END, "kind", segment)
-        told = told_insights(deps, MANAGER, START, END, segment, by_rule.currency)
-        return by_rule, trend, kinds, told
+        return by_rule, trend, kinds
+    return page
+
+
+def _told_page(deps: Deps, start: date) -> Callable[[], object]:
+    def page() -> object:  # what /admin/results/told asks: what buyers told, and the filters' choices
+        return told_insights(deps, MANAGER, start, END), results_report(deps, MANAGER, start, END, "kind")
     return page
 
 
@@ -221,9 +227,9 @@ def run(url: str, rows: int) -> dict[str, object]:
         told = told_insights(deps, MANAGER, START, END)
         assert told.total.citations == figures["citations"] - _quotes_among(rows, 5, 20), told.total
         assert sum(group.negotiations for group in told.lost_by_rule) > 0
-        figures["told_s"] = round(_median(lambda: told_insights(deps, MANAGER, START, END)), 4)
-        # The dashboard's default period: its last 90 days.
-        figures["told_90_days_s"] = round(_median(lambda: told_insights(deps, MANAGER, QUARTER, END)), 4)
+        figures["told_page_s"] = round(_median(_told_page(deps, START)), 4)
+        # The told page's default period (the dashboard's): its last 90 days.
+        figures["told_page_90_days_s"] = round(_median(_told_page(deps, QUARTER)), 4)
         figures["dashboard_s"] = round(_median(_dashboard(deps, None)), 4)
         figures["dashboard_segment_s"] = round(_median(_dashboard(deps, "retail")), 4)
         figures["group_by_s"] = round(_median(_plain_group_by(engine)), 4)
@@ -243,8 +249,10 @@ def main() -> None:
     args = parser.parse_args()
     figures = run(args.url, args.rows)
     worst = max(figures["dashboard_s"], figures["dashboard_segment_s"])
-    summary = {"negotiations": args.rows, "dashboard_s": worst, "group_by_s": figures["group_by_s"],
-               "ratio": round(worst / figures["group_by_s"], 3), **figures}
+    # The figures come first so that dashboard_s is the worse one (it was overwritten by the
+    # all-segments figure); that one stays, as dashboard_all_segments_s.
+    summary = {"negotiations": args.rows, **figures, "dashboard_all_segments_s": figures["dashboard_s"],
+               "dashboard_s": worst, "ratio": round(worst / figures["group_by_s"], 3)}
     for key, value in summary.items():
         print(f"{key:>30}: {value}")
     print(json.dumps(summary))
