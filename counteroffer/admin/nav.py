@@ -36,7 +36,8 @@ SECTIONS: dict[str, tuple[str, str, frozenset[str], tuple[str, ...]]] = {
     "rules": ("Rules", "rules_admin.rules", frozenset({_MANAGER, _PRICING}), ("rules_admin.",)),
     # Reps only if they lead someone (_may_open asks the results' own rule).
     "results": ("Results", "negotiation_admin.results_dashboard", frozenset({_REP, _MANAGER, _PRICING}),
-                ("negotiation_admin.results_dashboard", "negotiation_admin.results_csv")),
+                ("negotiation_admin.results_dashboard", "negotiation_admin.results_csv",
+                 "negotiation_admin.results_told")),
     "experiments": ("Experiments", "negotiation_admin.results_experiments",
                     frozenset({_MANAGER, _PRICING}), ("negotiation_admin.results_experiment",)),
 }

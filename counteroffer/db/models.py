@@ -105,7 +105,12 @@ class Rule(Base):
 
 class Negotiation(Base):
     __tablename__ = "counteroffer_negotiations"
-    __table_args__ = (Index("ix_counteroffer_negotiations_company", "company_id", "created_at"),)
+    __table_args__ = (Index("ix_counteroffer_negotiations_company", "company_id", "created_at"),
+                      # The lost reasons of a period (results/told_insights.py; migration 0022):
+                      # only the few negotiations with a reason are in it.
+                      Index("ix_counteroffer_negotiations_lost", "created_at",
+                            postgresql_where=text("lost_reason IS NOT NULL"),
+                            sqlite_where=text("lost_reason IS NOT NULL")))
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     company_id: Mapped[str] = mapped_column(String(64))
     buyer_id: Mapped[str] = mapped_column(String(64))
@@ -174,7 +179,8 @@ class Told(Base):
     needed_by: Mapped[date | None] = mapped_column(Date)
     #: The competitor's quote the buyer attached (``Document``), if any.
     document_id: Mapped[str | None] = mapped_column(ForeignKey("counteroffer_documents.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Indexed for the results' citations of a period (migration 0018).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     negotiation: Mapped[Negotiation] = relationship(back_populates="told")
     document: Mapped[Document | None] = relationship()
 

@@ -1,5 +1,5 @@
 """What pricing managers learn from what buyers told (issue 16): competitors cited and
-lost reasons in GET /negotiate/api/results and on the results dashboard. Only the period's
+lost reasons in GET /negotiate/api/results and on the back office's told page. Only the period's
 negotiations count. SQLite and PostgreSQL."""
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ def test_the_results_api_counts_competitors_and_lost_reasons(client):
     assert [c["competitor"] for c in later["competitors"]] == ["Umbrella"] and later["lost_reasons"] == []
 
 
-def test_the_dashboard_shows_them(app, client):
-    page = app.test_client().get("/negotiate/admin/results?from=2026-11-01&to=2026-11-30").get_data(as_text=True)
+def test_the_told_page_shows_them(app, client):
+    page = app.test_client().get("/negotiate/admin/results/told?from=2026-11-01&to=2026-11-30").get_data(as_text=True)
     assert "What buyers told" in page and "Competitors cited" in page
     assert "Globex Supply" in page and "Found it cheaper elsewhere" in page and "Price too high" in page
 

@@ -27,6 +27,9 @@ PRICING_ONLY = {"owner": 403, "colleague": 403, "other_company": 403, "rep": 403
 #: The audit trail is the seller's record: any rep or manager reads any negotiation's
 #: (docs/approvals.md), not only the reps who may decide it.
 STAFF_AUDIT = STAFF_OWN | {"other_rep": "ok"}
+#: Results: managers, pricing managers and sales leads (reps with reports; neither rep here has any).
+RESULTS = PRICING_ONLY
+_NOVEMBER = "from=2026-11-01&to=2026-11-30"
 PUBLIC_TERMS = {name: "ok" for name in CALLERS} | {"anonymous": 401}
 #: The quote document (issue 15): the buyer's company and every one of the seller's people.
 QUOTE_DOCUMENT = BUYERS_OWN | {"rep": "ok", "other_rep": "ok", "manager": "ok", "pricing_manager": "ok"}
@@ -126,6 +129,11 @@ ROUTES = [
           PRICING_ONLY, True, may_conflict=True),
     Route("rollback form", "version", _admin("post", "/rules/versions/{id}/rollback"), PRICING_ONLY,
           True, may_conflict=True),
+    # What buyers told, for pricing managers (issue 16): results take no id; the SKU's is ignored.
+    Route("told results", "sku", lambda client, _: client.get(f"{API}/results/told?{_NOVEMBER}"), RESULTS, False),
+    Route("told results page", "sku", _admin("get", f"/results/told?{_NOVEMBER}"), RESULTS, False),
+    Route("told results csv", "sku", _admin("get", f"/results/told.csv?{_NOVEMBER}&table=win_rates"), RESULTS,
+          False),
     Route("experiment stop form", "experiment", _admin("post", "/results/experiments/{id}/stop"),
           PRICING_ONLY, True, may_conflict=True),
     Route("experiment promote form", "experiment",

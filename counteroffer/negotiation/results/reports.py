@@ -28,7 +28,8 @@ from .cycles import percentile
 from .rollups import ALL, FOLD_BATCH, fold_pending, rebuild
 
 __all__ = ["PERIODS", "GROUPS", "Measures", "ResultsReport", "results_report", "results_csv",
-           "require_results_reader", "may_read_results", "measures_from", "MAX_DAYS", "rebuild_results", "fold_results"]
+           "require_results_reader", "may_read_results", "measures_from", "MAX_DAYS", "rebuild_results", "fold_results",
+           "check_period", "period_currencies"]
 
 PERIODS = ("day", "week", "month")
 #: ``kind``: line requests beside whole-cart quotes (issue 15); by SKU and category: line requests only.
@@ -122,7 +123,7 @@ def results_report(deps: Deps, actor: Actor, start: date, end: date, group_by: s
     fold_results(deps)
     with transaction(deps.session_factory) as session:
         require_results_reader(session, actor)
-        currencies = _currencies(session, start, end)
+        currencies = period_currencies(session, start, end)
         currency = currency or (currencies[0] if currencies else None)
         scope = _Scope(start, end, segment or ALL, currency or "")
         sums, cycles = _grouped(session, scope, group_by)
@@ -143,6 +144,11 @@ def _check(start: date, end: date, group_by: str) -> None:
     if group_by not in GROUPS:
         message = f"Group by one of {', '.join(GROUPS)}."
         raise InvalidRequestError(message, {"group_by": [message]})
+    check_period(start, end)
+
+
+def check_period(start: date, end: date) -> None:
+    """A 422 naming ``to`` or ``from`` for a period no report covers."""
     if end < start:
         message = "The end of the period comes before its start."
         raise InvalidRequestError(message, {"to": [message]})
@@ -248,7 +254,7 @@ def _discount(list_value: Decimal, priced_value: Decimal) -> Decimal | None:
     return ((list_value - priced_value) * 100 / list_value).quantize(PERCENT)
 
 
-def _currencies(session: Session, start: date, end: date) -> list[str]:
+def period_currencies(session: Session, start: date, end: date) -> list[str]:
     """Currencies with requests in the period, the busiest first."""
     total = func.sum(ResultRollup.requests)
     rows = session.execute(select(ResultRollup.currency, total).where(

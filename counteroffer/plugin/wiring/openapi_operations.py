@@ -68,6 +68,7 @@ from ..results.experiments_api import (
     StartExperimentSchema,
 )
 from ..results.results_api import ResultsQuerySchema
+from ..results.told_api import ToldInsightsSchema, ToldQuerySchema
 
 __all__ = ["Operation", "Refusal", "OPERATIONS", "ErrorSchema", "CSV"]
 
@@ -188,6 +189,11 @@ _RULE_MEANING = Refusal(_RULE_FIELDS, ".+", "the params do not fit the kind (doc
                         "is below cost, or another rule of the draft has the same scope")
 
 
+#: A results period no report covers (negotiation/results/reports.py: check_period).
+_PERIOD_REFUSALS = (
+    Refusal(("to",), r"The end of the period comes before its start\.", "to is before from"),
+    Refusal(("from",), rf"A report covers at most {REPORT_DAYS} days\.",
+            f"the period is {REPORT_DAYS:,} days or longer"))
 #: What a request or counter may tell (issue 16) that only the use case can judge.
 # Named as their error names them ("competing_offer.valid_until"); listed by the top field.
 _TOLD_REFUSALS = (
@@ -344,9 +350,10 @@ OPERATIONS: dict[str, Operation] = {
         errors=(403, 404, 409)),
     "negotiation_results.results": Operation(
         "Results for pricing managers and sales leads", ResultsReportSchema, query=ResultsQuerySchema,
-        refusals=(Refusal(("to",), r"The end of the period comes before its start\.", "to is before from"),
-                  Refusal(("from",), rf"A report covers at most {REPORT_DAYS} days\.",
-                          f"the period is {REPORT_DAYS:,} days or longer"))),
+        refusals=_PERIOD_REFUSALS),
+    "negotiation_results.told_results": Operation(
+        "What buyers told: competitors cited, gaps to our price, win rates, lost reasons", ToldInsightsSchema,
+        query=ToldQuerySchema, refusals=_PERIOD_REFUSALS),
     "negotiation_experiments.list_experiments": Operation("Rule-set experiments, newest first", ExperimentListSchema),
     "negotiation_experiments.start_experiment": Operation(
         "Try two published versions on buyers", ExperimentSchema, 201, body=StartExperimentSchema, errors=(409,),

@@ -15,6 +15,7 @@ from ..errors import http_error_response
 from ..input_guard import install_input_guard
 from ..pricing.rules_api import rules_api
 from ..quote_panel import company_quotes_context, company_quotes_macro, quote_panel_context, quote_panel_macro
+from ..results import told_api  # noqa: F401 - add the told results route to ``results_api``
 from ..results.experiments_api import experiments_api
 from ..results.results_api import results_api
 from ..widget import assets_blueprint, widget_context, widget_macro
