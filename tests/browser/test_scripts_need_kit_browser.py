@@ -24,7 +24,8 @@ def _console(browser: Any, *scripts: str) -> tuple[list[str], list[str]]:
 
 
 @pytest.mark.parametrize(("script", "needs"), [
-    ("widget.js", "kit.js"), ("quote_panel.js", "kit.js"), ("quote_list.js", "kit.js and quote_panel.js")])
+    ("widget.js", "kit.js"), ("quote_panel.js", "kit.js and quote_told.js"),
+    ("quote_list.js", "kit.js and quote_panel.js")])
 def test_a_script_without_its_helpers_says_what_to_load(browser: Any, script: str, needs: str) -> None:
     errors, page_errors = _console(browser, script)
     assert page_errors == []
@@ -32,6 +33,7 @@ def test_a_script_without_its_helpers_says_what_to_load(browser: Any, script: st
     assert error.startswith(f"Counteroffer: load {needs} before {script} (the ") and error.endswith(" macro does).")
 
 
-@pytest.mark.parametrize("scripts", [("kit.js", "widget.js"), ("kit.js", "quote_panel.js", "quote_list.js")])
+@pytest.mark.parametrize("scripts", [("kit.js", "widget.js"),
+                                     ("kit.js", "quote_told.js", "quote_panel.js", "quote_list.js")])
 def test_with_its_helpers_first_it_starts_quietly(browser: Any, scripts: tuple[str, ...]) -> None:
     assert _console(browser, *scripts) == ([], [])
