@@ -38,7 +38,7 @@ from ..shared.stock import require_stock_for_request
 from .inbox import EscalationView, escalation_view
 from .notices import buyer_note, tell_decision
 from .reps import Rep, discount_pct, find_rep, staff_directory
-from .staff import Acting, acting_for, can_see, reach_of, require_staff
+from .staff import Acting, acting_for, reach_of, require_staff, require_visible
 
 __all__ = ["decide_escalation", "BeyondAuthorityError", "DECISION_ACTIONS", "REP_OFFER_KIND",
            "MAX_BUYER_MESSAGE", "authority_limits", "require_open"]
@@ -80,8 +80,7 @@ def decide_escalation(deps: Deps, actor: Actor, escalation_id: str, action: str,
     with transaction(deps.session_factory) as session:
         row, escalation = _locked(session, escalation_id)
         reach = reach_of(session, actor, now)
-        if not can_see(reach, escalation):
-            raise NotFoundError("No such escalation.")
+        require_visible(reach, escalation)
         acting = acting_for(session, reach, escalation)
         require_open(session, escalation)
         proposal = replace(_proposal(row, action, rationale.strip(), unit_price, quantity, terms),

@@ -21,10 +21,10 @@ from ...rules import round_money
 from ..buying.told import ToldView, told_views
 from ..shared.actors import Actor
 from ..shared.deps import Deps
-from ..shared.errors import InvalidRequestError, NotFoundError
+from ..shared.errors import InvalidRequestError
 from ..shared.prices import PriceFacts, facts_if_known
 from .reps import HUNDRED, discount_pct, find_rep, staff_directory
-from .staff import Reach, acting_for, can_see, reach_of, require_staff, visible
+from .staff import Reach, acting_for, reach_of, require_staff, require_visible, visible
 
 __all__ = ["PersonRef", "CompanyRef", "LastPaidView", "SuggestionView", "RoundView",
            "DecisionView", "EscalationView", "list_escalations", "get_escalation",
@@ -184,9 +184,7 @@ def get_escalation(deps: Deps, actor: Actor, escalation_id: str) -> EscalationVi
     now = deps.clock()
     with transaction(deps.session_factory) as session:
         reach = reach_of(session, actor, now)
-        escalation = session.get(Escalation, escalation_id)
-        if escalation is None or not can_see(reach, escalation):
-            raise NotFoundError("No such escalation.")
+        escalation = require_visible(reach, session.get(Escalation, escalation_id))
         return escalation_view(deps, session, reach, escalation, now)
 
 

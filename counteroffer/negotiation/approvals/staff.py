@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import Session
@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 from ...db.models import Escalation
 from ...db.quotes import QuoteEscalation
 from ..shared.actors import Actor
-from ..shared.errors import ForbiddenError
+from ..shared.errors import ForbiddenError, NotFoundError
 from ..shared.states import Role
 from .reps import Rep, find_rep, principals_of, reports_of
 
-__all__ = ["Reach", "Acting", "Routed", "require_staff", "reach_of", "can_see", "visible", "acting_for"]
+__all__ = ["Reach", "Acting", "Routed", "require_staff", "reach_of", "can_see", "require_visible", "visible",
+           "acting_for"]
 
 
 class Routed(Protocol):
@@ -63,6 +64,17 @@ def reach_of(session: Session, actor: Actor, now: datetime) -> Reach:
     return Reach(me=me, is_manager=actor.role == Role.MANAGER,
                  principals=frozenset(principals_of(session, me.id, now)),
                  reports=frozenset(reports_of(session, me.id)))
+
+
+R = TypeVar("R", bound=Routed)
+
+
+def require_visible(reach: Reach, escalation: R | None) -> R:
+    """The escalation (a line's or a quote's), if the caller may see it; else a 404 that
+    does not say whether it exists."""
+    if escalation is None or not can_see(reach, escalation):
+        raise NotFoundError("No such escalation.")
+    return escalation
 
 
 def can_see(reach: Reach, escalation: Routed) -> bool:

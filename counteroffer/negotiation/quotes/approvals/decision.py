@@ -24,7 +24,7 @@ from ....jobs.notifications import queue_email, queue_webhook
 from ....rules.messages import format_money
 from ...approvals.decisions import REP_OFFER_KIND, require_open
 from ...approvals.reps import find_rep
-from ...approvals.staff import Acting, acting_for, can_see, reach_of, require_staff
+from ...approvals.staff import Acting, acting_for, reach_of, require_staff, require_visible
 from ...results.quote_facts import record_quote_person_decision
 from ...shared.actors import Actor
 from ...shared.deps import Deps
@@ -56,8 +56,7 @@ def decide_quote_escalation(deps: Deps, actor: Actor, escalation_id: str, action
     with transaction(deps.session_factory) as session:
         row, escalation = _locked(session, escalation_id)
         reach = reach_of(session, actor, now)
-        if not can_see(reach, escalation):
-            raise NotFoundError("No such escalation.")
+        require_visible(reach, escalation)
         message = check_shape(action, rationale, lines, terms, buyer_message, row.currency)
         acting = acting_for(session, reach, escalation)
         require_open(session, escalation, "This quote's escalation", "the buyer changed or withdrew the quote")

@@ -24,11 +24,11 @@ from ....rules.money import round_up
 from ....rules.quotes.order_rules import order_rules
 from ...approvals.inbox import ESCALATION_STATUSES, CompanyRef, LastPaidView, PersonRef, last_paid, person_ref
 from ...approvals.reps import HUNDRED, discount_pct, staff_directory
-from ...approvals.staff import Reach, acting_for, can_see, reach_of, require_staff, visible
+from ...approvals.staff import Reach, acting_for, reach_of, require_staff, require_visible, visible
 from ...results.experiments import rules_for_buyer
 from ...shared.actors import Actor
 from ...shared.deps import Deps
-from ...shared.errors import InvalidRequestError, NotFoundError
+from ...shared.errors import InvalidRequestError
 from ...shared.prices import PriceFacts, facts_if_known
 from ..records import lines_of
 from ..told import QuoteToldView, quote_told_views
@@ -153,9 +153,7 @@ def get_quote_escalation(deps: Deps, actor: Actor, escalation_id: str) -> QuoteE
     now = deps.clock()
     with transaction(deps.session_factory) as session:
         reach = reach_of(session, actor, now)
-        escalation = session.get(QuoteEscalation, escalation_id)
-        if escalation is None or not can_see(reach, escalation):
-            raise NotFoundError("No such escalation.")
+        escalation = require_visible(reach, session.get(QuoteEscalation, escalation_id))
         return quote_escalation_view(deps, session, reach, escalation, now)
 
 
