@@ -55,7 +55,7 @@ from counteroffer.negotiation import Actor, Deps, request_price  # noqa: E402
 from counteroffer.negotiation.pricing.setup import save_customers, save_products, save_rule  # noqa: E402
 from counteroffer.negotiation.results.reports import results_report  # noqa: E402
 from counteroffer.negotiation.results.rollups import rebuild_in_sql  # noqa: E402
-from counteroffer.negotiation.results.told_insights import told_insights  # noqa: E402
+from counteroffer.negotiation.results.told.insights import told_insights  # noqa: E402
 from counteroffer.negotiation.shared.cache import LookupCache  # noqa: E402
 
 BASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -106,7 +106,7 @@ class Rule(Base):
 class Negotiation(Base):
     __tablename__ = "counteroffer_negotiations"
     __table_args__ = (Index("ix_counteroffer_negotiations_company", "company_id", "created_at"),
-                      # The lost reasons of a period (results/told_insights.py; migration 0022):
+                      # The lost reasons of a period (results/told/rows.py; migration 0022):
                       # only the few negotiations with a reason are in it.
                       Index("ix_counteroffer_negotiations_lost", "created_at",
                             postgresql_where=text("lost_reason IS NOT NULL"),

@@ -7,6 +7,8 @@ History through the buyer API on the demo shop (whose DEMO-120 rule matches any 
 competitor): Acme cites Globex Supply at $112.00 for 1,000 DEMO-120 (list $120.00), is
 matched and takes it; Globex cites Umbrella at $90.00, below the floor (a person), and
 withdraws: found it cheaper; Acme asks without a citation and withdraws: price too high.
+Then Acme asks a whole-cart quote for 1,000 DEMO-120 citing Globex Supply's total of
+$116,000.00, and the manager narrows the page to quotes.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from tests.browser.test_rep_inbox_browser import _context
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "artifacts" / "told-results.png"
+QUOTES_SCREENSHOT = SCREENSHOT.with_name("told-results-quotes.png")
 
 
 def _ask(context: Any, target: str, cited: tuple[str, str] | None = None) -> dict:
@@ -87,8 +90,29 @@ def test_a_manager_reads_what_buyers_told(browser: Any, demo_url: str) -> None:
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
     assert [(row["competitor"], row["citations"], row["median_gap"]) for row in rows] == [
         ("Globex Supply", "1", "-8.00"), ("Umbrella", "1", "-30.00"), ("total", "2", "-19.00")]
+    _quote(browser, demo_url)
+    page.get_by_label("Negotiations").select_option(label="Whole-cart quotes")
+    page.get_by_role("button", name="Show").click()
+    told = page.get_by_role("region", name="What buyers told")
+    expect(told).to_contain_text("Whole-cart quotes of the period")
+    wins = told.get_by_role("table", name=re_start("Win rate with and without a competing offer"))
+    expect(wins.get_by_role("row", name=re_start("Every quote"))).to_contain_text("1")
+    quoted = told.get_by_role("table", name=re_start("Competitors cited")).get_by_role("row", name=re_start("Globex"))
+    expect(quoted).to_contain_text("-$4.00")  # $116.00 a unit against our $120.00
+    expect(quoted).to_contain_text("-3.3%")
+    expect(told.get_by_role("table", name=re_start("Competitors cited"))).not_to_contain_text("Umbrella")
+    page.screenshot(path=str(QUOTES_SCREENSHOT), full_page=True, animations="disabled")
     assert problems == []
     page.context.close()
+
+
+def _quote(browser: Any, demo_url: str) -> None:
+    acme = _buyer(browser, demo_url, "buyer@acme")
+    created = acme.request.post("/negotiate/api/quotes", data={
+        "currency": "USD", "lines": [{"sku": "DEMO-120", "quantity": 1000}],
+        "competing_offer": {"competitor": "Globex Supply", "total": "116000.00"}})
+    assert created.status == 201, created.text()
+    acme.close()
 
 
 def re_start(text: str) -> re.Pattern[str]:

@@ -189,24 +189,24 @@ def test_after_a_quote_ran_out_of_time_the_next_visit_may_say_why(shop: ApiClien
     assert bad.status_code == 422 and "reason" in bad.json["error"]["fields"]
 
 
-def test_the_results_can_count_quote_citations_and_lost_reasons(shop: ApiClient, app: Flask) -> None:
-    from datetime import UTC, datetime
-
-    from counteroffer.negotiation.quotes.told import quote_told_rows
-
+def test_the_results_count_quote_citations_and_lost_reasons_beside_lines(shop: ApiClient) -> None:
+    """GET /api/results's competitors and lost reasons: a quote's citation is about the
+    lines it prices, or for a total every line; a lost quote about the lines it had."""
     first = asked(shop, competing_offer=CITED)
     shop.post(f"/quotes/{first['id']}/withdraw", json={"reason": "found_cheaper"})
     by_line = {"competitor": "globex supply", "lines": [{"sku": "GLOVE-50", "unit_price": "17.00"}]}
-    second = asked(shop, competing_offer=by_line)
-    with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
-        citations, lost = quote_told_rows(session, datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 3, tzinfo=UTC))
-        none = quote_told_rows(session, datetime(2026, 11, 3, tzinfo=UTC), datetime(2026, 11, 4, tzinfo=UTC))
-    assert [(c.competitor, c.quote_id, c.skus, c.total) for c in citations] == [
-        ("Globex Supply", first["id"], ("DEMO-120", "GLOVE-50"), Decimal("125000.00")),
-        ("globex supply", second["id"], ("GLOVE-50",), None)]
-    assert citations[1].line_prices == {"GLOVE-50": Decimal("17.00")}
-    assert [(x.reason, x.quote_id, x.skus) for x in lost] == [("found_cheaper", first["id"], ("DEMO-120", "GLOVE-50"))]
-    assert none == ((), ())
+    asked(shop, competing_offer=by_line)
+    line = shop.post("/requests", json={"sku": "DEMO-120", "quantity": 10, "target_unit_price": "100.00",
+                                        "currency": "USD", "competing_offer": {"competitor": "Initech",
+                                                                               "unit_price": "111.00"}})
+    assert line.status_code == 201, line.json
+    body = shop.as_(MAX).get("/results?from=2026-11-01&to=2026-11-02").json
+    assert body["competitors"] == [
+        {"competitor": "Globex Supply", "citations": 2, "negotiations": 2, "skus": ["DEMO-120", "GLOVE-50"]},
+        {"competitor": "Initech", "citations": 1, "negotiations": 1, "skus": ["DEMO-120"]}]
+    assert body["lost_reasons"] == [{"reason": "found_cheaper", "negotiations": 1, "skus": ["DEMO-120", "GLOVE-50"]}]
+    later = shop.get("/results?from=2026-11-03&to=2026-11-04").json
+    assert (later["competitors"], later["lost_reasons"]) == ([], [])
 
 
 def _below_reach(shop: ApiClient) -> tuple[dict[str, Any], dict[str, Any]]:

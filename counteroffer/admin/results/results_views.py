@@ -2,8 +2,8 @@
 
     GET <prefix>/admin/results?from=&to=&segment=&sort=     the page
     GET <prefix>/admin/results.csv?from=&to=&segment=&group_by=   the table as CSV
-    GET <prefix>/admin/results/told?from=&to=&segment=&currency=       what buyers told, its own page
-    GET <prefix>/admin/results/told.csv?from=&to=&segment=&currency=&table=   what buyers told, a table as CSV
+    GET <prefix>/admin/results/told?from=&to=&segment=&currency=&kind=       what buyers told, its own page
+    GET <prefix>/admin/results/told.csv?from=&to=&segment=&currency=&kind=&table=   the same, a table as CSV
 
 Routes of the back-office blueprint (``views.negotiation_admin``): its login, 401/403
 pages and security headers apply. The use case decides who may read results (a rep
@@ -19,7 +19,8 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from ...access import MANAGER, REP, allow
 from ...negotiation.results.reports import GROUPS, Measures, ResultsReport, results_csv, results_report
-from ...negotiation.results.told_insights import CSV_TABLES, told_csv, told_insights
+from ...negotiation.results.told.insights import CSV_TABLES, told_csv, told_insights
+from ...negotiation.results.told.rows import KINDS
 from ...negotiation.shared.states import Role
 from .. import display
 from ..base import actor, deps, negotiation_admin, problem
@@ -72,11 +73,13 @@ _query = _PageQuery()
 
 class _ToldQuery(_PageQuery):
     currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$", error="A three-letter ISO code."))
+    kind = fields.String(validate=validate.OneOf(KINDS, error="Choose line or quote, or leave it blank for both."))
 
     @pre_load
-    def _blank_currency(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        """A period with no requests has no currency; its links carry ``currency=``."""
-        return {key: value for key, value in data.items() if key != "currency" or value}
+    def _blank_filters(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """A period with no requests has no currency; its links carry ``currency=``, and
+        ``kind=`` for both kinds."""
+        return {key: value for key, value in data.items() if key not in ("currency", "kind") or value}
 
 
 class _ToldCsvQuery(_ToldQuery):
@@ -130,7 +133,8 @@ def results_told() -> str | tuple[str, int]:
         query = _read_query(_told_page_query)
     except ValidationError as error:
         return _bad_query(error)
-    told = told_insights(deps(), actor(), query["start"], query["end"], query["segment"], query.get("currency"))
+    told = told_insights(deps(), actor(), query["start"], query["end"], query["segment"], query.get("currency"),
+                         query.get("kind"))
     choices = _report(query, "kind")  # the filters' segments and currencies, from the roll-ups
     return render_template("counteroffer_admin/results_told.html", told=told, choices=choices,
                            rule_name=rule_name, lost_words=LOST_WORDS)
@@ -157,7 +161,8 @@ def results_told_csv() -> Response | tuple[str, int]:
         query = _read_query(_told_query)
     except ValidationError as error:
         return _bad_query(error)
-    insights = told_insights(deps(), actor(), query["start"], query["end"], query["segment"], query.get("currency"))
+    insights = told_insights(deps(), actor(), query["start"], query["end"], query["segment"], query.get("currency"),
+                             query.get("kind"))
     name = f"told-{query['table']}-{insights.start}-{insights.end}.csv"
     return Response(told_csv(insights, query["table"]), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -2,7 +2,7 @@
 deal (withdrawn, including declining a rep's counter, or run out of time).
 
 The answer is stored with the negotiation (``lost_reason``, ``lost_note``), once, with an
-audit event; the results report counts them (results/told_report.py).
+audit event; the results report counts them (results/told/report.py).
 """
 from __future__ import annotations
 

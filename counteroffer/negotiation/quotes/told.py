@@ -18,14 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...db.models import Document
-from ...db.quotes import Quote, QuoteBid, QuoteLineRow, QuoteTold
+from ...db.quotes import Quote, QuoteTold
 from ...rules import round_money
 from ...rules.quotes import CitedLine, QuoteCitation
 from ..buying.told import check_told, document_ref
 from ..shared.errors import InvalidRequestError
 
 __all__ = ["QuoteTell", "QuoteToldView", "NOTHING_TOLD", "check_quote_tell", "store_quote_tell",
-           "quote_told_views", "QuoteCitationRow", "QuoteLostRow", "quote_told_rows"]
+           "quote_told_views"]
 
 
 @dataclass(frozen=True)
@@ -122,53 +122,3 @@ def quote_told_views(session: Session, row: Quote) -> tuple[QuoteToldView, ...]:
                     for line in t.line_prices or ()),
         valid_until=t.valid_until, note=t.note, needed_by=t.needed_by,
         document=document_ref(session.get(Document, t.document_id) if t.document_id else None)) for t in told)
-
-
-# ---- for the results report (results/told_report.py counts the line requests' rows) ----
-
-@dataclass(frozen=True)
-class QuoteCitationRow:
-    """One round's citation on a quote, with the SKUs it is about: the lines it prices, or
-    for an order total every line asked that round (the round's bid)."""
-
-    competitor: str
-    quote_id: str
-    round: int
-    skus: tuple[str, ...]
-    currency: str
-    total: Decimal | None
-    #: {SKU: the competitor's unit price} for a citation by line.
-    line_prices: dict[str, Decimal]
-    has_document: bool
-
-
-@dataclass(frozen=True)
-class QuoteLostRow:
-    reason: str
-    quote_id: str
-    #: The quote's lines when it ended (a line a counter removed is not counted).
-    skus: tuple[str, ...]
-
-
-def quote_told_rows(session: Session, since: datetime,
-                    until: datetime) -> tuple[tuple[QuoteCitationRow, ...], tuple[QuoteLostRow, ...]]:
-    """The citations and lost reasons of the quotes created from ``since`` to before
-    ``until``, oldest first: what the told report counts beside the line requests' rows."""
-    rows = session.execute(
-        select(QuoteTold, Quote.currency, QuoteBid.lines).join(Quote, Quote.id == QuoteTold.quote_id)
-        .join(QuoteBid, (QuoteBid.quote_id == QuoteTold.quote_id) & (QuoteBid.round == QuoteTold.round))
-        .where(QuoteTold.competitor.is_not(None), Quote.created_at >= since, Quote.created_at < until)
-        .order_by(QuoteTold.id))
-    citations = tuple(QuoteCitationRow(
-        competitor=str(t.competitor), quote_id=t.quote_id, round=t.round, currency=currency,
-        skus=tuple(line["sku"] for line in (t.line_prices or asked)), total=t.total,
-        line_prices={line["sku"]: Decimal(line["unit_price"]) for line in t.line_prices or ()},
-        has_document=t.document_id is not None) for t, currency, asked in rows)
-    lost = session.execute(
-        select(Quote.id, Quote.lost_reason, QuoteLineRow.sku).join(QuoteLineRow, QuoteLineRow.quote_id == Quote.id)
-        .where(Quote.lost_reason.is_not(None), QuoteLineRow.removed_round.is_(None), Quote.created_at >= since,
-               Quote.created_at < until).order_by(Quote.created_at, Quote.id, QuoteLineRow.position))
-    reasons: dict[str, tuple[str, list[str]]] = {}
-    for quote_id, reason, sku in lost:
-        reasons.setdefault(quote_id, (str(reason), []))[1].append(sku)
-    return citations, tuple(QuoteLostRow(reason, quote_id, tuple(skus)) for quote_id, (reason, skus) in reasons.items())

@@ -17,7 +17,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from ...access import MANAGER, REP, allow, require_role
 from ...negotiation.results.reports import GROUPS, Measures, ResultsReport, results_report
-from ...negotiation.results.told_report import ToldReport, told_report
+from ...negotiation.results.told.report import ToldReport, told_report
 from ...negotiation.shared.states import Role
 from ..errors import install_error_handlers
 

@@ -1,7 +1,9 @@
 """What pricing managers learn from what buyers told (issue 16), as JSON: a route of the
 results blueprint, beside ``GET <prefix>/api/results``, with the same readers and filters.
 
-    GET <prefix>/api/results/told?from=YYYY-MM-DD&to=YYYY-MM-DD&segment=&currency=
+    GET <prefix>/api/results/told?from=YYYY-MM-DD&to=YYYY-MM-DD&segment=&currency=&kind=
+
+Line requests and whole-cart quotes together, or one of them (``kind=line`` or ``quote``).
 
 Money is a string in the report's currency, rates are fractions, a gap in percent is a
 percentage; docs/competing-offers.md#what-pricing-managers-learn defines every figure.
@@ -13,21 +15,24 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from ...access import allow, require_role
 from ...negotiation.buying.why_not import LOST_REASONS
-from ...negotiation.results.told_insights import ToldInsights, told_insights
+from ...negotiation.results.told.insights import ToldInsights, told_insights
+from ...negotiation.results.told.rows import KINDS
 from .results_api import READERS, ResultsQuerySchema, results_api
 
 __all__ = ["ToldQuerySchema", "ToldInsightsSchema", "insights_json"]
 
 
 class ToldQuerySchema(ResultsQuerySchema):
-    """The results' filters but ``group_by``: each table has its own grouping."""
+    """The results' filters but ``group_by`` (each table has its own grouping), and ``kind``."""
 
     class Meta(ResultsQuerySchema.Meta):
         exclude = ("group_by",)
+
+    kind = fields.String(validate=validate.OneOf(KINDS, error="Choose line or quote, or leave it out for both."))
 
 
 _query = ToldQuerySchema()
@@ -39,7 +44,7 @@ def told_results() -> Response:
     actor = require_role(READERS)
     query = _query.load(request.args.to_dict())
     insights = told_insights(current_app.extensions["counteroffer"].deps, actor, query["start"], query["end"],
-                             query.get("segment"), query.get("currency"))
+                             query.get("segment"), query.get("currency"), query.get("kind"))
     return jsonify(insights_json(insights))
 
 
@@ -57,7 +62,7 @@ def _rows(rows: Any) -> list[dict[str, Any]]:
 
 def insights_json(insights: ToldInsights) -> dict[str, Any]:
     return {"from": insights.start.isoformat(), "to": insights.end.isoformat(), "segment": insights.segment,
-            "currency": insights.currency, "total": _rows([insights.total])[0],
+            "currency": insights.currency, "kind": insights.kind, "total": _rows([insights.total])[0],
             **{name: _rows(getattr(insights, name)) for name in (
                 "competitors", "skus", "categories", "win_rates", "lost_by_rule", "lost_by_segment", "lost_by_sku")}}
 
@@ -90,6 +95,7 @@ class ToldInsightsSchema(Schema):
     end = fields.Date(required=True, data_key="to")
     segment = fields.String(allow_none=True, required=True)
     currency = fields.String(allow_none=True, required=True)
+    kind = fields.String(allow_none=True, required=True)
     total = fields.Nested(CitedGroupSchema, required=True)
     competitors, skus, categories = (fields.List(fields.Nested(CitedGroupSchema), required=True) for _ in range(3))
     win_rates = fields.List(fields.Nested(WinRateSchema), required=True)

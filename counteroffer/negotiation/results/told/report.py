@@ -1,8 +1,11 @@
-"""What buyers told, for pricing managers: the competitors they cited and why deals were lost.
+"""What buyers told, for pricing managers: the competitors they cited and why deals were
+lost, with line requests and whole-cart quotes counted alike (``GET <prefix>/api/results``).
 
-Read straight from the rows (``counteroffer_told``, the negotiations' ``lost_reason``) for
-the report's period, not from the roll-ups: these are counts of a few columns over the
-negotiations of a period, and a citation is not a result measure of one negotiation.
+Read straight from the rows (``counteroffer_told`` and ``counteroffer_quote_told``, the
+negotiations' and quotes' ``lost_reason``) for the report's period, not from the roll-ups:
+these are counts of a few columns over the negotiations of a period, and a citation is not
+a result measure of one negotiation. A quote's citation is about the SKUs it prices, or for
+an order total every line of its round; a lost quote about the lines it had when it ended.
 """
 from __future__ import annotations
 
@@ -13,11 +16,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...db import transaction
-from ...db.models import Negotiation, Told
-from ..shared.actors import Actor
-from ..shared.deps import Deps
-from .reports import require_results_reader
+from ....db import transaction
+from ....db.models import Negotiation, Told
+from ....db.quotes import Quote, QuoteBid, QuoteLineRow, QuoteTold
+from ...shared.actors import Actor
+from ...shared.deps import Deps
+from ..reports import require_results_reader
 
 __all__ = ["CompetitorCount", "LostReasonCount", "ToldReport", "told_report"]
 
@@ -56,21 +60,24 @@ def told_report(deps: Deps, actor: Actor, start: date, end: date) -> ToldReport:
 
 def _competitors(session: Session, since: datetime, until: datetime) -> tuple[CompetitorCount, ...]:
     # One name however buyers spell its case: grouped by its lower case, shown as first written.
-    rows = session.execute(
+    lines = session.execute(
         select(Told.competitor, Told.negotiation_id, Negotiation.sku)
         .join(Negotiation, Negotiation.id == Told.negotiation_id)
         .where(Told.competitor.is_not(None), Negotiation.created_at >= since, Negotiation.created_at < until)
         .order_by(Told.id))
+    rows: list[tuple[str, str, tuple[str, ...]]] = [
+        (str(competitor), negotiation_id, (sku,)) for competitor, negotiation_id, sku in lines]
+    rows += _quote_citations(session, since, until)
     names: dict[str, str] = {}
     cited: dict[str, int] = defaultdict(int)
     negotiations: dict[str, set[str]] = defaultdict(set)
     skus: dict[str, set[str]] = defaultdict(set)
-    for competitor, negotiation_id, sku in rows:
+    for competitor, negotiation_id, about in rows:
         key = str(competitor).casefold()
         names.setdefault(key, str(competitor))
         cited[key] += 1
         negotiations[key].add(negotiation_id)
-        skus[key].add(sku)
+        skus[key].update(about)
     found = [CompetitorCount(names[k], cited[k], len(negotiations[k]), tuple(sorted(skus[k]))) for k in names]
     return tuple(sorted(found, key=lambda c: (-c.citations, c.competitor.casefold())))
 
@@ -86,5 +93,33 @@ def _lost_reasons(session: Session, since: datetime, until: datetime) -> tuple[L
     for reason, sku, count in rows:
         counts[str(reason)] += int(count)
         skus[str(reason)].add(sku)
+    for reason, about in _quotes_lost(session, since, until):
+        counts[reason] += 1
+        skus[reason].update(about)
     found = [LostReasonCount(reason, counts[reason], tuple(sorted(skus[reason]))) for reason in counts]
     return tuple(sorted(found, key=lambda r: (-r.negotiations, r.reason)))
+
+
+def _quote_citations(session: Session, since: datetime,
+                     until: datetime) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(competitor, quote id, the SKUs cited: the lines priced, or for a total the round's)."""
+    rows = session.execute(
+        select(QuoteTold.competitor, QuoteTold.quote_id, QuoteTold.line_prices, QuoteBid.lines)
+        .join(Quote, Quote.id == QuoteTold.quote_id)
+        .join(QuoteBid, (QuoteBid.quote_id == QuoteTold.quote_id) & (QuoteBid.round == QuoteTold.round))
+        .where(QuoteTold.competitor.is_not(None), Quote.created_at >= since, Quote.created_at < until)
+        .order_by(QuoteTold.id))
+    return [(str(competitor), quote_id, tuple(str(line["sku"]) for line in (priced or asked)))
+            for competitor, quote_id, priced, asked in rows]
+
+
+def _quotes_lost(session: Session, since: datetime, until: datetime) -> list[tuple[str, tuple[str, ...]]]:
+    """(reason, the quote's lines when it ended) per quote lost for a reason."""
+    rows = session.execute(
+        select(Quote.id, Quote.lost_reason, QuoteLineRow.sku).join(QuoteLineRow, QuoteLineRow.quote_id == Quote.id)
+        .where(Quote.lost_reason.is_not(None), QuoteLineRow.removed_round.is_(None), Quote.created_at >= since,
+               Quote.created_at < until).order_by(Quote.created_at, Quote.id, QuoteLineRow.position))
+    reasons: dict[str, tuple[str, list[str]]] = {}
+    for quote_id, reason, sku in rows:
+        reasons.setdefault(quote_id, (str(reason), []))[1].append(sku)
+    return [(reason, tuple(skus)) for reason, skus in reasons.values()]

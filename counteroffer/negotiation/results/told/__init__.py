@@ -1,0 +1,1 @@
+"""What buyers told, for pricing managers: competitors cited, win rates, lost reasons (lines and quotes)."""

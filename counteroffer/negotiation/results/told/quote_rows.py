@@ -1,0 +1,126 @@
+"""The told rows of whole-cart quotes: each citation split by the SKUs it is about, and each
+quote lost for a reason, in the shapes of ``rows.py``.
+
+Our price for a line is its price for the quantity (list or volume break), kept on the
+quote's line as last asked: a round's citation is compared where the round asked that
+quantity, as a line request's is compared at the quantity first asked. A citation of an
+order total speaks of every line of its round at once: it is compared when every line is,
+as the same share off each line (the competitor's total over ours), so a SKU's median gap
+and a competitor's take quotes and line requests alike, unit price against unit price.
+
+Reads only the database's rows (``db.quotes``), never the quote use cases: those write
+result facts through ``results``, which must not import them back.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ....db.quotes import Quote, QuoteBid, QuoteLineRow, QuoteOfferRow, QuoteTold
+from ....db.results import ResultFact
+from ..rollups import NONE
+from .rows import Citation, Lost, Scope, among
+
+__all__ = ["quote_citations", "quote_lost"]
+
+#: (quote id, SKU) -> (the line's quantity as last asked, its price for that quantity).
+_Priced = Mapping[tuple[str, str], tuple[int, Decimal]]
+
+
+def quote_citations(session: Session, scope: Scope, category_of: Callable[[str], str | None]) -> list[Citation]:
+    rows = session.connection().execute(
+        select(QuoteTold.id, QuoteTold.created_at, QuoteTold.quote_id, QuoteTold.competitor, QuoteTold.total, QuoteTold.line_prices,
+               QuoteBid.lines, ResultFact.deal_at.is_not(None).label("dealt"),
+               ResultFact.redeemed_at.is_not(None).label("ordered"))
+        .join(ResultFact, ResultFact.negotiation_id == QuoteTold.quote_id)
+        .join(QuoteBid, (QuoteBid.quote_id == QuoteTold.quote_id) & (QuoteBid.round == QuoteTold.round))
+        .where(QuoteTold.competitor.is_not(None), *scope.facts("quote"))
+        .order_by(QuoteTold.id)).all()
+    ids = {row.quote_id for row in rows}
+    priced, matched = _priced_lines(session, ids), _matched(session, ids)
+    categories: dict[str, str] = {}
+
+    def category(sku: str) -> str:
+        if sku not in categories:
+            categories[sku] = category_of(sku) or NONE
+        return categories[sku]
+
+    found: list[Citation] = []
+    for row in rows:
+        asked = {str(line["sku"]): int(line["quantity"]) for line in row.lines}
+        gaps = _line_gaps(row, asked, priced) if row.line_prices else _total_gaps(row, asked, priced)
+        found.extend(Citation(
+            f"quote:{row.id}", row.created_at, row.quote_id, str(row.competitor), sku, category(sku), gap=gap, ours=ours,
+            matched=row.quote_id in matched, dealt=bool(row.dealt), ordered=bool(row.ordered))
+            for sku, (gap, ours) in gaps.items())
+    return found
+
+
+def _ours(row: Any, sku: str, asked: Mapping[str, int], priced: _Priced) -> Decimal | None:
+    known = priced.get((row.quote_id, sku))
+    return known[1] if known is not None and known[0] == asked.get(sku) else None
+
+
+def _line_gaps(row: Any, asked: Mapping[str, int],
+               priced: _Priced) -> dict[str, tuple[Decimal | None, Decimal | None]]:
+    gaps: dict[str, tuple[Decimal | None, Decimal | None]] = {}
+    for line in row.line_prices:
+        sku, cited = str(line["sku"]), Decimal(str(line["unit_price"]))
+        ours = _ours(row, sku, asked, priced)
+        gaps[sku] = (cited - ours if ours is not None else None, ours)
+    return gaps
+
+
+def _total_gaps(row: Any, asked: Mapping[str, int],
+                priced: _Priced) -> dict[str, tuple[Decimal | None, Decimal | None]]:
+    ours = {sku: _ours(row, sku, asked, priced) for sku in asked}
+    known = [price for price in ours.values() if price is not None]
+    if len(known) < len(ours) or not known:
+        return {sku: (None, price) for sku, price in ours.items()}
+    our_total = sum((price * asked[sku] for sku, price in ours.items() if price is not None), Decimal(0))
+    if not our_total:
+        return {sku: (None, price) for sku, price in ours.items()}
+    share = Decimal(row.total) / our_total - 1
+    return {sku: (price * share, price) for sku, price in ours.items() if price is not None}
+
+
+def _priced_lines(session: Session, ids: Iterable[str]) -> dict[tuple[str, str], tuple[int, Decimal]]:
+    found: dict[tuple[str, str], tuple[int, Decimal]] = {}
+    for where in among(session, QuoteLineRow.quote_id, ids):
+        for quote_id, sku, quantity, price in session.execute(
+                select(QuoteLineRow.quote_id, QuoteLineRow.sku, QuoteLineRow.quantity,
+                       QuoteLineRow.price_for_quantity).where(where)):
+            found[(quote_id, sku)] = (int(quantity), Decimal(price))
+    return found
+
+
+def _matched(session: Session, ids: Iterable[str]) -> set[str]:
+    """The quotes where the competing_offer rule made a match offer."""
+    found: set[str] = set()
+    for where in among(session, QuoteOfferRow.quote_id, ids):
+        found.update(session.scalars(
+            select(QuoteOfferRow.quote_id).where(where, QuoteOfferRow.kind == "match").distinct()))
+    return found
+
+
+def quote_lost(session: Session, scope: Scope) -> list[Lost]:
+    """One ``Lost`` a quote, about the lines it had when it ended (a line a counter removed
+    is not counted)."""
+    rows = session.execute(
+        select(Quote.id, Quote.lost_reason, ResultFact.rule, ResultFact.segment)
+        .join(ResultFact, ResultFact.negotiation_id == Quote.id)
+        .where(Quote.lost_reason.is_not(None), Quote.created_at >= scope.since, Quote.created_at < scope.until,
+               *scope.facts("quote"))
+        .order_by(Quote.created_at, Quote.id)).all()
+    skus: dict[str, list[str]] = defaultdict(list)
+    for where in among(session, QuoteLineRow.quote_id, {row.id for row in rows}):
+        for quote_id, sku in session.execute(
+                select(QuoteLineRow.quote_id, QuoteLineRow.sku)
+                .where(where, QuoteLineRow.removed_round.is_(None)).order_by(QuoteLineRow.position)):
+            skus[quote_id].append(sku)
+    return [Lost(row.rule, row.segment, tuple(skus[row.id]), str(row.lost_reason), 1) for row in rows]
