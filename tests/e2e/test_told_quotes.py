@@ -17,6 +17,7 @@ import pytest
 
 from tests.approvals import ANN, GUS, MAX, seed_approvals
 from tests.conftest import ApiClient
+from tests.e2e.test_told_insights import cited
 
 NOVEMBER = "from=2026-11-01&to=2026-11-30"
 LINES = [{"sku": "DEMO-120", "quantity": 1000}, {"sku": "GLOVE-50", "quantity": 500}]
@@ -60,12 +61,6 @@ def told(app: Any, clock: Any) -> ApiClient:
                                           "competitor": "globex supply", "unit_price": "112.00"}}))
     _ok(api.post(f"/offers/{_match(line)['id']}/accept"))
     return api.as_(MAX)
-
-
-def cited(key: str, citations: int, negotiations: int, matched: int, deals: int, ordered: int, compared: int,
-          gap: str | None, pct: str | None) -> dict[str, Any]:
-    return {"key": key, "citations": citations, "negotiations": negotiations, "matched": matched, "deals": deals,
-            "ordered": ordered, "compared": compared, "median_gap": gap, "median_gap_pct": pct}
 
 
 def test_quote_citations_by_competitor_sku_and_category(told: ApiClient) -> None:
