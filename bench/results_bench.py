@@ -21,7 +21,8 @@ migrated with the plugin's own migrations, it
    segment: the median of 5 warm runs of each page load; and what the told page
    (``/admin/results/told``: ``told_insights``, read from rows, and the filters' choices)
    asks, over the year (``told_page_s``) and its last 90 days (``told_page_90_days_s``,
-   its default period, the dashboard's);
+   its default period, the dashboard's), and the competitors and lost reasons that
+   ``GET /api/results`` lists beside its measures (``api_told_lists_s``, over the year);
 4. in the same run, times a plain ``GROUP BY`` over the raw negotiations table (count and
    sum per status): the floor any query reading every row would have to beat;
 5. times 200 price requests through ``request_price`` (which keeps the roll-ups up to date
@@ -57,6 +58,7 @@ from counteroffer.negotiation.pricing.setup import save_customers, save_products
 from counteroffer.negotiation.results.reports import results_report  # noqa: E402
 from counteroffer.negotiation.results.rollups import rebuild_in_sql  # noqa: E402
 from counteroffer.negotiation.results.told.insights import told_insights  # noqa: E402
+from counteroffer.negotiation.results.told.report import told_report  # noqa: E402
 from counteroffer.negotiation.shared.cache import LookupCache  # noqa: E402
 
 BASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -132,21 +134,23 @@ SELECT 'm' || substr(n.id, 2), n.id, 1, 'match', n.sku, n.quantity, 105, 'USD', 
 FROM generate_series(5, :rows, 80) AS i JOIN counteroffer_negotiations n ON n.id = lpad(to_hex(i), 32, '0')
 """
 # Issue 16 for quotes: the quotes behind the quote facts (i % 25 < 3), 10 lines each, a lost
-# reason on one in ten; one in a hundred negotiations (i % 100 = 27, a quote) cites a
+# reason on one in six (i % 50 = 1); one in a hundred negotiations (i % 100 = 27, a quote) cites a
 # competitor with its round's bid, half by order total and half by a line's price; a
 # quarter of those were matched.
 _QUOTES = """
 INSERT INTO counteroffer_quotes (id, company_id, buyer_id, currency, status, round, cart_total, created_at,
   updated_at, lost_reason)
-SELECT id, company_id, buyer_id, 'USD', status, 1, 0, created_at, updated_at, lost_reason
+SELECT id, company_id, buyer_id, 'USD', status, 1, 0, created_at, updated_at,
+  CASE WHEN i % 50 = 1 THEN (ARRAY['price_too_high','found_cheaper','quantity_too_large','terms_do_not_fit',
+                                   'no_longer_needed','other'])[1 + i / 50 % 6] END
 FROM counteroffer_negotiations n, generate_series(1, :rows) AS i
 WHERE i % 25 < 3 AND n.id = lpad(to_hex(i), 32, '0')
 """
 _QUOTE_LINES = """
-INSERT INTO counteroffer_quote_lines (quote_id, position, sku, name, quantity, price_for_quantity)
-SELECT q.id, k, 'SKU-' || ((('x' || right(q.id, 15))::bit(60)::bigint * 7 + k * 13) % 2000), 'Bench item',
-  100 + k * 37 % 900, 110 + k
-FROM counteroffer_quotes q, generate_series(0, 9) AS k
+INSERT INTO counteroffer_quote_lines (quote_id, position, sku, name, quantity, price_for_quantity, category)
+SELECT q.id, k, 'SKU-' || s.n, 'Bench item', 100 + k * 37 % 900, 110 + k, 'cat-' || (s.n % 20)
+FROM counteroffer_quotes q, generate_series(0, 9) AS k,
+  LATERAL (SELECT (('x' || right(q.id, 15))::bit(60)::bigint * 7 + k * 13) % 2000 AS n) AS s
 """
 _QUOTE_BIDS = """
 INSERT INTO counteroffer_quote_bids (quote_id, round, lines, outcome, reason, created_at)
@@ -278,6 +282,8 @@ def run(url: str, rows: int) -> dict[str, object]:
         figures["told_page_s"] = round(_median(_told_page(deps, START)), 4)
         # The told page's default period (the dashboard's): its last 90 days.
         figures["told_page_90_days_s"] = round(_median(_told_page(deps, QUARTER)), 4)
+        # GET /api/results answers the period's measures and, beside them, told_report's lists.
+        figures["api_told_lists_s"] = round(_median(lambda: told_report(deps, MANAGER, START, END)), 4)
         figures["dashboard_s"] = round(_median(_dashboard(deps, None)), 4)
         figures["dashboard_segment_s"] = round(_median(_dashboard(deps, "retail")), 4)
         figures["group_by_s"] = round(_median(_plain_group_by(engine)), 4)

@@ -62,6 +62,8 @@ class QuoteLineRow(Base):
     target_unit_price: Mapped[Decimal | None] = mapped_column(Money)
     price_for_quantity: Mapped[Decimal] = mapped_column(Money)
     removed_round: Mapped[int | None] = mapped_column(Integer)
+    #: The product's category when the line was asked (``0023``; None before, or none known).
+    category: Mapped[str | None] = mapped_column(String(100))
 
 
 class QuoteBid(Base):

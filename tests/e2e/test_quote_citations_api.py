@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest

@@ -125,3 +125,24 @@ def test_the_page_and_its_csv_filter_by_kind(told: ApiClient) -> None:
     assert [row[:3] for row in rows[1:]] == [["GLOVE-50", "2", "2"], ["DEMO-120", "1", "1"], ["total", "2", "2"]]
     refused = told.client.get(f"/negotiate/admin/results/told?{NOVEMBER}&kind=cart")
     assert refused.status_code == 422 and "kind" in refused.get_data(as_text=True)
+
+
+def test_a_quote_line_keeps_its_category_and_older_lines_ask_the_catalog(told: ApiClient, app: Any) -> None:
+    """The category a SKU had when it was asked (migration 0023), as a line request's fact
+    keeps it; a line written before 0023 has none, and the catalog's is used."""
+    from sqlalchemy import update
+
+    from counteroffer.db import transaction
+    from counteroffer.db.quotes import QuoteLineRow
+
+    def categories() -> list[tuple[str, int]]:
+        body = _ok(told.get(f"/results/told?{NOVEMBER}&kind=quote"))
+        return [(row["key"], row["citations"]) for row in body["categories"]]
+
+    assert categories() == [("safety", 2), ("hydraulics", 1)]
+    with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
+        session.execute(update(QuoteLineRow).where(QuoteLineRow.sku == "GLOVE-50").values(category="gloves"))
+    assert categories() == [("gloves", 2), ("hydraulics", 1)]
+    with app.app_context(), transaction(app.extensions["counteroffer"].deps.session_factory) as session:
+        session.execute(update(QuoteLineRow).values(category=None))
+    assert categories() == [("safety", 2), ("hydraulics", 1)]

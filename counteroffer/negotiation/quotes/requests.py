@@ -86,7 +86,7 @@ def request_quote(deps: Deps, actor: Actor, lines: Sequence[LineAsk], currency: 
         session.flush()  # the quote before its lines: no relationship orders their INSERTs
         session.add_all(QuoteLineRow(quote_id=row.id, position=index, sku=line.ask.sku, name=line.item.name,
                                      quantity=line.ask.quantity, target_unit_price=line.ask.target_unit_price,
-                                     price_for_quantity=line.price_for_quantity)
+                                     price_for_quantity=line.price_for_quantity, category=line.item.category)
                         for index, line in enumerate(decided.priced))
         store_quote_tell(session, row, tell, now, document)
         _record_round(deps, session, row, actor, "requested", None, decided, now)
@@ -189,7 +189,7 @@ def _replace_lines(session: Session, row: Quote, priced: list[PricedLine]) -> No
             session.add(kept)
         kept.position, kept.name, kept.quantity = index, line.item.name, line.ask.quantity
         kept.target_unit_price, kept.price_for_quantity = line.ask.target_unit_price, line.price_for_quantity
-        kept.removed_round = None
+        kept.removed_round, kept.category = None, line.item.category
     for gone in existing.values():
         if gone.removed_round is None:
             gone.removed_round, gone.position = row.round, len(priced) + gone.position

@@ -28,7 +28,6 @@ from ...buying.why_not import LOST_REASONS
 from ...shared.actors import Actor
 from ...shared.deps import Deps
 from ..reports import check_period, fold_results, period_currencies, require_results_reader
-from ..rollups import NONE
 from .quote_rows import quote_citations, quote_lost
 from .rows import Citation, Lost, Scope, kind_totals, line_citations, line_lost
 
@@ -197,14 +196,10 @@ def _rate(part: int, whole: int) -> Decimal | None:
 
 
 def _lost_by(lost: Iterable[Lost]) -> dict[str, tuple[LostGroup, ...]]:
-    """By rule and segment each negotiation counts once; by SKU once under each of its SKUs."""
     by: dict[str, dict[str, dict[str, int]]] = {name: defaultdict(lambda: defaultdict(int))
                                                  for name in ("rule", "segment", "sku")}
     for row in lost:
-        by["rule"][row.rule][row.reason] += row.count
-        by["segment"][row.segment or NONE][row.reason] += row.count
-        for sku in row.skus:
-            by["sku"][sku][row.reason] += row.count
+        by[row.dimension][row.key][row.reason] += row.count
     return {f"lost_by_{name}": _lost_groups(groups) for name, groups in by.items()}
 
 

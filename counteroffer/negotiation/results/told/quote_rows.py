@@ -13,12 +13,11 @@ result facts through ``results``, which must not import them back.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ....db.quotes import Quote, QuoteBid, QuoteLineRow, QuoteOfferRow, QuoteTold
@@ -28,36 +27,59 @@ from .rows import Citation, Lost, Scope, among
 
 __all__ = ["quote_citations", "quote_lost"]
 
-#: (quote id, SKU) -> (the line's quantity as last asked, its price for that quantity).
-_Priced = Mapping[tuple[str, str], tuple[int, Decimal]]
+#: (quote id, SKU) -> (the line's quantity as last asked, its price for that quantity, its category).
+_Priced = Mapping[tuple[str, str], tuple[int, Decimal, str | None]]
 
 
 def quote_citations(session: Session, scope: Scope, category_of: Callable[[str], str | None]) -> list[Citation]:
-    rows = session.connection().execute(
-        select(QuoteTold.id, QuoteTold.created_at, QuoteTold.quote_id, QuoteTold.competitor, QuoteTold.total, QuoteTold.line_prices,
-               QuoteBid.lines, ResultFact.deal_at.is_not(None).label("dealt"),
-               ResultFact.redeemed_at.is_not(None).label("ordered"))
-        .join(ResultFact, ResultFact.negotiation_id == QuoteTold.quote_id)
-        .join(QuoteBid, (QuoteBid.quote_id == QuoteTold.quote_id) & (QuoteBid.round == QuoteTold.round))
-        .where(QuoteTold.competitor.is_not(None), *scope.facts("quote"))
-        .order_by(QuoteTold.id)).all()
-    ids = {row.quote_id for row in rows}
-    priced, matched = _priced_lines(session, ids), _matched(session, ids)
+    told = _told_rows(session, scope)
+    ids = {row.quote_id for row in told}
+    outcomes, priced, matched = _outcomes(session, scope, ids), _priced_lines(session, ids), _matched(session, ids)
     categories: dict[str, str] = {}
 
-    def category(sku: str) -> str:
-        if sku not in categories:
+    def category(quote_id: str, sku: str) -> str:
+        kept = priced.get((quote_id, sku))
+        if kept is not None and kept[2] is not None:
+            return kept[2]
+        if sku not in categories:  # a line written before migration 0023: the catalog's
             categories[sku] = category_of(sku) or NONE
         return categories[sku]
 
     found: list[Citation] = []
-    for row in rows:
+    for row in told:
+        if row.quote_id not in outcomes:  # another period's, currency's or segment's quote
+            continue
+        dealt, ordered = outcomes[row.quote_id]
         asked = {str(line["sku"]): int(line["quantity"]) for line in row.lines}
         gaps = _line_gaps(row, asked, priced) if row.line_prices else _total_gaps(row, asked, priced)
         found.extend(Citation(
-            f"quote:{row.id}", row.created_at, row.quote_id, str(row.competitor), sku, category(sku), gap=gap, ours=ours,
-            matched=row.quote_id in matched, dealt=bool(row.dealt), ordered=bool(row.ordered))
+            f"quote:{row.id}", row.created_at, row.quote_id, str(row.competitor), sku, category(row.quote_id, sku),
+            gap=gap, ours=ours, matched=row.quote_id in matched, dealt=dealt, ordered=ordered)
             for sku, (gap, ours) in gaps.items())
+    return found
+
+
+def _told_rows(session: Session, scope: Scope) -> list[Any]:
+    """The citations told since the period began, with their round's bid. A round is told
+    after its quote starts: the period's start bounds them, and the facts (``_outcomes``)
+    keep the period's own quotes; read apart, so that PostgreSQL starts from these few rows
+    rather than hashing every quote fact of the period (85 ms at 200,000 negotiations)."""
+    return list(session.connection().execute(
+        select(QuoteTold.id, QuoteTold.created_at, QuoteTold.quote_id, QuoteTold.competitor, QuoteTold.total,
+               QuoteTold.line_prices, QuoteBid.lines)
+        .join(QuoteBid, (QuoteBid.quote_id == QuoteTold.quote_id) & (QuoteBid.round == QuoteTold.round))
+        .where(QuoteTold.competitor.is_not(None), QuoteTold.created_at >= scope.since)
+        .order_by(QuoteTold.id)))
+
+
+def _outcomes(session: Session, scope: Scope, ids: Iterable[str]) -> dict[str, tuple[bool, bool]]:
+    """(won, ordered) of each of the quotes ``ids`` that are the period's, in its currency and segment."""
+    found: dict[str, tuple[bool, bool]] = {}
+    for where in among(session, ResultFact.negotiation_id, ids):
+        for quote_id, dealt, ordered in session.connection().execute(
+                select(ResultFact.negotiation_id, ResultFact.deal_at.is_not(None), ResultFact.redeemed_at.is_not(None))
+                .where(where, *scope.facts("quote"))):
+            found[quote_id] = (bool(dealt), bool(ordered))
     return found
 
 
@@ -89,13 +111,13 @@ def _total_gaps(row: Any, asked: Mapping[str, int],
     return {sku: (price * share, price) for sku, price in ours.items() if price is not None}
 
 
-def _priced_lines(session: Session, ids: Iterable[str]) -> dict[tuple[str, str], tuple[int, Decimal]]:
-    found: dict[tuple[str, str], tuple[int, Decimal]] = {}
+def _priced_lines(session: Session, ids: Iterable[str]) -> dict[tuple[str, str], tuple[int, Decimal, str | None]]:
+    found: dict[tuple[str, str], tuple[int, Decimal, str | None]] = {}
     for where in among(session, QuoteLineRow.quote_id, ids):
-        for quote_id, sku, quantity, price in session.execute(
+        for quote_id, sku, quantity, price, category in session.connection().execute(
                 select(QuoteLineRow.quote_id, QuoteLineRow.sku, QuoteLineRow.quantity,
-                       QuoteLineRow.price_for_quantity).where(where)):
-            found[(quote_id, sku)] = (int(quantity), Decimal(price))
+                       QuoteLineRow.price_for_quantity, QuoteLineRow.category).where(where)):
+            found[(quote_id, sku)] = (int(quantity), Decimal(price), category)
     return found
 
 
@@ -109,18 +131,18 @@ def _matched(session: Session, ids: Iterable[str]) -> set[str]:
 
 
 def quote_lost(session: Session, scope: Scope) -> list[Lost]:
-    """One ``Lost`` a quote, about the lines it had when it ended (a line a counter removed
-    is not counted)."""
-    rows = session.execute(
-        select(Quote.id, Quote.lost_reason, ResultFact.rule, ResultFact.segment)
-        .join(ResultFact, ResultFact.negotiation_id == Quote.id)
-        .where(Quote.lost_reason.is_not(None), Quote.created_at >= scope.since, Quote.created_at < scope.until,
-               *scope.facts("quote"))
-        .order_by(Quote.created_at, Quote.id)).all()
-    skus: dict[str, list[str]] = defaultdict(list)
-    for where in among(session, QuoteLineRow.quote_id, {row.id for row in rows}):
-        for quote_id, sku in session.execute(
-                select(QuoteLineRow.quote_id, QuoteLineRow.sku)
-                .where(where, QuoteLineRow.removed_round.is_(None)).order_by(QuoteLineRow.position)):
-            skus[quote_id].append(sku)
-    return [Lost(row.rule, row.segment, tuple(skus[row.id]), str(row.lost_reason), 1) for row in rows]
+    """A lost quote counts once under its rule and segment, and once under each line it had
+    when it ended (a line a counter removed is not counted): counted by the database."""
+    lost = (select(Quote.id, Quote.lost_reason).join(ResultFact, ResultFact.negotiation_id == Quote.id)
+            .where(Quote.lost_reason.is_not(None), Quote.created_at >= scope.since, Quote.created_at < scope.until,
+                   *scope.facts("quote")).subquery())
+    by_rule = session.execute(
+        select(ResultFact.rule, ResultFact.segment, lost.c.lost_reason, func.count())
+        .join(lost, lost.c.id == ResultFact.negotiation_id)
+        .group_by(ResultFact.rule, ResultFact.segment, lost.c.lost_reason)).all()
+    by_sku = session.execute(
+        select(QuoteLineRow.sku, lost.c.lost_reason, func.count()).join(lost, lost.c.id == QuoteLineRow.quote_id)
+        .where(QuoteLineRow.removed_round.is_(None)).group_by(QuoteLineRow.sku, lost.c.lost_reason)).all()
+    found = [Lost(dimension, key, str(reason), int(count)) for rule, segment, reason, count in by_rule
+             for dimension, key in (("rule", rule), ("segment", segment or NONE))]
+    return found + [Lost("sku", sku, str(reason), int(count)) for sku, reason, count in by_sku]

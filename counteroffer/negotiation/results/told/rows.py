@@ -2,8 +2,8 @@
 
 A ``Citation`` is one SKU of one citation: a line request's citation is about its SKU, a
 quote's about each SKU it prices or, for an order total, every line of its round
-(``quote_rows.py``). A ``Lost`` is a count of negotiations lost for one reason, with the
-rule and segment they count under and the SKUs they were about. Both come from the rows
+(``quote_rows.py``). A ``Lost`` is a count of negotiations lost for one reason under one
+rule, segment or SKU. Both come from the rows
 (``counteroffer_told``, the negotiations' ``lost_reason``) joined to the result facts of
 the period, not from the roll-ups: ``insights.py`` says why.
 """
@@ -83,11 +83,11 @@ class Citation:
 
 @dataclass(frozen=True)
 class Lost:
-    """``count`` negotiations lost for ``reason`` under one rule and segment, about ``skus``."""
+    """``count`` negotiations lost for ``reason`` under one ``key`` of a ``dimension``
+    ("rule", "segment" or "sku"; a segment not known is ``NONE``)."""
 
-    rule: str
-    segment: str | None
-    skus: tuple[str, ...]
+    dimension: str
+    key: str
     reason: str
     count: int
 
@@ -96,8 +96,8 @@ def line_citations(session: Session, scope: Scope) -> list[Citation]:
     # Through the Core connection: the ORM's handling of the rows was 40% of the time of
     # a year's 8,800 citations at 200,000 negotiations (cProfile on the bench's data).
     rows = session.connection().execute(
-        select(Told.id, Told.created_at, Told.negotiation_id, Told.round, Told.competitor, Told.unit_price, ResultFact.sku,
-               ResultFact.category, ResultFact.price_for_quantity, ResultFact.asked_quantity,
+        select(Told.id, Told.created_at, Told.negotiation_id, Told.round, Told.competitor, Told.unit_price,
+               ResultFact.sku, ResultFact.category, ResultFact.price_for_quantity, ResultFact.asked_quantity,
                ResultFact.deal_at.is_not(None).label("dealt"), ResultFact.redeemed_at.is_not(None).label("ordered"))
         .join(ResultFact, ResultFact.negotiation_id == Told.negotiation_id)
         # A round is told after its negotiation starts: a lower bound for the index on created_at.
@@ -159,7 +159,8 @@ def line_lost(session: Session, scope: Scope) -> list[Lost]:
         .where(Negotiation.lost_reason.is_not(None), Negotiation.created_at >= scope.since,
                Negotiation.created_at < scope.until, *scope.facts("line"))
         .group_by(ResultFact.rule, ResultFact.segment, ResultFact.sku, Negotiation.lost_reason)).all()
-    return [Lost(rule, segment, (sku,), str(reason), int(count)) for rule, segment, sku, reason, count in rows]
+    return [Lost(dimension, key, str(reason), int(count)) for rule, segment, sku, reason, count in rows
+            for dimension, key in (("rule", rule), ("segment", segment or NONE), ("sku", sku))]
 
 
 def kind_totals(session: Session, scope: Scope, kind: str) -> tuple[int, int, int]:
