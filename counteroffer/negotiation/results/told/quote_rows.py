@@ -13,6 +13,7 @@ result facts through ``results``, which must not import them back.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -78,7 +79,7 @@ def _outcomes(session: Session, scope: Scope, ids: Iterable[str]) -> dict[str, t
     for where in among(session, ResultFact.negotiation_id, ids):
         for quote_id, dealt, ordered in session.connection().execute(
                 select(ResultFact.negotiation_id, ResultFact.deal_at.is_not(None), ResultFact.redeemed_at.is_not(None))
-                .where(where, *scope.facts("quote"))):
+                .where(where, *scope.facts("quote"))).all():
             found[quote_id] = (bool(dealt), bool(ordered))
     return found
 
@@ -116,7 +117,7 @@ def _priced_lines(session: Session, ids: Iterable[str]) -> dict[tuple[str, str],
     for where in among(session, QuoteLineRow.quote_id, ids):
         for quote_id, sku, quantity, price, category in session.connection().execute(
                 select(QuoteLineRow.quote_id, QuoteLineRow.sku, QuoteLineRow.quantity,
-                       QuoteLineRow.price_for_quantity, QuoteLineRow.category).where(where)):
+                       QuoteLineRow.price_for_quantity, QuoteLineRow.category).where(where)).all():
             found[(quote_id, sku)] = (int(quantity), Decimal(price), category)
     return found
 
@@ -132,17 +133,20 @@ def _matched(session: Session, ids: Iterable[str]) -> set[str]:
 
 def quote_lost(session: Session, scope: Scope) -> list[Lost]:
     """A lost quote counts once under its rule and segment, and once under each line it had
-    when it ended (a line a counter removed is not counted): counted by the database."""
-    lost = (select(Quote.id, Quote.lost_reason).join(ResultFact, ResultFact.negotiation_id == Quote.id)
-            .where(Quote.lost_reason.is_not(None), Quote.created_at >= scope.since, Quote.created_at < scope.until,
-                   *scope.facts("quote")).subquery())
-    by_rule = session.execute(
-        select(ResultFact.rule, ResultFact.segment, lost.c.lost_reason, func.count())
-        .join(lost, lost.c.id == ResultFact.negotiation_id)
-        .group_by(ResultFact.rule, ResultFact.segment, lost.c.lost_reason)).all()
-    by_sku = session.execute(
-        select(QuoteLineRow.sku, lost.c.lost_reason, func.count()).join(lost, lost.c.id == QuoteLineRow.quote_id)
-        .where(QuoteLineRow.removed_round.is_(None)).group_by(QuoteLineRow.sku, lost.c.lost_reason)).all()
-    found = [Lost(dimension, key, str(reason), int(count)) for rule, segment, reason, count in by_rule
-             for dimension, key in (("rule", rule), ("segment", segment or NONE))]
-    return found + [Lost("sku", sku, str(reason), int(count)) for sku, reason, count in by_sku]
+    when it ended (a line a counter removed is not counted). The quotes with their facts are
+    read once (a scan of the period's facts); their lines are counted by the database."""
+    lost = session.connection().execute(
+        select(Quote.id, Quote.lost_reason, ResultFact.rule, ResultFact.segment)
+        .join(ResultFact, ResultFact.negotiation_id == Quote.id)
+        .where(Quote.lost_reason.is_not(None), Quote.created_at >= scope.since, Quote.created_at < scope.until,
+               *scope.facts("quote"))).all()
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for _id, reason, rule, segment in lost:
+        counts[("rule", rule, str(reason))] += 1
+        counts[("segment", segment or NONE, str(reason))] += 1
+    for where in among(session, QuoteLineRow.quote_id, {row.id for row in lost}):
+        for sku, reason, count in session.execute(
+                select(QuoteLineRow.sku, Quote.lost_reason, func.count()).join(Quote, Quote.id == QuoteLineRow.quote_id)
+                .where(where, QuoteLineRow.removed_round.is_(None)).group_by(QuoteLineRow.sku, Quote.lost_reason)):
+            counts[("sku", sku, str(reason))] += int(count)
+    return [Lost(dimension, key, reason, count) for (dimension, key, reason), count in counts.items()]
