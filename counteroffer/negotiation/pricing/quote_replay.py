@@ -5,6 +5,9 @@ that was played is asked again, in order, with ``decide_quote``; each side carri
 own earlier offers from round to round, as the live quote did, so a draft that conceded
 more in round 1 is held to it in round 2. A quote whose lines all resolve to the same
 rules and contexts on both sides, under the same order rules, is decided once.
+Rounds are decided unworded (``decide_quote(worded=False)``: the same decisions, without
+the buyer's and the rep's words, a quarter of a decision's time); only the few changed
+rounds listed are decided again with their words, for their messages.
 
 Each round's answer is valued as the dashboard values a quote's deal (docs/results.md):
 the accepted quote, or the best offer for the seller, as if it were taken.
@@ -172,6 +175,7 @@ class _Side:
     def __init__(self, rules: CompiledRules, live: bool) -> None:
         self.rules, self.live = rules, live
         self.earlier: tuple[EarlierQuoteOffer, ...] = ()
+        self.request: QuoteRequest | None = None
 
     def lines(self, asked: ReplayedRound) -> tuple[QuoteLine, ...]:
         return asked.live_lines if self.live else asked.draft_lines
@@ -180,12 +184,18 @@ class _Side:
                more_rounds: bool) -> QuoteDecision:
         request = QuoteRequest(self.lines(asked), quote.currency, asked.order_target, round=asked.round,
                                segment=asked.segment, jitter=MIDDLE_JITTER, earlier_offers=self.earlier)
-        decision = decide_quote(request, self.rules, now, policy)
+        self.request = request
+        decision = decide_quote(request, self.rules, now, policy, worded=False)
         if more_rounds:  # only a later round reads them
             self.earlier += tuple(EarlierQuoteOffer(tuple(EarlierQuoteLine(o.sku, o.quantity, o.unit_price)
                                                           for o in offer.lines), offer.kind)
                                   for offer in decision.offers)
         return decision
+
+    def worded(self, now: datetime, policy: Policy) -> QuoteDecision:
+        """The last round decided again with its words (the same decision): for a change listed."""
+        assert self.request is not None
+        return decide_quote(self.request, self.rules, now, policy)
 
 
 def _replay_one(quote: ReplayedQuote, live: CompiledRules, draft: CompiledRules, now: datetime,
@@ -207,7 +217,8 @@ def _replay_one(quote: ReplayedQuote, live: CompiledRules, draft: CompiledRules,
             if len(comparison.changes) < SHOWN_QUOTE_CHANGES:
                 comparison.changes.append({"quote_id": quote.quote_id, "round": asked.round,
                                            "lines": len(asked.live_lines), "segment": asked.segment,
-                                           "live": _described(before), "draft": _described(after)})
+                                           "live": _described(before_side.worded(now, policy)),
+                                           "draft": _described(after_side.worded(now, policy))})
 
 
 def _answer(decision: QuoteDecision) -> tuple[Any, ...]:
