@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -35,7 +35,7 @@ from ...rules.quotes import (
 from ..results.offer_values import OfferTotals, OfferValue
 
 __all__ = ["ReplayedRound", "ReplayedQuote", "QuoteTally", "QuoteComparison",
-           "replay_quotes", "same_order_rules", "SHOWN_QUOTE_CHANGES"]
+           "replay_quotes", "same_order_rules", "merge", "SHOWN_QUOTE_CHANGES"]
 
 #: Changed rounds listed in the result; the count covers all of them.
 SHOWN_QUOTE_CHANGES = 100
@@ -45,6 +45,8 @@ QUOTE_PROGRESS_EVERY = 1_000
 #: at the middle of the range, as it decides guard prices at the middle of the band.
 MIDDLE_JITTER = Decimal("0.5")
 HUNDRED = Decimal(100)
+#: Every running sum of ``OfferTotals`` (exact: ints and Decimals, so added in any grouping).
+OFFER_SUMS = tuple(f.name for f in fields(OfferTotals))
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +154,22 @@ class QuoteComparison:
     def result(self) -> dict[str, Any]:
         return {"currency": self.currency, "live": self.live.summary(), "draft": self.draft.summary(),
                 "changed": self.changed, "changes": self.changes, "decisions": self.decisions}
+
+
+def merge(into: QuoteComparison, later: QuoteComparison) -> None:
+    """``later`` (the quotes after those of ``into``) added to ``into``: what one
+    ``replay_quotes`` over both runs of quotes gives (quote_processes.py)."""
+    for mine, theirs in ((into.live, later.live), (into.draft, later.draft)):
+        mine.quotes += theirs.quotes
+        mine.rounds += theirs.rounds
+        mine.outcomes.update(theirs.outcomes)
+        mine.by_trade_off.update(theirs.by_trade_off)
+        for name in OFFER_SUMS:
+            setattr(mine.offered, name, getattr(mine.offered, name) + getattr(theirs.offered, name))
+    into.changed += later.changed
+    into.changes.extend(later.changes[: SHOWN_QUOTE_CHANGES - len(into.changes)])
+    into.currency = into.currency or later.currency
+    into.decisions += later.decisions
 
 
 def replay_quotes(quotes: Iterable[ReplayedQuote], live: CompiledRules, draft: CompiledRules, now: datetime,

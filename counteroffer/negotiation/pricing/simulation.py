@@ -37,7 +37,8 @@ from ..shared.errors import ConflictError, NotFoundError
 from ..shared.prices import engine_cost
 from ..shared.records import new_id
 from .quote_history import past_quotes, resolved_quotes
-from .quote_replay import QuoteComparison, ReplayedQuote, replay_quotes
+from .quote_processes import QuoteRuns, quote_processes
+from .quote_replay import QuoteComparison, ReplayedQuote
 from .replay import Comparison, Replayed, replay, same_rules
 from .rulebook import compiled_rules_for_version, live_version_id
 from .rulesets import require_pricing_manager, version_id_for
@@ -174,13 +175,14 @@ def _run(deps: Deps, simulation_id: str) -> tuple[str, dict[str, Any]]:
         model = response_model(session, deps.clock())  # how buyers took offers: the forecast
     total = len(requests) + len(quotes)
     _progress(deps, simulation_id, 0, total)
-    comparison = replay(requests, live, draft, deps.clock(), deps.policy, Comparison(model=model),
-                        on_progress=lambda done: _progress(deps, simulation_id, done))
-    processed = comparison.live.requests
     quoted = QuoteComparison()
-    if processed == len(requests):  # not cancelled during the lines
-        replay_quotes(quotes, live, draft, deps.clock(), deps.policy, quoted,
-                      on_progress=lambda done: _progress(deps, simulation_id, processed + done))
+    # The quotes start on other cores (quote_processes.py) while the lines replay here.
+    with QuoteRuns(quotes, live, draft, deps.clock(), deps.policy, quote_processes()) as runs:
+        comparison = replay(requests, live, draft, deps.clock(), deps.policy, Comparison(model=model),
+                            on_progress=lambda done: _progress(deps, simulation_id, done))
+        processed = comparison.live.requests
+        if processed == len(requests):  # not cancelled during the lines
+            runs.collect(quoted, on_progress=lambda done: _progress(deps, simulation_id, processed + done))
     processed += quoted.live.quotes
     _progress(deps, simulation_id, processed)
     status = "done" if processed == total else "cancelled"
