@@ -187,3 +187,39 @@ def test_a_cancel_between_runs_of_quotes_keeps_the_runs_before_it(app, clock, mo
             assert pools == ([] if processes == 1 else [2])
     assert results[0]["quotes"]["live"]["quotes"] == 2
     assert results[1] == results[0]
+
+
+def test_quotes_replay_on_two_processes_inside_a_real_rq_worker(db_url, redis_url, clock, tmp_path, monkeypatch):
+    """As the worker runs a simulation (SimpleWorker: the job in the worker's process,
+    its outbox thread beside it), the quotes' forked processes answer the same."""
+    from rq import SimpleWorker
+
+    from counteroffer.jobs import bind_runtime
+    from counteroffer.jobs.queue import make_queue
+    from counteroffer.plugin.wiring.worker import job_runtime
+    from tests.conftest import make_app
+    from tests.seed import seed_scenario
+
+    app = make_app(db_url, clock, tmp_path, COUNTEROFFER_REDIS_URL=redis_url,
+                   COUNTEROFFER_QUEUE=f"co-qsim-{tmp_path.name}")
+    extension = app.extensions["counteroffer"]
+    with app.app_context():
+        seed_scenario(extension)
+        seed_approvals(extension)
+        deps = extension.deps
+        _several_quotes(deps)
+        pools = _on(monkeypatch, 2)
+        simulation = start_simulation(deps, MAX, days=30)
+        bind_runtime(job_runtime(app, extension))
+        try:
+            assert extension.relay_outbox() >= 1
+            queue = make_queue(extension.state.settings.queue_name, extension.state.redis.client())
+            SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        finally:
+            bind_runtime(None)
+        done = get_simulation(deps, MAX, simulation.id)
+        _on(monkeypatch, 1)
+        alone = _simulated(deps)
+        extension.close()
+    assert pools == [2] and done.status == "done" and done.processed == done.total
+    assert done.result == alone and alone["quotes"]["live"]["quotes"] == 5
