@@ -223,3 +223,30 @@ def test_quotes_replay_on_two_processes_inside_a_real_rq_worker(db_url, redis_ur
         extension.close()
     assert pools == [2] and done.status == "done" and done.processed == done.total
     assert done.result == alone and alone["quotes"]["live"]["quotes"] == 5
+
+
+def test_a_draft_competing_offer_rule_changes_the_rounds_that_cited_an_offer(app, clock):
+    """A round that cited a competing offer is replayed with it (issue 16): live has no
+    competing_offer rule, so the citation changed nothing; the draft's rule matches it."""
+    from counteroffer.negotiation import QuoteTell
+
+    extension = app.extensions["counteroffer"]
+    with app.app_context():
+        seed_approvals(extension)
+        deps = extension.deps
+        cited = QuoteTell(competitor="Globex Supply", total=Decimal("125000.00"),
+                          valid_until=clock().date(), needed_by=clock().date().replace(year=clock().year + 1))
+        quote = request_quote(deps, ANN, CART, "USD", order_target_of(None, Decimal("8")), tell=cited)
+        assert all(offer.kind != "match" for offer in quote.offers)
+        request_quote(deps, ANN, CART, "USD", order_target_of(None, Decimal("8")))  # cites nothing
+        clock.advance(days=3)  # past the citation's date: the replay keeps it as it stood when asked
+        rulesets.open_draft(deps, MAX)
+        rulesets.create_rule(deps, MAX, {"kind": "competing_offer", "priority": 0, "params": {}})
+        result = _simulated(deps)
+    quotes = result["quotes"]
+    assert (quotes["live"]["quotes"], quotes["changed"]) == (2, 1)
+    change = quotes["changes"][0]
+    assert change["quote_id"] == quote.id and change["draft"]["offer"]["kind"] == "match"
+    assert Decimal(change["draft"]["offer"]["total"]) == Decimal("125000.00")
+    assert change["live"]["offer"]["kind"] != "match"
+    assert quotes["draft"]["by_trade_off"].get("match") == 1 and "match" not in quotes["live"]["by_trade_off"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,7 @@ from ...rules.quotes import (
     EarlierQuoteLine,
     EarlierQuoteOffer,
     OrderTarget,
+    QuoteCitation,
     QuoteDecision,
     QuoteLine,
     QuoteOffer,
@@ -59,6 +60,9 @@ class ReplayedRound:
     draft_lines: tuple[QuoteLine, ...]
     order_target: OrderTarget | None
     segment: str | None
+    #: What the buyer told with the round, as the live round passed it (quote_history.py).
+    citation: QuoteCitation | None = None
+    needed_by: date | None = None
 
     @property
     def asked_units(self) -> int:
@@ -201,7 +205,8 @@ class _Side:
     def decide(self, quote: ReplayedQuote, asked: ReplayedRound, now: datetime, policy: Policy,
                more_rounds: bool) -> QuoteDecision:
         request = QuoteRequest(self.lines(asked), quote.currency, asked.order_target, round=asked.round,
-                               segment=asked.segment, jitter=MIDDLE_JITTER, earlier_offers=self.earlier)
+                               segment=asked.segment, jitter=MIDDLE_JITTER, earlier_offers=self.earlier,
+                               citation=asked.citation, needed_by=asked.needed_by)
         self.request = request
         decision = decide_quote(request, self.rules, now, policy, worded=False)
         if more_rounds:  # only a later round reads them
