@@ -31,7 +31,7 @@ from ...rules import CompiledRules, LastPrice, PricingContext
 from ...rules.quotes import CitedLine, OrderTarget, QuoteCitation, QuoteLine, QuoteRequest
 from .quote_replay import ReplayedQuote, ReplayedRound, same_order_rules
 
-__all__ = ["buyer_context_of", "past_quotes", "resolved_quotes"]
+__all__ = ["buyer_context_of", "past_quotes", "resolved_quotes", "moved"]
 
 #: (rules, SKU, segment) -> the pricing context of that side, or None (product unknown).
 ContextOf = Callable[[CompiledRules, str, "str | None"], "PricingContext | None"]
@@ -74,7 +74,7 @@ def past_quotes(session: Session, now: datetime, days: int,
                                      "segment": then.get("segment"), "last_paid": then.get("last_paid") or {},
                                      "citation": _citation(competitor, total, line_prices, valid_until,
                                                            document_id is not None, shift),
-                                     "needed_by": _moved(needed_by, shift)})
+                                     "needed_by": moved(needed_by, shift)})
     return quotes
 
 
@@ -83,11 +83,12 @@ def _citation(competitor: str | None, total: Decimal | None, line_prices: list[d
     """The round's cited offer as the live round handed it to the engine (told.py)."""
     if competitor is None or (total is None and not line_prices):
         return None
-    return QuoteCitation(competitor, total=total, valid_until=_moved(valid_until, shift), has_document=has_document,
+    return QuoteCitation(competitor, total=total, valid_until=moved(valid_until, shift), has_document=has_document,
                          lines=tuple(CitedLine(x["sku"], Decimal(x["unit_price"])) for x in line_prices or ()))
 
 
-def _moved(day: date | None, shift: timedelta) -> date | None:
+def moved(day: date | None, shift: timedelta) -> date | None:
+    """A day told with a round, as far from the replay's day as it was from the round's."""
     return None if day is None else day + shift
 
 
