@@ -125,3 +125,128 @@ def test_without_days_an_upload_replays_no_quotes(app):
         assert run_simulation(deps, simulation.id) == "done"
         result = get_simulation(deps, MAX, simulation.id).result
     assert result["live"]["requests"] == 1 and result["quotes"]["live"]["quotes"] == 0
+
+
+def _several_quotes(deps) -> None:
+    """Five quotes of one to three rounds, and a draft with a wholesale order tier."""
+    for pct in ("2", "5", "8", "12", "20"):
+        quote = request_quote(deps, ANN, CART, "USD", order_target_of(None, Decimal(pct)))
+        for more in range(int(pct) % 3):
+            counter_quote(deps, ANN, quote.id, CART, order_target_of(None, Decimal(pct) - Decimal(more + 1) / 2))
+    _draft_with_a_wholesale_order_tier(deps)
+
+
+def _on(monkeypatch, processes: int) -> list[int]:
+    """The quotes replayed on ``processes`` processes, one quote per run; the pools made
+    (their processes) are listed in what this returns."""
+    from counteroffer.negotiation.pricing import quote_processes, simulation
+    monkeypatch.setattr(quote_processes, "QUOTE_PROGRESS_EVERY", 1)
+    monkeypatch.setattr(simulation, "quote_processes", lambda: processes)
+    pools: list[int] = []
+    pool = quote_processes.ProcessPoolExecutor
+
+    def counted(workers: int, **kwargs):  # noqa: ANN202
+        pools.append(workers)
+        return pool(workers, **kwargs)
+    monkeypatch.setattr(quote_processes, "ProcessPoolExecutor", counted)
+    return pools
+
+
+def test_quotes_replayed_on_two_processes_give_the_same_result(app, clock, monkeypatch):
+    extension = app.extensions["counteroffer"]
+    with app.app_context():
+        seed_approvals(extension)
+        deps = extension.deps
+        _several_quotes(deps)
+        _on(monkeypatch, 1)
+        alone = _simulated(deps)
+        pools = _on(monkeypatch, 2)
+        shared = _simulated(deps)
+    assert alone["quotes"]["live"]["quotes"] == 5 and alone["quotes"]["changed"] >= 1
+    assert pools == [2] and shared == alone
+
+
+def test_a_cancel_between_runs_of_quotes_keeps_the_runs_before_it(app, clock, monkeypatch):
+    from counteroffer.negotiation.pricing import simulation
+
+    progress = simulation._progress
+    extension = app.extensions["counteroffer"]
+    results = []
+    with app.app_context():
+        seed_approvals(extension)
+        deps = extension.deps
+        _several_quotes(deps)
+        for processes in (1, 2):
+            pools = _on(monkeypatch, processes)
+            # Cancelled once the first two quotes are in (no line request before them).
+            monkeypatch.setattr(simulation, "_progress", lambda deps, sid, done, total=None:
+                                progress(deps, sid, done, total) and not (total is None and done >= 2))
+            started = start_simulation(deps, MAX, days=30)
+            assert run_simulation(deps, started.id) == "cancelled"
+            results.append(get_simulation(deps, MAX, started.id).result)
+            assert pools == ([] if processes == 1 else [2])
+    assert results[0]["quotes"]["live"]["quotes"] == 2
+    assert results[1] == results[0]
+
+
+def test_quotes_replay_on_two_processes_inside_a_real_rq_worker(db_url, redis_url, clock, tmp_path, monkeypatch):
+    """As the worker runs a simulation (SimpleWorker: the job in the worker's process,
+    its outbox thread beside it), the quotes' forked processes answer the same."""
+    from rq import SimpleWorker
+
+    from counteroffer.jobs import bind_runtime
+    from counteroffer.jobs.queue import make_queue
+    from counteroffer.plugin.wiring.worker import job_runtime
+    from tests.conftest import make_app
+    from tests.seed import seed_scenario
+
+    app = make_app(db_url, clock, tmp_path, COUNTEROFFER_REDIS_URL=redis_url,
+                   COUNTEROFFER_QUEUE=f"co-qsim-{tmp_path.name}")
+    extension = app.extensions["counteroffer"]
+    with app.app_context():
+        seed_scenario(extension)
+        seed_approvals(extension)
+        deps = extension.deps
+        _several_quotes(deps)
+        pools = _on(monkeypatch, 2)
+        simulation = start_simulation(deps, MAX, days=30)
+        bind_runtime(job_runtime(app, extension))
+        try:
+            assert extension.relay_outbox() >= 1
+            queue = make_queue(extension.state.settings.queue_name, extension.state.redis.client())
+            SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        finally:
+            bind_runtime(None)
+        done = get_simulation(deps, MAX, simulation.id)
+        _on(monkeypatch, 1)
+        alone = _simulated(deps)
+        extension.close()
+    assert pools == [2] and done.status == "done" and done.processed == done.total
+    assert done.result == alone and alone["quotes"]["live"]["quotes"] == 5
+
+
+def test_a_draft_competing_offer_rule_changes_the_rounds_that_cited_an_offer(app, clock):
+    """A round that cited a competing offer is replayed with it (issue 16): live has no
+    competing_offer rule, so the citation changed nothing; the draft's rule matches it."""
+    from counteroffer.negotiation import QuoteTell
+
+    extension = app.extensions["counteroffer"]
+    with app.app_context():
+        seed_approvals(extension)
+        deps = extension.deps
+        cited = QuoteTell(competitor="Globex Supply", total=Decimal("125000.00"),
+                          valid_until=clock().date(), needed_by=clock().date().replace(year=clock().year + 1))
+        quote = request_quote(deps, ANN, CART, "USD", order_target_of(None, Decimal("8")), tell=cited)
+        assert all(offer.kind != "match" for offer in quote.offers)
+        request_quote(deps, ANN, CART, "USD", order_target_of(None, Decimal("8")))  # cites nothing
+        clock.advance(days=3)  # past the citation's date: the replay keeps it as it stood when asked
+        rulesets.open_draft(deps, MAX)
+        rulesets.create_rule(deps, MAX, {"kind": "competing_offer", "priority": 0, "params": {}})
+        result = _simulated(deps)
+    quotes = result["quotes"]
+    assert (quotes["live"]["quotes"], quotes["changed"]) == (2, 1)
+    change = quotes["changes"][0]
+    assert change["quote_id"] == quote.id and change["draft"]["offer"]["kind"] == "match"
+    assert Decimal(change["draft"]["offer"]["total"]) == Decimal("125000.00")
+    assert change["live"]["offer"]["kind"] != "match"
+    assert quotes["draft"]["by_trade_off"].get("match") == 1 and "match" not in quotes["live"]["by_trade_off"]

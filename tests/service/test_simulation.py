@@ -133,3 +133,26 @@ def test_replay_counts_outcomes_discount_and_headroom_for_each_side():
     stopped = replay([_replayed("90.00")] * 10, live, draft, now, Policy(), Comparison(),
                      on_progress=lambda done: done < 4, every=2)
     assert stopped.live.requests == 4
+
+
+def test_a_draft_competing_offer_rule_changes_the_requests_that_cited_an_offer(app, clock):
+    """A request that cited a competing offer is replayed with it (issue 16), its date as
+    it stood when asked: live has no competing_offer rule, the draft's matches it."""
+    from counteroffer.negotiation import Tell
+
+    with app.app_context():
+        deps = app.extensions["counteroffer"].deps
+        cited = Tell(competitor="Globex Supply", unit_price=Decimal("112.00"), valid_until=clock().date())
+        live = request_price(deps, BUYER_ACME, "DEMO-120", 10, Decimal("105.00"), "USD", tell=cited)
+        assert all(offer.kind != "match" for offer in live.offers)
+        request_price(deps, BUYER_GLOBEX, "DEMO-120", 10, Decimal("105.00"), "USD")  # cites nothing
+        clock.advance(days=2)  # past the citation's last day: replayed as it stood then
+        rulesets.open_draft(deps, MANAGER)
+        rulesets.create_rule(deps, MANAGER, {"kind": "competing_offer", "priority": 0, "params": {}})
+        simulation = start_simulation(deps, MANAGER, days=30)
+        assert run_simulation(deps, simulation.id) == "done"
+        result = get_simulation(deps, MANAGER, simulation.id).result
+    assert result["live"]["requests"] == 2 and result["changed"] == 1
+    change = result["changes"][0]
+    assert change["draft"]["offer"]["kind"] == "match" and change["draft"]["offer"]["unit_price"] == "112.00"
+    assert change["live"]["offer"] is None or change["live"]["offer"]["kind"] != "match"

@@ -7,24 +7,31 @@ back to today's segment (from the customers port) and no last price.
 
 Products are resolved once per SKU, segment and side (``simulation._Contexts``); a line
 with a last price paid gets its own copy of the context with that anchor.
+
+What the buyer told with a round (``counteroffer_quote_told``, issue 16: a cited
+competing offer, the day the goods are needed by) goes to the engine as the live round
+did (``negotiation/quotes/told.py: QuoteTell.citation``). Its dates are moved by the days
+since the round was asked, so that they stand as they stood then against the replay's
+clock: a citation valid that day is valid in the replay, and ``needed_by`` leaves the
+same lead time.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...db.quotes import Quote, QuoteBid
+from ...db.quotes import Quote, QuoteBid, QuoteTold
 from ...rules import CompiledRules, LastPrice, PricingContext
-from ...rules.quotes import OrderTarget, QuoteLine, QuoteRequest
+from ...rules.quotes import CitedLine, OrderTarget, QuoteCitation, QuoteLine, QuoteRequest
 from .quote_replay import ReplayedQuote, ReplayedRound, same_order_rules
 
-__all__ = ["buyer_context_of", "past_quotes", "resolved_quotes"]
+__all__ = ["buyer_context_of", "past_quotes", "resolved_quotes", "moved"]
 
 #: (rules, SKU, segment) -> the pricing context of that side, or None (product unknown).
 ContextOf = Callable[[CompiledRules, str, "str | None"], "PricingContext | None"]
@@ -43,23 +50,46 @@ def past_quotes(session: Session, now: datetime, days: int,
                 segment_today: Callable[[str], str | None]) -> list[dict[str, Any]]:
     """The quotes asked in the last ``days`` days, oldest first, each with its rounds:
     {"quote_id", "currency", "rounds": [{"round", "lines", "order_target", "segment",
-    "last_paid"}]}."""
+    "last_paid", "citation", "needed_by"}]}."""
     since = now - timedelta(days=days)
     rows = session.execute(
         select(Quote.id, Quote.company_id, Quote.currency, QuoteBid.round, QuoteBid.lines,
-               QuoteBid.order_target, QuoteBid.buyer_context)
+               QuoteBid.order_target, QuoteBid.buyer_context, QuoteBid.created_at,
+               QuoteTold.competitor, QuoteTold.total, QuoteTold.line_prices, QuoteTold.valid_until,
+               QuoteTold.needed_by, QuoteTold.document_id)
         .join(QuoteBid, QuoteBid.quote_id == Quote.id)
+        .outerjoin(QuoteTold, (QuoteTold.quote_id == QuoteBid.quote_id) & (QuoteTold.round == QuoteBid.round))
         .where(Quote.created_at >= since)
         .order_by(Quote.created_at, Quote.id, QuoteBid.round)
         .execution_options(yield_per=2000))
     quotes: list[dict[str, Any]] = []
-    for quote_id, company_id, currency, round_, lines, target, then in rows:
+    today = now.date()
+    for (quote_id, company_id, currency, round_, lines, target, then, asked_at,
+         competitor, total, line_prices, valid_until, needed_by, document_id) in rows:
         if not quotes or quotes[-1]["quote_id"] != quote_id:
             quotes.append({"quote_id": quote_id, "currency": currency, "rounds": []})
         then = then if then is not None else {"segment": segment_today(company_id), "last_paid": {}}
+        shift = today - asked_at.date()
         quotes[-1]["rounds"].append({"round": round_, "lines": lines, "order_target": target,
-                                     "segment": then.get("segment"), "last_paid": then.get("last_paid") or {}})
+                                     "segment": then.get("segment"), "last_paid": then.get("last_paid") or {},
+                                     "citation": _citation(competitor, total, line_prices, valid_until,
+                                                           document_id is not None, shift),
+                                     "needed_by": moved(needed_by, shift)})
     return quotes
+
+
+def _citation(competitor: str | None, total: Decimal | None, line_prices: list[dict[str, str]] | None,
+              valid_until: date | None, has_document: bool, shift: timedelta) -> QuoteCitation | None:
+    """The round's cited offer as the live round handed it to the engine (told.py)."""
+    if competitor is None or (total is None and not line_prices):
+        return None
+    return QuoteCitation(competitor, total=total, valid_until=moved(valid_until, shift), has_document=has_document,
+                         lines=tuple(CitedLine(x["sku"], Decimal(x["unit_price"])) for x in line_prices or ()))
+
+
+def moved(day: date | None, shift: timedelta) -> date | None:
+    """A day told with a round, as far from the replay's day as it was from the round's."""
+    return None if day is None else day + shift
 
 
 def resolved_quotes(quotes: list[dict[str, Any]], live: CompiledRules, draft: CompiledRules,
@@ -123,7 +153,7 @@ class _Sides:
             total=Decimal(target["total"]) if "total" in target else None,
             discount_pct=Decimal(target["discount_pct"]) if "discount_pct" in target else None)
         return ReplayedRound(int(asked["round"]), tuple(before_lines), tuple(after_lines), order_target,
-                             segment), all_alike
+                             segment, asked.get("citation"), asked.get("needed_by")), all_alike
 
     def _with_last_price(self, sku: str, segment: str | None, paid: dict[str, Any], before: PricingContext,
                          after: PricingContext) -> tuple[PricingContext, PricingContext]:

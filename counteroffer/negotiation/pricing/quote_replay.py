@@ -5,6 +5,9 @@ that was played is asked again, in order, with ``decide_quote``; each side carri
 own earlier offers from round to round, as the live quote did, so a draft that conceded
 more in round 1 is held to it in round 2. A quote whose lines all resolve to the same
 rules and contexts on both sides, under the same order rules, is decided once.
+Rounds are decided unworded (``decide_quote(worded=False)``: the same decisions, without
+the buyer's and the rep's words, a quarter of a decision's time); only the few changed
+rounds listed are decided again with their words, for their messages.
 
 Each round's answer is valued as the dashboard values a quote's deal (docs/results.md):
 the accepted quote, or the best offer for the seller, as if it were taken.
@@ -13,8 +16,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +26,7 @@ from ...rules.quotes import (
     EarlierQuoteLine,
     EarlierQuoteOffer,
     OrderTarget,
+    QuoteCitation,
     QuoteDecision,
     QuoteLine,
     QuoteOffer,
@@ -32,7 +36,7 @@ from ...rules.quotes import (
 from ..results.offer_values import OfferTotals, OfferValue
 
 __all__ = ["ReplayedRound", "ReplayedQuote", "QuoteTally", "QuoteComparison",
-           "replay_quotes", "same_order_rules", "SHOWN_QUOTE_CHANGES"]
+           "replay_quotes", "same_order_rules", "merge", "SHOWN_QUOTE_CHANGES"]
 
 #: Changed rounds listed in the result; the count covers all of them.
 SHOWN_QUOTE_CHANGES = 100
@@ -42,6 +46,8 @@ QUOTE_PROGRESS_EVERY = 1_000
 #: at the middle of the range, as it decides guard prices at the middle of the band.
 MIDDLE_JITTER = Decimal("0.5")
 HUNDRED = Decimal(100)
+#: Every running sum of ``OfferTotals`` (exact: ints and Decimals, so added in any grouping).
+OFFER_SUMS = tuple(f.name for f in fields(OfferTotals))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +60,9 @@ class ReplayedRound:
     draft_lines: tuple[QuoteLine, ...]
     order_target: OrderTarget | None
     segment: str | None
+    #: What the buyer told with the round, as the live round passed it (quote_history.py).
+    citation: QuoteCitation | None = None
+    needed_by: date | None = None
 
     @property
     def asked_units(self) -> int:
@@ -151,6 +160,22 @@ class QuoteComparison:
                 "changed": self.changed, "changes": self.changes, "decisions": self.decisions}
 
 
+def merge(into: QuoteComparison, later: QuoteComparison) -> None:
+    """``later`` (the quotes after those of ``into``) added to ``into``: what one
+    ``replay_quotes`` over both runs of quotes gives (quote_processes.py)."""
+    for mine, theirs in ((into.live, later.live), (into.draft, later.draft)):
+        mine.quotes += theirs.quotes
+        mine.rounds += theirs.rounds
+        mine.outcomes.update(theirs.outcomes)
+        mine.by_trade_off.update(theirs.by_trade_off)
+        for name in OFFER_SUMS:
+            setattr(mine.offered, name, getattr(mine.offered, name) + getattr(theirs.offered, name))
+    into.changed += later.changed
+    into.changes.extend(later.changes[: SHOWN_QUOTE_CHANGES - len(into.changes)])
+    into.currency = into.currency or later.currency
+    into.decisions += later.decisions
+
+
 def replay_quotes(quotes: Iterable[ReplayedQuote], live: CompiledRules, draft: CompiledRules, now: datetime,
                   policy: Policy, comparison: QuoteComparison,
                   on_progress: Callable[[int], bool] | None = None,
@@ -172,6 +197,7 @@ class _Side:
     def __init__(self, rules: CompiledRules, live: bool) -> None:
         self.rules, self.live = rules, live
         self.earlier: tuple[EarlierQuoteOffer, ...] = ()
+        self.request: QuoteRequest | None = None
 
     def lines(self, asked: ReplayedRound) -> tuple[QuoteLine, ...]:
         return asked.live_lines if self.live else asked.draft_lines
@@ -179,13 +205,20 @@ class _Side:
     def decide(self, quote: ReplayedQuote, asked: ReplayedRound, now: datetime, policy: Policy,
                more_rounds: bool) -> QuoteDecision:
         request = QuoteRequest(self.lines(asked), quote.currency, asked.order_target, round=asked.round,
-                               segment=asked.segment, jitter=MIDDLE_JITTER, earlier_offers=self.earlier)
-        decision = decide_quote(request, self.rules, now, policy)
+                               segment=asked.segment, jitter=MIDDLE_JITTER, earlier_offers=self.earlier,
+                               citation=asked.citation, needed_by=asked.needed_by)
+        self.request = request
+        decision = decide_quote(request, self.rules, now, policy, worded=False)
         if more_rounds:  # only a later round reads them
             self.earlier += tuple(EarlierQuoteOffer(tuple(EarlierQuoteLine(o.sku, o.quantity, o.unit_price)
                                                           for o in offer.lines), offer.kind)
                                   for offer in decision.offers)
         return decision
+
+    def worded(self, now: datetime, policy: Policy) -> QuoteDecision:
+        """The last round decided again with its words (the same decision): for a change listed."""
+        assert self.request is not None
+        return decide_quote(self.request, self.rules, now, policy)
 
 
 def _replay_one(quote: ReplayedQuote, live: CompiledRules, draft: CompiledRules, now: datetime,
@@ -207,7 +240,8 @@ def _replay_one(quote: ReplayedQuote, live: CompiledRules, draft: CompiledRules,
             if len(comparison.changes) < SHOWN_QUOTE_CHANGES:
                 comparison.changes.append({"quote_id": quote.quote_id, "round": asked.round,
                                            "lines": len(asked.live_lines), "segment": asked.segment,
-                                           "live": _described(before), "draft": _described(after)})
+                                           "live": _described(before_side.worded(now, policy)),
+                                           "draft": _described(after_side.worded(now, policy))})
 
 
 def _answer(decision: QuoteDecision) -> tuple[Any, ...]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ...rules import CompiledRules, Decision, Outcome, Policy, PriceRequest, PricingContext, decide
+from ...rules import Citation, CompiledRules, Decision, Outcome, Policy, PriceRequest, PricingContext, decide
 from ..results.offer_values import OfferTotals, OfferValue, offer_value
 from ..results.response_model import ResponseModel
 from .forecast import Forecast
@@ -43,6 +43,9 @@ class Replayed:
     #: Both sides resolve this SKU and segment to equal rules and context (worked out
     #: once per SKU and segment by the caller): one decision serves both.
     same: bool = False
+    #: What the buyer told with the request (history only), as the live request passed it.
+    citation: Citation | None = None
+    needed_by: date | None = None
 
 
 #: (outcome, segment, first offer's kind or None, the first offer valued as a deal or None)
@@ -146,8 +149,8 @@ def replay(requests: Iterable[Replayed], live: CompiledRules, draft: CompiledRul
 
 def _both(request: Replayed, live: CompiledRules, draft: CompiledRules, now: datetime,
           policy: Policy) -> tuple[Decision, Decision]:
-    asked = PriceRequest(request.sku, request.quantity, request.target,
-                         request.live_context.currency, round=1)
+    asked = PriceRequest(request.sku, request.quantity, request.target, request.live_context.currency,
+                         round=1, citation=request.citation, needed_by=request.needed_by)
     before = decide(asked, request.live_context, live, now, policy)
     if request.same:
         return before, before  # same rules, same facts: the same answer

@@ -13,8 +13,10 @@ days follow the lines, every round as it was asked (``quote_history.py``,
 """
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -25,10 +27,10 @@ from sqlalchemy.orm import Session
 
 from ...adapters import BackOfficeUnavailableError, CatalogItem
 from ...db import transaction
-from ...db.models import Event, Negotiation
+from ...db.models import Event, Negotiation, Told
 from ...db.rulesets import Simulation
 from ...jobs.outbox import add_message
-from ...rules import AlternativeProduct, CompiledRules, PricingContext, RuleSet
+from ...rules import AlternativeProduct, Citation, CompiledRules, PricingContext, RuleSet
 from ...rules.guard import GuardDraws
 from ..results.response_history import response_model
 from ..shared.actors import Actor
@@ -36,8 +38,9 @@ from ..shared.deps import Deps
 from ..shared.errors import ConflictError, NotFoundError
 from ..shared.prices import engine_cost
 from ..shared.records import new_id
-from .quote_history import past_quotes, resolved_quotes
-from .quote_replay import QuoteComparison, ReplayedQuote, replay_quotes
+from .quote_history import moved, past_quotes, resolved_quotes
+from .quote_processes import QuoteRuns, quote_processes
+from .quote_replay import QuoteComparison, ReplayedQuote
 from .replay import Comparison, Replayed, replay, same_rules
 from .rulebook import compiled_rules_for_version, live_version_id
 from .rulesets import require_pricing_manager, version_id_for
@@ -160,7 +163,28 @@ def _claim(deps: Deps, simulation_id: str) -> bool:
         return cast(CursorResult[Any], claimed).rowcount == 1
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off for the run. A simulation holds hundreds of thousands
+    of long-lived objects (contexts, rounds, lines) and makes millions of short-lived ones
+    that reference counting frees (the run makes no garbage cycles: its peak memory is
+    the same either way); the collector's full passes over the growing heap were about 2 s
+    of a run of 100,000 requests and 10,000 quotes (bench/README.md)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _run(deps: Deps, simulation_id: str) -> tuple[str, dict[str, Any]]:
+    with _without_cycle_collection():
+        return _run_all(deps, simulation_id)
+
+
+def _run_all(deps: Deps, simulation_id: str) -> tuple[str, dict[str, Any]]:
     with transaction(deps.session_factory) as session:
         row = _simulation(session, simulation_id)
         live = _compiled(session, row.live_version_id)
@@ -174,13 +198,14 @@ def _run(deps: Deps, simulation_id: str) -> tuple[str, dict[str, Any]]:
         model = response_model(session, deps.clock())  # how buyers took offers: the forecast
     total = len(requests) + len(quotes)
     _progress(deps, simulation_id, 0, total)
-    comparison = replay(requests, live, draft, deps.clock(), deps.policy, Comparison(model=model),
-                        on_progress=lambda done: _progress(deps, simulation_id, done))
-    processed = comparison.live.requests
     quoted = QuoteComparison()
-    if processed == len(requests):  # not cancelled during the lines
-        replay_quotes(quotes, live, draft, deps.clock(), deps.policy, quoted,
-                      on_progress=lambda done: _progress(deps, simulation_id, processed + done))
+    # The quotes start on other cores (quote_processes.py) while the lines replay here.
+    with QuoteRuns(quotes, live, draft, deps.clock(), deps.policy, quote_processes()) as runs:
+        comparison = replay(requests, live, draft, deps.clock(), deps.policy, Comparison(model=model),
+                            on_progress=lambda done: _progress(deps, simulation_id, done))
+        processed = comparison.live.requests
+        if processed == len(requests):  # not cancelled during the lines
+            runs.collect(quoted, on_progress=lambda done: _progress(deps, simulation_id, processed + done))
     processed += quoted.live.quotes
     _progress(deps, simulation_id, processed)
     status = "done" if processed == total else "cancelled"
@@ -232,21 +257,28 @@ def _finish(deps: Deps, simulation_id: str, status: str, payload: dict[str, Any]
 
 
 def _history(session: Session, deps: Deps, days: int) -> list[dict[str, Any]]:
-    """First rounds of the price requests of the last ``days`` days, oldest first."""
-    since = deps.clock() - timedelta(days=days)
+    """First rounds of the price requests of the last ``days`` days, oldest first, each
+    with what the buyer told with it (``counteroffer_told``: a cited competing offer,
+    needed_by), its dates moved by the days since, as for quotes (quote_history.py)."""
+    now = deps.clock()
     rows = session.execute(
-        select(Negotiation.sku, Negotiation.company_id, Event.detail)
+        select(Negotiation.sku, Negotiation.company_id, Event.detail, Negotiation.created_at,
+               Told.competitor, Told.unit_price, Told.valid_until, Told.needed_by, Told.document_id)
         .join(Event, Event.negotiation_id == Negotiation.id)
-        .where(Negotiation.created_at >= since, Event.action == "requested")
+        .outerjoin(Told, (Told.negotiation_id == Negotiation.id) & (Told.round == 1))
+        .where(Negotiation.created_at >= now - timedelta(days=days), Event.action == "requested")
         .order_by(Negotiation.created_at, Negotiation.id))
     segments: dict[str, str | None] = {}
     asked = []
-    for sku, company_id, detail in rows:
+    for sku, company_id, detail, asked_at, competitor, price, valid_until, needed_by, document_id in rows:
         if company_id not in segments:
             segments[company_id] = _segment(deps, session, company_id)
+        shift = now.date() - asked_at.date()
+        cited = None if competitor is None or price is None else Citation(
+            competitor, price, moved(valid_until, shift), document_id is not None)
         asked.append({"sku": sku, "quantity": detail.get("quantity"),
                       "target_unit_price": detail.get("target_unit_price"),
-                      "segment": segments[company_id]})
+                      "segment": segments[company_id], "citation": cited, "needed_by": moved(needed_by, shift)})
     return asked
 
 
@@ -322,7 +354,8 @@ def _resolved(deps: Deps, session: Session, asked: Iterable[dict[str, Any]], liv
             skipped += 1
             continue
         found.append(Replayed(request.get("line", line), sku, int(request["quantity"]),
-                              Decimal(request["target_unit_price"]), segment, *both))
+                              Decimal(request["target_unit_price"]), segment, *both,
+                              request.get("citation"), request.get("needed_by")))
     return found, skipped
 
 

@@ -100,6 +100,9 @@ class QuoteFrame:
     line_limits: list[tuple[int, Decimal]]
     #: The lines' indexes, most units first (``most_units_first``), sorted on first read.
     _by_units: list[int] | None = None
+    #: False: offers without the buyer's message or the rep's explanations (offers.py),
+    #: for callers that read only the decision (the what-if replay).
+    worded: bool = True
 
     def most_units_first(self) -> list[int]:
         if self._by_units is None:
@@ -117,7 +120,7 @@ class QuoteFrame:
 
 
 def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now: datetime,
-                     policy: Policy) -> QuoteFrame:
+                     policy: Policy, worded: bool = True) -> QuoteFrame:
     resolve = resolver_for(rules)
     segment = request.segment
     earlier = _earlier_by_sku(request)
@@ -140,7 +143,8 @@ def make_quote_frame(request: QuoteRequest, rules: RuleSet | CompiledRules, now:
                       cart_total=cart_total, target=target, order=order,
                       standing_total=standing_total,
                       routing=resolve("", None, segment).routing or Routing(),
-                      floor_total=_floor_total(lines, order, currency), line_limits=_line_limits(lines))
+                      floor_total=_floor_total(lines, order, currency), line_limits=_line_limits(lines),
+                      worded=worded)
 
 
 def _line(frame: Frame, own: QuoteLine, want: Decimal, caps: dict[tuple[str, int], Decimal]) -> Line:

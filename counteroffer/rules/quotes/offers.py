@@ -135,10 +135,12 @@ def make_quote_offer(qf: QuoteFrame, candidate: QuoteCandidate,
                      made: dict[tuple[int, int, Decimal, str], QuoteLineOffer] | None = None) -> QuoteOffer:
     """``made``: the line offers already made for this decision, by (line, quantity, price,
     why): a line priced alike in several offers (a line at its concession in the
-    concession and the trade-offs quotes) is one frozen object, worded once."""
+    concession and the trade-offs quotes) is one frozen object, worded once. Unworded
+    (``qf.worded`` False), the same offer with every message and explanation empty."""
     made = {} if made is None else made
+    worded = qf.worded
     if candidate.prices is not None and candidate.offered is None:
-        lines = _price_only_lines(candidate, candidate.prices, made)
+        lines = _price_only_lines(candidate, candidate.prices, made, worded)
     else:
         lines = []
         for o in candidate.lines:
@@ -147,15 +149,16 @@ def make_quote_offer(qf: QuoteFrame, candidate: QuoteCandidate,
             line_offer = made.get(key)
             if line_offer is None or line_offer.sku != priced.sku:
                 line_offer = made[key] = _line_offer(priced.sku, priced.quantity, priced.unit_price, o.catalog,
-                                                     line_explanation(o))
+                                                     line_explanation(o) if worded else "")
             lines.append(line_offer)
     return _made(QuoteOffer, kind=candidate.kind, lines=tuple(lines), currency=qf.currency,
-                 expires_at=qf.expires_at, message=candidate.message(candidate), terms=candidate.terms,
-                 seller_value=candidate.seller_value, explanation=order_explanation(qf, candidate))
+                 expires_at=qf.expires_at, message=candidate.message(candidate) if worded else "",
+                 terms=candidate.terms, seller_value=candidate.seller_value,
+                 explanation=order_explanation(qf, candidate) if worded else "")
 
 
 def _price_only_lines(candidate: QuoteCandidate, prices: list[Decimal],
-                      made: dict[tuple[int, int, Decimal, str], QuoteLineOffer]) -> list[QuoteLineOffer]:
+                      made: dict[tuple[int, int, Decimal, str], QuoteLineOffer], worded: bool) -> list[QuoteLineOffer]:
     """As ``make_quote_offer``'s loop over ``line_at`` lines, without making them: each line
     as asked at its price, worded with the line's own floor and cost."""
     why, lines = candidate.why_each_line, []
@@ -163,9 +166,9 @@ def _price_only_lines(candidate: QuoteCandidate, prices: list[Decimal],
         key = (id(line), line.quantity, price, why)
         line_offer = made.get(key)
         if line_offer is None or line_offer.sku != line.sku:
-            frame = line.frame
-            line_offer = made[key] = _line_offer(line.sku, line.quantity, price, line.price,
-                                                 price_explanation(line, why, price, frame.floor, line.cost))
+            line_offer = made[key] = _line_offer(
+                line.sku, line.quantity, price, line.price,
+                price_explanation(line, why, price, line.frame.floor, line.cost) if worded else "")
         lines.append(line_offer)
     return lines
 
