@@ -14,7 +14,17 @@ more with the same simulated buyers:
 - **The last round.** When the buyer has no round left (``Policy.max_rounds``) and its
   target is below the concession, a price-only counter asks it to pay more than its last
   word: a person, who may agree above the floor, answers instead, with the concession and
-  the trade-offs as suggestions. A target below the decline line (routing's reach under
+  the trade-offs as suggestions. Except (issue 23) when the rules reach the target
+  without this negotiation's jitter (at or above the reservation price: the guard price,
+  or the rule's most off if higher) and the engine already sells more units at it
+  (``volume_at``: a known cost, stock, the volume factor, the limit): then the target is
+  accepted, with those units beside it. The jitter keeps counters from being a fixed
+  function of the reservation; in the last round no counter is made, and the acceptance's
+  edge tells nothing new: the rule's most off is no floor, and the same price for more
+  units at the target (``tradeoffs.margin_neutral_volume``, in every round) already
+  starts at the guard price. In bench/deal_quality.py every one of these went to a person
+  who approved it (about 5 of the 22 to 24 points of negotiations needing one).
+  A target below the decline line (routing's reach under
   the guard price) is declined, as in every round (engine.py: no concession far above
   the ask).
 """
@@ -27,9 +37,10 @@ from .money import round_money
 from .pricing import price_at
 from .tradeoffs import margin_neutral_quantity, volume_offer
 
-__all__ = ["volume_at", "is_last_round", "LAST_ROUND"]
+__all__ = ["volume_at", "is_last_round", "LAST_ROUND", "LAST_ROUND_ACCEPTED"]
 
 LAST_ROUND = "last round: the target is below what the rules concede; a rep may agree"
+LAST_ROUND_ACCEPTED = "last round: the rules reach the target without jitter and sell more units at it"
 
 
 def volume_at(frame: Frame, price: Decimal) -> Candidate | None:

@@ -23,13 +23,20 @@ from .model import ConcessionPolicy, EarlierOffer, OfferKind
 from .money import round_money, round_up
 from .pricing import price_at
 
-__all__ = ["reservation_price", "concession_price", "concession_offer"]
+__all__ = ["reservation_price", "unjittered_reservation", "concession_price", "concession_offer"]
 
 HUNDRED = Decimal(100)
 
 
 def reservation_price(frame: Frame, policy: ConcessionPolicy) -> Decimal:
     return _reservation_at(frame, policy, frame.price_at_quantity)
+
+
+def unjittered_reservation(frame: Frame, policy: ConcessionPolicy) -> Decimal:
+    """The reservation price before this negotiation's jitter: the higher of the guard
+    price and the price for the quantity less ``max_discount_pct``, rounded up."""
+    rounded = round_up(frame.price_at_quantity * (1 - policy.max_discount_pct / HUNDRED), frame.currency)
+    return rounded if rounded > frame.guard else frame.guard
 
 
 def _reservation_at(frame: Frame, policy: ConcessionPolicy, start: Decimal) -> Decimal:

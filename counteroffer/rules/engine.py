@@ -8,9 +8,9 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
-from .closing import LAST_ROUND, is_last_round, volume_at
+from .closing import LAST_ROUND, LAST_ROUND_ACCEPTED, is_last_round, volume_at
 from .competing import CitedAnswer, cited_answer
-from .concession import concession_offer, concession_price
+from .concession import concession_offer, concession_price, unjittered_reservation
 from .frame import Candidate, Frame, Priced, make_frame, make_offer
 from .messages import accept_message
 from .model import Decision, Offer, OfferKind, Outcome, Policy, PriceRequest, PricingContext, Routing
@@ -80,7 +80,10 @@ def _route(frame: Frame, routing: Routing) -> Decision:
     if concession is not None:
         candidates = _with_concession(frame, candidates, concession)
         if is_last_round(frame) and not declined:
-            # No round left to answer a counter with: a person may agree (rules/closing.py).
+            # No round left to answer a counter with (rules/closing.py): a person may agree,
+            # unless the rules reach the target without this negotiation's jitter.
+            if _reached_without_jitter(frame, limit):
+                return _accept_within(frame, limit, concession, LAST_ROUND_ACCEPTED)
             return _escalate(frame, LAST_ROUND, _ranked(frame, candidates))
     # Below the decline line nothing a person could accept is asked for: only an offer
     # that meets the ask itself (an equivalent product at that price) is still made;
@@ -123,6 +126,14 @@ def _with_concession(frame: Frame, candidates: list[Candidate], concession: Deci
     if len(candidates) < frame.policy.max_offers:
         candidates += _more_units(frame, concession)
     return candidates
+
+
+def _reached_without_jitter(frame: Frame, limit: Decimal | None) -> bool:
+    """In the last round: the target is at or above the concession's reservation price
+    before jitter, and the engine sells more units at it (rules/closing.py says why both)."""
+    policy = frame.rules.concession
+    return (policy is not None and frame.target >= unjittered_reservation(frame, policy)
+            and bool(_more_units(frame, frame.target, limit)))
 
 
 def _more_units(frame: Frame, price: Decimal, limit: Decimal | None = None) -> list[Candidate]:

@@ -18,6 +18,7 @@ from counteroffer.rules import (
     EarlierBid,
     EarlierOffer,
     Floor,
+    GuardDraws,
     OfferKind,
     Outcome,
     Policy,
@@ -29,8 +30,8 @@ from counteroffer.rules import (
     RuleSet,
     decide,
 )
-from counteroffer.rules.closing import LAST_ROUND
-from counteroffer.rules.money import round_money
+from counteroffer.rules.closing import LAST_ROUND, LAST_ROUND_ACCEPTED
+from counteroffer.rules.money import round_money, round_up
 from tests.unit.test_rules_quantity_properties import _concession, _play, scenarios
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -110,12 +111,14 @@ def test_beside_an_accepted_target_the_same_price_for_more_units():
 
 
 def test_in_the_last_round_a_target_below_the_concession_goes_to_a_person():
-    decision = ask("100.00", round_=3)  # Policy().max_rounds is 3: the buyer's last word
+    # $95.00 (below the $96.00 floor, the guard price of Policy()): no more units are sold
+    # at it, so a person answers, with the rules' last concession as a suggestion.
+    decision = ask("95.00", round_=3)  # Policy().max_rounds is 3: the buyer's last word
     assert (decision.outcome, decision.reason, decision.offers) == (Outcome.ESCALATE, LAST_ROUND, ())
     assert (OfferKind.CONCESSION, D("108.00")) in [(o.kind, o.unit_price) for o in decision.suggestions]
     # A round before the last still counters; so does a buyer allowed a fourth round.
-    assert ask("100.00", round_=2).outcome is Outcome.COUNTER
-    assert ask("100.00", round_=3, max_rounds=4).outcome is Outcome.COUNTER
+    assert ask("95.00", round_=2).outcome is Outcome.COUNTER
+    assert ask("95.00", round_=3, max_rounds=4).outcome is Outcome.COUNTER
     # At or above the last concession: accepted, with the same price for more units.
     accepted = ask("108.00", round_=3)
     assert accepted.outcome is Outcome.ACCEPT and [o.kind for o in accepted.offers] == [
@@ -126,6 +129,94 @@ def test_in_the_last_round_a_target_below_the_concession_goes_to_a_person():
     assert (far.outcome, far.offers, far.suggestions) == (Outcome.DECLINE, (), ())
     # Without a concession rule the last round is like any other.
     assert ask("100.00", round_=3, concession=None).outcome is Outcome.COUNTER
+
+
+# The plugin's default guard band (1% to 5% of list) and jitter (3%), and issue 19's
+# reference shop's concession: 18% off at most ($98.40), 20% of the room at once.
+BAND = (D(1), D(5))
+DEEP = ConcessionPolicy(max_discount_pct=D("18"), first_position_pct=D("20"), rounds=3)
+
+
+def guarded(target: str, round_: int = 3, floor_draw: str = "0.5", jitter: str = "0.5",
+            context: PricingContext = CONTEXT, floor: Floor = FLOOR, routing: Routing | None = None, **policy):
+    """DEMO-120 with a guard price: floor draw 0.5 is $96.00 + 3% of $120.00 = $99.60 (the
+    reservation, above $98.40); the guarded cost $80.00 + 1.2% of $120.00 = $81.44."""
+    drawn = replace(context, guard_draws=GuardDraws(floor=D(floor_draw), cost=D("0.05")))
+    rules = RuleSet(floors=(floor,), price_breaks=(BREAK,), concessions=(DEEP,),
+                    routings=(routing,) if routing else ())
+    request = PriceRequest("DEMO-120", 1000, D(target), "USD", round=round_, jitter=D(jitter))
+    return decide(request, drawn, rules, NOW, Policy(floor_guard_pct=BAND, concession_jitter_pct=D(3), **policy))
+
+
+def test_in_the_last_round_a_target_the_rules_reach_without_jitter_is_accepted():
+    # Issue 23: this negotiation's jitter (0.5 of $3.60) puts the last concession at
+    # $101.40, $1.80 above the reservation ($99.60, the guard price). A last bid of $100.00
+    # went to a person, who approved it. Now it is accepted, with the same price for more
+    # units beside it (2,078 x $18.56 >= 1,000 x $38.56 > 2,077 x $18.56), which round 1
+    # already offers at $100.00: the engine sells at that price on its own.
+    assert ("volume", 2078, D("100.00")) in offered(guarded("100.00", round_=1))
+    last = guarded("100.00")
+    assert (last.outcome, last.reason) == (Outcome.ACCEPT, LAST_ROUND_ACCEPTED)
+    assert offered(last) == [("price", 1000, D("100.00")), ("volume", 2078, D("100.00"))]
+    # A cent under the reservation: a person, with the jittered concession as a suggestion.
+    below = guarded("99.59")
+    assert (below.outcome, below.reason) == (Outcome.ESCALATE, LAST_ROUND)
+    assert [o.unit_price for o in below.suggestions if o.kind is OfferKind.CONCESSION] == [D("101.40")]
+    # Before the last round, the same target gets a counter (the pace rule, the curve).
+    assert guarded("100.00", round_=2).outcome is Outcome.COUNTER
+    # A guard price under $98.40 (draw 0: $97.20): the shop's 18% still bounds what the
+    # rules accept on their own; $98.39 goes to a person, $98.40 is accepted.
+    assert guarded("98.39", floor_draw="0").reason == LAST_ROUND
+    assert guarded("98.40", floor_draw="0").reason == LAST_ROUND_ACCEPTED
+
+
+def test_in_the_last_round_no_acceptance_where_no_more_units_are_sold_at_the_target():
+    # No cost (a floor by price): no units are sold at the target, so a person, as before.
+    unknown = replace(CONTEXT, cost=D(0), cost_known=False)
+    by_price = Floor(sku="DEMO-120", min_unit_price=D("96.00"))
+    assert guarded("100.00", context=unknown, floor=by_price).reason == LAST_ROUND
+    # Not enough stock for the 2,078 units, or past the volume factor: a person.
+    assert guarded("100.00", context=replace(CONTEXT, available=2000)).reason == LAST_ROUND
+    assert guarded("100.00", max_volume_factor=2).reason == LAST_ROUND
+    # The extra units over the approval limit (2,078 x $100.00): not offered, so a person.
+    capped = guarded("100.00", routing=Routing(auto_approval_limit=D("207799.99")))
+    assert (capped.outcome, capped.reason) == (Outcome.ESCALATE, LAST_ROUND)
+
+
+@settings(max_examples=300, deadline=None)
+@given(share=st.decimals(D("0.70"), D("0.92"), places=3), quantity=st.sampled_from([100, 730, 1000, 2500, 2990]),
+       floor_draw=st.decimals(D(0), D("0.999"), places=3), cost_draw=st.decimals(D(0), D("0.999"), places=3),
+       jitter=st.decimals(D(0), D("0.999"), places=3), most_off=st.sampled_from([D(5), D(10), D(18), D(25)]))
+def test_the_last_round_accepts_only_what_the_rules_reach_and_already_sell_more_units_at(
+        share, quantity, floor_draw, cost_draw, jitter, most_off):
+    """Floor secrecy (docs/security.md) and the shop's own limits: below the last
+    concession, the last round accepts a target only at or above the reservation price
+    without jitter (so at or above the guard price, the floor and the rule's most off),
+    and only if round 1 already offered that very price for more units (the same
+    quantity of them): its edge at the guard price is one a buyer can read in any round."""
+    context = replace(CONTEXT, guard_draws=GuardDraws(floor=floor_draw, cost=cost_draw))
+    target = round_money(D("120.00") * share, "USD")
+    concession = ConcessionPolicy(max_discount_pct=most_off, first_position_pct=D("20"), rounds=3)
+    rules = RuleSet(floors=(FLOOR,), price_breaks=(BREAK,), concessions=(concession,))
+    policy = Policy(floor_guard_pct=BAND, concession_jitter_pct=D(3))
+
+    def at(round_: int):
+        request = PriceRequest("DEMO-120", quantity, target, "USD", round=round_, jitter=jitter)
+        return decide(request, context, rules, NOW, policy)
+
+    last = at(3)
+    if last.outcome is Outcome.ACCEPT and last.reason != LAST_ROUND_ACCEPTED:
+        return  # the target met the last concession itself
+    first_volume = [(o.quantity, o.unit_price) for o in at(1).offers
+                    if o.kind is OfferKind.VOLUME and o.unit_price == target]
+    if last.reason != LAST_ROUND_ACCEPTED:
+        assert last.outcome in (Outcome.ESCALATE, Outcome.DECLINE)
+        return
+    assert last.guard is not None and last.floor is not None and last.price_for_quantity is not None
+    most_off_price = round_up(last.price_for_quantity * (1 - most_off / 100), "USD")
+    assert target >= max(last.guard, most_off_price) and last.guard >= last.floor
+    assert offered(last)[0] == ("price", quantity, target)
+    assert [(q, p) for _, q, p in offered(last)[1:]] == first_volume != []
 
 
 @settings(max_examples=300, deadline=None)
