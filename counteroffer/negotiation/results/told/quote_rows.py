@@ -28,14 +28,18 @@ from .rows import Citation, Lost, Scope, among
 
 __all__ = ["quote_citations", "quote_lost"]
 
+#: The most cited SKUs read as one list of parameters (with ``among``'s 500 ids on SQLite).
+_MOST_SKUS = 10_000
 #: (quote id, SKU) -> (the line's quantity as last asked, its price for that quantity, its category).
 _Priced = Mapping[tuple[str, str], tuple[int, Decimal, str | None]]
 
 
 def quote_citations(session: Session, scope: Scope, category_of: Callable[[str], str | None]) -> list[Citation]:
     told = _told_rows(session, scope)
+    outcomes = _outcomes(session, scope, {row.quote_id for row in told})
+    told = [row for row in told if row.quote_id in outcomes]  # the period's quotes, in its currency and segment
     ids = {row.quote_id for row in told}
-    outcomes, priced, matched = _outcomes(session, scope, ids), _priced_lines(session, ids), _matched(session, ids)
+    priced, matched = _needed_lines(session, told), _matched(session, ids)
     categories: dict[str, str] = {}
 
     def category(quote_id: str, sku: str) -> str:
@@ -48,8 +52,6 @@ def quote_citations(session: Session, scope: Scope, category_of: Callable[[str],
 
     found: list[Citation] = []
     for row in told:
-        if row.quote_id not in outcomes:  # another period's, currency's or segment's quote
-            continue
         dealt, ordered = outcomes[row.quote_id]
         asked = {str(line["sku"]): int(line["quantity"]) for line in row.lines}
         gaps = _line_gaps(row, asked, priced) if row.line_prices else _total_gaps(row, asked, priced)
@@ -112,12 +114,27 @@ def _total_gaps(row: Any, asked: Mapping[str, int],
     return {sku: (price * share, price) for sku, price in ours.items() if price is not None}
 
 
-def _priced_lines(session: Session, ids: Iterable[str]) -> dict[tuple[str, str], tuple[int, Decimal, str | None]]:
+def _needed_lines(session: Session, told: list[Any]) -> dict[tuple[str, str], tuple[int, Decimal, str | None]]:
+    """The lines the citations compare with: every line of a quote with an order total cited,
+    only the cited SKUs of the others (at a million negotiations, half the rows to read)."""
+    whole = {row.quote_id for row in told if not row.line_prices}
+    cited = {row.quote_id for row in told} - whole
+    skus = {str(line["sku"]) for row in told if row.quote_id in cited for line in row.line_prices}
+    found = _priced_lines(session, whole)
+    if cited:  # (so many SKUs that SQLite could not take them as parameters: all the lines)
+        only = (QuoteLineRow.sku.in_(sorted(skus)),) if len(skus) <= _MOST_SKUS else ()
+        lines = _priced_lines(session, cited, *only)
+        found.update((key, value) for key, value in lines.items() if key[1] in skus)
+    return found
+
+
+def _priced_lines(session: Session, ids: Iterable[str],
+                  *more: Any) -> dict[tuple[str, str], tuple[int, Decimal, str | None]]:
     found: dict[tuple[str, str], tuple[int, Decimal, str | None]] = {}
     for where in among(session, QuoteLineRow.quote_id, ids):
         for quote_id, sku, quantity, price, category in session.connection().execute(
                 select(QuoteLineRow.quote_id, QuoteLineRow.sku, QuoteLineRow.quantity,
-                       QuoteLineRow.price_for_quantity, QuoteLineRow.category).where(where)).all():
+                       QuoteLineRow.price_for_quantity, QuoteLineRow.category).where(where, *more)).all():
             found[(quote_id, sku)] = (int(quantity), Decimal(price), category)
     return found
 
