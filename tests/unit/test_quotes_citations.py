@@ -244,3 +244,33 @@ def test_citing_never_takes_away_an_offer_the_rules_make_on_their_own() -> None:
     assert cited.offers[0].kind is QuoteOfferKind.MATCH
     assert [o.total for o in cited.offers[1:]] == [o.total for o in plain.offers][: len(cited.offers) - 1]
     assert D("117458.00") in [o.total for o in cited.offers]
+
+
+def test_a_match_rounded_to_whole_yen_keeps_the_order_floor() -> None:
+    """Found by the property above: the match's spread rounded every price up, and the
+    excess over the matched total was then taken from the line of 48 units (the line of
+    2,988 could not give one yen) down to its guard price, ¥528 of known-cost sales
+    against an order floor of ¥629. It stops at the order floor instead."""
+    from counteroffer.rules import ConcessionPolicy, Floor, PriceBreak, PriceBreaks, PricingContext, RuleSet
+    from counteroffer.rules.quotes import OrderFloor, QuoteLine, QuoteRequest
+
+    def context(list_price: str, cost: str, known: bool, multiple: int) -> PricingContext:
+        return PricingContext(list_price=D(list_price), cost=D(cost), currency="JPY", order_multiple=multiple,
+                              guard_draws=GuardDraws(D("0.34"), D("0.87")), cost_known=known)
+
+    request = QuoteRequest(lines=(
+        QuoteLine("S0", 48, context("20", "10.3752", True, 1), target_unit_price=D(16)),
+        QuoteLine("S1", 2988, context("12", "0.5442", False, 12), target_unit_price=D(7))),
+        currency="JPY", round=2, jitter=D("0.13"), citation=QuoteCitation("Any", total=D(36080), has_document=True))
+    ruleset = RuleSet(
+        floors=(Floor(min_margin_pct=D("1.5")), Floor(sku="S1", min_unit_price=D(10))),
+        price_breaks=(PriceBreaks(breaks=(PriceBreak(72, D(15)), PriceBreak(227, D(5))), sku="S0"),),
+        concessions=(ConcessionPolicy(max_discount_pct=D("30.4"), first_position_pct=D("27.8"), exponent=D("0.2")),),
+        routings=(Routing(auto_accept_within_pct=D("3.8"), rep_reach_pct=D("1.7")),),
+        order_floors=(OrderFloor(min_margin_pct=D("26.3")),), competing_offers=(CompetingOffer(),))
+    policy = Policy(concession_jitter_pct=D(5), floor_guard_pct=(D(0), D(0)))
+    decision = decide_quote(request, ruleset, NOW, policy)
+    [match] = [offer for offer in decision.offers if offer.kind is QuoteOfferKind.MATCH]
+    s0 = next(x for x in match.lines if x.sku == "S0")
+    assert s0.unit_price * 48 >= decision.order_floor == D(629)
+    assert s0.unit_price == D(14)  # the lowest whole yen that keeps 48 units at or above ¥629

@@ -69,20 +69,32 @@ def spread(qf: QuoteFrame, lows: list[Decimal], share: Decimal, total: Decimal |
 
 def _fit(qf: QuoteFrame, lows: list[Decimal], prices: list[Decimal], total: Decimal) -> None:
     """Take the excess over ``total`` off the lines with the most units first (each cent
-    there is worth most), never below a line's low."""
+    there is worth most), never below a line's low, and never taking the lines whose cost
+    is known below the order floor: the share was checked against it before rounding, but
+    a line with few units may otherwise take the whole excess (a hypothesis case: 48 units
+    taken to their guard price, 528 against an order floor of 629, because the line of
+    2,988 units could not give a yen)."""
     unit = quantum(qf.currency)
-    excess = ZERO
+    excess = known = ZERO
     for price, line in zip(prices, qf.lines, strict=True):
         excess += price * line.quantity
+        if line.cost_known:
+            known += price * line.quantity
     excess -= total
+    floor = qf.floor_total
     for index in qf.most_units_first():
         if excess < unit:
             return
-        quantity, low = qf.lines[index].quantity, lows[index]
+        line, low = qf.lines[index], lows[index]
+        quantity = line.quantity
         steps = min(int(excess / (unit * quantity)), int((prices[index] - low) / unit))
+        if floor is not None and line.cost_known:
+            steps = min(steps, int((known - floor) / (unit * quantity)))
         if steps > 0:
             prices[index] -= unit * steps
             excess -= unit * steps * quantity
+            if line.cost_known:
+                known -= unit * steps * quantity
 
 
 def concession_quote(qf: QuoteFrame) -> QuoteCandidate | None:
