@@ -102,6 +102,6 @@ class QuoteRuns:
 
 def _replay_run(start: int, stop: int) -> QuoteComparison:
     """In a child: the quotes ``start`` to ``stop`` of the shared ones."""
-    assert _shared is not None, "only in a process forked by replay_quotes_on_cores"
+    assert _shared is not None, "only in a process QuoteRuns.start forked"
     quotes, live, draft, now, policy = _shared
     return replay_quotes(quotes[start:stop], live, draft, now, policy, QuoteComparison())

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from ....db.quotes import Quote, QuoteBid, QuoteLineRow, QuoteOfferRow, QuoteTold
 from ....db.results import ResultFact
 from ..rollups import NONE
-from .rows import Citation, Lost, Scope, among
+from .rows import Citation, Lost, Scope, among, matched
 
 __all__ = ["quote_citations", "quote_lost"]
 
@@ -39,7 +39,8 @@ def quote_citations(session: Session, scope: Scope, category_of: Callable[[str],
     outcomes = _outcomes(session, scope, {row.quote_id for row in told})
     told = [row for row in told if row.quote_id in outcomes]  # the period's quotes, in its currency and segment
     ids = {row.quote_id for row in told}
-    priced, matched = _needed_lines(session, told), _matched(session, ids)
+    priced = _needed_lines(session, told)
+    matches = matched(session, QuoteOfferRow.quote_id, QuoteOfferRow.kind, ids)
     categories: dict[str, str] = {}
 
     def category(quote_id: str, sku: str) -> str:
@@ -57,7 +58,7 @@ def quote_citations(session: Session, scope: Scope, category_of: Callable[[str],
         gaps = _line_gaps(row, asked, priced) if row.line_prices else _total_gaps(row, asked, priced)
         found.extend(Citation(
             f"quote:{row.id}", row.created_at, row.quote_id, str(row.competitor), sku, category(row.quote_id, sku),
-            gap=gap, ours=ours, matched=row.quote_id in matched, dealt=dealt, ordered=ordered)
+            gap=gap, ours=ours, matched=row.quote_id in matches, dealt=dealt, ordered=ordered)
             for sku, (gap, ours) in gaps.items())
     return found
 
@@ -136,15 +137,6 @@ def _priced_lines(session: Session, ids: Iterable[str],
                 select(QuoteLineRow.quote_id, QuoteLineRow.sku, QuoteLineRow.quantity,
                        QuoteLineRow.price_for_quantity, QuoteLineRow.category).where(where, *more)).all():
             found[(quote_id, sku)] = (int(quantity), Decimal(price), category)
-    return found
-
-
-def _matched(session: Session, ids: Iterable[str]) -> set[str]:
-    """The quotes where the competing_offer rule made a match offer."""
-    found: set[str] = set()
-    for where in among(session, QuoteOfferRow.quote_id, ids):
-        found.update(session.scalars(
-            select(QuoteOfferRow.quote_id).where(where, QuoteOfferRow.kind == "match").distinct()))
     return found
 
 

@@ -103,7 +103,7 @@ def line_citations(session: Session, scope: Scope) -> list[Citation]:
         # A round is told after its negotiation starts: a lower bound for the index on created_at.
         .where(Told.competitor.is_not(None), Told.created_at >= scope.since, *scope.facts("line"))
         .order_by(Told.id)).all()
-    matched = _matched(session, {row.negotiation_id for row in rows})
+    matches = matched(session, Offer.negotiation_id, Offer.kind, {row.negotiation_id for row in rows})
     quantities = _later_round_quantities(session, {row.negotiation_id for row in rows if row.round > 1})
     found = []
     for row in rows:
@@ -112,7 +112,7 @@ def line_citations(session: Session, scope: Scope) -> list[Citation]:
         found.append(Citation(
             f"line:{row.id}", row.created_at, row.negotiation_id, str(row.competitor), row.sku, row.category or NONE,
             gap=row.unit_price - ours if ours is not None else None, ours=ours,
-            matched=row.negotiation_id in matched, dealt=bool(row.dealt), ordered=bool(row.ordered)))
+            matched=row.negotiation_id in matches, dealt=bool(row.dealt), ordered=bool(row.ordered)))
     return found
 
 
@@ -132,11 +132,12 @@ def among(session: Session, column: Any, ids: Iterable[str]) -> Iterator[Any]:
         yield column.in_(ordered[i:i + _CHUNK])
 
 
-def _matched(session: Session, ids: set[str]) -> set[str]:
-    """The negotiations where the competing_offer rule made a match offer."""
+def matched(session: Session, owner: Any, kind: Any, ids: Iterable[str]) -> set[str]:
+    """Of ``ids`` (negotiations or quotes, by the offer table's ``owner`` column), those
+    where the competing_offer rule made a match offer (``kind`` is "match")."""
     found: set[str] = set()
-    for where in among(session, Offer.negotiation_id, ids):
-        found.update(session.scalars(select(Offer.negotiation_id).where(where, Offer.kind == "match").distinct()))
+    for where in among(session, owner, ids):
+        found.update(session.scalars(select(owner).where(where, kind == "match").distinct()))
     return found
 
 
