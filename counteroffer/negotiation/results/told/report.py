@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from ....db import transaction
@@ -59,27 +60,66 @@ def told_report(deps: Deps, actor: Actor, start: date, end: date) -> ToldReport:
 
 
 def _competitors(session: Session, since: datetime, until: datetime) -> tuple[CompetitorCount, ...]:
-    # One name however buyers spell its case: grouped by its lower case, shown as first written.
-    lines = session.execute(
-        select(Told.competitor, Told.negotiation_id, Negotiation.sku)
-        .join(Negotiation, Negotiation.id == Told.negotiation_id)
-        .where(Told.competitor.is_not(None), Negotiation.created_at >= since, Negotiation.created_at < until)
-        .order_by(Told.id))
-    rows: list[tuple[str, str, tuple[str, ...]]] = [
-        (str(competitor), negotiation_id, (sku,)) for competitor, negotiation_id, sku in lines]
-    rows += _quote_citations(session, since, until)
-    names: dict[str, str] = {}
-    cited: dict[str, int] = defaultdict(int)
-    negotiations: dict[str, set[str]] = defaultdict(set)
-    skus: dict[str, set[str]] = defaultdict(set)
-    for competitor, negotiation_id, about in rows:
-        key = str(competitor).casefold()
-        names.setdefault(key, str(competitor))
-        cited[key] += 1
-        negotiations[key].add(negotiation_id)
-        skus[key].update(about)
-    found = [CompetitorCount(names[k], cited[k], len(negotiations[k]), tuple(sorted(skus[k]))) for k in names]
+    # One name however buyers spell its case: grouped by its case-folded spelling, shown as
+    # first written. Line citations are counted by the database per spelling and SKU (a
+    # year at a million negotiations was 50,000 rows to Python, 0.25 s); a line
+    # negotiation has one SKU, so its distinct negotiations add up over SKUs.
+    tally = _Tally()
+    spellings: dict[str, list[str]] = defaultdict(list)
+    for competitor, sku, citations, negotiations, first in session.execute(
+            select(Told.competitor, Negotiation.sku, func.count(), func.count(Told.negotiation_id.distinct()),
+                   func.min(Told.id))
+            .join(Negotiation, Negotiation.id == Told.negotiation_id)
+            .where(Told.competitor.is_not(None), *_started(Negotiation.created_at, since, until))
+            .group_by(Told.competitor, Negotiation.sku)):
+        key = tally.add(str(competitor), str(first), int(citations), (sku,))
+        tally.negotiations[key] += int(negotiations)
+        if str(competitor) not in spellings[key]:
+            spellings[key].append(str(competitor))
+    for key, names in spellings.items():
+        if len(names) > 1:  # one negotiation may cite two spellings: count it once
+            tally.negotiations[key] = _line_negotiations(session, names, since, until)
+    quotes: dict[str, set[str]] = defaultdict(set)
+    for order, (competitor, quote_id, about) in enumerate(_quote_citations(session, since, until)):
+        quotes[tally.add(competitor, f"~{order:09d}", 1, about)].add(quote_id)  # after every line's
+    for key, ids in quotes.items():
+        tally.negotiations[key] += len(ids)
+    found = [CompetitorCount(tally.name(k), tally.cited[k], tally.negotiations[k], tuple(sorted(tally.skus[k])))
+             for k in tally.cited]
     return tuple(sorted(found, key=lambda c: (-c.citations, c.competitor.casefold())))
+
+
+class _Tally:
+    """Citations, negotiations and SKUs per competitor (its case-folded name), and the
+    spelling written first (the lowest citation id; quotes' after the lines')."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, tuple[str, str]] = {}
+        self.cited: dict[str, int] = defaultdict(int)
+        self.negotiations: dict[str, int] = defaultdict(int)
+        self.skus: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, competitor: str, order: str, citations: int, about: tuple[str, ...]) -> str:
+        key = competitor.casefold()
+        if key not in self.first or order < self.first[key][0]:
+            self.first[key] = (order, competitor)
+        self.cited[key] += citations
+        self.skus[key].update(about)
+        return key
+
+    def name(self, key: str) -> str:
+        return self.first[key][1]
+
+
+def _started(column: Any, since: datetime, until: datetime) -> tuple[Any, Any]:
+    return column >= since, column < until
+
+
+def _line_negotiations(session: Session, spellings: list[str], since: datetime, until: datetime) -> int:
+    return int(session.scalar(
+        select(func.count(Told.negotiation_id.distinct()))
+        .join(Negotiation, Negotiation.id == Told.negotiation_id)
+        .where(Told.competitor.in_(spellings), *_started(Negotiation.created_at, since, until))) or 0)
 
 
 def _lost_reasons(session: Session, since: datetime, until: datetime) -> tuple[LostReasonCount, ...]:
@@ -93,9 +133,10 @@ def _lost_reasons(session: Session, since: datetime, until: datetime) -> tuple[L
     for reason, sku, count in rows:
         counts[str(reason)] += int(count)
         skus[str(reason)].add(sku)
-    for reason, about in _quotes_lost(session, since, until):
-        counts[reason] += 1
-        skus[reason].update(about)
+    quote_counts, quote_skus = _quotes_lost(session, since, until)
+    for reason, count in quote_counts.items():
+        counts[reason] += count
+        skus[reason].update(quote_skus[reason])
     found = [LostReasonCount(reason, counts[reason], tuple(sorted(skus[reason]))) for reason in counts]
     return tuple(sorted(found, key=lambda r: (-r.negotiations, r.reason)))
 
@@ -113,13 +154,18 @@ def _quote_citations(session: Session, since: datetime,
             for competitor, quote_id, priced, asked in rows]
 
 
-def _quotes_lost(session: Session, since: datetime, until: datetime) -> list[tuple[str, tuple[str, ...]]]:
-    """(reason, the quote's lines when it ended) per quote lost for a reason."""
-    rows = session.execute(
-        select(Quote.id, Quote.lost_reason, QuoteLineRow.sku).join(QuoteLineRow, QuoteLineRow.quote_id == Quote.id)
-        .where(Quote.lost_reason.is_not(None), QuoteLineRow.removed_round.is_(None), Quote.created_at >= since,
-               Quote.created_at < until).order_by(Quote.created_at, Quote.id, QuoteLineRow.position))
-    reasons: dict[str, tuple[str, list[str]]] = {}
-    for quote_id, reason, sku in rows:
-        reasons.setdefault(quote_id, (str(reason), []))[1].append(sku)
-    return [(reason, tuple(skus)) for reason, skus in reasons.values()]
+def _quotes_lost(session: Session, since: datetime, until: datetime) -> tuple[dict[str, int], dict[str, set[str]]]:
+    """Per reason, the quotes lost for it (that had a line when they ended) and the SKUs
+    of those lines, counted by the database: a year's lost quotes' lines were 0.5 s in
+    Python at a million negotiations; these two statements take about 0.3 s."""
+    lost = (Quote.lost_reason.is_not(None), *_started(Quote.created_at, since, until))
+    line_left = (QuoteLineRow.quote_id == Quote.id, QuoteLineRow.removed_round.is_(None))
+    counts = {str(reason): int(count) for reason, count in session.execute(
+        select(Quote.lost_reason, func.count()).where(*lost, exists().where(*line_left))
+        .group_by(Quote.lost_reason))}
+    skus: dict[str, set[str]] = defaultdict(set)
+    for reason, sku in session.execute(
+            select(Quote.lost_reason, QuoteLineRow.sku).join(QuoteLineRow, line_left[0])
+            .where(*lost, line_left[1]).distinct()):
+        skus[str(reason)].add(str(sku))
+    return counts, skus
