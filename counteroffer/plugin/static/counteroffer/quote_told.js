@@ -1,19 +1,22 @@
-/* What a buyer may tell with a quote (issue 16): the quote panel's collapsed "Have a
- * competing offer?" section (the competitor, their order total or their unit price per
- * line, how long it holds, a note, and the day the goods are needed by), the body it
- * adds to a quote request or counter, and "What you told us". Loaded by the panel's
- * macro after kit.js and before quote_panel.js. Only the buyer's own company and the
- * shop's staff ever see what is told (docs/competing-offers.md).
+/* quote_told.js: what a buyer may tell with a quote; load after kit.js, before quote_panel.js.
+ * Issue 16: the quote panel's collapsed "Have a competing offer?" section (the competitor,
+ * their order total or their unit price per line, how long it holds, a note, and the day the
+ * goods are needed by), the body it adds to a quote request or counter, and "What you told
+ * us". Only the buyer's own company and the shop's staff ever see what is told
+ * (docs/competing-offers.md).
  */
 (function () {
   "use strict";
 
-  if (window.counterofferQuoteTold) { return; }
+  if (window.counterofferQuoteTold) { return; }  // each macro call adds this script
 
   var kit = window.counterofferKit;
-  var el = kit.el, money = kit.formatMoney;
-
-  function typed(form, name) { var input = form.elements[name]; return input && input.type !== "file" ? input.value.trim() : ""; }
+  // A page that writes the markup by hand and forgets a script: say so, not a TypeError.
+  if (!kit) {
+    window.console.error("Counteroffer: load kit.js before quote_told.js (the quote_request_panel macro does).");
+    return;
+  }
+  var el = kit.el, money = kit.formatMoney, typed = kit.typed;
 
   /** The section, closed, for a form whose lines are ``lines``; inputs are named by their
    *  API path ("competing_offer.lines.2.unit_price": line 2 of the form), so errors land beside them. */
@@ -75,22 +78,12 @@
     });
   }
 
-  /** What the buyer told, round by round: only their own company ever gets it back. */
+  /** "What you told us": a quote's competitor quotes an order total, or unit prices per line. */
   function history(quote) {
-    var told = quote.told || [];
-    if (!told.length) { return null; }
-    return el("div", { "class": "co-told-history" }, [el("h4", {}, ["What you told us"]), el("ul", { "class": "co-history" }, told.map(function (round) {
-      var parts = ["Round " + round.round + ": "], cited = round.competing_offer;
-      if (cited) {
-        parts.push(cited.competitor + " offers " + (cited.total ? money(cited.total, cited.currency) + " for the order"
-          : cited.lines.map(function (line) { return line.sku + " at " + money(line.unit_price, cited.currency) + " each"; }).join(", ")));
-        if (cited.valid_until) { parts.push(", valid until ", kit.localDate(cited.valid_until)); }
-        parts.push(cited.note ? " (" + cited.note + "). " : ". ");
-        if (cited.document) { parts.push(kit.citedDocumentWords(cited.document)); }
-      }
-      if (round.needed_by) { parts.push("Needed by ", kit.localDate(round.needed_by), "."); }
-      return el("li", {}, parts);
-    }))]);
+    return kit.toldHistory(quote.told, { "class": "co-told-history" }, function (cited) {
+      return cited.total ? money(cited.total, cited.currency) + " for the order"
+        : cited.lines.map(function (line) { return line.sku + " at " + money(line.unit_price, cited.currency) + " each"; }).join(", ");
+    });
   }
 
   window.counterofferQuoteTold = { section: section, read: read, place: place, history: history };
