@@ -173,6 +173,21 @@
   /** A told field's text; a file input's is its file, read apart (chosenFile). */
   function typed(form, name) { var input = form.elements[name]; return input && input.type !== "file" ? input.value.trim() : ""; }
 
+  /** What the buyer tells, as the API takes it ({} when left empty): ``offered`` is the
+   *  competitor's prices as read from the form (null without any); the competitor, how long
+   *  their offer holds and a note go with them, and the day the goods are needed by apart. */
+  function toldBody(form, offered) {
+    var body = {}, competitor = typed(form, "competing_offer.competitor");
+    if (competitor || offered) {
+      body.competing_offer = Object.assign({ competitor: competitor }, offered);
+      var validUntil = typed(form, "competing_offer.valid_until"), note = typed(form, "competing_offer.note");
+      if (validUntil) { body.competing_offer.valid_until = validUntil; }
+      if (note) { body.competing_offer.note = note; }
+    }
+    if (typed(form, "needed_by")) { body.needed_by = typed(form, "needed_by"); }
+    return body;
+  }
+
   /** "What you told us", round by round: only the buyer's own company ever gets it back.
    *  ``offered(cited)`` words the competitor's price (a unit price, or a quote's total or lines). */
   function toldHistory(told, attrs, offered) {
@@ -333,6 +348,6 @@
     ApiError: ApiError, call: call, busy: busy, clearErrors: clearErrors, flattenFields: flattenFields,
     showErrors: showErrors, localDate: localDate, textField: textField, asksWhyNot: asksWhyNot, whyNotForm: whyNotForm,
     DOCUMENT_FIELD: DOCUMENT_FIELD, chosenFile: chosenFile, checkFile: checkFile, uploadDocument: uploadDocument,
-    byFileInput: byFileInput, citedDocumentWords: citedDocumentWords, typed: typed, toldHistory: toldHistory
+    byFileInput: byFileInput, citedDocumentWords: citedDocumentWords, typed: typed, toldBody: toldBody, toldHistory: toldHistory
   };
 })();

@@ -49,24 +49,20 @@
   /** {body, fields, sent}: what the section adds to the request ({} when left empty), the
    *  light checks' field errors, and for each cited line sent, its line on the form. */
   function read(form, lines) {
-    var body = {}, fields = {}, sent = [], competitor = typed(form, "competing_offer.competitor");
-    var total = kit.cleanPrice(typed(form, "competing_offer.total")), cited = [];
+    var fields = {}, sent = [], total = kit.cleanPrice(typed(form, "competing_offer.total")), cited = [];
     lines.forEach(function (line, index) {
       var price = kit.cleanPrice(typed(form, "competing_offer.lines." + index + ".unit_price"));
       if (price) { cited.push({ sku: line.sku, unit_price: price }); sent.push(index); }
     });
-    if (competitor || total || cited.length) {
-      body.competing_offer = { competitor: competitor };
-      if (total) { body.competing_offer.total = total; }
-      if (cited.length) { body.competing_offer.lines = cited; }
-      var validUntil = typed(form, "competing_offer.valid_until"), note = typed(form, "competing_offer.note");
-      if (validUntil) { body.competing_offer.valid_until = validUntil; }
-      if (note) { body.competing_offer.note = note; }
-      if (!competitor) { fields["competing_offer.competitor"] = ["Name the competitor, or leave their prices empty."]; }
+    var offered = total || cited.length ? {} : null;
+    if (total) { offered.total = total; }
+    if (cited.length) { offered.lines = cited; }
+    var body = kit.toldBody(form, offered);
+    if (body.competing_offer) {
+      if (!body.competing_offer.competitor) { fields["competing_offer.competitor"] = ["Name the competitor, or leave their prices empty."]; }
       if (total && cited.length) { fields["competing_offer.total"] = ["Give their order total or their line prices, not both."]; }
       if (!total && !cited.length) { fields["competing_offer.total"] = ["Enter their order total, or their unit price for a line."]; }
     }
-    if (typed(form, "needed_by")) { body.needed_by = typed(form, "needed_by"); }
     kit.checkFile(form, body, fields);
     return { body: body, fields: fields, sent: sent };
   }

@@ -16,20 +16,11 @@
     window.console.error("Counteroffer: load kit.js before widget_told.js (the price_request_widget macro does).");
     return;
   }
-  var typed = kit.typed;
 
   /** The optional part of a request or counter, as the API takes it; {} when left empty. */
   function body(form) {
-    var told = {}, competitor = typed(form, "competing_offer.competitor");
-    var price = kit.cleanPrice(typed(form, "competing_offer.unit_price"));
-    if (competitor || price) {
-      told.competing_offer = { competitor: competitor, unit_price: price };
-      var validUntil = typed(form, "competing_offer.valid_until"), note = typed(form, "competing_offer.note");
-      if (validUntil) { told.competing_offer.valid_until = validUntil; }
-      if (note) { told.competing_offer.note = note; }
-    }
-    if (typed(form, "needed_by")) { told.needed_by = typed(form, "needed_by"); }
-    return told;
+    var price = kit.cleanPrice(kit.typed(form, "competing_offer.unit_price"));
+    return kit.toldBody(form, price ? { unit_price: price } : null);
   }
 
   /** Light checks of ``told`` (and of the file chosen on ``form``): {path: [message]}. */
@@ -37,7 +28,8 @@
     var cited = told.competing_offer, fields = {};
     if (cited) {
       if (!cited.competitor) { fields["competing_offer.competitor"] = ["Name the competitor, or leave their price empty."]; }
-      if (!/^\d+(\.\d+)?$/.test(cited.unit_price) || /^[0.]+$/.test(cited.unit_price)) {
+      var price = cited.unit_price || "";  // none typed: only the competitor was named
+      if (!/^\d+(\.\d+)?$/.test(price) || /^[0.]+$/.test(price)) {
         fields["competing_offer.unit_price"] = ["Enter their unit price, like 112.00."];
       }
     }
