@@ -49,6 +49,8 @@ def _assets(prefix: str) -> dict[str, Any]:
         "css": url_for("counteroffer_widget.static", filename="counteroffer/quote_panel.css"),
         "kit": url_for("counteroffer_widget.static", filename="counteroffer/kit.js"),
         "told_js": url_for("counteroffer_widget.static", filename="counteroffer/quote_told.js"),
+        # How a quote reads (lines, totals, links): the panel's and the list's, before either.
+        "view_js": url_for("counteroffer_widget.static", filename="counteroffer/quote_view.js"),
         "js": url_for("counteroffer_widget.static", filename="counteroffer/quote_panel.js"),
         "list_js": url_for("counteroffer_widget.static", filename="counteroffer/quote_list.js"),
     }

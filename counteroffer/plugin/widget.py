@@ -39,8 +39,11 @@ def widget_context(sku: str, quantity: int = 1) -> dict[str, Any]:
         "logged_in": actor is not None, "is_buyer": bool(actor and actor.role == "buyer"),
         "terms_json": json.dumps(terms) if terms else "",
         "css": url_for("counteroffer_widget.static", filename="counteroffer/widget.css"),
-        # The helpers the widget shares with the quote panel; the macro loads it first.
+        # The helpers the widget shares with the quote panel, then the widget's own parts (the
+        # terms shown before asking, what a buyer tells), then widget.js: the macro loads them in this order.
         "kit": url_for("counteroffer_widget.static", filename="counteroffer/kit.js"),
+        "terms_js": url_for("counteroffer_widget.static", filename="counteroffer/widget_terms.js"),
+        "told_js": url_for("counteroffer_widget.static", filename="counteroffer/widget_told.js"),
         "js": url_for("counteroffer_widget.static", filename="counteroffer/widget.js"),
     }
 

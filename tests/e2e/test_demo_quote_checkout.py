@@ -34,7 +34,7 @@ def _cart_and_quote(client: FlaskClient) -> dict[str, Any]:
 
 
 def _link(deal: dict[str, Any]) -> str:
-    """What the panel links to (quote_panel.js: checkoutHref)."""
+    """What the panel links to (quote_view.js: checkoutHref)."""
     lines = "&".join(f"line={line['sku']}:{line['quantity']}" for line in deal["lines"])
     return f"/demo/cart/quote/{deal['token']}?{lines}"
 

@@ -146,7 +146,10 @@ def test_the_product_page_carries_the_widget_with_the_shops_own_price(host):
     assert 'data-co-sku="HOST-100"' in page
     assert 'data-cart-url="/cart/deal/{token}"' in page
     assert "&#34;list_price&#34;: &#34;120.00&#34;" in page  # from the shop's products table
-    assert "/negotiate/static/counteroffer/widget.js" in page
+    # The shared helpers, then the widget's own parts, then widget.js (deferred scripts run in order).
+    scripts = [page.index(f"/negotiate/static/counteroffer/{name}.js")
+               for name in ("kit", "widget_terms", "widget_told", "widget")]
+    assert scripts == sorted(scripts)
 
 
 def test_ask_accept_and_check_out_with_the_deal_then_a_second_checkout_is_refused(host):

@@ -35,8 +35,9 @@ def test_a_buyer_gets_the_form_with_each_line_at_the_cart_price_for_its_quantity
     assert 'data-co-cart-total="339000.00"' in page and 'data-co-currency="USD"' in page
     assert 'data-co-checkout-url="/cart/quote/{token}"' in page
     assert 'data-co-part="quote-ask"' in page
-    # Shared helpers first (deferred scripts run in order), then the panel.
-    assert page.index("counteroffer/kit.js") < page.index("counteroffer/quote_panel.js")
+    # Shared helpers first (deferred scripts run in order), then the panel's parts, then the panel.
+    assert page.index("counteroffer/kit.js") < page.index("counteroffer/quote_told.js") < page.index(
+        "counteroffer/quote_view.js") < page.index("counteroffer/quote_panel.js")
     # Nothing of the floor or the cost: only list, breaks and names reach the page.
     assert "cost" not in page and "96.00" not in page and "80.00" not in page
 
@@ -66,8 +67,8 @@ def test_only_buyers_get_a_form(app) -> None:
 def test_the_quotes_list_is_for_buyers(app) -> None:
     page = _render(app, BUYER_ACME, "{{ company_quotes(cart_url='/cart') }}")
     assert 'data-co-quote-list' in page and 'data-co-part="list"' in page and 'data-co-cart-url="/cart"' in page
-    # The list script uses the kit and the words the panel's script shares: loaded after both.
-    assert page.index("counteroffer/kit.js") < page.index("counteroffer/quote_panel.js") < page.index(
+    # The list script uses the kit and how a quote reads (quote_view.js, the panel's too): loaded after both.
+    assert page.index("counteroffer/kit.js") < page.index("counteroffer/quote_view.js") < page.index(
         "counteroffer/quote_list.js")
     assert "Quotes are for buyer accounts." in _render(app, REP, "{{ company_quotes() }}")
 

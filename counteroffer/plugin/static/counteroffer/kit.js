@@ -1,7 +1,7 @@
-/* Counteroffer's shared browser helpers (money on strings, DOM, the API, busy state, form
- * errors), used by the product widget (widget.js) and the quote panel (quote_panel.js).
- * Plain JavaScript, no build step; each macro loads this first, with defer, so it runs
- * before the script that uses it. Every string from the server goes into the page
+/* kit.js: the helpers the widget's and the quotes' scripts share; needs nothing, loads first.
+ * Money on strings, DOM, the state machine, the API, busy state, form errors, what a buyer
+ * tells. Plain JavaScript, no build step; each macro loads it first, with defer, so it runs
+ * before the scripts that use it. Every string from the server goes into the page
  * through textContent, never innerHTML, and prices stay the decimal strings the server
  * sends: nothing shown as a price is computed with floats.
  */
@@ -80,6 +80,14 @@
     if (left < 1.5 * HOUR_MS) { return "expires in " + plural(Math.max(1, Math.round(left / 60000)), "minute"); }
     return "expires in " + plural(Math.round(left / HOUR_MS), "hour");
   }
+
+  // ---- the server's state machine (negotiation/states.py): a line request's and a quote's alike
+  var MOVES = { accept: ["open", "countered", "escalated", "declined"], counter: ["open", "countered", "escalated", "declined"],
+                escalate: ["open", "countered", "declined"], withdraw: ["open", "countered", "escalated", "declined"] };
+
+  function can(move, status) { return MOVES[move].indexOf(status) >= 0; }
+  // Accepted, withdrawn, expired: nothing more to negotiate, so no rounds or counter form.
+  function finished(status) { return !can("withdraw", status); }
 
   // ---- talking to the API -----------------------------------------------------------
   function ApiError(message, fields) { this.message = message; this.fields = fields || {}; }
@@ -160,6 +168,41 @@
   // ---- what the buyer tells, and why not: shared by the widget and the quote panel ------
   function localDate(day) {  // "2026-11-30", a calendar day: shown as it is, in no time zone
     return el("time", { datetime: day }, [new Date(day + "T00:00:00Z").toLocaleDateString(undefined, { dateStyle: "medium", timeZone: "UTC" })]);
+  }
+
+  /** A told field's text; a file input's is its file, read apart (chosenFile). */
+  function typed(form, name) { var input = form.elements[name]; return input && input.type !== "file" ? input.value.trim() : ""; }
+
+  /** What the buyer tells, as the API takes it ({} when left empty): ``offered`` is the
+   *  competitor's prices as read from the form (null without any); the competitor, how long
+   *  their offer holds and a note go with them, and the day the goods are needed by apart. */
+  function toldBody(form, offered) {
+    var body = {}, competitor = typed(form, "competing_offer.competitor");
+    if (competitor || offered) {
+      body.competing_offer = Object.assign({ competitor: competitor }, offered);
+      var validUntil = typed(form, "competing_offer.valid_until"), note = typed(form, "competing_offer.note");
+      if (validUntil) { body.competing_offer.valid_until = validUntil; }
+      if (note) { body.competing_offer.note = note; }
+    }
+    if (typed(form, "needed_by")) { body.needed_by = typed(form, "needed_by"); }
+    return body;
+  }
+
+  /** "What you told us", round by round: only the buyer's own company ever gets it back.
+   *  ``offered(cited)`` words the competitor's price (a unit price, or a quote's total or lines). */
+  function toldHistory(told, attrs, offered) {
+    if (!told || !told.length) { return null; }
+    return el("div", attrs, [el("h4", {}, ["What you told us"]), el("ul", { "class": "co-history" }, told.map(function (round) {
+      var parts = ["Round " + round.round + ": "], cited = round.competing_offer;
+      if (cited) {
+        parts.push(cited.competitor + " offers " + offered(cited));
+        if (cited.valid_until) { parts.push(", valid until ", localDate(cited.valid_until)); }
+        parts.push(cited.note ? " (" + cited.note + "). " : ". ");
+        if (cited.document) { parts.push(citedDocumentWords(cited.document)); }
+      }
+      if (round.needed_by) { parts.push("Needed by ", localDate(round.needed_by), "."); }
+      return el("li", {}, parts);
+    }))]);
   }
 
   // Why not: the one optional question when a negotiation ends without a deal (the API's LOST_REASONS).
@@ -300,10 +343,11 @@
   window.counterofferKit = {
     formatMoney: formatMoney, formatQuantity: formatQuantity, units: units, plural: plural,
     decimalPlaces: decimalPlaces, compareDecimal: compareDecimal, cleanPrice: cleanPrice, isPast: isPast,
+    can: can, finished: finished,
     el: el, button: button, part: part, definitions: definitions, localTime: localTime, expiresIn: expiresIn,
     ApiError: ApiError, call: call, busy: busy, clearErrors: clearErrors, flattenFields: flattenFields,
     showErrors: showErrors, localDate: localDate, textField: textField, asksWhyNot: asksWhyNot, whyNotForm: whyNotForm,
     DOCUMENT_FIELD: DOCUMENT_FIELD, chosenFile: chosenFile, checkFile: checkFile, uploadDocument: uploadDocument,
-    byFileInput: byFileInput, citedDocumentWords: citedDocumentWords
+    byFileInput: byFileInput, citedDocumentWords: citedDocumentWords, typed: typed, toldBody: toldBody, toldHistory: toldHistory
   };
 })();

@@ -1,16 +1,17 @@
-/* Counteroffer: the buyer's list of their company's quotes and their rounds. Plain
- * JavaScript, no build step, on kit.js and the words quote_panel.js shares (its macro
- * loads the three in that order). Every string from the server goes in as text. */
+/* quote_list.js: the buyer's list of their company's quotes and their rounds; load after kit.js and quote_view.js.
+ * Plain JavaScript, no build step, on kit.js and how a quote reads (quote_view.js, shared
+ * with the quote panel); its macro loads the three in that order. Every string from the
+ * server goes in as text. */
 (function () {
   "use strict";
 
   if (window.counterofferQuoteListLoaded) { return; }  // each macro call adds this script
   window.counterofferQuoteListLoaded = true;
 
-  var kit = window.counterofferKit, quotes = window.counterofferQuotes;
+  var kit = window.counterofferKit, quotes = window.counterofferQuotes;  // quote_view.js
   // A page that writes the markup by hand and forgets a script: say so, not a TypeError.
   if (!kit || !quotes) {
-    window.console.error("Counteroffer: load kit.js and quote_panel.js before quote_list.js (the company_quotes macro does).");
+    window.console.error("Counteroffer: load kit.js and quote_view.js before quote_list.js (the company_quotes macro does).");
     return;
   }
   var el = kit.el, money = kit.formatMoney;

@@ -1,8 +1,9 @@
-/* Counteroffer "Request a quote for this cart" panel: plain JavaScript, no build step, on
- * the helpers of kit.js (the buyer's list of their company's quotes is quote_list.js).
- * Every string from the server goes into the page through textContent, never innerHTML.
- * Money stays in the decimal strings the server sends; the only sums made here (what an
- * offer saves against the catalog) are exact, on whole cents as BigInt.
+/* quote_panel.js: the "Request a quote for this cart" panel; load after kit.js, quote_told.js and quote_view.js.
+ * The target form (an order target and a target per line), asking, the offers and deal that
+ * answer, countering and accepting; what a buyer tells is quote_told.js's, how a quote reads
+ * quote_view.js's (shared with the list of the company's quotes, quote_list.js). Plain
+ * JavaScript, no build step. Every string from the server goes into the page through
+ * textContent, never innerHTML; money stays in the decimal strings the server sends.
  */
 (function () {
   "use strict";
@@ -10,17 +11,16 @@
   if (window.counterofferQuotesLoaded) { return; }  // each macro call adds this script
   window.counterofferQuotesLoaded = true;
 
-  var kit = window.counterofferKit, told = window.counterofferQuoteTold;  // quote_told.js
+  var kit = window.counterofferKit, told = window.counterofferQuoteTold, view = window.counterofferQuotes;
   // A page that writes the markup by hand and forgets a script: say so, not a TypeError.
-  if (!kit || !told) {
-    window.console.error("Counteroffer: load kit.js and quote_told.js before quote_panel.js (the quote_request_panel macro does).");
+  if (!kit || !told || !view) {
+    window.console.error("Counteroffer: load kit.js, quote_told.js and quote_view.js before quote_panel.js (the quote_request_panel macro does).");
     return;
   }
   var el = kit.el, button = kit.button, part = kit.part, money = kit.formatMoney, units = kit.units;
+  var can = kit.can, finished = kit.finished, hidden = view.hidden, lineTable = view.lineTable, orderTotal = view.orderTotal;
+  var orderTerms = view.orderTerms, documentLinks = view.documentLinks;
 
-  // The server's state machine (negotiation/states.py), as for one line: which statuses allow which move.
-  var MOVES = { accept: ["open", "countered", "escalated", "declined"], counter: ["open", "countered", "escalated", "declined"],
-                escalate: ["open", "countered", "declined"], withdraw: ["open", "countered", "escalated", "declined"] };
   var LIVE = ["open", "countered", "escalated"];
   var HEADINGS = {
     open: "Our quote: accept it to make it a deal", countered: "Here is what we can offer for this order",
@@ -32,34 +32,7 @@
     withdrawn: "You withdrew this quote request.",
     expired: "The offers ran out of time. Ask again for a new quote." };
 
-  function can(move, status) { return MOVES[move].indexOf(status) >= 0; }
-  function finished(status) { return !can("withdraw", status); }
   function isOpen(offer) { return offer.status === "open" && !kit.isPast(offer.expires_at); }
-
-  // ---- exact money: decimal strings as BigInt cents ---------------------------------
-  var PLACES = 4;  // enough for every currency the server knows
-  function toUnits(amount) {
-    var parts = String(amount).split(".");
-    return BigInt(parts[0] + (parts[1] || "").padEnd(PLACES, "0").slice(0, PLACES));
-  }
-  function fromUnits(value, places) {
-    var negative = value < 0n, digits = (negative ? -value : value).toString().padStart(PLACES + 1, "0");
-    var whole = digits.slice(0, digits.length - PLACES), fraction = digits.slice(digits.length - PLACES, digits.length - PLACES + places);
-    return (negative ? "-" : "") + whole + (places ? "." + fraction : "");
-  }
-  /** The catalog price of an offer's lines at their quantities: what the cart would charge. */
-  function catalogTotal(lines) {
-    return lines.reduce(function (sum, line) { return sum + toUnits(line.price_for_quantity) * BigInt(line.quantity); }, 0n);
-  }
-  /** "$7,200.00 (6.0%) below the catalog price of these quantities, $120,000.00." */
-  function savingWords(offer, currency) {
-    var catalog = catalogTotal(offer.lines), total = toUnits(offer.total), places = kit.decimalPlaces(offer.total);
-    if (catalog <= 0n || total >= catalog) { return "The catalog price of these quantities is " + money(fromUnits(catalog, places), currency) + "."; }
-    var saved = catalog - total, tenths = (saved * 1000n + catalog / 2n) / catalog;
-    var share = tenths > 0n ? " (" + (tenths / 10n) + "." + (tenths % 10n) + "%)" : "";  // no "(0.0%)"
-    return money(fromUnits(saved, places), currency) + share + " below the catalog price of these quantities, "
-      + money(fromUnits(catalog, places), currency) + ".";
-  }
 
   // ---- the target form: order target and a target per line ------------------------
   function field(id, name, label, attrs) {
@@ -68,8 +41,6 @@
       el("input", Object.assign({ id: id, name: name, "aria-describedby": id + "-error" }, attrs)),
       el("p", { "class": "co-field-error", id: id + "-error", "data-co-error": name })]);
   }
-
-  function hidden(text) { return el("span", { "class": "co-visually-hidden" }, [text]); }
 
   function priceAttrs(value) { return { type: "text", inputmode: "decimal", autocomplete: "off", value: value || "" }; }
 
@@ -184,59 +155,6 @@
   }
 
   // ---- the answer: offers line by line, the deal, what the buyer can do next --------
-  /** showChange: set for an offer of this round, compared with what the buyer asks now
-   *  (an earlier round's offer answered other lines or quantities). */
-  function lineTable(panel, quote, lines, caption, showChange) {
-    var asked = {}, names = {};
-    panel.lines.concat(quote.lines).forEach(function (line) { names[line.sku] = line.name; });
-    quote.lines.forEach(function (line) { asked[line.sku] = line; });
-    var rows = lines.map(function (line) {
-      var before = asked[line.sku], name = names[line.sku] || "";
-      var quantity = [kit.formatQuantity(line.quantity)];
-      if (showChange && before && before.quantity !== line.quantity) { quantity.push(el("small", {}, ["cart: " + kit.formatQuantity(before.quantity)])); }
-      if (showChange && !before) { quantity.push(el("small", {}, ["added"])); }
-      var price = [money(line.unit_price, quote.currency)];
-      if (line.price_for_quantity && kit.compareDecimal(line.price_for_quantity, line.unit_price) !== 0) {
-        price.push(el("small", {}, [hidden("catalog price "), el("s", {}, [money(line.price_for_quantity, quote.currency)])]));
-      }
-      return el("tr", {}, [el("th", { scope: "row" }, [el("span", { "class": "co-sku" }, [line.sku]), name ? el("small", {}, [name]) : null]),
-        // data-label: a phone shows each row as a card, the column's name above its value.
-        el("td", { "class": "co-num", "data-label": "Quantity" }, quantity),
-        el("td", { "class": "co-num", "data-label": "Unit price" }, price),
-        el("td", { "class": "co-num", "data-label": "Line total" }, [money(line.line_total, quote.currency)])]);
-    });
-    return el("div", { "class": "co-table-wrap" }, [el("table", { "class": "co-quote-lines" }, [
-      el("caption", { "class": "co-visually-hidden" }, [caption]),
-      el("thead", {}, [el("tr", {}, ["Product", "Quantity", "Unit price", "Line total"].map(function (head, i) {
-        return el("th", { scope: "col", "class": i ? "co-num" : "" }, [head]); }))]),
-      el("tbody", {}, rows)])]);
-  }
-
-  function orderTotal(amount, currency, label) {
-    return el("p", { "class": "co-order-total" }, [label + ": ", el("strong", {}, [money(amount, currency)])]);
-  }
-
-  function removedLines(quote, offer) {
-    var kept = offer.lines.map(function (line) { return line.sku; });
-    var gone = quote.lines.filter(function (line) { return kept.indexOf(line.sku) < 0; }).map(function (line) { return line.sku; });
-    return gone.length ? el("p", {}, ["Not in this offer: " + gone.join(", ") + "."]) : null;
-  }
-
-  /** Links to the quote document of one offer (or the accepted one), as a page to print and as PDF. */
-  function documentLinks(panel, quote, offer) {
-    var base = panel.api + "/quotes/" + encodeURIComponent(quote.id) + "/document.";
-    var query = offer ? "?offer=" + encodeURIComponent(offer.id) : "";
-    return el("p", { "class": "co-document-links" }, [
-      el("a", { href: base + "pdf" + query, "class": "co-document-pdf", download: "quote-" + quote.id + ".pdf" }, ["Download this quote (PDF)"]),
-      " · ", el("a", { href: base + "html" + query, target: "_blank", rel: "noopener" }, ["Printable page"])]);
-  }
-
-  /** The order terms an offer asks for, or a deal binds the buyer to (null without any). */
-  function orderTerms(terms, heading) {
-    var items = (terms || []).map(function (term) { return el("li", {}, [term.label]); });
-    return items.length ? el("div", { "class": "co-order-terms" }, [el("p", {}, [heading]), el("ul", {}, items)]) : null;
-  }
-
   function offerItem(panel, quote, offer) {
     var messageId = "co-quote-offer-" + offer.id;
     var expiry = isOpen(offer) ? el("span", {}, [kit.localTime(offer.expires_at), " (" + kit.expiresIn(offer.expires_at) + ")"])
@@ -244,9 +162,9 @@
     var item = el("li", { "class": "co-offer co-quote-offer" }, [
       el("p", { "class": "co-offer-message", id: messageId }, [offer.message]),
       lineTable(panel, quote, offer.lines, "The lines of this offer", offer.round === quote.round),
-      offer.round === quote.round ? removedLines(quote, offer) : null,
+      offer.round === quote.round ? view.removedLines(quote, offer) : null,
       orderTotal(offer.total, quote.currency, "Order total"),
-      el("p", { "class": "co-saving" }, [savingWords(offer, quote.currency)]),
+      el("p", { "class": "co-saving" }, [view.savingWords(offer, quote.currency)]),
       orderTerms(offer.terms, "For the whole order:"),
       kit.definitions([[isOpen(offer) ? "Expires" : "Status", expiry]]), documentLinks(panel, quote, offer)]);
     if (isOpen(offer) && can("accept", quote.status)) {
@@ -254,16 +172,6 @@
                               { "aria-describedby": messageId }));
     }
     return item;
-  }
-
-  /** The host's checkout URL for a deal: "{token}" filled in (as written, or as
-   *  url_for(..., token="{token}") escapes it), and the quote's lines as line=SKU:quantity
-   *  parameters, so the host can put them in its cart; quote_prices checks them against the deal. */
-  function checkoutHref(template, deal) {
-    if (!template) { return null; }
-    var url = new URL(template.split(/\{token\}|%7Btoken%7D/i).join(encodeURIComponent(deal.token)), window.location.href);
-    deal.lines.forEach(function (line) { url.searchParams.append("line", line.sku + ":" + line.quantity); });
-    return url.origin === window.location.origin ? url.pathname + url.search : url.href;
   }
 
   function dealSection(panel, quote, deal) {
@@ -277,18 +185,11 @@
     } else if (kit.isPast(deal.expires_at)) {
       section.appendChild(el("p", {}, ["This quote has run out. Ask again for a new quote."]));
     } else {
-      var href = checkoutHref(panel.checkoutUrl, deal);
+      var href = view.checkoutHref(panel.checkoutUrl, deal);
       section.appendChild(href ? el("a", { href: href, "class": "co-cart-link co-checkout-link" }, ["Check out at these prices"])
                                : el("p", {}, ["Give this code at checkout or to your sales rep."]));
     }
     return section;
-  }
-
-  function askedWords(quote) {
-    var target = quote.order_target || {};
-    if (target.discount_pct) { return "You asked for " + target.discount_pct + "% off the order (catalog price " + money(quote.cart_total, quote.currency) + ")."; }
-    if (target.total) { return "You asked for an order total of " + money(target.total, quote.currency) + " (catalog price " + money(quote.cart_total, quote.currency) + ")."; }
-    return "You asked for your target prices on " + kit.plural(quote.lines.length, "line") + " (catalog price " + money(quote.cart_total, quote.currency) + ").";
   }
 
   /** Whether the quote is for the cart as it is now (same SKUs and quantities). */
@@ -319,7 +220,7 @@
       ? el("p", { "class": "co-note" }, ["Your cart has changed since you asked: this quote is for the lines below. Withdraw it to ask for the cart as it is now."]) : null;
     result.replaceChildren.apply(result, [heading,
       finished(quote.status) ? null : el("p", { "class": "co-round" }, ["Round " + quote.round + " of " + quote.max_rounds]),
-      el("p", {}, [askedWords(quote)]), told.history(quote), explain, note, stale, deal ? dealSection(panel, quote, deal) : null,
+      el("p", {}, [view.askedWords(quote)]), told.history(quote), explain, note, stale, deal ? dealSection(panel, quote, deal) : null,
       deal ? null : offerList(panel, quote, current, null),
       deal ? null : offerList(panel, quote, earlier, "Still open from earlier rounds")
     ].filter(Boolean));
@@ -393,13 +294,11 @@
     panel.ask.querySelector("input").focus();
   }
 
-  function quotesOf(data) { return Array.isArray(data) ? data : (data && data.quotes) || []; }
-
   /** Pick up where the buyer left off: their company's newest quote still under way, or
    *  agreed and not yet used. */
   function loadLatest(panel) {
     kit.call(panel, "GET", "/quotes").then(function (data) {
-      var latest = quotesOf(data)[0];
+      var latest = view.quotesOf(data)[0];
       if (!latest) { return; }
       var usable = latest.status === "accepted" && latest.deal && !latest.deal.redeemed_at && !kit.isPast(latest.deal.expires_at);
       // A quote that ran out of time since the last visit: asked why, once (kit.asksWhyNot).
@@ -418,10 +317,6 @@
                                           submit: "Request a quote", primary: true });
     loadLatest(panel);
   }
-
-  // What the quote list (quote_list.js, loaded after this by its macro) shares with the panel.
-  window.counterofferQuotes = { askedWords: askedWords, orderTotal: orderTotal, checkoutHref: checkoutHref, quotesOf: quotesOf,
-                                documentLinks: documentLinks, orderTerms: orderTerms };
 
   function initAll() { document.querySelectorAll("[data-co-quote-panel]").forEach(initPanel); }
 

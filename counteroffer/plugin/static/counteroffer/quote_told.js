@@ -1,19 +1,22 @@
-/* What a buyer may tell with a quote (issue 16): the quote panel's collapsed "Have a
- * competing offer?" section (the competitor, their order total or their unit price per
- * line, how long it holds, a note, and the day the goods are needed by), the body it
- * adds to a quote request or counter, and "What you told us". Loaded by the panel's
- * macro after kit.js and before quote_panel.js. Only the buyer's own company and the
- * shop's staff ever see what is told (docs/competing-offers.md).
+/* quote_told.js: what a buyer may tell with a quote; load after kit.js, before quote_panel.js.
+ * Issue 16: the quote panel's collapsed "Have a competing offer?" section (the competitor,
+ * their order total or their unit price per line, how long it holds, a note, and the day the
+ * goods are needed by), the body it adds to a quote request or counter, and "What you told
+ * us". Only the buyer's own company and the shop's staff ever see what is told
+ * (docs/competing-offers.md).
  */
 (function () {
   "use strict";
 
-  if (window.counterofferQuoteTold) { return; }
+  if (window.counterofferQuoteTold) { return; }  // each macro call adds this script
 
   var kit = window.counterofferKit;
-  var el = kit.el, money = kit.formatMoney;
-
-  function typed(form, name) { var input = form.elements[name]; return input && input.type !== "file" ? input.value.trim() : ""; }
+  // A page that writes the markup by hand and forgets a script: say so, not a TypeError.
+  if (!kit) {
+    window.console.error("Counteroffer: load kit.js before quote_told.js (the quote_request_panel macro does).");
+    return;
+  }
+  var el = kit.el, money = kit.formatMoney, typed = kit.typed;
 
   /** The section, closed, for a form whose lines are ``lines``; inputs are named by their
    *  API path ("competing_offer.lines.2.unit_price": line 2 of the form), so errors land beside them. */
@@ -46,24 +49,20 @@
   /** {body, fields, sent}: what the section adds to the request ({} when left empty), the
    *  light checks' field errors, and for each cited line sent, its line on the form. */
   function read(form, lines) {
-    var body = {}, fields = {}, sent = [], competitor = typed(form, "competing_offer.competitor");
-    var total = kit.cleanPrice(typed(form, "competing_offer.total")), cited = [];
+    var fields = {}, sent = [], total = kit.cleanPrice(typed(form, "competing_offer.total")), cited = [];
     lines.forEach(function (line, index) {
       var price = kit.cleanPrice(typed(form, "competing_offer.lines." + index + ".unit_price"));
       if (price) { cited.push({ sku: line.sku, unit_price: price }); sent.push(index); }
     });
-    if (competitor || total || cited.length) {
-      body.competing_offer = { competitor: competitor };
-      if (total) { body.competing_offer.total = total; }
-      if (cited.length) { body.competing_offer.lines = cited; }
-      var validUntil = typed(form, "competing_offer.valid_until"), note = typed(form, "competing_offer.note");
-      if (validUntil) { body.competing_offer.valid_until = validUntil; }
-      if (note) { body.competing_offer.note = note; }
-      if (!competitor) { fields["competing_offer.competitor"] = ["Name the competitor, or leave their prices empty."]; }
+    var offered = total || cited.length ? {} : null;
+    if (total) { offered.total = total; }
+    if (cited.length) { offered.lines = cited; }
+    var body = kit.toldBody(form, offered);
+    if (body.competing_offer) {
+      if (!body.competing_offer.competitor) { fields["competing_offer.competitor"] = ["Name the competitor, or leave their prices empty."]; }
       if (total && cited.length) { fields["competing_offer.total"] = ["Give their order total or their line prices, not both."]; }
       if (!total && !cited.length) { fields["competing_offer.total"] = ["Enter their order total, or their unit price for a line."]; }
     }
-    if (typed(form, "needed_by")) { body.needed_by = typed(form, "needed_by"); }
     kit.checkFile(form, body, fields);
     return { body: body, fields: fields, sent: sent };
   }
@@ -75,22 +74,12 @@
     });
   }
 
-  /** What the buyer told, round by round: only their own company ever gets it back. */
+  /** "What you told us": a quote's competitor quotes an order total, or unit prices per line. */
   function history(quote) {
-    var told = quote.told || [];
-    if (!told.length) { return null; }
-    return el("div", { "class": "co-told-history" }, [el("h4", {}, ["What you told us"]), el("ul", { "class": "co-history" }, told.map(function (round) {
-      var parts = ["Round " + round.round + ": "], cited = round.competing_offer;
-      if (cited) {
-        parts.push(cited.competitor + " offers " + (cited.total ? money(cited.total, cited.currency) + " for the order"
-          : cited.lines.map(function (line) { return line.sku + " at " + money(line.unit_price, cited.currency) + " each"; }).join(", ")));
-        if (cited.valid_until) { parts.push(", valid until ", kit.localDate(cited.valid_until)); }
-        parts.push(cited.note ? " (" + cited.note + "). " : ". ");
-        if (cited.document) { parts.push(kit.citedDocumentWords(cited.document)); }
-      }
-      if (round.needed_by) { parts.push("Needed by ", kit.localDate(round.needed_by), "."); }
-      return el("li", {}, parts);
-    }))]);
+    return kit.toldHistory(quote.told, { "class": "co-told-history" }, function (cited) {
+      return cited.total ? money(cited.total, cited.currency) + " for the order"
+        : cited.lines.map(function (line) { return line.sku + " at " + money(line.unit_price, cited.currency) + " each"; }).join(", ");
+    });
   }
 
   window.counterofferQuoteTold = { section: section, read: read, place: place, history: history };

@@ -1,7 +1,9 @@
-/* Counteroffer "Request a better price" widget: plain JavaScript, no build step.
- * Every string from the server goes into the page through textContent, never innerHTML.
- * Prices stay the decimal strings the server sends: nothing shown as a price is ever
- * computed with floats here, only picked from the terms or the API's answers.
+/* widget.js: the "Request a better price" widget; load after kit.js, widget_terms.js and widget_told.js.
+ * Asking, the offers and deal that answer, countering, accepting, and following the page's
+ * variant and quantity; the terms shown before asking are widget_terms.js's, what a buyer
+ * tells widget_told.js's. Plain JavaScript, no build step. Every string from the server goes
+ * into the page through textContent, never innerHTML. Prices stay the decimal strings the
+ * server sends: nothing shown as a price is ever computed with floats here.
  */
 (function () {
   "use strict";
@@ -10,24 +12,24 @@
   if (window.counterofferWidgetLoaded) { return; }
   window.counterofferWidgetLoaded = true;
 
-  // The helpers it shares with the quote panel (kit.js, loaded first by the macro).
-  var kit = window.counterofferKit;
+  // The helpers it shares with the quote panel (kit.js), and its own parts: the macro loads them first.
+  var kit = window.counterofferKit, termsPart = window.counterofferWidgetTerms, toldPart = window.counterofferWidgetTold;
   // A page that writes the markup by hand and forgets a script: say so, not a TypeError.
-  if (!kit) {
-    window.console.error("Counteroffer: load kit.js before widget.js (the price_request_widget macro does).");
+  if (!kit || !termsPart || !toldPart) {
+    window.console.error("Counteroffer: load kit.js, widget_terms.js and widget_told.js before widget.js (the price_request_widget macro does).");
     return;
   }
-  var formatMoney = kit.formatMoney, formatQuantity = kit.formatQuantity, units = kit.units, plural = kit.plural;
-  var decimalPlaces = kit.decimalPlaces, compareDecimal = kit.compareDecimal, cleanPrice = kit.cleanPrice, isPast = kit.isPast;
+  var formatMoney = kit.formatMoney, units = kit.units, cleanPrice = kit.cleanPrice, isPast = kit.isPast;
   var el = kit.el, button = kit.button, part = kit.part, definitions = kit.definitions, localTime = kit.localTime;
-  var expiresIn = kit.expiresIn, ApiError = kit.ApiError, call = kit.call, busy = kit.busy, localDate = kit.localDate;
+  var expiresIn = kit.expiresIn, ApiError = kit.ApiError, call = kit.call, busy = kit.busy;
   var field = kit.textField;  // a labelled input with its error slot, the template's shape
-  var clearErrors = kit.clearErrors, showErrors = kit.showErrors, flattenFields = kit.flattenFields;
+  var clearErrors = kit.clearErrors, showErrors = kit.showErrors, can = kit.can, finished = kit.finished;
+  var renderQuote = termsPart.renderQuote, showCurrency = termsPart.showCurrency;
+  // The competitor's quote as a file: uploaded first, then cited by its id (kit.js, shared with the quote panel).
+  var DOCUMENT_FIELD = kit.DOCUMENT_FIELD, chosenFile = kit.chosenFile, uploadDocument = kit.uploadDocument;
+  var byFileInput = kit.byFileInput;
 
   var SHOWN_ON_LOAD = ["open", "countered", "escalated", "accepted"];
-  // The server's state machine (negotiation/states.py): which statuses allow which move.
-  var MOVES = { accept: ["open", "countered", "escalated", "declined"], counter: ["open", "countered", "escalated", "declined"],
-                escalate: ["open", "countered", "declined"], withdraw: ["open", "countered", "escalated", "declined"] };
   // An accepted request is worth showing again only while its deal is likely still good.
   var RECENT_ACCEPTED_MS = 7 * 24 * 3600 * 1000;
 
@@ -45,135 +47,12 @@
   // What became of the order a released deal bought (the shop's orders port said so).
   var RELEASED = { cancelled: "was cancelled", failed: "did not go through", not_placed: "was never placed" };
 
-  /** The catalog price at a quantity, as the server's price_for_quantity picks it. */
-  function priceAt(terms, quantity) {
-    var reached = terms.breaks.filter(function (step) { return step.min_quantity <= quantity; });
-    if (!reached.length) { return terms.list_price; }
-    var price = reached[reached.length - 1].unit_price;
-    return compareDecimal(price, terms.list_price) < 0 ? price : terms.list_price;
-  }
-
-  /** The first step above the quantity that lowers its price: a break at or above the
-   *  price now (the list price dropped in a sale) is never shown (rules effective_breaks). */
-  function nextBreak(terms, quantity) {
-    var now = priceAt(terms, quantity);
-    return terms.breaks.filter(function (step) {
-      return step.min_quantity > quantity && compareDecimal(step.unit_price, now) < 0;
-    })[0] || null;
-  }
-
-  function can(move, status) { return MOVES[move].indexOf(status) >= 0; }
-  // Accepted, withdrawn, expired: nothing more to negotiate, so no rounds or counter form.
-  function finished(status) { return !can("withdraw", status); }
-
   /** What the heading says: a deal's true state (used, run out) wins over "agreed". */
   function headingFor(negotiation, deal) {
     if (deal && deal.redeemed_at) { return "Deal used in an order"; }
     if (deal && isPast(deal.valid_until)) { return "Deal expired"; }
     if (deal && deal.released_at) { return "Deal usable again"; }
     return HEADINGS[negotiation.status] || negotiation.status;
-  }
-
-  /** Light checks only; the server has the last word and its messages are shown as they come. */
-  function checkInputs(widget, quantityText, priceText) {
-    var fields = {};
-    if (!/^\d+$/.test(quantityText) || Number(quantityText) < 1) {
-      fields.quantity = ["Enter a whole number of units, at least 1."];
-    } else if (Number(quantityText) > widget.maxQuantity) {
-      fields.quantity = ["Enter at most " + units(widget.maxQuantity) + "."];
-    }
-    var places = decimalPlaces(widget.terms.list_price);
-    if (!/^\d+(\.\d+)?$/.test(priceText) || /^[0.]+$/.test(priceText)) {
-      fields.target_unit_price = ["Enter a price above zero, like " + widget.terms.list_price + "."];
-    } else if (decimalPlaces(priceText) > places) {
-      fields.target_unit_price = [widget.terms.currency + (places ? " prices have at most " + plural(places, "decimal place") + "." : " prices are whole numbers.")];
-    }
-    return Object.keys(fields).length ? new ApiError("Please check the highlighted fields.", fields) : null;
-  }
-
-  // ---- what the buyer may tell: a competing offer, needed by --------------------------
-  function typed(form, name) { var input = form.elements[name]; return input ? input.value.trim() : ""; }
-
-  /** The optional part of a request or counter, as the API takes it; {} when left empty. */
-  function toldBody(form) {
-    var body = {}, competitor = typed(form, "competing_offer.competitor");
-    var price = cleanPrice(typed(form, "competing_offer.unit_price"));
-    if (competitor || price) {
-      body.competing_offer = { competitor: competitor, unit_price: price };
-      var validUntil = typed(form, "competing_offer.valid_until"), note = typed(form, "competing_offer.note");
-      if (validUntil) { body.competing_offer.valid_until = validUntil; }
-      if (note) { body.competing_offer.note = note; }
-    }
-    if (typed(form, "needed_by")) { body.needed_by = typed(form, "needed_by"); }
-    return body;
-  }
-
-  function checkTold(body) {
-    var cited = body.competing_offer, fields = {};
-    if (!cited) { return fields; }
-    if (!cited.competitor) { fields["competing_offer.competitor"] = ["Name the competitor, or leave their price empty."]; }
-    if (!/^\d+(\.\d+)?$/.test(cited.unit_price) || /^[0.]+$/.test(cited.unit_price)) {
-      fields["competing_offer.unit_price"] = ["Enter their unit price, like 112.00."];
-    }
-    return fields;
-  }
-
-  // The competitor's quote as a file: uploaded first, then cited by its id (kit.js, shared with the quote panel).
-  var DOCUMENT_FIELD = kit.DOCUMENT_FIELD, chosenFile = kit.chosenFile, checkFile = kit.checkFile;
-  var uploadDocument = kit.uploadDocument, byFileInput = kit.byFileInput;
-
-  /** The template's section, copied into a counter form with ids of its own, empty and closed. */
-  function toldSection(widget, suffix) {
-    var copy = part(widget.ask, "told").cloneNode(true);
-    copy.open = false;
-    copy.querySelectorAll("input, textarea").forEach(function (input) { input.value = ""; input.removeAttribute("aria-invalid"); });
-    copy.querySelectorAll("[data-co-error]").forEach(function (slot) { slot.textContent = ""; });
-    ["id", "for", "aria-describedby"].forEach(function (name) {
-      copy.querySelectorAll("[" + name + "]").forEach(function (node) {
-        node.setAttribute(name, node.getAttribute(name).split(widget.uid + "-").join(widget.uid + "-" + suffix + "-"));
-      });
-    });
-    return copy;
-  }
-
-  /** What the buyer told, round by round: only their own company ever gets it back. */
-  function toldHistory(negotiation) {
-    var told = negotiation.told || [];
-    if (!told.length) { return null; }
-    return el("div", {}, [el("h4", {}, ["What you told us"]), el("ul", { "class": "co-history" }, told.map(function (round) {
-      var parts = ["Round " + round.round + ": "], cited = round.competing_offer;
-      if (cited) {
-        parts.push(cited.competitor + " offers " + formatMoney(cited.unit_price, cited.currency) + " each");
-        if (cited.valid_until) { parts.push(", valid until ", localDate(cited.valid_until)); }
-        parts.push(cited.note ? " (" + cited.note + "). " : ". ");
-        if (cited.document) { parts.push(kit.citedDocumentWords(cited.document)); }
-      }
-      if (round.needed_by) { parts.push("Needed by ", localDate(round.needed_by), "."); }
-      return el("li", {}, parts);
-    }))]);
-  }
-
-  // ---- the terms shown before asking ------------------------------------------------
-  function renderQuote(widget) {
-    var terms = widget.terms;
-    var quantityText = widget.ask.elements.quantity.value.trim();
-    var quantity = /^\d+$/.test(quantityText) && Number(quantityText) >= 1 ? Number(quantityText) : 1;
-    if (quantity > widget.maxQuantity) {  // never price a quantity the shop would refuse
-      part(widget.root, "quote").textContent = "Ask for at most " + units(widget.maxQuantity) + ".";
-      part(widget.root, "next").textContent = "";
-      return;
-    }
-    part(widget.root, "quote").textContent = "At " + units(quantity) + ": " + formatMoney(priceAt(terms, quantity), terms.currency) + " each";
-    var next = nextBreak(terms, quantity);
-    part(widget.root, "next").textContent = next
-      ? "Next volume break: from " + formatQuantity(next.min_quantity) + " units: "
-        + formatMoney(next.unit_price, terms.currency) + " each"
-      : (terms.breaks.length ? "This is our best volume price." : "");
-  }
-
-  function renderRules(widget) {
-    part(widget.root, "rules").textContent = "Offers hold for " + plural(widget.terms.offer_validity_hours, "hour") + ". Up to "
-      + plural(widget.terms.max_rounds, "round") + " per request; after that, accept an offer or ask a sales rep.";
   }
 
   // ---- the answer: offers, deal and what the buyer can do next ----------------------
@@ -235,7 +114,7 @@
     var done = finished(negotiation.status);
     var round = done ? null : el("p", { "class": "co-round" }, ["Round " + negotiation.round + " of " + widget.terms.max_rounds]);
     var asked = "You asked for " + units(request.quantity) + " at " + formatMoney(request.target_unit_price, request.currency) + " each.";
-    result.replaceChildren.apply(result, [heading, round, el("p", {}, [asked]), toldHistory(negotiation),
+    result.replaceChildren.apply(result, [heading, round, el("p", {}, [asked]), toldPart.history(negotiation),
       explanation(negotiation, deal), note(negotiation, deal), deal ? dealSection(widget, deal) : null,
       offers].filter(Boolean));
     renderActions(widget, negotiation);
@@ -311,7 +190,7 @@
                                                             min: "1", step: "1", value: String(negotiation.request.quantity) }),
       field(widget.uid + "-counter-target", "New target unit price (" + widget.terms.currency + ")",
             { name: "target_unit_price", type: "text", inputmode: "decimal", autocomplete: "off" }),
-      toldSection(widget, "counter"),
+      toldPart.section(widget, "counter"),
       el("p", { "class": "co-form-error", "data-co-error": "_form", "aria-live": "polite" }),
       el("button", { type: "submit", "class": "co-secondary" }, ["Send counter-offer"])
     ]);
@@ -328,10 +207,9 @@
       var quantityText = form.elements.quantity.value.trim();
       var priceText = cleanPrice(form.elements.target_unit_price.value);
       clearErrors(form);
-      var told = toldBody(form);
-      var problem = checkInputs(widget, quantityText, priceText);
-      var toldProblems = checkTold(told);
-      checkFile(form, told, toldProblems);
+      var told = toldPart.body(form);
+      var problem = termsPart.checkInputs(widget, quantityText, priceText);
+      var toldProblems = toldPart.check(form, told);
       if (Object.keys(toldProblems).length) {
         problem = problem || new ApiError("Please check the highlighted fields.", {});
         Object.assign(problem.fields, toldProblems);
@@ -443,12 +321,6 @@
     });
   }
 
-  function showCurrency(widget) {
-    widget.root.querySelectorAll('[data-co-part="currency"]').forEach(function (span) {
-      span.textContent = " (" + widget.terms.currency + ")";
-    });
-  }
-
   // ---- start ------------------------------------------------------------------------
   function init(root) {
     var ask = part(root, "ask");
@@ -459,7 +331,7 @@
                    maxQuantity: Number(root.dataset.coMaxQuantity) || 10000000,
                    uid: root.getAttribute("aria-labelledby").replace(/-title$/, "") };
     showCurrency(widget);
-    renderRules(widget);
+    termsPart.renderRules(widget);
     renderQuote(widget);
     ask.elements.quantity.addEventListener("input", function () { renderQuote(widget); });
     onSubmit(widget, ask, "/requests", function (quantity, price) {
