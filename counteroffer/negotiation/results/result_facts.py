@@ -107,11 +107,24 @@ def _move_rollups(session: Session) -> None:
     touched = session.info.pop(_TOUCHED, None)
     if not touched:
         return
-    changes = [contribution(fact).minus(before) for fact, before in touched.values()]
+    changes = [_change(fact, before) for fact, before in touched.values()]
     delta = changes[0]  # one fact in most transactions: no sum to make
     for change in changes[1:]:
         delta.add(change)
     queue_delta(session, delta)
+
+
+def _change(fact: ResultFact, before: Contribution) -> Contribution:
+    """What ``fact`` adds to the roll-ups since ``before``. A fact new in this transaction
+    (every price request's) had nothing before: its contribution is the change as it is,
+    since ``contribution`` already leaves zero measures out (``minus`` against nothing,
+    which rebuilt every key's counter, was about 0.18 ms of a price request's 1.9)."""
+    if before.sums or before.cycles:
+        return contribution(fact).minus(before)
+    change = contribution(fact)
+    for key in [key for key, sums in change.sums.items() if not sums]:
+        del change.sums[key]  # as minus would: a key whose every measure is zero
+    return change
 
 
 @event.listens_for(Session, "after_rollback")
