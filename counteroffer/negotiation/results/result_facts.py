@@ -18,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
-from ...db.appends import append_object, queued_objects
+from ...db.appends import append_object, new_object, queued_objects
 from ...db.models import Deal, Escalation, Negotiation, Offer
 from ...db.quotes import Quote
 from ...db.results import ResultFact
@@ -161,8 +161,8 @@ def record_decision(session: Session, row: Negotiation, decision: Decision | Non
 def _new_fact(row: Negotiation, customer: Customer | None, item: CatalogItem | None,
               now: datetime, experiment_id: int | None = None, variant: str | None = None) -> ResultFact:
     version = getattr(row, "rule_version_id", None)  # set by rule-set versions, where present
-    return ResultFact(
-        negotiation_id=row.id, day=row.created_at.date(), requested_at=row.created_at,
+    return new_object(
+        ResultFact, negotiation_id=row.id, day=row.created_at.date(), requested_at=row.created_at,
         company_id=row.company_id, segment=customer.segment if customer else None, sku=row.sku,
         category=item.category if item else None, currency=row.currency,
         rule_version_id=str(version) if version is not None else None,
