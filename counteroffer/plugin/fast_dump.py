@@ -89,7 +89,7 @@ def _converter(name: str, field: fields.Field[Any]) -> Callable[[Any, Any], Any]
         return None if kind is not fields.Function else (lambda _value, obj: field._serialize(None, name, obj))
     if kind is fields.String:
         return lambda value, obj: value if type(value) is str else field._serialize(value, name, obj)
-    if kind is fields.Integer and not getattr(field, "as_string", False):
+    if kind is fields.Integer and not field.as_string:
         return lambda value, obj: value if type(value) is int else field._serialize(value, name, obj)
     if kind in (fields.Decimal, fields.Integer, fields.DateTime, fields.AwareDateTime, fields.NaiveDateTime,
                 fields.Date, fields.Boolean, fields.Float):
