@@ -12,7 +12,6 @@ from ... import negotiation as uc
 from ...access import ANY_USER, BUYER, allow
 from ...negotiation import Actor, UnauthenticatedError
 from ..errors import install_error_handlers
-from ..fast_dump import compiled_dump
 from ..idempotency import idempotent
 from ..json_body import load_body
 from .schemas import (
@@ -38,8 +37,6 @@ install_error_handlers(api)
 # Built once: a marshmallow schema copies its fields on construction, and they hold no
 # per-call state, so one instance serves every request and thread.
 _negotiation, _negotiations = NegotiationSchema(), NegotiationSchema(many=True)
-#: The price request's answer, dumped as the schema says with less work (fast_dump.py).
-_negotiation_answer = compiled_dump(_negotiation)
 _deal, _terms = DealSchema(), TermsSchema()
 _price_request, _counter, _redeem = PriceRequestSchema(), CounterSchema(), RedeemSchema()
 _empty, _list_query = EmptySchema(), ListQuerySchema()
@@ -72,7 +69,7 @@ def create_request() -> Response:
     data, actor, deps = load_body(_price_request), _actor(), _extension().deps
     return idempotent(actor, data, lambda claim: uc.request_price(
         deps, actor, data["sku"], data["quantity"], data["target_unit_price"], data["currency"],
-        idempotency=claim, tell=_tell(data)), lambda view: (201, _negotiation_answer(view)))
+        idempotency=claim, tell=_tell(data)), lambda view: (201, _negotiation.dump(view)))
 
 
 @api.get("/api/requests")

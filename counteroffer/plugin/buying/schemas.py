@@ -13,7 +13,6 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from ...negotiation import LOST_REASONS, places_message
 from ...rules import has_valid_places, is_known_currency
-from ..fast_dump import compiled_dump
 
 __all__ = ["Money", "MONEY_PATTERN", "money_pattern", "NonBlank", "PriceRequestSchema", "CounterSchema",
            "CompetingOfferSchema", "NOTE_LIMIT", "DocumentUploadSchema", "DocumentSchema",
@@ -213,7 +212,7 @@ class _RequestPart(Schema):
     currency = fields.String()
 
 
-_REQUEST_PART = compiled_dump(_RequestPart())
+_REQUEST_PART = _RequestPart()
 
 
 class _CitedSchema(Schema):
@@ -244,7 +243,7 @@ class NegotiationSchema(Schema):
     id = fields.String()
     status = fields.String()
     round = fields.Integer()
-    request = fields.Function(lambda view: _REQUEST_PART(view))
+    request = fields.Function(lambda view: _REQUEST_PART.dump(view))
     offers = fields.List(fields.Nested(OfferSchema))
     #: The deal, once an offer is accepted: a reload in another tab still finds its code.
     deal = fields.Nested(lambda: DealSchema(), allow_none=True)
