@@ -12,6 +12,7 @@ not either).
     .venv/bin/python bench/request_cpu.py [--db postgres|sqlite] [--requests 500]
     .venv/bin/python bench/request_cpu.py --profile demo   # cProfile of the demo's calls
     .venv/bin/python bench/request_cpu.py --sections demo  # CPU per part of the request
+    .venv/bin/python bench/request_cpu.py --no-gc          # without the garbage collector's pauses
 
 cProfile (and py-spy) distort a request made of many small Python calls: their shares
 did not match what removing the code saved. ``--sections`` instead times named functions
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import importlib
 import io
 import json
@@ -95,6 +97,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sections", choices=("demo", "escalating", "minimal"),
                         help="measure this load alone and print CPU per request of each of SECTIONS")
     parser.add_argument("--top", type=int, default=40, help="rows of the profile to print")
+    parser.add_argument("--no-gc", action="store_true",
+                        help="collect, then keep the garbage collector off while measuring: a gen-2 "
+                             "collection (about 70 ms here, about once a run) otherwise lands in "
+                             "whichever load or section is running and moves its mean")
     args = parser.parse_args(argv)
     if args.requests < 1 or args.warmup < 0:
         parser.error("--requests must be at least 1 and --warmup not negative")
@@ -242,7 +248,13 @@ def main(argv: list[str] | None = None) -> int:
             args.warmup = 0  # warmed up before wrapping: only measured calls are timed
         # process_time: CPU only, as measured; the default clock would count waiting on sockets.
         profiler = cProfile.Profile(time.process_time) if args.profile else None
-        samples = measure(clients, args, profiler)
+        if args.no_gc:
+            gc.collect()
+            gc.disable()
+        try:
+            samples = measure(clients, args, profiler)
+        finally:
+            gc.enable()
     result = report(samples, args)
     if timed:
         print_sections(timed, args.requests)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from counteroffer.db import make_engine, make_session_factory, transaction
-from counteroffer.db.appends import append_object, append_row, queued_objects
+from counteroffer.db.appends import append_object, append_row, new_object, queued_objects
 from counteroffer.db.models import Event, Negotiation, OutboxMessage
 from counteroffer.jobs.outbox import add_message
 from counteroffer.negotiation.shared.records import record_event
@@ -205,3 +205,27 @@ def test_a_transaction_that_only_writes_the_queue_is_that_one_statement(pg_facto
         record_event(session, session.get(Negotiation, "n1"), None, "countered", None, NOW)
     assert seen == [True, False, False]  # inside the open transaction, committed with it
     assert (count(pg_factory, Negotiation), count(pg_factory, Event)) == (2, 2)
+
+
+def test_new_object_is_written_as_the_constructors_object_appended_or_flushed(factory):
+    """new_object skips the constructor's set events: its object must still go out whole,
+    through the queue and through the ORM's own flush, and change later like any other."""
+    columns = {"company_id": "acme", "buyer_id": "ann", "sku": "DEMO-120", "currency": "USD", "quantity": 10,
+               "target_unit_price": Decimal("110.00"), "status": "countered", "round": 1,
+               "created_at": NOW, "updated_at": NOW}
+    with transaction(factory) as session:
+        append_object(session, new_object(Negotiation, id="appended", **columns))
+        flushed = new_object(Negotiation, id="flushed", **columns)
+        session.add(flushed)
+        session.flush()
+        flushed.status = "accepted"
+    with transaction(factory) as session:
+        rows = session.scalars(select(Negotiation).order_by(Negotiation.id)).all()
+        assert [(r.id, r.status, r.quantity, r.target_unit_price, r.buyer_id) for r in rows] == [
+            ("appended", "countered", 10, Decimal("110.00"), "ann"),
+            ("flushed", "accepted", 10, Decimal("110.00"), "ann")]
+
+
+def test_new_object_refuses_what_is_not_a_column():
+    with pytest.raises(TypeError, match="no column offers"):
+        new_object(Negotiation, id="n1", offers=[])

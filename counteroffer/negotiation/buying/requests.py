@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
 from ...db import transaction
-from ...db.appends import append_object
+from ...db.appends import append_object, new_object
 from ...db.models import Document, Negotiation, Offer
 from ...rules import Decision, EarlierBid, EarlierOffer, PriceRequest, decide, has_valid_places, places_message
 from ..approvals.routing import open_escalation, void_open_escalation
@@ -85,11 +85,11 @@ class _Known:
 def _new_negotiation(actor: Actor, company_id: str, request: PriceRequest, status: Status,
                      now: datetime, note: str | None = None,
                      negotiation_id: str | None = None) -> Negotiation:
-    return Negotiation(id=negotiation_id or new_id(), company_id=company_id, buyer_id=actor.id, sku=request.sku,
-                       currency=request.currency, quantity=request.quantity,
-                       target_unit_price=request.target_unit_price, status=status.value, round=1,
-                       buyer_note=note, buyer_name=actor.name or None, buyer_email=actor.email,
-                       created_at=now, updated_at=now)
+    return new_object(Negotiation, id=negotiation_id or new_id(), company_id=company_id, buyer_id=actor.id,
+                      sku=request.sku, currency=request.currency, quantity=request.quantity,
+                      target_unit_price=request.target_unit_price, status=status.value, round=1,
+                      buyer_note=note, buyer_name=actor.name or None, buyer_email=actor.email,
+                      created_at=now, updated_at=now)
 
 
 def counter(deps: Deps, actor: Actor, negotiation_id: str, target_unit_price: Decimal,

@@ -18,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ...adapters import BackOfficeUnavailableError, CatalogItem, Customer
-from ...db.appends import append_object, queued_objects
+from ...db.appends import append_object, new_object, queued_objects
 from ...db.models import Deal, Escalation, Negotiation, Offer
 from ...db.quotes import Quote
 from ...db.results import ResultFact
@@ -107,11 +107,24 @@ def _move_rollups(session: Session) -> None:
     touched = session.info.pop(_TOUCHED, None)
     if not touched:
         return
-    changes = [contribution(fact).minus(before) for fact, before in touched.values()]
+    changes = [_change(fact, before) for fact, before in touched.values()]
     delta = changes[0]  # one fact in most transactions: no sum to make
     for change in changes[1:]:
         delta.add(change)
     queue_delta(session, delta)
+
+
+def _change(fact: ResultFact, before: Contribution) -> Contribution:
+    """What ``fact`` adds to the roll-ups since ``before``. A fact new in this transaction
+    (every price request's) had nothing before: its contribution is the change as it is,
+    since ``contribution`` already leaves zero measures out (``minus`` against nothing,
+    which rebuilt every key's counter, was about 0.18 ms of a price request's 1.9)."""
+    if before.sums or before.cycles:
+        return contribution(fact).minus(before)
+    change = contribution(fact)
+    for key in [key for key, sums in change.sums.items() if not sums]:
+        del change.sums[key]  # as minus would: a key whose every measure is zero
+    return change
 
 
 @event.listens_for(Session, "after_rollback")
@@ -148,8 +161,8 @@ def record_decision(session: Session, row: Negotiation, decision: Decision | Non
 def _new_fact(row: Negotiation, customer: Customer | None, item: CatalogItem | None,
               now: datetime, experiment_id: int | None = None, variant: str | None = None) -> ResultFact:
     version = getattr(row, "rule_version_id", None)  # set by rule-set versions, where present
-    return ResultFact(
-        negotiation_id=row.id, day=row.created_at.date(), requested_at=row.created_at,
+    return new_object(
+        ResultFact, negotiation_id=row.id, day=row.created_at.date(), requested_at=row.created_at,
         company_id=row.company_id, segment=customer.segment if customer else None, sku=row.sku,
         category=item.category if item else None, currency=row.currency,
         rule_version_id=str(version) if version is not None else None,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...db.appends import append_object, append_row
+from ...db.appends import append_object, append_row, new_object
 from ...db.models import Event, Negotiation, Offer
 from ...rules import Decision
 from .actors import Actor
@@ -42,8 +42,8 @@ def offers_of(session: Session, negotiation_id: str) -> list[Offer]:
 
 def write_offers(session: Session, negotiation: Negotiation, decision: Decision,
                  now: datetime) -> list[Offer]:
-    rows = [Offer(
-            id=new_id(), negotiation_id=negotiation.id, round=negotiation.round,
+    rows = [new_object(
+            Offer, id=new_id(), negotiation_id=negotiation.id, round=negotiation.round,
             kind=offer.kind.value, sku=offer.sku, quantity=offer.quantity,
             unit_price=offer.unit_price, currency=offer.currency, status=OfferStatus.OPEN.value,
             expires_at=offer.expires_at, message=offer.message, explanation=offer.explanation,
