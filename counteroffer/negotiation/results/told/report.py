@@ -60,73 +60,37 @@ def told_report(deps: Deps, actor: Actor, start: date, end: date) -> ToldReport:
 
 
 def _competitors(session: Session, since: datetime, until: datetime) -> tuple[CompetitorCount, ...]:
-    # One name however buyers spell its case: grouped by its case-folded spelling, shown as
-    # first written. Line citations are counted by the database per spelling and SKU (a
-    # year at a million negotiations was 50,000 rows to Python, 0.25 s); a line
-    # negotiation has one SKU, so its distinct negotiations add up over SKUs.
-    tally = _Tally()
-    spellings: dict[str, list[str]] = defaultdict(list)
-    for competitor, sku, citations, negotiations, first in session.execute(
-            select(Told.competitor, Negotiation.sku, func.count(), func.count(Told.negotiation_id.distinct()),
-                   func.min(Told.id))
-            .join(Negotiation, Negotiation.id == Told.negotiation_id)
-            .where(Told.competitor.is_not(None), *_started(Negotiation.created_at, since, until))
-            .group_by(Told.competitor, Negotiation.sku)):
-        key = tally.add(str(competitor), str(first), int(citations), (sku,))
-        tally.negotiations[key] += int(negotiations)
-        if str(competitor) not in spellings[key]:
-            spellings[key].append(str(competitor))
-    for key, names in spellings.items():
-        if len(names) > 1:  # one negotiation may cite two spellings: count it once
-            tally.negotiations[key] = _line_negotiations(session, names, since, until)
-    quotes: dict[str, set[str]] = defaultdict(set)
-    for order, (competitor, quote_id, about) in enumerate(_quote_citations(session, since, until)):
-        quotes[tally.add(competitor, f"~{order:09d}", 1, about)].add(quote_id)  # after every line's
-    for key, ids in quotes.items():
-        tally.negotiations[key] += len(ids)
-    found = [CompetitorCount(tally.name(k), tally.cited[k], tally.negotiations[k], tuple(sorted(tally.skus[k])))
-             for k in tally.cited]
+    # One name however buyers spell its case: grouped by its lower case, shown as first written.
+    lines = session.execute(
+        select(Told.competitor, Told.negotiation_id, Negotiation.sku)
+        .join(Negotiation, Negotiation.id == Told.negotiation_id)
+        .where(Told.competitor.is_not(None), *_started(Negotiation.created_at, since, until))
+        .order_by(Told.id))
+    rows: list[tuple[str, str, tuple[str, ...]]] = [
+        (str(competitor), negotiation_id, (sku,)) for competitor, negotiation_id, sku in lines]
+    rows += _quote_citations(session, since, until)
+    names: dict[str, str] = {}
+    cited: dict[str, int] = defaultdict(int)
+    negotiations: dict[str, set[str]] = defaultdict(set)
+    skus: dict[str, set[str]] = defaultdict(set)
+    for competitor, negotiation_id, about in rows:
+        key = str(competitor).casefold()
+        names.setdefault(key, str(competitor))
+        cited[key] += 1
+        negotiations[key].add(negotiation_id)
+        skus[key].update(about)
+    found = [CompetitorCount(names[k], cited[k], len(negotiations[k]), tuple(sorted(skus[k]))) for k in names]
     return tuple(sorted(found, key=lambda c: (-c.citations, c.competitor.casefold())))
-
-
-class _Tally:
-    """Citations, negotiations and SKUs per competitor (its case-folded name), and the
-    spelling written first (the lowest citation id; quotes' after the lines')."""
-
-    def __init__(self) -> None:
-        self.first: dict[str, tuple[str, str]] = {}
-        self.cited: dict[str, int] = defaultdict(int)
-        self.negotiations: dict[str, int] = defaultdict(int)
-        self.skus: dict[str, set[str]] = defaultdict(set)
-
-    def add(self, competitor: str, order: str, citations: int, about: tuple[str, ...]) -> str:
-        key = competitor.casefold()
-        if key not in self.first or order < self.first[key][0]:
-            self.first[key] = (order, competitor)
-        self.cited[key] += citations
-        self.skus[key].update(about)
-        return key
-
-    def name(self, key: str) -> str:
-        return self.first[key][1]
 
 
 def _started(column: Any, since: datetime, until: datetime) -> tuple[Any, Any]:
     return column >= since, column < until
 
 
-def _line_negotiations(session: Session, spellings: list[str], since: datetime, until: datetime) -> int:
-    return int(session.scalar(
-        select(func.count(Told.negotiation_id.distinct()))
-        .join(Negotiation, Negotiation.id == Told.negotiation_id)
-        .where(Told.competitor.in_(spellings), *_started(Negotiation.created_at, since, until))) or 0)
-
-
 def _lost_reasons(session: Session, since: datetime, until: datetime) -> tuple[LostReasonCount, ...]:
     rows = session.execute(
         select(Negotiation.lost_reason, Negotiation.sku, func.count())
-        .where(Negotiation.lost_reason.is_not(None), Negotiation.created_at >= since,
-               Negotiation.created_at < until)
+        .where(Negotiation.lost_reason.is_not(None), *_started(Negotiation.created_at, since, until))
         .group_by(Negotiation.lost_reason, Negotiation.sku))
     counts: dict[str, int] = defaultdict(int)
     skus: dict[str, set[str]] = defaultdict(set)
@@ -148,7 +112,7 @@ def _quote_citations(session: Session, since: datetime,
         select(QuoteTold.competitor, QuoteTold.quote_id, QuoteTold.line_prices, QuoteBid.lines)
         .join(Quote, Quote.id == QuoteTold.quote_id)
         .join(QuoteBid, (QuoteBid.quote_id == QuoteTold.quote_id) & (QuoteBid.round == QuoteTold.round))
-        .where(QuoteTold.competitor.is_not(None), Quote.created_at >= since, Quote.created_at < until)
+        .where(QuoteTold.competitor.is_not(None), *_started(Quote.created_at, since, until))
         .order_by(QuoteTold.id))
     return [(str(competitor), quote_id, tuple(str(line["sku"]) for line in (priced or asked)))
             for competitor, quote_id, priced, asked in rows]
