@@ -9,7 +9,12 @@ figures mean the same on a faster or slower machine:
 - of the minimal endpoint (``ratio_vs_minimal``, ``ratio_p99_vs_minimal``;
   bench/minimal_app.py): reads the session, validates, evaluates ten rules, inserts one
   row and commits, on the same database. A transactional write cannot go much faster,
-  so this is the honest reference for what the plugin's guarantees cost.
+  so this is the honest reference for what the plugin's guarantees cost;
+- of the guarded endpoint (``ratio_vs_guarded``; bench/guarded_app.py): the minimal
+  endpoint plus, by hand, the I/O the plugin's guarantees make (the rate limit's Redis
+  call, the negotiation, audit event, offer, result fact and roll-up delta in one
+  statement). ``ratio_guarded_vs_minimal`` is the highest ``ratio_vs_minimal`` the demo
+  could reach with those guarantees kept; ``ratio_vs_guarded``, what its Python costs.
 The demo is loaded twice: with requests the engine answers itself (a counter-offer) and
 with requests that all escalate to a sales rep (routing, an escalation and an outbox row
 each), reported as ``ratio_escalating``.
@@ -52,6 +57,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 DEMO_MODULE = "bench.load_app"
 DEMO_APP, BARE_APP = f"{DEMO_MODULE}:create_app()", "bench.bare_app:app"
 MINIMAL_APP = "bench.minimal_app:create_app()"
+GUARDED_APP = "bench.guarded_app:create_app()"
 LIMITS_NEVER_REACHED = {"COUNTEROFFER_RATE_LIMIT_PER_USER": "1000000000",
                         "COUNTEROFFER_RATE_LIMIT_PER_COMPANY": "1000000000",
                         # 0 = no cap: one buyer flooding one SKU is what the cap
@@ -345,6 +351,7 @@ def summary(db: str, runs: dict[str, WrkResult], args: argparse.Namespace) -> di
     ratio_escalating = escalating.rps / demo.rps
     vs_minimal, p99_vs_minimal = demo.rps / minimal.rps, demo.p99_ms / minimal.p99_ms
     minimal_share = minimal.rps / bare.rps
+    guarded = runs["guarded"]
     return {
         "db": db, "rps": round(demo.rps, 2), "bare_rps": round(bare.rps, 2),
         "ratio_rps": round(ratio_rps, 4), "p99_ms": round(demo.p99_ms, 2),
@@ -359,6 +366,11 @@ def summary(db: str, runs: dict[str, WrkResult], args: argparse.Namespace) -> di
         "ratio_vs_minimal": round(vs_minimal, 4), "ratio_p99_vs_minimal": round(p99_vs_minimal, 3),
         "goal_ratio_vs_minimal": GOAL_RATIO_VS_MINIMAL, "goal_ratio_p99_vs_minimal": GOAL_RATIO_P99_VS_MINIMAL,
         "meets_minimal_goal": vs_minimal >= GOAL_RATIO_VS_MINIMAL and p99_vs_minimal <= GOAL_RATIO_P99_VS_MINIMAL,
+        "guarded_rps": round(guarded.rps, 2), "guarded_p99_ms": round(guarded.p99_ms, 2),
+        # The ceiling: with no plugin Python at all, the guarantees' I/O alone leaves this.
+        "ratio_guarded_vs_minimal": round(guarded.rps / minimal.rps, 4),
+        "ratio_p99_guarded_vs_minimal": round(guarded.p99_ms / minimal.p99_ms, 3),
+        "ratio_vs_guarded": round(demo.rps / guarded.rps, 4),
         # The bare-Flask goal applies only where the physical reference can reach it.
         "bare_goal_applies": minimal_share >= MINIMAL_REACHES,
         "duration_s": args.duration, "connections": args.connections,
@@ -373,7 +385,7 @@ def print_table(result: dict, runs: dict[str, WrkResult], args: argparse.Namespa
     demo, bare, escalating = runs["demo"], runs["bare"], runs["escalating"]
     print(f"\ndb={result['db']}  {args.duration} s per run  {args.connections} connections  "
           f"{args.threads} wrk threads  gunicorn {' '.join(GUNICORN_ARGS[:4])}")
-    row = "{:<26} {:>10} {:>10} {:>10}"
+    row = "{:<28} {:>10} {:>10} {:>10}"
     print(row.format("endpoint", "req/s", "p99 ms", "requests"))
     print(row.format("bare Flask", f"{bare.rps:.1f}", f"{bare.p99_ms:.2f}", bare.requests))
     print(row.format("demo price request", f"{demo.rps:.1f}", f"{demo.p99_ms:.2f}",
@@ -393,6 +405,11 @@ def print_table(result: dict, runs: dict[str, WrkResult], args: argparse.Namespa
                      f"{result['ratio_p99_vs_minimal']:.2f}", ""))
     verdict = "met" if result["meets_minimal_goal"] else "MISSED"
     print(row.format("goal", f">= {GOAL_RATIO_VS_MINIMAL}", f"<= {GOAL_RATIO_P99_VS_MINIMAL}", verdict))
+    guarded = runs["guarded"]
+    print(row.format("guarded endpoint", f"{guarded.rps:.1f}", f"{guarded.p99_ms:.2f}", guarded.requests))
+    print(row.format("guarded / minimal (ceiling)", f"{result['ratio_guarded_vs_minimal']:.3f}",
+                     f"{result['ratio_p99_guarded_vs_minimal']:.2f}", ""))
+    print(row.format("demo / guarded", f"{result['ratio_vs_guarded']:.3f}", "", ""))
 
 
 # -- the run -------------------------------------------------------------------------
@@ -405,15 +422,18 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict:
         prime_demo(env)
         with gunicorn("demo", DEMO_APP, env, work) as demo, \
                 gunicorn("bare", BARE_APP, env, work) as bare, \
-                gunicorn("minimal", MINIMAL_APP, env, work) as minimal:
+                gunicorn("minimal", MINIMAL_APP, env, work) as minimal, \
+                gunicorn("guarded", GUARDED_APP, env, work) as guarded:
             cookie = login(demo)
             for outcome, body in OUTCOMES.items():
                 smoke_test(demo, cookie, body, outcome)
             smoke_test(bare, cookie)
             smoke_test(minimal, cookie, BODY, "countered")
+            smoke_test(guarded, cookie, BODY, "countered")
             runs = {"bare": (bare, write_script(work, "post", cookie, BODY)),
                     "demo": (demo, write_script(work, "post", cookie, BODY)),
                     "escalating": (demo, write_script(work, "escalate", cookie, ESCALATING_BODY)),
+                    "guarded": (guarded, write_script(work, "guarded", cookie, BODY)),
                     "minimal": (minimal, write_script(work, "minimal", cookie, BODY))}
             results = measure(runs, args)
     result = summary(args.db, results, args)
@@ -433,7 +453,8 @@ def measure(runs: dict[str, tuple[Server, Path]], args: argparse.Namespace) -> d
         run_wrk(server, script, min(WARMUP_S, args.duration), args)
     print(f"measuring bare for {args.duration} s ...", file=sys.stderr)
     results = {"bare": run_wrk(*runs["bare"], args.duration, args)}
-    results.update(alternate({name: runs[name] for name in ("demo", "escalating", "minimal")}, args))
+    compared = ("demo", "escalating", "guarded", "minimal")
+    results.update(alternate({name: runs[name] for name in compared}, args))
     return results
 
 

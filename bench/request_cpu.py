@@ -21,9 +21,11 @@ milliseconds of CPU per request for each (nested sections include their children
 
 The apps, bodies, database and settings are bench/http_bench.py's (the rate limits on
 but out of reach, the request cap off). The last line printed is one JSON object:
-``demo_cpu_ms_p50`` etc. for the demo's countered and escalating requests and the minimal
-endpoint, and ``cpu_ratio_vs_minimal`` (minimal's mean CPU over the demo's: the
-req/s ratio a CPU-bound server would reach).
+``demo_cpu_ms_p50`` etc. for the demo's countered and escalating requests, the minimal
+endpoint and the guarded one (bench/guarded_app.py: the minimal plus the guarantees'
+I/O, by hand), and ``cpu_ratio_vs_minimal`` (minimal's mean CPU over the demo's: the
+req/s ratio a CPU-bound server would reach), ``cpu_ratio_guarded_vs_minimal`` and
+``cpu_ratio_vs_guarded`` (the plugin's own Python).
 """
 from __future__ import annotations
 
@@ -84,17 +86,20 @@ marshmallow.schema Schema.dump
 json dumps
 """.split("\n") if line.strip())
 
+#: What each load's body must become (as bench/http_bench.py checks before its load).
+OUTCOMES = {"demo": "countered", "escalating": "escalated", "guarded": "countered", "minimal": "countered"}
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--requests", type=int, default=500, help="measured requests per load")
     parser.add_argument("--warmup", type=int, default=100, help="unmeasured requests per load first")
-    parser.add_argument("--profile", choices=("demo", "escalating", "minimal"),
+    parser.add_argument("--profile", choices=tuple(OUTCOMES),
                         help="print cProfile's top functions for this load's measured calls")
-    parser.add_argument("--only", choices=("demo", "escalating", "minimal"),
+    parser.add_argument("--only", choices=tuple(OUTCOMES),
                         help="measure this load alone (for an outside sampling profiler, py-spy)")
-    parser.add_argument("--sections", choices=("demo", "escalating", "minimal"),
+    parser.add_argument("--sections", choices=tuple(OUTCOMES),
                         help="measure this load alone and print CPU per request of each of SECTIONS")
     parser.add_argument("--top", type=int, default=40, help="rows of the profile to print")
     parser.add_argument("--no-gc", action="store_true",
@@ -107,17 +112,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-#: What each load's body must become (as bench/http_bench.py checks before its load).
-OUTCOMES = {"demo": "countered", "escalating": "escalated", "minimal": "countered"}
-
-
 def build_clients(env: dict[str, str]) -> dict[str, Callable[[], TestResponse]]:
     """One callable per load, each making one request and returning its answer."""
     os.environ.update(env)
+    import bench.guarded_app as guarded_module
     import bench.load_app as demo_module
     import bench.minimal_app as minimal_module
 
     demo_app, minimal_app = demo_module.create_app(), minimal_module.create_app()
+    guarded = guarded_module.create_app().test_client()
     minimal_module.prepare()
     demo = demo_app.test_client()
     answer = demo.post(http_bench.LOGIN, json=http_bench.BUYER)
@@ -127,14 +130,15 @@ def build_clients(env: dict[str, str]) -> dict[str, Callable[[], TestResponse]]:
     if cookie is None:
         raise SystemExit("login set no session cookie")
     minimal = minimal_app.test_client()
-    minimal.set_cookie("session", cookie.value)
+    for reference in (minimal, guarded):
+        reference.set_cookie("session", cookie.value)
 
     def poster(client: FlaskClient, body: dict) -> Callable[[], TestResponse]:
         return lambda: client.post(http_bench.ENDPOINT, json=body)
 
     return {"demo": poster(demo, http_bench.BODY),
             "escalating": poster(demo, http_bench.ESCALATING_BODY),
-            "minimal": poster(minimal, http_bench.BODY)}
+            "guarded": poster(guarded, http_bench.BODY), "minimal": poster(minimal, http_bench.BODY)}
 
 
 def check_outcomes(clients: dict[str, Callable[[], TestResponse]]) -> None:
@@ -185,9 +189,11 @@ def report(samples: dict[str, list[float]], args: argparse.Namespace) -> dict:
         print(row.format(name, f"{mean:.3f}", f"{p50:.3f}", f"{p99:.3f}"))
         result.update({f"{name}_cpu_ms_mean": round(mean, 3), f"{name}_cpu_ms_p50": round(p50, 3),
                        f"{name}_cpu_ms_p99": round(p99, 3)})
-    if len(samples) < 3:
+    if len(samples) < len(OUTCOMES):
         return result
     minimal = result["minimal_cpu_ms_mean"]
+    result["cpu_ratio_guarded_vs_minimal"] = round(minimal / result["guarded_cpu_ms_mean"], 4)
+    result["cpu_ratio_vs_guarded"] = round(result["guarded_cpu_ms_mean"] / result["demo_cpu_ms_mean"], 4)
     result["cpu_ratio_vs_minimal"] = round(minimal / result["demo_cpu_ms_mean"], 4)
     result["cpu_ratio_escalating_vs_minimal"] = round(minimal / result["escalating_cpu_ms_mean"], 4)
     result["cpu_p99_ratio_vs_minimal"] = round(result["demo_cpu_ms_p99"] / result["minimal_cpu_ms_p99"], 3)

@@ -18,9 +18,11 @@ ARGS = argparse.Namespace(duration=8, connections=32, threads=2)
 
 def test_the_demo_is_reported_against_the_minimal_endpoint_and_bare_flask():
     runs = {"bare": result(4000, 10), "demo": result(800, 40), "escalating": result(760, 44),
-            "minimal": result(1000, 30)}
+            "guarded": result(900, 36), "minimal": result(1000, 30)}
     line = summary("postgres", runs, ARGS)
     assert (line["ratio_vs_minimal"], line["ratio_p99_vs_minimal"]) == (0.8, 1.333)
+    assert (line["ratio_guarded_vs_minimal"], line["ratio_p99_guarded_vs_minimal"]) == (0.9, 1.2)
+    assert line["ratio_vs_guarded"] == 0.8889
     assert (line["minimal_ratio_rps"], line["bare_goal_applies"]) == (0.25, True)
     assert line["meets_minimal_goal"] and line["meets_escalating_goal"] and line["meets_goal"]
     runs["demo"] = result(700, 40)  # 0.70 of the minimal: below the 0.75 goal
