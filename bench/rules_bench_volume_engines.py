@@ -15,9 +15,14 @@ from counteroffer.rules import Floor, Outcome, Policy, PriceBreak, PriceRequest,
 # strictest of all matching floors (cost * (1 + margin), minimum price, never under cost;
 # rounded up to the cent). A catalog price under the floor escalates; a target at or over
 # the price is accepted; else the first break above the quantity whose price is between
-# the floor and the target is countered; else the request is escalated.
+# the floor and the target is countered, if it asks for at most ``max_volume_factor``
+# times the quantity; else, if the target earns the same total margin on at most that
+# many times the quantity, that quantity is countered at the target (margin-neutral
+# volume); else the request is escalated. No request is declined (the decline line at
+# 100% of the floor), and no guard band (the engine's default: none).
 
-VOLUME_POLICY = Policy(max_volume_factor=1, decline_below_floor_pct=Decimal(100))
+VOLUME_POLICY = Policy(decline_below_floor_pct=Decimal(100))
+MOST_TIMES = VOLUME_POLICY.max_volume_factor
 
 
 @dataclass(frozen=True)
@@ -69,10 +74,32 @@ def floor_of(cost: Decimal, margin_pct: Decimal | None, min_unit_price: Decimal 
 def volume_break(breaks: tuple[PriceBreak, ...], list_price: Decimal, quantity: int, floor: Decimal,
                  target: Decimal) -> tuple[int, Decimal] | None:
     for step in breaks:
+        if step.min_quantity > quantity * MOST_TIMES:
+            return None  # breaks ascend: every later one asks for more still
         price = step.unit_price.quantize(CENT, rounding=ROUND_HALF_UP)
         if step.min_quantity > quantity and floor <= price <= target:
             return step.min_quantity, min(list_price, step.unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
     return None
+
+
+def margin_neutral(quantity: int, price: Decimal, cost: Decimal, floor: Decimal,
+                   target: Decimal) -> tuple[int, Decimal] | None:
+    """The fewest units at which ``target`` earns the margin ``quantity`` earns at
+    ``price``: more than asked, at most ``MOST_TIMES`` as many; none under the floor."""
+    if target < floor or target <= cost:
+        return None
+    total = int((quantity * (price - cost) / (target - cost)).to_integral_value(ROUND_CEILING))
+    return (total, target) if quantity < total <= quantity * MOST_TIMES else None
+
+
+def volume_counter(breaks: tuple[PriceBreak, ...], context: PricingContext, quantity: int,
+                   floor: Decimal, target: Decimal) -> tuple[int, Decimal] | None:
+    """The volume counter-offer: to a break, else margin-neutral."""
+    found = volume_break(breaks, context.list_price, quantity, floor, target)
+    if found is None:
+        price = price_at_quantity(breaks, context.list_price, quantity)
+        found = margin_neutral(quantity, price, context.cost, floor, target)
+    return found
 
 
 def price_at_quantity(breaks: tuple[PriceBreak, ...], list_price: Decimal, quantity: int) -> Decimal:
@@ -192,8 +219,7 @@ class BusinessRulesVolume:
         self.run_all(self.rules[i], self.Facts(request, context), collect)
         floor = collect.floor.quantize(CENT, rounding=ROUND_CEILING)
         price = price_at_quantity(collect.breaks, context.list_price, request.quantity)
-        volume = volume_break(collect.breaks, context.list_price, request.quantity, floor,
-                              request.target_unit_price)
+        volume = volume_counter(collect.breaks, context, request.quantity, floor, request.target_unit_price)
         decide_ = self.Decide()
         self.run_all(self.decisions, self.Verdict(price, floor, request.target_unit_price, volume),
                      decide_, stop_on_first_trigger=True)
@@ -246,7 +272,7 @@ class RuleEngineVolume:
         floor = floor.quantize(CENT, rounding=ROUND_CEILING)
         price = price_at_quantity(breaks, context.list_price, request.quantity)
         target = request.target_unit_price
-        volume = volume_break(breaks, context.list_price, request.quantity, floor, target)
+        volume = volume_counter(breaks, context, request.quantity, floor, target)
         verdict = {"price": price, "floor": floor, "target": target, "volume_break": volume is not None}
         for expression, outcome in self.decisions:
             if expression.matches(verdict):
