@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,11 +78,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(name: str, app_spec: str, env: dict[str, str], log_dir: Path) -> Iterator[Server]:
+def gunicorn(name: str, app_spec: str, env: dict[str, str], log_dir: Path,
+             args: Sequence[str] = GUNICORN_ARGS) -> Iterator[Server]:
+    """``app_spec`` served by gunicorn with ``args`` on a free port, stopped on leaving."""
     port = free_port()
     server = Server(name, f"http://127.0.0.1:{port}", log_dir / f"{name}.log")
-    command = [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS, "--bind", f"127.0.0.1:{port}",
-               app_spec]
+    command = [sys.executable, "-m", "gunicorn", *args, "--bind", f"127.0.0.1:{port}", app_spec]
     with server.log_path.open("wb") as log:
         # A session of its own: Ctrl-C reaches only us, and we stop it in order below.
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log,

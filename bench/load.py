@@ -51,7 +51,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from bench.http_bench import BenchError, Server, database, free_port, server_env, stop, wait_until_ready  # noqa: E402
+from bench.http_bench import BenchError, Server, database, free_port, gunicorn, server_env  # noqa: E402
 from counteroffer.demo.shop.catalog import PRODUCTS  # noqa: E402
 
 LOAD_APP = "bench.load_app:create_app()"
@@ -120,22 +120,6 @@ def prime(env: dict[str, str]) -> None:
                           text=True, timeout=300, check=False)
     if done.returncode != 0:
         raise BenchError(f"the load app failed to start:\n{done.stderr[-3000:]}")
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict[str, str], log_dir: Path) -> Iterator[Server]:
-    port = free_port()
-    server = Server("demo", f"http://127.0.0.1:{port}", log_dir / "demo.log")
-    command = [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS, "--bind", f"127.0.0.1:{port}",
-               LOAD_APP]
-    with server.log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        wait_until_ready(process, server)
-        yield server
-    finally:
-        stop(process)
 
 
 def session_cookies(env: dict[str, str], users: list[str]) -> list[str]:
@@ -284,7 +268,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict:
         env = load_env(database_url, args)
         print("preparing the demo database with the load's companies ...", file=sys.stderr)
         prime(env)
-        with gunicorn(env, work) as server:
+        with gunicorn("demo", LOAD_APP, env, work, args=GUNICORN_ARGS) as server:
             crowd = session_cookies(env, buyers(env, args.users * args.factor))
             smoke_test(server, crowd[0])
             phases = {}
